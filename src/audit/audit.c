@@ -1,0 +1,263 @@
+/*
+ * The audit hash chain.  See audit.h for the model.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "audit/audit.h"
+
+#define GENESIS_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Length-prefixed fields, so "ab"+"c" and "a"+"bc" hash differently. */
+static void
+audit_hash(char out[65], const struct audit_entry *e)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned char md[32];
+	const char *f[5] = {e->actor, e->action, e->object, e->reason, e->prev_hash};
+	char num[48];
+	unsigned int n = 0;
+	int i;
+
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	snprintf(num, sizeof(num), "%lld:%lld:", (long long)e->seq,
+		 (long long)e->ts_us);
+	EVP_DigestUpdate(c, num, strlen(num));
+	for (i = 0; i < 5; i++) {
+		snprintf(num, sizeof(num), "%zu:", strlen(f[i]));
+		EVP_DigestUpdate(c, num, strlen(num));
+		EVP_DigestUpdate(c, f[i], strlen(f[i]));
+	}
+	EVP_DigestFinal_ex(c, md, &n);
+	EVP_MD_CTX_free(c);
+	hex_encode(out, md, 32);
+}
+
+static int
+head_mac(char out[65], struct store *st, int64_t seq, const char *hash)
+{
+	unsigned char key[32], md[32];
+	char msg[128];
+	unsigned int n = 0;
+	int rc;
+
+	if ((rc = store_derive_key(st, "sertel audit head v1", key, sizeof(key))) < 0)
+		return rc;
+	snprintf(msg, sizeof(msg), "%lld:%s", (long long)seq, hash);
+	if (HMAC(EVP_sha256(), key, sizeof(key), (unsigned char *)msg, strlen(msg),
+		 md, &n) == NULL) {
+		secure_wipe(key, sizeof(key));
+		return sertel_err_ossl(SERTEL_ECRYPTO, "audit: HMAC failed");
+	}
+	secure_wipe(key, sizeof(key));
+	hex_encode(out, md, 32);
+	return 0;
+}
+
+int
+audit_append(struct store *st, const char *actor, const char *action,
+	     const char *object, const char *reason)
+{
+	struct db *db = store_db(st);
+	struct db_stmt *s = NULL;
+	struct audit_entry e;
+	char prev[65], hash[65], mac[65];
+	int64_t seq = 0;
+	int rc, have_head = 0;
+
+	if (!db_in_tx(db))
+		return sertel_err(SERTEL_ESTORE, "audit: append outside a transaction");
+	/* Touch the head first: on PostgreSQL the row lock serialises
+	 * concurrent appenders from here to commit. */
+	if ((rc = db_prepare(&s, db, "UPDATE audit_head SET seq = seq WHERE id = 1")) < 0 ||
+	    (rc = db_step(s)) < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if ((rc = db_prepare(&s, db, "SELECT seq, hash FROM audit_head WHERE id = 1")) < 0)
+		goto out;
+	if ((rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 1) {
+		seq = db_col_int(s, 0);
+		str_copy(prev, sizeof(prev), db_col_text(s, 1));
+		have_head = 1;
+	} else {
+		str_copy(prev, sizeof(prev), GENESIS_HASH);
+	}
+	db_finalize(s);
+	s = NULL;
+
+	memset(&e, 0, sizeof(e));
+	e.seq = seq + 1;
+	e.ts_us = time_now_us();
+	e.actor = actor;
+	e.action = action;
+	e.object = object ? object : "";
+	e.reason = reason ? reason : "";
+	e.prev_hash = prev;
+	audit_hash(hash, &e);
+	if ((rc = db_prepare(&s, db, "INSERT INTO audit (seq, ts, actor, action, "
+				     "object, reason, prev_hash, hash) VALUES "
+				     "(?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
+	    (rc = db_bind_int(s, 1, e.seq)) < 0 ||
+	    (rc = db_bind_int(s, 2, e.ts_us)) < 0 ||
+	    (rc = db_bind_text(s, 3, e.actor)) < 0 ||
+	    (rc = db_bind_text(s, 4, e.action)) < 0 ||
+	    (rc = db_bind_text(s, 5, e.object)) < 0 ||
+	    (rc = db_bind_text(s, 6, e.reason)) < 0 ||
+	    (rc = db_bind_text(s, 7, e.prev_hash)) < 0 ||
+	    (rc = db_bind_text(s, 8, hash)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	if ((rc = head_mac(mac, st, e.seq, hash)) < 0)
+		goto out;
+	if ((rc = db_prepare(&s, db, have_head ?
+				     "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1" :
+				     "INSERT INTO audit_head (seq, hash, mac, id) VALUES (?, ?, ?, 1)")) < 0 ||
+	    (rc = db_bind_int(s, 1, e.seq)) < 0 ||
+	    (rc = db_bind_text(s, 2, hash)) < 0 ||
+	    (rc = db_bind_text(s, 3, mac)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
+{
+	struct db *db = store_db(st);
+	struct db_stmt *s = NULL;
+	struct audit_entry e;
+	char prev[65], hash[65], mac[65], head_hash[65] = "", head_mac_s[65] = "";
+	int64_t expect = 1, head_seq = 0;
+	int rc, have_head = 0;
+
+	*bad_seq = 0;
+	*count = 0;
+	if ((rc = db_prepare(&s, db, "SELECT seq, hash, mac FROM audit_head WHERE id = 1")) < 0)
+		return rc;
+	if ((rc = db_step(s)) == 1) {
+		head_seq = db_col_int(s, 0);
+		str_copy(head_hash, sizeof(head_hash), db_col_text(s, 1));
+		str_copy(head_mac_s, sizeof(head_mac_s), db_col_text(s, 2));
+		have_head = 1;
+	}
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		return rc;
+
+	str_copy(prev, sizeof(prev), GENESIS_HASH);
+	if ((rc = db_prepare(&s, db, "SELECT seq, ts, actor, action, object, reason, "
+				     "prev_hash, hash FROM audit ORDER BY seq")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == 1) {
+		e.seq = db_col_int(s, 0);
+		e.ts_us = db_col_int(s, 1);
+		e.actor = db_col_text(s, 2);
+		e.action = db_col_text(s, 3);
+		e.object = db_col_text(s, 4);
+		e.reason = db_col_text(s, 5);
+		e.prev_hash = db_col_text(s, 6);
+		e.hash = db_col_text(s, 7);
+		if (!e.actor || !e.action || !e.object || !e.reason || !e.prev_hash ||
+		    !e.hash) {
+			*bad_seq = e.seq;
+			rc = sertel_err(SERTEL_EINVALID, "audit entry %lld: NULL field",
+					(long long)e.seq);
+			goto out;
+		}
+		if (e.seq != expect) {
+			*bad_seq = expect;
+			rc = sertel_err(SERTEL_EINVALID,
+					"audit entry %lld: missing (found %lld next): an "
+					"entry was deleted or renumbered",
+					(long long)expect, (long long)e.seq);
+			goto out;
+		}
+		if (strcmp(e.prev_hash, prev) != 0) {
+			*bad_seq = e.seq;
+			rc = sertel_err(SERTEL_EINVALID,
+					"audit entry %lld: does not follow entry %lld: an "
+					"entry was inserted, deleted or reordered",
+					(long long)e.seq, (long long)e.seq - 1);
+			goto out;
+		}
+		audit_hash(hash, &e);
+		if (strcmp(hash, e.hash) != 0) {
+			*bad_seq = e.seq;
+			rc = sertel_err(SERTEL_EINVALID,
+					"audit entry %lld: content does not match its "
+					"hash: the entry was changed",
+					(long long)e.seq);
+			goto out;
+		}
+		str_copy(prev, sizeof(prev), e.hash);
+		expect++;
+		(*count)++;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (*count == 0 && !have_head)
+		goto out;
+	if (!have_head || head_seq != *count || strcmp(head_hash, prev) != 0) {
+		*bad_seq = *count + 1 > head_seq ? *count : head_seq;
+		rc = sertel_err(SERTEL_EINVALID,
+				"audit trail: head says %lld entries, found %lld: "
+				"entries were removed from the end or added",
+				(long long)head_seq, (long long)*count);
+		goto out;
+	}
+	if ((rc = head_mac(mac, st, head_seq, head_hash)) < 0)
+		goto out;
+	if (!ct_equal(mac, head_mac_s, 64)) {
+		*bad_seq = head_seq;
+		rc = sertel_err(SERTEL_EINVALID,
+				"audit trail: head MAC invalid: the chain was rewritten "
+				"without the master secret");
+		goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+audit_iter(struct store *st, int64_t since_us, audit_iter_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct audit_entry e;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st),
+			     "SELECT seq, ts, actor, action, object, reason, prev_hash, "
+			     "hash FROM audit WHERE ts >= ? ORDER BY seq")) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, 1, since_us)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		e.seq = db_col_int(s, 0);
+		e.ts_us = db_col_int(s, 1);
+		e.actor = db_col_text(s, 2);
+		e.action = db_col_text(s, 3);
+		e.object = db_col_text(s, 4);
+		e.reason = db_col_text(s, 5);
+		e.prev_hash = db_col_text(s, 6);
+		e.hash = db_col_text(s, 7);
+		if ((rc = cb(&e, arg)) != 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * Shared pieces of the sertel command line.  Each command lives in its
+ * own cmd_*.c file and is reached through the table in main.c.
+ *
+ * Exit codes: 0 success, 1 "not valid" (verification, tampering),
+ * 2 bad input or any other error, with one line on stderr.
+ */
+#ifndef SERTEL_CLI_H
+#define SERTEL_CLI_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "instance/instance.h"
+
+#define EXIT_INVALID 1
+#define EXIT_ERROR 2
+
+/* Prints "sertel: <last error>" and returns the exit code for rc. */
+int cli_fail(int rc);
+/* Prints "sertel: <msg>" and returns EXIT_ERROR. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --dir default: $SERTEL_DIR, else ".". */
+const char *cli_default_dir(void);
+/* Prints j (compact, one line) and releases it. */
+void cli_json_print(json_t *j);
+
+int cmd_init(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
+int cmd_crl(int argc, char **argv);
+int cmd_ca(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_verify_cert(int argc, char **argv);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * sertel token create --name N --role R
+ *
+ * The token is printed once; only its SHA-256 is stored.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "cli/cli.h"
+#include "http/http.h"
+
+int
+cmd_token(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"dir", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},
+		{"name", required_argument, NULL, 'n'},
+		{"role", required_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
+	};
+	struct instance *in = NULL;
+	const char *dir = cli_default_dir(), *name = NULL, *role = NULL;
+	unsigned char raw[32], idb[8];
+	char *b64 = NULL, token[64], hash[65], id[17], actor[128], obj[96];
+	int c, json = 0, rc;
+
+	if (argc < 2 || strcmp(argv[1], "create") != 0)
+		return cli_usage("token: expected 'token create --name N --role R'");
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'n': name = optarg; break;
+		case 'r': role = optarg; break;
+		default: return cli_usage("token create: --name N --role R");
+		}
+	}
+	if (optind != argc)
+		return cli_usage("token create: unexpected argument '%s'", argv[optind]);
+	if (name == NULL || role == NULL)
+		return cli_usage("token create: --name and --role are required");
+	if ((rc = name_check_text("--name", name, 64)) < 0)
+		return cli_fail(rc);
+	if (!http_role_valid(role))
+		return cli_usage("token create: --role '%s': expected %s", role,
+				 HTTP_ROLES);
+	if ((rc = rand_bytes(raw, sizeof(raw))) < 0 ||
+	    (rc = rand_bytes(idb, sizeof(idb))) < 0 ||
+	    (rc = b64_encode(&b64, raw, sizeof(raw), 1)) < 0)
+		return cli_fail(rc);
+	snprintf(token, sizeof(token), "stk_%s", b64);
+	secure_wipe(raw, sizeof(raw));
+	secure_wipe(b64, strlen(b64));
+	free(b64);
+	sha256_hex(hash, token, strlen(token));
+	hex_encode(id, idb, sizeof(idb));
+	instance_cli_actor(actor, sizeof(actor));
+	snprintf(obj, sizeof(obj), "token:%s", id);
+	if ((rc = instance_open(&in, dir)) < 0)
+		goto fail;
+	if ((rc = store_begin(in->st)) < 0)
+		goto fail;
+	if ((rc = store_token_put(in->st, id, name, role, hash)) < 0 ||
+	    (rc = audit_append(in->st, actor, "token.create", obj, role)) < 0) {
+		store_rollback(in->st);
+		goto fail;
+	}
+	if ((rc = store_commit(in->st)) < 0)
+		goto fail;
+	instance_close(in);
+	if (json)
+		cli_json_print(json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", name,
+					 "role", role, "token", token));
+	else
+		printf("%s\n", token);
+	secure_wipe(token, sizeof(token));
+	return 0;
+fail:
+	instance_close(in);
+	secure_wipe(token, sizeof(token));
+	return cli_fail(rc);
+}

@@ -1,0 +1,51 @@
+/*
+ * Helpers shared by the commands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int
+cli_fail(int rc)
+{
+	const char *m = sertel_errmsg();
+
+	fprintf(stderr, "sertel: %s\n", *m ? m : sertel_errname(rc));
+	return rc == SERTEL_EINVALID ? EXIT_INVALID : EXIT_ERROR;
+}
+
+int
+cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sertel: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+const char *
+cli_default_dir(void)
+{
+	const char *d = getenv("SERTEL_DIR");
+
+	return d && *d ? d : ".";
+}
+
+void
+cli_json_print(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (s != NULL) {
+		puts(s);
+		free(s);
+	}
+	json_decref(j);
+}
+

@@ -1,0 +1,62 @@
+/*
+ * sertel: command-line entry point.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{"init", cmd_init, "create an instance (config, database, CA hierarchy)"},
+	{"cert", cmd_cert, "issue | list | show | revoke certificates"},
+	{"crl", cmd_crl, "publish and export a full CRL (DER)"},
+	{"ca", cmd_ca, "export the CA certificates"},
+	{"audit", cmd_audit, "verify | list the audit trail"},
+	{"token", cmd_token, "create API tokens"},
+	{"serve", cmd_serve, "run the HTTP server"},
+	{"verify-cert", cmd_verify_cert, "validate a certificate path (RFC 5280)"},
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "sertel - Sertifikat Elektronik untuk pemerintah daerah\n\n"
+		   "usage: sertel COMMAND [options]   (every command takes --dir DIR "
+		   "and --json)\n\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("sertel 0.1.0 (%s)\n", OpenSSL_version(OPENSSL_VERSION));
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "sertel: unknown command '%s' (see 'sertel --help')\n", argv[1]);
+	return EXIT_ERROR;
+}

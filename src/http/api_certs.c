@@ -1,0 +1,169 @@
+/*
+ * POST /api/v1/certificates: the same issuance as `sertel cert issue`,
+ * JSON in and out, for an API token whose role allows cert.issue.
+ *
+ * Request:  {"csr": PEM, "type": T, "usages": "a,b" | ["a","b"], "cn": N,
+ *            "email"?, "ou"?, "title"?, "dns"?: [..], "ip"?: [..], "nik"?,
+ *            "reason"?}
+ * Response: 201 {"serial", "status", "type", "usages", "subject", ...,
+ *                "certificate": PEM, "chain": [issuing PEM, root PEM]}
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_int.h"
+
+static const char *
+opt_string(json_t *j, const char *key, int *bad)
+{
+	json_t *v = json_object_get(j, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* String arrays bounded by ISSUE_MAX_NAMES. */
+static int
+opt_names(const char **out, int *n, json_t *j, const char *key,
+	  struct http_resp *resp)
+{
+	json_t *arr = json_object_get(j, key), *v;
+	size_t i;
+
+	*n = 0;
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > ISSUE_MAX_NAMES) {
+		http_error(resp, 400, "invalid_input",
+			   "%s: expected an array of at most %d strings", key,
+			   ISSUE_MAX_NAMES);
+		return SERTEL_EINVAL;
+	}
+	json_array_foreach(arr, i, v) {
+		if (!json_is_string(v)) {
+			http_error(resp, 400, "invalid_input", "%s[%zu]: expected a string",
+				   key, i);
+			return SERTEL_EINVAL;
+		}
+		out[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
+int
+api_certificates_post(struct http_req *r, struct http_resp *resp)
+{
+	static const char *allowed[] = {"csr", "type", "usages", "cn", "email",
+					"ou", "title", "dns", "ip", "nik", "reason"};
+	struct issue_req rq;
+	struct cert_rec rec;
+	struct issuer_rec root;
+	json_t *j = NULL, *usages, *out, *chain, *v;
+	char ulist[128], *pem = NULL;
+	const char *key, *csr;
+	size_t i, k, len = 0;
+	int rc, bad = 0;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&rec, 0, sizeof(rec));
+	memset(&root, 0, sizeof(root));
+	if (http_auth(r, resp) < 0 || http_allow(r, resp, "cert.issue") < 0)
+		return 0;
+	if ((j = http_json_body(r, resp)) == NULL)
+		return 0;
+	/* Unknown fields are refused: a typo must not silently drop a name. */
+	json_object_foreach(j, key, v) {
+		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
+			if (strcmp(key, allowed[k]) == 0)
+				break;
+		if (k == sizeof(allowed) / sizeof(allowed[0])) {
+			http_error(resp, 400, "invalid_input", "unknown field '%s'", key);
+			goto out;
+		}
+	}
+	csr = opt_string(j, "csr", &bad);
+	rq.type = opt_string(j, "type", &bad);
+	rq.cn = opt_string(j, "cn", &bad);
+	rq.email = opt_string(j, "email", &bad);
+	rq.ou = opt_string(j, "ou", &bad);
+	rq.title = opt_string(j, "title", &bad);
+	rq.nik = opt_string(j, "nik", &bad);
+	rq.reason = opt_string(j, "reason", &bad);
+	if (bad) {
+		http_error(resp, 400, "invalid_input", "string fields must be strings");
+		goto out;
+	}
+	usages = json_object_get(j, "usages");
+	if (json_is_string(usages)) {
+		rq.usages = json_string_value(usages);
+	} else if (json_is_array(usages) && json_array_size(usages) > 0) {
+		ulist[0] = '\0';
+		json_array_foreach(usages, i, v) {
+			if (!json_is_string(v) ||
+			    len + strlen(json_string_value(v)) + 2 > sizeof(ulist)) {
+				http_error(resp, 400, "invalid_input",
+					   "usages: expected strings");
+				goto out;
+			}
+			len += (size_t)snprintf(ulist + len, sizeof(ulist) - len, "%s%s",
+						i ? "," : "", json_string_value(v));
+		}
+		rq.usages = ulist;
+	}
+	if (csr == NULL || rq.type == NULL || rq.usages == NULL || rq.cn == NULL) {
+		http_error(resp, 400, "invalid_input",
+			   "csr, type, usages and cn are required");
+		goto out;
+	}
+	if (opt_names(rq.dns, &rq.ndns, j, "dns", resp) < 0 ||
+	    opt_names(rq.ip, &rq.nip, j, "ip", resp) < 0)
+		goto out;
+	rq.csr = (const unsigned char *)csr;
+	rq.csr_len = strlen(csr);
+	rq.actor = r->actor;
+	if ((rc = ca_issue(&rec, r->ctx->issuing, r->st, &r->ctx->in->pc, &rq)) < 0) {
+		http_error_rc(resp, rc);
+		goto out;
+	}
+	if ((out = http_cert_json(&rec, 1)) == NULL) {
+		http_error(resp, 500, "internal", "out of memory");
+		goto out;
+	}
+	/* The chain a client installs next to its certificate: issuing, root. */
+	chain = json_array();
+	if (pem_from_der(&pem, r->ctx->issuing->rec.cert_der,
+			 r->ctx->issuing->rec.cert_len, "CERTIFICATE") == 0) {
+		json_array_append_new(chain, json_string(pem));
+		free(pem);
+		pem = NULL;
+	}
+	if (store_issuer_get(r->st, r->ctx->issuing->rec.parent_id, &root) == 0 &&
+	    pem_from_der(&pem, root.cert_der, root.cert_len, "CERTIFICATE") == 0)
+		json_array_append_new(chain, json_string(pem));
+	json_object_set_new(out, "chain", chain);
+	http_json(resp, 201, out);
+out:
+	json_decref(j);
+	cert_rec_free(&rec);
+	issuer_rec_free(&root);
+	free(pem);
+	return 0;
+}
+
+int
+api_healthz(struct http_req *r, struct http_resp *resp)
+{
+	int version = 0, rc;
+
+	if ((rc = db_schema_version(store_db(r->st), &version)) < 0) {
+		http_error(resp, 503, "unavailable", "database: %s", sertel_errmsg());
+		return 0;
+	}
+	http_json(resp, 200, json_pack("{s:s, s:i}", "status", "ok", "schema", version));
+	return 0;
+}

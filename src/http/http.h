@@ -1,0 +1,22 @@
+/*
+ * sertel http: the server (libmicrohttpd, thread pool) and its API.
+ */
+#ifndef SERTEL_HTTP_H
+#define SERTEL_HTTP_H
+
+#include "instance/instance.h"
+
+/* Roles an API token can hold. */
+#define HTTP_ROLES "admin, operator or auditor"
+int http_role_valid(const char *role);
+
+/* Runs the server until SIGTERM or SIGINT, then stops gracefully: stops
+ * accepting, lets running requests finish, closes the store. listen is
+ * "ADDR:PORT" (NULL: [server] listen from config). */
+int http_serve(struct instance *in, const char *listen);
+
+/* A certificate record as JSON (new reference); with_pem adds the PEM. */
+#include <jansson.h>
+json_t *http_cert_json(const struct cert_rec *r, int with_pem);
+
+#endif

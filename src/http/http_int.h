@@ -1,0 +1,61 @@
+/*
+ * Internal interface between the server core (server.c) and the route
+ * handlers (api_*.c).  Handlers see a parsed request and fill a response;
+ * they never touch libmicrohttpd.
+ */
+#ifndef SERTEL_HTTP_INT_H
+#define SERTEL_HTTP_INT_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+#include "pki/pki.h"
+
+struct http_ctx {
+	struct instance *in;
+	struct ca *issuing; /* loaded once, shared read-only by all threads */
+	size_t max_body;
+};
+
+struct http_req {
+	const char *method;
+	const char *path;
+	const unsigned char *body;
+	size_t body_len;
+	void *conn; /* struct MHD_Connection *, for header lookups */
+	struct http_ctx *ctx;
+	struct store *st; /* this thread's connection */
+	/* Set by authentication: */
+	char actor[96];
+	char role[32];
+};
+
+struct http_resp {
+	int status;
+	const char *ctype;
+	unsigned char *body; /* owned; freed by the server */
+	size_t len;
+	char extra_headers[512]; /* "Name: value\n" lines */
+};
+
+/* A header value of the request (borrowed) or NULL. */
+const char *http_header(struct http_req *r, const char *name);
+/* Authenticates the bearer token; on failure fills resp with 401. */
+int http_auth(struct http_req *r, struct http_resp *resp);
+/* Role check; on failure fills resp with 403. */
+int http_allow(struct http_req *r, struct http_resp *resp, const char *perm);
+/* Sets a JSON body (steals j). */
+void http_json(struct http_resp *resp, int status, json_t *j);
+/* Sets {"error": msg, "code": name} with the status for rc. */
+void http_error(struct http_resp *resp, int status, const char *code,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Maps a SERTEL_E* code to an HTTP status and a JSON error. */
+void http_error_rc(struct http_resp *resp, int rc);
+/* Parses the request body as a JSON object; on failure fills resp (400). */
+json_t *http_json_body(struct http_req *r, struct http_resp *resp);
+
+/* Handlers. */
+int api_healthz(struct http_req *r, struct http_resp *resp);
+int api_certificates_post(struct http_req *r, struct http_resp *resp);
+
+#endif

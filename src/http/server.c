@@ -1,0 +1,457 @@
+/*
+ * The HTTP server core: libmicrohttpd with an internal thread pool, bounded
+ * request bodies, one store connection per worker thread, JSON errors and
+ * a graceful stop on SIGTERM.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "http/http_int.h"
+
+#define MAX_THREADS 64
+#define CONN_TIMEOUT_S 30
+#define MAX_CONNECTIONS 1024
+#define MAX_URL 2048
+
+/* ---- per-thread store connections ------------------------------------ */
+static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct store *stores[MAX_THREADS * 2];
+static int nstores;
+static _Thread_local struct store *tl_store;
+
+static int
+thread_store(struct store **out, struct http_ctx *ctx)
+{
+	int rc;
+
+	if (tl_store != NULL) {
+		*out = tl_store;
+		return 0;
+	}
+	if ((rc = instance_store_open(ctx->in, &tl_store)) < 0)
+		return rc;
+	pthread_mutex_lock(&stores_mu);
+	if (nstores < (int)(sizeof(stores) / sizeof(stores[0])))
+		stores[nstores++] = tl_store;
+	pthread_mutex_unlock(&stores_mu);
+	*out = tl_store;
+	return 0;
+}
+
+static void
+stores_close_all(void)
+{
+	int i;
+
+	pthread_mutex_lock(&stores_mu);
+	for (i = 0; i < nstores; i++)
+		store_close(stores[i]);
+	nstores = 0;
+	pthread_mutex_unlock(&stores_mu);
+}
+
+/* ---- responses --------------------------------------------------------- */
+void
+http_json(struct http_resp *resp, int status, json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	json_decref(j);
+	free(resp->body);
+	resp->status = status;
+	resp->ctype = "application/json";
+	resp->body = (unsigned char *)s;
+	resp->len = s ? strlen(s) : 0;
+	if (s == NULL)
+		resp->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+void
+http_error(struct http_resp *resp, int status, const char *code, const char *fmt,
+	   ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_json(resp, status, json_pack("{s:s, s:s}", "error", msg, "code", code));
+}
+
+void
+http_error_rc(struct http_resp *resp, int rc)
+{
+	const char *m = sertel_errmsg();
+
+	switch (rc) {
+	case SERTEL_EINVAL:
+		http_error(resp, 400, "invalid_input", "%s", m);
+		break;
+	case SERTEL_ETOOBIG:
+		http_error(resp, 413, "too_large", "%s", m);
+		break;
+	case SERTEL_ENOTFOUND:
+		http_error(resp, 404, "not_found", "%s", m);
+		break;
+	case SERTEL_EEXISTS:
+	case SERTEL_ESTATE:
+		http_error(resp, 409, "conflict", "%s", m);
+		break;
+	case SERTEL_EAUTH:
+		http_error(resp, 401, "unauthorized", "%s", m);
+		break;
+	case SERTEL_EPERM:
+		http_error(resp, 403, "forbidden", "%s", m);
+		break;
+	default:
+		/* Internal details go to the log, not to the client. */
+		log_msg(LOG_ERROR, "request failed: %s", m);
+		http_error(resp, 500, "internal", "internal error");
+		break;
+	}
+}
+
+const char *
+http_header(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+json_t *
+http_json_body(struct http_req *r, struct http_resp *resp)
+{
+	const char *ct = http_header(r, "Content-Type");
+	json_error_t err;
+	json_t *j;
+
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		http_error(resp, 415, "unsupported_media_type",
+			   "Content-Type must be application/json");
+		return NULL;
+	}
+	j = json_loadb((const char *)r->body, r->body_len,
+		       JSON_REJECT_DUPLICATES, &err);
+	if (j == NULL) {
+		http_error(resp, 400, "malformed_json", "malformed JSON at line %d: %s",
+			   err.line, err.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_error(resp, 400, "malformed_json", "body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* ---- authentication and roles ------------------------------------------ */
+int
+http_role_valid(const char *role)
+{
+	return strcmp(role, "admin") == 0 || strcmp(role, "operator") == 0 ||
+	       strcmp(role, "auditor") == 0;
+}
+
+int
+http_auth(struct http_req *r, struct http_resp *resp)
+{
+	const char *h = http_header(r, "Authorization");
+	char hash[65], *name = NULL, *role = NULL;
+	int rc;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) < 8 ||
+	    strlen(h + 7) > 128) {
+		http_error(resp, 401, "unauthorized",
+			   "missing or malformed 'Authorization: Bearer TOKEN'");
+		return SERTEL_EAUTH;
+	}
+	sha256_hex(hash, h + 7, strlen(h + 7));
+	rc = store_token_find(r->st, hash, &name, &role);
+	if (rc == SERTEL_EAUTH) {
+		http_error(resp, 401, "unauthorized", "unknown or revoked token");
+		return rc;
+	}
+	if (rc < 0) {
+		http_error_rc(resp, rc);
+		return rc;
+	}
+	snprintf(r->actor, sizeof(r->actor), "token:%s", name);
+	str_copy(r->role, sizeof(r->role), role);
+	free(name);
+	free(role);
+	return 0;
+}
+
+/* Which roles may do what.  Every entry is exercised by the role tests,
+ * allowed and denied. */
+static const struct {
+	const char *perm;
+	const char *roles; /* comma-separated */
+} permissions[] = {
+	{"cert.issue", "admin,operator"},
+};
+
+int
+http_allow(struct http_req *r, struct http_resp *resp, const char *perm)
+{
+	size_t i, n = strlen(r->role);
+	const char *p;
+
+	for (i = 0; i < sizeof(permissions) / sizeof(permissions[0]); i++) {
+		if (strcmp(permissions[i].perm, perm) != 0)
+			continue;
+		for (p = permissions[i].roles; (p = strstr(p, r->role)) != NULL; p += n) {
+			if ((p == permissions[i].roles || p[-1] == ',') &&
+			    (p[n] == ',' || p[n] == '\0'))
+				return 0;
+		}
+	}
+	http_error(resp, 403, "forbidden", "role %s may not %s", r->role, perm);
+	return SERTEL_EPERM;
+}
+
+/* ---- routing ------------------------------------------------------------ */
+typedef int (*handler_fn)(struct http_req *, struct http_resp *);
+
+static const struct route {
+	const char *method;
+	const char *path;
+	int prefix; /* path is a prefix */
+	handler_fn fn;
+} routes[] = {
+	{"GET", "/healthz", 0, api_healthz},
+	{"POST", "/api/v1/certificates", 0, api_certificates_post},
+};
+
+struct conn_state {
+	struct buf body;
+	int too_big;
+};
+
+static enum MHD_Result
+send_resp(struct MHD_Connection *c, struct http_resp *resp)
+{
+	struct MHD_Response *mr;
+	enum MHD_Result ret;
+	char *line, *save = NULL, *colon;
+
+	mr = MHD_create_response_from_buffer(resp->len, resp->body,
+					     MHD_RESPMEM_MUST_FREE);
+	if (mr == NULL) {
+		free(resp->body);
+		return MHD_NO;
+	}
+	resp->body = NULL;
+	MHD_add_response_header(mr, "Content-Type",
+				resp->ctype ? resp->ctype : "application/json");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	for (line = strtok_r(resp->extra_headers, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if ((colon = strchr(line, ':')) == NULL)
+			continue;
+		*colon = '\0';
+		MHD_add_response_header(mr, line, colon + 1 + (colon[1] == ' '));
+	}
+	ret = MHD_queue_response(c, (unsigned int)resp->status, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+static enum MHD_Result
+dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
+	 const char *method, struct conn_state *cs)
+{
+	struct http_resp resp;
+	struct http_req req;
+	const struct route *rt = NULL;
+	int path_known = 0, rc;
+	size_t i;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(&req, 0, sizeof(req));
+	if (cs->too_big) {
+		http_error(&resp, 413, "too_large", "request body exceeds %zu bytes",
+			   ctx->max_body);
+		return send_resp(c, &resp);
+	}
+	if (strlen(url) > MAX_URL) {
+		http_error(&resp, 414, "uri_too_long", "URL too long");
+		return send_resp(c, &resp);
+	}
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		int match = routes[i].prefix ?
+				    strncmp(url, routes[i].path, strlen(routes[i].path)) == 0 :
+				    strcmp(url, routes[i].path) == 0;
+		if (!match)
+			continue;
+		path_known = 1;
+		if (strcmp(method, routes[i].method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+			rt = &routes[i];
+			break;
+		}
+	}
+	if (rt == NULL) {
+		if (path_known)
+			http_error(&resp, 405, "method_not_allowed", "%s not allowed on %s",
+				   method, url);
+		else
+			http_error(&resp, 404, "not_found", "no such resource: %s", url);
+		return send_resp(c, &resp);
+	}
+	req.method = method;
+	req.path = url;
+	req.body = cs->body.data ? cs->body.data : (const unsigned char *)"";
+	req.body_len = cs->body.len;
+	req.conn = c;
+	req.ctx = ctx;
+	if ((rc = thread_store(&req.st, ctx)) < 0) {
+		http_error_rc(&resp, rc);
+		return send_resp(c, &resp);
+	}
+	sertel_err_clear();
+	rt->fn(&req, &resp);
+	if (resp.status == 0)
+		http_error(&resp, 500, "internal", "handler produced no response");
+	return send_resp(c, &resp);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+	   const char *method, const char *version, const char *upload_data,
+	   size_t *upload_data_size, void **con_cls)
+{
+	struct http_ctx *ctx = cls;
+	struct conn_state *cs = *con_cls;
+	const char *cl;
+	long long n;
+
+	if (cs == NULL) {
+		if ((cs = calloc(1, sizeof(*cs))) == NULL)
+			return MHD_NO;
+		buf_init(&cs->body, ctx->max_body);
+		/* Refuse a declared oversized body before reading any of it. */
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl != NULL && parse_ll(&n, cl, 0, 1LL << 50) == 0 &&
+		    (size_t)n > ctx->max_body)
+			cs->too_big = 1;
+		*con_cls = cs;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!cs->too_big &&
+		    buf_append(&cs->body, upload_data, *upload_data_size) < 0)
+			cs->too_big = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return dispatch(ctx, c, url, method, cs);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct conn_state *cs = *con_cls;
+
+	if (cs == NULL)
+		return;
+	buf_free(&cs->body);
+	free(cs);
+	*con_cls = NULL;
+}
+
+static int
+parse_listen(struct sockaddr_in *sa, const char *listen)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	long long port;
+	size_t hl;
+
+	if (colon == NULL || (hl = (size_t)(colon - listen)) >= sizeof(host))
+		return sertel_err(SERTEL_EINVAL, "--listen '%s': expected ADDR:PORT", listen);
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	if (parse_ll(&port, colon + 1, 1, 65535) < 0)
+		return sertel_err(SERTEL_EINVAL, "--listen '%s': port 1..65535", listen);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (strcmp(host, "localhost") == 0)
+		str_copy(host, sizeof(host), "127.0.0.1");
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return sertel_err(SERTEL_EINVAL, "--listen '%s': bad IPv4 address", listen);
+	return 0;
+}
+
+int
+http_serve(struct instance *in, const char *listen)
+{
+	struct http_ctx ctx;
+	struct MHD_Daemon *d = NULL;
+	struct sockaddr_in sa;
+	sigset_t set;
+	long long threads;
+	int rc, sig;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.in = in;
+	if (listen == NULL)
+		listen = config_get(in->cfg, "server", "listen", "127.0.0.1:8080");
+	if ((rc = parse_listen(&sa, listen)) < 0)
+		return rc;
+	threads = config_get_int(in->cfg, "server", "threads", 4);
+	if (threads < 1 || threads > MAX_THREADS)
+		return sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
+	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",
+					      SERTEL_MAX_REQUEST);
+	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
+		return rc;
+
+	/* Workers inherit this mask, so only sigwait() below sees the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+				     MHD_USE_TURBO,
+			     0, NULL, NULL, on_request, &ctx,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx,
+			     MHD_OPTION_END);
+	if (d == NULL) {
+		ca_free(ctx.issuing);
+		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
+				  strerror(errno));
+	}
+	log_msg(LOG_INFO, "listening on http://%s (%lld threads)", listen, threads);
+	for (;;) {
+		if (sigwait(&set, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
+			break;
+	}
+	log_msg(LOG_INFO, "signal %d: stopping", sig);
+	/* Stop accepting, then let running requests finish. */
+	MHD_quiesce_daemon(d);
+	MHD_stop_daemon(d);
+	stores_close_all();
+	ca_free(ctx.issuing);
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * sertel pki: keys, certificate profiles, the built-in issuer (CA) and
+ * CRLs.  The validation-authority engines (OCSP, TSA) are in va.h and the
+ * path validator in validate.h.
+ *
+ * OpenSSL types appear only in this header and src/pki/: the rest of
+ * sertel talks in DER/PEM bytes and store records.
+ */
+#ifndef SERTEL_PKI_H
+#define SERTEL_PKI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "core/core.h"
+#include "store/store.h"
+
+/* ---- keys (key.c) ------------------------------------------------------ */
+/* "ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096". */
+int key_generate(EVP_PKEY **out, const char *algo);
+int key_algo_valid(const char *algo);
+/* Encrypted PKCS#8 PEM (PBES2, AES-256-CBC) under a key derived from the
+ * master secret.  *out owned by caller (free with free()). */
+int key_seal(char **out, EVP_PKEY *key, const unsigned char master[SECRET_LEN]);
+int key_unseal(EVP_PKEY **out, const char *pem,
+	       const unsigned char master[SECRET_LEN]);
+/* Checks a subject public key against sertel's rules: RSA 2048..8192 bits,
+ * EC on P-256, P-384 or P-521.  what names the object in messages. */
+int key_check_public(EVP_PKEY *key, const char *what);
+/* The digest sertel signs with for a key (SHA-384 for P-384 and up). */
+const EVP_MD *key_digest(EVP_PKEY *key);
+
+/* ---- profiles (profile.c) ---------------------------------------------- */
+enum cert_type { TYPE_INDIVIDU, TYPE_JABATAN, TYPE_SISTEM, TYPE_COUNT };
+enum cert_usage {
+	USAGE_SIGNING = 1 << 0,
+	USAGE_EMAIL = 1 << 1,
+	USAGE_DOCUMENT = 1 << 2,
+	USAGE_SSL_SERVER = 1 << 3,
+	USAGE_SSL_CLIENT = 1 << 4,
+};
+int profile_type_parse(enum cert_type *out, const char *name);
+const char *profile_type_name(enum cert_type t);
+/* "signing,email" -> bit mask.  Refuses unknown names and duplicates. */
+int profile_usages_parse(unsigned *out, const char *list);
+/* Canonical comma-separated list, into out[128]. */
+void profile_usages_format(char *out, size_t outsz, unsigned usages);
+/* Checks a type/usage combination against the rules (e.g. ssl-server
+ * only for sistem). */
+int profile_check(enum cert_type t, unsigned usages);
+
+/* Syntax checks for names going into certificates: DNS (RFC 1035, one
+ * leading "*." label), e-mail (local@domain), UTF-8 text of at most max
+ * characters without control characters. */
+int name_check_dns(const char *dns);
+int name_check_email(const char *email);
+int name_check_text(const char *field, const char *v, size_t max);
+
+/* What an issuance asks for.  The CSR contributes only its public key:
+ * the subject is the OP's to set. */
+#define ISSUE_MAX_NAMES 16
+struct issue_req {
+	const unsigned char *csr; /* PEM or DER */
+	size_t csr_len;
+	const char *type;
+	const char *usages;
+	const char *cn;
+	const char *email; /* optional */
+	const char *ou;    /* optional: agency */
+	const char *title; /* jabatan only */
+	const char *dns[ISSUE_MAX_NAMES];
+	int ndns;
+	const char *ip[ISSUE_MAX_NAMES];
+	int nip;
+	const char *nik; /* optional: bind to a registered person */
+	const char *actor;
+	const char *reason;
+};
+
+/* ---- the instance's PKI settings, read from sertel.conf ---------------- */
+struct pki_conf {
+	char org[SERTEL_MAX_NAME];
+	char base_url[SERTEL_MAX_NAME];
+	int validity_days[TYPE_COUNT];
+	char policy_oid[TYPE_COUNT][64];
+	int crl_next_update_hours;
+};
+int pki_conf_load(struct pki_conf *out, const struct config *cfg);
+
+/* ---- the issuer (ca.c) ------------------------------------------------- */
+struct ca {
+	struct issuer_rec rec;
+	X509 *cert;
+	EVP_PKEY *key;
+	X509 *parent; /* issuer of this CA's certificate; NULL for the root */
+};
+/* Loads the active issuer with that role, with its private key unsealed.
+ * *out owned by caller (ca_free). */
+int ca_load(struct ca **out, struct store *st, const char *role,
+	    const unsigned char master[SECRET_LEN]);
+void ca_free(struct ca *ca);
+
+/* Creates the hierarchy of a new instance in one transaction: Root CA,
+ * issuing CA, delegated OCSP signer, TSA certificate. */
+int ca_init_hierarchy(struct store *st, const struct pki_conf *pc,
+		      const char *algo, const unsigned char master[SECRET_LEN]);
+
+/* Issues an end-entity certificate: checks the request, builds the
+ * certificate from the profile, stores it and appends the audit entry in
+ * one transaction.  *out owned by caller (cert_rec_free). */
+int ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
+	     const struct pki_conf *pc, const struct issue_req *req);
+
+/* RFC 5280 5.3.1 CRLReason by name ("keyCompromise", "key-compromise",
+ * "superseded", ...) or number.  Only reasons that apply to end-entity
+ * certificates and are final are accepted. */
+int revoke_reason_parse(int *out, const char *s);
+const char *revoke_reason_name(int reason);
+
+/* Revokes one certificate: status, audit entry and a fresh CRL in one
+ * transaction. */
+int ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
+	      const char *serial, int reason, const char *actor,
+	      const char *why);
+
+/* Hooks run inside the revocation transaction (e.g. the OCSP cache
+ * refresh), so what relying parties see changes atomically. */
+typedef int (*revoke_hook_fn)(struct store *st, const struct cert_rec *rec,
+			      void *arg);
+void ca_set_revoke_hook(revoke_hook_fn fn, void *arg);
+
+/* Serial numbers: 128 bits from the CSPRNG behind a 0x01 octet, so the
+ * INTEGER is positive and always 129 bits long. */
+int serial_generate(ASN1_INTEGER **out, char hex[SERIAL_HEX_MAX + 1]);
+/* Canonical lowercase hex of an INTEGER, as stored. */
+int serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial);
+
+/* ---- CRLs (crl.c) ------------------------------------------------------ */
+/* Builds, signs, stores (and audits) a full CRL for ca; must run inside a
+ * transaction.  *der may be NULL; otherwise owned by caller. */
+int crl_publish(unsigned char **der, size_t *len, struct ca *ca,
+		struct store *st, const struct pki_conf *pc, const char *actor);
+
+/* ---- helpers shared by the CLI and HTTP layers ------------------------- */
+/* DER of a certificate to PEM text; *out owned by caller. */
+int pem_from_der(char **out, const unsigned char *der, size_t len,
+		 const char *label);
+/* The issuer id of a certificate: hex of the first 8 SKI bytes. */
+int issuer_id_of(char out[ISSUER_ID_LEN + 1], X509 *cert);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * SQLite backend: WAL journal, synchronous=FULL so a committed change
+ * survives power loss, a busy timeout so concurrent writers queue instead
+ * of failing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/db_int.h"
+
+#define SQLITE_BUSY_MS 30000
+
+struct sqlite_stmt {
+	sqlite3_stmt *st;
+	int64_t changes;
+};
+
+static int
+sq_err(struct db *db, const char *what)
+{
+	return sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", what,
+			  sqlite3_errmsg(db->conn));
+}
+
+static int
+sq_open(struct db *db, const char *path)
+{
+	sqlite3 *h = NULL;
+	int rc;
+
+	if (*path == '\0')
+		return sertel_err(SERTEL_EINVAL, "sqlite: empty path");
+	rc = sqlite3_open_v2(path, &h,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				 SQLITE_OPEN_FULLMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", path,
+			   h ? sqlite3_errmsg(h) : "cannot open");
+		sqlite3_close(h);
+		return SERTEL_ESTORE;
+	}
+	db->conn = h;
+	sqlite3_busy_timeout(h, SQLITE_BUSY_MS);
+	sqlite3_extended_result_codes(h, 1);
+	if (db->ops->exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+			  "PRAGMA foreign_keys=ON;") < 0) {
+		sqlite3_close(h);
+		db->conn = NULL;
+		return SERTEL_ESTORE;
+	}
+	return 0;
+}
+
+static void
+sq_close(struct db *db)
+{
+	sqlite3_close_v2(db->conn);
+}
+
+static int
+sq_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sertel_err(SERTEL_ESTORE, "sqlite: %s", msg ? msg : "exec failed");
+		sqlite3_free(msg);
+		return SERTEL_ESTORE;
+	}
+	return 0;
+}
+
+static int
+sq_prepare(struct db_stmt *s, const char *sql)
+{
+	struct sqlite_stmt *q;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "sqlite: out of memory");
+	if (sqlite3_prepare_v2(s->db->conn, sql, -1, &q->st, NULL) != SQLITE_OK) {
+		free(q);
+		return sq_err(s->db, "prepare");
+	}
+	s->impl = q;
+	return 0;
+}
+
+#define Q(s) ((struct sqlite_stmt *)(s)->impl)
+
+static int
+sq_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+	if (sqlite3_bind_text(Q(s)->st, idx, v, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		return sq_err(s->db, "bind");
+	return 0;
+}
+
+static int
+sq_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+	if (sqlite3_bind_int64(Q(s)->st, idx, v) != SQLITE_OK)
+		return sq_err(s->db, "bind");
+	return 0;
+}
+
+static int
+sq_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
+{
+	/* A zero-length blob must stay a blob, not NULL. */
+	if (sqlite3_bind_blob64(Q(s)->st, idx, n ? p : "", n, SQLITE_TRANSIENT) !=
+	    SQLITE_OK)
+		return sq_err(s->db, "bind");
+	return 0;
+}
+
+static int
+sq_bind_null(struct db_stmt *s, int idx)
+{
+	if (sqlite3_bind_null(Q(s)->st, idx) != SQLITE_OK)
+		return sq_err(s->db, "bind");
+	return 0;
+}
+
+static int
+sq_step(struct db_stmt *s)
+{
+	int rc = sqlite3_step(Q(s)->st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		Q(s)->changes = sqlite3_changes64(s->db->conn);
+		return 0;
+	}
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return sertel_err(SERTEL_EEXISTS, "sqlite: %s",
+				  sqlite3_errmsg(s->db->conn));
+	return sq_err(s->db, "step");
+}
+
+static const char *
+sq_col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(Q(s)->st, col);
+}
+
+static int64_t
+sq_col_int(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(Q(s)->st, col);
+}
+
+static const unsigned char *
+sq_col_blob(struct db_stmt *s, int col, size_t *len)
+{
+	const unsigned char *p = sqlite3_column_blob(Q(s)->st, col);
+
+	*len = (size_t)sqlite3_column_bytes(Q(s)->st, col);
+	return p;
+}
+
+static int
+sq_col_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(Q(s)->st, col) == SQLITE_NULL;
+}
+
+static int64_t
+sq_changes(struct db_stmt *s)
+{
+	return Q(s)->changes;
+}
+
+static void
+sq_finalize(struct db_stmt *s)
+{
+	if (s->impl == NULL)
+		return;
+	sqlite3_finalize(Q(s)->st);
+	free(s->impl);
+}
+
+const struct db_ops db_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_text = sq_bind_text,
+	.bind_int = sq_bind_int,
+	.bind_blob = sq_bind_blob,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_text = sq_col_text,
+	.col_int = sq_col_int,
+	.col_blob = sq_col_blob,
+	.col_null = sq_col_null,
+	.changes = sq_changes,
+	.finalize = sq_finalize,
+};

@@ -1,0 +1,164 @@
+/*
+ * Versioned schema migrations.  Each migration runs once, in its own
+ * transaction, and records its version in schema_version in that same
+ * transaction; nodes sharing a PostgreSQL database serialise on an
+ * advisory lock so two starting nodes never race.  SQL is written once:
+ * BLOB becomes BYTEA on PostgreSQL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db_int.h"
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+static const struct migration migrations[] = {
+	{1, "instance, issuers, certificates, CRLs, audit, tokens, blobs",
+	 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	 "CREATE TABLE issuers (id TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	 " parent_id TEXT, name TEXT NOT NULL, cert_der BLOB NOT NULL,"
+	 " key_pem TEXT NOT NULL, created_at BIGINT NOT NULL,"
+	 " crl_number BIGINT NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);"
+	 "CREATE TABLE certs (serial TEXT PRIMARY KEY,"
+	 " issuer_id TEXT NOT NULL REFERENCES issuers(id), type TEXT NOT NULL,"
+	 " usages TEXT NOT NULL, subject TEXT NOT NULL, email TEXT, sans TEXT,"
+	 " nik TEXT, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL,"
+	 " revoked INTEGER NOT NULL DEFAULT 0, revoked_at BIGINT, reason INTEGER,"
+	 " created_at BIGINT NOT NULL, der BLOB NOT NULL);"
+	 "CREATE INDEX certs_issuer_revoked ON certs(issuer_id, revoked);"
+	 "CREATE INDEX certs_not_after ON certs(not_after);"
+	 "CREATE INDEX certs_nik ON certs(nik);"
+	 /* Serials are never reused, even after the certificate row goes. */
+	 "CREATE TABLE serials_used (serial TEXT PRIMARY KEY);"
+	 "CREATE TABLE crls (issuer_id TEXT NOT NULL REFERENCES issuers(id),"
+	 " number BIGINT NOT NULL, this_update BIGINT NOT NULL,"
+	 " next_update BIGINT NOT NULL, der BLOB NOT NULL,"
+	 " PRIMARY KEY (issuer_id, number));"
+	 "CREATE TABLE audit (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL,"
+	 " actor TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+	 " reason TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	 "CREATE INDEX audit_ts ON audit(ts);"
+	 "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL,"
+	 " hash TEXT NOT NULL, mac TEXT NOT NULL);"
+	 "CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	 " role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
+	 " created_at BIGINT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+	 "CREATE TABLE blobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	 " sha256 TEXT NOT NULL, size BIGINT NOT NULL, nonce BLOB NOT NULL,"
+	 " data BLOB NOT NULL, created_at BIGINT NOT NULL);"},
+	{2, "OCSP responses pre-signed per certificate",
+	 "CREATE TABLE ocsp_cache (serial TEXT PRIMARY KEY,"
+	 " issuer_id TEXT NOT NULL, this_update BIGINT NOT NULL,"
+	 " next_update BIGINT NOT NULL, der BLOB NOT NULL);"},
+};
+
+static char *
+migration_sql(const struct db *db, const char *sql)
+{
+	struct buf b;
+	const char *p = sql, *hit;
+
+	buf_init(&b, 1 << 20);
+	if (db->engine != DB_PG) {
+		if (buf_append(&b, sql, strlen(sql)) < 0 || buf_cstr(&b) < 0)
+			goto fail;
+		return (char *)buf_detach(&b, NULL);
+	}
+	while ((hit = strstr(p, " BLOB")) != NULL) {
+		if (buf_append(&b, p, (size_t)(hit - p)) < 0 ||
+		    buf_append(&b, " BYTEA", 6) < 0)
+			goto fail;
+		p = hit + 5;
+	}
+	if (buf_append(&b, p, strlen(p)) < 0 || buf_cstr(&b) < 0)
+		goto fail;
+	return (char *)buf_detach(&b, NULL);
+fail:
+	buf_free(&b);
+	return NULL;
+}
+
+int
+db_schema_version(struct db *db, int *version)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*version = 0;
+	if ((rc = db_prepare(&s, db, "SELECT COALESCE(MAX(version), 0) "
+				     "FROM schema_version")) < 0)
+		return rc;
+	if ((rc = db_step(s)) == 1) {
+		*version = (int)db_col_int(s, 0);
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+static int
+migrate_one(struct db *db, const struct migration *m)
+{
+	struct db_stmt *s = NULL;
+	char *sql = NULL;
+	int rc, cur;
+
+	if ((rc = db_begin(db)) < 0)
+		return rc;
+	/* Re-check inside the transaction: another node may have run it. */
+	if ((rc = db_schema_version(db, &cur)) < 0)
+		goto out;
+	if (cur >= m->version)
+		goto out;
+	if ((sql = migration_sql(db, m->sql)) == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "migration %d: out of memory", m->version);
+		goto out;
+	}
+	if ((rc = db_exec(db, sql)) < 0) {
+		rc = sertel_err(rc, "migration %d (%s): %s", m->version, m->name,
+				sertel_errmsg());
+		goto out;
+	}
+	if ((rc = db_prepare(&s, db, "INSERT INTO schema_version (version, "
+				     "applied_at) VALUES (?, ?)")) < 0 ||
+	    (rc = db_bind_int(s, 1, m->version)) < 0 ||
+	    (rc = db_bind_int(s, 2, time_now())) < 0 ||
+	    (rc = db_step(s)) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_finalize(s);
+	free(sql);
+	if (rc < 0)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+	return rc;
+}
+
+int
+db_migrate(struct db *db, int *version)
+{
+	size_t i;
+	int rc, locked = 0;
+
+	*version = 0;
+	if (db->engine == DB_PG) {
+		if ((rc = db_exec(db, "SELECT pg_advisory_lock(736572746c31)")) < 0)
+			return rc;
+		locked = 1;
+	}
+	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+			 "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+	for (i = 0; rc == 0 && i < sizeof(migrations) / sizeof(migrations[0]); i++)
+		rc = migrate_one(db, &migrations[i]);
+	if (rc == 0)
+		rc = db_schema_version(db, version);
+	if (locked)
+		db_exec(db, "SELECT pg_advisory_unlock(736572746c31)");
+	return rc;
+}

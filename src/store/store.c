@@ -1,0 +1,627 @@
+/*
+ * The records sertel keeps, written once over the engine-neutral db_*
+ * layer.  Functions that change more than one row expect the caller to
+ * hold a transaction (store_begin) so a failure leaves nothing behind.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db_int.h"
+
+struct store {
+	struct db *db;
+	unsigned char master[SECRET_LEN];
+	unsigned char blob_key[32];
+	int has_key;
+};
+
+int
+store_open(struct store **out, const char *url, const unsigned char *master)
+{
+	struct store *st;
+	int rc, version;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "store: out of memory");
+	if ((rc = db_open(&st->db, url)) < 0)
+		goto fail;
+	if ((rc = db_migrate(st->db, &version)) < 0)
+		goto fail;
+	if (master != NULL) {
+		if ((rc = secret_derive(st->blob_key, sizeof(st->blob_key), master,
+					"sertel blob encryption v1")) < 0)
+			goto fail;
+		memcpy(st->master, master, SECRET_LEN);
+		st->has_key = 1;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	db_close(st->db);
+	secure_wipe(st->blob_key, sizeof(st->blob_key));
+	secure_wipe(st->master, sizeof(st->master));
+	free(st);
+}
+
+struct db *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_begin(struct store *st)
+{
+	return db_begin(st->db);
+}
+
+int
+store_commit(struct store *st)
+{
+	return db_commit(st->db);
+}
+
+int
+store_rollback(struct store *st)
+{
+	return db_rollback(st->db);
+}
+
+int
+store_derive_key(struct store *st, const char *label, unsigned char *out,
+		 size_t len)
+{
+	if (!st->has_key)
+		return sertel_err(SERTEL_ECRYPTO, "store opened without master secret");
+	return secret_derive(out, len, st->master, label);
+}
+
+/* Blob layer needs the derived key; it lives in blob.c. */
+const unsigned char *store_blob_key(struct store *st);
+const unsigned char *
+store_blob_key(struct store *st)
+{
+	return st->has_key ? st->blob_key : NULL;
+}
+
+/* Runs one statement with text/int parameters described by fmt:
+ * 's' text, 'i' int64, 'b' blob (pointer, size_t).  Returns rows changed
+ * or <0.  Keeps simple writes to one line at the call site. */
+static int64_t
+store_run(struct store *st, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *s = NULL;
+	va_list ap;
+	int rc, i;
+	int64_t changes;
+
+	if ((rc = db_prepare(&s, st->db, sql)) < 0)
+		return rc;
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] != '\0' && rc == 0; i++) {
+		if (fmt[i] == 's') {
+			rc = db_bind_text(s, i + 1, va_arg(ap, const char *));
+		} else if (fmt[i] == 'i') {
+			rc = db_bind_int(s, i + 1, va_arg(ap, int64_t));
+		} else {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = db_bind_blob(s, i + 1, p, n);
+		}
+	}
+	va_end(ap);
+	if (rc == 0)
+		rc = db_step(s);
+	changes = rc < 0 ? rc : db_changes(s);
+	db_finalize(s);
+	return changes;
+}
+
+static void
+copy_col(char *dst, size_t dstsz, struct db_stmt *s, int col)
+{
+	const char *v = db_col_text(s, col);
+
+	/* Stored values were bounded on the way in; truncation cannot occur
+	 * unless the database was edited by hand. */
+	str_copy(dst, dstsz, v ? v : "");
+}
+
+static int
+dup_blob(unsigned char **out, size_t *outlen, struct db_stmt *s, int col)
+{
+	const unsigned char *p;
+	size_t n;
+
+	p = db_col_blob(s, col, &n);
+	*out = malloc(n ? n : 1);
+	if (*out == NULL)
+		return sertel_err(SERTEL_ENOMEM, "store: out of memory");
+	if (n)
+		memcpy(*out, p, n);
+	*outlen = n;
+	return 0;
+}
+
+/* ---- meta -------------------------------------------------------------- */
+int
+store_meta_set(struct store *st, const char *key, const char *value)
+{
+	int64_t n;
+
+	n = store_run(st, "UPDATE meta SET value = ? WHERE key = ?", "ss", value, key);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		n = store_run(st, "INSERT INTO meta (key, value) VALUES (?, ?)", "ss",
+			      key, value);
+	return n < 0 ? (int)n : 0;
+}
+
+int
+store_meta_get(struct store *st, const char *key, char **out)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&s, st->db, "SELECT value FROM meta WHERE key = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, key)) == 0 && (rc = db_step(s)) == 1) {
+		if ((*out = strdup(db_col_text(s, 0))) == NULL)
+			rc = sertel_err(SERTEL_ENOMEM, "store: out of memory");
+		else
+			rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "meta '%s': not set", key);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- issuers ----------------------------------------------------------- */
+void
+issuer_rec_free(struct issuer_rec *r)
+{
+	if (r == NULL)
+		return;
+	free(r->cert_der);
+	if (r->key_pem != NULL) {
+		secure_wipe(r->key_pem, strlen(r->key_pem));
+		free(r->key_pem);
+	}
+	r->cert_der = NULL;
+	r->key_pem = NULL;
+}
+
+int
+store_issuer_put(struct store *st, const struct issuer_rec *r)
+{
+	int64_t n;
+
+	n = store_run(st,
+		      "INSERT INTO issuers (id, role, parent_id, name, cert_der, "
+		      "key_pem, created_at, crl_number, active) VALUES "
+		      "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		      "ssssbsiii", r->id, r->role,
+		      r->parent_id[0] ? r->parent_id : NULL, r->name,
+		      (const void *)r->cert_der, r->cert_len, r->key_pem,
+		      r->created_at, r->crl_number, (int64_t)r->active);
+	if (n == SERTEL_EEXISTS)
+		return sertel_err(SERTEL_EEXISTS, "issuer %s: already stored", r->id);
+	return n < 0 ? (int)n : 0;
+}
+
+#define ISSUER_COLS \
+	"id, role, parent_id, name, cert_der, key_pem, created_at, crl_number, active"
+
+static int
+issuer_fetch(struct store *st, const char *sql, const char *arg,
+	     struct issuer_rec *out)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, st->db, sql)) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, arg)) < 0)
+		goto out;
+	if ((rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "issuer %s: not found", arg);
+		goto out;
+	}
+	copy_col(out->id, sizeof(out->id), s, 0);
+	copy_col(out->role, sizeof(out->role), s, 1);
+	copy_col(out->parent_id, sizeof(out->parent_id), s, 2);
+	copy_col(out->name, sizeof(out->name), s, 3);
+	if ((rc = dup_blob(&out->cert_der, &out->cert_len, s, 4)) < 0)
+		goto out;
+	if ((out->key_pem = strdup(db_col_text(s, 5))) == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "store: out of memory");
+		goto out;
+	}
+	out->created_at = db_col_int(s, 6);
+	out->crl_number = db_col_int(s, 7);
+	out->active = (int)db_col_int(s, 8);
+	rc = 0;
+out:
+	db_finalize(s);
+	if (rc < 0)
+		issuer_rec_free(out);
+	return rc;
+}
+
+int
+store_issuer_get(struct store *st, const char *id, struct issuer_rec *out)
+{
+	return issuer_fetch(st, "SELECT " ISSUER_COLS " FROM issuers WHERE id = ?",
+			    id, out);
+}
+
+int
+store_issuer_by_role(struct store *st, const char *role, struct issuer_rec *out)
+{
+	return issuer_fetch(st,
+			    "SELECT " ISSUER_COLS " FROM issuers WHERE role = ? "
+			    "AND active = 1 ORDER BY created_at DESC, id LIMIT 1",
+			    role, out);
+}
+
+int
+store_issuer_next_crl_number(struct store *st, const char *id, int64_t *out)
+{
+	struct db_stmt *s = NULL;
+	int64_t n;
+	int rc;
+
+	if (!db_in_tx(st->db))
+		return sertel_err(SERTEL_ESTORE, "CRL number: needs a transaction");
+	n = store_run(st, "UPDATE issuers SET crl_number = crl_number + 1 "
+			  "WHERE id = ?", "s", id);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return sertel_err(SERTEL_ENOTFOUND, "issuer %s: not found", id);
+	if ((rc = db_prepare(&s, st->db,
+			     "SELECT crl_number FROM issuers WHERE id = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_step(s)) == 1) {
+		*out = db_col_int(s, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "issuer %s: not found", id);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- certificates ------------------------------------------------------ */
+void
+cert_rec_free(struct cert_rec *r)
+{
+	if (r == NULL)
+		return;
+	free(r->der);
+	r->der = NULL;
+}
+
+enum cert_status
+cert_rec_status(const struct cert_rec *r, int64_t now)
+{
+	if (r->revoked)
+		return CERT_REVOKED;
+	if (now > r->not_after)
+		return CERT_EXPIRED;
+	return CERT_VALID;
+}
+
+const char *
+cert_status_name(enum cert_status s)
+{
+	switch (s) {
+	case CERT_VALID: return "valid";
+	case CERT_REVOKED: return "revoked";
+	case CERT_EXPIRED: return "expired";
+	}
+	return "unknown";
+}
+
+int
+store_cert_put(struct store *st, const struct cert_rec *r)
+{
+	int64_t n;
+
+	/* serials_used first: its primary key is what makes a serial unique
+	 * forever, across issuers and after any deletion. */
+	n = store_run(st, "INSERT INTO serials_used (serial) VALUES (?)", "s",
+		      r->serial);
+	if (n == SERTEL_EEXISTS)
+		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
+	if (n < 0)
+		return (int)n;
+	n = store_run(st,
+		      "INSERT INTO certs (serial, issuer_id, type, usages, subject, "
+		      "email, sans, nik, not_before, not_after, revoked, created_at, "
+		      "der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+		      "ssssssssiiib", r->serial, r->issuer_id, r->type, r->usages,
+		      r->subject, r->email[0] ? r->email : NULL,
+		      r->sans[0] ? r->sans : NULL, r->nik[0] ? r->nik : NULL,
+		      r->not_before, r->not_after, r->created_at,
+		      (const void *)r->der, r->der_len);
+	if (n == SERTEL_EEXISTS)
+		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
+	return n < 0 ? (int)n : 0;
+}
+
+#define CERT_COLS \
+	"serial, issuer_id, type, usages, subject, email, sans, nik, " \
+	"not_before, not_after, revoked, revoked_at, reason, created_at, der"
+
+static int
+cert_row(struct cert_rec *out, struct db_stmt *s, int with_der)
+{
+	memset(out, 0, sizeof(*out));
+	copy_col(out->serial, sizeof(out->serial), s, 0);
+	copy_col(out->issuer_id, sizeof(out->issuer_id), s, 1);
+	copy_col(out->type, sizeof(out->type), s, 2);
+	copy_col(out->usages, sizeof(out->usages), s, 3);
+	copy_col(out->subject, sizeof(out->subject), s, 4);
+	copy_col(out->email, sizeof(out->email), s, 5);
+	copy_col(out->sans, sizeof(out->sans), s, 6);
+	copy_col(out->nik, sizeof(out->nik), s, 7);
+	out->not_before = db_col_int(s, 8);
+	out->not_after = db_col_int(s, 9);
+	out->revoked = (int)db_col_int(s, 10);
+	out->revoked_at = db_col_null(s, 11) ? 0 : db_col_int(s, 11);
+	out->reason = db_col_null(s, 12) ? -1 : (int)db_col_int(s, 12);
+	out->created_at = db_col_int(s, 13);
+	if (with_der)
+		return dup_blob(&out->der, &out->der_len, s, 14);
+	return 0;
+}
+
+int
+store_cert_get(struct store *st, const char *serial, struct cert_rec *out)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, st->db,
+			     "SELECT " CERT_COLS " FROM certs WHERE serial = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, serial)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "certificate %s: not found", serial);
+		goto out;
+	}
+	rc = cert_row(out, s, 1);
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+store_serial_exists(struct store *st, const char *serial)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db,
+			     "SELECT 1 FROM serials_used WHERE serial = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, serial)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	return rc;
+}
+
+int
+store_cert_revoke(struct store *st, const char *serial, int64_t when, int reason)
+{
+	int64_t n;
+	int rc;
+
+	/* The WHERE clause makes revocation one-way: a revoked row never
+	 * changes again. */
+	n = store_run(st, "UPDATE certs SET revoked = 1, revoked_at = ?, reason = ? "
+			  "WHERE serial = ? AND revoked = 0",
+		      "iis", when, (int64_t)reason, serial);
+	if (n < 0)
+		return (int)n;
+	if (n == 1)
+		return 0;
+	rc = store_serial_exists(st, serial);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return sertel_err(SERTEL_ENOTFOUND, "certificate %s: not found", serial);
+	return sertel_err(SERTEL_ESTATE, "certificate %s: already revoked", serial);
+}
+
+int64_t
+store_cert_count(struct store *st)
+{
+	struct db_stmt *s = NULL;
+	int64_t n;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db, "SELECT COUNT(*) FROM certs")) < 0)
+		return rc;
+	rc = db_step(s);
+	n = rc == 1 ? db_col_int(s, 0) : (rc < 0 ? rc : 0);
+	db_finalize(s);
+	return n;
+}
+
+int
+store_cert_iter(struct store *st, int status, int64_t now, cert_iter_fn cb,
+		void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct cert_rec r;
+	const char *sql;
+	int rc;
+
+	switch (status) {
+	case CERT_VALID:
+		sql = "SELECT " CERT_COLS " FROM certs WHERE revoked = 0 AND "
+		      "not_after >= ? ORDER BY created_at, serial";
+		break;
+	case CERT_REVOKED:
+		sql = "SELECT " CERT_COLS " FROM certs WHERE revoked = 1 AND "
+		      "? = ? ORDER BY created_at, serial";
+		break;
+	case CERT_EXPIRED:
+		sql = "SELECT " CERT_COLS " FROM certs WHERE revoked = 0 AND "
+		      "not_after < ? ORDER BY created_at, serial";
+		break;
+	default:
+		sql = "SELECT " CERT_COLS " FROM certs WHERE ? = ? "
+		      "ORDER BY created_at, serial";
+		break;
+	}
+	if ((rc = db_prepare(&s, st->db, sql)) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, 1, now)) < 0)
+		goto out;
+	if ((status == CERT_REVOKED || status < 0) &&
+	    (rc = db_bind_int(s, 2, now)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		if ((rc = cert_row(&r, s, 1)) < 0)
+			goto out;
+		rc = cb(&r, arg);
+		cert_rec_free(&r);
+		if (rc != 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb,
+		   void *arg)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db,
+			     "SELECT serial, revoked_at, reason FROM certs WHERE "
+			     "issuer_id = ? AND revoked = 1 ORDER BY serial")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, issuer_id)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		if ((rc = cb(db_col_text(s, 0), db_col_int(s, 1),
+			     (int)db_col_int(s, 2), arg)) != 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- CRLs -------------------------------------------------------------- */
+int
+store_crl_put(struct store *st, const char *issuer_id, int64_t number,
+	      int64_t this_update, int64_t next_update, const unsigned char *der,
+	      size_t len)
+{
+	int64_t n;
+
+	n = store_run(st, "INSERT INTO crls (issuer_id, number, this_update, "
+			  "next_update, der) VALUES (?, ?, ?, ?, ?)",
+		      "siiib", issuer_id, number, this_update, next_update,
+		      (const void *)der, len);
+	return n < 0 ? (int)n : 0;
+}
+
+int
+store_crl_latest(struct store *st, const char *issuer_id, unsigned char **der,
+		 size_t *len, int64_t *next_update)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*der = NULL;
+	*len = 0;
+	if ((rc = db_prepare(&s, st->db,
+			     "SELECT der, next_update FROM crls WHERE issuer_id = ? "
+			     "ORDER BY number DESC LIMIT 1")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, issuer_id)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "issuer %s: no CRL yet", issuer_id);
+		goto out;
+	}
+	if (next_update != NULL)
+		*next_update = db_col_int(s, 1);
+	rc = dup_blob(der, len, s, 0);
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- tokens ------------------------------------------------------------ */
+int
+store_token_put(struct store *st, const char *id, const char *name,
+		const char *role, const char *hash_hex)
+{
+	int64_t n;
+
+	n = store_run(st, "INSERT INTO tokens (id, name, role, hash, created_at) "
+			  "VALUES (?, ?, ?, ?, ?)",
+		      "ssssi", id, name, role, hash_hex, time_now());
+	if (n == SERTEL_EEXISTS)
+		return sertel_err(SERTEL_EEXISTS, "token '%s': name already used", name);
+	return n < 0 ? (int)n : 0;
+}
+
+int
+store_token_find(struct store *st, const char *hash_hex, char **name, char **role)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*name = *role = NULL;
+	if ((rc = db_prepare(&s, st->db, "SELECT name, role FROM tokens WHERE "
+					 "hash = ? AND revoked = 0")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, hash_hex)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sertel_err(SERTEL_EAUTH, "token: unknown or revoked");
+		goto out;
+	}
+	*name = strdup(db_col_text(s, 0));
+	*role = strdup(db_col_text(s, 1));
+	if (*name == NULL || *role == NULL) {
+		free(*name);
+		free(*role);
+		*name = *role = NULL;
+		rc = sertel_err(SERTEL_ENOMEM, "store: out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
