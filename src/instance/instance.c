@@ -160,7 +160,8 @@ instance_create(const struct instance_params *p)
 				"to overwrite it)", url);
 		goto out;
 	}
-	if ((rc = ca_init_hierarchy(st, &pc, algo, master)) < 0)
+	if ((rc = ca_init_hierarchy(st, &pc, algo, master,
+				     p->actor ? p->actor : "system")) < 0)
 		goto out;
 	if ((rc = store_begin(st)) < 0 ||
 	    (rc = store_meta_set(st, "org", org)) < 0 ||

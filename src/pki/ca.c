@@ -360,7 +360,7 @@ out:
 static int
 issuer_store(struct store *st, const char *role, X509 *x, EVP_PKEY *key,
 	     const char *parent_id, const unsigned char master[SECRET_LEN],
-	     char id_out[ISSUER_ID_LEN + 1])
+	     const char *actor, char id_out[ISSUER_ID_LEN + 1])
 {
 	struct issuer_rec r;
 	unsigned char *der = NULL;
@@ -388,7 +388,7 @@ issuer_store(struct store *st, const char *role, X509 *x, EVP_PKEY *key,
 	r.active = 1;
 	if ((rc = store_issuer_put(st, &r)) < 0)
 		goto out;
-	if ((rc = audit_append(st, "system", "issuer.create", r.id, role)) < 0)
+	if ((rc = audit_append(st, actor, "issuer.create", r.id, role)) < 0)
 		goto out;
 	memcpy(id_out, r.id, sizeof(r.id));
 out:
@@ -402,7 +402,7 @@ out:
 
 int
 ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
-		  const unsigned char master[SECRET_LEN])
+		  const unsigned char master[SECRET_LEN], const char *actor)
 {
 	char cn[4][SERTEL_MAX_NAME + 32];
 	const struct ca_spec specs[4] = {
@@ -455,7 +455,7 @@ ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
 	for (i = 0; i < 4; i++)
 		if ((rc = issuer_store(st, specs[i].role, certs[i], keys[i],
 				       i == 0 ? NULL : i == 1 ? ids[0] : ids[1], master,
-				       ids[i])) < 0)
+				       actor, ids[i])) < 0)
 			goto out;
 	/* First CRLs of both CAs, so the distribution points resolve at once. */
 	memset(&root, 0, sizeof(root));
@@ -467,8 +467,8 @@ ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
 	issuing.cert = certs[1];
 	issuing.key = keys[1];
 	issuing.parent = certs[0];
-	if ((rc = crl_publish(NULL, NULL, &root, st, pc, "system")) < 0 ||
-	    (rc = crl_publish(NULL, NULL, &issuing, st, pc, "system")) < 0)
+	if ((rc = crl_publish(NULL, NULL, &root, st, pc, actor)) < 0 ||
+	    (rc = crl_publish(NULL, NULL, &issuing, st, pc, actor)) < 0)
 		goto out;
 	rc = store_commit(st);
 	in_tx = 0;

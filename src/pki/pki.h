@@ -106,7 +106,8 @@ void ca_free(struct ca *ca);
 /* Creates the hierarchy of a new instance in one transaction: Root CA,
  * issuing CA, delegated OCSP signer, TSA certificate. */
 int ca_init_hierarchy(struct store *st, const struct pki_conf *pc,
-		      const char *algo, const unsigned char master[SECRET_LEN]);
+		      const char *algo, const unsigned char master[SECRET_LEN],
+		      const char *actor);
 
 /* Issues an end-entity certificate: checks the request, builds the
  * certificate from the profile, stores it and appends the audit entry in

@@ -148,7 +148,7 @@ db_migrate(struct db *db, int *version)
 
 	*version = 0;
 	if (db->engine == DB_PG) {
-		if ((rc = db_exec(db, "SELECT pg_advisory_lock(736572746c31)")) < 0)
+		if ((rc = db_exec(db, "SELECT pg_advisory_lock(7365727465)")) < 0)
 			return rc;
 		locked = 1;
 	}
@@ -159,6 +159,6 @@ db_migrate(struct db *db, int *version)
 	if (rc == 0)
 		rc = db_schema_version(db, version);
 	if (locked)
-		db_exec(db, "SELECT pg_advisory_unlock(736572746c31)");
+		db_exec(db, "SELECT pg_advisory_unlock(7365727465)");
 	return rc;
 }

@@ -1,0 +1,50 @@
+# sertel: the two commands.
+#   make demo    install missing Debian packages, build, create a demo
+#                instance (SQLite, built-in CA) and start the server
+#   make check   the same set-up, then every test (unit, store on SQLite
+#                and PostgreSQL, interop with openssl, sanitizers)
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+DEMO_DIR   ?= demo
+DEMO_ADDR  ?= 127.0.0.1:8080
+JOBS       ?= 2
+
+.PHONY: all deps deps-test build demo demo-stop check check-asan fuzz bench clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh build
+
+deps-test:
+	@sh scripts/deps.sh test
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@sh scripts/demo.sh $(BUILD)/sertel $(DEMO_DIR) $(DEMO_ADDR)
+
+demo-stop:
+	@sh scripts/demo.sh --stop $(BUILD)/sertel $(DEMO_DIR) $(DEMO_ADDR)
+
+check: deps-test build
+	@sh scripts/check-banned.sh
+	@sh scripts/check-format.sh
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	@$(MAKE) --no-print-directory check-asan
+
+# The unit tests once more under AddressSanitizer + UBSan.
+check-asan: deps-test
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSERTEL_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -L unit --timeout 600
+
+bench: build deps-test
+	@sh bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
