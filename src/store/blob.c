@@ -23,9 +23,9 @@ blob_aad(EVP_CIPHER_CTX *c, const char *id, const char *kind)
 {
 	int n;
 
-	return EVP_EncryptUpdate(c, NULL, &n, (const unsigned char *)id,
+	return EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)id,
 				 (int)strlen(id)) == 1 &&
-	       EVP_EncryptUpdate(c, NULL, &n, (const unsigned char *)kind,
+	       EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)kind,
 				 (int)strlen(kind) + 1) == 1;
 }
 

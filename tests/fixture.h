@@ -1,0 +1,63 @@
+/*
+ * A fresh, migrated store for each test, on the engine of this run.
+ */
+#ifndef SERTEL_TEST_FIXTURE_H
+#define SERTEL_TEST_FIXTURE_H
+
+#include "testutil.h"
+
+#include "store/store.h"
+
+static const unsigned char test_master[SECRET_LEN] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+
+static char test_url[1024];
+
+/* cmocka setup: *state becomes a struct store * on an empty database. */
+static int
+fixture_store_setup(void **state)
+{
+	struct store *st = NULL;
+	struct db *db = NULL;
+
+	test_db_url(test_url, sizeof(test_url), "t");
+	if (test_is_pg()) {
+		/* Same database for every test of the binary: start from nothing. */
+		if (db_open(&db, test_url) < 0 ||
+		    db_exec(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") < 0) {
+			fprintf(stderr, "fixture: %s\n", sertel_errmsg());
+			db_close(db);
+			return -1;
+		}
+		db_close(db);
+	}
+	if (store_open(&st, test_url, test_master) < 0) {
+		fprintf(stderr, "fixture: %s\n", sertel_errmsg());
+		return -1;
+	}
+	*state = st;
+	return 0;
+}
+
+static int
+fixture_store_teardown(void **state)
+{
+	store_close(*state);
+	return 0;
+}
+
+/* Runs SQL through a second connection, as an attacker with database
+ * access would. */
+static inline void
+fixture_sql(const char *sql)
+{
+	struct db *db = NULL;
+
+	assert_int_equal(db_open(&db, test_url), 0);
+	if (db_exec(db, sql) < 0)
+		fail_msg("fixture_sql: %s: %s", sql, sertel_errmsg());
+	db_close(db);
+}
+
+#endif
