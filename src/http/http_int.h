@@ -14,8 +14,15 @@
 struct http_ctx {
 	struct instance *in;
 	struct ca *issuing; /* loaded once, shared read-only by all threads */
+	struct ca *root;    /* for the root CRL only */
 	size_t max_body;
 };
+
+/* Publishes a fresh CRL for issuer id when less than half of the current
+ * one's lifetime is left (force: always).  SERTEL_ENOTFOUND for an id we
+ * do not sign CRLs for. */
+int http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id,
+		     int force);
 
 struct http_req {
 	const char *method;
@@ -57,5 +64,7 @@ json_t *http_json_body(struct http_req *r, struct http_resp *resp);
 /* Handlers. */
 int api_healthz(struct http_req *r, struct http_resp *resp);
 int api_certificates_post(struct http_req *r, struct http_resp *resp);
+int api_crl_get(struct http_req *r, struct http_resp *resp);
+int api_ca_get(struct http_req *r, struct http_resp *resp);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -230,6 +231,8 @@ static const struct route {
 } routes[] = {
 	{"GET", "/healthz", 0, api_healthz},
 	{"POST", "/api/v1/certificates", 0, api_certificates_post},
+	{"GET", "/crl/", 1, api_crl_get},
+	{"GET", "/ca/", 1, api_ca_get},
 };
 
 struct conn_state {
@@ -325,6 +328,65 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	return send_resp(c, &resp);
 }
 
+/* ---- CRL freshness ------------------------------------------------------ */
+int
+http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id, int force)
+{
+	struct ca *ca = NULL;
+	unsigned char *der = NULL;
+	size_t len;
+	int64_t next = 0, now = time_now(),
+		period = (int64_t)ctx->in->pc.crl_next_update_hours * 3600;
+	int rc;
+
+	if (ctx->issuing != NULL && strcmp(id, ctx->issuing->rec.id) == 0)
+		ca = ctx->issuing;
+	else if (ctx->root != NULL && strcmp(id, ctx->root->rec.id) == 0)
+		ca = ctx->root;
+	else
+		return SERTEL_ENOTFOUND;
+	if (!force) {
+		rc = store_crl_latest(st, id, &der, &len, &next);
+		free(der);
+		if (rc < 0 && rc != SERTEL_ENOTFOUND)
+			return rc;
+		if (rc == 0 && next - now > period / 2)
+			return 0;
+	}
+	if ((rc = store_begin(st)) < 0)
+		return rc;
+	if ((rc = crl_publish(NULL, NULL, ca, st, &ctx->in->pc, "system:crl-refresh")) < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st);
+}
+
+/* Keeps every CRL fresh even when nobody revokes or fetches anything. */
+static volatile int refresher_stop;
+
+static void *
+crl_refresher(void *arg)
+{
+	struct http_ctx *ctx = arg;
+	struct store *st = NULL;
+	int i;
+
+	if (instance_store_open(ctx->in, &st) < 0) {
+		log_msg(LOG_ERROR, "crl refresher: %s", sertel_errmsg());
+		return NULL;
+	}
+	while (!refresher_stop) {
+		if (http_crl_refresh(ctx, st, ctx->issuing->rec.id, 0) < 0 ||
+		    http_crl_refresh(ctx, st, ctx->root->rec.id, 0) < 0)
+			log_msg(LOG_ERROR, "crl refresh: %s", sertel_errmsg());
+		for (i = 0; i < 60 && !refresher_stop; i++)
+			sleep(1);
+	}
+	store_close(st);
+	return NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -402,7 +464,8 @@ http_serve(struct instance *in, const char *listen)
 	struct sockaddr_in sa;
 	sigset_t set;
 	long long threads;
-	int rc, sig;
+	pthread_t refresher;
+	int rc, sig, have_refresher = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.in = in;
@@ -417,6 +480,10 @@ http_serve(struct instance *in, const char *listen)
 					      SERTEL_MAX_REQUEST);
 	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
+	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0) {
+		ca_free(ctx.issuing);
+		return rc;
+	}
 
 	/* Workers inherit this mask, so only sigwait() below sees the signals. */
 	sigemptyset(&set);
@@ -438,10 +505,16 @@ http_serve(struct instance *in, const char *listen)
 			     MHD_OPTION_END);
 	if (d == NULL) {
 		ca_free(ctx.issuing);
+		ca_free(ctx.root);
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
 				  strerror(errno));
 	}
 	log_msg(LOG_INFO, "listening on http://%s (%lld threads)", listen, threads);
+	refresher_stop = 0;
+	if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
+		log_msg(LOG_ERROR, "crl refresher: cannot start");
+	else
+		have_refresher = 1;
 	for (;;) {
 		if (sigwait(&set, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
 			break;
@@ -450,8 +523,12 @@ http_serve(struct instance *in, const char *listen)
 	/* Stop accepting, then let running requests finish. */
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
+	refresher_stop = 1;
+	if (have_refresher)
+		pthread_join(refresher, NULL);
 	stores_close_all();
 	ca_free(ctx.issuing);
+	ca_free(ctx.root);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 }
