@@ -66,5 +66,8 @@ int api_healthz(struct http_req *r, struct http_resp *resp);
 int api_certificates_post(struct http_req *r, struct http_resp *resp);
 int api_crl_get(struct http_req *r, struct http_resp *resp);
 int api_ca_get(struct http_req *r, struct http_resp *resp);
+int api_ca_list(struct http_req *r, struct http_resp *resp);
+int api_web_index(struct http_req *r, struct http_resp *resp);
+int api_web_static(struct http_req *r, struct http_resp *resp);
 
 #endif

@@ -233,6 +233,10 @@ static const struct route {
 	{"POST", "/api/v1/certificates", 0, api_certificates_post},
 	{"GET", "/crl/", 1, api_crl_get},
 	{"GET", "/ca/", 1, api_ca_get},
+	{"GET", "/api/v1/ca", 0, api_ca_list},
+	{"GET", "/static/", 1, api_web_static},
+	{"GET", "/", 0, api_web_index},
+	{"GET", "/index.html", 0, api_web_index},
 };
 
 struct conn_state {
