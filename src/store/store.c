@@ -554,6 +554,16 @@ store_crl_put(struct store *st, const char *issuer_id, int64_t number,
 }
 
 int
+store_crl_prune(struct store *st, const char *issuer_id, int64_t keep_from)
+{
+	int64_t n;
+
+	n = store_run(st, "DELETE FROM crls WHERE issuer_id = ? AND number < ?", "si",
+		      issuer_id, keep_from);
+	return n < 0 ? (int)n : 0;
+}
+
+int
 store_crl_latest(struct store *st, const char *issuer_id, unsigned char **der,
 		 size_t *len, int64_t *next_update)
 {

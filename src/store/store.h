@@ -154,6 +154,8 @@ int store_revoked_iter(struct store *st, const char *issuer_id,
 int store_crl_put(struct store *st, const char *issuer_id, int64_t number,
 		  int64_t this_update, int64_t next_update,
 		  const unsigned char *der, size_t len);
+/* Drops stored CRLs of an issuer numbered below keep_from. */
+int store_crl_prune(struct store *st, const char *issuer_id, int64_t keep_from);
 /* The newest CRL of an issuer; *der owned by caller. */
 int store_crl_latest(struct store *st, const char *issuer_id,
 		     unsigned char **der, size_t *len, int64_t *next_update);
