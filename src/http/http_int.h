@@ -15,8 +15,20 @@ struct http_ctx {
 	struct instance *in;
 	struct ca *issuing; /* loaded once, shared read-only by all threads */
 	struct ca *root;    /* for the root CRL only */
+	struct ca *ocsp_signer;
+	struct ca *tsa_signer;
+	struct ocsp_responder *ocsp;
+	struct tsa *tsa;
+	STACK_OF(X509) *tsa_chain;
+	int64_t ocsp_validity;
 	size_t max_body;
 };
+
+/* This worker thread's store connection (opened on first use). */
+int http_thread_store(struct store **out, struct http_ctx *ctx);
+/* OCSP responder and TSA from the instance (api_va.c). */
+int http_va_setup(struct http_ctx *ctx);
+void http_va_teardown(struct http_ctx *ctx);
 
 /* Publishes a fresh CRL for issuer id when less than half of the current
  * one's lifetime is left (force: always).  SERTEL_ENOTFOUND for an id we
@@ -67,6 +79,9 @@ int api_certificates_post(struct http_req *r, struct http_resp *resp);
 int api_crl_get(struct http_req *r, struct http_resp *resp);
 int api_ca_get(struct http_req *r, struct http_resp *resp);
 int api_ca_list(struct http_req *r, struct http_resp *resp);
+int api_ocsp_post(struct http_req *r, struct http_resp *resp);
+int api_ocsp_get(struct http_req *r, struct http_resp *resp);
+int api_tsa_post(struct http_req *r, struct http_resp *resp);
 int api_web_index(struct http_req *r, struct http_resp *resp);
 int api_web_static(struct http_req *r, struct http_resp *resp);
 

@@ -28,8 +28,8 @@ static struct store *stores[MAX_THREADS * 2];
 static int nstores;
 static _Thread_local struct store *tl_store;
 
-static int
-thread_store(struct store **out, struct http_ctx *ctx)
+int
+http_thread_store(struct store **out, struct http_ctx *ctx)
 {
 	int rc;
 
@@ -234,6 +234,9 @@ static const struct route {
 	{"GET", "/crl/", 1, api_crl_get},
 	{"GET", "/ca/", 1, api_ca_get},
 	{"GET", "/api/v1/ca", 0, api_ca_list},
+	{"POST", "/ocsp", 0, api_ocsp_post},
+	{"GET", "/ocsp/", 1, api_ocsp_get},
+	{"POST", "/tsa", 0, api_tsa_post},
 	{"GET", "/static/", 1, api_web_static},
 	{"GET", "/", 0, api_web_index},
 	{"GET", "/index.html", 0, api_web_index},
@@ -321,7 +324,7 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	req.body_len = cs->body.len;
 	req.conn = c;
 	req.ctx = ctx;
-	if ((rc = thread_store(&req.st, ctx)) < 0) {
+	if ((rc = http_thread_store(&req.st, ctx)) < 0) {
 		http_error_rc(&resp, rc);
 		return send_resp(c, &resp);
 	}
@@ -484,8 +487,11 @@ http_serve(struct instance *in, const char *listen)
 					      SERTEL_MAX_REQUEST);
 	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
-	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0) {
+	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
+	    (rc = http_va_setup(&ctx)) < 0) {
+		http_va_teardown(&ctx);
 		ca_free(ctx.issuing);
+		ca_free(ctx.root);
 		return rc;
 	}
 
@@ -508,6 +514,7 @@ http_serve(struct instance *in, const char *listen)
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx,
 			     MHD_OPTION_END);
 	if (d == NULL) {
+		http_va_teardown(&ctx);
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
@@ -531,6 +538,7 @@ http_serve(struct instance *in, const char *listen)
 	if (have_refresher)
 		pthread_join(refresher, NULL);
 	stores_close_all();
+	http_va_teardown(&ctx);
 	ca_free(ctx.issuing);
 	ca_free(ctx.root);
 	log_msg(LOG_INFO, "stopped");

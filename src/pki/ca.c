@@ -929,6 +929,9 @@ ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
 	}
 	if ((rc = store_cert_revoke(st, serial, time_now(), reason)) < 0)
 		goto out;
+	/* No pre-signed "good" may outlive the revocation, on any node. */
+	if ((rc = store_ocsp_drop(st, ca->rec.id, serial)) < 0)
+		goto out;
 	snprintf(obj, sizeof(obj), "cert:%s", serial);
 	snprintf(detail, sizeof(detail), "%s%s%.500s", revoke_reason_name(reason),
 		 why && *why ? ": " : "", why ? why : "");

@@ -50,10 +50,11 @@ static const struct migration migrations[] = {
 	 "CREATE TABLE blobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
 	 " sha256 TEXT NOT NULL, size BIGINT NOT NULL, nonce BLOB NOT NULL,"
 	 " data BLOB NOT NULL, created_at BIGINT NOT NULL);"},
-	{2, "OCSP responses pre-signed per certificate",
-	 "CREATE TABLE ocsp_cache (serial TEXT PRIMARY KEY,"
-	 " issuer_id TEXT NOT NULL, this_update BIGINT NOT NULL,"
-	 " next_update BIGINT NOT NULL, der BLOB NOT NULL);"},
+	{2, "OCSP responses pre-signed per certificate and CertID hash",
+	 "CREATE TABLE ocsp_cache (issuer_id TEXT NOT NULL, serial TEXT NOT NULL,"
+	 " certid_md TEXT NOT NULL, this_update BIGINT NOT NULL,"
+	 " next_update BIGINT NOT NULL, der BLOB NOT NULL,"
+	 " PRIMARY KEY (issuer_id, serial, certid_md));"},
 };
 
 static char *

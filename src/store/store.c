@@ -538,6 +538,95 @@ out:
 	return rc;
 }
 
+int
+store_cert_status(struct store *st, const char *serial,
+		  char issuer_id[ISSUER_ID_LEN + 1], int *revoked, int64_t *revoked_at,
+		  int *reason)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db, "SELECT issuer_id, revoked, revoked_at, reason "
+					 "FROM certs WHERE serial = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, serial)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = SERTEL_ENOTFOUND;
+		goto out;
+	}
+	copy_col(issuer_id, ISSUER_ID_LEN + 1, s, 0);
+	*revoked = (int)db_col_int(s, 1);
+	*revoked_at = db_col_null(s, 2) ? 0 : db_col_int(s, 2);
+	*reason = db_col_null(s, 3) ? -1 : (int)db_col_int(s, 3);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- OCSP cache -------------------------------------------------------- */
+int
+store_ocsp_get(struct store *st, const char *issuer_id, const char *serial,
+	       const char *certid_md, int64_t now, int64_t min_left, unsigned char **der,
+	       size_t *len, int64_t *this_update, int64_t *next_update)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*der = NULL;
+	*len = 0;
+	if ((rc = db_prepare(&s, st->db,
+			     "SELECT der, this_update, next_update FROM ocsp_cache "
+			     "WHERE issuer_id = ? AND serial = ? AND certid_md = ? "
+			     "AND next_update > ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, issuer_id)) < 0 ||
+	    (rc = db_bind_text(s, 2, serial)) < 0 ||
+	    (rc = db_bind_text(s, 3, certid_md)) < 0 ||
+	    (rc = db_bind_int(s, 4, now + min_left)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = SERTEL_ENOTFOUND;
+		goto out;
+	}
+	*this_update = db_col_int(s, 1);
+	*next_update = db_col_int(s, 2);
+	rc = dup_blob(der, len, s, 0);
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+store_ocsp_put(struct store *st, const char *issuer_id, const char *serial,
+	       const char *certid_md, int64_t this_update, int64_t next_update,
+	       const unsigned char *der, size_t len)
+{
+	int64_t n;
+
+	/* Upsert in SQL both engines speak (SQLite 3.24+, PostgreSQL 9.5+). */
+	n = store_run(st,
+		      "INSERT INTO ocsp_cache (issuer_id, serial, certid_md, this_update, "
+		      "next_update, der) VALUES (?, ?, ?, ?, ?, ?) "
+		      "ON CONFLICT (issuer_id, serial, certid_md) DO UPDATE SET "
+		      "this_update = excluded.this_update, "
+		      "next_update = excluded.next_update, der = excluded.der",
+		      "sssiib", issuer_id, serial, certid_md, this_update, next_update,
+		      (const void *)der, len);
+	return n < 0 ? (int)n : 0;
+}
+
+int
+store_ocsp_drop(struct store *st, const char *issuer_id, const char *serial)
+{
+	int64_t n;
+
+	n = store_run(st, "DELETE FROM ocsp_cache WHERE issuer_id = ? AND serial = ?",
+		      "ss", issuer_id, serial);
+	return n < 0 ? (int)n : 0;
+}
+
 /* ---- CRLs -------------------------------------------------------------- */
 int
 store_crl_put(struct store *st, const char *issuer_id, int64_t number,

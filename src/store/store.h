@@ -150,6 +150,24 @@ typedef int (*revoked_iter_fn)(const char *serial, int64_t when, int reason,
 int store_revoked_iter(struct store *st, const char *issuer_id,
 		       revoked_iter_fn cb, void *arg);
 
+/* Status only (no DER), for OCSP: SERTEL_ENOTFOUND when never issued. */
+int store_cert_status(struct store *st, const char *serial,
+		      char issuer_id[ISSUER_ID_LEN + 1], int *revoked,
+		      int64_t *revoked_at, int *reason);
+
+/* Pre-signed OCSP responses.  get: SERTEL_ENOTFOUND when absent or when
+ * fewer than min_left seconds remain before its nextUpdate; *der owned
+ * by caller. */
+int store_ocsp_get(struct store *st, const char *issuer_id, const char *serial,
+		   const char *certid_md, int64_t now, int64_t min_left,
+		   unsigned char **der, size_t *len, int64_t *this_update,
+		   int64_t *next_update);
+int store_ocsp_put(struct store *st, const char *issuer_id, const char *serial,
+		   const char *certid_md, int64_t this_update,
+		   int64_t next_update, const unsigned char *der, size_t len);
+/* Drops every cached response for a certificate (inside its revocation). */
+int store_ocsp_drop(struct store *st, const char *issuer_id, const char *serial);
+
 /* CRLs as published. */
 int store_crl_put(struct store *st, const char *issuer_id, int64_t number,
 		  int64_t this_update, int64_t next_update,
