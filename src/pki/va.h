@@ -65,9 +65,9 @@ enum ocsp_cert_status {
 struct ocsp_status {
 	enum ocsp_cert_status status;
 	int64_t revoked_at; /* REVOKED: seconds since the epoch */
-	/* REVOKED: RFC 5280 5.3.1 CRLReason (0..10 except 7) or -1 for none.
-	 * 0 (unspecified) is encoded as an absent reason, as RFC 5280 5.3.1
-	 * asks. */
+	/* REVOKED: RFC 5280 5.3.1 CRLReason (0..10 except 7, and 8 which
+	 * only delta CRLs use) or -1 for none.  0 (unspecified) is encoded
+	 * as an absent reason, as RFC 5280 5.3.1 asks. */
 	int reason;
 };
 
@@ -79,7 +79,7 @@ struct ocsp_status {
  * down, RFC 6960 2.3), anything else internalError.
  */
 typedef int (*ocsp_lookup_fn)(struct ocsp_status *out, const char *issuer_id,
-			      const char *serial, void *arg);
+                              const char *serial, void *arg);
 
 struct ocsp_responder; /* opaque */
 
@@ -92,9 +92,9 @@ struct ocsp_issuer_conf {
 	 * or a delegated responder certificate issued directly by it with
 	 * id-kp-OCSPSigning.  Checked by ocsp_responder_add_issuer. */
 	X509 *signer;
-	EVP_PKEY *key;		/* signer's private key (RSA or EC) */
-	STACK_OF(X509) *chain;	/* extra certs for the response; may be NULL */
-	const EVP_MD *md;	/* signature digest; NULL: key_digest(key) */
+	EVP_PKEY *key;          /* signer's private key (RSA or EC) */
+	STACK_OF(X509) * chain; /* extra certs for the response; may be NULL */
+	const EVP_MD *md;       /* signature digest; NULL: key_digest(key) */
 };
 
 /*
@@ -103,10 +103,10 @@ struct ocsp_issuer_conf {
  * caller (ocsp_responder_free).
  */
 int ocsp_responder_new(struct ocsp_responder **out, int64_t validity,
-		       ocsp_lookup_fn lookup, void *arg);
+                       ocsp_lookup_fn lookup, void *arg);
 /* Adds a CA; takes its own references to the certificates and key. */
 int ocsp_responder_add_issuer(struct ocsp_responder *r,
-			      const struct ocsp_issuer_conf *conf);
+                              const struct ocsp_issuer_conf *conf);
 void ocsp_responder_free(struct ocsp_responder *r);
 
 /* A DER OCSPResponse and what the HTTP layer needs to serve it. */
@@ -145,7 +145,7 @@ void ocsp_result_free(struct ocsp_result *res);
  * Request signatures are not required and not checked.
  */
 int ocsp_respond(struct ocsp_result *out, const struct ocsp_responder *r,
-		 const unsigned char *der, size_t len);
+                 const unsigned char *der, size_t len);
 
 /*
  * Builds, without a nonce, the response a request for one certificate
@@ -155,8 +155,8 @@ int ocsp_respond(struct ocsp_result *out, const struct ocsp_responder *r,
  * negative code.
  */
 int ocsp_presign(struct ocsp_result *out, const struct ocsp_responder *r,
-		 const char *issuer_id, const char *serial,
-		 const char *certid_md, const struct ocsp_status *st);
+                 const char *issuer_id, const char *serial, const char *certid_md,
+                 const struct ocsp_status *st);
 
 /* The key under which a cacheable request's answer is found. */
 struct ocsp_cache_key {
@@ -170,12 +170,11 @@ struct ocsp_cache_key {
  * request is valid and cacheable (one CertID of a CA we serve, no nonce),
  * so an ocsp_presign() answer for the same key may be served instead.
  * Otherwise a negative code (SERTEL_ENOTFOUND: not cacheable or not ours;
- * SERTEL_EINVAL / SERTEL_ETOOBIG: malformed) and the caller asks
- * ocsp_respond, which gives the right answer.
+ * SERTEL_EINVAL: malformed) and the caller asks ocsp_respond, which
+ * gives the right answer.
  */
-int ocsp_request_cache_key(struct ocsp_cache_key *out,
-			   const struct ocsp_responder *r,
-			   const unsigned char *der, size_t len);
+int ocsp_request_cache_key(struct ocsp_cache_key *out, const struct ocsp_responder *r,
+                           const unsigned char *der, size_t len);
 
 /*
  * Decodes the GET form (RFC 6960 A.1.1): path is what follows the
@@ -184,8 +183,7 @@ int ocsp_request_cache_key(struct ocsp_cache_key *out,
  * well.  Refuses other characters, bad escapes, bad base64 and paths over
  * OCSP_GET_MAX.  *out owned by the caller (free()).
  */
-int ocsp_get_decode(unsigned char **out, size_t *outlen, const char *path,
-		    size_t len);
+int ocsp_get_decode(unsigned char **out, size_t *outlen, const char *path, size_t len);
 
 /* ---- time-stamping authority (tsa.c) ------------------------------------ */
 
@@ -218,12 +216,12 @@ struct tsa_conf {
 	EVP_PKEY *key;
 	/* Certificates above cert (not cert itself), sent with it when the
 	 * request sets certReq (RFC 3161 2.4.1); may be NULL. */
-	STACK_OF(X509) *chain;
-	const char *policy;	/* dotted OID: TSTInfo policy, the only one
-				 * accepted when a request names one */
-	const EVP_MD *md;	/* signature digest; NULL: key_digest(key) */
-	int64_t accuracy_us;	/* TSTInfo accuracy; 0 omits it */
-	int precision;		/* fractional-second digits of genTime, 0..6 */
+	STACK_OF(X509) * chain;
+	const char *policy;  /* dotted OID: TSTInfo policy, the only one
+	                      * accepted when a request names one */
+	const EVP_MD *md;    /* signature digest; NULL: key_digest(key) */
+	int64_t accuracy_us; /* TSTInfo accuracy; 0 omits it */
+	int precision;       /* fractional-second digits of genTime, 0..6 */
 	/* NULL: serial_generate() (pki.h), 128 CSPRNG bits, so a repeat is
 	 * as likely as guessing a 128-bit key. */
 	tsa_serial_fn serial;
@@ -254,17 +252,18 @@ void tsa_result_free(struct tsa_result *res);
  * granted with a token signed with signingCertificateV2 (ESSCertIDv2,
  * SHA-256; RFC 5816), the request nonce echoed and certificates only when
  * certReq is set; or a rejection:
- *  - not DER, trailing bytes, over TSA_REQUEST_MAX, or an imprint whose
- *    length does not fit its algorithm: badDataFormat;
+ *  - not a TimeStampReq, trailing bytes, over TSA_REQUEST_MAX, or an
+ *    imprint whose length does not fit its algorithm: badDataFormat;
  *  - a version other than 1: badRequest;
  *  - an imprint algorithm other than SHA-256/384/512: badAlg;
  *  - a reqPolicy other than conf->policy: unacceptedPolicy;
  *  - any request extension: unacceptedExtension;
- *  - our own failures (certificate not valid now, serial, signing):
- *    systemFailure, with sertel_errmsg() saying why.
+ *  - our own failures (certificate not valid now, serial source):
+ *    systemFailure, with sertel_errmsg() saying why; a failure inside
+ *    OpenSSL's signing is a rejection without failInfo.
  * Negative only when no response could be built at all.
  */
-int tsa_respond(struct tsa_result *out, const struct tsa *t,
-		const unsigned char *der, size_t len);
+int tsa_respond(struct tsa_result *out, const struct tsa *t, const unsigned char *der,
+                size_t len);
 
 #endif
