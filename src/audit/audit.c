@@ -208,8 +208,15 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	if (*count == 0 && !have_head)
+	/* Creating an instance writes entries, so an empty trail means the
+	 * trail was wiped, not that nothing happened. */
+	if (*count == 0 && !have_head) {
+		*bad_seq = 1;
+		rc = sertel_err(SERTEL_EINVALID,
+				"audit trail is empty: every instance records its "
+				"creation, so the entries were deleted");
 		goto out;
+	}
 	if (!have_head || head_seq != *count || strcmp(head_hash, prev) != 0) {
 		*bad_seq = *count + 1 > head_seq ? *count : head_seq;
 		rc = sertel_err(SERTEL_EINVALID,

@@ -30,7 +30,8 @@ struct audit_entry {
 int audit_append(struct store *st, const char *actor, const char *action,
 		 const char *object, const char *reason);
 
-/* 0 when intact.  SERTEL_EINVALID when tampered: *bad_seq is the first bad
+/* 0 when intact.  An empty trail counts as tampered: an instance always
+ * records its creation.  SERTEL_EINVALID when tampered: *bad_seq is the first bad
  * entry (0 for the head) and the message says what is wrong. */
 int audit_verify(struct store *st, int64_t *bad_seq, int64_t *count);
 

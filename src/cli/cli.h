@@ -20,6 +20,9 @@
 int cli_fail(int rc);
 /* Prints "sertel: <msg>" and returns EXIT_ERROR. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For getopt's '?': names the unknown option or the one missing its
+ * value, then the usage; returns EXIT_ERROR. */
+int cli_badopt(char **argv, const char *usage);
 /* --dir default: $SERTEL_DIR, else ".". */
 const char *cli_default_dir(void);
 /* Prints j (compact, one line) and releases it. */

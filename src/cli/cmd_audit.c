@@ -61,7 +61,7 @@ cmd_audit(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 's': since = optarg; break;
-		default: return cli_usage("audit: verify | list [--since TIME] [--json]");
+		default: return cli_badopt(argv, "audit: verify | list [--since TIME] [--json]");
 		}
 	}
 	if (optind != argc)

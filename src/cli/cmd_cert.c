@@ -63,7 +63,7 @@ cert_issue(int argc, char **argv)
 		case 'r': rq.reason = optarg; break;
 		case 'O': out = optarg; break;
 		default:
-			return cli_usage("cert issue: see 'sertel cert issue --csr FILE "
+			return cli_badopt(argv, "cert issue: see 'sertel cert issue --csr FILE "
 					 "--type T --usage U[,U...] --cn NAME ...'");
 		}
 	}
@@ -153,7 +153,7 @@ cert_list(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 's': status = optarg; break;
-		default: return cli_usage("cert list: [--status valid|revoked|expired] [--json]");
+		default: return cli_badopt(argv, "cert list: [--status valid|revoked|expired] [--json]");
 		}
 	}
 	if (optind != argc)
@@ -226,7 +226,7 @@ cert_show(int argc, char **argv)
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
-		default: return cli_usage("cert show: SERIAL [--json]");
+		default: return cli_badopt(argv, "cert show: SERIAL [--json]");
 		}
 	}
 	if (optind + 1 != argc)
@@ -286,7 +286,7 @@ cert_revoke(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'r': reason = optarg; break;
 		case 'n': note = optarg; break;
-		default: return cli_usage("cert revoke: SERIAL --reason R [--note TEXT]");
+		default: return cli_badopt(argv, "cert revoke: SERIAL --reason R [--note TEXT]");
 		}
 	}
 	if (optind + 1 != argc)

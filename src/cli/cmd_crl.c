@@ -36,7 +36,7 @@ cmd_crl(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'o': out = optarg; break;
 		case 'i': role = optarg; break;
-		default: return cli_usage("crl: [--out FILE] [--issuer issuing|root]");
+		default: return cli_badopt(argv, "crl: [--out FILE] [--issuer issuing|root]");
 		}
 	}
 	if (optind != argc)
@@ -141,7 +141,7 @@ cmd_ca(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 'o': out = optarg; break;
-		default: return cli_usage("ca export: [--out DIR] [--json]");
+		default: return cli_badopt(argv, "ca export: [--out DIR] [--json]");
 		}
 	}
 	if (optind != argc)

@@ -31,7 +31,7 @@ cmd_init(int argc, char **argv)
 		case 'u': p.base_url = optarg; break;
 		case 'a': p.algo = optarg; break;
 		case 'j': json = 1; break;
-		default: return cli_usage("init: see 'sertel init --dir DIR [--db URL] "
+		default: return cli_badopt(argv, "init: see 'sertel init --dir DIR [--db URL] "
 					  "[--org NAME] [--base-url URL] [--algo A]'");
 		}
 	}

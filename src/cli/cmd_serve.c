@@ -24,7 +24,7 @@ cmd_serve(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': break;
 		case 'l': listen = optarg; break;
-		default: return cli_usage("serve: [--dir DIR] [--listen ADDR:PORT]");
+		default: return cli_badopt(argv, "serve: [--dir DIR] [--listen ADDR:PORT]");
 		}
 	}
 	if (optind != argc)

@@ -38,7 +38,7 @@ cmd_token(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'n': name = optarg; break;
 		case 'r': role = optarg; break;
-		default: return cli_usage("token create: --name N --role R");
+		default: return cli_badopt(argv, "token create: --name N --role R");
 		}
 	}
 	if (optind != argc)

@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the commands.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,18 @@ cli_usage(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_ERROR;
+}
+
+int
+cli_badopt(char **argv, const char *usage)
+{
+	const char *opt = argv[optind - 1];
+
+	/* getopt leaves optopt at the option's value when its argument is
+	 * missing, and at 0 for an option it does not know. */
+	if (optopt != 0)
+		return cli_usage("option '%s' needs a value (%s)", opt, usage);
+	return cli_usage("unknown option '%s' (%s)", opt, usage);
 }
 
 const char *

@@ -1,6 +1,7 @@
 /*
  * sertel: command-line entry point.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	/* Commands print their own one-line usage error; getopt must not add
+	 * a second line. */
+	opterr = 0;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_ERROR;

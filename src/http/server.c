@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +135,9 @@ http_json_body(struct http_req *r, struct http_resp *resp)
 	json_error_t err;
 	json_t *j;
 
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+	/* The media type exactly, parameters (charset) allowed after ';'. */
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ' && ct[16] != '\t')) {
 		http_error(resp, 415, "unsupported_media_type",
 			   "Content-Type must be application/json");
 		return NULL;
@@ -246,6 +249,10 @@ struct conn_state {
 	struct buf body;
 	int too_big;
 };
+
+/* Requests between their first callback and the end of their response:
+ * a graceful stop waits for this to reach zero. */
+static atomic_int inflight;
 
 static enum MHD_Result
 send_resp(struct MHD_Connection *c, struct http_resp *resp)
@@ -407,6 +414,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (cs == NULL) {
 		if ((cs = calloc(1, sizeof(*cs))) == NULL)
 			return MHD_NO;
+		atomic_fetch_add(&inflight, 1);
 		buf_init(&cs->body, ctx->max_body);
 		/* Refuse a declared oversized body before reading any of it. */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -437,6 +445,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	buf_free(&cs->body);
 	free(cs);
 	*con_cls = NULL;
+	atomic_fetch_sub(&inflight, 1);
 }
 
 static int
@@ -472,6 +481,7 @@ http_serve(struct instance *in, const char *listen)
 	sigset_t set;
 	long long threads;
 	pthread_t refresher;
+	long long grace, i;
 	int rc, sig, have_refresher = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -503,7 +513,7 @@ http_serve(struct instance *in, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				     MHD_USE_TURBO,
+				     MHD_USE_TURBO | MHD_USE_ITC,
 			     0, NULL, NULL, on_request, &ctx,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
@@ -531,8 +541,15 @@ http_serve(struct instance *in, const char *listen)
 			break;
 	}
 	log_msg(LOG_INFO, "signal %d: stopping", sig);
-	/* Stop accepting, then let running requests finish. */
+	/* Stop accepting, then let running requests finish and their
+	 * responses go out (bounded by [server] shutdown_grace_seconds). */
 	MHD_quiesce_daemon(d);
+	grace = config_get_int(in->cfg, "server", "shutdown_grace_seconds", 10) * 100;
+	for (i = 0; i < grace && atomic_load(&inflight) > 0; i++)
+		usleep(10000);
+	if (atomic_load(&inflight) > 0)
+		log_msg(LOG_WARN, "stopping with %d requests unfinished",
+			atomic_load(&inflight));
 	MHD_stop_daemon(d);
 	refresher_stop = 1;
 	if (have_refresher)
