@@ -21,18 +21,15 @@
  * is left, so clients caching it until nextUpdate still see fresh data. */
 #define OCSP_REFRESH_DIVISOR 4
 
+/* The status of one certificate as the store says it now. */
 static int
-ocsp_lookup(struct ocsp_status *out, const char *issuer_id, const char *serial,
-	    void *arg)
+status_from_store(struct ocsp_status *out, struct store *st, const char *issuer_id,
+		  const char *serial)
 {
-	struct http_ctx *ctx = arg;
-	struct store *st = NULL;
 	char cert_issuer[ISSUER_ID_LEN + 1];
 	int rc, revoked = 0, reason = -1;
 	int64_t at = 0;
 
-	if ((rc = http_thread_store(&st, ctx)) < 0)
-		return rc;
 	rc = store_cert_status(st, serial, cert_issuer, &revoked, &at, &reason);
 	if (rc == SERTEL_ENOTFOUND || (rc == 0 && strcmp(cert_issuer, issuer_id) != 0)) {
 		out->status = OCSP_CERT_UNKNOWN;
@@ -44,6 +41,18 @@ ocsp_lookup(struct ocsp_status *out, const char *issuer_id, const char *serial,
 	out->revoked_at = at;
 	out->reason = reason;
 	return 0;
+}
+
+static int
+ocsp_lookup(struct ocsp_status *out, const char *issuer_id, const char *serial,
+	    void *arg)
+{
+	struct store *st = NULL;
+	int rc;
+
+	if ((rc = http_thread_store(&st, arg)) < 0)
+		return rc;
+	return status_from_store(out, st, issuer_id, serial);
 }
 
 /* Signs and stores the current answer for one key (inside the caller's
@@ -116,6 +125,32 @@ ocsp_send(struct http_resp *resp, unsigned char *der, size_t len, int cacheable,
 		 lm, ex, etag, (long long)(next_update > now ? next_update - now : 0));
 }
 
+/* A cache miss: read the status, sign, and store the answer as one atomic
+ * step that first takes the certificate's row lock, so a revocation that
+ * commits meanwhile is either seen here or drops this entry after us;
+ * never is a "good" read before it written after it. */
+struct ocsp_miss {
+	struct http_ctx *ctx;
+	const struct ocsp_cache_key *key;
+	struct ocsp_result res;
+};
+
+static int
+ocsp_miss_fill(struct store *st, void *arg)
+{
+	struct ocsp_miss *m = arg;
+	struct ocsp_status status;
+	int rc;
+
+	ocsp_result_free(&m->res);
+	memset(&m->res, 0, sizeof(m->res));
+	if ((rc = store_cert_lock(st, m->key->serial)) < 0 ||
+	    (rc = status_from_store(&status, st, m->key->issuer_id, m->key->serial)) < 0)
+		return rc;
+	return ocsp_presign_store(&m->res, m->ctx, st, m->key->issuer_id, m->key->serial,
+				  m->key->certid_md, &status);
+}
+
 static int
 ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der,
 	    size_t len)
@@ -123,7 +158,6 @@ ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der
 	struct http_ctx *ctx = r->ctx;
 	struct ocsp_cache_key key;
 	struct ocsp_result res;
-	struct ocsp_status status;
 	unsigned char *cached = NULL;
 	size_t clen;
 	int64_t tu, nu, now = time_now();
@@ -142,17 +176,14 @@ ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der
 			http_error_rc(resp, rc);
 			return 0;
 		}
-		if ((rc = ocsp_lookup(&status, key.issuer_id, key.serial, ctx)) == 0 &&
-		    (rc = ocsp_presign_store(&res, ctx, r->st, key.issuer_id, key.serial,
-					     key.certid_md, &status)) == 0) {
-			ocsp_send(resp, res.der, res.len, 1, res.this_update,
-				  res.next_update);
-			res.der = NULL;
+		struct ocsp_miss miss = {ctx, &key, {0}};
+		if (store_atomic(r->st, ocsp_miss_fill, &miss) == 0) {
+			ocsp_send(resp, miss.res.der, miss.res.len, 1, miss.res.this_update,
+				  miss.res.next_update);
 			return 0;
 		}
 		/* Could not cache (store down?): answer directly below. */
-		ocsp_result_free(&res);
-		memset(&res, 0, sizeof(res));
+		ocsp_result_free(&miss.res);
 	}
 	if ((rc = ocsp_respond(&res, ctx->ocsp, der, len)) < 0) {
 		http_error_rc(resp, rc);

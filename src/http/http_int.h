@@ -22,6 +22,9 @@ struct http_ctx {
 	STACK_OF(X509) *tsa_chain;
 	int64_t ocsp_validity;
 	size_t max_body;
+	/* Group commit for every worker's writes (NULL when disabled). */
+	struct store_batch *batch;
+	struct store *batch_store;
 };
 
 /* This worker thread's store connection (opened on first use). */

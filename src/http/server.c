@@ -40,6 +40,8 @@ http_thread_store(struct store **out, struct http_ctx *ctx)
 	}
 	if ((rc = instance_store_open(ctx->in, &tl_store)) < 0)
 		return rc;
+	if (ctx->batch != NULL)
+		store_set_batch(tl_store, ctx->batch);
 	pthread_mutex_lock(&stores_mu);
 	if (nstores < (int)(sizeof(stores) / sizeof(stores[0])))
 		stores[nstores++] = tl_store;
@@ -497,9 +499,20 @@ http_serve(struct instance *in, const char *listen)
 					      SERTEL_MAX_REQUEST);
 	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
+	/* Group commit: small write transactions from all workers share one
+	 * writer and one commit (store/batch.c). */
+	if (config_get_int(in->cfg, "server", "group_commit", 1) != 0 &&
+	    ((rc = instance_store_open(in, &ctx.batch_store)) < 0 ||
+	     (rc = store_batch_new(&ctx.batch, ctx.batch_store)) < 0)) {
+		store_close(ctx.batch_store);
+		ca_free(ctx.issuing);
+		return rc;
+	}
 	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
 	    (rc = http_va_setup(&ctx)) < 0) {
 		http_va_teardown(&ctx);
+		store_batch_free(ctx.batch);
+		store_close(ctx.batch_store);
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
 		return rc;
@@ -525,6 +538,8 @@ http_serve(struct instance *in, const char *listen)
 			     MHD_OPTION_END);
 	if (d == NULL) {
 		http_va_teardown(&ctx);
+		store_batch_free(ctx.batch);
+		store_close(ctx.batch_store);
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
@@ -555,6 +570,8 @@ http_serve(struct instance *in, const char *listen)
 	if (have_refresher)
 		pthread_join(refresher, NULL);
 	stores_close_all();
+	store_batch_free(ctx.batch);
+	store_close(ctx.batch_store);
 	http_va_teardown(&ctx);
 	ca_free(ctx.issuing);
 	ca_free(ctx.root);

@@ -738,6 +738,26 @@ sans_format(char *out, size_t outsz, const struct issue_req *rq)
 					len ? "," : "", rq->ip[i]);
 }
 
+struct issue_write {
+	const struct cert_rec *rec;
+	const char *actor;
+	const char *reason;
+};
+
+/* The stored part of an issuance: certificate and audit entry together. */
+static int
+issue_write(struct store *st, void *arg)
+{
+	struct issue_write *w = arg;
+	char obj[64];
+	int rc;
+
+	if ((rc = store_cert_put(st, w->rec)) < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "cert:%s", w->rec->serial);
+	return audit_append(st, w->actor, "cert.issue", obj, w->reason);
+}
+
 int
 ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 	 const struct pki_conf *pc, const struct issue_req *rq)
@@ -748,7 +768,7 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 	enum cert_type type;
 	unsigned usages;
 	struct cert_rec r;
-	char obj[64];
+	struct issue_write w;
 	int64_t now = time_now(), nb = 0, na = 0;
 	int rc, len, attempt;
 	BIO *mem = NULL;
@@ -803,25 +823,15 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 		r.der = der;
 		r.der_len = (size_t)len;
 
-		if ((rc = store_begin(st)) < 0)
-			goto out;
-		rc = store_cert_put(st, &r);
-		if (rc == SERTEL_EEXISTS) {
-			/* A 128-bit collision: astronomically rare, but the rule is
-			 * "unique, never reused", so draw again. */
-			store_rollback(st);
+		w.rec = &r;
+		w.actor = rq->actor ? rq->actor : "system";
+		w.reason = rq->reason ? rq->reason : "";
+		rc = store_atomic(st, issue_write, &w);
+		/* A 128-bit collision: astronomically rare, but the rule is
+		 * "unique, never reused", so draw again. */
+		if (rc == SERTEL_EEXISTS)
 			continue;
-		}
-		snprintf(obj, sizeof(obj), "cert:%s", r.serial);
-		if (rc == 0)
-			rc = audit_append(st, rq->actor ? rq->actor : "system",
-					  "cert.issue", obj,
-					  rq->reason ? rq->reason : "");
-		if (rc < 0) {
-			store_rollback(st);
-			goto out;
-		}
-		if ((rc = store_commit(st)) < 0)
+		if (rc < 0)
 			goto out;
 		break;
 	}
@@ -904,51 +914,62 @@ revoke_reason_name(int reason)
 	return all[reason];
 }
 
-int
-ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
-	  const char *serial, int reason, const char *actor, const char *why)
+struct revoke_write {
+	struct ca *ca;
+	const struct pki_conf *pc;
+	const char *serial;
+	int reason;
+	const char *actor;
+	const char *why;
+};
+
+static int
+revoke_write(struct store *st, void *arg)
 {
+	struct revoke_write *w = arg;
 	struct cert_rec rec;
 	char obj[64], detail[600];
 	int rc;
 
 	memset(&rec, 0, sizeof(rec));
+	if ((rc = store_cert_get(st, w->serial, &rec)) < 0)
+		goto out;
+	if (strcmp(rec.issuer_id, w->ca->rec.id) != 0) {
+		rc = sertel_err(SERTEL_EINVAL,
+				"certificate %s: issued by %s, not by the active "
+				"issuing CA %s", w->serial, rec.issuer_id, w->ca->rec.id);
+		goto out;
+	}
+	if ((rc = store_cert_revoke(st, w->serial, time_now(), w->reason)) < 0)
+		goto out;
+	/* No pre-signed "good" may outlive the revocation, on any node. */
+	if ((rc = store_ocsp_drop(st, w->ca->rec.id, w->serial)) < 0)
+		goto out;
+	snprintf(obj, sizeof(obj), "cert:%s", w->serial);
+	snprintf(detail, sizeof(detail), "%s%s%.500s", revoke_reason_name(w->reason),
+		 w->why && *w->why ? ": " : "", w->why ? w->why : "");
+	if ((rc = audit_append(st, w->actor, "cert.revoke", obj, detail)) < 0)
+		goto out;
+	cert_rec_free(&rec);
+	if ((rc = store_cert_get(st, w->serial, &rec)) < 0)
+		goto out;
+	if (revoke_hook != NULL && (rc = revoke_hook(st, &rec, revoke_hook_arg)) < 0)
+		goto out;
+	rc = crl_publish(NULL, NULL, w->ca, st, w->pc, w->actor);
+out:
+	cert_rec_free(&rec);
+	return rc;
+}
+
+int
+ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
+	  const char *serial, int reason, const char *actor, const char *why)
+{
+	struct revoke_write w = {ca, pc, serial, reason, actor, why};
+
 	if (strlen(serial) > SERIAL_HEX_MAX || strspn(serial, "0123456789abcdef") !=
 	    strlen(serial) || *serial == '\0')
 		return sertel_err(SERTEL_EINVAL, "serial '%s': expected lowercase hex",
 				  serial);
-	if ((rc = store_begin(st)) < 0)
-		return rc;
-	if ((rc = store_cert_get(st, serial, &rec)) < 0)
-		goto out;
-	if (strcmp(rec.issuer_id, ca->rec.id) != 0) {
-		rc = sertel_err(SERTEL_EINVAL,
-				"certificate %s: issued by %s, not by the active "
-				"issuing CA %s", serial, rec.issuer_id, ca->rec.id);
-		goto out;
-	}
-	if ((rc = store_cert_revoke(st, serial, time_now(), reason)) < 0)
-		goto out;
-	/* No pre-signed "good" may outlive the revocation, on any node. */
-	if ((rc = store_ocsp_drop(st, ca->rec.id, serial)) < 0)
-		goto out;
-	snprintf(obj, sizeof(obj), "cert:%s", serial);
-	snprintf(detail, sizeof(detail), "%s%s%.500s", revoke_reason_name(reason),
-		 why && *why ? ": " : "", why ? why : "");
-	if ((rc = audit_append(st, actor, "cert.revoke", obj, detail)) < 0)
-		goto out;
-	cert_rec_free(&rec);
-	if ((rc = store_cert_get(st, serial, &rec)) < 0)
-		goto out;
-	if (revoke_hook != NULL && (rc = revoke_hook(st, &rec, revoke_hook_arg)) < 0)
-		goto out;
-	if ((rc = crl_publish(NULL, NULL, ca, st, pc, actor)) < 0)
-		goto out;
-	rc = store_commit(st);
-	cert_rec_free(&rec);
-	return rc;
-out:
-	cert_rec_free(&rec);
-	store_rollback(st);
-	return rc;
+	return store_atomic(st, revoke_write, &w);
 }

@@ -13,6 +13,13 @@ struct store {
 	unsigned char master[SECRET_LEN];
 	unsigned char blob_key[32];
 	int has_key;
+	struct store_batch *batch;
+	/* Derived keys, by label: HKDF once per connection, not per use. */
+	struct {
+		char label[48];
+		unsigned char key[32];
+	} keys[4];
+	int nkeys;
 };
 
 int
@@ -50,6 +57,7 @@ store_close(struct store *st)
 	db_close(st->db);
 	secure_wipe(st->blob_key, sizeof(st->blob_key));
 	secure_wipe(st->master, sizeof(st->master));
+	secure_wipe(st->keys, sizeof(st->keys));
 	free(st);
 }
 
@@ -81,9 +89,48 @@ int
 store_derive_key(struct store *st, const char *label, unsigned char *out,
 		 size_t len)
 {
+	int i, rc;
+
 	if (!st->has_key)
 		return sertel_err(SERTEL_ECRYPTO, "store opened without master secret");
-	return secret_derive(out, len, st->master, label);
+	if (len == 32) {
+		for (i = 0; i < st->nkeys; i++) {
+			if (strcmp(st->keys[i].label, label) == 0) {
+				memcpy(out, st->keys[i].key, 32);
+				return 0;
+			}
+		}
+	}
+	if ((rc = secret_derive(out, len, st->master, label)) < 0)
+		return rc;
+	if (len == 32 && st->nkeys < 4 && strlen(label) < sizeof(st->keys[0].label)) {
+		str_copy(st->keys[st->nkeys].label, sizeof(st->keys[0].label), label);
+		memcpy(st->keys[st->nkeys].key, out, 32);
+		st->nkeys++;
+	}
+	return 0;
+}
+
+void
+store_set_batch(struct store *st, struct store_batch *b)
+{
+	st->batch = b;
+}
+
+int
+store_atomic(struct store *st, store_fn fn, void *arg)
+{
+	int rc;
+
+	if (st->batch != NULL)
+		return store_batch_submit(st->batch, fn, arg);
+	if ((rc = db_begin(st->db)) < 0)
+		return rc;
+	if ((rc = fn(st, arg)) < 0) {
+		db_rollback(st->db);
+		return rc;
+	}
+	return db_commit(st->db);
 }
 
 /* Blob layer needs the derived key; it lives in blob.c. */
@@ -536,6 +583,15 @@ store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb,
 out:
 	db_finalize(s);
 	return rc;
+}
+
+int
+store_cert_lock(struct store *st, const char *serial)
+{
+	int64_t n = store_run(st, "UPDATE certs SET revoked = revoked WHERE serial = ?",
+			      "s", serial);
+
+	return n < 0 ? (int)n : 0;
 }
 
 int

@@ -77,6 +77,23 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
+/* Runs fn atomically: in its own transaction, or, when a batcher is
+ * attached to st, inside the batcher's next group commit (fn then gets
+ * the writer's connection).  Returns fn's result once the work is
+ * durable or rolled back; sertel_errmsg() says why on failure.  fn must
+ * not begin or commit transactions itself. */
+typedef int (*store_fn)(struct store *st, void *arg);
+int store_atomic(struct store *st, store_fn fn, void *arg);
+
+/* Group commit (batch.c): one writer thread and connection shared by many
+ * threads' stores.  *out owned by caller (store_batch_free, which stops
+ * the writer after the queued work; free the writer store after it). */
+struct store_batch;
+int store_batch_new(struct store_batch **out, struct store *writer);
+void store_batch_free(struct store_batch *b);
+int store_batch_submit(struct store_batch *b, store_fn fn, void *arg);
+void store_set_batch(struct store *st, struct store_batch *b);
+
 /* meta: small instance facts (organisation, created-at, ...). */
 int store_meta_set(struct store *st, const char *key, const char *value);
 /* *out owned by caller; SERTEL_ENOTFOUND when absent. */
@@ -150,6 +167,10 @@ typedef int (*revoked_iter_fn)(const char *serial, int64_t when, int reason,
 int store_revoked_iter(struct store *st, const char *issuer_id,
 		       revoked_iter_fn cb, void *arg);
 
+/* Takes the certificate row's write lock for the rest of the transaction
+ * (a no-op UPDATE: portable, and on PostgreSQL it waits for a concurrent
+ * revocation to commit).  0 also when the serial is unknown. */
+int store_cert_lock(struct store *st, const char *serial);
 /* Status only (no DER), for OCSP: SERTEL_ENOTFOUND when never issued. */
 int store_cert_status(struct store *st, const char *serial,
 		      char issuer_id[ISSUER_ID_LEN + 1], int *revoked,
