@@ -73,12 +73,15 @@ audit_append(struct store *st, const char *actor, const char *action,
 	if (!db_in_tx(db))
 		return sertel_err(SERTEL_ESTORE, "audit: append outside a transaction");
 	/* Touch the head first: on PostgreSQL the row lock serialises
-	 * concurrent appenders from here to commit. */
-	if ((rc = db_prepare(&s, db, "UPDATE audit_head SET seq = seq WHERE id = 1")) < 0 ||
-	    (rc = db_step(s)) < 0)
-		goto out;
-	db_finalize(s);
-	s = NULL;
+	 * concurrent appenders from here to commit.  (SQLite writers are
+	 * serialised by BEGIN IMMEDIATE already.) */
+	if (db_engine_of(db) == DB_PG) {
+		if ((rc = db_prepare(&s, db, "UPDATE audit_head SET seq = seq WHERE id = 1")) < 0 ||
+		    (rc = db_step(s)) < 0)
+			goto out;
+		db_finalize(s);
+		s = NULL;
+	}
 	if ((rc = db_prepare(&s, db, "SELECT seq, hash FROM audit_head WHERE id = 1")) < 0)
 		goto out;
 	if ((rc = db_step(s)) < 0)

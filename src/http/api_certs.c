@@ -62,16 +62,14 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 					"ou", "title", "dns", "ip", "nik", "reason"};
 	struct issue_req rq;
 	struct cert_rec rec;
-	struct issuer_rec root;
 	json_t *j = NULL, *usages, *out, *chain, *v;
-	char ulist[128], *pem = NULL;
+	char ulist[128];
 	const char *key, *csr;
 	size_t i, k, len = 0;
 	int rc, bad = 0;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rec, 0, sizeof(rec));
-	memset(&root, 0, sizeof(root));
 	if (http_auth(r, resp) < 0 || http_allow(r, resp, "cert.issue") < 0)
 		return 0;
 	if ((j = http_json_body(r, resp)) == NULL)
@@ -135,23 +133,12 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 		goto out;
 	}
 	/* The chain a client installs next to its certificate: issuing, root. */
-	chain = json_array();
-	if (pem_from_der(&pem, r->ctx->issuing->rec.cert_der,
-			 r->ctx->issuing->rec.cert_len, "CERTIFICATE") == 0) {
-		json_array_append_new(chain, json_string(pem));
-		free(pem);
-		pem = NULL;
-	}
-	if (store_issuer_get(r->st, r->ctx->issuing->rec.parent_id, &root) == 0 &&
-	    pem_from_der(&pem, root.cert_der, root.cert_len, "CERTIFICATE") == 0)
-		json_array_append_new(chain, json_string(pem));
+	chain = json_pack("[s, s]", r->ctx->chain_pem[0], r->ctx->chain_pem[1]);
 	json_object_set_new(out, "chain", chain);
 	http_json(resp, 201, out);
 out:
 	json_decref(j);
 	cert_rec_free(&rec);
-	issuer_rec_free(&root);
-	free(pem);
 	return 0;
 }
 

@@ -22,6 +22,8 @@ struct http_ctx {
 	STACK_OF(X509) *tsa_chain;
 	int64_t ocsp_validity;
 	size_t max_body;
+	/* PEM of the issuing and root CA, sent with every issued certificate. */
+	char *chain_pem[2];
 	/* Group commit for every worker's writes (NULL when disabled). */
 	struct store_batch *batch;
 	struct store *batch_store;

@@ -509,7 +509,13 @@ http_serve(struct instance *in, const char *listen)
 		return rc;
 	}
 	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
+	    (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
+			       ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
+	    (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
+			       ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
 	    (rc = http_va_setup(&ctx)) < 0) {
+		free(ctx.chain_pem[0]);
+		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
 		store_batch_free(ctx.batch);
 		store_close(ctx.batch_store);
@@ -537,6 +543,8 @@ http_serve(struct instance *in, const char *listen)
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx,
 			     MHD_OPTION_END);
 	if (d == NULL) {
+		free(ctx.chain_pem[0]);
+		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
 		store_batch_free(ctx.batch);
 		store_close(ctx.batch_store);
@@ -570,6 +578,8 @@ http_serve(struct instance *in, const char *listen)
 	if (have_refresher)
 		pthread_join(refresher, NULL);
 	stores_close_all();
+	free(ctx.chain_pem[0]);
+	free(ctx.chain_pem[1]);
 	store_batch_free(ctx.batch);
 	store_close(ctx.batch_store);
 	http_va_teardown(&ctx);

@@ -484,59 +484,6 @@ out:
 
 /* ---- end-entity issuance ------------------------------------------------ */
 static int
-csr_parse(X509_REQ **out, const unsigned char *data, size_t len)
-{
-	X509_REQ *req = NULL;
-	const unsigned char *p;
-	EVP_PKEY *pk;
-	BIO *b;
-	int rc;
-
-	*out = NULL;
-	if (len == 0)
-		return sertel_err(SERTEL_EINVAL, "CSR: empty");
-	if (len > SERTEL_MAX_CSR)
-		return sertel_err(SERTEL_ETOOBIG, "CSR: %zu bytes exceeds %d", len,
-				  SERTEL_MAX_CSR);
-	if (len > 10 && memmem(data, len, "-----BEGIN", 10) != NULL) {
-		if ((b = BIO_new_mem_buf(data, (int)len)) == NULL)
-			return sertel_err(SERTEL_ENOMEM, "out of memory");
-		req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL);
-		BIO_free(b);
-		if (req == NULL)
-			return sertel_err_ossl(SERTEL_EINVAL,
-					       "CSR: not a PEM CERTIFICATE REQUEST");
-	} else {
-		p = data;
-		req = d2i_X509_REQ(NULL, &p, (long)len);
-		if (req == NULL)
-			return sertel_err_ossl(SERTEL_EINVAL, "CSR: not a PKCS#10 request");
-		if (p != data + len) {
-			X509_REQ_free(req);
-			return sertel_err(SERTEL_EINVAL, "CSR: trailing bytes after DER");
-		}
-	}
-	if ((pk = X509_REQ_get0_pubkey(req)) == NULL) {
-		rc = sertel_err_ossl(SERTEL_EINVAL, "CSR: unreadable public key");
-		goto fail;
-	}
-	if ((rc = key_check_public(pk, "CSR")) < 0)
-		goto fail;
-	/* RFC 2986 4.2: the signature proves possession of the private key. */
-	if (X509_REQ_verify(req, pk) != 1) {
-		rc = sertel_err_ossl(SERTEL_EINVAL,
-				     "CSR: self-signature does not verify (proof of "
-				     "possession failed)");
-		goto fail;
-	}
-	*out = req;
-	return 0;
-fail:
-	X509_REQ_free(req);
-	return rc;
-}
-
-static int
 add_san(X509 *x, const struct issue_req *rq)
 {
 	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
@@ -663,7 +610,7 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type,
 static int
 ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	      const struct pki_conf *pc, const struct issue_req *rq,
-	      enum cert_type type, unsigned usages, EVP_PKEY *pub, int64_t now)
+	      enum cert_type type, unsigned usages, const struct csr *csr, int64_t now)
 {
 	X509 *x = NULL;
 	X509_NAME *n = NULL;
@@ -695,13 +642,13 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 		end = ca_end;
 	if (X509_set_version(x, 2) != 1 || X509_set_serialNumber(x, serial) != 1 ||
 	    X509_set_subject_name(x, n) != 1 ||
-	    X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) != 1 ||
-	    X509_set_pubkey(x, pub) != 1) {
+	    X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) != 1) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "certificate: cannot build");
 		goto out;
 	}
-	if ((rc = set_validity(x, now - CLOCK_SKEW, end)) < 0 ||
-	    (rc = profile_add_usage_exts(x, usages, pub)) < 0 ||
+	if ((rc = csr_copy_pubkey(x, csr)) < 0 ||
+	    (rc = set_validity(x, now - CLOCK_SKEW, end)) < 0 ||
+	    (rc = profile_add_usage_exts(x, usages, csr_pubkey(csr))) < 0 ||
 	    (rc = x509_add_ext_conf(x, NULL, NID_subject_key_identifier, "hash")) < 0 ||
 	    (rc = x509_add_ext_conf(x, ca->cert, NID_authority_key_identifier,
 				    "keyid:always")) < 0 ||
@@ -762,7 +709,7 @@ int
 ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 	 const struct pki_conf *pc, const struct issue_req *rq)
 {
-	X509_REQ *req = NULL;
+	struct csr *req = NULL;
 	X509 *x = NULL;
 	unsigned char *der = NULL;
 	enum cert_type type;
@@ -787,8 +734,8 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 		x = NULL;
 		OPENSSL_free(der);
 		der = NULL;
-		if ((rc = ee_cert_build(&x, r.serial, ca, pc, rq, type, usages,
-					X509_REQ_get0_pubkey(req), now)) < 0)
+		if ((rc = ee_cert_build(&x, r.serial, ca, pc, rq, type, usages, req,
+					now)) < 0)
 			goto out;
 		if ((len = i2d_X509(x, &der)) <= 0) {
 			rc = sertel_err_ossl(SERTEL_ECRYPTO, "certificate: DER failed");
@@ -852,7 +799,7 @@ out:
 	BIO_free(mem);
 	OPENSSL_free(der);
 	X509_free(x);
-	X509_REQ_free(req);
+	csr_free(req);
 	return rc;
 }
 

@@ -12,4 +12,14 @@ int profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key);
 /* Adds one extension from an OpenSSL config string (e.g. "critical,CA:TRUE"). */
 int x509_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value);
 
+/* PKCS#10 without OpenSSL 3.0's per-call decoder chains (csr.c).  The
+ * request's self-signature and key policy are checked by csr_parse. */
+struct csr;
+int csr_parse(struct csr **out, const unsigned char *data, size_t len);
+void csr_free(struct csr *c);
+/* Borrowed. */
+EVP_PKEY *csr_pubkey(const struct csr *c);
+/* Copies the request's SubjectPublicKeyInfo into x as received. */
+int csr_copy_pubkey(X509 *x, const struct csr *c);
+
 #endif

@@ -15,13 +15,29 @@
 struct sqlite_stmt {
 	sqlite3_stmt *st;
 	int64_t changes;
+	int cached; /* belongs to the connection's cache: reset, not finalized */
 };
+
+/* Prepared statements are kept per connection and reused: the same few
+ * SQL texts run for every request, and preparing them is a parse and a
+ * plan each time.  Keyed by the SQL text. */
+#define SQ_CACHE 48
+struct sq_cache_entry {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+struct sq_conn {
+	sqlite3 *h;
+	struct sq_cache_entry cache[SQ_CACHE];
+	int n;
+};
+#define SQH(db) (((struct sq_conn *)(db)->conn)->h)
 
 static int
 sq_err(struct db *db, const char *what)
 {
-	return sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", what,
-			  sqlite3_errmsg(db->conn));
+	return sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(SQH(db)));
 }
 
 static int
@@ -42,12 +58,17 @@ sq_open(struct db *db, const char *path)
 		sqlite3_close(h);
 		return SERTEL_ESTORE;
 	}
-	db->conn = h;
+	if ((db->conn = calloc(1, sizeof(struct sq_conn))) == NULL) {
+		sqlite3_close(h);
+		return sertel_err(SERTEL_ENOMEM, "sqlite: out of memory");
+	}
+	SQH(db) = h;
 	sqlite3_busy_timeout(h, SQLITE_BUSY_MS);
 	sqlite3_extended_result_codes(h, 1);
 	if (db->ops->exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			  "PRAGMA foreign_keys=ON;") < 0) {
+			  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;") < 0) {
 		sqlite3_close(h);
+		free(db->conn);
 		db->conn = NULL;
 		return SERTEL_ESTORE;
 	}
@@ -57,7 +78,15 @@ sq_open(struct db *db, const char *path)
 static void
 sq_close(struct db *db)
 {
-	sqlite3_close_v2(db->conn);
+	struct sq_conn *c = db->conn;
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		sqlite3_finalize(c->cache[i].st);
+		free(c->cache[i].sql);
+	}
+	sqlite3_close_v2(c->h);
+	free(c);
 }
 
 static int
@@ -65,7 +94,7 @@ sq_exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(SQH(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
 		sertel_err(SERTEL_ESTORE, "sqlite: %s", msg ? msg : "exec failed");
 		sqlite3_free(msg);
 		return SERTEL_ESTORE;
@@ -76,13 +105,31 @@ sq_exec(struct db *db, const char *sql)
 static int
 sq_prepare(struct db_stmt *s, const char *sql)
 {
+	struct sq_conn *c = s->db->conn;
 	struct sqlite_stmt *q;
+	int i;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return sertel_err(SERTEL_ENOMEM, "sqlite: out of memory");
-	if (sqlite3_prepare_v2(s->db->conn, sql, -1, &q->st, NULL) != SQLITE_OK) {
+	for (i = 0; i < c->n; i++) {
+		if (!c->cache[i].busy && strcmp(c->cache[i].sql, sql) == 0) {
+			c->cache[i].busy = 1;
+			q->st = c->cache[i].st;
+			q->cached = 1;
+			s->impl = q;
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->st, NULL) !=
+	    SQLITE_OK) {
 		free(q);
 		return sq_err(s->db, "prepare");
+	}
+	if (c->n < SQ_CACHE && (c->cache[c->n].sql = strdup(sql)) != NULL) {
+		c->cache[c->n].st = q->st;
+		c->cache[c->n].busy = 1;
+		c->n++;
+		q->cached = 1;
 	}
 	s->impl = q;
 	return 0;
@@ -132,12 +179,12 @@ sq_step(struct db_stmt *s)
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE) {
-		Q(s)->changes = sqlite3_changes64(s->db->conn);
+		Q(s)->changes = sqlite3_changes64(SQH(s->db));
 		return 0;
 	}
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return sertel_err(SERTEL_EEXISTS, "sqlite: %s",
-				  sqlite3_errmsg(s->db->conn));
+				  sqlite3_errmsg(SQH(s->db)));
 	return sq_err(s->db, "step");
 }
 
@@ -177,9 +224,20 @@ sq_changes(struct db_stmt *s)
 static void
 sq_finalize(struct db_stmt *s)
 {
+	struct sq_conn *c = s->db->conn;
+	int i;
+
 	if (s->impl == NULL)
 		return;
-	sqlite3_finalize(Q(s)->st);
+	if (Q(s)->cached) {
+		sqlite3_reset(Q(s)->st);
+		sqlite3_clear_bindings(Q(s)->st);
+		for (i = 0; i < c->n; i++)
+			if (c->cache[i].st == Q(s)->st)
+				c->cache[i].busy = 0;
+	} else {
+		sqlite3_finalize(Q(s)->st);
+	}
 	free(s->impl);
 }
 
