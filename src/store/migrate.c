@@ -29,9 +29,10 @@ static const struct migration migrations[] = {
 	 " nik TEXT, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL,"
 	 " revoked INTEGER NOT NULL DEFAULT 0, revoked_at BIGINT, reason INTEGER,"
 	 " created_at BIGINT NOT NULL, der BLOB NOT NULL);"
-	 "CREATE INDEX certs_issuer_revoked ON certs(issuer_id, revoked);"
+	 "CREATE INDEX certs_issuer_revoked ON certs(issuer_id, serial)"
+	 " WHERE revoked = 1;"
 	 "CREATE INDEX certs_not_after ON certs(not_after);"
-	 "CREATE INDEX certs_nik ON certs(nik);"
+	 "CREATE INDEX certs_nik ON certs(nik) WHERE nik IS NOT NULL;"
 	 /* Serials are never reused, even after the certificate row goes. */
 	 "CREATE TABLE serials_used (serial TEXT PRIMARY KEY);"
 	 "CREATE TABLE crls (issuer_id TEXT NOT NULL REFERENCES issuers(id),"
