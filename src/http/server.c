@@ -492,7 +492,7 @@ http_serve(struct instance *in, const char *listen)
 		listen = config_get(in->cfg, "server", "listen", "127.0.0.1:8080");
 	if ((rc = parse_listen(&sa, listen)) < 0)
 		return rc;
-	threads = config_get_int(in->cfg, "server", "threads", 4);
+	threads = config_get_int(in->cfg, "server", "threads", 32);
 	if (threads < 1 || threads > MAX_THREADS)
 		return sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
 	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",

@@ -123,7 +123,7 @@ instance_create(const struct instance_params *p)
 	if ((rc = buf_appendf(&b,
 			      "; sertel instance configuration\n"
 			      "[instance]\norg = %s\nbase_url = %s\ndb = %s\nalgo = %s\n\n"
-			      "[server]\nlisten = 127.0.0.1:8080\nthreads = 16\n"
+			      "[server]\nlisten = 127.0.0.1:8080\nthreads = 32\n"
 			      "max_request_bytes = 1048576\n\n"
 			      "; days, per certificate type (Palembang 10(1): 2 years)\n"
 			      "[validity]\nindividu = 730\njabatan = 730\nsistem = 730\n\n"

@@ -4,6 +4,7 @@
  * transaction together with its audit entry.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,11 +115,37 @@ pem_from_der(char **out, const unsigned char *der, size_t len, const char *label
 }
 
 /* ---- loading ----------------------------------------------------------- */
+/* ---- constant extensions ---------------------------------------------- */
+#define EXT_CACHE_MAX 192 /* 3 types x 31 usage sets x 2 key kinds, rounded */
+
+struct ca_ext_cache {
+	pthread_mutex_t mu;
+	struct {
+		unsigned key;
+		STACK_OF(X509_EXTENSION) *exts;
+	} e[EXT_CACHE_MAX];
+	int n;
+};
+
+static void
+ext_cache_free(struct ca_ext_cache *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		sk_X509_EXTENSION_pop_free(c->e[i].exts, X509_EXTENSION_free);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
 void
 ca_free(struct ca *ca)
 {
 	if (ca == NULL)
 		return;
+	ext_cache_free(ca->exts);
 	issuer_rec_free(&ca->rec);
 	X509_free(ca->cert);
 	X509_free(ca->parent);
@@ -152,8 +179,12 @@ ca_load(struct ca **out, struct store *st, const char *role,
 	int rc;
 
 	*out = NULL;
-	if ((ca = calloc(1, sizeof(*ca))) == NULL)
+	if ((ca = calloc(1, sizeof(*ca))) == NULL ||
+	    (ca->exts = calloc(1, sizeof(*ca->exts))) == NULL) {
+		free(ca);
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&ca->exts->mu, NULL);
 	if ((rc = store_issuer_by_role(st, role, &ca->rec)) < 0)
 		goto fail;
 	if ((rc = x509_from_der(&ca->cert, ca->rec.cert_der, ca->rec.cert_len,
@@ -607,6 +638,62 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type,
 	return 0;
 }
 
+/* The extensions shared by every certificate of (type, usages, key kind)
+ * from this CA: basicConstraints, keyUsage, extendedKeyUsage, AKI,
+ * certificatePolicies, CRL distribution point and AIA.  Built on a scratch
+ * certificate with the same code as before, then reused; X509_add_ext
+ * copies them into each certificate. */
+static int
+ca_const_exts(STACK_OF(X509_EXTENSION) **out, struct ca *ca,
+	      const struct pki_conf *pc, enum cert_type type, unsigned usages,
+	      EVP_PKEY *pub)
+{
+	struct ca_ext_cache *c = ca->exts;
+	unsigned key = (unsigned)type << 8 | usages << 1 | (EVP_PKEY_is_a(pub, "RSA") ? 1u : 0u);
+	STACK_OF(X509_EXTENSION) *exts = NULL;
+	X509 *tmp = NULL;
+	int i, rc = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < c->n; i++) {
+		if (c->e[i].key == key) {
+			*out = c->e[i].exts;
+			pthread_mutex_unlock(&c->mu);
+			return 0;
+		}
+	}
+	if ((tmp = X509_new()) == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = profile_add_usage_exts(tmp, usages, pub)) < 0 ||
+	    (rc = x509_add_ext_conf(tmp, ca->cert, NID_authority_key_identifier,
+				    "keyid:always")) < 0 ||
+	    (rc = add_policies(tmp, (const char *const[]){pc->policy_oid[type]}, 1)) < 0 ||
+	    (rc = add_distribution_exts(tmp, pc, ca->rec.id, 1)) < 0)
+		goto out;
+	exts = sk_X509_EXTENSION_deep_copy(X509_get0_extensions(tmp), X509_EXTENSION_dup,
+					   X509_EXTENSION_free);
+	if (exts == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (c->n < EXT_CACHE_MAX) {
+		c->e[c->n].key = key;
+		c->e[c->n].exts = exts;
+		c->n++;
+		*out = exts;
+		exts = NULL;
+	} else {
+		rc = sertel_err(SERTEL_ENOMEM, "extension cache full");
+	}
+out:
+	pthread_mutex_unlock(&c->mu);
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	X509_free(tmp);
+	return rc;
+}
+
 static int
 ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	      const struct pki_conf *pc, const struct issue_req *rq,
@@ -615,8 +702,9 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	X509 *x = NULL;
 	X509_NAME *n = NULL;
 	ASN1_INTEGER *serial = NULL;
+	STACK_OF(X509_EXTENSION) *exts = NULL; /* borrowed from the cache */
 	int64_t end, ca_end = 0;
-	int rc;
+	int i, rc;
 
 	*out = NULL;
 	if ((x = X509_new()) == NULL || (n = X509_NAME_new()) == NULL) {
@@ -648,13 +736,16 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	}
 	if ((rc = csr_copy_pubkey(x, csr)) < 0 ||
 	    (rc = set_validity(x, now - CLOCK_SKEW, end)) < 0 ||
-	    (rc = profile_add_usage_exts(x, usages, csr_pubkey(csr))) < 0 ||
-	    (rc = x509_add_ext_conf(x, NULL, NID_subject_key_identifier, "hash")) < 0 ||
-	    (rc = x509_add_ext_conf(x, ca->cert, NID_authority_key_identifier,
-				    "keyid:always")) < 0 ||
-	    (rc = add_san(x, rq)) < 0 ||
-	    (rc = add_policies(x, (const char *const[]){pc->policy_oid[type]}, 1)) < 0 ||
-	    (rc = add_distribution_exts(x, pc, ca->rec.id, 1)) < 0)
+	    (rc = ca_const_exts(&exts, ca, pc, type, usages, csr_pubkey(csr))) < 0)
+		goto out;
+	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
+		if (X509_add_ext(x, sk_X509_EXTENSION_value(exts, i), -1) != 1) {
+			rc = sertel_err_ossl(SERTEL_ECRYPTO, "certificate: extension");
+			goto out;
+		}
+	}
+	if ((rc = x509_add_ext_conf(x, NULL, NID_subject_key_identifier, "hash")) < 0 ||
+	    (rc = add_san(x, rq)) < 0)
 		goto out;
 	if (X509_sign(x, ca->key, key_digest(ca->key)) <= 0) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "certificate: signing failed");

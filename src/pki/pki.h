@@ -91,11 +91,15 @@ struct pki_conf {
 int pki_conf_load(struct pki_conf *out, const struct config *cfg);
 
 /* ---- the issuer (ca.c) ------------------------------------------------- */
+struct ca_ext_cache;
 struct ca {
 	struct issuer_rec rec;
 	X509 *cert;
 	EVP_PKEY *key;
 	X509 *parent; /* issuer of this CA's certificate; NULL for the root */
+	/* The extensions every certificate of one type, usage set and key
+	 * type shares, built once (thread-safe; ca.c). */
+	struct ca_ext_cache *exts;
 };
 /* Loads the active issuer with that role, with its private key unsealed.
  * *out owned by caller (ca_free). */

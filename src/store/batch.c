@@ -9,6 +9,7 @@
  * holds its work.
  */
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ struct batch_item {
 	store_fn fn;
 	void *arg;
 	int rc;
-	int done;
+	sem_t done; /* posted by the writer: wakes exactly this caller */
 	char err[512];
 	struct batch_item *next;
 };
@@ -30,10 +31,10 @@ struct store_batch {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work; /* items queued or stop */
-	pthread_cond_t done; /* a batch finished */
 	struct batch_item *head, *tail;
 	int stop;
 	int started;
+	long long batches, items; /* for the shutdown log line */
 };
 
 static void
@@ -101,12 +102,17 @@ batch_writer(void *arg)
 		if (b->head == NULL)
 			b->tail = NULL;
 		last->next = NULL;
+		b->batches++;
+		b->items += n;
 		pthread_mutex_unlock(&b->mu);
 		batch_run(b, items);
+		/* Read next before posting: the caller's item lives on its
+		 * stack and is gone once it wakes. */
+		for (it = items; it; it = last) {
+			last = it->next;
+			sem_post(&it->done);
+		}
 		pthread_mutex_lock(&b->mu);
-		for (it = items; it; it = it->next)
-			it->done = 1;
-		pthread_cond_broadcast(&b->done);
 	}
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
@@ -123,7 +129,6 @@ store_batch_new(struct store_batch **out, struct store *writer)
 	b->st = writer;
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
-	pthread_cond_init(&b->done, NULL);
 	if (pthread_create(&b->thread, NULL, batch_writer, b) != 0) {
 		free(b);
 		return sertel_err(SERTEL_EIO, "batch: cannot start writer thread");
@@ -144,9 +149,11 @@ store_batch_free(struct store_batch *b)
 	pthread_mutex_unlock(&b->mu);
 	if (b->started)
 		pthread_join(b->thread, NULL);
+	if (b->batches > 0)
+		log_msg(LOG_INFO, "group commit: %lld writes in %lld transactions (%.1f each)",
+			b->items, b->batches, (double)b->items / (double)b->batches);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->work);
-	pthread_cond_destroy(&b->done);
 	free(b);
 }
 
@@ -158,9 +165,12 @@ store_batch_submit(struct store_batch *b, store_fn fn, void *arg)
 	memset(&it, 0, sizeof(it));
 	it.fn = fn;
 	it.arg = arg;
+	if (sem_init(&it.done, 0, 0) != 0)
+		return sertel_err(SERTEL_EIO, "batch: semaphore");
 	pthread_mutex_lock(&b->mu);
 	if (b->stop) {
 		pthread_mutex_unlock(&b->mu);
+		sem_destroy(&it.done);
 		return sertel_err(SERTEL_ESTORE, "batch: shutting down");
 	}
 	if (b->tail)
@@ -169,9 +179,10 @@ store_batch_submit(struct store_batch *b, store_fn fn, void *arg)
 		b->head = &it;
 	b->tail = &it;
 	pthread_cond_signal(&b->work);
-	while (!it.done)
-		pthread_cond_wait(&b->done, &b->mu);
 	pthread_mutex_unlock(&b->mu);
+	while (sem_wait(&it.done) != 0)
+		;
+	sem_destroy(&it.done);
 	if (it.rc < 0)
 		sertel_err(it.rc, "%s", it.err);
 	return it.rc;

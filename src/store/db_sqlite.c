@@ -89,11 +89,28 @@ sq_close(struct db *db)
 	free(c);
 }
 
+static int sq_prepare(struct db_stmt *s, const char *sql);
+static int sq_step(struct db_stmt *s);
+static void sq_finalize(struct db_stmt *s);
+
 static int
 sq_exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;
 
+	/* One statement (BEGIN, COMMIT, SAVEPOINT, ...): through the cache,
+	 * as these run for every write. */
+	if (strchr(sql, ';') == NULL) {
+		struct db_stmt st = {db, NULL};
+		int rc;
+
+		if ((rc = sq_prepare(&st, sql)) < 0)
+			return rc;
+		while ((rc = sq_step(&st)) == 1)
+			;
+		sq_finalize(&st);
+		return rc < 0 ? rc : 0;
+	}
 	if (sqlite3_exec(SQH(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
 		sertel_err(SERTEL_ESTORE, "sqlite: %s", msg ? msg : "exec failed");
 		sqlite3_free(msg);
