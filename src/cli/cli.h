@@ -36,5 +36,12 @@ int cmd_audit(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_verify_cert(int argc, char **argv);
+int cmd_agency(int argc, char **argv);
+int cmd_person(int argc, char **argv);
+int cmd_ra(int argc, char **argv);
+
+/* --as NIK: that registered person; NULL: the local administrator. */
+struct ra_actor;
+int cli_actor(struct ra_actor *out, struct instance *in, const char *as);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ra/ra.h"
 
 static int
 cert_issue(int argc, char **argv)
@@ -32,6 +33,7 @@ cert_issue(int argc, char **argv)
 	struct instance *in = NULL;
 	struct ca *ca = NULL;
 	struct cert_rec rec = {0};
+	struct ra_person person;
 	const char *dir = cli_default_dir(), *csr = NULL, *out = NULL;
 	unsigned char *csrdata = NULL;
 	size_t csrlen = 0;
@@ -84,6 +86,7 @@ cert_issue(int argc, char **argv)
 	instance_cli_actor(actor, sizeof(actor));
 	rq.actor = actor;
 	if ((rc = instance_open(&in, dir)) < 0 ||
+	    (rq.nik != NULL && (rc = ra_person_get(&person, in->st, rq.nik)) < 0) ||
 	    (rc = ca_load(&ca, in->st, "issuing", in->master)) < 0 ||
 	    (rc = ca_issue(&rec, ca, in->st, &in->pc, &rq)) < 0 ||
 	    (rc = pem_from_der(&pem, rec.der, rec.der_len, "CERTIFICATE")) < 0) {

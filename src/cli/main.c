@@ -23,6 +23,10 @@ static const struct {
 	{"token", cmd_token, "create API tokens"},
 	{"serve", cmd_serve, "run the HTTP server"},
 	{"verify-cert", cmd_verify_cert, "validate a certificate path (RFC 5280)"},
+	{"agency", cmd_agency, "register | list agencies (perangkat daerah)"},
+	{"person", cmd_person, "register | list | show people, appoint operators"},
+	{"ra", cmd_ra, "applications: apply | attach | submit | list | show | approve | "
+		       "return | reject"},
 };
 
 static void

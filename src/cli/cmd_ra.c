@@ -1,0 +1,276 @@
+/*
+ * sertel ra apply | attach | submit | list | show | approve | return | reject
+ *
+ * Every subcommand acts as a registered person (--as NIK) or, without
+ * --as, as the local administrator.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "ra/ra.h"
+
+#define MAX_ATTACH 8
+
+struct attach_arg {
+	char kind[32];
+	const char *path;
+	unsigned char *data;
+	size_t len;
+};
+
+/* KIND=FILE, read and bounded before anything is stored, so a bad file
+ * refuses the whole command. */
+static int
+attach_load(struct attach_arg *a, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	int rc;
+
+	if (eq == NULL || eq == spec || (size_t)(eq - spec) >= sizeof(a->kind) || !eq[1])
+		return sertel_err(SERTEL_EINVAL, "--attach '%s': expected KIND=FILE", spec);
+	memcpy(a->kind, spec, (size_t)(eq - spec));
+	a->kind[eq - spec] = '\0';
+	if (!ra_attach_kind_valid(a->kind))
+		return sertel_err(SERTEL_EINVAL,
+				  "--attach %s: unknown kind (pengantar, rekomendasi, ktp, "
+				  "sk, penunjukan, formulir, lainnya)", a->kind);
+	a->path = eq + 1;
+	if ((rc = file_read(&a->data, &a->len, a->path, RA_ATTACH_MAX)) < 0)
+		return rc;
+	return 0;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+static json_t *
+app_json(const struct ra_application *a)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
+			 "s:i, s:i, s:s?, s:s?}",
+			 "id", a->id, "kind", a->kind, "type", a->type, "usages", a->usages,
+			 "applicant_nik", a->applicant_nik, "state", ra_state_name(a->state),
+			 "cn", a->cn, "email", a->email[0] ? a->email : NULL, "title",
+			 a->title[0] ? a->title : NULL, "dns", a->dns[0] ? a->dns : NULL, "ip",
+			 a->ip[0] ? a->ip : NULL, "approvals", a->approvals,
+			 "approvals_needed", a->approvals_needed, "reasons",
+			 a->reasons[0] ? a->reasons : NULL, "cert_serial",
+			 a->cert_serial[0] ? a->cert_serial : NULL);
+}
+
+static int
+app_one(const struct ra_application *a, void *arg)
+{
+	json_t *arr = arg;
+
+	if (arr != NULL) {
+		json_array_append_new(arr, app_json(a));
+		return 0;
+	}
+	printf("%s  %-9s %-8s %-8s %s  %s\n", a->id, ra_state_name(a->state), a->kind,
+	       a->type, a->applicant_nik, a->cn);
+	return 0;
+}
+
+int
+cmd_ra(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"dir", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},
+		{"as", required_argument, NULL, 'a'},
+		{"applicant", required_argument, NULL, 'A'},
+		{"type", required_argument, NULL, 't'},
+		{"usage", required_argument, NULL, 'u'},
+		{"cn", required_argument, NULL, 'n'},
+		{"email", required_argument, NULL, 'e'},
+		{"title", required_argument, NULL, 'T'},
+		{"dns", required_argument, NULL, 'D'},
+		{"ip", required_argument, NULL, 'I'},
+		{"system-name", required_argument, NULL, 'S'},
+		{"system-details", required_argument, NULL, 'X'},
+		{"self-issued-letters", no_argument, NULL, 'L'},
+		{"attach", required_argument, NULL, 'F'},
+		{"reason", required_argument, NULL, 'r'},
+		{"note", required_argument, NULL, 'N'},
+		{"state", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL, *note = NULL,
+		   *state = NULL;
+	struct attach_arg att[MAX_ATTACH];
+	struct ra_apply_req rq;
+	struct ra_application app;
+	struct instance *in = NULL;
+	struct ra_actor who;
+	enum ra_state sfilter;
+	json_t *arr = NULL;
+	int c, json = 0, rc = 0, natt = 0, i, approved = 0, approvals;
+
+	if (argc < 2)
+		return cli_usage("ra: expected apply, attach, submit, list, show, approve, "
+				 "return or reject");
+	sub = argv[1];
+	argc--;
+	argv++;
+	memset(&rq, 0, sizeof(rq));
+	memset(att, 0, sizeof(att));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'a': as = optarg; break;
+		case 'A': rq.applicant_nik = optarg; break;
+		case 't': rq.type = optarg; break;
+		case 'u': rq.usages = optarg; break;
+		case 'n': rq.cn = optarg; break;
+		case 'e': rq.email = optarg; break;
+		case 'T': rq.title = optarg; break;
+		case 'D':
+			if (rq.ndns >= 16)
+				return cli_usage("ra apply: at most 16 --dns");
+			rq.dns[rq.ndns++] = optarg;
+			break;
+		case 'I':
+			if (rq.nip >= 16)
+				return cli_usage("ra apply: at most 16 --ip");
+			rq.ip[rq.nip++] = optarg;
+			break;
+		case 'S': rq.system_name = optarg; break;
+		case 'X': rq.system_details = optarg; break;
+		case 'L': rq.self_issued_letters = 1; break;
+		case 'F':
+			if (natt >= MAX_ATTACH) {
+				rc = cli_usage("ra: at most %d --attach", MAX_ATTACH);
+				goto out;
+			}
+			if ((rc = attach_load(&att[natt], optarg)) < 0) {
+				rc = cli_fail(rc);
+				goto out;
+			}
+			natt++;
+			break;
+		case 'r': reason = optarg; break;
+		case 'N': note = optarg; break;
+		case 's': state = optarg; break;
+		default:
+			rc = cli_badopt(argv, "see 'sertel --help' and docs for ra options");
+			goto out;
+		}
+	}
+	if ((rc = instance_open(&in, dir)) < 0 || (rc = cli_actor(&who, in, as)) < 0) {
+		rc = cli_fail(rc);
+		goto out;
+	}
+	if (strcmp(sub, "apply") == 0) {
+		char key[32];
+		if (optind != argc) {
+			rc = cli_usage("ra apply: unexpected argument '%s'", argv[optind]);
+			goto out;
+		}
+		if (rq.type == NULL || rq.usages == NULL) {
+			rc = cli_usage("ra apply: --type and --usage are required");
+			goto out;
+		}
+		snprintf(key, sizeof(key), "%s", rq.type);
+		approvals = (int)config_get_int(in->cfg, "approval", key, 1);
+		if ((rc = ra_apply(&app, in->st, &who, &rq, approvals)) < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+	} else if (optind + 1 == argc && strcmp(sub, "list") != 0) {
+		if ((rc = ra_get(&app, in->st, argv[optind])) < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+	} else if (strcmp(sub, "list") != 0) {
+		rc = cli_usage("ra %s: exactly one application ID", sub);
+		goto out;
+	}
+	/* Attachments given with apply or attach. */
+	if (natt > 0 && strcmp(sub, "apply") != 0 && strcmp(sub, "attach") != 0) {
+		rc = cli_usage("ra %s: --attach is for apply and attach", sub);
+		goto out;
+	}
+	for (i = 0; i < natt; i++) {
+		if ((rc = ra_attach(in->st, &who, app.id, att[i].kind, att[i].data, att[i].len,
+				    base_name(att[i].path))) < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+	}
+	if (strcmp(sub, "apply") == 0 || strcmp(sub, "attach") == 0) {
+		if (strcmp(sub, "attach") == 0 && natt == 0) {
+			rc = cli_usage("ra attach: at least one --attach KIND=FILE");
+			goto out;
+		}
+		rc = 0;
+	} else if (strcmp(sub, "submit") == 0) {
+		rc = ra_submit(in->st, &who, app.id);
+	} else if (strcmp(sub, "approve") == 0) {
+		rc = ra_approve(in->st, &who, app.id, note, &approved);
+	} else if (strcmp(sub, "return") == 0 || strcmp(sub, "reject") == 0) {
+		if (reason == NULL) {
+			rc = cli_usage("ra %s: --reason TEXT is required (Cirebon 11(2))", sub);
+			goto out;
+		}
+		rc = sub[2] == 't' ? ra_return(in->st, &who, app.id, reason) :
+				     ra_reject(in->st, &who, app.id, reason);
+	} else if (strcmp(sub, "show") == 0) {
+		rc = 0;
+	} else if (strcmp(sub, "list") == 0) {
+		if (optind != argc) {
+			rc = cli_usage("ra list: unexpected argument '%s'", argv[optind]);
+			goto out;
+		}
+		if (state != NULL && (rc = ra_state_parse(&sfilter, state)) < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+		if (json)
+			arr = json_array();
+		if ((rc = ra_iter(in->st, state ? (int)sfilter : -1, rq.applicant_nik, app_one,
+				  arr)) < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+		if (json) {
+			cli_json_print(arr);
+			arr = NULL;
+		}
+		goto out;
+	} else {
+		rc = cli_usage("ra: unknown subcommand '%s'", sub);
+		goto out;
+	}
+	if (rc < 0) {
+		rc = cli_fail(rc);
+		goto out;
+	}
+	/* Show the application as it is now. */
+	if ((rc = ra_get(&app, in->st, app.id)) < 0) {
+		rc = cli_fail(rc);
+		goto out;
+	}
+	if (json)
+		cli_json_print(app_json(&app));
+	else
+		printf("Permohonan / application %s: %s (%d/%d approvals)%s%s\n", app.id,
+		       ra_state_name(app.state), app.approvals, app.approvals_needed,
+		       app.reasons[0] ? " -- " : "", app.reasons);
+	rc = 0;
+out:
+	json_decref(arr);
+	for (i = 0; i < MAX_ATTACH; i++)
+		free(att[i].data);
+	instance_close(in);
+	return rc;
+}

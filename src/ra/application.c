@@ -1,0 +1,686 @@
+/*
+ * Applications for certificates and the OP's decisions on them
+ * (Cirebon 10-11, Bekasi 11, Denpasar 11, Samarinda 11, Palembang 5).
+ *
+ *   draft -> submitted -> approved -> issued
+ *               |  ^
+ *               v  |  (the applicant completes and resubmits)
+ *            returned
+ *   submitted -> rejected (final)
+ *
+ * Every transition is one store transaction with its audit entry; a
+ * transition from the wrong state is refused with SERTEL_ESTATE and
+ * changes nothing.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "pki/pki.h"
+#include "ra/ra.h"
+
+static const char *state_names[] = {"draft", "submitted", "returned",
+				    "rejected", "approved", "issued"};
+
+const char *
+ra_state_name(enum ra_state s)
+{
+	return (s >= APP_DRAFT && s <= APP_ISSUED) ? state_names[s] : "unknown";
+}
+
+int
+ra_state_parse(enum ra_state *out, const char *name)
+{
+	int i;
+
+	for (i = APP_DRAFT; i <= APP_ISSUED; i++) {
+		if (strcmp(name, state_names[i]) == 0) {
+			*out = (enum ra_state)i;
+			return 0;
+		}
+	}
+	return sertel_err(SERTEL_EINVAL,
+			  "state '%s': expected draft, submitted, returned, rejected, "
+			  "approved or issued", name);
+}
+
+/* Attachment kinds: pengantar (cover letter of the head of agency),
+ * rekomendasi (the superior's recommendation), ktp (e-KTP scan), sk
+ * (appointment decree) and penunjukan (letter of authority) for jabatan,
+ * formulir (Palembang's registration form), lainnya (other support). */
+static const char *attach_kinds[] = {"pengantar", "rekomendasi", "ktp", "sk",
+				     "penunjukan", "formulir", "lainnya"};
+
+int
+ra_attach_kind_valid(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(attach_kinds) / sizeof(attach_kinds[0]); i++)
+		if (strcmp(kind, attach_kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* What each type requires before it can be submitted. */
+static const char *const *
+required_attachments(const char *type, int *n)
+{
+	static const char *base[] = {"pengantar", "rekomendasi", "ktp"};
+	static const char *jabatan[] = {"pengantar", "rekomendasi", "ktp", "sk",
+					"penunjukan"};
+
+	if (strcmp(type, "jabatan") == 0) {
+		*n = 5;
+		return jabatan;
+	}
+	*n = 3;
+	return base;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+#define APP_COLS \
+	"id, kind, type, usages, applicant_nik, state, cn, email, title, dns, ip, " \
+	"system_name, system_details, self_issued_letters, renews_serial, " \
+	"cert_serial, approvals_needed, reasons, created_at, updated_at, " \
+	"(SELECT COUNT(*) FROM approvals WHERE application_id = applications.id)"
+
+static void
+col(char *dst, size_t n, struct db_stmt *s, int c)
+{
+	const char *v = db_col_text(s, c);
+
+	str_copy(dst, n, v ? v : "");
+}
+
+static void
+app_row(struct ra_application *a, struct db_stmt *s)
+{
+	char state[16];
+
+	memset(a, 0, sizeof(*a));
+	col(a->id, sizeof(a->id), s, 0);
+	col(a->kind, sizeof(a->kind), s, 1);
+	col(a->type, sizeof(a->type), s, 2);
+	col(a->usages, sizeof(a->usages), s, 3);
+	col(a->applicant_nik, sizeof(a->applicant_nik), s, 4);
+	col(state, sizeof(state), s, 5);
+	ra_state_parse(&a->state, state);
+	col(a->cn, sizeof(a->cn), s, 6);
+	col(a->email, sizeof(a->email), s, 7);
+	col(a->title, sizeof(a->title), s, 8);
+	col(a->dns, sizeof(a->dns), s, 9);
+	col(a->ip, sizeof(a->ip), s, 10);
+	col(a->system_name, sizeof(a->system_name), s, 11);
+	col(a->system_details, sizeof(a->system_details), s, 12);
+	a->self_issued_letters = (int)db_col_int(s, 13);
+	col(a->renews_serial, sizeof(a->renews_serial), s, 14);
+	col(a->cert_serial, sizeof(a->cert_serial), s, 15);
+	a->approvals_needed = (int)db_col_int(s, 16);
+	col(a->reasons, sizeof(a->reasons), s, 17);
+	a->created_at = db_col_int(s, 18);
+	a->updated_at = db_col_int(s, 19);
+	a->approvals = (int)db_col_int(s, 20);
+}
+
+int
+ra_get(struct ra_application *out, struct store *st, const char *app_id_in)
+{
+	struct db_stmt *s = NULL;
+	char app_id[RA_ID_LEN + 1];
+	int rc;
+
+	/* app_id_in may point into *out. */
+	if (str_copy(app_id, sizeof(app_id), app_id_in) < 0)
+		return sertel_err(SERTEL_ENOTFOUND, "application %.40s: not found", app_id_in);
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, store_db(st),
+			     "SELECT " APP_COLS " FROM applications WHERE id = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) == 0)
+		rc = db_step(s);
+	if (rc == 1) {
+		app_row(out, s);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "application %s: not found", app_id);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int
+ra_iter(struct store *st, int state, const char *applicant_nik, ra_app_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_application a;
+	int rc, i = 1;
+
+	if ((rc = db_prepare(&s, store_db(st),
+			     "SELECT " APP_COLS " FROM applications WHERE "
+			     "(? = -1 OR state = ?) AND (? = '' OR applicant_nik = ?) "
+			     "ORDER BY created_at, id")) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, i++, state)) < 0 ||
+	    (rc = db_bind_text(s, i++, state >= 0 ? ra_state_name(state) : "")) < 0 ||
+	    (rc = db_bind_text(s, i++, applicant_nik ? applicant_nik : "")) < 0 ||
+	    (rc = db_bind_text(s, i++, applicant_nik ? applicant_nik : "")) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		app_row(&a, s);
+		if ((rc = cb(&a, arg)) != 0)
+			break;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+/* ---- creating ----------------------------------------------------------- */
+static int
+join_names(char *out, size_t outsz, const char *const *v, int n)
+{
+	size_t len = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		len += (size_t)snprintf(out + len, len < outsz ? outsz - len : 0, "%s%s",
+					i ? "," : "", v[i]);
+		if (len >= outsz)
+			return sertel_err(SERTEL_EINVAL, "too many names");
+	}
+	return 0;
+}
+
+struct apply_write {
+	struct ra_application *a;
+	const struct ra_actor *who;
+};
+
+static int
+apply_fn(struct store *st, void *arg)
+{
+	struct apply_write *w = arg;
+	struct ra_application *a = w->a;
+	struct db_stmt *s = NULL;
+	char obj[64], detail[96];
+	int rc, i = 1;
+
+	if ((rc = db_prepare(&s, store_db(st),
+			     "INSERT INTO applications (id, kind, type, usages, "
+			     "applicant_nik, state, cn, email, title, dns, ip, system_name, "
+			     "system_details, self_issued_letters, renews_serial, "
+			     "approvals_needed, created_by, created_at, updated_at) VALUES "
+			     "(?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+		return rc;
+#define T(v) (rc = db_bind_text(s, i++, (v)[0] ? (v) : NULL)) < 0
+	if ((rc = db_bind_text(s, i++, a->id)) < 0 || (rc = db_bind_text(s, i++, a->kind)) < 0 ||
+	    (rc = db_bind_text(s, i++, a->type)) < 0 ||
+	    (rc = db_bind_text(s, i++, a->usages)) < 0 ||
+	    (rc = db_bind_text(s, i++, a->applicant_nik)) < 0 ||
+	    (rc = db_bind_text(s, i++, a->cn)) < 0 || T(a->email) || T(a->title) ||
+	    T(a->dns) || T(a->ip) || T(a->system_name) || T(a->system_details) ||
+	    (rc = db_bind_int(s, i++, a->self_issued_letters)) < 0 || T(a->renews_serial) ||
+	    (rc = db_bind_int(s, i++, a->approvals_needed)) < 0 ||
+	    (rc = db_bind_text(s, i++, w->who->label)) < 0 ||
+	    (rc = db_bind_int(s, i++, a->created_at)) < 0 ||
+	    (rc = db_bind_int(s, i++, a->updated_at)) < 0)
+		goto out;
+#undef T
+	if ((rc = db_step(s)) < 0)
+		goto out;
+	snprintf(obj, sizeof(obj), "application:%s", a->id);
+	snprintf(detail, sizeof(detail), "%s %s for %s", a->kind, a->type, a->applicant_nik);
+	rc = audit_append(st, w->who->label, "application.create", obj, detail);
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
+	 const struct ra_apply_req *rq, int approvals_needed)
+{
+	struct apply_write w = {out, who};
+	struct ra_person p;
+	enum cert_type type;
+	unsigned usages;
+	unsigned char rid[RA_ID_LEN / 2], addr[16];
+	const char *nik = rq->applicant_nik ? rq->applicant_nik : who->nik;
+	int rc, i;
+
+	memset(out, 0, sizeof(*out));
+	if (nik == NULL || *nik == '\0')
+		return sertel_err(SERTEL_EINVAL, "apply: the applicant's NIK is required");
+	/* The applicant applies, or the Dinas on their behalf. */
+	if (strcmp(nik, who->nik) != 0 && !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM,
+				  "%s: may apply only for themselves", who->label);
+	if ((rc = ra_person_get(&p, st, nik)) < 0)
+		return rc;
+	if (!(p.roles & ROLE_PEMOHON))
+		return sertel_err(SERTEL_EPERM, "NIK %s: not registered as pemohon", nik);
+	if ((rc = profile_type_parse(&type, rq->type ? rq->type : "")) < 0 ||
+	    (rc = profile_usages_parse(&usages, rq->usages)) < 0 ||
+	    (rc = profile_check(type, usages)) < 0)
+		return rc;
+	if (approvals_needed < 1 || approvals_needed > 9)
+		return sertel_err(SERTEL_EINVAL, "approvals: 1..9");
+	/* Denpasar 11(4): only the Wali Kota / Bupati issues their own letters. */
+	if (rq->self_issued_letters && !p.kepala_daerah)
+		return sertel_err(SERTEL_EPERM,
+				  "NIK %s: only the kepala daerah issues their own "
+				  "letters (Denpasar 11(4))", nik);
+	str_copy(out->kind, sizeof(out->kind), "new");
+	str_copy(out->type, sizeof(out->type), profile_type_name(type));
+	profile_usages_format(out->usages, sizeof(out->usages), usages);
+	str_copy(out->applicant_nik, sizeof(out->applicant_nik), nik);
+	str_copy(out->cn, sizeof(out->cn), rq->cn ? rq->cn : p.name);
+	if ((rc = name_check_text("cn", out->cn, 64)) < 0)
+		return rc;
+	str_copy(out->email, sizeof(out->email), rq->email ? rq->email : p.email);
+	if ((rc = name_check_email(out->email)) < 0)
+		return rc;
+	if (type == TYPE_JABATAN) {
+		str_copy(out->title, sizeof(out->title), rq->title ? rq->title : p.position);
+		if (out->title[0] == '\0')
+			return sertel_err(SERTEL_EINVAL,
+					  "type jabatan: the position (--title) is required");
+		if ((rc = name_check_text("title", out->title, 64)) < 0)
+			return rc;
+	} else if (rq->title != NULL) {
+		return sertel_err(SERTEL_EINVAL, "title: only for type jabatan");
+	}
+	if (type == TYPE_SISTEM) {
+		/* Bekasi 11(4)c: the system's address and details. */
+		if (rq->ndns + rq->nip == 0)
+			return sertel_err(SERTEL_EINVAL,
+					  "type sistem: the system's address (--dns or --ip) "
+					  "is required");
+		if (rq->system_name == NULL || rq->system_details == NULL)
+			return sertel_err(SERTEL_EINVAL,
+					  "type sistem: --system-name and --system-details "
+					  "are required (Bekasi 11(4)c)");
+		if ((rc = name_check_text("system name", rq->system_name, 128)) < 0 ||
+		    (rc = name_check_text("system details", rq->system_details, 1000)) < 0)
+			return rc;
+		str_copy(out->system_name, sizeof(out->system_name), rq->system_name);
+		str_copy(out->system_details, sizeof(out->system_details), rq->system_details);
+	} else if (rq->ndns + rq->nip > 0 || rq->system_name || rq->system_details) {
+		return sertel_err(SERTEL_EINVAL, "system names and details are only for "
+						 "type sistem");
+	}
+	for (i = 0; i < rq->ndns; i++)
+		if ((rc = name_check_dns(rq->dns[i])) < 0)
+			return rc;
+	for (i = 0; i < rq->nip; i++)
+		if (inet_pton(strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET, rq->ip[i], addr) != 1)
+			return sertel_err(SERTEL_EINVAL, "IP address '%s': not IPv4 or IPv6",
+					  rq->ip[i]);
+	if ((rc = join_names(out->dns, sizeof(out->dns), rq->dns, rq->ndns)) < 0 ||
+	    (rc = join_names(out->ip, sizeof(out->ip), rq->ip, rq->nip)) < 0)
+		return rc;
+	out->self_issued_letters = rq->self_issued_letters != 0;
+	out->approvals_needed = approvals_needed;
+	out->state = APP_DRAFT;
+	out->created_at = out->updated_at = time_now();
+	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+		return rc;
+	hex_encode(out->id, rid, sizeof(rid));
+	return store_atomic(st, apply_fn, &w);
+}
+
+/* ---- attachments ---------------------------------------------------------- */
+/* By content, never by name (a PNG called .pdf is a PNG). */
+static const char *
+sniff_mime(const unsigned char *d, size_t n)
+{
+	static const unsigned char png[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
+
+	if (n >= 8 && memcmp(d, "%PDF-", 5) == 0 &&
+	    memmem(d + (n > 1024 ? n - 1024 : 0), n > 1024 ? 1024 : n, "%%EOF", 5) != NULL)
+		return "application/pdf";
+	if (n >= 4 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff && d[n - 2] == 0xff &&
+	    d[n - 1] == 0xd9)
+		return "image/jpeg";
+	if (n >= 33 && memcmp(d, png, 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0 &&
+	    memmem(d + n - 12, 12, "IEND", 4) != NULL)
+		return "image/png";
+	return NULL;
+}
+
+static int
+may_edit(const struct ra_application *a, const struct ra_actor *who)
+{
+	if (a->state != APP_DRAFT && a->state != APP_RETURNED)
+		return sertel_err(SERTEL_ESTATE,
+				  "application %s: is %s; only a draft or a returned "
+				  "application can be changed", a->id, ra_state_name(a->state));
+	if (strcmp(a->applicant_nik, who->nik) != 0 &&
+	    !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM, "%s: not the applicant of %s", who->label,
+				  a->id);
+	return 0;
+}
+
+struct attach_write {
+	const struct ra_actor *who;
+	const char *app_id;
+	const char *kind;
+	const unsigned char *data;
+	size_t len;
+	const char *filename;
+	const char *mime;
+};
+
+static int
+attach_fn(struct store *st, void *arg)
+{
+	struct attach_write *w = arg;
+	struct ra_application a;
+	struct db_stmt *s = NULL;
+	char blob[33], hash[65], obj[64], detail[400];
+	int rc;
+
+	/* Re-read inside the transaction: the state decides. */
+	if ((rc = ra_get(&a, st, w->app_id)) < 0 || (rc = may_edit(&a, w->who)) < 0)
+		return rc;
+	if ((rc = db_prepare(&s, store_db(st), "DELETE FROM attachments WHERE "
+					       "application_id = ? AND kind = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, w->app_id)) == 0 &&
+	    (rc = db_bind_text(s, 2, w->kind)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		return rc;
+	if ((rc = store_blob_put(st, "attachment", w->data, w->len, blob)) < 0)
+		return rc;
+	sha256_hex(hash, w->data, w->len);
+	if ((rc = db_prepare(&s, store_db(st),
+			     "INSERT INTO attachments (application_id, kind, blob_id, sha256, "
+			     "mime, size, filename, uploaded_by, created_at) VALUES "
+			     "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, w->app_id)) == 0 &&
+	    (rc = db_bind_text(s, 2, w->kind)) == 0 && (rc = db_bind_text(s, 3, blob)) == 0 &&
+	    (rc = db_bind_text(s, 4, hash)) == 0 && (rc = db_bind_text(s, 5, w->mime)) == 0 &&
+	    (rc = db_bind_int(s, 6, (int64_t)w->len)) == 0 &&
+	    (rc = db_bind_text(s, 7, w->filename)) == 0 &&
+	    (rc = db_bind_text(s, 8, w->who->label)) == 0 &&
+	    (rc = db_bind_int(s, 9, time_now())) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "application:%s", w->app_id);
+	snprintf(detail, sizeof(detail), "%s %s sha256:%s", w->kind, w->mime, hash);
+	return audit_append(st, w->who->label, "application.attach", obj, detail);
+}
+
+int
+ra_attach(struct store *st, const struct ra_actor *who, const char *app_id,
+	  const char *kind, const unsigned char *data, size_t len, const char *filename)
+{
+	struct attach_write w = {who, app_id, kind, data, len, filename, NULL};
+	int rc;
+
+	if (!ra_attach_kind_valid(kind))
+		return sertel_err(SERTEL_EINVAL,
+				  "attachment kind '%s': expected pengantar, rekomendasi, "
+				  "ktp, sk, penunjukan, formulir or lainnya", kind);
+	if (len == 0)
+		return sertel_err(SERTEL_EINVAL, "attachment %s: empty file", kind);
+	if (len > RA_ATTACH_MAX)
+		return sertel_err(SERTEL_ETOOBIG, "attachment %s: %zu bytes exceeds %d",
+				  kind, len, RA_ATTACH_MAX);
+	if ((w.mime = sniff_mime(data, len)) == NULL)
+		return sertel_err(SERTEL_EINVAL,
+				  "attachment %s (%s): not a PDF, JPEG or PNG by its "
+				  "content", kind, filename);
+	/* A name that claims another type is a mistake or a disguise. */
+	{
+		const char *dot = strrchr(filename, '.'), *claimed = NULL;
+		if (dot && strcasecmp(dot, ".pdf") == 0)
+			claimed = "application/pdf";
+		else if (dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0))
+			claimed = "image/jpeg";
+		else if (dot && strcasecmp(dot, ".png") == 0)
+			claimed = "image/png";
+		if (claimed && strcmp(claimed, w.mime) != 0)
+			return sertel_err(SERTEL_EINVAL,
+					  "attachment %s (%s): the content is %s, not what "
+					  "the name says", kind, filename, w.mime);
+	}
+	if ((rc = name_check_text("file name", filename, 200)) < 0)
+		return rc;
+	return store_atomic(st, attach_fn, &w);
+}
+
+/* ---- transitions ---------------------------------------------------------- */
+struct move {
+	const struct ra_actor *who;
+	const char *app_id;
+	const char *reasons;
+	const char *note;
+	int approved;
+};
+
+static int
+set_state(struct store *st, const char *app_id, enum ra_state to, const char *reasons)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st),
+			     "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
+			     "WHERE id = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, ra_state_name(to))) == 0 &&
+	    (rc = db_bind_text(s, 2, reasons)) == 0 &&
+	    (rc = db_bind_int(s, 3, time_now())) == 0 &&
+	    (rc = db_bind_text(s, 4, app_id)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+count_attached(struct store *st, const char *app_id, const char *kind)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st), "SELECT 1 FROM attachments WHERE "
+					       "application_id = ? AND kind = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_bind_text(s, 2, kind)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	return rc;
+}
+
+static int
+submit_fn(struct store *st, void *arg)
+{
+	struct move *m = arg;
+	struct ra_application a;
+	const char *const *req;
+	char obj[64];
+	int rc, n, i;
+
+	if ((rc = ra_get(&a, st, m->app_id)) < 0 || (rc = may_edit(&a, m->who)) < 0)
+		return rc;
+	/* Cirebon 10(2)-(3): the letters and scans each type requires. */
+	req = required_attachments(a.type, &n);
+	for (i = 0; i < n; i++) {
+		if ((rc = count_attached(st, a.id, req[i])) < 0)
+			return rc;
+		if (rc == 0)
+			return sertel_err(SERTEL_EINVAL,
+					  "application %s: attachment '%s' is missing "
+					  "(required for type %s)", a.id, req[i], a.type);
+	}
+	/* A resubmission is decided afresh. */
+	{
+		struct db_stmt *s = NULL;
+		if ((rc = db_prepare(&s, store_db(st),
+				     "DELETE FROM approvals WHERE application_id = ?")) < 0)
+			return rc;
+		if ((rc = db_bind_text(s, 1, a.id)) == 0)
+			rc = db_step(s);
+		db_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	if ((rc = set_state(st, a.id, APP_SUBMITTED, NULL)) < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "application:%s", a.id);
+	return audit_append(st, m->who->label, "application.submit", obj,
+			    a.state == APP_RETURNED ? "resubmitted" : "");
+}
+
+int
+ra_submit(struct store *st, const struct ra_actor *who, const char *app_id)
+{
+	struct move m = {who, app_id, NULL, NULL, 0};
+
+	return store_atomic(st, submit_fn, &m);
+}
+
+/* A deciding operator: appointed, holding a valid certificate, and not
+ * deciding their own application. */
+static int
+decider_check(struct store *st, const struct ra_actor *who,
+	      const struct ra_application *a)
+{
+	int rc;
+
+	if (!(who->roles & ROLE_OPERATOR) || who->nik[0] == '\0')
+		return sertel_err(SERTEL_EPERM, "%s: only an OP operator decides "
+						 "applications", who->label);
+	if ((rc = ra_operator_check(st, who->nik, time_now())) < 0)
+		return rc;
+	if (strcmp(a->applicant_nik, who->nik) == 0)
+		return sertel_err(SERTEL_EPERM, "%s: an operator does not decide their "
+						 "own application", who->label);
+	if (a->state != APP_SUBMITTED)
+		return sertel_err(SERTEL_ESTATE, "application %s: is %s, not submitted",
+				  a->id, ra_state_name(a->state));
+	return 0;
+}
+
+static int
+decide_fn(struct store *st, void *arg, enum ra_state to, const char *action)
+{
+	struct move *m = arg;
+	struct ra_application a;
+	char obj[64];
+	int rc;
+
+	if ((rc = ra_get(&a, st, m->app_id)) < 0 || (rc = decider_check(st, m->who, &a)) < 0)
+		return rc;
+	if ((rc = set_state(st, a.id, to, m->reasons)) < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "application:%s", a.id);
+	return audit_append(st, m->who->label, action, obj, m->reasons);
+}
+
+static int
+return_fn(struct store *st, void *arg)
+{
+	return decide_fn(st, arg, APP_RETURNED, "application.return");
+}
+
+static int
+reject_fn(struct store *st, void *arg)
+{
+	return decide_fn(st, arg, APP_REJECTED, "application.reject");
+}
+
+static int
+reasons_check(const char *reasons)
+{
+	/* Cirebon 11(2): a refusal or a "not yet acceptable" carries reasons. */
+	if (reasons == NULL || *reasons == '\0')
+		return sertel_err(SERTEL_EINVAL, "reasons are required (Cirebon 11(2))");
+	return name_check_text("reasons", reasons, 1000);
+}
+
+int
+ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
+	  const char *reasons)
+{
+	struct move m = {who, app_id, reasons, NULL, 0};
+	int rc;
+
+	if ((rc = reasons_check(reasons)) < 0)
+		return rc;
+	return store_atomic(st, return_fn, &m);
+}
+
+int
+ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
+	  const char *reasons)
+{
+	struct move m = {who, app_id, reasons, NULL, 0};
+	int rc;
+
+	if ((rc = reasons_check(reasons)) < 0)
+		return rc;
+	return store_atomic(st, reject_fn, &m);
+}
+
+static int
+approve_fn(struct store *st, void *arg)
+{
+	struct move *m = arg;
+	struct ra_application a;
+	struct db_stmt *s = NULL;
+	char obj[64], detail[160];
+	int rc;
+
+	if ((rc = ra_get(&a, st, m->app_id)) < 0 || (rc = decider_check(st, m->who, &a)) < 0)
+		return rc;
+	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO approvals (application_id, "
+					       "operator_nik, at) VALUES (?, ?, ?)")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, a.id)) == 0 &&
+	    (rc = db_bind_text(s, 2, m->who->nik)) == 0 &&
+	    (rc = db_bind_int(s, 3, time_now())) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	if (rc == SERTEL_EEXISTS)
+		return sertel_err(SERTEL_ESTATE, "application %s: %s approved it already",
+				  a.id, m->who->label);
+	if (rc < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "application:%s", a.id);
+	m->approved = a.approvals + 1 >= a.approvals_needed;
+	snprintf(detail, sizeof(detail), "approval %d of %d%s%.100s", a.approvals + 1,
+		 a.approvals_needed, m->note && *m->note ? ": " : "", m->note ? m->note : "");
+	if ((rc = audit_append(st, m->who->label, "application.approve", obj, detail)) < 0)
+		return rc;
+	if (m->approved && (rc = set_state(st, a.id, APP_APPROVED, NULL)) < 0)
+		return rc;
+	return 0;
+}
+
+int
+ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
+	   const char *note, int *approved)
+{
+	struct move m = {who, app_id, NULL, note, 0};
+	int rc;
+
+	if (note != NULL && *note && (rc = name_check_text("note", note, 500)) < 0)
+		return rc;
+	rc = store_atomic(st, approve_fn, &m);
+	if (approved)
+		*approved = m.approved;
+	return rc;
+}

@@ -1,0 +1,182 @@
+/*
+ * sertel ra: the Registration Authority (Otoritas Pendaftaran) workflow of
+ * the regulations: agencies, people and their roles, applications,
+ * verification, decisions, in-person issuance, renewal, revocation,
+ * sanctions and notices.  REQUIREMENTS.md sections 1, 3 and 5.
+ */
+#ifndef SERTEL_RA_H
+#define SERTEL_RA_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+#include "store/store.h"
+
+/* ---- identity numbers (identity.c) ------------------------------------ */
+struct nik_info {
+	int province;
+	int birth_year; /* century inferred: the latest that is not future */
+	int birth_month;
+	int birth_day;  /* with the +40 for women removed */
+	int yy;         /* the two digits as written */
+	int female;
+};
+struct nip_info {
+	int birth_year;
+	int birth_month;
+	int birth_day;
+	int female;
+};
+/* Structure checks; the message names the rule broken. */
+int nik_parse(struct nik_info *out, const char *nik);
+int nip_parse(struct nip_info *out, const char *nip);
+/* NIK alone, or NIK and NIP together (birth date and gender must agree). */
+int identity_check(const char *nik, const char *nip);
+
+/* ---- roles ---------------------------------------------------------- */
+enum ra_role {
+	ROLE_PEMOHON = 1 << 0,       /* applicant / owner */
+	ROLE_ATASAN = 1 << 1,        /* superior: recommendation, loss reports */
+	ROLE_KEPALA_PD = 1 << 2,     /* head of agency (kepala-perangkat-daerah) */
+	ROLE_OPERATOR = 1 << 3,      /* OP operator (operator-op) */
+	ROLE_KEPALA_DINAS = 1 << 4,  /* appoints operators */
+	ROLE_AUDITOR = 1 << 5,       /* reads everything, changes nothing */
+	ROLE_ADMIN = 1 << 6,
+};
+int ra_roles_parse(unsigned *out, const char *list);
+void ra_roles_format(char *out, size_t outsz, unsigned roles);
+
+/* Who acts: a registered person (--as NIK, an API token bound to a
+ * person) or the local administrator (CLI without --as), who holds the
+ * instance's master secret anyway. */
+struct ra_actor {
+	char nik[17];   /* "" for the local administrator */
+	char name[SERTEL_MAX_NAME];
+	unsigned roles; /* ROLE_ADMIN for the local administrator */
+	char label[96]; /* for the audit trail: "nik:3201..." or "cli:root" */
+};
+int ra_actor_person(struct ra_actor *out, struct store *st, const char *nik);
+void ra_actor_local(struct ra_actor *out, const char *label);
+
+/* ---- agencies and people (people.c) --------------------------------- */
+struct ra_agency {
+	char id[17];
+	char name[SERTEL_MAX_NAME];
+	char domain[254];
+	int64_t created_at;
+};
+int ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor *who,
+		  const char *name, const char *domain);
+/* By id or exact name. */
+int ra_agency_get(struct ra_agency *out, struct store *st, const char *id_or_name);
+typedef int (*ra_agency_fn)(const struct ra_agency *a, void *arg);
+int ra_agency_iter(struct store *st, ra_agency_fn cb, void *arg);
+
+struct ra_person {
+	char nik[17];
+	char nip[19];
+	char name[SERTEL_MAX_NAME];
+	char email[254];
+	char position[SERTEL_MAX_NAME];
+	char agency_id[17];
+	char superior_nik[17];
+	unsigned roles;
+	int kepala_daerah; /* Wali Kota / Bupati or deputy (Denpasar 11(4)) */
+	char appointed_by[17];
+	int64_t created_at;
+};
+/* Validates NIK/NIP, e-mail against the agency's domain, the superior;
+ * operator-op and kepala-dinas are given by appointment only. */
+int ra_person_add(struct store *st, const struct ra_actor *who,
+		  const struct ra_person *p);
+int ra_person_get(struct ra_person *out, struct store *st, const char *nik);
+typedef int (*ra_person_fn)(const struct ra_person *p, void *arg);
+int ra_person_iter(struct store *st, const char *agency_id, ra_person_fn cb,
+		   void *arg);
+/* Cirebon 20(1): only a kepala-dinas appoints OP operators (role
+ * operator-op); the admin appoints a kepala-dinas. */
+int ra_person_appoint(struct store *st, const struct ra_actor *who, const char *nik,
+		      unsigned role);
+/* An operator may decide only while holding a valid certificate of their
+ * own (Cirebon 20(1)); SERTEL_EPERM with the reason otherwise. */
+int ra_operator_check(struct store *st, const char *nik, int64_t now);
+
+/* ---- applications (application.c) ----------------------------------- */
+enum ra_state {
+	APP_DRAFT,
+	APP_SUBMITTED,
+	APP_RETURNED, /* not yet acceptable: the applicant completes it */
+	APP_REJECTED,
+	APP_APPROVED,
+	APP_ISSUED,
+};
+const char *ra_state_name(enum ra_state s);
+int ra_state_parse(enum ra_state *out, const char *name);
+
+#define RA_ID_LEN 16
+struct ra_application {
+	char id[RA_ID_LEN + 1];
+	char kind[16]; /* new, renewal, reapply */
+	char type[16];
+	char usages[128];
+	char applicant_nik[17];
+	enum ra_state state;
+	char cn[SERTEL_MAX_NAME];
+	char email[254];
+	char title[SERTEL_MAX_NAME];
+	char dns[1024]; /* comma-separated */
+	char ip[512];
+	char system_name[SERTEL_MAX_NAME];
+	char system_details[1024];
+	int self_issued_letters;
+	char renews_serial[SERIAL_HEX_MAX + 1];
+	char cert_serial[SERIAL_HEX_MAX + 1];
+	int approvals_needed;
+	int approvals;
+	char reasons[1024];
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+struct ra_apply_req {
+	const char *applicant_nik; /* NULL: the actor */
+	const char *type;
+	const char *usages;
+	const char *cn;            /* NULL: the person's name */
+	const char *email;         /* NULL: the person's official e-mail */
+	const char *title;         /* jabatan; NULL: the person's position */
+	const char *dns[16];
+	int ndns;
+	const char *ip[16];
+	int nip;
+	const char *system_name;   /* sistem */
+	const char *system_details;
+	int self_issued_letters;   /* Denpasar 11(4): the Wali Kota's own letters */
+};
+/* Attachments each type requires (Cirebon 10(2), 10(3); Bekasi 11(4)). */
+#define RA_ATTACH_MAX (10 * 1024 * 1024)
+int ra_attach_kind_valid(const char *kind);
+
+int ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
+	     const struct ra_apply_req *rq, int approvals_needed);
+/* Content-checked (PDF, JPEG or PNG by their bytes), size-limited,
+ * encrypted in the store with its SHA-256. */
+int ra_attach(struct store *st, const struct ra_actor *who, const char *app_id,
+	      const char *kind, const unsigned char *data, size_t len,
+	      const char *filename);
+int ra_get(struct ra_application *out, struct store *st, const char *app_id);
+typedef int (*ra_app_fn)(const struct ra_application *a, void *arg);
+int ra_iter(struct store *st, int state, const char *applicant_nik, ra_app_fn cb,
+	    void *arg);
+/* Transitions; each refuses illegal ones with SERTEL_ESTATE and writes
+ * the audit entry (actor, time, reason) in the same transaction. */
+int ra_submit(struct store *st, const struct ra_actor *who, const char *app_id);
+int ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
+	      const char *reasons);
+int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
+	      const char *reasons);
+/* N-of-M: approved once approvals_needed distinct operators approved. */
+int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
+	       const char *note, int *approved);
+
+#endif
