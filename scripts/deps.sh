@@ -7,8 +7,10 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libssl-dev openssl libsqlite3-dev sqlite3
 libpq-dev libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
-libinih-dev curl ca-certificates"
-TEST="postgresql clang clang-format wrk golang-cfssl python3 jq"
+libinih-dev curl ca-certificates libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
+libqrencode-dev fonts-dejavu-core"
+TEST="postgresql clang clang-format wrk golang-cfssl python3 jq python3-aiosmtpd
+poppler-utils qpdf"
 
 want=$BUILD
 [ "${1:-build}" = test ] && want="$BUILD $TEST"
