@@ -107,6 +107,7 @@ cmd_ra(int argc, char **argv)
 	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL, *note = NULL,
 		   *state = NULL;
 	struct attach_arg att[MAX_ATTACH];
+	struct ra_file files[MAX_ATTACH];
 	struct ra_apply_req rq;
 	struct ra_application app;
 	struct instance *in = NULL;
@@ -156,6 +157,10 @@ cmd_ra(int argc, char **argv)
 				rc = cli_fail(rc);
 				goto out;
 			}
+			files[natt].kind = att[natt].kind;
+			files[natt].data = att[natt].data;
+			files[natt].len = att[natt].len;
+			files[natt].filename = base_name(att[natt].path);
 			natt++;
 			break;
 		case 'r': reason = optarg; break;
@@ -182,6 +187,8 @@ cmd_ra(int argc, char **argv)
 		}
 		snprintf(key, sizeof(key), "%s", rq.type);
 		approvals = (int)config_get_int(in->cfg, "approval", key, 1);
+		rq.files = files;
+		rq.nfiles = natt;
 		if ((rc = ra_apply(&app, in->st, &who, &rq, approvals)) < 0) {
 			rc = cli_fail(rc);
 			goto out;
@@ -195,24 +202,18 @@ cmd_ra(int argc, char **argv)
 		rc = cli_usage("ra %s: exactly one application ID", sub);
 		goto out;
 	}
-	/* Attachments given with apply or attach. */
 	if (natt > 0 && strcmp(sub, "apply") != 0 && strcmp(sub, "attach") != 0) {
 		rc = cli_usage("ra %s: --attach is for apply and attach", sub);
 		goto out;
 	}
-	for (i = 0; i < natt; i++) {
-		if ((rc = ra_attach(in->st, &who, app.id, att[i].kind, att[i].data, att[i].len,
-				    base_name(att[i].path))) < 0) {
-			rc = cli_fail(rc);
-			goto out;
-		}
-	}
-	if (strcmp(sub, "apply") == 0 || strcmp(sub, "attach") == 0) {
-		if (strcmp(sub, "attach") == 0 && natt == 0) {
+	if (strcmp(sub, "apply") == 0) {
+		rc = 0;
+	} else if (strcmp(sub, "attach") == 0) {
+		if (natt == 0) {
 			rc = cli_usage("ra attach: at least one --attach KIND=FILE");
 			goto out;
 		}
-		rc = 0;
+		rc = ra_attach(in->st, &who, app.id, files, natt);
 	} else if (strcmp(sub, "submit") == 0) {
 		rc = ra_submit(in->st, &who, app.id);
 	} else if (strcmp(sub, "approve") == 0) {

@@ -21,6 +21,10 @@
 #include "pki/pki.h"
 #include "ra/ra.h"
 
+static int file_store(struct store *st, const struct ra_actor *who, const char *app_id,
+		      const struct ra_file *f, const char *mime);
+static int files_check(const struct ra_file *files, int n, const char **mimes);
+
 static const char *state_names[] = {"draft", "submitted", "returned",
 				    "rejected", "approved", "issued"};
 
@@ -198,6 +202,8 @@ join_names(char *out, size_t outsz, const char *const *v, int n)
 struct apply_write {
 	struct ra_application *a;
 	const struct ra_actor *who;
+	const struct ra_apply_req *rq;
+	const char **mimes;
 };
 
 static int
@@ -234,7 +240,12 @@ apply_fn(struct store *st, void *arg)
 		goto out;
 	snprintf(obj, sizeof(obj), "application:%s", a->id);
 	snprintf(detail, sizeof(detail), "%s %s for %s", a->kind, a->type, a->applicant_nik);
-	rc = audit_append(st, w->who->label, "application.create", obj, detail);
+	if ((rc = audit_append(st, w->who->label, "application.create", obj, detail)) < 0)
+		goto out;
+	for (i = 0; i < w->rq->nfiles; i++)
+		if ((rc = file_store(st, w->who, a->id, &w->rq->files[i], w->mimes[i])) < 0)
+			goto out;
+	rc = 0;
 out:
 	db_finalize(s);
 	return rc;
@@ -244,7 +255,8 @@ int
 ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
 	 const struct ra_apply_req *rq, int approvals_needed)
 {
-	struct apply_write w = {out, who};
+	const char *mimes[16];
+	struct apply_write w = {out, who, rq, mimes};
 	struct ra_person p;
 	enum cert_type type;
 	unsigned usages;
@@ -260,6 +272,8 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 		return sertel_err(SERTEL_EPERM,
 				  "%s: may apply only for themselves", who->label);
 	if ((rc = ra_person_get(&p, st, nik)) < 0)
+		return rc;
+	if ((rc = files_check(rq->files, rq->nfiles, mimes)) < 0)
 		return rc;
 	if (!(p.roles & ROLE_PEMOHON))
 		return sertel_err(SERTEL_EPERM, "NIK %s: not registered as pemohon", nik);
@@ -366,14 +380,107 @@ may_edit(const struct ra_application *a, const struct ra_actor *who)
 	return 0;
 }
 
+/* Checks one file: kind, size, content type, name.  Sets *mime. */
+static int
+file_check(const struct ra_file *f, const char **mime)
+{
+	const char *dot, *claimed = NULL;
+	int rc;
+
+	if (f->kind == NULL || !ra_attach_kind_valid(f->kind))
+		return sertel_err(SERTEL_EINVAL,
+				  "attachment kind '%s': expected pengantar, rekomendasi, "
+				  "ktp, sk, penunjukan, formulir or lainnya",
+				  f->kind ? f->kind : "");
+	if (f->filename == NULL || (rc = name_check_text("file name", f->filename, 200)) < 0)
+		return sertel_err(SERTEL_EINVAL, "attachment %s: a file name is required",
+				  f->kind);
+	if (f->len == 0)
+		return sertel_err(SERTEL_EINVAL, "attachment %s: empty file", f->kind);
+	if (f->len > RA_ATTACH_MAX)
+		return sertel_err(SERTEL_ETOOBIG, "attachment %s: %zu bytes exceeds %d",
+				  f->kind, f->len, RA_ATTACH_MAX);
+	if ((*mime = sniff_mime(f->data, f->len)) == NULL)
+		return sertel_err(SERTEL_EINVAL,
+				  "attachment %s (%s): not a PDF, JPEG or PNG by its "
+				  "content", f->kind, f->filename);
+	/* A name that claims another type is a mistake or a disguise. */
+	dot = strrchr(f->filename, '.');
+	if (dot && strcasecmp(dot, ".pdf") == 0)
+		claimed = "application/pdf";
+	else if (dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0))
+		claimed = "image/jpeg";
+	else if (dot && strcasecmp(dot, ".png") == 0)
+		claimed = "image/png";
+	if (claimed && strcmp(claimed, *mime) != 0)
+		return sertel_err(SERTEL_EINVAL,
+				  "attachment %s (%s): the content is %s, not what the "
+				  "name says", f->kind, f->filename, *mime);
+	return 0;
+}
+
+/* Stores one checked file for an application, replacing its kind. */
+static int
+file_store(struct store *st, const struct ra_actor *who, const char *app_id,
+	   const struct ra_file *f, const char *mime)
+{
+	struct db_stmt *s = NULL;
+	char blob[33], hash[65], obj[64], detail[400];
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st), "DELETE FROM attachments WHERE "
+					       "application_id = ? AND kind = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_bind_text(s, 2, f->kind)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		return rc;
+	if ((rc = store_blob_put(st, "attachment", f->data, f->len, blob)) < 0)
+		return rc;
+	sha256_hex(hash, f->data, f->len);
+	if ((rc = db_prepare(&s, store_db(st),
+			     "INSERT INTO attachments (application_id, kind, blob_id, sha256, "
+			     "mime, size, filename, uploaded_by, created_at) VALUES "
+			     "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_bind_text(s, 2, f->kind)) == 0 &&
+	    (rc = db_bind_text(s, 3, blob)) == 0 && (rc = db_bind_text(s, 4, hash)) == 0 &&
+	    (rc = db_bind_text(s, 5, mime)) == 0 &&
+	    (rc = db_bind_int(s, 6, (int64_t)f->len)) == 0 &&
+	    (rc = db_bind_text(s, 7, f->filename)) == 0 &&
+	    (rc = db_bind_text(s, 8, who->label)) == 0 &&
+	    (rc = db_bind_int(s, 9, time_now())) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "application:%s", app_id);
+	snprintf(detail, sizeof(detail), "%s %s sha256:%s", f->kind, mime, hash);
+	return audit_append(st, who->label, "application.attach", obj, detail);
+}
+
+/* Checks every file before anything is stored. */
+static int
+files_check(const struct ra_file *files, int n, const char **mimes)
+{
+	int i, rc;
+
+	if (n < 0 || n > 16)
+		return sertel_err(SERTEL_EINVAL, "at most 16 attachments at once");
+	for (i = 0; i < n; i++)
+		if ((rc = file_check(&files[i], &mimes[i])) < 0)
+			return rc;
+	return 0;
+}
+
 struct attach_write {
 	const struct ra_actor *who;
 	const char *app_id;
-	const char *kind;
-	const unsigned char *data;
-	size_t len;
-	const char *filename;
-	const char *mime;
+	const struct ra_file *files;
+	int nfiles;
+	const char **mimes;
 };
 
 static int
@@ -381,82 +488,28 @@ attach_fn(struct store *st, void *arg)
 {
 	struct attach_write *w = arg;
 	struct ra_application a;
-	struct db_stmt *s = NULL;
-	char blob[33], hash[65], obj[64], detail[400];
-	int rc;
+	int rc, i;
 
 	/* Re-read inside the transaction: the state decides. */
 	if ((rc = ra_get(&a, st, w->app_id)) < 0 || (rc = may_edit(&a, w->who)) < 0)
 		return rc;
-	if ((rc = db_prepare(&s, store_db(st), "DELETE FROM attachments WHERE "
-					       "application_id = ? AND kind = ?")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, w->app_id)) == 0 &&
-	    (rc = db_bind_text(s, 2, w->kind)) == 0)
-		rc = db_step(s);
-	db_finalize(s);
-	s = NULL;
-	if (rc < 0)
-		return rc;
-	if ((rc = store_blob_put(st, "attachment", w->data, w->len, blob)) < 0)
-		return rc;
-	sha256_hex(hash, w->data, w->len);
-	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO attachments (application_id, kind, blob_id, sha256, "
-			     "mime, size, filename, uploaded_by, created_at) VALUES "
-			     "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, w->app_id)) == 0 &&
-	    (rc = db_bind_text(s, 2, w->kind)) == 0 && (rc = db_bind_text(s, 3, blob)) == 0 &&
-	    (rc = db_bind_text(s, 4, hash)) == 0 && (rc = db_bind_text(s, 5, w->mime)) == 0 &&
-	    (rc = db_bind_int(s, 6, (int64_t)w->len)) == 0 &&
-	    (rc = db_bind_text(s, 7, w->filename)) == 0 &&
-	    (rc = db_bind_text(s, 8, w->who->label)) == 0 &&
-	    (rc = db_bind_int(s, 9, time_now())) == 0)
-		rc = db_step(s);
-	db_finalize(s);
-	if (rc < 0)
-		return rc;
-	snprintf(obj, sizeof(obj), "application:%s", w->app_id);
-	snprintf(detail, sizeof(detail), "%s %s sha256:%s", w->kind, w->mime, hash);
-	return audit_append(st, w->who->label, "application.attach", obj, detail);
+	for (i = 0; i < w->nfiles; i++)
+		if ((rc = file_store(st, w->who, w->app_id, &w->files[i], w->mimes[i])) < 0)
+			return rc;
+	return 0;
 }
 
 int
 ra_attach(struct store *st, const struct ra_actor *who, const char *app_id,
-	  const char *kind, const unsigned char *data, size_t len, const char *filename)
+	  const struct ra_file *files, int nfiles)
 {
-	struct attach_write w = {who, app_id, kind, data, len, filename, NULL};
+	const char *mimes[16];
+	struct attach_write w = {who, app_id, files, nfiles, mimes};
 	int rc;
 
-	if (!ra_attach_kind_valid(kind))
-		return sertel_err(SERTEL_EINVAL,
-				  "attachment kind '%s': expected pengantar, rekomendasi, "
-				  "ktp, sk, penunjukan, formulir or lainnya", kind);
-	if (len == 0)
-		return sertel_err(SERTEL_EINVAL, "attachment %s: empty file", kind);
-	if (len > RA_ATTACH_MAX)
-		return sertel_err(SERTEL_ETOOBIG, "attachment %s: %zu bytes exceeds %d",
-				  kind, len, RA_ATTACH_MAX);
-	if ((w.mime = sniff_mime(data, len)) == NULL)
-		return sertel_err(SERTEL_EINVAL,
-				  "attachment %s (%s): not a PDF, JPEG or PNG by its "
-				  "content", kind, filename);
-	/* A name that claims another type is a mistake or a disguise. */
-	{
-		const char *dot = strrchr(filename, '.'), *claimed = NULL;
-		if (dot && strcasecmp(dot, ".pdf") == 0)
-			claimed = "application/pdf";
-		else if (dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0))
-			claimed = "image/jpeg";
-		else if (dot && strcasecmp(dot, ".png") == 0)
-			claimed = "image/png";
-		if (claimed && strcmp(claimed, w.mime) != 0)
-			return sertel_err(SERTEL_EINVAL,
-					  "attachment %s (%s): the content is %s, not what "
-					  "the name says", kind, filename, w.mime);
-	}
-	if ((rc = name_check_text("file name", filename, 200)) < 0)
+	if (nfiles == 0)
+		return sertel_err(SERTEL_EINVAL, "attach: no file given");
+	if ((rc = files_check(files, nfiles, mimes)) < 0)
 		return rc;
 	return store_atomic(st, attach_fn, &w);
 }

@@ -138,6 +138,14 @@ struct ra_application {
 	int64_t updated_at;
 };
 
+/* One attachment: kind, bytes and the name it was uploaded under. */
+struct ra_file {
+	const char *kind;
+	const unsigned char *data;
+	size_t len;
+	const char *filename;
+};
+
 struct ra_apply_req {
 	const char *applicant_nik; /* NULL: the actor */
 	const char *type;
@@ -152,6 +160,9 @@ struct ra_apply_req {
 	const char *system_name;   /* sistem */
 	const char *system_details;
 	int self_issued_letters;   /* Denpasar 11(4): the Wali Kota's own letters */
+	/* Attachments stored with the application, in the same transaction. */
+	const struct ra_file *files;
+	int nfiles;
 };
 /* Attachments each type requires (Cirebon 10(2), 10(3); Bekasi 11(4)). */
 #define RA_ATTACH_MAX (10 * 1024 * 1024)
@@ -162,8 +173,7 @@ int ra_apply(struct ra_application *out, struct store *st, const struct ra_actor
 /* Content-checked (PDF, JPEG or PNG by their bytes), size-limited,
  * encrypted in the store with its SHA-256. */
 int ra_attach(struct store *st, const struct ra_actor *who, const char *app_id,
-	      const char *kind, const unsigned char *data, size_t len,
-	      const char *filename);
+	      const struct ra_file *files, int nfiles);
 int ra_get(struct ra_application *out, struct store *st, const char *app_id);
 typedef int (*ra_app_fn)(const struct ra_application *a, void *arg);
 int ra_iter(struct store *st, int state, const char *applicant_nik, ra_app_fn cb,

@@ -1,0 +1,6 @@
+# Registration Authority: identity rules (unit) and the CLI workflow on
+# both engines.
+sertel_unit_test(test_identity SOURCES ${SERTEL_TEST_DIR}/ra/test_identity.c LIBS sertel_ra)
+find_program(SERTEL_BASH_RA bash REQUIRED)
+sertel_store_test(ra_workflow ${SERTEL_BASH_RA} ${CMAKE_CURRENT_LIST_DIR}/test_ra_workflow.sh)
+set_tests_properties(ra_workflow.sqlite ra_workflow.pg PROPERTIES TIMEOUT 300 LABELS "store;interop")

@@ -1,0 +1,197 @@
+#!/bin/bash
+# The Registration Authority workflow through the CLI, on the engine of
+# this run: who may do what (allowed and denied), bad input that must
+# leave the store unchanged, and the application flow of each type.
+. "$(dirname "$0")/../interop/lib.sh"
+lib_setup ra_workflow
+S=$SERTEL_BIN
+I=$T/inst
+make_instance "$I" --org "Pemerintah Kota Cirebon" || die "init failed: $(cat "$I.init.err")"
+
+KOMINFO="Dinas Komunikasi dan Informatika"
+DISDIK="Dinas Pendidikan"
+KADIS=3274010101800001
+OP1=3274010101900001
+OP2=3274010202910002
+OP3=3274010303920003
+SITI=3274014101920002
+KADIK=3274015505750004
+SYSOWNER=3274010606880005
+WALI=3274010707700006
+
+# counts ROW: persons agencies applications attachments approvals audit
+counts() {
+	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM agencies)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit)"
+}
+
+# refused DESC CMD...: exit 2, one stderr line, nothing changed.
+refused() {
+	local desc=$1 before after err rc
+	shift
+	before=$(counts)
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	after=$(counts)
+	err=$(cat "$T/err")
+	if [ $rc -ne 2 ]; then
+		fail "$desc: exit $rc, expected 2 ($err)"
+	elif [ "$(wc -l <"$T/err")" -ne 1 ]; then
+		fail "$desc: stderr is not one line: $err"
+	elif [ "$before" != "$after" ]; then
+		fail "$desc: store changed ($before -> $after)"
+	else
+		pass "$desc: refused ($err)"
+	fi
+}
+
+# ok DESC CMD...: exit 0.
+ok() {
+	local desc=$1
+	shift
+	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
+}
+
+state_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .state; }
+
+# ---- documents ------------------------------------------------------------
+D=$T/docs
+mkdir -p "$D"
+for k in pengantar rekomendasi sk penunjukan; do
+	printf '%%PDF-1.4\n%% %s for a test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' "$k" >"$D/$k.pdf"
+done
+python3 - "$D" <<'PY'
+import sys, zlib, struct
+d = sys.argv[1]
+def chunk(t, b): return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b))
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 1, 1, 8, 0, 0, 0, 0)) \
+    + chunk(b'tEXt', b'Comment\x00KTP-SECRET-MARKER') + chunk(b'IDAT', zlib.compress(b'\x00\x00')) + chunk(b'IEND', b'')
+open(d + '/ktp.png', 'wb').write(png)
+open(d + '/ktp-named.pdf', 'wb').write(png)
+open(d + '/ktp.jpg', 'wb').write(b'\xff\xd8\xff\xe0' + b'\x00' * 64 + b'\xff\xd9')
+open(d + '/notes.txt', 'wb').write(b'just text\n')
+big = bytearray(b'%PDF-1.4\n') + bytearray(11 * 1024 * 1024) + b'\n%%EOF\n'
+open(d + '/big.pdf', 'wb').write(big)
+PY
+ATT_BASE=(--attach "pengantar=$D/pengantar.pdf" --attach "rekomendasi=$D/rekomendasi.pdf" --attach "ktp=$D/ktp.png")
+ATT_JAB=("${ATT_BASE[@]}" --attach "sk=$D/sk.pdf" --attach "penunjukan=$D/penunjukan.pdf")
+
+# ---- agencies and people ---------------------------------------------------
+ok "admin registers agency $KOMINFO" "$S" agency add --dir "$I" --name "$KOMINFO" --domain kominfo.cirebonkota.go.id
+ok "admin registers agency $DISDIK" "$S" agency add --dir "$I" --name "$DISDIK" --domain disdik.cirebonkota.go.id
+ok "admin registers the head of Kominfo" "$S" person add --dir "$I" --nik $KADIS --name "Kepala Dinas Kominfo" --email kadis@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon,atasan --position "Kepala Dinas"
+ok "admin appoints the kepala-dinas" "$S" person appoint --dir "$I" $KADIS --role kepala-dinas
+for p in "$OP1 Operator Satu op1" "$OP2 Operator Dua op2" "$OP3 Operator Tiga op3"; do
+	set -- $p
+	ok "kepala-dinas registers $2 $3" "$S" person add --dir "$I" --as $KADIS --nik $1 --name "$2 $3" --email "$4@kominfo.cirebonkota.go.id" --agency "$KOMINFO" --roles pemohon
+done
+ok "registers Siti (woman, +40 day) with superior" "$S" person add --dir "$I" --as $KADIS --nik $SITI --name "Siti Aminah" --email siti@disdik.cirebonkota.go.id --agency "$DISDIK" --roles pemohon --superior $KADIS
+refused "an operator (not yet appointed) registering people" "$S" person add --dir "$I" --as $SITI --nik $KADIK --name "X" --email x@disdik.cirebonkota.go.id --agency "$DISDIK" --roles pemohon
+ok "registers the head of Disdik" "$S" person add --dir "$I" --nik $KADIK --name "Kepala Dinas Pendidikan" --email kadisdik@disdik.cirebonkota.go.id --agency "$DISDIK" --roles pemohon,kepala-perangkat-daerah --position "Kepala Dinas Pendidikan" --nip 197505152000032001
+ok "registers the system owner" "$S" person add --dir "$I" --nik $SYSOWNER --name "Pengelola SRIKANDI" --email srikandi@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon
+ok "registers the Wali Kota (kepala daerah)" "$S" person add --dir "$I" --nik $WALI --name "Wali Kota Cirebon" --email walikota@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon --kepala-daerah --position "Wali Kota"
+
+# Appointment: only the kepala-dinas appoints operators (Cirebon 20(1)).
+refused "the admin appointing an operator" "$S" person appoint --dir "$I" $OP1 --role operator-op
+refused "an applicant appointing an operator" "$S" person appoint --dir "$I" --as $SITI $OP1 --role operator-op
+ok "kepala-dinas appoints operator 1" "$S" person appoint --dir "$I" --as $KADIS $OP1 --role operator-op
+ok "kepala-dinas appoints operator 2" "$S" person appoint --dir "$I" --as $KADIS $OP2 --role operator-op
+ok "kepala-dinas appoints operator 3" "$S" person appoint --dir "$I" --as $KADIS $OP3 --role operator-op
+refused "an operator appointing another operator" "$S" person appoint --dir "$I" --as $OP1 $SITI --role operator-op
+refused "appointing someone twice" "$S" person appoint --dir "$I" --as $KADIS $OP1 --role operator-op
+refused "operator-op given at registration" "$S" person add --dir "$I" --nik 3274010808890007 --name "Q" --email q@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon,operator-op
+refused "an operator granting admin" "$S" person add --dir "$I" --as $OP1 --nik 3274010808890007 --name "Q" --email q@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles admin
+refused "an applicant registering an agency" "$S" agency add --dir "$I" --as $SITI --name "Dinas X" --domain x.cirebonkota.go.id
+
+# Operators 1 and 2 get their own certificates (the admin path, bound by NIK).
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/op.key" -subj /CN=x -out "$T/op.csr" 2>/dev/null
+ok "operator 1 certificate bound to NIK" "$S" cert issue --dir "$I" --csr "$T/op.csr" --type individu --usage signing --cn "Operator Satu" --nik $OP1
+ok "operator 2 certificate bound to NIK" "$S" cert issue --dir "$I" --csr "$T/op.csr" --type individu --usage signing --cn "Operator Dua" --nik $OP2
+refused "binding a certificate to an unregistered NIK" "$S" cert issue --dir "$I" --csr "$T/op.csr" --type individu --usage signing --cn "Nobody" --nik 3274010909900009
+
+# ---- bad input ------------------------------------------------------------
+refused "unknown NIK acting" "$S" ra apply --dir "$I" --as 3274010909900009 --type individu --usage signing
+refused "NIK with an impossible date" "$S" person add --dir "$I" --nik 3274013302900008 --name "Bad Date" --email bad@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon
+refused "NIK of 15 digits" "$S" person add --dir "$I" --nik 327401010190000 --name "Short" --email s@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon
+refused "NIK and NIP disagreeing on gender" "$S" person add --dir "$I" --nik 3274014101930008 --nip 199301012015031001 --name "G" --email g@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon
+refused "e-mail outside the agency's domain" "$S" person add --dir "$I" --nik 3274010101930008 --name "Wrong Domain" --email wd@gmail.com --agency "$KOMINFO" --roles pemohon
+refused "unknown agency" "$S" person add --dir "$I" --nik 3274010101930008 --name "N" --email n@kominfo.cirebonkota.go.id --agency "Dinas Fiktif" --roles pemohon
+refused "unknown role" "$S" person add --dir "$I" --nik 3274010101930008 --name "N" --email n@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles superuser
+refused "a PNG named .pdf" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "ktp=$D/ktp-named.pdf"
+refused "a text file as attachment" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "ktp=$D/notes.txt"
+refused "an oversized attachment (11 MiB)" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "pengantar=$D/big.pdf"
+refused "an unknown attachment kind" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "selfie=$D/ktp.png"
+refused "an unknown type" "$S" ra apply --dir "$I" --as $SITI --type pegawai --usage signing
+refused "ssl-server for individu" "$S" ra apply --dir "$I" --as $SITI --type individu --usage ssl-server
+refused "sistem without its address and details" "$S" ra apply --dir "$I" --as $SYSOWNER --type sistem --usage ssl-server
+refused "applying for someone else" "$S" ra apply --dir "$I" --as $SITI --applicant $KADIK --type individu --usage signing
+refused "own letters without being kepala daerah (Denpasar 11(4))" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --self-issued-letters
+
+# ---- individu: apply, submit, return, resubmit, approve ---------------------
+APP1=$("$S" ra apply --dir "$I" --as $SITI --type individu --usage signing,email --attach "pengantar=$D/pengantar.pdf" --attach "ktp=$D/ktp.png" --json | jq -r .id)
+check_eq "individu application is a draft" draft "$(state_of "$APP1")"
+refused "submitting without the recommendation letter" "$S" ra submit --dir "$I" --as $SITI "$APP1"
+check_eq "still a draft after the refused submit" draft "$(state_of "$APP1")"
+refused "approving a draft (illegal transition)" "$S" ra approve --dir "$I" --as $OP1 "$APP1"
+ok "attaching the recommendation" "$S" ra attach --dir "$I" --as $SITI "$APP1" --attach "rekomendasi=$D/rekomendasi.pdf"
+ok "submitting" "$S" ra submit --dir "$I" --as $SITI "$APP1"
+check_eq "submitted" submitted "$(state_of "$APP1")"
+refused "changing attachments after submission" "$S" ra attach --dir "$I" --as $SITI "$APP1" --attach "ktp=$D/ktp.jpg"
+refused "the applicant approving" "$S" ra approve --dir "$I" --as $SITI "$APP1"
+refused "an operator without a certificate deciding (Cirebon 20(1))" "$S" ra approve --dir "$I" --as $OP3 "$APP1"
+refused "an auditor-less kepala-dinas deciding" "$S" ra approve --dir "$I" --as $KADIS "$APP1"
+refused "returning without reasons" "$S" ra return --dir "$I" --as $OP1 "$APP1"
+ok "operator returns with reasons" "$S" ra return --dir "$I" --as $OP1 "$APP1" --reason "Scan KTP kurang jelas"
+check_eq "returned" returned "$(state_of "$APP1")"
+check_eq "the reasons are kept" "Scan KTP kurang jelas" "$("$S" ra show --dir "$I" "$APP1" --json | jq -r .reasons)"
+ok "the applicant replaces the KTP scan (JPEG)" "$S" ra attach --dir "$I" --as $SITI "$APP1" --attach "ktp=$D/ktp.jpg"
+ok "resubmitting" "$S" ra submit --dir "$I" --as $SITI "$APP1"
+ok "operator approves" "$S" ra approve --dir "$I" --as $OP1 "$APP1"
+check_eq "approved (1 of 1)" approved "$(state_of "$APP1")"
+refused "returning an approved application" "$S" ra return --dir "$I" --as $OP1 "$APP1" --reason "late"
+refused "resubmitting an approved application" "$S" ra submit --dir "$I" --as $SITI "$APP1"
+
+# ---- jabatan: two approvals needed ----------------------------------------
+printf '\n[approval]\njabatan = 2\n' >>"$I/sertel.conf"
+APP2X=$("$S" ra apply --dir "$I" --as $KADIK --type jabatan --usage signing "${ATT_BASE[@]}" --json | jq -r .id)
+refused "submitting jabatan without SK and letter of authority" "$S" ra submit --dir "$I" --as $KADIK "$APP2X"
+APP2=$("$S" ra apply --dir "$I" --as $KADIK --type jabatan --usage signing "${ATT_JAB[@]}" --json | jq -r .id)
+check_eq "jabatan title taken from the position" "Kepala Dinas Pendidikan" "$("$S" ra show --dir "$I" "$APP2" --json | jq -r .title)"
+ok "jabatan submitted" "$S" ra submit --dir "$I" --as $KADIK "$APP2"
+ok "first approval" "$S" ra approve --dir "$I" --as $OP1 "$APP2"
+check_eq "still submitted after 1 of 2" submitted "$(state_of "$APP2")"
+refused "the same operator approving twice" "$S" ra approve --dir "$I" --as $OP1 "$APP2"
+ok "second approval" "$S" ra approve --dir "$I" --as $OP2 "$APP2"
+check_eq "approved after 2 of 2" approved "$(state_of "$APP2")"
+
+# ---- sistem ---------------------------------------------------------------
+APP3=$("$S" ra apply --dir "$I" --as $SYSOWNER --type sistem --usage ssl-server,ssl-client --dns srikandi.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas, server di ruang server Diskominfo" "${ATT_BASE[@]}" --json | jq -r .id)
+check_eq "sistem keeps its names" "srikandi.cirebonkota.go.id" "$("$S" ra show --dir "$I" "$APP3" --json | jq -r .dns)"
+ok "sistem submitted" "$S" ra submit --dir "$I" --as $SYSOWNER "$APP3"
+ok "operator rejects with reasons" "$S" ra reject --dir "$I" --as $OP2 "$APP3" --reason "Sistem belum terdaftar di inventaris aplikasi"
+check_eq "rejected" rejected "$(state_of "$APP3")"
+refused "resubmitting a rejected application" "$S" ra submit --dir "$I" --as $SYSOWNER "$APP3"
+
+# ---- operator's own application; the Wali Kota's own letters ---------------
+APP4=$("$S" ra apply --dir "$I" --as $OP2 --type individu --usage signing "${ATT_BASE[@]}" --json | jq -r .id)
+ok "operator 2 submits their own application" "$S" ra submit --dir "$I" --as $OP2 "$APP4"
+refused "an operator deciding their own application" "$S" ra approve --dir "$I" --as $OP2 "$APP4"
+ok "another operator approves it" "$S" ra approve --dir "$I" --as $OP1 "$APP4"
+ok "the Wali Kota applies with own letters" "$S" ra apply --dir "$I" --as $WALI --type individu --usage signing --self-issued-letters "${ATT_BASE[@]}"
+
+# ---- what the store holds ---------------------------------------------------
+want=$(sha256sum "$D/ktp.jpg" | cut -d' ' -f1)
+check_eq "attachment SHA-256 recorded" "$want" "$(inst_sql "$I" "SELECT sha256 FROM attachments WHERE application_id = '$APP1' AND kind = 'ktp'")"
+check_eq "replaced attachment's mime" "image/jpeg" "$(inst_sql "$I" "SELECT mime FROM attachments WHERE application_id = '$APP1' AND kind = 'ktp'")"
+if [ "$ENGINE" = sqlite ]; then
+	n=$(sqlite3 "$(inst_db_url "$I" | sed 's/^sqlite://')" "SELECT COUNT(*) FROM blobs WHERE instr(data, CAST('KTP-SECRET-MARKER' AS BLOB)) > 0")
+else
+	n=$(inst_sql "$I" "SELECT COUNT(*) FROM blobs WHERE position('\\x4b54502d5345435245542d4d41524b4552'::bytea in data) > 0")
+fi
+check_eq "attachments are encrypted at rest (no plaintext marker)" 0 "$n"
+check_eq "applications list filters by state" "$(printf '%s\n' "$APP1" "$APP2" "$APP4" | sort | tr '\n' ' ')" "$("$S" ra list --dir "$I" --state approved --json | jq -r '.[].id' | sort | tr '\n' ' ')"
+acts=$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\") | .action] | join(\",\")")
+check_eq "audit of the individu application" "application.create,application.attach,application.attach,application.attach,application.submit,application.return,application.attach,application.submit,application.approve" "$acts"
+who=$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\" and .action == \"application.return\")][0] | .actor + \"|\" + .reason")
+check_eq "the return names its actor and reason" "nik:$OP1|Scan KTP kurang jelas" "$who"
+check "audit trail intact" "$S" audit verify --dir "$I"
+finish
