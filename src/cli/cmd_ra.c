@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "ra/ra.h"
+#include "report/report.h"
 
 #define MAX_ATTACH 8
 
@@ -80,6 +81,133 @@ app_one(const struct ra_application *a, void *arg)
 	return 0;
 }
 
+/* sertel ra issue ID --as NIK --accept-agreement (--csr FILE |
+ *   --generate-key --passphrase-file F) [--out CERT] [--receipt PDF] */
+static int
+ra_issue_cmd(struct instance *in, const struct ra_actor *who,
+	     const struct ra_application *app, int accept, const char *csr, int generate,
+	     const char *passfile, const char *out_cert, const char *receipt, int json)
+{
+	struct ra_issue_req rq;
+	struct ra_issued info;
+	struct cert_rec rec;
+	struct ca *ca = NULL;
+	struct ra_person p, op;
+	struct ra_agency ag;
+	struct receipt_info ri;
+	unsigned char *csrdata = NULL, *pass = NULL, *pdf = NULL;
+	size_t csrlen = 0, passlen = 0, pdflen = 0;
+	char *pem = NULL, fpr[65], opnik[17] = "", nb[32];
+	int rc, ex = 0;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&rec, 0, sizeof(rec));
+	if (csr != NULL && generate)
+		return cli_usage("ra issue: --csr or --generate-key, not both");
+	if (csr == NULL && !generate)
+		return cli_usage("ra issue: --csr FILE or --generate-key --passphrase-file F");
+	if (generate && passfile == NULL)
+		return cli_usage("ra issue: --generate-key needs --passphrase-file F");
+	if (csr != NULL && (rc = file_read(&csrdata, &csrlen, csr, SERTEL_MAX_CSR)) < 0)
+		return cli_fail(rc);
+	if (passfile != NULL) {
+		if ((rc = file_read(&pass, &passlen, passfile, 4096)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		/* One trailing newline is the file's, not the passphrase's. */
+		while (passlen > 0 && (pass[passlen - 1] == '\n' || pass[passlen - 1] == '\r'))
+			pass[--passlen] = '\0';
+	}
+	rq.app_id = app->id;
+	rq.accept_agreement = accept;
+	rq.csr = csrdata;
+	rq.csr_len = csrlen;
+	rq.passphrase = (const char *)pass;
+	rq.passlen = passlen;
+	rq.pass_min_len = (size_t)config_get_int(in->cfg, "passphrase", "min_length", 10);
+	rq.algo = config_get(in->cfg, "keys", "algo", "ec-p256");
+	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0 ||
+	    (rc = ra_issue(&rec, &info, in->st, who, ca, &in->pc, &rq)) < 0) {
+		ex = cli_fail(rc);
+		goto out;
+	}
+	if ((rc = pem_from_der(&pem, rec.der, rec.der_len, "CERTIFICATE")) < 0 ||
+	    (out_cert != NULL && (rc = file_write(out_cert, pem, strlen(pem), 0644)) < 0)) {
+		fprintf(stderr, "sertel: certificate %s issued, but: %s\n", rec.serial,
+			sertel_errmsg());
+		ex = EXIT_ERROR;
+		goto out;
+	}
+	if (receipt != NULL) {
+		/* The OP operator on the receipt: who approved the application. */
+		ra_last_approver(in->st, app->id, opnik);
+		memset(&ri, 0, sizeof(ri));
+		ra_person_get(&p, in->st, app->applicant_nik);
+		memset(&op, 0, sizeof(op));
+		if (opnik[0])
+			ra_person_get(&op, in->st, opnik);
+		memset(&ag, 0, sizeof(ag));
+		ra_agency_get(&ag, in->st, p.agency_id);
+		sha256_hex(fpr, rec.der, rec.der_len);
+		ri.org = in->pc.org;
+		ri.applicant_name = p.name;
+		ri.nik = p.nik;
+		ri.nip = p.nip[0] ? p.nip : NULL;
+		ri.position = p.position[0] ? p.position : NULL;
+		ri.agency = ag.name[0] ? ag.name : NULL;
+		ri.email = p.email;
+		ri.cert_type = rec.type;
+		ri.usages = rec.usages;
+		ri.serial = rec.serial;
+		ri.subject = rec.subject;
+		ri.not_before = rec.not_before;
+		ri.not_after = rec.not_after;
+		ri.issued_at = rec.created_at;
+		ri.key_origin = info.generated ? "dibangkitkan server, disegel dengan "
+						 "passphrase pemilik" :
+						 "CSR dari perangkat pemohon";
+		ri.agreement_version = info.agreement.version;
+		ri.agreement_sha256 = info.agreement.sha256;
+		ri.agreement_accepted_at = info.accepted_at;
+		ri.operator_name = op.name[0] ? op.name : "-";
+		ri.operator_nik = opnik[0] ? opnik : NULL;
+		ri.application_id = app->id;
+		ri.fingerprint_sha256 = fpr;
+		if ((rc = receipt_pdf(&pdf, &pdflen, &ri)) < 0 ||
+		    (rc = file_write(receipt, pdf, pdflen, 0644)) < 0) {
+			fprintf(stderr, "sertel: certificate %s issued, receipt failed: %s\n",
+				rec.serial, sertel_errmsg());
+			ex = EXIT_ERROR;
+			goto out;
+		}
+	}
+	if (json) {
+		json_t *j = http_cert_json(&rec, 1);
+		json_object_set_new(j, "application_id", json_string(app->id));
+		json_object_set_new(j, "agreement_version", json_integer(info.agreement.version));
+		json_object_set_new(j, "key_generated", json_boolean(info.generated));
+		cli_json_print(j);
+	} else {
+		time_fmt(nb, rec.not_after);
+		printf("Sertifikat diterbitkan / certificate issued: %s (berlaku s.d. %s)%s%s\n",
+		       rec.serial, nb, out_cert ? " -> " : "", out_cert ? out_cert : "");
+		if (out_cert == NULL)
+			fputs(pem, stdout);
+	}
+out:
+	if (pass != NULL) {
+		secure_wipe(pass, passlen);
+		free(pass);
+	}
+	free(csrdata);
+	free(pem);
+	free(pdf);
+	cert_rec_free(&rec);
+	ca_free(ca);
+	return ex;
+}
+
 int
 cmd_ra(int argc, char **argv)
 {
@@ -102,10 +230,18 @@ cmd_ra(int argc, char **argv)
 		{"reason", required_argument, NULL, 'r'},
 		{"note", required_argument, NULL, 'N'},
 		{"state", required_argument, NULL, 's'},
+		{"accept-agreement", no_argument, NULL, 'G'},
+		{"csr", required_argument, NULL, 'C'},
+		{"generate-key", no_argument, NULL, 'K'},
+		{"passphrase-file", required_argument, NULL, 'P'},
+		{"out", required_argument, NULL, 'O'},
+		{"receipt", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL, *note = NULL,
-		   *state = NULL;
+		   *state = NULL, *csr = NULL, *passfile = NULL, *out_cert = NULL,
+		   *receipt = NULL;
+	int accept = 0, generate = 0;
 	struct attach_arg att[MAX_ATTACH];
 	struct ra_file files[MAX_ATTACH];
 	struct ra_apply_req rq;
@@ -166,6 +302,12 @@ cmd_ra(int argc, char **argv)
 		case 'r': reason = optarg; break;
 		case 'N': note = optarg; break;
 		case 's': state = optarg; break;
+		case 'G': accept = 1; break;
+		case 'C': csr = optarg; break;
+		case 'K': generate = 1; break;
+		case 'P': passfile = optarg; break;
+		case 'O': out_cert = optarg; break;
+		case 'R': receipt = optarg; break;
 		default:
 			rc = cli_badopt(argv, "see 'sertel --help' and docs for ra options");
 			goto out;
@@ -225,6 +367,10 @@ cmd_ra(int argc, char **argv)
 		}
 		rc = sub[2] == 't' ? ra_return(in->st, &who, app.id, reason) :
 				     ra_reject(in->st, &who, app.id, reason);
+	} else if (strcmp(sub, "issue") == 0) {
+		rc = ra_issue_cmd(in, &who, &app, accept, csr, generate, passfile, out_cert,
+				  receipt, json);
+		goto out;
 	} else if (strcmp(sub, "show") == 0) {
 		rc = 0;
 	} else if (strcmp(sub, "list") == 0) {

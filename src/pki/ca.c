@@ -780,6 +780,7 @@ struct issue_write {
 	const struct cert_rec *rec;
 	const char *actor;
 	const char *reason;
+	const struct issue_req *rq;
 };
 
 /* The stored part of an issuance: certificate and audit entry together. */
@@ -793,7 +794,9 @@ issue_write(struct store *st, void *arg)
 	if ((rc = store_cert_put(st, w->rec)) < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "cert:%s", w->rec->serial);
-	return audit_append(st, w->actor, "cert.issue", obj, w->reason);
+	if ((rc = audit_append(st, w->actor, "cert.issue", obj, w->reason)) < 0)
+		return rc;
+	return w->rq->also ? w->rq->also(st, w->rec, w->rq->also_arg) : 0;
 }
 
 int
@@ -862,6 +865,7 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 		r.der_len = (size_t)len;
 
 		w.rec = &r;
+		w.rq = rq;
 		w.actor = rq->actor ? rq->actor : "system";
 		w.reason = rq->reason ? rq->reason : "";
 		rc = store_atomic(st, issue_write, &w);

@@ -33,6 +33,34 @@ int key_check_public(EVP_PKEY *key, const char *what);
 /* The digest sertel signs with for a key (SHA-384 for P-384 and up). */
 const EVP_MD *key_digest(EVP_PKEY *key);
 
+/* ---- keys sealed under an owner's passphrase (seal.c) ------------------ */
+#define SEAL_SALT 16  /* crypto_pwhash_SALTBYTES */
+#define SEAL_NONCE 12
+struct seal_params {
+	unsigned long long opslimit; /* Argon2id passes */
+	size_t memlimit;             /* bytes */
+};
+struct sealed_key {
+	struct seal_params params;
+	unsigned char salt[SEAL_SALT];
+	unsigned char nonce[SEAL_NONCE];
+	unsigned char *sealed; /* AES-256-GCM(PKCS#8 DER) || tag */
+	size_t sealed_len;
+};
+/* libsodium's INTERACTIVE Argon2id level (the floor sertel accepts). */
+int seal_params_default(struct seal_params *out);
+/* *out owns out->sealed (sealed_key_free). */
+int seal_key(struct sealed_key *out, EVP_PKEY *key, const char *pass, size_t passlen,
+	     const struct seal_params *p);
+/* SERTEL_EAUTH for a wrong passphrase.  *out owned by caller. */
+int unseal_key(EVP_PKEY **out, const struct sealed_key *s, const char *pass,
+	       size_t passlen);
+void sealed_key_free(struct sealed_key *s);
+/* Strength rules: length, at least two character classes, none of the
+ * owner's identifiers inside. */
+int passphrase_check(const char *pass, size_t len, size_t min_len,
+		     const char *const *forbidden, int nforbidden);
+
 /* ---- profiles (profile.c) ---------------------------------------------- */
 enum cert_type { TYPE_INDIVIDU, TYPE_JABATAN, TYPE_SISTEM, TYPE_COUNT };
 enum cert_usage {
@@ -78,6 +106,10 @@ struct issue_req {
 	const char *nik; /* optional: bind to a registered person */
 	const char *actor;
 	const char *reason;
+	/* Optional: more work in the issuance's own transaction (the RA's
+	 * application state, agreement acceptance, sealed key). */
+	int (*also)(struct store *st, const struct cert_rec *rec, void *arg);
+	void *also_arg;
 };
 
 /* ---- the instance's PKI settings, read from sertel.conf ---------------- */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "pki/pki.h"
 #include "store/store.h"
 
 /* ---- identity numbers (identity.c) ------------------------------------ */
@@ -188,5 +189,43 @@ int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
 /* N-of-M: approved once approvals_needed distinct operators approved. */
 int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
 	       const char *note, int *approved);
+
+/* ---- issuance in person (issue.c) ------------------------------------- */
+struct ra_agreement {
+	int version;
+	char sha256[65];
+	int64_t created_at;
+};
+/* SERTEL_ENOTFOUND before the first version exists. */
+int ra_agreement_current(struct ra_agreement *out, struct store *st);
+/* A new version of the subscriber agreement (admin or kepala-dinas). */
+int ra_agreement_set(struct ra_agreement *out, struct store *st,
+		     const struct ra_actor *who, const char *text);
+
+struct ra_issue_req {
+	const char *app_id;
+	int accept_agreement;
+	/* Either the owner's CSR ... */
+	const unsigned char *csr;
+	size_t csr_len;
+	/* ... or a key generated here, sealed under this passphrase. */
+	const char *passphrase;
+	size_t passlen;
+	size_t pass_min_len;
+	const char *algo; /* for a generated key; NULL: ec-p256 */
+};
+struct ra_issued {
+	char app_id[RA_ID_LEN + 1];
+	struct ra_agreement agreement;
+	int64_t accepted_at;
+	int generated; /* the key was generated and sealed here */
+};
+/* The NIK of the operator whose approval completed the application
+ * (out[0] = 0 when none). */
+int ra_last_approver(struct store *st, const char *app_id, char out[17]);
+/* Only the applicant, in person (Cirebon 13(4)). */
+int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
+	     const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
+	     const struct ra_issue_req *rq);
 
 #endif

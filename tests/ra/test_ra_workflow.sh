@@ -178,6 +178,32 @@ refused "an operator deciding their own application" "$S" ra approve --dir "$I" 
 ok "another operator approves it" "$S" ra approve --dir "$I" --as $OP1 "$APP4"
 ok "the Wali Kota applies with own letters" "$S" ra apply --dir "$I" --as $WALI --type individu --usage signing --self-issued-letters "${ATT_BASE[@]}"
 
+# ---- issuance in person (Cirebon 13) ---------------------------------------
+printf 'Rahasia-Kuat-2026!\n' >"$T/pass.txt"
+printf 'pendek1\n' >"$T/weak.txt"
+printf 'kadik-%s\n' $KADIK >"$T/nikpass.txt"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/siti.key" -subj /CN=ignored -out "$T/siti.csr" 2>/dev/null
+"$S" ca export --dir "$I" --out "$T/ca" >/dev/null
+refused "issuance by proxy (an operator for the applicant)" "$S" ra issue --dir "$I" "$APP1" --as $OP1 --accept-agreement --csr "$T/siti.csr"
+refused "issuance by the local administrator" "$S" ra issue --dir "$I" "$APP1" --accept-agreement --csr "$T/siti.csr"
+refused "issuance without accepting the agreement" "$S" ra issue --dir "$I" "$APP1" --as $SITI --csr "$T/siti.csr"
+refused "issuing a rejected application" "$S" ra issue --dir "$I" "$APP3" --as $SYSOWNER --accept-agreement --csr "$T/siti.csr"
+refused "a weak passphrase" "$S" ra issue --dir "$I" "$APP2" --as $KADIK --accept-agreement --generate-key --passphrase-file "$T/weak.txt"
+refused "a passphrase containing the NIK" "$S" ra issue --dir "$I" "$APP2" --as $KADIK --accept-agreement --generate-key --passphrase-file "$T/nikpass.txt"
+ok "Siti takes her certificate in person with her own CSR" "$S" ra issue --dir "$I" "$APP1" --as $SITI --accept-agreement --csr "$T/siti.csr" --out "$T/siti.pem" --receipt "$T/siti-receipt.pdf"
+check_eq "application issued" issued "$(state_of "$APP1")"
+check "her certificate verifies against the instance chain" openssl verify -CAfile "$T/ca/root.pem" -untrusted "$T/ca/issuing.pem" "$T/siti.pem"
+check_eq "the certificate holds her CSR's key" "$(openssl pkey -in "$T/siti.key" -pubout -outform DER | sha256sum)" "$(openssl x509 -in "$T/siti.pem" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum)"
+check_eq "bound to her NIK" $SITI "$("$S" cert show --dir "$I" "$("$S" ra show --dir "$I" "$APP1" --json | jq -r .cert_serial)" --json | jq -r .nik)"
+check "receipt passes qpdf --check" qpdf --check "$T/siti-receipt.pdf"
+check "receipt names her NIK and the agreement" bash -c "pdftotext '$T/siti-receipt.pdf' - | grep -q $SITI && pdftotext '$T/siti-receipt.pdf' - | grep -q 'Versi 1'"
+refused "issuing the same application twice" "$S" ra issue --dir "$I" "$APP1" --as $SITI --accept-agreement --csr "$T/siti.csr"
+ok "the head of Disdik takes a generated, sealed key" "$S" ra issue --dir "$I" "$APP2" --as $KADIK --accept-agreement --generate-key --passphrase-file "$T/pass.txt" --out "$T/kadik.pem"
+check_eq "a sealed key is stored for that certificate" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM sealed_keys WHERE nik = '$KADIK'")"
+check_eq "the sealed key records its Argon2id parameters" argon2id "$(inst_sql "$I" "SELECT kdf FROM sealed_keys WHERE nik = '$KADIK'" | cut -d'$' -f1)"
+check_eq "jabatan certificate carries the title" "Kepala Dinas Pendidikan" "$(openssl x509 -in "$T/kadik.pem" -noout -subject -nameopt multiline | sed -n 's/^ *title *= //p')"
+check_eq "two agreement acceptances recorded" 2 "$(inst_sql "$I" "SELECT COUNT(*) FROM acceptances WHERE agreement_version = 1")"
+
 # ---- what the store holds ---------------------------------------------------
 want=$(sha256sum "$D/ktp.jpg" | cut -d' ' -f1)
 check_eq "attachment SHA-256 recorded" "$want" "$(inst_sql "$I" "SELECT sha256 FROM attachments WHERE application_id = '$APP1' AND kind = 'ktp'")"
@@ -188,9 +214,9 @@ else
 	n=$(inst_sql "$I" "SELECT COUNT(*) FROM blobs WHERE position('\\x4b54502d5345435245542d4d41524b4552'::bytea in data) > 0")
 fi
 check_eq "attachments are encrypted at rest (no plaintext marker)" 0 "$n"
-check_eq "applications list filters by state" "$(printf '%s\n' "$APP1" "$APP2" "$APP4" | sort | tr '\n' ' ')" "$("$S" ra list --dir "$I" --state approved --json | jq -r '.[].id' | sort | tr '\n' ' ')"
+check_eq "applications list filters by state" "$(printf '%s\n' "$APP1" "$APP2" | sort | tr '\n' ' ')" "$("$S" ra list --dir "$I" --state issued --json | jq -r '.[].id' | sort | tr '\n' ' ')"
 acts=$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\") | .action] | join(\",\")")
-check_eq "audit of the individu application" "application.create,application.attach,application.attach,application.attach,application.submit,application.return,application.attach,application.submit,application.approve" "$acts"
+check_eq "audit of the individu application" "application.create,application.attach,application.attach,application.attach,application.submit,application.return,application.attach,application.submit,application.approve,application.issue" "$acts"
 who=$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\" and .action == \"application.return\")][0] | .actor + \"|\" + .reason")
 check_eq "the return names its actor and reason" "nik:$OP1|Scan KTP kurang jelas" "$who"
 check "audit trail intact" "$S" audit verify --dir "$I"

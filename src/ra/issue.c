@@ -1,0 +1,358 @@
+/*
+ * Issuance in person (Cirebon 13): the applicant, and nobody on their
+ * behalf, accepts the subscriber agreement and either brings a CSR made on
+ * their own device or has sertel generate the key pair and seal it under a
+ * passphrase only they know.  The certificate, the application's new
+ * state, the agreement acceptance and the sealed key are one transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "audit/audit.h"
+#include "pki/pki.h"
+#include "ra/ra.h"
+
+/* Version 1 of the subscriber agreement, used until the Dinas sets its
+ * own (Cirebon 16-17: the owner's obligations). */
+static const char default_agreement[] =
+	"PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK\n\n"
+	"Dengan menerima Sertifikat Elektronik ini, saya menyatakan bahwa:\n"
+	"1. data yang saya berikan dalam permohonan adalah benar;\n"
+	"2. saya tidak akan menyerahkan Sertifikat Elektronik maupun penggunaannya "
+	"kepada pihak lain;\n"
+	"3. saya menjaga kerahasiaan kunci privat dan passphrase saya, dan tidak "
+	"memberitahukannya kepada siapa pun, termasuk petugas;\n"
+	"4. saya tidak akan melakukan rekayasa balik terhadap layanan penerbit;\n"
+	"5. saya bertanggung jawab atas penggunaan, penyimpanan, pembaruan dan "
+	"pemusnahan Sertifikat Elektronik dan kunci privat saya;\n"
+	"6. saya segera melaporkan kepada Otoritas Pendaftaran apabila kunci privat "
+	"atau passphrase hilang, rusak, tidak dapat diakses, atau diduga diketahui "
+	"pihak lain, dan mengajukan pencabutan sertifikat;\n"
+	"7. saya memahami bahwa sertifikat yang telah dicabut tidak dapat digunakan "
+	"kembali.\n";
+
+int
+ra_agreement_current(struct ra_agreement *out, struct store *st)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, store_db(st), "SELECT version, sha256, created_at FROM "
+					       "agreements ORDER BY version DESC LIMIT 1")) < 0)
+		return rc;
+	if ((rc = db_step(s)) == 1) {
+		out->version = (int)db_col_int(s, 0);
+		str_copy(out->sha256, sizeof(out->sha256), db_col_text(s, 1));
+		out->created_at = db_col_int(s, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = SERTEL_ENOTFOUND;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* Adds a version (inside the caller's transaction). */
+static int
+agreement_add(struct ra_agreement *out, struct store *st, const char *who,
+	      const char *text)
+{
+	struct ra_agreement cur;
+	struct db_stmt *s = NULL;
+	char obj[32];
+	int rc, version = 1;
+
+	if ((rc = ra_agreement_current(&cur, st)) == 0)
+		version = cur.version + 1;
+	else if (rc != SERTEL_ENOTFOUND)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->version = version;
+	sha256_hex(out->sha256, text, strlen(text));
+	out->created_at = time_now();
+	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO agreements (version, text, "
+					       "sha256, created_at) VALUES (?, ?, ?, ?)")) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, 1, version)) == 0 && (rc = db_bind_text(s, 2, text)) == 0 &&
+	    (rc = db_bind_text(s, 3, out->sha256)) == 0 &&
+	    (rc = db_bind_int(s, 4, out->created_at)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "agreement:%d", version);
+	return audit_append(st, who, "agreement.create", obj, out->sha256);
+}
+
+struct agreement_set {
+	struct ra_agreement *out;
+	const char *who;
+	const char *text;
+};
+
+static int
+agreement_set_fn(struct store *st, void *arg)
+{
+	struct agreement_set *w = arg;
+
+	return agreement_add(w->out, st, w->who, w->text);
+}
+
+int
+ra_agreement_set(struct ra_agreement *out, struct store *st, const struct ra_actor *who,
+		 const char *text)
+{
+	struct agreement_set w = {out, who->label, text};
+
+	if (!(who->roles & (ROLE_ADMIN | ROLE_KEPALA_DINAS)))
+		return sertel_err(SERTEL_EPERM, "%s: only the admin or a kepala-dinas sets "
+						 "the subscriber agreement", who->label);
+	if (text == NULL || strlen(text) < 20 || strlen(text) > 64 * 1024)
+		return sertel_err(SERTEL_EINVAL, "agreement: 20 bytes to 64 KiB of text");
+	return store_atomic(st, agreement_set_fn, &w);
+}
+
+static int
+agreement_ensure_fn(struct store *st, void *arg)
+{
+	struct agreement_set *w = arg;
+	int rc = ra_agreement_current(w->out, st);
+
+	if (rc != SERTEL_ENOTFOUND)
+		return rc;
+	return agreement_add(w->out, st, w->who, default_agreement);
+}
+
+/* A CSR from a key generated here, so issuance takes one path whatever
+ * the key's origin. */
+static int
+csr_from_key(char **out, EVP_PKEY *key)
+{
+	X509_REQ *req = X509_REQ_new();
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long n;
+	int rc = 0;
+
+	*out = NULL;
+	if (req == NULL || b == NULL || X509_REQ_set_pubkey(req, key) != 1 ||
+	    X509_REQ_sign(req, key, key_digest(key)) <= 0 ||
+	    PEM_write_bio_X509_REQ(b, req) != 1) {
+		rc = sertel_err_ossl(SERTEL_ECRYPTO, "generated key: cannot make a CSR");
+		goto out;
+	}
+	n = BIO_get_mem_data(b, &p);
+	if ((*out = strndup(p, (size_t)n)) == NULL)
+		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
+out:
+	BIO_free(b);
+	X509_REQ_free(req);
+	return rc;
+}
+
+static int
+split_names(const char **out, int *n, char *list)
+{
+	char *p = list, *comma;
+
+	*n = 0;
+	while (*p != '\0') {
+		if (*n >= ISSUE_MAX_NAMES)
+			return sertel_err(SERTEL_EINVAL, "too many names");
+		out[(*n)++] = p;
+		if ((comma = strchr(p, ',')) == NULL)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	return 0;
+}
+
+struct issue_also {
+	const struct ra_application *app;
+	const struct ra_actor *who;
+	const struct ra_agreement *agreement;
+	const struct sealed_key *sealed; /* NULL: the owner's own CSR */
+	int64_t accepted_at;
+};
+
+/* Runs in the certificate's own transaction. */
+static int
+issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
+{
+	struct issue_also *w = arg;
+	struct db_stmt *s = NULL;
+	char obj[64], detail[160], kdf[64];
+	int rc;
+
+	/* Still approved, and nobody issued it meanwhile. */
+	if ((rc = db_prepare(&s, store_db(st),
+			     "UPDATE applications SET state = 'issued', cert_serial = ?, "
+			     "updated_at = ? WHERE id = ? AND state = 'approved'")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, rec->serial)) == 0 &&
+	    (rc = db_bind_int(s, 2, time_now())) == 0 &&
+	    (rc = db_bind_text(s, 3, w->app->id)) == 0)
+		rc = db_step(s);
+	if (rc == 0 && db_changes(s) != 1)
+		rc = sertel_err(SERTEL_ESTATE, "application %s: no longer approved", w->app->id);
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		return rc;
+	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO acceptances (application_id, "
+					       "nik, agreement_version, at) VALUES (?, ?, ?, ?)")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, w->app->id)) == 0 &&
+	    (rc = db_bind_text(s, 2, w->who->nik)) == 0 &&
+	    (rc = db_bind_int(s, 3, w->agreement->version)) == 0 &&
+	    (rc = db_bind_int(s, 4, w->accepted_at)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		return rc;
+	if (w->sealed != NULL) {
+		snprintf(kdf, sizeof(kdf), "argon2id$%llu$%zu", w->sealed->params.opslimit,
+			 w->sealed->params.memlimit);
+		if ((rc = db_prepare(&s, store_db(st),
+				     "INSERT INTO sealed_keys (serial, nik, kdf, salt, nonce, "
+				     "sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0)
+			return rc;
+		if ((rc = db_bind_text(s, 1, rec->serial)) == 0 &&
+		    (rc = db_bind_text(s, 2, w->who->nik)) == 0 &&
+		    (rc = db_bind_text(s, 3, kdf)) == 0 &&
+		    (rc = db_bind_blob(s, 4, w->sealed->salt, SEAL_SALT)) == 0 &&
+		    (rc = db_bind_blob(s, 5, w->sealed->nonce, SEAL_NONCE)) == 0 &&
+		    (rc = db_bind_blob(s, 6, w->sealed->sealed, w->sealed->sealed_len)) == 0 &&
+		    (rc = db_bind_int(s, 7, time_now())) == 0)
+			rc = db_step(s);
+		db_finalize(s);
+		if (rc < 0)
+			return rc;
+	}
+	snprintf(obj, sizeof(obj), "application:%s", w->app->id);
+	snprintf(detail, sizeof(detail), "cert %s, agreement v%d accepted, key %s",
+		 rec->serial, w->agreement->version,
+		 w->sealed ? "generated and sealed" : "from the owner's CSR");
+	return audit_append(st, w->who->label, "application.issue", obj, detail);
+}
+
+int
+ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
+	 const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
+	 const struct ra_issue_req *rq)
+{
+	struct ra_application app;
+	struct ra_person p;
+	struct ra_agreement ag;
+	struct agreement_set ens = {&ag, who->label, NULL};
+	struct issue_req irq;
+	struct issue_also also;
+	struct sealed_key sealed;
+	struct seal_params sp;
+	EVP_PKEY *key = NULL;
+	char *gen_csr = NULL, dns[sizeof(app.dns)], ip[sizeof(app.ip)];
+	const char *forbid[4];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(info, 0, sizeof(*info));
+	memset(&sealed, 0, sizeof(sealed));
+	if ((rc = ra_get(&app, st, rq->app_id)) < 0)
+		return rc;
+	/* Cirebon 13(4): in person, not by proxy. */
+	if (who->nik[0] == '\0' || strcmp(who->nik, app.applicant_nik) != 0)
+		return sertel_err(SERTEL_EPERM,
+				  "%s: only the applicant performs the issuance step, in "
+				  "person and not by proxy (Cirebon 13(4))", who->label);
+	if (app.state != APP_APPROVED)
+		return sertel_err(SERTEL_ESTATE, "application %s: is %s, not approved",
+				  app.id, ra_state_name(app.state));
+	if (!rq->accept_agreement)
+		return sertel_err(SERTEL_EINVAL,
+				  "the subscriber agreement must be accepted at issuance "
+				  "(--accept-agreement; Cirebon 13(3))");
+	if ((rq->csr == NULL) == (rq->passphrase == NULL))
+		return sertel_err(SERTEL_EINVAL,
+				  "either a CSR made on your own device or a generated key "
+				  "sealed with your passphrase, not both");
+	if ((rc = ra_person_get(&p, st, app.applicant_nik)) < 0)
+		return rc;
+	if (rq->passphrase != NULL) {
+		forbid[0] = p.nik;
+		forbid[1] = p.nip;
+		forbid[2] = p.email;
+		forbid[3] = p.name;
+		if ((rc = passphrase_check(rq->passphrase, rq->passlen, rq->pass_min_len,
+					   forbid, 4)) < 0)
+			return rc;
+	}
+	if ((rc = store_atomic(st, agreement_ensure_fn, &ens)) < 0)
+		return rc;
+	if (rq->passphrase != NULL) {
+		seal_params_default(&sp);
+		if ((rc = key_generate(&key, rq->algo ? rq->algo : "ec-p256")) < 0 ||
+		    (rc = seal_key(&sealed, key, rq->passphrase, rq->passlen, &sp)) < 0 ||
+		    (rc = csr_from_key(&gen_csr, key)) < 0)
+			goto out;
+	}
+	memset(&irq, 0, sizeof(irq));
+	irq.csr = rq->csr ? rq->csr : (const unsigned char *)gen_csr;
+	irq.csr_len = rq->csr ? rq->csr_len : strlen(gen_csr);
+	irq.type = app.type;
+	irq.usages = app.usages;
+	irq.cn = app.cn;
+	irq.email = app.email[0] ? app.email : NULL;
+	irq.title = app.title[0] ? app.title : NULL;
+	str_copy(dns, sizeof(dns), app.dns);
+	str_copy(ip, sizeof(ip), app.ip);
+	if ((rc = split_names(irq.dns, &irq.ndns, dns)) < 0 ||
+	    (rc = split_names(irq.ip, &irq.nip, ip)) < 0)
+		goto out;
+	irq.nik = app.applicant_nik;
+	irq.actor = who->label;
+	irq.reason = "application";
+	also.app = &app;
+	also.who = who;
+	also.agreement = &ag;
+	also.sealed = rq->passphrase ? &sealed : NULL;
+	also.accepted_at = time_now();
+	irq.also = issue_also_fn;
+	irq.also_arg = &also;
+	if ((rc = ca_issue(out, ca, st, pc, &irq)) < 0)
+		goto out;
+	info->agreement = ag;
+	info->accepted_at = also.accepted_at;
+	info->generated = rq->passphrase != NULL;
+	str_copy(info->app_id, sizeof(info->app_id), app.id);
+out:
+	sealed_key_free(&sealed);
+	EVP_PKEY_free(key);
+	free(gen_csr);
+	return rc;
+}
+
+int
+ra_last_approver(struct store *st, const char *app_id, char out[17])
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = db_prepare(&s, store_db(st), "SELECT operator_nik FROM approvals WHERE "
+					       "application_id = ? ORDER BY at DESC, "
+					       "operator_nik LIMIT 1")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(out, 17, db_col_text(s, 0));
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
