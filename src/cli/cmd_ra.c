@@ -34,10 +34,6 @@ attach_load(struct attach_arg *a, const char *spec)
 		return sertel_err(SERTEL_EINVAL, "--attach '%s': expected KIND=FILE", spec);
 	memcpy(a->kind, spec, (size_t)(eq - spec));
 	a->kind[eq - spec] = '\0';
-	if (!ra_attach_kind_valid(a->kind))
-		return sertel_err(SERTEL_EINVAL,
-				  "--attach %s: unknown kind (pengantar, rekomendasi, ktp, "
-				  "sk, penunjukan, formulir, lainnya)", a->kind);
 	a->path = eq + 1;
 	if ((rc = file_read(&a->data, &a->len, a->path, RA_ATTACH_MAX)) < 0)
 		return rc;
@@ -208,6 +204,88 @@ out:
 	return ex;
 }
 
+static const struct ra_file *
+file_of(const struct ra_file *files, int n, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(files[i].kind, kind) == 0)
+			return &files[i];
+	return NULL;
+}
+
+/* renew SERIAL | revoke SERIAL --cause C | report-loss SERIAL
+ * --acknowledged-by NIK --attach pernyataan=F --attach laporan-polisi=F |
+ * warn NIK --reason R [--serial S] */
+static int
+ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
+	    const char *arg, const char *cause, const char *text, const char *ackby,
+	    const char *serial, const struct ra_file *files, int nfiles, int json)
+{
+	struct ra_application app;
+	struct ca *ca = NULL;
+	char key[32];
+	int rc, warnings = 0, proposals = 0;
+
+	if (arg == NULL)
+		return cli_usage("ra %s: exactly one %s", sub,
+				 strcmp(sub, "warn") == 0 ? "NIK" : "certificate SERIAL");
+	if (strcmp(sub, "renew") == 0) {
+		struct cert_rec rec;
+		if ((rc = store_cert_get(in->st, arg, &rec)) < 0)
+			return cli_fail(rc);
+		snprintf(key, sizeof(key), "%s", rec.type);
+		cert_rec_free(&rec);
+		if ((rc = ra_renew(&app, in->st, who, arg,
+				   (int)config_get_int(in->cfg, "approval", key, 1))) < 0)
+			return cli_fail(rc);
+		if (json)
+			cli_json_print(app_json(&app));
+		else
+			printf("Permohonan %s / application %s: %s for %s\n", app.kind, app.id,
+			       ra_state_name(app.state), arg);
+		return 0;
+	}
+	if (strcmp(sub, "warn") == 0) {
+		rc = ra_warn(in->st, who, arg, serial, text,
+			     (int)config_get_int(in->cfg, "sanction", "warnings", 3), &warnings,
+			     &proposals);
+		if (rc < 0)
+			return cli_fail(rc);
+		if (json)
+			cli_json_print(json_pack("{s:s, s:i, s:i}", "nik", arg, "warnings",
+						 warnings, "revocation_proposals", proposals));
+		else
+			printf("Teguran tertulis / written warning %d for %s%s\n", warnings, arg,
+			       proposals ? "; revocation proposed" : "");
+		return 0;
+	}
+	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0)
+		return cli_fail(rc);
+	if (strcmp(sub, "revoke") == 0) {
+		if (cause == NULL) {
+			ca_free(ca);
+			return cli_usage("ra revoke: --cause is required");
+		}
+		rc = ra_revoke(in->st, who, ca, &in->pc, arg, cause, text);
+	} else {
+		rc = ra_report_loss(in->st, who, ca, &in->pc, arg, ackby,
+				    file_of(files, nfiles, "pernyataan"),
+				    file_of(files, nfiles, "laporan-polisi"), text);
+	}
+	ca_free(ca);
+	if (rc < 0)
+		return cli_fail(rc);
+	if (json)
+		cli_json_print(json_pack("{s:s, s:s, s:s}", "serial", arg, "status", "revoked",
+					 "cause", cause ? cause : "hilang"));
+	else
+		printf("Sertifikat dicabut / certificate revoked: %s (%s)\n", arg,
+		       cause ? cause : "hilang");
+	return 0;
+}
+
 int
 cmd_ra(int argc, char **argv)
 {
@@ -236,11 +314,15 @@ cmd_ra(int argc, char **argv)
 		{"passphrase-file", required_argument, NULL, 'P'},
 		{"out", required_argument, NULL, 'O'},
 		{"receipt", required_argument, NULL, 'R'},
+		{"cause", required_argument, NULL, 'c'},
+		{"acknowledged-by", required_argument, NULL, 'k'},
+		{"serial", required_argument, NULL, 'z'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL, *note = NULL,
 		   *state = NULL, *csr = NULL, *passfile = NULL, *out_cert = NULL,
 		   *receipt = NULL;
+	const char *cause = NULL, *ackby = NULL, *serial = NULL;
 	int accept = 0, generate = 0;
 	struct attach_arg att[MAX_ATTACH];
 	struct ra_file files[MAX_ATTACH];
@@ -308,6 +390,9 @@ cmd_ra(int argc, char **argv)
 		case 'P': passfile = optarg; break;
 		case 'O': out_cert = optarg; break;
 		case 'R': receipt = optarg; break;
+		case 'c': cause = optarg; break;
+		case 'k': ackby = optarg; break;
+		case 'z': serial = optarg; break;
 		default:
 			rc = cli_badopt(argv, "see 'sertel --help' and docs for ra options");
 			goto out;
@@ -315,6 +400,12 @@ cmd_ra(int argc, char **argv)
 	}
 	if ((rc = instance_open(&in, dir)) < 0 || (rc = cli_actor(&who, in, as)) < 0) {
 		rc = cli_fail(rc);
+		goto out;
+	}
+	if (strcmp(sub, "renew") == 0 || strcmp(sub, "revoke") == 0 ||
+	    strcmp(sub, "report-loss") == 0 || strcmp(sub, "warn") == 0) {
+		rc = ra_cert_cmd(in, &who, sub, optind + 1 == argc ? argv[optind] : NULL, cause,
+				 note ? note : reason, ackby, serial, files, natt, json);
 		goto out;
 	}
 	if (strcmp(sub, "apply") == 0) {

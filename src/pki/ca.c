@@ -963,6 +963,8 @@ struct revoke_write {
 	int reason;
 	const char *actor;
 	const char *why;
+	int (*also)(struct store *st, const struct cert_rec *rec, void *arg);
+	void *also_arg;
 };
 
 static int
@@ -997,6 +999,8 @@ revoke_write(struct store *st, void *arg)
 		goto out;
 	if (revoke_hook != NULL && (rc = revoke_hook(st, &rec, revoke_hook_arg)) < 0)
 		goto out;
+	if (w->also != NULL && (rc = w->also(st, &rec, w->also_arg)) < 0)
+		goto out;
 	rc = crl_publish(NULL, NULL, w->ca, st, w->pc, w->actor);
 out:
 	cert_rec_free(&rec);
@@ -1007,7 +1011,16 @@ int
 ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
 	  const char *serial, int reason, const char *actor, const char *why)
 {
-	struct revoke_write w = {ca, pc, serial, reason, actor, why};
+	return ca_revoke_ex(ca, st, pc, serial, reason, actor, why, NULL, NULL);
+}
+
+int
+ca_revoke_ex(struct ca *ca, struct store *st, const struct pki_conf *pc,
+	     const char *serial, int reason, const char *actor, const char *why,
+	     int (*also)(struct store *st, const struct cert_rec *rec, void *arg),
+	     void *also_arg)
+{
+	struct revoke_write w = {ca, pc, serial, reason, actor, why, also, also_arg};
 
 	if (strlen(serial) > SERIAL_HEX_MAX || strspn(serial, "0123456789abcdef") !=
 	    strlen(serial) || *serial == '\0')

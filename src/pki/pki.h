@@ -163,6 +163,13 @@ int ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
 	      const char *serial, int reason, const char *actor,
 	      const char *why);
 
+/* As ca_revoke, with one more hook (may be NULL) run inside the same
+ * transaction after the status change. */
+int ca_revoke_ex(struct ca *ca, struct store *st, const struct pki_conf *pc,
+		 const char *serial, int reason, const char *actor, const char *why,
+		 int (*also)(struct store *st, const struct cert_rec *rec, void *arg),
+		 void *also_arg);
+
 /* Hooks run inside the revocation transaction (e.g. the OCSP cache
  * refresh), so what relying parties see changes atomically. */
 typedef int (*revoke_hook_fn)(struct store *st, const struct cert_rec *rec,

@@ -24,6 +24,7 @@
 static int file_store(struct store *st, const struct ra_actor *who, const char *app_id,
 		      const struct ra_file *f, const char *mime);
 static int files_check(const struct ra_file *files, int n, const char **mimes);
+static int file_check(const struct ra_file *f, const char **mime, int any_kind);
 
 static const char *state_names[] = {"draft", "submitted", "returned",
 				    "rejected", "approved", "issued"};
@@ -204,6 +205,7 @@ struct apply_write {
 	const struct ra_actor *who;
 	const struct ra_apply_req *rq;
 	const char **mimes;
+	const char *copy_from; /* renewal: carry this application's attachments */
 };
 
 static int
@@ -242,9 +244,24 @@ apply_fn(struct store *st, void *arg)
 	snprintf(detail, sizeof(detail), "%s %s for %s", a->kind, a->type, a->applicant_nik);
 	if ((rc = audit_append(st, w->who->label, "application.create", obj, detail)) < 0)
 		goto out;
-	for (i = 0; i < w->rq->nfiles; i++)
+	for (i = 0; w->rq && i < w->rq->nfiles; i++)
 		if ((rc = file_store(st, w->who, a->id, &w->rq->files[i], w->mimes[i])) < 0)
 			goto out;
+	if (w->copy_from != NULL) {
+		/* Palembang 10(3): what is still valid is carried over; the
+		 * stored blobs are immutable, so the rows can share them. */
+		db_finalize(s);
+		if ((rc = db_prepare(&s, store_db(st),
+				     "INSERT INTO attachments (application_id, kind, blob_id, "
+				     "sha256, mime, size, filename, uploaded_by, created_at) "
+				     "SELECT ?, kind, blob_id, sha256, mime, size, filename, "
+				     "uploaded_by, created_at FROM attachments WHERE "
+				     "application_id = ?")) < 0)
+			goto out;
+		if ((rc = db_bind_text(s, 1, a->id)) < 0 ||
+		    (rc = db_bind_text(s, 2, w->copy_from)) < 0 || (rc = db_step(s)) < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	db_finalize(s);
@@ -256,7 +273,7 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	 const struct ra_apply_req *rq, int approvals_needed)
 {
 	const char *mimes[16];
-	struct apply_write w = {out, who, rq, mimes};
+	struct apply_write w = {out, who, rq, mimes, NULL};
 	struct ra_person p;
 	enum cert_type type;
 	unsigned usages;
@@ -380,14 +397,23 @@ may_edit(const struct ra_application *a, const struct ra_actor *who)
 	return 0;
 }
 
-/* Checks one file: kind, size, content type, name.  Sets *mime. */
+int
+ra_file_check(const struct ra_file *f)
+{
+	const char *mime;
+
+	return file_check(f, &mime, 1);
+}
+
+/* Checks one file: kind (unless any_kind), size, content type, name.
+ * Sets *mime. */
 static int
-file_check(const struct ra_file *f, const char **mime)
+file_check(const struct ra_file *f, const char **mime, int any_kind)
 {
 	const char *dot, *claimed = NULL;
 	int rc;
 
-	if (f->kind == NULL || !ra_attach_kind_valid(f->kind))
+	if (f->kind == NULL || (!any_kind && !ra_attach_kind_valid(f->kind)))
 		return sertel_err(SERTEL_EINVAL,
 				  "attachment kind '%s': expected pengantar, rekomendasi, "
 				  "ktp, sk, penunjukan, formulir or lainnya",
@@ -470,7 +496,7 @@ files_check(const struct ra_file *files, int n, const char **mimes)
 	if (n < 0 || n > 16)
 		return sertel_err(SERTEL_EINVAL, "at most 16 attachments at once");
 	for (i = 0; i < n; i++)
-		if ((rc = file_check(&files[i], &mimes[i])) < 0)
+		if ((rc = file_check(&files[i], &mimes[i], 0)) < 0)
 			return rc;
 	return 0;
 }
@@ -736,4 +762,84 @@ ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
 	if (approved)
 		*approved = m.approved;
 	return rc;
+}
+
+/* ---- renewal and re-application -------------------------------------------- */
+static int
+app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = db_prepare(&s, store_db(st), "SELECT id FROM applications WHERE "
+					       "cert_serial = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, serial)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(out, RA_ID_LEN + 1, db_col_text(s, 0));
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int
+ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *who,
+	 const char *serial, int approvals_needed)
+{
+	struct apply_write w = {out, who, NULL, NULL, NULL};
+	struct ra_application orig;
+	struct cert_rec rec;
+	char orig_id[RA_ID_LEN + 1];
+	unsigned char rid[RA_ID_LEN / 2];
+	int64_t now = time_now();
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_cert_get(st, serial, &rec)) < 0)
+		return rc;
+	cert_rec_free(&rec);
+	if (rec.nik[0] == '\0')
+		return sertel_err(SERTEL_EINVAL, "certificate %s: not bound to a registered "
+						 "person", serial);
+	if (strcmp(rec.nik, who->nik) != 0 && !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM, "%s: only the owner (or the Dinas) applies "
+						 "for renewal", who->label);
+	if (approvals_needed < 1 || approvals_needed > 9)
+		return sertel_err(SERTEL_EINVAL, "approvals: 1..9");
+	if ((rc = app_of_cert(orig_id, st, serial)) < 0)
+		return rc;
+	if (orig_id[0] != '\0') {
+		if ((rc = ra_get(&orig, st, orig_id)) < 0)
+			return rc;
+		*out = orig;
+		w.copy_from = orig_id;
+	} else {
+		/* Issued on the admin path: start from the certificate. */
+		str_copy(out->type, sizeof(out->type), rec.type);
+		str_copy(out->usages, sizeof(out->usages), rec.usages);
+		str_copy(out->applicant_nik, sizeof(out->applicant_nik), rec.nik);
+		{
+			struct ra_person p;
+			if ((rc = ra_person_get(&p, st, rec.nik)) < 0)
+				return rc;
+			str_copy(out->cn, sizeof(out->cn), p.name);
+			str_copy(out->email, sizeof(out->email), rec.email[0] ? rec.email : p.email);
+		}
+	}
+	/* Cirebon 14: renewal before expiry; after revocation (loss) or
+	 * expiry it is a new application that reuses what still holds. */
+	str_copy(out->kind, sizeof(out->kind),
+		 (!rec.revoked && rec.not_after > now) ? "renewal" : "reapply");
+	str_copy(out->renews_serial, sizeof(out->renews_serial), serial);
+	out->cert_serial[0] = '\0';
+	out->reasons[0] = '\0';
+	out->approvals = 0;
+	out->approvals_needed = approvals_needed;
+	out->state = APP_DRAFT;
+	out->created_at = out->updated_at = now;
+	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+		return rc;
+	hex_encode(out->id, rid, sizeof(rid));
+	return store_atomic(st, apply_fn, &w);
 }

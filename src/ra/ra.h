@@ -228,4 +228,37 @@ int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	     const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
 	     const struct ra_issue_req *rq);
 
+/* A renewal (valid certificate) or re-application (revoked or expired)
+ * for a certificate bound to a person: a new draft with the original
+ * application's data and attachments carried over, decided like a new
+ * one (Palembang 10(3)). */
+int ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *who,
+	     const char *serial, int approvals_needed);
+
+/* ---- revocation, loss reports, sanctions (revoke.c) -------------------- */
+/* Checks a document outside an application (any kind label). */
+int ra_file_check(const struct ra_file *f);
+/* RFC 5280 reason of a cause, or <0 for an unknown cause. */
+int ra_cause_reason(const char *cause);
+/* Revokes a certificate bound to a registered person for a cause, if who
+ * may invoke that cause: the owner (permintaan-pemilik, penyalahgunaan,
+ * data-salah, kunci-bocor), the head of the owner's agency (mutasi,
+ * meninggal, mengundurkan-diri, pensiun, lainnya) or an OP operator with
+ * a valid certificate (evaluasi-op, sanksi).  Final; closes proposals. */
+int ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
+	      const struct pki_conf *pc, const char *serial, const char *cause,
+	      const char *note);
+/* The owner's report of a lost, damaged or compromised key (Cirebon 15(2)-
+ * (3)): statement letter acknowledged by the superior and the police
+ * report, both kept encrypted; revoked at once as keyCompromise. */
+int ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
+		   const struct pki_conf *pc, const char *serial,
+		   const char *acknowledged_by, const struct ra_file *statement,
+		   const struct ra_file *police, const char *note);
+/* A written warning (Palembang 16); at `threshold` warnings every valid
+ * certificate of the person gets a revocation proposal (cause sanksi). */
+int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,
+	    const char *serial, const char *reason, int threshold, int *warnings,
+	    int *proposals);
+
 #endif

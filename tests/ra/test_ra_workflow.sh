@@ -204,6 +204,37 @@ check_eq "the sealed key records its Argon2id parameters" argon2id "$(inst_sql "
 check_eq "jabatan certificate carries the title" "Kepala Dinas Pendidikan" "$(openssl x509 -in "$T/kadik.pem" -noout -subject -nameopt multiline | sed -n 's/^ *title *= //p')"
 check_eq "two agreement acceptances recorded" 2 "$(inst_sql "$I" "SELECT COUNT(*) FROM acceptances WHERE agreement_version = 1")"
 
+# ---- renewal, revocation by cause, loss report, sanctions -------------------
+SITI_SER=$("$S" ra show --dir "$I" "$APP1" --json | jq -r .cert_serial)
+KADIK_SER=$("$S" ra show --dir "$I" "$APP2" --json | jq -r .cert_serial)
+REN=$("$S" ra renew --dir "$I" "$SITI_SER" --as $SITI --json | jq -r .id)
+check_eq "renewal of a valid certificate is kind renewal" renewal "$("$S" ra show --dir "$I" "$REN" --json | jq -r .kind)"
+check_eq "the renewal carries the attachments over" 3 "$(inst_sql "$I" "SELECT COUNT(*) FROM attachments WHERE application_id = '$REN'")"
+ok "the carried-over renewal can be submitted at once" "$S" ra submit --dir "$I" --as $SITI "$REN"
+refused "someone else renewing Siti's certificate" "$S" ra renew --dir "$I" "$SITI_SER" --as $KADIK
+refused "an operator using the head-of-agency cause" "$S" ra revoke --dir "$I" "$SITI_SER" --cause mutasi --as $OP1
+refused "another agency's head revoking (mutasi)" "$S" ra revoke --dir "$I" "$SITI_SER" --cause mutasi --as $KADIS
+refused "the owner using an OP cause" "$S" ra revoke --dir "$I" "$SITI_SER" --cause evaluasi-op --as $SITI
+refused "an unknown cause" "$S" ra revoke --dir "$I" "$SITI_SER" --cause bosan --as $SITI
+refused "a loss report without letters" "$S" ra report-loss --dir "$I" "$SITI_SER" --as $SITI --acknowledged-by $KADIS
+refused "a loss report acknowledged by someone not the superior" "$S" ra report-loss --dir "$I" "$SITI_SER" --as $SITI --acknowledged-by $OP1 --attach "pernyataan=$D/pengantar.pdf" --attach "laporan-polisi=$D/ktp.png"
+refused "a loss report by someone else" "$S" ra report-loss --dir "$I" "$SITI_SER" --as $KADIS --acknowledged-by $KADIS --attach "pernyataan=$D/pengantar.pdf" --attach "laporan-polisi=$D/ktp.png"
+ok "Siti reports her key lost (statement + police report)" "$S" ra report-loss --dir "$I" "$SITI_SER" --as $SITI --acknowledged-by $KADIS --attach "pernyataan=$D/pengantar.pdf" --attach "laporan-polisi=$D/ktp.png" --note "Laptop dicuri"
+check_eq "revoked at once as keyCompromise" "revoked keyCompromise" "$("$S" cert show --dir "$I" "$SITI_SER" --json | jq -r '.status + " " + .reason')"
+"$S" crl --dir "$I" --out "$T/crl.der" >/dev/null
+check "the CRL lists her certificate with reason Key Compromise" bash -c "openssl crl -inform DER -in '$T/crl.der' -noout -text | grep -A4 -i '$SITI_SER' | grep -q 'Key Compromise'"
+check_eq "the loss letters are kept encrypted" 2 "$(inst_sql "$I" "SELECT COUNT(*) FROM blobs WHERE kind IN ('loss-statement', 'police-report')")"
+refused "revoking a revoked certificate" "$S" ra revoke --dir "$I" "$SITI_SER" --cause permintaan-pemilik --as $SITI
+check_eq "re-application after the loss" reapply "$("$S" ra renew --dir "$I" "$SITI_SER" --as $SITI --json | jq -r .kind)"
+refused "warnings from someone not of the OP" "$S" ra warn --dir "$I" $KADIK --reason "x" --as $KADIS
+ok "warning 1" "$S" ra warn --dir "$I" $KADIK --reason "Meminjamkan sertifikat kepada staf" --as $OP1
+ok "warning 2" "$S" ra warn --dir "$I" $KADIK --reason "Teguran kedua" --as $OP1
+check_eq "the third warning proposes revocation of the valid certificate" 1 "$("$S" ra warn --dir "$I" $KADIK --reason "Teguran ketiga" --as $OP2 --json | jq -r .revocation_proposals)"
+check_eq "the proposal is open" "sanksi|requested" "$(inst_sql "$I" "SELECT cause, state FROM revocation_requests WHERE serial = '$KADIK_SER'")"
+ok "an operator carries out the sanction" "$S" ra revoke --dir "$I" "$KADIK_SER" --cause sanksi --as $OP1
+check_eq "the proposal is closed" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM revocation_requests WHERE serial = '$KADIK_SER' AND state = 'requested'")"
+check_eq "revoked as privilegeWithdrawn" privilegeWithdrawn "$("$S" cert show --dir "$I" "$KADIK_SER" --json | jq -r .reason)"
+
 # ---- what the store holds ---------------------------------------------------
 want=$(sha256sum "$D/ktp.jpg" | cut -d' ' -f1)
 check_eq "attachment SHA-256 recorded" "$want" "$(inst_sql "$I" "SELECT sha256 FROM attachments WHERE application_id = '$APP1' AND kind = 'ktp'")"
