@@ -10,7 +10,7 @@ libpq-dev libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-de
 libinih-dev curl ca-certificates libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
 libqrencode-dev fonts-dejavu-core"
 TEST="postgresql clang clang-format wrk golang-cfssl python3 jq python3-aiosmtpd
-poppler-utils qpdf"
+poppler-utils qpdf zbar-tools fontconfig"
 
 want=$BUILD
 [ "${1:-build}" = test ] && want="$BUILD $TEST"
