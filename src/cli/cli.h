@@ -39,6 +39,7 @@ int cmd_verify_cert(int argc, char **argv);
 int cmd_agency(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_ra(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 /* --as NIK: that registered person; NULL: the local administrator. */
 struct ra_actor;

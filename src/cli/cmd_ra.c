@@ -402,6 +402,24 @@ cmd_ra(int argc, char **argv)
 		rc = cli_fail(rc);
 		goto out;
 	}
+	if (strcmp(sub, "remind") == 0) {
+		int sent = 0;
+		if (optind != argc) {
+			rc = cli_usage("ra remind: no arguments");
+			goto out;
+		}
+		if ((rc = ra_remind(in->st, who.label,
+				    config_get(in->cfg, "reminder", "days", "30,14,7"), &sent)) < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+		if (json)
+			cli_json_print(json_pack("{s:i}", "reminders", sent));
+		else
+			printf("Pengingat / reminders queued: %d\n", sent);
+		rc = 0;
+		goto out;
+	}
 	if (strcmp(sub, "renew") == 0 || strcmp(sub, "revoke") == 0 ||
 	    strcmp(sub, "report-loss") == 0 || strcmp(sub, "warn") == 0) {
 		rc = ra_cert_cmd(in, &who, sub, optind + 1 == argc ? argv[optind] : NULL, cause,

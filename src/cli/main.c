@@ -26,7 +26,9 @@ static const struct {
 	{"agency", cmd_agency, "register | list agencies (perangkat daerah)"},
 	{"person", cmd_person, "register | list | show people, appoint operators"},
 	{"ra", cmd_ra, "applications: apply | attach | submit | list | show | approve | "
-		       "return | reject"},
+		       "return | reject | issue | renew | revoke | report-loss | warn | "
+		       "remind"},
+	{"mail", cmd_mail, "e-mail notices: list | flush | retry"},
 };
 
 static void

@@ -619,8 +619,10 @@ submit_fn(struct store *st, void *arg)
 	if ((rc = set_state(st, a.id, APP_SUBMITTED, NULL)) < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "application:%s", a.id);
-	return audit_append(st, m->who->label, "application.submit", obj,
-			    a.state == APP_RETURNED ? "resubmitted" : "");
+	if ((rc = audit_append(st, m->who->label, "application.submit", obj,
+			       a.state == APP_RETURNED ? "resubmitted" : "")) < 0)
+		return rc;
+	return ra_notify_application(st, a.id, "submitted");
 }
 
 int
@@ -666,7 +668,9 @@ decide_fn(struct store *st, void *arg, enum ra_state to, const char *action)
 	if ((rc = set_state(st, a.id, to, m->reasons)) < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "application:%s", a.id);
-	return audit_append(st, m->who->label, action, obj, m->reasons);
+	if ((rc = audit_append(st, m->who->label, action, obj, m->reasons)) < 0)
+		return rc;
+	return ra_notify_application(st, a.id, to == APP_RETURNED ? "returned" : "rejected");
 }
 
 static int
@@ -744,7 +748,8 @@ approve_fn(struct store *st, void *arg)
 		 a.approvals_needed, m->note && *m->note ? ": " : "", m->note ? m->note : "");
 	if ((rc = audit_append(st, m->who->label, "application.approve", obj, detail)) < 0)
 		return rc;
-	if (m->approved && (rc = set_state(st, a.id, APP_APPROVED, NULL)) < 0)
+	if (m->approved && ((rc = set_state(st, a.id, APP_APPROVED, NULL)) < 0 ||
+			    (rc = ra_notify_application(st, a.id, "approved")) < 0))
 		return rc;
 	return 0;
 }

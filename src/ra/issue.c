@@ -240,7 +240,9 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	snprintf(detail, sizeof(detail), "cert %s, agreement v%d accepted, key %s",
 		 rec->serial, w->agreement->version,
 		 w->sealed ? "generated and sealed" : "from the owner's CSR");
-	return audit_append(st, w->who->label, "application.issue", obj, detail);
+	if ((rc = audit_append(st, w->who->label, "application.issue", obj, detail)) < 0)
+		return rc;
+	return ra_notify_application(st, w->app->id, "issued");
 }
 
 int

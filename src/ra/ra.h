@@ -235,6 +235,14 @@ int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 int ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *who,
 	     const char *serial, int approvals_needed);
 
+/* ---- notices (notify.c), queued inside the caller's transaction -------- */
+/* kind: submitted, returned, rejected, approved, issued. */
+int ra_notify_application(struct store *st, const char *app_id, const char *kind);
+int ra_notify_revoked(struct store *st, const char *serial, const char *cause);
+/* Expiry reminders for each number of days in the list ("30,14,7"), once
+ * per certificate and threshold; *sent counts the notices queued. */
+int ra_remind(struct store *st, const char *actor, const char *days_list, int *sent);
+
 /* ---- revocation, loss reports, sanctions (revoke.c) -------------------- */
 /* Checks a document outside an application (any kind label). */
 int ra_file_check(const struct ra_file *f);

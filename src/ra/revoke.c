@@ -234,7 +234,8 @@ exec_book(struct store *st, const struct cert_rec *rec, void *arg)
 	}
 	if ((rc = close_proposals(st, rec->serial)) < 0 || (rc = request_insert(st, &h->req)) < 0)
 		return rc;
-	return 0;
+	/* Cirebon 15(5): the agency is told. */
+	return ra_notify_revoked(st, rec->serial, h->req.cause);
 }
 
 static int

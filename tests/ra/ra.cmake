@@ -4,3 +4,5 @@ sertel_unit_test(test_identity SOURCES ${SERTEL_TEST_DIR}/ra/test_identity.c LIB
 find_program(SERTEL_BASH_RA bash REQUIRED)
 sertel_store_test(ra_workflow ${SERTEL_BASH_RA} ${CMAKE_CURRENT_LIST_DIR}/test_ra_workflow.sh)
 set_tests_properties(ra_workflow.sqlite ra_workflow.pg PROPERTIES TIMEOUT 300 LABELS "store;interop")
+sertel_store_test(ra_mail ${SERTEL_BASH_RA} ${CMAKE_CURRENT_LIST_DIR}/test_ra_mail.sh)
+set_tests_properties(ra_mail.sqlite ra_mail.pg PROPERTIES TIMEOUT 300 LABELS "store;interop")
