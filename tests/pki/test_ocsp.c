@@ -30,6 +30,7 @@
 #include <openssl/x509v3.h>
 
 #include "pki/va.h"
+#include "pki/pkitest.h"
 
 /* Asserts a sertel call returned 0, showing its message if not. */
 #define assert_ok(expr)                                                                  \
@@ -42,11 +43,6 @@
 #define VALIDITY   3600
 #define DAY        (24L * 3600)
 #define REVOKED_AT 1700000000LL
-
-struct ext {
-	int nid;
-	const char *value;
-};
 
 static struct {
 	EVP_PKEY *root_key, *ca_key, *signer_key, *other_key, *rsa_key;
@@ -67,56 +63,7 @@ static _Thread_local char last_issuer[SERTEL_MAX_NAME];
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-static EVP_PKEY *
-mkkey(void)
-{
-	EVP_PKEY *k = EVP_EC_gen("P-256");
 
-	assert_non_null(k);
-	return k;
-}
-
-/* A certificate valid from `from` to `to` seconds relative to now. */
-static X509 *
-mkcert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey, const char *serial,
-       long from, long to, const struct ext *exts)
-{
-	X509 *x = X509_new();
-	X509_NAME *name = X509_NAME_new();
-	BIGNUM *bn = NULL;
-	ASN1_INTEGER *sn;
-	X509V3_CTX v3;
-	X509_EXTENSION *e;
-
-	assert_non_null(x);
-	assert_non_null(name);
-	assert_true(BN_hex2bn(&bn, serial) > 0);
-	assert_non_null(sn = BN_to_ASN1_INTEGER(bn, NULL));
-	assert_int_equal(X509_set_version(x, 2), 1);
-	assert_int_equal(X509_set_serialNumber(x, sn), 1);
-	assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-	                                            (const unsigned char *)cn, -1, -1, 0),
-	                 1);
-	assert_int_equal(X509_set_subject_name(x, name), 1);
-	assert_int_equal(X509_set_issuer_name(
-	                     x, issuer != NULL ? X509_get_subject_name(issuer) : name),
-	                 1);
-	assert_non_null(X509_time_adj_ex(X509_getm_notBefore(x), 0, from, NULL));
-	assert_non_null(X509_time_adj_ex(X509_getm_notAfter(x), 0, to, NULL));
-	assert_int_equal(X509_set_pubkey(x, key), 1);
-	X509V3_set_ctx(&v3, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
-	for (; exts != NULL && exts->nid != 0; exts++) {
-		assert_non_null(
-		    e = X509V3_EXT_conf_nid(NULL, &v3, exts->nid, exts->value));
-		assert_int_equal(X509_add_ext(x, e, -1), 1);
-		X509_EXTENSION_free(e);
-	}
-	assert_true(X509_sign(x, ikey != NULL ? ikey : key, EVP_sha256()) > 0);
-	ASN1_INTEGER_free(sn);
-	BN_free(bn);
-	X509_NAME_free(name);
-	return x;
-}
 
 static const struct ext ca_exts[] = {
     {NID_basic_constraints, "critical,CA:TRUE"},
@@ -1421,53 +1368,8 @@ test_ocsp_threads_share_responder(void **state)
  * the exit status is want (0), or non-zero (1), or nothing (-1), showing
  * the command and its output when it is not.
  */
-static void
-run(char *out, size_t outsz, int want, const char *fmt, ...)
-{
-	char body[2048], cmd[2100];
-	va_list ap;
-	FILE *f;
-	size_t n = 0, got;
-	int st, code;
 
-	va_start(ap, fmt);
-	assert_true(vsnprintf(body, sizeof(body), fmt, ap) < (int)sizeof(body));
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s 2>&1", body);
-	assert_non_null(f = popen(cmd, "r"));
-	while (n + 1 < outsz && (got = fread(out + n, 1, outsz - 1 - n, f)) > 0)
-		n += got;
-	out[n] = '\0';
-	st = pclose(f);
-	code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if ((want == 0 && code != 0) || (want == 1 && code == 0)) {
-		print_message("$ %s\n%s\n", cmd, out);
-		fail_msg("exit status %d", code);
-	}
-}
 
-/* Asserts the command output contains (or lacks) needle, showing it if
- * not. */
-static void
-expect_in(const char *out, const char *needle, int want)
-{
-	if ((strstr(out, needle) != NULL) != want) {
-		print_message("%s\n", out);
-		fail_msg("output above %s \"%s\"", want ? "lacks" : "has", needle);
-	}
-}
-
-static void
-write_pem(const char *name, X509 *x)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", fx.dir, name);
-	assert_non_null(f = fopen(path, "w"));
-	assert_int_equal(PEM_write_X509(f, x), 1);
-	assert_int_equal(fclose(f), 0);
-}
 
 static int
 interop_setup(void **state)
@@ -1475,9 +1377,9 @@ interop_setup(void **state)
 	fx_setup(state);
 	snprintf(fx.dir, sizeof(fx.dir), "/tmp/sertel-ocsp-XXXXXX");
 	assert_non_null(mkdtemp(fx.dir));
-	write_pem("root.pem", fx.root);
-	write_pem("ca.pem", fx.ca);
-	write_pem("ee.pem", fx.ee);
+	write_pem(fx.dir, "root.pem", fx.root);
+	write_pem(fx.dir, "ca.pem", fx.ca);
+	write_pem(fx.dir, "ee.pem", fx.ee);
 	return 0;
 }
 
@@ -1592,7 +1494,7 @@ test_interop_openssl_ocsp_unauthorized(void **state)
 {
 	char out[65536];
 
-	write_pem("other.pem", fx.other_ca);
+	write_pem(fx.dir, "other.pem", fx.other_ca);
 	run(out, sizeof(out), 0,
 	    "cd '%s' && openssl ocsp -issuer other.pem -serial 5 -reqout reqx.der",
 	    fx.dir);
