@@ -1515,24 +1515,6 @@ in_revstack(const struct vctx *c, const struct vcert *x)
 	return 0;
 }
 
-static void rev_problem(struct vrev *st, int stale, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-rev_problem(struct vrev *st, int stale, const char *fmt, ...)
-{
-	va_list ap;
-
-	st->problem++;
-	if (stale)
-		st->stale++;
-	if (st->why[0] != '\0')
-		return;
-	va_start(ap, fmt);
-	vsnprintf(st->why, sizeof(st->why), fmt, ap);
-	va_end(ap);
-}
-
 /* The status of x from the OCSP responses and the CRLs given; a revoked
  * verdict from either wins. */
 static int
@@ -1551,7 +1533,7 @@ rev_status(struct vctx *c, const struct vcert *x, const struct vcert *iss, EVP_P
 			continue; /* about no certificate at all */
 		if (c->steps_left == 0) {
 			c->limit_hit = 1;
-			rev_problem(st, 0, "search limit reached");
+			validate_rev_problem(st, 0, "search limit reached");
 			break;
 		}
 		stale = 0;
@@ -1561,7 +1543,7 @@ rev_status(struct vctx *c, const struct vcert *x, const struct vcert *iss, EVP_P
 			continue;
 		validate_step(c); /* a signature was checked */
 		if (rc == SERTEL_EINVALID) {
-			rev_problem(st, stale, "OCSP response %zu: %s", i + 1,
+			validate_rev_problem(st, stale, "OCSP response %zu: %s", i + 1,
 			            sertel_errmsg());
 			continue;
 		}
@@ -1584,7 +1566,7 @@ rev_status(struct vctx *c, const struct vcert *x, const struct vcert *iss, EVP_P
 		if (r.status == VALIDATE_OCSP_GOOD)
 			good = 1;
 		else
-			rev_problem(st, 0,
+			validate_rev_problem(st, 0,
 			            "OCSP response %zu: the responder does "
 			            "not know the certificate (RFC 6960 "
 			            "2.2 unknown)",
@@ -1671,7 +1653,7 @@ path_revocation(struct vctx *c, struct vpath *p, struct vnote *note, int *progre
 		if ((rc = rev_cached(c, x, p->c[k + 1], p->c[n], &st)) > 0) {
 			/* the same question was answered for another path */
 		} else if (c->nrev >= VALIDATE_REV_DEPTH) {
-			rev_problem(&st, 0,
+			validate_rev_problem(&st, 0,
 			            "CRL issuer paths nested more than %d "
 			            "deep",
 			            VALIDATE_REV_DEPTH);

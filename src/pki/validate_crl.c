@@ -412,11 +412,8 @@ lookup(struct vctx *c, const struct vcrl *l, const struct vcert *x, int *reason,
 	return 0;
 }
 
-static void problem(struct vrev *st, int stale, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-problem(struct vrev *st, int stale, const char *fmt, ...)
+void
+validate_rev_problem(struct vrev *st, int stale, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -498,7 +495,7 @@ validate_crl_status(struct vctx *c, const struct vcert *x, const struct vcert *i
 				if (!validate_gnset_has_dn(&crlissuers, &l->iss))
 					continue;
 				if (!l->indirect) {
-					problem(st, 0,
+					validate_rev_problem(st, 0,
 					        "RFC 5280 6.3.3(b)(1): %s is "
 					        "not an indirect CRL",
 					        l->label);
@@ -532,7 +529,7 @@ validate_crl_status(struct vctx *c, const struct vcert *x, const struct vcert *i
 				continue;
 			seen++;
 			if (l->bad[0] != '\0') {
-				problem(st, 0, "%s: %s", l->label, l->bad);
+				validate_rev_problem(st, 0, "%s: %s", l->label, l->bad);
 				continue;
 			}
 			/* 6.3.3(a): current at the validation time.  A CRL
@@ -542,7 +539,7 @@ validate_crl_status(struct vctx *c, const struct vcert *x, const struct vcert *i
 			if (validate_time_cmp(X509_CRL_get0_nextUpdate(l->crl), c->at) <
 			    0) {
 				validate_time_str(t, X509_CRL_get0_nextUpdate(l->crl));
-				problem(st, 1,
+				validate_rev_problem(st, 1,
 				        "RFC 5280 6.3.3(a): %s is out of date "
 				        "(nextUpdate %s)",
 				        l->label, t);
@@ -551,7 +548,7 @@ validate_crl_status(struct vctx *c, const struct vcert *x, const struct vcert *i
 			/* 6.3.3(f)(g) */
 			if (crl_signer(c, i, l, iss, ikey, anchor, &key, why,
 			               sizeof(why)) < 0) {
-				problem(st, 0, "%s: %s", l->label, why);
+				validate_rev_problem(st, 0, "%s: %s", l->label, why);
 				continue;
 			}
 			/* 6.3.3(c)(h)(i) */

@@ -240,4 +240,9 @@ int validate_ocsp_check(struct validate_ocsp_result *out, OCSP_RESPONSE *resp, X
                         X509 *issuer, EVP_PKEY *issuer_key, STACK_OF(X509) * extra,
                         int64_t at, int *stale);
 
+/* Records why revocation status could not be established (the first
+ * reason wins); stale: the information was out of date. */
+void validate_rev_problem(struct vrev *st, int stale, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
