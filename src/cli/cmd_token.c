@@ -1,7 +1,10 @@
 /*
  * sertel token create --name N --role R
+ * sertel token create --name N --nik NIK
  *
- * The token is printed once; only its SHA-256 is stored.
+ * The token is printed once; only its SHA-256 is stored.  A token bound
+ * to a registered person (--nik) acts as that person in the API, with the
+ * roles the person holds when the token is used.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +14,7 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "http/http.h"
+#include "ra/ra.h"
 
 int
 cmd_token(int argc, char **argv)
@@ -20,16 +24,19 @@ cmd_token(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"name", required_argument, NULL, 'n'},
 		{"role", required_argument, NULL, 'r'},
+		{"nik", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
-	const char *dir = cli_default_dir(), *name = NULL, *role = NULL;
+	const char *dir = cli_default_dir(), *name = NULL, *role = NULL, *nik = NULL;
+	struct ra_person person;
 	unsigned char raw[32], idb[8];
-	char *b64 = NULL, token[64], hash[65], id[17], actor[128], obj[96];
+	char *b64 = NULL, token[64], hash[65], id[17], actor[128], obj[96], reason[64];
 	int c, json = 0, rc;
 
 	if (argc < 2 || strcmp(argv[1], "create") != 0)
-		return cli_usage("token: expected 'token create --name N --role R'");
+		return cli_usage("token: expected 'token create --name N "
+				 "(--role R | --nik NIK)'");
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -38,16 +45,23 @@ cmd_token(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'n': name = optarg; break;
 		case 'r': role = optarg; break;
-		default: return cli_badopt(argv, "token create: --name N --role R");
+		case 'k': nik = optarg; break;
+		default:
+			return cli_badopt(argv, "token create: --name N "
+						"(--role R | --nik NIK)");
 		}
 	}
 	if (optind != argc)
 		return cli_usage("token create: unexpected argument '%s'", argv[optind]);
-	if (name == NULL || role == NULL)
-		return cli_usage("token create: --name and --role are required");
+	if (name == NULL || (role == NULL) == (nik == NULL))
+		return cli_usage("token create: --name and either --role or --nik are "
+				 "required");
 	if ((rc = name_check_text("--name", name, 64)) < 0)
 		return cli_fail(rc);
-	if (!http_role_valid(role))
+	/* A person's token takes the person's roles; its own role says so. */
+	if (nik != NULL)
+		role = "person";
+	else if (!http_role_valid(role))
 		return cli_usage("token create: --role '%s': expected %s", role,
 				 HTTP_ROLES);
 	if ((rc = rand_bytes(raw, sizeof(raw))) < 0 ||
@@ -64,10 +78,16 @@ cmd_token(int argc, char **argv)
 	snprintf(obj, sizeof(obj), "token:%s", id);
 	if ((rc = instance_open(&in, dir)) < 0)
 		goto fail;
+	if (nik != NULL && (rc = ra_person_get(&person, in->st, nik)) < 0)
+		goto fail;
+	if (nik != NULL)
+		snprintf(reason, sizeof(reason), "person nik:%s", person.nik);
+	else
+		snprintf(reason, sizeof(reason), "%s", role);
 	if ((rc = store_begin(in->st)) < 0)
 		goto fail;
-	if ((rc = store_token_put(in->st, id, name, role, hash)) < 0 ||
-	    (rc = audit_append(in->st, actor, "token.create", obj, role)) < 0) {
+	if ((rc = store_token_put_nik(in->st, id, name, role, nik, hash)) < 0 ||
+	    (rc = audit_append(in->st, actor, "token.create", obj, reason)) < 0) {
 		store_rollback(in->st);
 		goto fail;
 	}
@@ -75,8 +95,8 @@ cmd_token(int argc, char **argv)
 		goto fail;
 	instance_close(in);
 	if (json)
-		cli_json_print(json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", name,
-					 "role", role, "token", token));
+		cli_json_print(json_pack("{s:s, s:s, s:s, s:s*, s:s}", "id", id, "name",
+					 name, "role", role, "nik", nik, "token", token));
 	else
 		printf("%s\n", token);
 	secure_wipe(token, sizeof(token));

@@ -10,6 +10,7 @@
 
 #include "http/http.h"
 #include "pki/pki.h"
+#include "ra/ra.h"
 
 struct http_ctx {
 	struct instance *in;
@@ -22,6 +23,7 @@ struct http_ctx {
 	STACK_OF(X509) *tsa_chain;
 	int64_t ocsp_validity;
 	size_t max_body;
+	size_t max_upload; /* routes carrying attachments, authenticated callers */
 	/* PEM of the issuing and root CA, sent with every issued certificate. */
 	char *chain_pem[2];
 	/* Group commit for every worker's writes (NULL when disabled). */
@@ -51,7 +53,8 @@ struct http_req {
 	struct store *st; /* this thread's connection */
 	/* Set by authentication: */
 	char actor[96];
-	char role[32];
+	char role[32];  /* the token's role; "person" for a person's token */
+	struct ra_actor ra; /* who acts in the RA (roles 0: nobody there) */
 };
 
 struct http_resp {
@@ -64,6 +67,8 @@ struct http_resp {
 
 /* A header value of the request (borrowed) or NULL. */
 const char *http_header(struct http_req *r, const char *name);
+/* A query-string argument of the request (borrowed) or NULL. */
+const char *http_query(struct http_req *r, const char *name);
 /* Authenticates the bearer token; on failure fills resp with 401. */
 int http_auth(struct http_req *r, struct http_resp *resp);
 /* Role check; on failure fills resp with 403. */
@@ -89,5 +94,13 @@ int api_ocsp_get(struct http_req *r, struct http_resp *resp);
 int api_tsa_post(struct http_req *r, struct http_resp *resp);
 int api_web_index(struct http_req *r, struct http_resp *resp);
 int api_web_static(struct http_req *r, struct http_resp *resp);
+/* Registration Authority (api_ra.c). */
+int api_ra_agencies(struct http_req *r, struct http_resp *resp);
+int api_ra_persons(struct http_req *r, struct http_resp *resp);
+int api_ra_person(struct http_req *r, struct http_resp *resp);
+int api_ra_applications(struct http_req *r, struct http_resp *resp);
+int api_ra_application(struct http_req *r, struct http_resp *resp);
+/* A path that carries attachments (its body may reach max_upload). */
+int api_ra_upload_path(const char *method, const char *path);
 
 #endif

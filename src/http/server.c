@@ -130,6 +130,12 @@ http_header(struct http_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *
+http_query(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 json_t *
 http_json_body(struct http_req *r, struct http_resp *resp)
 {
@@ -167,11 +173,40 @@ http_role_valid(const char *role)
 	       strcmp(role, "auditor") == 0;
 }
 
+/* Who the token stands for in the RA: a person's token is that person
+ * with the roles they hold now; an admin token is the local
+ * administrator; an auditor token reads; an operator token is nobody
+ * there (OP operators act as themselves). */
+static int
+auth_ra_actor(struct http_req *r, const char *name, const char *nik)
+{
+	char label[96];
+	int rc;
+
+	snprintf(label, sizeof(label), "token:%s", name);
+	if (nik != NULL) {
+		if ((rc = ra_actor_person(&r->ra, r->st, nik)) == SERTEL_EAUTH)
+			return sertel_err(SERTEL_EAUTH,
+					  "token %s: NIK %s is no longer registered",
+					  name, nik);
+		return rc;
+	}
+	memset(&r->ra, 0, sizeof(r->ra));
+	if (strcmp(r->role, "admin") == 0) {
+		ra_actor_local(&r->ra, label);
+	} else if (strcmp(r->role, "auditor") == 0) {
+		r->ra.roles = ROLE_AUDITOR;
+		str_copy(r->ra.name, sizeof(r->ra.name), label);
+		str_copy(r->ra.label, sizeof(r->ra.label), label);
+	}
+	return 0;
+}
+
 int
 http_auth(struct http_req *r, struct http_resp *resp)
 {
 	const char *h = http_header(r, "Authorization");
-	char hash[65], *name = NULL, *role = NULL;
+	char hash[65], *name = NULL, *role = NULL, *nik = NULL;
 	int rc;
 
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) < 8 ||
@@ -181,7 +216,7 @@ http_auth(struct http_req *r, struct http_resp *resp)
 		return SERTEL_EAUTH;
 	}
 	sha256_hex(hash, h + 7, strlen(h + 7));
-	rc = store_token_find(r->st, hash, &name, &role);
+	rc = store_token_find_nik(r->st, hash, &name, &role, &nik);
 	if (rc == SERTEL_EAUTH) {
 		http_error(resp, 401, "unauthorized", "unknown or revoked token");
 		return rc;
@@ -192,9 +227,12 @@ http_auth(struct http_req *r, struct http_resp *resp)
 	}
 	snprintf(r->actor, sizeof(r->actor), "token:%s", name);
 	str_copy(r->role, sizeof(r->role), role);
+	if ((rc = auth_ra_actor(r, name, nik)) < 0)
+		http_error_rc(resp, rc);
 	free(name);
 	free(role);
-	return 0;
+	free(nik);
+	return rc;
 }
 
 /* Which roles may do what.  Every entry is exercised by the role tests,
@@ -242,6 +280,16 @@ static const struct route {
 	{"POST", "/ocsp", 0, api_ocsp_post},
 	{"GET", "/ocsp/", 1, api_ocsp_get},
 	{"POST", "/tsa", 0, api_tsa_post},
+	{"GET", "/api/v1/agencies", 0, api_ra_agencies},
+	{"POST", "/api/v1/agencies", 0, api_ra_agencies},
+	{"GET", "/api/v1/persons", 0, api_ra_persons},
+	{"POST", "/api/v1/persons", 0, api_ra_persons},
+	{"GET", "/api/v1/persons/", 1, api_ra_person},
+	{"POST", "/api/v1/persons/", 1, api_ra_person},
+	{"GET", "/api/v1/applications", 0, api_ra_applications},
+	{"POST", "/api/v1/applications", 0, api_ra_applications},
+	{"GET", "/api/v1/applications/", 1, api_ra_application},
+	{"POST", "/api/v1/applications/", 1, api_ra_application},
 	{"GET", "/static/", 1, api_web_static},
 	{"GET", "/", 0, api_web_index},
 	{"GET", "/index.html", 0, api_web_index},
@@ -299,7 +347,7 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	memset(&req, 0, sizeof(req));
 	if (cs->too_big) {
 		http_error(&resp, 413, "too_large", "request body exceeds %zu bytes",
-			   ctx->max_body);
+			   cs->body.max);
 		return send_resp(c, &resp);
 	}
 	if (strlen(url) > MAX_URL) {
@@ -403,6 +451,31 @@ crl_refresher(void *arg)
 	return NULL;
 }
 
+/* The body limit of a request, decided before any of it is read: routes
+ * that carry attachments (base64 in JSON) take [server] max_upload_bytes,
+ * but only for a caller with a valid token, so nobody unauthenticated
+ * makes a worker hold more than max_request_bytes. */
+static size_t
+body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
+	   const char *method)
+{
+	struct http_resp resp;
+	struct http_req req;
+	size_t limit = ctx->max_body;
+
+	if (ctx->max_upload <= ctx->max_body || !api_ra_upload_path(method, url))
+		return limit;
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.conn = c;
+	req.ctx = ctx;
+	if (http_thread_store(&req.st, ctx) == 0 && http_auth(&req, &resp) == 0)
+		limit = ctx->max_upload;
+	free(resp.body);
+	sertel_err_clear();
+	return limit;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -417,11 +490,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if ((cs = calloc(1, sizeof(*cs))) == NULL)
 			return MHD_NO;
 		atomic_fetch_add(&inflight, 1);
-		buf_init(&cs->body, ctx->max_body);
+		buf_init(&cs->body, body_limit(ctx, c, url, method));
 		/* Refuse a declared oversized body before reading any of it. */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl != NULL && parse_ll(&n, cl, 0, 1LL << 50) == 0 &&
-		    (size_t)n > ctx->max_body)
+		    (size_t)n > cs->body.max)
 			cs->too_big = 1;
 		*con_cls = cs;
 		return MHD_YES;
@@ -497,6 +570,9 @@ http_serve(struct instance *in, const char *listen)
 		return sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
 	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",
 					      SERTEL_MAX_REQUEST);
+	/* One attachment of RA_ATTACH_MAX as base64, with its JSON around it. */
+	ctx.max_upload = (size_t)config_get_int(in->cfg, "server", "max_upload_bytes",
+						16 * 1024 * 1024);
 	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
 	/* Group commit: small write transactions from all workers share one

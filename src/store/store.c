@@ -740,25 +740,54 @@ int
 store_token_put(struct store *st, const char *id, const char *name,
 		const char *role, const char *hash_hex)
 {
-	int64_t n;
+	return store_token_put_nik(st, id, name, role, NULL, hash_hex);
+}
 
-	n = store_run(st, "INSERT INTO tokens (id, name, role, hash, created_at) "
-			  "VALUES (?, ?, ?, ?, ?)",
-		      "ssssi", id, name, role, hash_hex, time_now());
-	if (n == SERTEL_EEXISTS)
+int
+store_token_put_nik(struct store *st, const char *id, const char *name,
+		    const char *role, const char *person_nik, const char *hash_hex)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db,
+			     "INSERT INTO tokens (id, name, role, hash, created_at, "
+			     "person_nik) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_bind_text(s, 2, name)) == 0 &&
+	    (rc = db_bind_text(s, 3, role)) == 0 &&
+	    (rc = db_bind_text(s, 4, hash_hex)) == 0 &&
+	    (rc = db_bind_int(s, 5, time_now())) == 0 &&
+	    (rc = db_bind_text(s, 6, person_nik)) == 0)
+		rc = db_step(s);
+	db_finalize(s);
+	if (rc == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "token '%s': name already used", name);
-	return n < 0 ? (int)n : 0;
+	return rc < 0 ? rc : 0;
 }
 
 int
 store_token_find(struct store *st, const char *hash_hex, char **name, char **role)
 {
-	struct db_stmt *s = NULL;
+	char *nik = NULL;
 	int rc;
 
-	*name = *role = NULL;
-	if ((rc = db_prepare(&s, st->db, "SELECT name, role FROM tokens WHERE "
-					 "hash = ? AND revoked = 0")) < 0)
+	rc = store_token_find_nik(st, hash_hex, name, role, &nik);
+	free(nik);
+	return rc;
+}
+
+int
+store_token_find_nik(struct store *st, const char *hash_hex, char **name, char **role,
+		     char **person_nik)
+{
+	struct db_stmt *s = NULL;
+	const char *nik;
+	int rc;
+
+	*name = *role = *person_nik = NULL;
+	if ((rc = db_prepare(&s, st->db, "SELECT name, role, person_nik FROM tokens "
+					 "WHERE hash = ? AND revoked = 0")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, hash_hex)) < 0 || (rc = db_step(s)) < 0)
 		goto out;
@@ -768,10 +797,15 @@ store_token_find(struct store *st, const char *hash_hex, char **name, char **rol
 	}
 	*name = strdup(db_col_text(s, 0));
 	*role = strdup(db_col_text(s, 1));
-	if (*name == NULL || *role == NULL) {
+	if ((nik = db_col_text(s, 2)) != NULL && *nik == '\0')
+		nik = NULL;
+	if (nik != NULL)
+		*person_nik = strdup(nik);
+	if (*name == NULL || *role == NULL || (nik != NULL && *person_nik == NULL)) {
 		free(*name);
 		free(*role);
-		*name = *role = NULL;
+		free(*person_nik);
+		*name = *role = *person_nik = NULL;
 		rc = sertel_err(SERTEL_ENOMEM, "store: out of memory");
 		goto out;
 	}

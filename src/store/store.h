@@ -202,9 +202,18 @@ int store_crl_latest(struct store *st, const char *issuer_id,
 /* API tokens: only the SHA-256 hash is stored. */
 int store_token_put(struct store *st, const char *id, const char *name,
 		    const char *role, const char *hash_hex);
+/* A token bound to a registered person (person_nik; NULL: none), who acts
+ * with that person's roles. */
+int store_token_put_nik(struct store *st, const char *id, const char *name,
+			const char *role, const char *person_nik,
+			const char *hash_hex);
 /* *role and *name owned by caller. */
 int store_token_find(struct store *st, const char *hash_hex, char **name,
 		     char **role);
+/* As store_token_find; *person_nik (owned by caller) is NULL for a token
+ * bound to nobody. */
+int store_token_find_nik(struct store *st, const char *hash_hex, char **name,
+			 char **role, char **person_nik);
 
 /* Encrypted blobs (attachments, documents): AES-256-GCM under a key
  * derived from the master secret, bound to id and kind as AAD. */
