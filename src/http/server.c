@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "http/http_int.h"
+#include "mail/mail.h"
 
 #define MAX_THREADS 64
 #define CONN_TIMEOUT_S 30
@@ -476,6 +477,49 @@ body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	return limit;
 }
 
+/* Notices: delivers the mail queue and queues expiry reminders.  Its own
+ * connection: mail_flush refuses to run inside the batcher's transaction. */
+static volatile int notices_stop;
+
+static void *
+notices_thread(void *arg)
+{
+	struct http_ctx *ctx = arg;
+	struct store *st = NULL;
+	struct mail_conf mc;
+	int64_t next_remind = 0;
+	long long poll = config_get_int(ctx->in->cfg, "smtp", "poll_seconds", 5);
+	int sent, failed, reminded, i;
+
+	if (instance_store_open(ctx->in, &st) < 0 || mail_conf_load(&mc, ctx->in->cfg) < 0) {
+		log_msg(LOG_ERROR, "notices: %s", sertel_errmsg());
+		store_close(st);
+		return NULL;
+	}
+	while (!notices_stop) {
+		if (time_now() >= next_remind) {
+			if (ra_remind(st, "system:reminder",
+				      config_get(ctx->in->cfg, "reminder", "days", "30,14,7"),
+				      &reminded) < 0)
+				log_msg(LOG_ERROR, "reminders: %s", sertel_errmsg());
+			else if (reminded > 0)
+				log_msg(LOG_INFO, "reminders: %d queued", reminded);
+			next_remind = time_now() + 3600;
+		}
+		sent = failed = 0;
+		if (mc.enabled && mail_flush(st, &mc, &sent, &failed) < 0)
+			log_msg(LOG_ERROR, "mail: %s", sertel_errmsg());
+		/* A full batch means more is waiting: go again at once. */
+		if (sent + failed >= MAIL_FLUSH_BATCH)
+			continue;
+		for (i = 0; i < poll && !notices_stop; i++)
+			sleep(1);
+	}
+	mail_conf_clear(&mc);
+	store_close(st);
+	return NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
 	   const char *method, const char *version, const char *upload_data,
@@ -555,7 +599,8 @@ http_serve(struct instance *in, const char *listen)
 	struct sockaddr_in sa;
 	sigset_t set;
 	long long threads;
-	pthread_t refresher;
+	pthread_t refresher, notices;
+	int have_notices = 0;
 	long long grace, i;
 	int rc, sig, have_refresher = 0;
 
@@ -635,6 +680,11 @@ http_serve(struct instance *in, const char *listen)
 		log_msg(LOG_ERROR, "crl refresher: cannot start");
 	else
 		have_refresher = 1;
+	notices_stop = 0;
+	if (pthread_create(&notices, NULL, notices_thread, &ctx) != 0)
+		log_msg(LOG_ERROR, "notices: cannot start");
+	else
+		have_notices = 1;
 	for (;;) {
 		if (sigwait(&set, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
 			break;
@@ -651,8 +701,11 @@ http_serve(struct instance *in, const char *listen)
 			atomic_load(&inflight));
 	MHD_stop_daemon(d);
 	refresher_stop = 1;
+	notices_stop = 1;
 	if (have_refresher)
 		pthread_join(refresher, NULL);
+	if (have_notices)
+		pthread_join(notices, NULL);
 	stores_close_all();
 	free(ctx.chain_pem[0]);
 	free(ctx.chain_pem[1]);

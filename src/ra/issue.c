@@ -176,7 +176,7 @@ split_names(const char **out, int *n, char *list)
 struct issue_also {
 	const struct ra_application *app;
 	const struct ra_actor *who;
-	const struct ra_agreement *agreement;
+	struct ra_agreement *agreement;
 	const struct sealed_key *sealed; /* NULL: the owner's own CSR */
 	int64_t accepted_at;
 };
@@ -186,9 +186,15 @@ static int
 issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 {
 	struct issue_also *w = arg;
+	struct agreement_set ens = {w->agreement, w->who->label, NULL};
 	struct db_stmt *s = NULL;
 	char obj[64], detail[160], kdf[64];
 	int rc;
+
+	/* The agreement in force (version 1 on first use), in this same
+	 * transaction, so a failed issuance records nothing. */
+	if ((rc = agreement_ensure_fn(st, &ens)) < 0)
+		return rc;
 
 	/* Still approved, and nobody issued it meanwhile. */
 	if ((rc = db_prepare(&s, store_db(st),
@@ -253,7 +259,6 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	struct ra_application app;
 	struct ra_person p;
 	struct ra_agreement ag;
-	struct agreement_set ens = {&ag, who->label, NULL};
 	struct issue_req irq;
 	struct issue_also also;
 	struct sealed_key sealed;
@@ -295,8 +300,7 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 					   forbid, 4)) < 0)
 			return rc;
 	}
-	if ((rc = store_atomic(st, agreement_ensure_fn, &ens)) < 0)
-		return rc;
+	memset(&ag, 0, sizeof(ag));
 	if (rq->passphrase != NULL) {
 		seal_params_default(&sp);
 		if ((rc = key_generate(&key, rq->algo ? rq->algo : "ec-p256")) < 0 ||

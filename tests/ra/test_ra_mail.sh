@@ -94,6 +94,19 @@ check_eq "the owner and the head of agency got the revocation notice" "1 1" "$(s
 check_eq "every notice was sent exactly once" 0 "$("$S" mail list --dir "$I" --json | jq '[.[] | select(.state != "sent")] | length')"
 n=$($PY -c "import mailbox,sys; print(len(mailbox.Maildir(sys.argv[1], create=False)))" "$MD")
 check_eq "the mailbox holds exactly the notices sent" "$("$S" mail list --dir "$I" --json | jq length)" "$n"
+# The server delivers by itself: a new notice while it runs.
+SPORT=$(free_port)
+"$S" serve --dir "$I" --listen 127.0.0.1:$SPORT >"$T/serve.log" 2>&1 &
+SPID=$!
+REN=$("$S" ra renew --dir "$I" "$SER" --as $A --json | jq -r .id)
+check "a re-application is submitted while the server runs" "$S" ra submit --dir "$I" --as $A "$REN"
+for _ in $(seq 150); do
+	[ "$("$S" mail list --dir "$I" --state queued --json | jq length)" = 0 ] && break
+	sleep 0.1
+done
+check_eq "the server's notice thread delivered it" 0 "$("$S" mail list --dir "$I" --state queued --json | jq length)"
+kill -TERM $SPID; wait $SPID
+check_eq "server stopped cleanly" 0 $?
 check "audit trail intact" "$S" audit verify --dir "$I"
 smtp_stop
 finish
