@@ -402,6 +402,61 @@ cmd_ra(int argc, char **argv)
 		rc = cli_fail(rc);
 		goto out;
 	}
+	if (strcmp(sub, "agreement") == 0) {
+		/* ra agreement [--attach text=FILE]: show the version in force, or
+		 * set a new one from a UTF-8 text file. */
+		struct ra_agreement ag;
+		if (natt == 1 && strcmp(att[0].kind, "text") == 0) {
+			char *text = (char *)att[0].data;
+			text[att[0].len] = '\0';
+			rc = ra_agreement_set(&ag, in->st, &who, text);
+		} else if (natt == 0) {
+			rc = ra_agreement_current(&ag, in->st);
+			if (rc == SERTEL_ENOTFOUND)
+				rc = sertel_err(SERTEL_ENOTFOUND, "no agreement yet: version 1 "
+								  "is created at the first issuance");
+		} else {
+			rc = cli_usage("ra agreement: [--attach text=FILE]");
+			goto out;
+		}
+		if (rc < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+		if (json)
+			cli_json_print(json_pack("{s:i, s:s}", "version", ag.version, "sha256",
+						 ag.sha256));
+		else
+			printf("Perjanjian / agreement version %d sha256:%s\n", ag.version,
+			       ag.sha256);
+		rc = 0;
+		goto out;
+	}
+	if (strcmp(sub, "attachment") == 0) {
+		/* ra attachment ID KIND --out FILE */
+		unsigned char *doc = NULL;
+		size_t dlen = 0;
+		char mime[64];
+		if (optind + 2 != argc || out_cert == NULL) {
+			rc = cli_usage("ra attachment: ID KIND --out FILE");
+			goto out;
+		}
+		if ((rc = ra_attachment_get(&doc, &dlen, mime, in->st, &who, argv[optind],
+					    argv[optind + 1])) < 0 ||
+		    (rc = file_write(out_cert, doc, dlen, 0600)) < 0) {
+			free(doc);
+			rc = cli_fail(rc);
+			goto out;
+		}
+		free(doc);
+		if (json)
+			cli_json_print(json_pack("{s:s, s:I}", "mime", mime, "bytes",
+						 (json_int_t)dlen));
+		else
+			printf("%s (%zu bytes) -> %s\n", mime, dlen, out_cert);
+		rc = 0;
+		goto out;
+	}
 	if (strcmp(sub, "remind") == 0) {
 		int sent = 0;
 		if (optind != argc) {

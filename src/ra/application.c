@@ -848,3 +848,75 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	hex_encode(out->id, rid, sizeof(rid));
 	return store_atomic(st, apply_fn, &w);
 }
+
+/* ---- the archive (Cirebon 11(4)) --------------------------------------------- */
+struct fetch {
+	const struct ra_actor *who;
+	const char *app_id;
+	const char *kind;
+	unsigned char *data;
+	size_t len;
+	char mime[64];
+	char filename[256];
+};
+
+static int
+fetch_fn(struct store *st, void *arg)
+{
+	struct fetch *f = arg;
+	struct db_stmt *s = NULL;
+	char blob[33], obj[64];
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st), "SELECT blob_id, mime, filename FROM "
+					       "attachments WHERE application_id = ? AND kind = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, f->app_id)) == 0 && (rc = db_bind_text(s, 2, f->kind)) == 0)
+		rc = db_step(s);
+	if (rc == 1) {
+		str_copy(blob, sizeof(blob), db_col_text(s, 0));
+		str_copy(f->mime, sizeof(f->mime), db_col_text(s, 1));
+		str_copy(f->filename, sizeof(f->filename), db_col_text(s, 2));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "application %s: no attachment '%s'",
+				f->app_id, f->kind);
+	}
+	db_finalize(s);
+	if (rc < 0 || (rc = store_blob_get(st, blob, "attachment", &f->data, &f->len)) < 0)
+		return rc;
+	/* Reading personal documents (a KTP scan) is itself recorded. */
+	snprintf(obj, sizeof(obj), "application:%s", f->app_id);
+	return audit_append(st, f->who->label, "application.read-attachment", obj, f->kind);
+}
+
+int
+ra_attachment_get(unsigned char **out, size_t *len, char mime[64], struct store *st,
+		  const struct ra_actor *who, const char *app_id, const char *kind)
+{
+	struct fetch f;
+	struct ra_application a;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	memset(&f, 0, sizeof(f));
+	if ((rc = ra_get(&a, st, app_id)) < 0)
+		return rc;
+	/* The applicant, the OP and those who oversee it; nobody else. */
+	if (strcmp(a.applicant_nik, who->nik) != 0 &&
+	    !(who->roles & (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM, "%s: may not read the archive of %s",
+				  who->label, app_id);
+	f.who = who;
+	f.app_id = a.id;
+	f.kind = kind;
+	if ((rc = store_atomic(st, fetch_fn, &f)) < 0) {
+		free(f.data);
+		return rc;
+	}
+	*out = f.data;
+	*len = f.len;
+	str_copy(mime, 64, f.mime);
+	return 0;
+}

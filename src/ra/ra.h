@@ -228,6 +228,12 @@ int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	     const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
 	     const struct ra_issue_req *rq);
 
+/* An archived attachment (Cirebon 11(4)), decrypted, for the applicant,
+ * operators, kepala-dinas, auditors and the admin; each read is audited.
+ * *out owned by caller. */
+int ra_attachment_get(unsigned char **out, size_t *len, char mime[64], struct store *st,
+		      const struct ra_actor *who, const char *app_id, const char *kind);
+
 /* A renewal (valid certificate) or re-application (revoked or expired)
  * for a certificate bound to a person: a new draft with the original
  * application's data and attachments carried over, decided like a new

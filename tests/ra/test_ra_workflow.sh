@@ -235,6 +235,17 @@ ok "an operator carries out the sanction" "$S" ra revoke --dir "$I" "$KADIK_SER"
 check_eq "the proposal is closed" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM revocation_requests WHERE serial = '$KADIK_SER' AND state = 'requested'")"
 check_eq "revoked as privilegeWithdrawn" privilegeWithdrawn "$("$S" cert show --dir "$I" "$KADIK_SER" --json | jq -r .reason)"
 
+# ---- the archive and the agreement --------------------------------------------
+ok "the applicant reads back her KTP scan" "$S" ra attachment --dir "$I" "$APP1" ktp --out "$T/ktp-back" --as $SITI
+check_eq "the archived scan is byte-identical" "$(sha256sum <"$D/ktp.jpg")" "$(sha256sum <"$T/ktp-back")"
+ok "an operator reads the archive" "$S" ra attachment --dir "$I" "$APP1" rekomendasi --out "$T/rek-back" --as $OP2
+check_eq "reading is audited" 2 "$(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE action = 'application.read-attachment' AND object = 'application:$APP1'")"
+refused "another applicant reading Siti's archive" "$S" ra attachment --dir "$I" "$APP1" ktp --out "$T/nope" --as $SYSOWNER
+printf 'PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK versi Dinas, revisi 2026.\n' >"$T/agreement.txt"
+refused "an operator setting the agreement" "$S" ra agreement --dir "$I" --attach "text=$T/agreement.txt" --as $OP1
+check_eq "the kepala-dinas sets version 2" 2 "$("$S" ra agreement --dir "$I" --attach "text=$T/agreement.txt" --as $KADIS --json | jq .version)"
+check_eq "version 2 is in force" "$(sha256sum <"$T/agreement.txt" | cut -d' ' -f1)" "$("$S" ra agreement --dir "$I" --json | jq -r .sha256)"
+
 # ---- what the store holds ---------------------------------------------------
 want=$(sha256sum "$D/ktp.jpg" | cut -d' ' -f1)
 check_eq "attachment SHA-256 recorded" "$want" "$(inst_sql "$I" "SELECT sha256 FROM attachments WHERE application_id = '$APP1' AND kind = 'ktp'")"
