@@ -258,7 +258,7 @@ fi
 check_eq "attachments are encrypted at rest (no plaintext marker)" 0 "$n"
 check_eq "applications list filters by state" "$(printf '%s\n' "$APP1" "$APP2" | sort | tr '\n' ' ')" "$("$S" ra list --dir "$I" --state issued --json | jq -r '.[].id' | sort | tr '\n' ' ')"
 acts=$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\") | .action] | join(\",\")")
-check_eq "audit of the individu application" "application.create,application.attach,application.attach,application.attach,application.submit,application.return,application.attach,application.submit,application.approve,application.issue" "$acts"
+check_eq "audit of the individu application" "application.create,application.attach,application.attach,application.attach,application.submit,application.return,application.attach,application.submit,application.approve,application.issue,application.read-attachment,application.read-attachment" "$acts"
 who=$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\" and .action == \"application.return\")][0] | .actor + \"|\" + .reason")
 check_eq "the return names its actor and reason" "nik:$OP1|Scan KTP kurang jelas" "$who"
 check "audit trail intact" "$S" audit verify --dir "$I"
