@@ -299,11 +299,16 @@ static const struct route {
 struct conn_state {
 	struct buf body;
 	int too_big;
+	int refused; /* arrived after the stop began */
 };
 
 /* Requests between their first callback and the end of their response:
- * a graceful stop waits for this to reach zero. */
+ * a graceful stop waits for this to reach zero.  `stopping` is set first;
+ * a request increments inflight and then reads stopping (both sequentially
+ * consistent), so either it sees the stop and does nothing, or the stop
+ * sees it in flight and waits for its answer to go out. */
 static atomic_int inflight;
+static atomic_int stopping;
 
 static enum MHD_Result
 send_resp(struct MHD_Connection *c, struct http_resp *resp)
@@ -346,6 +351,12 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 
 	memset(&resp, 0, sizeof(resp));
 	memset(&req, 0, sizeof(req));
+	if (cs->refused) {
+		http_error(&resp, 503, "shutting_down", "the server is stopping; retry");
+		snprintf(resp.extra_headers, sizeof(resp.extra_headers),
+			 "Retry-After: 5\nConnection: close\n");
+		return send_resp(c, &resp);
+	}
 	if (cs->too_big) {
 		http_error(&resp, 413, "too_large", "request body exceeds %zu bytes",
 			   cs->body.max);
@@ -534,6 +545,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if ((cs = calloc(1, sizeof(*cs))) == NULL)
 			return MHD_NO;
 		atomic_fetch_add(&inflight, 1);
+		cs->refused = atomic_load(&stopping) != 0;
 		buf_init(&cs->body, body_limit(ctx, c, url, method));
 		/* Refuse a declared oversized body before reading any of it. */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -675,6 +687,7 @@ http_serve(struct instance *in, const char *listen)
 				  strerror(errno));
 	}
 	log_msg(LOG_INFO, "listening on http://%s (%lld threads)", listen, threads);
+	atomic_store(&stopping, 0);
 	refresher_stop = 0;
 	if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
 		log_msg(LOG_ERROR, "crl refresher: cannot start");
@@ -692,6 +705,7 @@ http_serve(struct instance *in, const char *listen)
 	log_msg(LOG_INFO, "signal %d: stopping", sig);
 	/* Stop accepting, then let running requests finish and their
 	 * responses go out (bounded by [server] shutdown_grace_seconds). */
+	atomic_store(&stopping, 1);
 	MHD_quiesce_daemon(d);
 	grace = config_get_int(in->cfg, "server", "shutdown_grace_seconds", 10) * 100;
 	for (i = 0; i < grace && atomic_load(&inflight) > 0; i++)
