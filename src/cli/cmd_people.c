@@ -29,8 +29,7 @@ agency_one(const struct ra_agency *a, void *arg)
 	json_t *arr = arg;
 
 	if (arr != NULL)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "id", a->id, "name",
-						     a->name, "domain", a->domain));
+		json_array_append_new(arr, http_agency_json(a));
 	else
 		printf("%s  %-40s %s\n", a->id, a->name, a->domain);
 	return 0;
@@ -79,8 +78,7 @@ cmd_agency(int argc, char **argv)
 			return cli_fail(rc);
 		}
 		if (json)
-			cli_json_print(json_pack("{s:s, s:s, s:s}", "id", ag.id, "name",
-						 ag.name, "domain", ag.domain));
+			cli_json_print(http_agency_json(&ag));
 		else
 			printf("Perangkat daerah terdaftar / agency registered: %s (%s)\n",
 			       ag.name, ag.id);
@@ -100,18 +98,6 @@ cmd_agency(int argc, char **argv)
 	return 0;
 }
 
-static json_t *
-person_json(const struct ra_person *p)
-{
-	char roles[160];
-
-	ra_roles_format(roles, sizeof(roles), p->roles);
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "nik", p->nik,
-			 "nip", p->nip[0] ? p->nip : NULL, "name", p->name, "email", p->email,
-			 "position", p->position, "agency_id", p->agency_id, "superior_nik",
-			 p->superior_nik[0] ? p->superior_nik : NULL, "roles", roles,
-			 "kepala_daerah", p->kepala_daerah);
-}
 
 static int
 person_one(const struct ra_person *p, void *arg)
@@ -120,7 +106,7 @@ person_one(const struct ra_person *p, void *arg)
 	char roles[160];
 
 	if (arr != NULL) {
-		json_array_append_new(arr, person_json(p));
+		json_array_append_new(arr, http_person_json(p));
 		return 0;
 	}
 	ra_roles_format(roles, sizeof(roles), p->roles);
@@ -223,7 +209,7 @@ cmd_person(int argc, char **argv)
 		else if ((rc = ra_person_get(&p, in->st, argv[optind])) < 0)
 			rc = cli_fail(rc);
 		else if (json)
-			cli_json_print(person_json(&p));
+			cli_json_print(http_person_json(&p));
 		else
 			person_one(&p, NULL);
 	} else {

@@ -48,20 +48,6 @@ base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
-static json_t *
-app_json(const struct ra_application *a)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
-			 "s:i, s:i, s:s?, s:s?}",
-			 "id", a->id, "kind", a->kind, "type", a->type, "usages", a->usages,
-			 "applicant_nik", a->applicant_nik, "state", ra_state_name(a->state),
-			 "cn", a->cn, "email", a->email[0] ? a->email : NULL, "title",
-			 a->title[0] ? a->title : NULL, "dns", a->dns[0] ? a->dns : NULL, "ip",
-			 a->ip[0] ? a->ip : NULL, "approvals", a->approvals,
-			 "approvals_needed", a->approvals_needed, "reasons",
-			 a->reasons[0] ? a->reasons : NULL, "cert_serial",
-			 a->cert_serial[0] ? a->cert_serial : NULL);
-}
 
 static int
 app_one(const struct ra_application *a, void *arg)
@@ -69,7 +55,7 @@ app_one(const struct ra_application *a, void *arg)
 	json_t *arr = arg;
 
 	if (arr != NULL) {
-		json_array_append_new(arr, app_json(a));
+		json_array_append_new(arr, http_app_json(a));
 		return 0;
 	}
 	printf("%s  %-9s %-8s %-8s %s  %s\n", a->id, ra_state_name(a->state), a->kind,
@@ -241,7 +227,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 				   (int)config_get_int(in->cfg, "approval", key, 1))) < 0)
 			return cli_fail(rc);
 		if (json)
-			cli_json_print(app_json(&app));
+			cli_json_print(http_app_json(&app));
 		else
 			printf("Permohonan %s / application %s: %s for %s\n", app.kind, app.id,
 			       ra_state_name(app.state), arg);
@@ -572,7 +558,7 @@ cmd_ra(int argc, char **argv)
 		goto out;
 	}
 	if (json)
-		cli_json_print(app_json(&app));
+		cli_json_print(http_app_json(&app));
 	else
 		printf("Permohonan / application %s: %s (%d/%d approvals)%s%s\n", app.id,
 		       ra_state_name(app.state), app.approvals, app.approvals_needed,

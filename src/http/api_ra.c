@@ -312,61 +312,8 @@ created(struct http_resp *resp, json_t *j, const char *fmt, const char *id)
 	http_json(resp, 201, j);
 }
 
-static json_t *
-agency_json(const struct ra_agency *a)
-{
-	char at[32];
 
-	time_fmt(at, a->created_at);
-	return json_pack("{s:s, s:s, s:s, s:s}", "id", a->id, "name", a->name, "domain",
-	                 a->domain, "created_at", at);
-}
 
-/* The shape of `sertel person show --json`. */
-static json_t *
-person_json(const struct ra_person *p)
-{
-	char roles[160];
-
-	ra_roles_format(roles, sizeof(roles), p->roles);
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "nik", p->nik,
-	                 "nip", p->nip[0] ? p->nip : NULL, "name", p->name, "email",
-	                 p->email, "position", p->position, "agency_id", p->agency_id,
-	                 "superior_nik", p->superior_nik[0] ? p->superior_nik : NULL,
-	                 "roles", roles, "kepala_daerah", p->kepala_daerah);
-}
-
-/* The shape of `sertel ra show --json`, with the system fields and times. */
-static json_t *
-app_json(const struct ra_application *a)
-{
-	char ca[32], ua[32];
-	json_t *j;
-
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
-	              "s:i, s:i, s:s?, s:s?}",
-	              "id", a->id, "kind", a->kind, "type", a->type, "usages", a->usages,
-	              "applicant_nik", a->applicant_nik, "state", ra_state_name(a->state),
-	              "cn", a->cn, "email", a->email[0] ? a->email : NULL, "title",
-	              a->title[0] ? a->title : NULL, "dns", a->dns[0] ? a->dns : NULL,
-	              "ip", a->ip[0] ? a->ip : NULL, "approvals", a->approvals,
-	              "approvals_needed", a->approvals_needed, "reasons",
-	              a->reasons[0] ? a->reasons : NULL, "cert_serial",
-	              a->cert_serial[0] ? a->cert_serial : NULL);
-	if (j == NULL)
-		return NULL;
-	if (a->system_name[0])
-		json_object_set_new(j, "system_name", json_string(a->system_name));
-	if (a->system_details[0])
-		json_object_set_new(j, "system_details", json_string(a->system_details));
-	json_object_set_new(j, "self_issued_letters",
-	                    json_boolean(a->self_issued_letters));
-	time_fmt(ca, a->created_at);
-	time_fmt(ua, a->updated_at);
-	json_object_set_new(j, "created_at", json_string(ca));
-	json_object_set_new(j, "updated_at", json_string(ua));
-	return j;
-}
 
 /* What is attached (never the bytes): kind, name, type, size, SHA-256. */
 static int
@@ -419,7 +366,7 @@ app_full_json(json_t **out, struct store *st, const char *app_id)
 	if ((rc = ra_get(&a, st, app_id)) < 0 ||
 	    (rc = attachments_json(&att, st, a.id)) < 0)
 		return rc;
-	if ((j = app_json(&a)) == NULL) {
+	if ((j = http_app_json(&a)) == NULL) {
 		json_decref(att);
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
 	}
@@ -432,7 +379,7 @@ app_full_json(json_t **out, struct store *st, const char *app_id)
 static int
 agency_one(const struct ra_agency *a, void *arg)
 {
-	return json_array_append_new(arg, agency_json(a)) == 0 ? 0 : SERTEL_ENOMEM;
+	return json_array_append_new(arg, http_agency_json(a)) == 0 ? 0 : SERTEL_ENOMEM;
 }
 
 /* GET: every RA actor.  POST {"name", "domain"}: as `sertel agency add`. */
@@ -471,7 +418,7 @@ api_ra_agencies(struct http_req *r, struct http_resp *resp)
 		http_error_rc(resp, rc);
 		goto out;
 	}
-	http_json(resp, 201, agency_json(&ag));
+	http_json(resp, 201, http_agency_json(&ag));
 out:
 	json_decref(j);
 	return 0;
@@ -481,7 +428,7 @@ out:
 static int
 person_one(const struct ra_person *p, void *arg)
 {
-	return json_array_append_new(arg, person_json(p)) == 0 ? 0 : SERTEL_ENOMEM;
+	return json_array_append_new(arg, http_person_json(p)) == 0 ? 0 : SERTEL_ENOMEM;
 }
 
 /* A text field into a fixed buffer; too long is bad input. */
@@ -548,7 +495,7 @@ person_add(struct http_req *r, struct http_resp *resp)
 	/* As stored (ra_person_get clears its output first: not from p). */
 	str_copy(nikbuf, sizeof(nikbuf), p.nik);
 	if ((rc = ra_person_get(&p, r->st, nikbuf)) < 0 ||
-	    (out = person_json(&p)) == NULL) {
+	    (out = http_person_json(&p)) == NULL) {
 		http_error_rc(resp, rc < 0 ? rc : SERTEL_ENOMEM);
 		goto out;
 	}
@@ -645,7 +592,7 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 			http_error_rc(resp, rc);
 			return 0;
 		}
-		http_json(resp, 200, person_json(&p));
+		http_json(resp, 200, http_person_json(&p));
 		return 0;
 	}
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
@@ -663,7 +610,7 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 		http_error_rc(resp, rc);
 		goto out;
 	}
-	if ((out = person_json(&p)) == NULL) {
+	if ((out = http_person_json(&p)) == NULL) {
 		http_error_rc(resp, SERTEL_ENOMEM);
 		goto out;
 	}
@@ -677,7 +624,7 @@ out:
 static int
 app_one(const struct ra_application *a, void *arg)
 {
-	return json_array_append_new(arg, app_json(a)) == 0 ? 0 : SERTEL_ENOMEM;
+	return json_array_append_new(arg, http_app_json(a)) == 0 ? 0 : SERTEL_ENOMEM;
 }
 
 /* GET /api/v1/applications[?state=S][&applicant=NIK]: readers of

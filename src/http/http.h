@@ -18,5 +18,12 @@ int http_serve(struct instance *in, const char *listen);
 /* A certificate record as JSON (new reference); with_pem adds the PEM. */
 #include <jansson.h>
 json_t *http_cert_json(const struct cert_rec *r, int with_pem);
+/* The RA records as JSON, one shape for the API and `--json` (new refs). */
+struct ra_agency;
+struct ra_person;
+struct ra_application;
+json_t *http_agency_json(const struct ra_agency *a);
+json_t *http_person_json(const struct ra_person *p);
+json_t *http_app_json(const struct ra_application *a);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "http/http.h"
+#include "ra/ra.h"
 
 json_t *
 http_cert_json(const struct cert_rec *r, int with_pem)
@@ -37,5 +38,61 @@ http_cert_json(const struct cert_rec *r, int with_pem)
 		json_object_set_new(j, "certificate", json_string(pem));
 		free(pem);
 	}
+	return j;
+}
+
+json_t *
+http_agency_json(const struct ra_agency *a)
+{
+	char at[32];
+
+	time_fmt(at, a->created_at);
+	return json_pack("{s:s, s:s, s:s, s:s}", "id", a->id, "name", a->name, "domain",
+	                 a->domain, "created_at", at);
+}
+
+/* The shape of `sertel person show --json`. */
+json_t *
+http_person_json(const struct ra_person *p)
+{
+	char roles[160];
+
+	ra_roles_format(roles, sizeof(roles), p->roles);
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s, s:b}", "nik", p->nik,
+	                 "nip", p->nip[0] ? p->nip : NULL, "name", p->name, "email",
+	                 p->email, "position", p->position, "agency_id", p->agency_id,
+	                 "superior_nik", p->superior_nik[0] ? p->superior_nik : NULL,
+	                 "roles", roles, "kepala_daerah", p->kepala_daerah);
+}
+
+/* The shape of `sertel ra show --json`, with the system fields and times. */
+json_t *
+http_app_json(const struct ra_application *a)
+{
+	char ca[32], ua[32];
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, "
+	              "s:i, s:i, s:s?, s:s?}",
+	              "id", a->id, "kind", a->kind, "type", a->type, "usages", a->usages,
+	              "applicant_nik", a->applicant_nik, "state", ra_state_name(a->state),
+	              "cn", a->cn, "email", a->email[0] ? a->email : NULL, "title",
+	              a->title[0] ? a->title : NULL, "dns", a->dns[0] ? a->dns : NULL,
+	              "ip", a->ip[0] ? a->ip : NULL, "approvals", a->approvals,
+	              "approvals_needed", a->approvals_needed, "reasons",
+	              a->reasons[0] ? a->reasons : NULL, "cert_serial",
+	              a->cert_serial[0] ? a->cert_serial : NULL);
+	if (j == NULL)
+		return NULL;
+	if (a->system_name[0])
+		json_object_set_new(j, "system_name", json_string(a->system_name));
+	if (a->system_details[0])
+		json_object_set_new(j, "system_details", json_string(a->system_details));
+	json_object_set_new(j, "self_issued_letters",
+	                    json_boolean(a->self_issued_letters));
+	time_fmt(ca, a->created_at);
+	time_fmt(ua, a->updated_at);
+	json_object_set_new(j, "created_at", json_string(ca));
+	json_object_set_new(j, "updated_at", json_string(ua));
 	return j;
 }
