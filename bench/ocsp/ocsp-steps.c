@@ -342,7 +342,7 @@ main(int argc, char **argv)
 	unsigned char reqder[4096], out[4096], *der = NULL, *cp;
 	const unsigned char *p;
 	size_t reqlen, n, tlen = 0;
-	int i, iters = argc > 2 ? atoi(argv[2]) : 20000, dlen;
+	int i, iters = 20000, dlen;
 	FILE *f;
 	EVP_PKEY *key;
 	X509 *cert;
@@ -352,6 +352,16 @@ main(int argc, char **argv)
 	double t0, t_parse, t_obj, t_sign, t_tmpl;
 	unsigned int klen = 20;
 	int clen;
+
+	if (argc > 2) {
+		char *e;
+		long v = strtol(argv[2], &e, 10);
+		if (*argv[2] == '\0' || *e != '\0' || v < 1 || v > 10000000) {
+			fprintf(stderr, "iterations: a whole number 1..10000000\n");
+			return 2;
+		}
+		iters = (int)v;
+	}
 
 	if (argc < 2)
 		die("usage: ocsp-steps REQ.der [ITERATIONS]");
