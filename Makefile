@@ -32,7 +32,7 @@ demo-stop:
 
 check: deps-test build
 	@sh scripts/check-banned.sh
-	@sh scripts/check-format.sh
+	@SERTEL_FORMAT_STRICT=1 sh scripts/check-format.sh
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 	@$(MAKE) --no-print-directory check-asan
 

@@ -9,8 +9,8 @@
 #include "store/store.h"
 
 static const unsigned char test_master[SECRET_LEN] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
+    17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 static char test_url[1024];
 
@@ -25,7 +25,8 @@ fixture_store_setup(void **state)
 	if (test_is_pg()) {
 		/* Same database for every test of the binary: start from nothing. */
 		if (db_open(&db, test_url) < 0 ||
-		    db_exec(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") < 0) {
+		    db_exec(db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;") <
+		        0) {
 			fprintf(stderr, "fixture: %s\n", sertel_errmsg());
 			db_close(db);
 			return -1;

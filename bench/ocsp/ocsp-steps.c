@@ -130,10 +130,10 @@ tlv(const unsigned char *p, size_t avail, unsigned char *tag, size_t *hdr, size_
  * requestList { Request { CertID, [0]? } }, [2] { Extensions } } }. */
 static int
 req_walk(const unsigned char *d, size_t n, const unsigned char **cid, size_t *cidlen,
-	 const unsigned char **nonce, size_t *noncelen)
+         const unsigned char **nonce, size_t *noncelen)
 {
 	static const unsigned char nonce_oid[] = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05,
-						  0x05, 0x07, 0x30, 0x01, 0x02};
+	                                          0x05, 0x07, 0x30, 0x01, 0x02};
 	unsigned char t;
 	size_t h, l, h2, l2, pos, end;
 
@@ -168,7 +168,8 @@ req_walk(const unsigned char *d, size_t n, const unsigned char **cid, size_t *ci
 				if (tlv(e + p2, eh + el - p2, &t, &xh, &xl) < 0)
 					return -1;
 				if (xl > sizeof(nonce_oid) &&
-				    memcmp(e + p2 + xh, nonce_oid, sizeof(nonce_oid)) == 0) {
+				    memcmp(e + p2 + xh, nonce_oid, sizeof(nonce_oid)) ==
+				        0) {
 					*nonce = e + p2;
 					*noncelen = xh + xl;
 				}
@@ -216,16 +217,16 @@ struct tmpl {
 
 static size_t
 template_answer(unsigned char *buf, size_t cap, const struct tmpl *tp,
-		const unsigned char *req, size_t reqlen)
+                const unsigned char *req, size_t reqlen)
 {
 	static const unsigned char basic_oid[] = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05,
-						  0x05, 0x07, 0x30, 0x01, 0x01};
+	                                          0x05, 0x07, 0x30, 0x01, 0x01};
 	const unsigned char *cid = NULL, *nonce = NULL;
-	size_t cidlen = 0, noncelen = 0, single_len, tbs_len, resp_len, ext_len, basic_len,
-							       siglen;
+	size_t cidlen = 0, noncelen = 0, single_len, tbs_len, resp_len, ext_len,
+	       basic_len, siglen;
 	unsigned char tbs_buf[1024], sig[80], single[512];
 	struct out tbs = {tbs_buf, 0, sizeof(tbs_buf)}, s = {single, 0, sizeof(single)},
-		   o = {buf, 0, cap};
+	           o = {buf, 0, cap};
 	char tu[16], nu[16];
 	time_t t = time(NULL);
 	EVP_MD_CTX *md;
@@ -271,12 +272,13 @@ template_answer(unsigned char *buf, size_t cap, const struct tmpl *tp,
 	sig[0] = 0;
 	siglen++;
 	/* OCSPResponse { 0, [0] { basic OID, OCTET STRING { BasicOCSPResponse } } } */
-	basic_len = tbs.n + sizeof(tp->alg) + 1 + len_size(siglen) + siglen + tp->certs_len;
+	basic_len =
+	    tbs.n + sizeof(tp->alg) + 1 + len_size(siglen) + siglen + tp->certs_len;
 	{
-		size_t bo = 1 + len_size(basic_len) + basic_len;         /* SEQUENCE */
-		size_t os = 1 + len_size(bo) + bo;                        /* OCTET STRING */
-		size_t rb = sizeof(basic_oid) + os;                       /* SEQUENCE content */
-		size_t rbs = 1 + len_size(rb) + rb;                       /* SEQUENCE */
+		size_t bo = 1 + len_size(basic_len) + basic_len; /* SEQUENCE */
+		size_t os = 1 + len_size(bo) + bo;               /* OCTET STRING */
+		size_t rb = sizeof(basic_oid) + os;              /* SEQUENCE content */
+		size_t rbs = 1 + len_size(rb) + rb;              /* SEQUENCE */
 		put_hdr(&o, 0x30, 3 + 1 + len_size(rbs) + rbs);
 		put(&o, "\x0a\x01\x00", 3);
 		put_hdr(&o, 0xa0, rbs);
@@ -296,7 +298,7 @@ template_answer(unsigned char *buf, size_t cap, const struct tmpl *tp,
 /* What src/pki/ocsp.c response_build does, in OpenSSL objects. */
 static int
 object_answer(unsigned char **der, OCSP_REQUEST *req, X509 *signer, EVP_PKEY *key,
-	      EVP_MD_CTX *tmpl)
+              EVP_MD_CTX *tmpl)
 {
 	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
 	OCSP_RESPONSE *resp = NULL;
@@ -309,7 +311,8 @@ object_answer(unsigned char **der, OCSP_REQUEST *req, X509 *signer, EVP_PKEY *ke
 
 	(void)key;
 	if (bs == NULL || md == NULL || tu == NULL || nu == NULL ||
-	    OCSP_basic_add1_status(bs, id, V_OCSP_CERTSTATUS_GOOD, 0, NULL, tu, nu) == NULL ||
+	    OCSP_basic_add1_status(bs, id, V_OCSP_CERTSTATUS_GOOD, 0, NULL, tu, nu) ==
+	        NULL ||
 	    OCSP_copy_nonce(bs, req) <= 0 || EVP_MD_CTX_copy_ex(md, tmpl) != 1 ||
 	    OCSP_basic_sign_ctx(bs, signer, md, NULL, OCSP_RESPID_KEY) != 1 ||
 	    (resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs)) == NULL)
@@ -379,7 +382,8 @@ main(int argc, char **argv)
 	X509_set_version(cert, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(cert), 2);
 	X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
-				   (const unsigned char *)"ocsp-steps responder", -1, -1, 0);
+	                           (const unsigned char *)"ocsp-steps responder", -1, -1,
+	                           0);
 	X509_set_issuer_name(cert, X509_get_subject_name(cert));
 	X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
 	X509_gmtime_adj(X509_getm_notAfter(cert), 86400L * 365);
@@ -396,7 +400,8 @@ main(int argc, char **argv)
 		die("key hash");
 	memcpy(tp.alg, "\x30\x0a\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x02", 12);
 	clen = i2d_X509(cert, NULL);
-	tp.certs_len = 1 + len_size(1 + len_size(clen) + clen) + 1 + len_size(clen) + clen;
+	tp.certs_len =
+	    1 + len_size(1 + len_size(clen) + clen) + 1 + len_size(clen) + clen;
 	tp.certs = malloc(tp.certs_len);
 	{
 		struct out o = {tp.certs, 0, tp.certs_len};
@@ -428,7 +433,8 @@ main(int argc, char **argv)
 	}
 	dlen = object_answer(&der, req, cert, key, tmpl);
 	printf("answer sizes: object path %d bytes, template %zu bytes (template answer "
-	       "verified, nonce as in the request)\n", dlen, n);
+	       "verified, nonce as in the request)\n",
+	       dlen, n);
 	OPENSSL_free(der);
 	der = NULL;
 
@@ -465,13 +471,17 @@ main(int argc, char **argv)
 	t_tmpl = (now_us() - t0) / iters;
 
 	printf("%-62s %8s\n", "step (one core, mean of iterations)", "us");
-	printf("%-62s %8.1f\n", "request parse + DER re-encode check + free (OpenSSL)", t_parse);
+	printf("%-62s %8.1f\n", "request parse + DER re-encode check + free (OpenSSL)",
+	       t_parse);
 	printf("%-62s %8.1f\n", "  x2 as today for a nonce'd request", 2 * t_parse);
 	printf("%-62s %8.1f\n", "answer, OpenSSL objects (response_build today)", t_obj);
-	printf("%-62s %8.1f\n", "  of which signing alone (ctx copy + EVP_DigestSign)", t_sign);
-	printf("%-62s %8.1f\n", "answer, template + hand request walk + EVP_DigestSign", t_tmpl);
+	printf("%-62s %8.1f\n", "  of which signing alone (ctx copy + EVP_DigestSign)",
+	       t_sign);
+	printf("%-62s %8.1f\n", "answer, template + hand request walk + EVP_DigestSign",
+	       t_tmpl);
 	printf("%-62s %8.1f\n", "today (2 parses + objects)", 2 * t_parse + t_obj);
-	printf("%-62s %8.1f\n", "saving per nonce'd answer", 2 * t_parse + t_obj - t_tmpl);
+	printf("%-62s %8.1f\n", "saving per nonce'd answer",
+	       2 * t_parse + t_obj - t_tmpl);
 	fprintf(stderr, "(%zu)\n", tlen & 1);
 	return 0;
 }

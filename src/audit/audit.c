@@ -10,8 +10,7 @@
 
 #include "audit/audit.h"
 
-#define GENESIS_HASH \
-	"0000000000000000000000000000000000000000000000000000000000000000"
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Length-prefixed fields, so "ab"+"c" and "a"+"bc" hash differently. */
 static void
@@ -25,8 +24,7 @@ audit_hash(char out[65], const struct audit_entry *e)
 	int i;
 
 	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	snprintf(num, sizeof(num), "%lld:%lld:", (long long)e->seq,
-		 (long long)e->ts_us);
+	snprintf(num, sizeof(num), "%lld:%lld:", (long long)e->seq, (long long)e->ts_us);
 	EVP_DigestUpdate(c, num, strlen(num));
 	for (i = 0; i < 5; i++) {
 		snprintf(num, sizeof(num), "%zu:", strlen(f[i]));
@@ -49,8 +47,8 @@ head_mac(char out[65], struct store *st, int64_t seq, const char *hash)
 	if ((rc = store_derive_key(st, "sertel audit head v1", key, sizeof(key))) < 0)
 		return rc;
 	snprintf(msg, sizeof(msg), "%lld:%s", (long long)seq, hash);
-	if (HMAC(EVP_sha256(), key, sizeof(key), (unsigned char *)msg, strlen(msg),
-		 md, &n) == NULL) {
+	if (HMAC(EVP_sha256(), key, sizeof(key), (unsigned char *)msg, strlen(msg), md,
+	         &n) == NULL) {
 		secure_wipe(key, sizeof(key));
 		return sertel_err_ossl(SERTEL_ECRYPTO, "audit: HMAC failed");
 	}
@@ -60,8 +58,8 @@ head_mac(char out[65], struct store *st, int64_t seq, const char *hash)
 }
 
 int
-audit_append(struct store *st, const char *actor, const char *action,
-	     const char *object, const char *reason)
+audit_append(struct store *st, const char *actor, const char *action, const char *object,
+             const char *reason)
 {
 	struct db *db = store_db(st);
 	struct db_stmt *s = NULL;
@@ -76,13 +74,15 @@ audit_append(struct store *st, const char *actor, const char *action,
 	 * concurrent appenders from here to commit.  (SQLite writers are
 	 * serialised by BEGIN IMMEDIATE already.) */
 	if (db_engine_of(db) == DB_PG) {
-		if ((rc = db_prepare(&s, db, "UPDATE audit_head SET seq = seq WHERE id = 1")) < 0 ||
+		if ((rc = db_prepare(
+		         &s, db, "UPDATE audit_head SET seq = seq WHERE id = 1")) < 0 ||
 		    (rc = db_step(s)) < 0)
 			goto out;
 		db_finalize(s);
 		s = NULL;
 	}
-	if ((rc = db_prepare(&s, db, "SELECT seq, hash FROM audit_head WHERE id = 1")) < 0)
+	if ((rc = db_prepare(&s, db, "SELECT seq, hash FROM audit_head WHERE id = 1")) <
+	    0)
 		goto out;
 	if ((rc = db_step(s)) < 0)
 		goto out;
@@ -105,9 +105,10 @@ audit_append(struct store *st, const char *actor, const char *action,
 	e.reason = reason ? reason : "";
 	e.prev_hash = prev;
 	audit_hash(hash, &e);
-	if ((rc = db_prepare(&s, db, "INSERT INTO audit (seq, ts, actor, action, "
-				     "object, reason, prev_hash, hash) VALUES "
-				     "(?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
+	if ((rc = db_prepare(&s, db,
+	                     "INSERT INTO audit (seq, ts, actor, action, "
+	                     "object, reason, prev_hash, hash) VALUES "
+	                     "(?, ?, ?, ?, ?, ?, ?, ?)")) < 0 ||
 	    (rc = db_bind_int(s, 1, e.seq)) < 0 ||
 	    (rc = db_bind_int(s, 2, e.ts_us)) < 0 ||
 	    (rc = db_bind_text(s, 3, e.actor)) < 0 ||
@@ -121,11 +122,13 @@ audit_append(struct store *st, const char *actor, const char *action,
 	s = NULL;
 	if ((rc = head_mac(mac, st, e.seq, hash)) < 0)
 		goto out;
-	if ((rc = db_prepare(&s, db, have_head ?
-				     "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1" :
-				     "INSERT INTO audit_head (seq, hash, mac, id) VALUES (?, ?, ?, 1)")) < 0 ||
-	    (rc = db_bind_int(s, 1, e.seq)) < 0 ||
-	    (rc = db_bind_text(s, 2, hash)) < 0 ||
+	if ((rc = db_prepare(
+	         &s, db,
+	         have_head
+	             ? "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1"
+	             : "INSERT INTO audit_head (seq, hash, mac, id) VALUES (?, ?, ?, "
+	               "1)")) < 0 ||
+	    (rc = db_bind_int(s, 1, e.seq)) < 0 || (rc = db_bind_text(s, 2, hash)) < 0 ||
 	    (rc = db_bind_text(s, 3, mac)) < 0 || (rc = db_step(s)) < 0)
 		goto out;
 	rc = 0;
@@ -146,7 +149,8 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 
 	*bad_seq = 0;
 	*count = 0;
-	if ((rc = db_prepare(&s, db, "SELECT seq, hash, mac FROM audit_head WHERE id = 1")) < 0)
+	if ((rc = db_prepare(&s, db,
+	                     "SELECT seq, hash, mac FROM audit_head WHERE id = 1")) < 0)
 		return rc;
 	if ((rc = db_step(s)) == 1) {
 		head_seq = db_col_int(s, 0);
@@ -160,8 +164,9 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 		return rc;
 
 	str_copy(prev, sizeof(prev), GENESIS_HASH);
-	if ((rc = db_prepare(&s, db, "SELECT seq, ts, actor, action, object, reason, "
-				     "prev_hash, hash FROM audit ORDER BY seq")) < 0)
+	if ((rc = db_prepare(&s, db,
+	                     "SELECT seq, ts, actor, action, object, reason, "
+	                     "prev_hash, hash FROM audit ORDER BY seq")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == 1) {
 		e.seq = db_col_int(s, 0);
@@ -176,32 +181,33 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 		    !e.hash) {
 			*bad_seq = e.seq;
 			rc = sertel_err(SERTEL_EINVALID, "audit entry %lld: NULL field",
-					(long long)e.seq);
+			                (long long)e.seq);
 			goto out;
 		}
 		if (e.seq != expect) {
 			*bad_seq = expect;
 			rc = sertel_err(SERTEL_EINVALID,
-					"audit entry %lld: missing (found %lld next): an "
-					"entry was deleted or renumbered",
-					(long long)expect, (long long)e.seq);
+			                "audit entry %lld: missing (found %lld next): an "
+			                "entry was deleted or renumbered",
+			                (long long)expect, (long long)e.seq);
 			goto out;
 		}
 		if (strcmp(e.prev_hash, prev) != 0) {
 			*bad_seq = e.seq;
-			rc = sertel_err(SERTEL_EINVALID,
-					"audit entry %lld: does not follow entry %lld: an "
-					"entry was inserted, deleted or reordered",
-					(long long)e.seq, (long long)e.seq - 1);
+			rc =
+			    sertel_err(SERTEL_EINVALID,
+			               "audit entry %lld: does not follow entry %lld: an "
+			               "entry was inserted, deleted or reordered",
+			               (long long)e.seq, (long long)e.seq - 1);
 			goto out;
 		}
 		audit_hash(hash, &e);
 		if (strcmp(hash, e.hash) != 0) {
 			*bad_seq = e.seq;
 			rc = sertel_err(SERTEL_EINVALID,
-					"audit entry %lld: content does not match its "
-					"hash: the entry was changed",
-					(long long)e.seq);
+			                "audit entry %lld: content does not match its "
+			                "hash: the entry was changed",
+			                (long long)e.seq);
 			goto out;
 		}
 		str_copy(prev, sizeof(prev), e.hash);
@@ -216,16 +222,16 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 	if (*count == 0 && !have_head) {
 		*bad_seq = 1;
 		rc = sertel_err(SERTEL_EINVALID,
-				"audit trail is empty: every instance records its "
-				"creation, so the entries were deleted");
+		                "audit trail is empty: every instance records its "
+		                "creation, so the entries were deleted");
 		goto out;
 	}
 	if (!have_head || head_seq != *count || strcmp(head_hash, prev) != 0) {
 		*bad_seq = *count + 1 > head_seq ? *count : head_seq;
 		rc = sertel_err(SERTEL_EINVALID,
-				"audit trail: head says %lld entries, found %lld: "
-				"entries were removed from the end or added",
-				(long long)head_seq, (long long)*count);
+		                "audit trail: head says %lld entries, found %lld: "
+		                "entries were removed from the end or added",
+		                (long long)head_seq, (long long)*count);
 		goto out;
 	}
 	if ((rc = head_mac(mac, st, head_seq, head_hash)) < 0)
@@ -233,8 +239,8 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 	if (!ct_equal(mac, head_mac_s, 64)) {
 		*bad_seq = head_seq;
 		rc = sertel_err(SERTEL_EINVALID,
-				"audit trail: head MAC invalid: the chain was rewritten "
-				"without the master secret");
+		                "audit trail: head MAC invalid: the chain was rewritten "
+		                "without the master secret");
 		goto out;
 	}
 out:
@@ -250,8 +256,8 @@ audit_iter(struct store *st, int64_t since_us, audit_iter_fn cb, void *arg)
 	int rc;
 
 	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT seq, ts, actor, action, object, reason, prev_hash, "
-			     "hash FROM audit WHERE ts >= ? ORDER BY seq")) < 0)
+	                     "SELECT seq, ts, actor, action, object, reason, prev_hash, "
+	                     "hash FROM audit WHERE ts >= ? ORDER BY seq")) < 0)
 		return rc;
 	if ((rc = db_bind_int(s, 1, since_us)) < 0)
 		goto out;

@@ -28,7 +28,7 @@ struct audit_entry {
 
 /* Must run inside a store transaction.  reason may be "". */
 int audit_append(struct store *st, const char *actor, const char *action,
-		 const char *object, const char *reason);
+                 const char *object, const char *reason);
 
 /* 0 when intact.  An empty trail counts as tampered: an instance always
  * records its creation.  SERTEL_EINVALID when tampered: *bad_seq is the first bad

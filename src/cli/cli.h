@@ -14,7 +14,7 @@
 #include "instance/instance.h"
 
 #define EXIT_INVALID 1
-#define EXIT_ERROR 2
+#define EXIT_ERROR   2
 
 /* Prints "sertel: <last error>" and returns the exit code for rc. */
 int cli_fail(int rc);

@@ -21,14 +21,13 @@ print_entry(const struct audit_entry *e, void *arg)
 	time_fmt(ts, e->ts_us / 1000000);
 	/* Keep microseconds: ordering inside one second matters to auditors. */
 	snprintf(full, sizeof(full), "%.19s.%06lldZ", ts,
-		 (long long)(e->ts_us % 1000000));
+	         (long long)(e->ts_us % 1000000));
 	if (lc->arr != NULL) {
-		json_array_append_new(lc->arr,
-				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
-						"seq", (json_int_t)e->seq, "time", full,
-						"actor", e->actor, "action", e->action,
-						"object", e->object, "reason", e->reason,
-						"hash", e->hash));
+		json_array_append_new(
+		    lc->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
+		                       (json_int_t)e->seq, "time", full, "actor",
+		                       e->actor, "action", e->action, "object", e->object,
+		                       "reason", e->reason, "hash", e->hash));
 		return 0;
 	}
 	printf("%6lld %s %-22s %-16s %s%s%s\n", (long long)e->seq, full, e->actor,
@@ -40,10 +39,10 @@ int
 cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"since", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"since", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	struct list_ctx lc = {NULL};
@@ -61,13 +60,16 @@ cmd_audit(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 's': since = optarg; break;
-		default: return cli_badopt(argv, "audit: verify | list [--since TIME] [--json]");
+		default:
+			return cli_badopt(argv,
+			                  "audit: verify | list [--since TIME] [--json]");
 		}
 	}
 	if (optind != argc)
 		return cli_usage("audit: unexpected argument '%s'", argv[optind]);
 	if (since != NULL && (verify || (rc = time_parse(&since_s, since)) < 0))
-		return verify ? cli_usage("audit verify: --since is for list") : cli_fail(rc);
+		return verify ? cli_usage("audit verify: --since is for list")
+		              : cli_fail(rc);
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
 	if (verify) {
@@ -76,18 +78,20 @@ cmd_audit(int argc, char **argv)
 		if (rc == SERTEL_EINVALID) {
 			if (json)
 				cli_json_print(json_pack("{s:b, s:I, s:s}", "intact", 0,
-							 "first_bad_seq", (json_int_t)bad,
-							 "error", sertel_errmsg()));
+				                         "first_bad_seq", (json_int_t)bad,
+				                         "error", sertel_errmsg()));
 			else
-				fprintf(stderr, "sertel: JEJAK AUDIT RUSAK / audit trail "
-						"TAMPERED: %s\n", sertel_errmsg());
+				fprintf(stderr,
+				        "sertel: JEJAK AUDIT RUSAK / audit trail "
+				        "TAMPERED: %s\n",
+				        sertel_errmsg());
 			return EXIT_INVALID;
 		}
 		if (rc < 0)
 			return cli_fail(rc);
 		if (json)
 			cli_json_print(json_pack("{s:b, s:I}", "intact", 1, "entries",
-						 (json_int_t)count));
+			                         (json_int_t)count));
 		else
 			printf("Jejak audit utuh / audit trail intact: %lld entries\n",
 			       (long long)count);

@@ -13,21 +13,21 @@ static int
 cert_issue(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"csr", required_argument, NULL, 'c'},
-		{"type", required_argument, NULL, 't'},
-		{"usage", required_argument, NULL, 'u'},
-		{"cn", required_argument, NULL, 'n'},
-		{"email", required_argument, NULL, 'e'},
-		{"ou", required_argument, NULL, 'o'},
-		{"title", required_argument, NULL, 'T'},
-		{"dns", required_argument, NULL, 'D'},
-		{"ip", required_argument, NULL, 'I'},
-		{"nik", required_argument, NULL, 'k'},
-		{"reason", required_argument, NULL, 'r'},
-		{"out", required_argument, NULL, 'O'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"csr", required_argument, NULL, 'c'},
+	    {"type", required_argument, NULL, 't'},
+	    {"usage", required_argument, NULL, 'u'},
+	    {"cn", required_argument, NULL, 'n'},
+	    {"email", required_argument, NULL, 'e'},
+	    {"ou", required_argument, NULL, 'o'},
+	    {"title", required_argument, NULL, 'T'},
+	    {"dns", required_argument, NULL, 'D'},
+	    {"ip", required_argument, NULL, 'I'},
+	    {"nik", required_argument, NULL, 'k'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"out", required_argument, NULL, 'O'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct issue_req rq = {0};
 	struct instance *in = NULL;
@@ -53,20 +53,23 @@ cert_issue(int argc, char **argv)
 		case 'T': rq.title = optarg; break;
 		case 'D':
 			if (rq.ndns >= ISSUE_MAX_NAMES)
-				return cli_usage("cert issue: at most %d --dns", ISSUE_MAX_NAMES);
+				return cli_usage("cert issue: at most %d --dns",
+				                 ISSUE_MAX_NAMES);
 			rq.dns[rq.ndns++] = optarg;
 			break;
 		case 'I':
 			if (rq.nip >= ISSUE_MAX_NAMES)
-				return cli_usage("cert issue: at most %d --ip", ISSUE_MAX_NAMES);
+				return cli_usage("cert issue: at most %d --ip",
+				                 ISSUE_MAX_NAMES);
 			rq.ip[rq.nip++] = optarg;
 			break;
 		case 'k': rq.nik = optarg; break;
 		case 'r': rq.reason = optarg; break;
 		case 'O': out = optarg; break;
 		default:
-			return cli_badopt(argv, "cert issue: see 'sertel cert issue --csr FILE "
-					 "--type T --usage U[,U...] --cn NAME ...'");
+			return cli_badopt(argv,
+			                  "cert issue: see 'sertel cert issue --csr FILE "
+			                  "--type T --usage U[,U...] --cn NAME ...'");
 		}
 	}
 	if (optind != argc)
@@ -74,7 +77,8 @@ cert_issue(int argc, char **argv)
 	if (csr == NULL)
 		return cli_usage("cert issue: --csr FILE is required");
 	if (rq.type == NULL)
-		return cli_usage("cert issue: --type individu|jabatan|sistem is required");
+		return cli_usage(
+		    "cert issue: --type individu|jabatan|sistem is required");
 	if (rq.usages == NULL)
 		return cli_usage("cert issue: --usage is required");
 	if (rq.cn == NULL)
@@ -96,7 +100,7 @@ cert_issue(int argc, char **argv)
 	if (out != NULL && (rc = file_write(out, pem, strlen(pem), 0644)) < 0) {
 		/* The certificate is issued and stored; say so, then fail. */
 		fprintf(stderr, "sertel: certificate %s issued but not written: %s\n",
-			rec.serial, sertel_errmsg());
+		        rec.serial, sertel_errmsg());
 		ex = EXIT_ERROR;
 		goto out;
 	}
@@ -132,8 +136,7 @@ list_one(const struct cert_rec *r, void *arg)
 	}
 	time_fmt(na, r->not_after);
 	printf("%s  %-8s %-9s %s  %s\n", r->serial,
-	       cert_status_name(cert_rec_status(r, time_now())), r->type, na,
-	       r->subject);
+	       cert_status_name(cert_rec_status(r, time_now())), r->type, na, r->subject);
 	return 0;
 }
 
@@ -141,10 +144,10 @@ static int
 cert_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"status", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"status", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	struct list_ctx lc = {NULL};
@@ -156,7 +159,9 @@ cert_list(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 's': status = optarg; break;
-		default: return cli_badopt(argv, "cert list: [--status valid|revoked|expired] [--json]");
+		default:
+			return cli_badopt(
+			    argv, "cert list: [--status valid|revoked|expired] [--json]");
 		}
 	}
 	if (optind != argc)
@@ -170,7 +175,8 @@ cert_list(int argc, char **argv)
 			st = CERT_EXPIRED;
 		else
 			return cli_usage("cert list: --status '%s': expected valid, "
-					 "revoked or expired", status);
+			                 "revoked or expired",
+			                 status);
 	}
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
@@ -203,7 +209,8 @@ serial_normalise(char out[SERIAL_HEX_MAX + 1], const char *in)
 		else if ((*in >= '0' && *in <= '9') || (*in >= 'a' && *in <= 'f'))
 			out[n++] = *in;
 		else
-			return sertel_err(SERTEL_EINVAL, "serial: '%c' is not a hex digit", *in);
+			return sertel_err(SERTEL_EINVAL,
+			                  "serial: '%c' is not a hex digit", *in);
 	}
 	out[n] = '\0';
 	if (n == 0)
@@ -215,9 +222,9 @@ static int
 cert_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	struct cert_rec rec = {0};
@@ -257,7 +264,8 @@ cert_show(int argc, char **argv)
 			printf("Nama:       %s\n", rec.sans);
 		if (rec.revoked) {
 			time_fmt(nb, rec.revoked_at);
-			printf("Dicabut:    %s (%s)\n", nb, revoke_reason_name(rec.reason));
+			printf("Dicabut:    %s (%s)\n", nb,
+			       revoke_reason_name(rec.reason));
 		}
 		if (pem_from_der(&pem, rec.der, rec.der_len, "CERTIFICATE") == 0)
 			fputs(pem, stdout);
@@ -271,11 +279,11 @@ static int
 cert_revoke(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"reason", required_argument, NULL, 'r'},
-		{"note", required_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"note", required_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	struct ca *ca = NULL;
@@ -289,7 +297,9 @@ cert_revoke(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'r': reason = optarg; break;
 		case 'n': note = optarg; break;
-		default: return cli_badopt(argv, "cert revoke: SERIAL --reason R [--note TEXT]");
+		default:
+			return cli_badopt(argv,
+			                  "cert revoke: SERIAL --reason R [--note TEXT]");
 		}
 	}
 	if (optind + 1 != argc)
@@ -311,7 +321,7 @@ cert_revoke(int argc, char **argv)
 	instance_close(in);
 	if (json)
 		cli_json_print(json_pack("{s:s, s:s, s:s}", "serial", serial, "status",
-					 "revoked", "reason", revoke_reason_name(code)));
+		                         "revoked", "reason", revoke_reason_name(code)));
 	else
 		printf("Sertifikat dicabut / certificate revoked: %s (%s)\n", serial,
 		       revoke_reason_name(code));
@@ -332,5 +342,5 @@ cmd_cert(int argc, char **argv)
 	if (strcmp(argv[1], "revoke") == 0)
 		return cert_revoke(argc - 1, argv + 1);
 	return cli_usage("cert: unknown subcommand '%s' (issue, list, show, revoke)",
-			 argv[1]);
+	                 argv[1]);
 }

@@ -16,11 +16,11 @@ int
 cmd_crl(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"out", required_argument, NULL, 'o'},
-		{"issuer", required_argument, NULL, 'i'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"issuer", required_argument, NULL, 'i'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	struct ca *ca = NULL;
@@ -36,7 +36,9 @@ cmd_crl(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'o': out = optarg; break;
 		case 'i': role = optarg; break;
-		default: return cli_badopt(argv, "crl: [--out FILE] [--issuer issuing|root]");
+		default:
+			return cli_badopt(argv,
+			                  "crl: [--out FILE] [--issuer issuing|root]");
 		}
 	}
 	if (optind != argc)
@@ -44,7 +46,8 @@ cmd_crl(int argc, char **argv)
 	if (strcmp(role, "issuing") != 0 && strcmp(role, "root") != 0)
 		return cli_usage("crl: --issuer '%s': expected issuing or root", role);
 	if (out == NULL && !json && isatty(STDOUT_FILENO))
-		return cli_usage("crl: the CRL is binary DER: use --out FILE or redirect");
+		return cli_usage(
+		    "crl: the CRL is binary DER: use --out FILE or redirect");
 	instance_cli_actor(actor, sizeof(actor));
 	if ((rc = instance_open(&in, dir)) < 0 ||
 	    (rc = ca_load(&ca, in->st, role, in->master)) < 0) {
@@ -67,15 +70,17 @@ cmd_crl(int argc, char **argv)
 			goto out;
 		}
 		if (json)
-			cli_json_print(json_pack("{s:s, s:s, s:I}", "issuer_id", ca->rec.id,
-						 "out", out, "bytes", (json_int_t)len));
+			cli_json_print(json_pack("{s:s, s:s, s:I}", "issuer_id",
+			                         ca->rec.id, "out", out, "bytes",
+			                         (json_int_t)len));
 		else
-			printf("CRL diterbitkan / CRL published: %s -> %s\n", ca->rec.id, out);
+			printf("CRL diterbitkan / CRL published: %s -> %s\n", ca->rec.id,
+			       out);
 	} else if (json) {
 		char *b64 = NULL;
 		if (b64_encode(&b64, der, len, 0) == 0)
 			cli_json_print(json_pack("{s:s, s:s}", "issuer_id", ca->rec.id,
-						 "crl_der_base64", b64));
+			                         "crl_der_base64", b64));
 		free(b64);
 	} else {
 		fwrite(der, 1, len, stdout);
@@ -89,7 +94,7 @@ out:
 
 static int
 export_one(struct store *st, const char *role, const char *outdir, json_t *j,
-	   struct buf *all)
+           struct buf *all)
 {
 	struct issuer_rec r;
 	char path[1200], *pem = NULL;
@@ -105,8 +110,9 @@ export_one(struct store *st, const char *role, const char *outdir, json_t *j,
 			goto out;
 	}
 	if (j != NULL)
-		json_object_set_new(j, role, json_pack("{s:s, s:s, s:s}", "id", r.id,
-						       "name", r.name, "pem", pem));
+		json_object_set_new(
+		    j, role,
+		    json_pack("{s:s, s:s, s:s}", "id", r.id, "name", r.name, "pem", pem));
 	if (all != NULL)
 		rc = buf_append(all, pem, strlen(pem));
 out:
@@ -119,10 +125,10 @@ int
 cmd_ca(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"out", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"out", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
 	};
 	static const char *roles[] = {"root", "issuing", "ocsp", "tsa"};
 	struct instance *in = NULL;
@@ -179,8 +185,10 @@ cmd_ca(int argc, char **argv)
 	if (json)
 		cli_json_print(j);
 	else if (out != NULL)
-		printf("Sertifikat CA diekspor / CA certificates exported: %s/{root,issuing,"
-		       "ocsp,tsa,chain}.pem\n", out);
+		printf(
+		    "Sertifikat CA diekspor / CA certificates exported: %s/{root,issuing,"
+		    "ocsp,tsa,chain}.pem\n",
+		    out);
 	else
 		fwrite(all.data, 1, all.len, stdout);
 	buf_free(&all);

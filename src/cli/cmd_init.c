@@ -10,13 +10,13 @@ int
 cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"db", required_argument, NULL, 'b'},
-		{"org", required_argument, NULL, 'o'},
-		{"base-url", required_argument, NULL, 'u'},
-		{"algo", required_argument, NULL, 'a'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"db", required_argument, NULL, 'b'},
+	    {"org", required_argument, NULL, 'o'},
+	    {"base-url", required_argument, NULL, 'u'},
+	    {"algo", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance_params p = {0};
 	char actor[128];
@@ -31,8 +31,10 @@ cmd_init(int argc, char **argv)
 		case 'u': p.base_url = optarg; break;
 		case 'a': p.algo = optarg; break;
 		case 'j': json = 1; break;
-		default: return cli_badopt(argv, "init: see 'sertel init --dir DIR [--db URL] "
-					  "[--org NAME] [--base-url URL] [--algo A]'");
+		default:
+			return cli_badopt(argv,
+			                  "init: see 'sertel init --dir DIR [--db URL] "
+			                  "[--org NAME] [--base-url URL] [--algo A]'");
 		}
 	}
 	if (optind != argc)
@@ -44,7 +46,8 @@ cmd_init(int argc, char **argv)
 	if ((rc = instance_create(&p)) < 0)
 		return cli_fail(rc);
 	if (json)
-		cli_json_print(json_pack("{s:s, s:s}", "status", "created", "dir", p.dir));
+		cli_json_print(
+		    json_pack("{s:s, s:s}", "status", "created", "dir", p.dir));
 	else
 		printf("Instans sertel dibuat / instance created: %s\n", p.dir);
 	return 0;

@@ -18,16 +18,17 @@ mail_one(const struct mail_rec *m, void *arg)
 	char at[32];
 
 	if (arr != NULL) {
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s?}",
-						     "id", m->id, "to", m->to, "subject",
-						     m->subject, "kind", m->kind, "state",
-						     m->state, "attempts", (int)m->attempts,
-						     "last_error", m->last_error[0] ?
-								   m->last_error : NULL));
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s?}", "id", m->id, "to",
+		              m->to, "subject", m->subject, "kind", m->kind, "state",
+		              m->state, "attempts", (int)m->attempts, "last_error",
+		              m->last_error[0] ? m->last_error : NULL));
 		return 0;
 	}
 	time_fmt(at, m->created_at);
-	printf("%s  %-8s %-10s %s  %s  %s\n", m->id, m->state, m->kind, at, m->to, m->subject);
+	printf("%s  %-8s %-10s %s  %s  %s\n", m->id, m->state, m->kind, at, m->to,
+	       m->subject);
 	return 0;
 }
 
@@ -35,10 +36,10 @@ int
 cmd_mail(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"state", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"state", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *state = NULL, *sub;
 	struct instance *in = NULL;
@@ -47,7 +48,7 @@ cmd_mail(int argc, char **argv)
 	int c, json = 0, rc, sent = 0, failed = 0;
 
 	if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "flush") &&
-			 strcmp(argv[1], "retry")))
+	                 strcmp(argv[1], "retry")))
 		return cli_usage("mail: expected list, flush or retry");
 	sub = argv[1];
 	argc--;
@@ -57,7 +58,9 @@ cmd_mail(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': json = 1; break;
 		case 's': state = optarg; break;
-		default: return cli_badopt(argv, "mail list [--state S] | flush | retry ID");
+		default:
+			return cli_badopt(argv,
+			                  "mail list [--state S] | flush | retry ID");
 		}
 	}
 	if (strcmp(sub, "retry") == 0 ? optind + 1 != argc : optind != argc)
@@ -103,7 +106,8 @@ cmd_mail(int argc, char **argv)
 			return cli_fail(rc);
 		}
 		if (json)
-			cli_json_print(json_pack("{s:i, s:i}", "sent", sent, "failed", failed));
+			cli_json_print(
+			    json_pack("{s:i, s:i}", "sent", sent, "failed", failed));
 		else
 			printf("terkirim / sent: %d, gagal / failed: %d\n", sent, failed);
 	}

@@ -39,9 +39,12 @@ int
 cmd_agency(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
-		{"as", required_argument, NULL, 'a'},  {"name", required_argument, NULL, 'n'},
-		{"domain", required_argument, NULL, 'D'}, {NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"domain", required_argument, NULL, 'D'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *as = NULL, *name = NULL, *domain = NULL;
 	struct instance *in = NULL;
@@ -62,7 +65,9 @@ cmd_agency(int argc, char **argv)
 		case 'a': as = optarg; break;
 		case 'n': name = optarg; break;
 		case 'D': domain = optarg; break;
-		default: return cli_badopt(argv, "agency add --name N --domain D | agency list");
+		default:
+			return cli_badopt(argv,
+			                  "agency add --name N --domain D | agency list");
 		}
 	}
 	if (optind != argc)
@@ -80,8 +85,9 @@ cmd_agency(int argc, char **argv)
 		if (json)
 			cli_json_print(http_agency_json(&ag));
 		else
-			printf("Perangkat daerah terdaftar / agency registered: %s (%s)\n",
-			       ag.name, ag.id);
+			printf(
+			    "Perangkat daerah terdaftar / agency registered: %s (%s)\n",
+			    ag.name, ag.id);
 	} else {
 		if (json)
 			arr = json_array();
@@ -97,7 +103,6 @@ cmd_agency(int argc, char **argv)
 	instance_close(in);
 	return 0;
 }
-
 
 static int
 person_one(const struct ra_person *p, void *arg)
@@ -118,16 +123,23 @@ int
 cmd_person(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},	    {"json", no_argument, NULL, 'j'},
-		{"as", required_argument, NULL, 'a'},	    {"nik", required_argument, NULL, 'k'},
-		{"nip", required_argument, NULL, 'p'},	    {"name", required_argument, NULL, 'n'},
-		{"email", required_argument, NULL, 'e'},    {"position", required_argument, NULL, 'P'},
-		{"agency", required_argument, NULL, 'g'},   {"superior", required_argument, NULL, 's'},
-		{"roles", required_argument, NULL, 'r'},    {"role", required_argument, NULL, 'R'},
-		{"kepala-daerah", no_argument, NULL, 'K'},  {NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"nik", required_argument, NULL, 'k'},
+	    {"nip", required_argument, NULL, 'p'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"email", required_argument, NULL, 'e'},
+	    {"position", required_argument, NULL, 'P'},
+	    {"agency", required_argument, NULL, 'g'},
+	    {"superior", required_argument, NULL, 's'},
+	    {"roles", required_argument, NULL, 'r'},
+	    {"role", required_argument, NULL, 'R'},
+	    {"kepala-daerah", no_argument, NULL, 'K'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *dir = cli_default_dir(), *as = NULL, *sub, *roles = NULL, *role = NULL,
-		   *agency = NULL;
+	const char *dir = cli_default_dir(), *as = NULL, *sub, *roles = NULL,
+	           *role = NULL, *agency = NULL;
 	struct instance *in = NULL;
 	struct ra_actor who;
 	struct ra_person p;
@@ -141,8 +153,8 @@ cmd_person(int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "show") &&
 	    strcmp(sub, "appoint"))
-		return cli_usage("person: unknown subcommand '%s' (add, list, show, appoint)",
-				 sub);
+		return cli_usage(
+		    "person: unknown subcommand '%s' (add, list, show, appoint)", sub);
 	argc--;
 	argv++;
 	memset(&p, 0, sizeof(p));
@@ -157,46 +169,52 @@ cmd_person(int argc, char **argv)
 		case 'e': rc = str_copy(p.email, sizeof(p.email), optarg); break;
 		case 'P': rc = str_copy(p.position, sizeof(p.position), optarg); break;
 		case 'g': agency = optarg; break;
-		case 's': rc = str_copy(p.superior_nik, sizeof(p.superior_nik), optarg); break;
+		case 's':
+			rc = str_copy(p.superior_nik, sizeof(p.superior_nik), optarg);
+			break;
 		case 'r': roles = optarg; break;
 		case 'R': role = optarg; break;
 		case 'K': p.kepala_daerah = 1; break;
 		default:
-			return cli_badopt(argv, "person add --nik N --name N --email E --agency A "
-						"--roles R [--nip N] [--position P] [--superior NIK] "
-						"[--kepala-daerah] | list [--agency A] | show NIK | "
-						"appoint NIK --role operator-op|kepala-dinas");
+			return cli_badopt(
+			    argv, "person add --nik N --name N --email E --agency A "
+			          "--roles R [--nip N] [--position P] [--superior NIK] "
+			          "[--kepala-daerah] | list [--agency A] | show NIK | "
+			          "appoint NIK --role operator-op|kepala-dinas");
 		}
 		if (rc < 0)
 			return cli_usage("person: the value of %s is too long",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 	}
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
 	if (strcmp(sub, "add") == 0) {
 		if (optind != argc)
-			rc = cli_usage("person add: unexpected argument '%s'", argv[optind]);
+			rc = cli_usage("person add: unexpected argument '%s'",
+			               argv[optind]);
 		else if (!p.nik[0] || !p.name[0] || !p.email[0] || !agency || !roles)
-			rc = cli_usage("person add: --nik, --name, --email, --agency and --roles "
-				       "are required");
+			rc = cli_usage(
+			    "person add: --nik, --name, --email, --agency and --roles "
+			    "are required");
 		else if ((rc = ra_roles_parse(&p.roles, roles)) < 0 ||
-			 (rc = ra_agency_get(&ag, in->st, agency)) < 0 ||
-			 (rc = str_copy(p.agency_id, sizeof(p.agency_id), ag.id)) < 0 ||
-			 (rc = cli_actor(&who, in, as)) < 0 ||
-			 (rc = ra_person_add(in->st, &who, &p)) < 0)
+		         (rc = ra_agency_get(&ag, in->st, agency)) < 0 ||
+		         (rc = str_copy(p.agency_id, sizeof(p.agency_id), ag.id)) < 0 ||
+		         (rc = cli_actor(&who, in, as)) < 0 ||
+		         (rc = ra_person_add(in->st, &who, &p)) < 0)
 			rc = cli_fail(rc);
 		else if (json)
 			cli_json_print(json_pack("{s:s, s:s}", "nik", p.nik, "status",
-						 "registered"));
+			                         "registered"));
 		else
-			printf("Orang terdaftar / person registered: %s (%s)\n", p.name, p.nik);
+			printf("Orang terdaftar / person registered: %s (%s)\n", p.name,
+			       p.nik);
 	} else if (strcmp(sub, "list") == 0) {
 		if (json)
 			arr = json_array();
 		if (agency != NULL && (rc = ra_agency_get(&ag, in->st, agency)) < 0)
 			rc = cli_fail(rc);
 		else if ((rc = ra_person_iter(in->st, agency ? ag.id : NULL, person_one,
-					      arr)) < 0)
+		                              arr)) < 0)
 			rc = cli_fail(rc);
 		else if (json) {
 			cli_json_print(arr);
@@ -218,12 +236,12 @@ cmd_person(int argc, char **argv)
 		else if (role == NULL)
 			rc = cli_usage("person appoint: --role operator-op|kepala-dinas");
 		else if ((rc = ra_roles_parse(&bits, role)) < 0 ||
-			 (rc = cli_actor(&who, in, as)) < 0 ||
-			 (rc = ra_person_appoint(in->st, &who, argv[optind], bits)) < 0)
+		         (rc = cli_actor(&who, in, as)) < 0 ||
+		         (rc = ra_person_appoint(in->st, &who, argv[optind], bits)) < 0)
 			rc = cli_fail(rc);
 		else if (json)
-			cli_json_print(json_pack("{s:s, s:s}", "nik", argv[optind], "appointed",
-						 role));
+			cli_json_print(json_pack("{s:s, s:s}", "nik", argv[optind],
+			                         "appointed", role));
 		else
 			printf("Diangkat / appointed: %s as %s\n", argv[optind], role);
 	}

@@ -31,7 +31,8 @@ attach_load(struct attach_arg *a, const char *spec)
 	int rc;
 
 	if (eq == NULL || eq == spec || (size_t)(eq - spec) >= sizeof(a->kind) || !eq[1])
-		return sertel_err(SERTEL_EINVAL, "--attach '%s': expected KIND=FILE", spec);
+		return sertel_err(SERTEL_EINVAL, "--attach '%s': expected KIND=FILE",
+		                  spec);
 	memcpy(a->kind, spec, (size_t)(eq - spec));
 	a->kind[eq - spec] = '\0';
 	a->path = eq + 1;
@@ -47,7 +48,6 @@ base_name(const char *path)
 
 	return b ? b + 1 : path;
 }
-
 
 static int
 app_one(const struct ra_application *a, void *arg)
@@ -67,8 +67,8 @@ app_one(const struct ra_application *a, void *arg)
  *   --generate-key --passphrase-file F) [--out CERT] [--receipt PDF] */
 static int
 ra_issue_cmd(struct instance *in, const struct ra_actor *who,
-	     const struct ra_application *app, int accept, const char *csr, int generate,
-	     const char *passfile, const char *out_cert, const char *receipt, int json)
+             const struct ra_application *app, int accept, const char *csr, int generate,
+             const char *passfile, const char *out_cert, const char *receipt, int json)
 {
 	struct ra_issue_req rq;
 	struct ra_issued info;
@@ -87,7 +87,8 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	if (csr != NULL && generate)
 		return cli_usage("ra issue: --csr or --generate-key, not both");
 	if (csr == NULL && !generate)
-		return cli_usage("ra issue: --csr FILE or --generate-key --passphrase-file F");
+		return cli_usage(
+		    "ra issue: --csr FILE or --generate-key --passphrase-file F");
 	if (generate && passfile == NULL)
 		return cli_usage("ra issue: --generate-key needs --passphrase-file F");
 	if (csr != NULL && (rc = file_read(&csrdata, &csrlen, csr, SERTEL_MAX_CSR)) < 0)
@@ -98,7 +99,8 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 			goto out;
 		}
 		/* One trailing newline is the file's, not the passphrase's. */
-		while (passlen > 0 && (pass[passlen - 1] == '\n' || pass[passlen - 1] == '\r'))
+		while (passlen > 0 &&
+		       (pass[passlen - 1] == '\n' || pass[passlen - 1] == '\r'))
 			pass[--passlen] = '\0';
 	}
 	rq.app_id = app->id;
@@ -115,9 +117,10 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		goto out;
 	}
 	if ((rc = pem_from_der(&pem, rec.der, rec.der_len, "CERTIFICATE")) < 0 ||
-	    (out_cert != NULL && (rc = file_write(out_cert, pem, strlen(pem), 0644)) < 0)) {
+	    (out_cert != NULL &&
+	     (rc = file_write(out_cert, pem, strlen(pem), 0644)) < 0)) {
 		fprintf(stderr, "sertel: certificate %s issued, but: %s\n", rec.serial,
-			sertel_errmsg());
+		        sertel_errmsg());
 		ex = EXIT_ERROR;
 		goto out;
 	}
@@ -147,8 +150,8 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		ri.not_after = rec.not_after;
 		ri.issued_at = rec.created_at;
 		ri.key_origin = info.generated ? "dibangkitkan server, disegel dengan "
-						 "passphrase pemilik" :
-						 "CSR dari perangkat pemohon";
+		                                 "passphrase pemilik"
+		                               : "CSR dari perangkat pemohon";
 		ri.agreement_version = info.agreement.version;
 		ri.agreement_sha256 = info.agreement.sha256;
 		ri.agreement_accepted_at = info.accepted_at;
@@ -158,8 +161,9 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		ri.fingerprint_sha256 = fpr;
 		if ((rc = receipt_pdf(&pdf, &pdflen, &ri)) < 0 ||
 		    (rc = file_write(receipt, pdf, pdflen, 0644)) < 0) {
-			fprintf(stderr, "sertel: certificate %s issued, receipt failed: %s\n",
-				rec.serial, sertel_errmsg());
+			fprintf(stderr,
+			        "sertel: certificate %s issued, receipt failed: %s\n",
+			        rec.serial, sertel_errmsg());
 			ex = EXIT_ERROR;
 			goto out;
 		}
@@ -167,12 +171,14 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	if (json) {
 		json_t *j = http_cert_json(&rec, 1);
 		json_object_set_new(j, "application_id", json_string(app->id));
-		json_object_set_new(j, "agreement_version", json_integer(info.agreement.version));
+		json_object_set_new(j, "agreement_version",
+		                    json_integer(info.agreement.version));
 		json_object_set_new(j, "key_generated", json_boolean(info.generated));
 		cli_json_print(j);
 	} else {
 		time_fmt(nb, rec.not_after);
-		printf("Sertifikat diterbitkan / certificate issued: %s (berlaku s.d. %s)%s%s\n",
+		printf("Sertifikat diterbitkan / certificate issued: %s (berlaku s.d. "
+		       "%s)%s%s\n",
 		       rec.serial, nb, out_cert ? " -> " : "", out_cert ? out_cert : "");
 		if (out_cert == NULL)
 			fputs(pem, stdout);
@@ -206,8 +212,8 @@ file_of(const struct ra_file *files, int n, const char *kind)
  * warn NIK --reason R [--serial S] */
 static int
 ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
-	    const char *arg, const char *cause, const char *text, const char *ackby,
-	    const char *serial, const struct ra_file *files, int nfiles, int json)
+            const char *arg, const char *cause, const char *text, const char *ackby,
+            const char *serial, const struct ra_file *files, int nfiles, int json)
 {
 	struct ra_application app;
 	struct ca *ca = NULL;
@@ -216,7 +222,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 
 	if (arg == NULL)
 		return cli_usage("ra %s: exactly one %s", sub,
-				 strcmp(sub, "warn") == 0 ? "NIK" : "certificate SERIAL");
+		                 strcmp(sub, "warn") == 0 ? "NIK" : "certificate SERIAL");
 	if (strcmp(sub, "renew") == 0) {
 		struct cert_rec rec;
 		if ((rc = store_cert_get(in->st, arg, &rec)) < 0)
@@ -224,27 +230,28 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 		snprintf(key, sizeof(key), "%s", rec.type);
 		cert_rec_free(&rec);
 		if ((rc = ra_renew(&app, in->st, who, arg,
-				   (int)config_get_int(in->cfg, "approval", key, 1))) < 0)
+		                   (int)config_get_int(in->cfg, "approval", key, 1))) < 0)
 			return cli_fail(rc);
 		if (json)
 			cli_json_print(http_app_json(&app));
 		else
-			printf("Permohonan %s / application %s: %s for %s\n", app.kind, app.id,
-			       ra_state_name(app.state), arg);
+			printf("Permohonan %s / application %s: %s for %s\n", app.kind,
+			       app.id, ra_state_name(app.state), arg);
 		return 0;
 	}
 	if (strcmp(sub, "warn") == 0) {
 		rc = ra_warn(in->st, who, arg, serial, text,
-			     (int)config_get_int(in->cfg, "sanction", "warnings", 3), &warnings,
-			     &proposals);
+		             (int)config_get_int(in->cfg, "sanction", "warnings", 3),
+		             &warnings, &proposals);
 		if (rc < 0)
 			return cli_fail(rc);
 		if (json)
-			cli_json_print(json_pack("{s:s, s:i, s:i}", "nik", arg, "warnings",
-						 warnings, "revocation_proposals", proposals));
+			cli_json_print(json_pack("{s:s, s:i, s:i}", "nik", arg,
+			                         "warnings", warnings,
+			                         "revocation_proposals", proposals));
 		else
-			printf("Teguran tertulis / written warning %d for %s%s\n", warnings, arg,
-			       proposals ? "; revocation proposed" : "");
+			printf("Teguran tertulis / written warning %d for %s%s\n",
+			       warnings, arg, proposals ? "; revocation proposed" : "");
 		return 0;
 	}
 	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0)
@@ -257,15 +264,15 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 		rc = ra_revoke(in->st, who, ca, &in->pc, arg, cause, text);
 	} else {
 		rc = ra_report_loss(in->st, who, ca, &in->pc, arg, ackby,
-				    file_of(files, nfiles, "pernyataan"),
-				    file_of(files, nfiles, "laporan-polisi"), text);
+		                    file_of(files, nfiles, "pernyataan"),
+		                    file_of(files, nfiles, "laporan-polisi"), text);
 	}
 	ca_free(ca);
 	if (rc < 0)
 		return cli_fail(rc);
 	if (json)
-		cli_json_print(json_pack("{s:s, s:s, s:s}", "serial", arg, "status", "revoked",
-					 "cause", cause ? cause : "hilang"));
+		cli_json_print(json_pack("{s:s, s:s, s:s}", "serial", arg, "status",
+		                         "revoked", "cause", cause ? cause : "hilang"));
 	else
 		printf("Sertifikat dicabut / certificate revoked: %s (%s)\n", arg,
 		       cause ? cause : "hilang");
@@ -276,38 +283,38 @@ int
 cmd_ra(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"as", required_argument, NULL, 'a'},
-		{"applicant", required_argument, NULL, 'A'},
-		{"type", required_argument, NULL, 't'},
-		{"usage", required_argument, NULL, 'u'},
-		{"cn", required_argument, NULL, 'n'},
-		{"email", required_argument, NULL, 'e'},
-		{"title", required_argument, NULL, 'T'},
-		{"dns", required_argument, NULL, 'D'},
-		{"ip", required_argument, NULL, 'I'},
-		{"system-name", required_argument, NULL, 'S'},
-		{"system-details", required_argument, NULL, 'X'},
-		{"self-issued-letters", no_argument, NULL, 'L'},
-		{"attach", required_argument, NULL, 'F'},
-		{"reason", required_argument, NULL, 'r'},
-		{"note", required_argument, NULL, 'N'},
-		{"state", required_argument, NULL, 's'},
-		{"accept-agreement", no_argument, NULL, 'G'},
-		{"csr", required_argument, NULL, 'C'},
-		{"generate-key", no_argument, NULL, 'K'},
-		{"passphrase-file", required_argument, NULL, 'P'},
-		{"out", required_argument, NULL, 'O'},
-		{"receipt", required_argument, NULL, 'R'},
-		{"cause", required_argument, NULL, 'c'},
-		{"acknowledged-by", required_argument, NULL, 'k'},
-		{"serial", required_argument, NULL, 'z'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"applicant", required_argument, NULL, 'A'},
+	    {"type", required_argument, NULL, 't'},
+	    {"usage", required_argument, NULL, 'u'},
+	    {"cn", required_argument, NULL, 'n'},
+	    {"email", required_argument, NULL, 'e'},
+	    {"title", required_argument, NULL, 'T'},
+	    {"dns", required_argument, NULL, 'D'},
+	    {"ip", required_argument, NULL, 'I'},
+	    {"system-name", required_argument, NULL, 'S'},
+	    {"system-details", required_argument, NULL, 'X'},
+	    {"self-issued-letters", no_argument, NULL, 'L'},
+	    {"attach", required_argument, NULL, 'F'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"note", required_argument, NULL, 'N'},
+	    {"state", required_argument, NULL, 's'},
+	    {"accept-agreement", no_argument, NULL, 'G'},
+	    {"csr", required_argument, NULL, 'C'},
+	    {"generate-key", no_argument, NULL, 'K'},
+	    {"passphrase-file", required_argument, NULL, 'P'},
+	    {"out", required_argument, NULL, 'O'},
+	    {"receipt", required_argument, NULL, 'R'},
+	    {"cause", required_argument, NULL, 'c'},
+	    {"acknowledged-by", required_argument, NULL, 'k'},
+	    {"serial", required_argument, NULL, 'z'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL, *note = NULL,
-		   *state = NULL, *csr = NULL, *passfile = NULL, *out_cert = NULL,
-		   *receipt = NULL;
+	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL,
+	           *note = NULL, *state = NULL, *csr = NULL, *passfile = NULL,
+	           *out_cert = NULL, *receipt = NULL;
 	const char *cause = NULL, *ackby = NULL, *serial = NULL;
 	int accept = 0, generate = 0;
 	struct attach_arg att[MAX_ATTACH];
@@ -321,8 +328,9 @@ cmd_ra(int argc, char **argv)
 	int c, json = 0, rc = 0, natt = 0, i, approved = 0, approvals;
 
 	if (argc < 2)
-		return cli_usage("ra: expected apply, attach, submit, list, show, approve, "
-				 "return or reject");
+		return cli_usage(
+		    "ra: expected apply, attach, submit, list, show, approve, "
+		    "return or reject");
 	sub = argv[1];
 	argc--;
 	argv++;
@@ -380,7 +388,8 @@ cmd_ra(int argc, char **argv)
 		case 'k': ackby = optarg; break;
 		case 'z': serial = optarg; break;
 		default:
-			rc = cli_badopt(argv, "see 'sertel --help' and docs for ra options");
+			rc = cli_badopt(argv,
+			                "see 'sertel --help' and docs for ra options");
 			goto out;
 		}
 	}
@@ -399,8 +408,9 @@ cmd_ra(int argc, char **argv)
 		} else if (natt == 0) {
 			rc = ra_agreement_current(&ag, in->st);
 			if (rc == SERTEL_ENOTFOUND)
-				rc = sertel_err(SERTEL_ENOTFOUND, "no agreement yet: version 1 "
-								  "is created at the first issuance");
+				rc = sertel_err(SERTEL_ENOTFOUND,
+				                "no agreement yet: version 1 "
+				                "is created at the first issuance");
 		} else {
 			rc = cli_usage("ra agreement: [--attach text=FILE]");
 			goto out;
@@ -410,11 +420,11 @@ cmd_ra(int argc, char **argv)
 			goto out;
 		}
 		if (json)
-			cli_json_print(json_pack("{s:i, s:s}", "version", ag.version, "sha256",
-						 ag.sha256));
+			cli_json_print(json_pack("{s:i, s:s}", "version", ag.version,
+			                         "sha256", ag.sha256));
 		else
-			printf("Perjanjian / agreement version %d sha256:%s\n", ag.version,
-			       ag.sha256);
+			printf("Perjanjian / agreement version %d sha256:%s\n",
+			       ag.version, ag.sha256);
 		rc = 0;
 		goto out;
 	}
@@ -428,7 +438,7 @@ cmd_ra(int argc, char **argv)
 			goto out;
 		}
 		if ((rc = ra_attachment_get(&doc, &dlen, mime, in->st, &who, argv[optind],
-					    argv[optind + 1])) < 0 ||
+		                            argv[optind + 1])) < 0 ||
 		    (rc = file_write(out_cert, doc, dlen, 0600)) < 0) {
 			free(doc);
 			rc = cli_fail(rc);
@@ -437,7 +447,7 @@ cmd_ra(int argc, char **argv)
 		free(doc);
 		if (json)
 			cli_json_print(json_pack("{s:s, s:I}", "mime", mime, "bytes",
-						 (json_int_t)dlen));
+			                         (json_int_t)dlen));
 		else
 			printf("%s (%zu bytes) -> %s\n", mime, dlen, out_cert);
 		rc = 0;
@@ -450,7 +460,8 @@ cmd_ra(int argc, char **argv)
 			goto out;
 		}
 		if ((rc = ra_remind(in->st, who.label,
-				    config_get(in->cfg, "reminder", "days", "30,14,7"), &sent)) < 0) {
+		                    config_get(in->cfg, "reminder", "days", "30,14,7"),
+		                    &sent)) < 0) {
 			rc = cli_fail(rc);
 			goto out;
 		}
@@ -463,14 +474,16 @@ cmd_ra(int argc, char **argv)
 	}
 	if (strcmp(sub, "renew") == 0 || strcmp(sub, "revoke") == 0 ||
 	    strcmp(sub, "report-loss") == 0 || strcmp(sub, "warn") == 0) {
-		rc = ra_cert_cmd(in, &who, sub, optind + 1 == argc ? argv[optind] : NULL, cause,
-				 note ? note : reason, ackby, serial, files, natt, json);
+		rc = ra_cert_cmd(in, &who, sub, optind + 1 == argc ? argv[optind] : NULL,
+		                 cause, note ? note : reason, ackby, serial, files, natt,
+		                 json);
 		goto out;
 	}
 	if (strcmp(sub, "apply") == 0) {
 		char key[32];
 		if (optind != argc) {
-			rc = cli_usage("ra apply: unexpected argument '%s'", argv[optind]);
+			rc =
+			    cli_usage("ra apply: unexpected argument '%s'", argv[optind]);
 			goto out;
 		}
 		if (rq.type == NULL || rq.usages == NULL) {
@@ -512,14 +525,15 @@ cmd_ra(int argc, char **argv)
 		rc = ra_approve(in->st, &who, app.id, note, &approved);
 	} else if (strcmp(sub, "return") == 0 || strcmp(sub, "reject") == 0) {
 		if (reason == NULL) {
-			rc = cli_usage("ra %s: --reason TEXT is required (Cirebon 11(2))", sub);
+			rc = cli_usage("ra %s: --reason TEXT is required (Cirebon 11(2))",
+			               sub);
 			goto out;
 		}
-		rc = sub[2] == 't' ? ra_return(in->st, &who, app.id, reason) :
-				     ra_reject(in->st, &who, app.id, reason);
+		rc = sub[2] == 't' ? ra_return(in->st, &who, app.id, reason)
+		                   : ra_reject(in->st, &who, app.id, reason);
 	} else if (strcmp(sub, "issue") == 0) {
-		rc = ra_issue_cmd(in, &who, &app, accept, csr, generate, passfile, out_cert,
-				  receipt, json);
+		rc = ra_issue_cmd(in, &who, &app, accept, csr, generate, passfile,
+		                  out_cert, receipt, json);
 		goto out;
 	} else if (strcmp(sub, "show") == 0) {
 		rc = 0;
@@ -534,8 +548,8 @@ cmd_ra(int argc, char **argv)
 		}
 		if (json)
 			arr = json_array();
-		if ((rc = ra_iter(in->st, state ? (int)sfilter : -1, rq.applicant_nik, app_one,
-				  arr)) < 0) {
+		if ((rc = ra_iter(in->st, state ? (int)sfilter : -1, rq.applicant_nik,
+		                  app_one, arr)) < 0) {
 			rc = cli_fail(rc);
 			goto out;
 		}

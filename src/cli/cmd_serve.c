@@ -10,10 +10,10 @@ int
 cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"listen", required_argument, NULL, 'l'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	const char *dir = cli_default_dir(), *listen = NULL;
@@ -24,7 +24,9 @@ cmd_serve(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'j': break;
 		case 'l': listen = optarg; break;
-		default: return cli_badopt(argv, "serve: [--dir DIR] [--listen ADDR:PORT]");
+		default:
+			return cli_badopt(argv,
+			                  "serve: [--dir DIR] [--listen ADDR:PORT]");
 		}
 	}
 	if (optind != argc)

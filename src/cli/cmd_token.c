@@ -20,12 +20,12 @@ int
 cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dir", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"name", required_argument, NULL, 'n'},
-		{"role", required_argument, NULL, 'r'},
-		{"nik", required_argument, NULL, 'k'},
-		{NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"role", required_argument, NULL, 'r'},
+	    {"nik", required_argument, NULL, 'k'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
 	const char *dir = cli_default_dir(), *name = NULL, *role = NULL, *nik = NULL;
@@ -36,7 +36,7 @@ cmd_token(int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "create") != 0)
 		return cli_usage("token: expected 'token create --name N "
-				 "(--role R | --nik NIK)'");
+		                 "(--role R | --nik NIK)'");
 	argc--;
 	argv++;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -48,14 +48,14 @@ cmd_token(int argc, char **argv)
 		case 'k': nik = optarg; break;
 		default:
 			return cli_badopt(argv, "token create: --name N "
-						"(--role R | --nik NIK)");
+			                        "(--role R | --nik NIK)");
 		}
 	}
 	if (optind != argc)
 		return cli_usage("token create: unexpected argument '%s'", argv[optind]);
 	if (name == NULL || (role == NULL) == (nik == NULL))
 		return cli_usage("token create: --name and either --role or --nik are "
-				 "required");
+		                 "required");
 	if ((rc = name_check_text("--name", name, 64)) < 0)
 		return cli_fail(rc);
 	/* A person's token takes the person's roles; its own role says so. */
@@ -63,7 +63,7 @@ cmd_token(int argc, char **argv)
 		role = "person";
 	else if (!http_role_valid(role))
 		return cli_usage("token create: --role '%s': expected %s", role,
-				 HTTP_ROLES);
+		                 HTTP_ROLES);
 	if ((rc = rand_bytes(raw, sizeof(raw))) < 0 ||
 	    (rc = rand_bytes(idb, sizeof(idb))) < 0 ||
 	    (rc = b64_encode(&b64, raw, sizeof(raw), 1)) < 0)
@@ -96,7 +96,7 @@ cmd_token(int argc, char **argv)
 	instance_close(in);
 	if (json)
 		cli_json_print(json_pack("{s:s, s:s, s:s, s:s*, s:s}", "id", id, "name",
-					 name, "role", role, "nik", nik, "token", token));
+		                         name, "role", role, "nik", nik, "token", token));
 	else
 		printf("%s\n", token);
 	secure_wipe(token, sizeof(token));

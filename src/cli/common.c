@@ -61,4 +61,3 @@ cli_json_print(json_t *j)
 	}
 	json_decref(j);
 }
-

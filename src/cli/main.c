@@ -15,20 +15,21 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *help;
 } commands[] = {
-	{"init", cmd_init, "create an instance (config, database, CA hierarchy)"},
-	{"cert", cmd_cert, "issue | list | show | revoke certificates"},
-	{"crl", cmd_crl, "publish and export a full CRL (DER)"},
-	{"ca", cmd_ca, "export the CA certificates"},
-	{"audit", cmd_audit, "verify | list the audit trail"},
-	{"token", cmd_token, "create API tokens"},
-	{"serve", cmd_serve, "run the HTTP server"},
-	{"verify-cert", cmd_verify_cert, "validate a certificate path (RFC 5280)"},
-	{"agency", cmd_agency, "register | list agencies (perangkat daerah)"},
-	{"person", cmd_person, "register | list | show people, appoint operators"},
-	{"ra", cmd_ra, "applications: apply | attach | submit | list | show | approve | "
-		       "return | reject | issue | renew | revoke | report-loss | warn | "
-		       "remind"},
-	{"mail", cmd_mail, "e-mail notices: list | flush | retry"},
+    {"init", cmd_init, "create an instance (config, database, CA hierarchy)"},
+    {"cert", cmd_cert, "issue | list | show | revoke certificates"},
+    {"crl", cmd_crl, "publish and export a full CRL (DER)"},
+    {"ca", cmd_ca, "export the CA certificates"},
+    {"audit", cmd_audit, "verify | list the audit trail"},
+    {"token", cmd_token, "create API tokens"},
+    {"serve", cmd_serve, "run the HTTP server"},
+    {"verify-cert", cmd_verify_cert, "validate a certificate path (RFC 5280)"},
+    {"agency", cmd_agency, "register | list agencies (perangkat daerah)"},
+    {"person", cmd_person, "register | list | show people, appoint operators"},
+    {"ra", cmd_ra,
+     "applications: apply | attach | submit | list | show | approve | "
+     "return | reject | issue | renew | revoke | report-loss | warn | "
+     "remind"},
+    {"mail", cmd_mail, "e-mail notices: list | flush | retry"},
 };
 
 static void
@@ -37,8 +38,8 @@ usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "sertel - Sertifikat Elektronik untuk pemerintah daerah\n\n"
-		   "usage: sertel COMMAND [options]   (every command takes --dir DIR "
-		   "and --json)\n\n");
+	           "usage: sertel COMMAND [options]   (every command takes --dir DIR "
+	           "and --json)\n\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
 }

@@ -25,7 +25,7 @@ buf_grow(struct buf *b, size_t need)
 
 	if (need > b->max || need < b->len)
 		return sertel_err(SERTEL_ETOOBIG, "buffer: %zu bytes exceeds limit %zu",
-				  need, b->max);
+		                  need, b->max);
 	if (need + 1 <= b->cap)
 		return 0;
 	ncap = b->cap ? b->cap : 256;

@@ -64,7 +64,7 @@ config_load(struct config **out, const char *path)
 	if (rc > 0) {
 		config_free(c);
 		return sertel_err(SERTEL_EINVAL, "%s:%d: configuration syntax error",
-				  path, rc);
+		                  path, rc);
 	}
 	*out = c;
 	return 0;
@@ -87,8 +87,7 @@ config_free(struct config *c)
 }
 
 const char *
-config_get(const struct config *c, const char *section, const char *key,
-	   const char *def)
+config_get(const struct config *c, const char *section, const char *key, const char *def)
 {
 	size_t i;
 
@@ -105,7 +104,7 @@ config_get(const struct config *c, const char *section, const char *key,
 
 long long
 config_get_int(const struct config *c, const char *section, const char *key,
-	       long long def)
+               long long def)
 {
 	const char *v = config_get(c, section, key, NULL);
 	long long n;

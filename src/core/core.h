@@ -18,13 +18,13 @@
  */
 enum {
 	SERTEL_OK = 0,
-	SERTEL_EINVAL = -1,   /* bad input from a user or peer */
+	SERTEL_EINVAL = -1, /* bad input from a user or peer */
 	SERTEL_ENOTFOUND = -2,
 	SERTEL_EEXISTS = -3,
-	SERTEL_ESTORE = -4,   /* database failure */
-	SERTEL_ECRYPTO = -5,  /* OpenSSL failure that is not bad input */
+	SERTEL_ESTORE = -4,  /* database failure */
+	SERTEL_ECRYPTO = -5, /* OpenSSL failure that is not bad input */
 	SERTEL_EIO = -6,
-	SERTEL_EPERM = -7,    /* authenticated but not allowed */
+	SERTEL_EPERM = -7, /* authenticated but not allowed */
 	SERTEL_ENOMEM = -8,
 	SERTEL_EAUTH = -9,    /* not authenticated */
 	SERTEL_ESTATE = -10,  /* illegal state transition */
@@ -33,11 +33,9 @@ enum {
 };
 
 /* Records a message for the current thread and returns code. */
-int sertel_err(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int sertel_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* As sertel_err, appending the first OpenSSL error and clearing the queue. */
-int sertel_err_ossl(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int sertel_err_ossl(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The current thread's last message (borrowed, never NULL). */
 const char *sertel_errmsg(void);
 void sertel_err_clear(void);
@@ -77,10 +75,10 @@ struct config;
 int config_load(struct config **out, const char *path);
 void config_free(struct config *c);
 /* Borrowed; def when the key is absent. */
-const char *config_get(const struct config *c, const char *section,
-		       const char *key, const char *def);
-long long config_get_int(const struct config *c, const char *section,
-			 const char *key, long long def);
+const char *config_get(const struct config *c, const char *section, const char *key,
+                       const char *def);
+long long config_get_int(const struct config *c, const char *section, const char *key,
+                         long long def);
 
 /* ---- logging ----------------------------------------------------------- */
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
@@ -95,8 +93,8 @@ void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t outmax, const char *hex);
 /* Base64 (standard or url alphabet). *out owned by caller. */
 int b64_encode(char **out, const unsigned char *in, size_t n, int url);
-int b64_decode(unsigned char **out, size_t *outlen, const char *in,
-	       size_t inlen, int url);
+int b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen,
+               int url);
 /* Strict decimal parse of a whole string into [min,max]. */
 int parse_ll(long long *out, const char *s, long long min, long long max);
 /* Time: seconds since the epoch as RFC 3339 UTC ("2026-11-22T07:00:00Z"). */
@@ -127,12 +125,12 @@ void secure_wipe(void *p, size_t n);
 int secret_create(const char *dir);
 int secret_load(unsigned char out[SECRET_LEN], const char *dir);
 int secret_derive(unsigned char *out, size_t outlen,
-		  const unsigned char master[SECRET_LEN], const char *label);
+                  const unsigned char master[SECRET_LEN], const char *label);
 
 /* Hard limits shared across subsystems. */
-#define SERTEL_MAX_CSR (64 * 1024)
-#define SERTEL_MAX_CERT (64 * 1024)
+#define SERTEL_MAX_CSR     (64 * 1024)
+#define SERTEL_MAX_CERT    (64 * 1024)
 #define SERTEL_MAX_REQUEST (1024 * 1024)
-#define SERTEL_MAX_NAME 256
+#define SERTEL_MAX_NAME    256
 
 #endif

@@ -37,10 +37,10 @@ secret_from_passphrase(unsigned char out[SECRET_LEN], const char *pass)
 {
 	if (strlen(pass) < 12)
 		return sertel_err(SERTEL_EINVAL,
-				  "SERTEL_MASTER_PASSPHRASE: at least 12 characters");
+		                  "SERTEL_MASTER_PASSPHRASE: at least 12 characters");
 	if (EVP_PBE_scrypt(pass, strlen(pass), (const unsigned char *)SECRET_SALT,
-			   sizeof(SECRET_SALT) - 1, 1 << 15, 8, 1, 64 * 1024 * 1024,
-			   out, SECRET_LEN) != 1)
+	                   sizeof(SECRET_SALT) - 1, 1 << 15, 8, 1, 64 * 1024 * 1024, out,
+	                   SECRET_LEN) != 1)
 		return sertel_err_ossl(SERTEL_ECRYPTO, "master secret: scrypt failed");
 	return 0;
 }
@@ -84,8 +84,10 @@ secret_load(unsigned char out[SECRET_LEN], const char *dir)
 	if ((rc = secret_path(path, sizeof(path), dir)) < 0)
 		return rc;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sertel_err(SERTEL_EIO, "%s: %s (set SERTEL_MASTER_PASSPHRASE "
-				  "or restore the file)", path, strerror(errno));
+		return sertel_err(SERTEL_EIO,
+		                  "%s: %s (set SERTEL_MASTER_PASSPHRASE "
+		                  "or restore the file)",
+		                  path, strerror(errno));
 	if (fstat(fd, &st) < 0 || (st.st_mode & 077) != 0) {
 		close(fd);
 		return sertel_err(SERTEL_EPERM, "%s: must be mode 0600", path);
@@ -98,8 +100,8 @@ secret_load(unsigned char out[SECRET_LEN], const char *dir)
 }
 
 int
-secret_derive(unsigned char *out, size_t outlen,
-	      const unsigned char master[SECRET_LEN], const char *label)
+secret_derive(unsigned char *out, size_t outlen, const unsigned char master[SECRET_LEN],
+              const char *label)
 {
 	EVP_KDF *kdf;
 	EVP_KDF_CTX *ctx;
@@ -112,12 +114,12 @@ secret_derive(unsigned char *out, size_t outlen,
 	EVP_KDF_free(kdf);
 	if (ctx == NULL)
 		return sertel_err_ossl(SERTEL_ECRYPTO, "HKDF: out of memory");
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-						     (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-						      (void *)master, SECRET_LEN);
-	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-						      (void *)label, strlen(label));
+	params[0] =
+	    OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)master,
+	                                              SECRET_LEN);
+	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)label,
+	                                              strlen(label));
 	params[3] = OSSL_PARAM_construct_end();
 	ok = EVP_KDF_derive(ctx, out, outlen, params);
 	EVP_KDF_CTX_free(ctx);

@@ -82,8 +82,7 @@ b64_encode(char **out, const unsigned char *in, size_t n, int url)
 }
 
 int
-b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen,
-	   int url)
+b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen, int url)
 {
 	char *tmp = NULL;
 	unsigned char *o = NULL;
@@ -148,8 +147,8 @@ parse_ll(long long *out, const char *s, long long min, long long max)
 	if (errno != 0 || *end != '\0')
 		return sertel_err(SERTEL_EINVAL, "'%s' is not a whole number", s);
 	if (v < min || v > max)
-		return sertel_err(SERTEL_EINVAL, "%lld is out of range %lld..%lld",
-				  v, min, max);
+		return sertel_err(SERTEL_EINVAL, "%lld is out of range %lld..%lld", v,
+		                  min, max);
 	*out = v;
 	return 0;
 }
@@ -192,8 +191,8 @@ time_parse(int64_t *out, const char *s)
 	*out = v;
 	return 0;
 bad:
-	return sertel_err(SERTEL_EINVAL,
-			  "time '%s': expected YYYY-MM-DD[THH:MM:SS[Z]]", s);
+	return sertel_err(SERTEL_EINVAL, "time '%s': expected YYYY-MM-DD[THH:MM:SS[Z]]",
+	                  s);
 }
 
 int64_t
@@ -280,8 +279,8 @@ file_read(unsigned char **out, size_t *outlen, const char *path, size_t max)
 	buf_init(&b, max);
 	while ((n = read(fd, tmp, sizeof(tmp))) > 0) {
 		if ((rc = buf_append(&b, tmp, (size_t)n)) < 0) {
-			rc = sertel_err(SERTEL_ETOOBIG, "%s: larger than %zu bytes",
-					path, max);
+			rc = sertel_err(SERTEL_ETOOBIG, "%s: larger than %zu bytes", path,
+			                max);
 			break;
 		}
 	}

@@ -29,8 +29,7 @@ opt_string(json_t *j, const char *key, int *bad)
 
 /* String arrays bounded by ISSUE_MAX_NAMES. */
 static int
-opt_names(const char **out, int *n, json_t *j, const char *key,
-	  struct http_resp *resp)
+opt_names(const char **out, int *n, json_t *j, const char *key, struct http_resp *resp)
 {
 	json_t *arr = json_object_get(j, key), *v;
 	size_t i;
@@ -40,14 +39,15 @@ opt_names(const char **out, int *n, json_t *j, const char *key,
 		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) > ISSUE_MAX_NAMES) {
 		http_error(resp, 400, "invalid_input",
-			   "%s: expected an array of at most %d strings", key,
-			   ISSUE_MAX_NAMES);
+		           "%s: expected an array of at most %d strings", key,
+		           ISSUE_MAX_NAMES);
 		return SERTEL_EINVAL;
 	}
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_string(v)) {
-			http_error(resp, 400, "invalid_input", "%s[%zu]: expected a string",
-				   key, i);
+			http_error(resp, 400, "invalid_input",
+			           "%s[%zu]: expected a string", key, i);
 			return SERTEL_EINVAL;
 		}
 		out[(*n)++] = json_string_value(v);
@@ -58,8 +58,8 @@ opt_names(const char **out, int *n, json_t *j, const char *key,
 int
 api_certificates_post(struct http_req *r, struct http_resp *resp)
 {
-	static const char *allowed[] = {"csr", "type", "usages", "cn", "email",
-					"ou", "title", "dns", "ip", "nik", "reason"};
+	static const char *allowed[] = {"csr",   "type", "usages", "cn",  "email", "ou",
+	                                "title", "dns",  "ip",     "nik", "reason"};
 	struct issue_req rq;
 	struct cert_rec rec;
 	json_t *j = NULL, *usages, *out, *chain, *v;
@@ -75,7 +75,8 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 	if ((j = http_json_body(r, resp)) == NULL)
 		return 0;
 	/* Unknown fields are refused: a typo must not silently drop a name. */
-	json_object_foreach(j, key, v) {
+	json_object_foreach(j, key, v)
+	{
 		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
 			if (strcmp(key, allowed[k]) == 0)
 				break;
@@ -101,21 +102,22 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 		rq.usages = json_string_value(usages);
 	} else if (json_is_array(usages) && json_array_size(usages) > 0) {
 		ulist[0] = '\0';
-		json_array_foreach(usages, i, v) {
+		json_array_foreach(usages, i, v)
+		{
 			if (!json_is_string(v) ||
 			    len + strlen(json_string_value(v)) + 2 > sizeof(ulist)) {
 				http_error(resp, 400, "invalid_input",
-					   "usages: expected strings");
+				           "usages: expected strings");
 				goto out;
 			}
 			len += (size_t)snprintf(ulist + len, sizeof(ulist) - len, "%s%s",
-						i ? "," : "", json_string_value(v));
+			                        i ? "," : "", json_string_value(v));
 		}
 		rq.usages = ulist;
 	}
 	if (csr == NULL || rq.type == NULL || rq.usages == NULL || rq.cn == NULL) {
 		http_error(resp, 400, "invalid_input",
-			   "csr, type, usages and cn are required");
+		           "csr, type, usages and cn are required");
 		goto out;
 	}
 	if (opt_names(rq.dns, &rq.ndns, j, "dns", resp) < 0 ||

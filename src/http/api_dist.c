@@ -14,7 +14,7 @@
 /* "/crl/" + 16 hex + ".crl" -> id; anything else is not found. */
 static int
 path_issuer_id(char out[ISSUER_ID_LEN + 1], const char *path, const char *prefix,
-	       const char *suffix)
+               const char *suffix)
 {
 	size_t pl = strlen(prefix), sl = strlen(suffix), n = strlen(path);
 
@@ -67,8 +67,8 @@ api_crl_get(struct http_req *r, struct http_resp *resp)
 	gmtime_r(&tt, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-		 "Cache-Control: public, max-age=%lld, no-transform\nExpires: %s\n",
-		 (long long)(next > now ? next - now : 0), date);
+	         "Cache-Control: public, max-age=%lld, no-transform\nExpires: %s\n",
+	         (long long)(next > now ? next - now : 0), date);
 	return 0;
 }
 
@@ -97,6 +97,6 @@ api_ca_get(struct http_req *r, struct http_resp *resp)
 	rec.cert_der = NULL;
 	issuer_rec_free(&rec);
 	snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-		 "Cache-Control: public, max-age=86400\n");
+	         "Cache-Control: public, max-age=86400\n");
 	return 0;
 }

@@ -312,9 +312,6 @@ created(struct http_resp *resp, json_t *j, const char *fmt, const char *id)
 	http_json(resp, 201, j);
 }
 
-
-
-
 /* What is attached (never the bytes): kind, name, type, size, SHA-256. */
 static int
 attachments_json(json_t **out, struct store *st, const char *app_id)

@@ -24,7 +24,7 @@
 /* The status of one certificate as the store says it now. */
 static int
 status_from_store(struct ocsp_status *out, struct store *st, const char *issuer_id,
-		  const char *serial)
+                  const char *serial)
 {
 	char cert_issuer[ISSUER_ID_LEN + 1];
 	int rc, revoked = 0, reason = -1;
@@ -44,8 +44,7 @@ status_from_store(struct ocsp_status *out, struct store *st, const char *issuer_
 }
 
 static int
-ocsp_lookup(struct ocsp_status *out, const char *issuer_id, const char *serial,
-	    void *arg)
+ocsp_lookup(struct ocsp_status *out, const char *issuer_id, const char *serial, void *arg)
 {
 	struct store *st = NULL;
 	int rc;
@@ -59,15 +58,15 @@ ocsp_lookup(struct ocsp_status *out, const char *issuer_id, const char *serial,
  * transaction when there is one). */
 static int
 ocsp_presign_store(struct ocsp_result *out, struct http_ctx *ctx, struct store *st,
-		   const char *issuer_id, const char *serial, const char *certid_md,
-		   const struct ocsp_status *status)
+                   const char *issuer_id, const char *serial, const char *certid_md,
+                   const struct ocsp_status *status)
 {
 	int rc;
 
 	if ((rc = ocsp_presign(out, ctx->ocsp, issuer_id, serial, certid_md, status)) < 0)
 		return rc;
 	return store_ocsp_put(st, issuer_id, serial, certid_md, out->this_update,
-			      out->next_update, out->der, out->len);
+	                      out->next_update, out->der, out->len);
 }
 
 static int
@@ -83,7 +82,8 @@ ocsp_revoke_hook(struct store *st, const struct cert_rec *rec, void *arg)
 	status.revoked_at = rec->revoked_at;
 	status.reason = rec->reason;
 	/* SHA-1 CertIDs are what RFC 5019 clients (and openssl) send. */
-	rc = ocsp_presign_store(&res, ctx, st, rec->issuer_id, rec->serial, "sha1", &status);
+	rc = ocsp_presign_store(&res, ctx, st, rec->issuer_id, rec->serial, "sha1",
+	                        &status);
 	ocsp_result_free(&res);
 	return rc;
 }
@@ -100,7 +100,7 @@ http_date(char out[64], int64_t t)
 
 static void
 ocsp_send(struct http_resp *resp, unsigned char *der, size_t len, int cacheable,
-	  int64_t this_update, int64_t next_update)
+          int64_t this_update, int64_t next_update)
 {
 	char lm[64], ex[64], etag[65];
 	int64_t now = time_now();
@@ -112,7 +112,7 @@ ocsp_send(struct http_resp *resp, unsigned char *der, size_t len, int cacheable,
 	resp->len = len;
 	if (!cacheable) {
 		snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-			 "Cache-Control: no-store\n");
+		         "Cache-Control: no-store\n");
 		return;
 	}
 	/* RFC 5019 6.2: caching headers that match the response's own times. */
@@ -120,9 +120,9 @@ ocsp_send(struct http_resp *resp, unsigned char *der, size_t len, int cacheable,
 	http_date(ex, next_update);
 	sha256_hex(etag, der, len);
 	snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-		 "Last-Modified: %s\nExpires: %s\nETag: \"%.32s\"\n"
-		 "Cache-Control: max-age=%lld, public, no-transform, must-revalidate\n",
-		 lm, ex, etag, (long long)(next_update > now ? next_update - now : 0));
+	         "Last-Modified: %s\nExpires: %s\nETag: \"%.32s\"\n"
+	         "Cache-Control: max-age=%lld, public, no-transform, must-revalidate\n",
+	         lm, ex, etag, (long long)(next_update > now ? next_update - now : 0));
 }
 
 /* A cache miss: read the status, sign, and store the answer as one atomic
@@ -148,12 +148,12 @@ ocsp_miss_fill(struct store *st, void *arg)
 	    (rc = status_from_store(&status, st, m->key->issuer_id, m->key->serial)) < 0)
 		return rc;
 	return ocsp_presign_store(&m->res, m->ctx, st, m->key->issuer_id, m->key->serial,
-				  m->key->certid_md, &status);
+	                          m->key->certid_md, &status);
 }
 
 static int
 ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der,
-	    size_t len)
+            size_t len)
 {
 	struct http_ctx *ctx = r->ctx;
 	struct ocsp_cache_key key;
@@ -166,8 +166,8 @@ ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der
 	memset(&res, 0, sizeof(res));
 	if (ocsp_request_cache_key(&key, ctx->ocsp, der, len) == 0) {
 		rc = store_ocsp_get(r->st, key.issuer_id, key.serial, key.certid_md, now,
-				    ctx->ocsp_validity / OCSP_REFRESH_DIVISOR, &cached, &clen,
-				    &tu, &nu);
+		                    ctx->ocsp_validity / OCSP_REFRESH_DIVISOR, &cached,
+		                    &clen, &tu, &nu);
 		if (rc == 0) {
 			ocsp_send(resp, cached, clen, 1, tu, nu);
 			return 0;
@@ -178,8 +178,8 @@ ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der
 		}
 		struct ocsp_miss miss = {ctx, &key, {0}};
 		if (store_atomic(r->st, ocsp_miss_fill, &miss) == 0) {
-			ocsp_send(resp, miss.res.der, miss.res.len, 1, miss.res.this_update,
-				  miss.res.next_update);
+			ocsp_send(resp, miss.res.der, miss.res.len, 1,
+			          miss.res.this_update, miss.res.next_update);
 			return 0;
 		}
 		/* Could not cache (store down?): answer directly below. */
@@ -191,7 +191,8 @@ ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der
 	}
 	if (res.status == OCSP_RESP_INTERNAL_ERROR || res.status == OCSP_RESP_TRY_LATER)
 		log_msg(LOG_ERROR, "ocsp: %s", sertel_errmsg());
-	ocsp_send(resp, res.der, res.len, res.cacheable, res.this_update, res.next_update);
+	ocsp_send(resp, res.der, res.len, res.cacheable, res.this_update,
+	          res.next_update);
 	res.der = NULL;
 	return 0;
 }
@@ -241,7 +242,8 @@ api_tsa_post(struct http_req *r, struct http_resp *resp)
 	resp->len = res.len;
 	res.der = NULL;
 	tsa_result_free(&res);
-	snprintf(resp->extra_headers, sizeof(resp->extra_headers), "Cache-Control: no-store\n");
+	snprintf(resp->extra_headers, sizeof(resp->extra_headers),
+	         "Cache-Control: no-store\n");
 	return 0;
 }
 
@@ -253,13 +255,16 @@ http_va_setup(struct http_ctx *ctx)
 	const char *policy;
 	int rc;
 
-	ctx->ocsp_validity = config_get_int(ctx->in->cfg, "ocsp", "validity_hours", 24) * 3600;
+	ctx->ocsp_validity =
+	    config_get_int(ctx->in->cfg, "ocsp", "validity_hours", 24) * 3600;
 	if (ctx->ocsp_validity < 60 || ctx->ocsp_validity > 7 * 24 * 3600)
-		return sertel_err(SERTEL_EINVAL, "sertel.conf [ocsp] validity_hours: 1..168");
+		return sertel_err(SERTEL_EINVAL,
+		                  "sertel.conf [ocsp] validity_hours: 1..168");
 	if ((rc = ca_load(&ctx->ocsp_signer, ctx->in->st, "ocsp", ctx->in->master)) < 0 ||
 	    (rc = ca_load(&ctx->tsa_signer, ctx->in->st, "tsa", ctx->in->master)) < 0)
 		return rc;
-	if ((rc = ocsp_responder_new(&ctx->ocsp, ctx->ocsp_validity, ocsp_lookup, ctx)) < 0)
+	if ((rc = ocsp_responder_new(&ctx->ocsp, ctx->ocsp_validity, ocsp_lookup, ctx)) <
+	    0)
 		return rc;
 	memset(&oc, 0, sizeof(oc));
 	oc.id = ctx->issuing->rec.id;
@@ -272,11 +277,12 @@ http_va_setup(struct http_ctx *ctx)
 	if ((ctx->tsa_chain = sk_X509_new_null()) == NULL ||
 	    !sk_X509_push(ctx->tsa_chain, ctx->issuing->cert) ||
 	    !X509_up_ref(ctx->issuing->cert) ||
-	    !sk_X509_push(ctx->tsa_chain, ctx->root->cert) || !X509_up_ref(ctx->root->cert))
+	    !sk_X509_push(ctx->tsa_chain, ctx->root->cert) ||
+	    !X509_up_ref(ctx->root->cert))
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
 	memset(&tc, 0, sizeof(tc));
 	policy = config_get(ctx->in->cfg, "tsa", "policy",
-			    "2.25.265016592438374105406425356356063524147.2.1");
+	                    "2.25.265016592438374105406425356356063524147.2.1");
 	tc.cert = ctx->tsa_signer->cert;
 	tc.key = ctx->tsa_signer->key;
 	tc.chain = ctx->tsa_chain;

@@ -38,12 +38,14 @@ serve_file(struct http_req *r, struct http_resp *resp, const char *name)
 	char path[1400];
 	unsigned char *data = NULL;
 	size_t len = 0;
-	const char *root = config_get(r->ctx->in->cfg, "server", "web_root", SERTEL_WEB_DIR);
+	const char *root =
+	    config_get(r->ctx->in->cfg, "server", "web_root", SERTEL_WEB_DIR);
 
 	/* Flat names only: no '/', no leading '.', so no way out of web/. */
 	if (*name == '\0' || *name == '.' ||
-	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
-		strlen(name)) {
+	    strspn(name,
+	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+	        strlen(name)) {
 		http_error(resp, 404, "not_found", "no such file");
 		return 0;
 	}
@@ -58,8 +60,8 @@ serve_file(struct http_req *r, struct http_resp *resp, const char *name)
 	resp->body = data;
 	resp->len = len;
 	snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-		 "Cache-Control: no-cache\nContent-Security-Policy: default-src 'self'\n"
-		 "X-Frame-Options: DENY\n");
+	         "Cache-Control: no-cache\nContent-Security-Policy: default-src 'self'\n"
+	         "X-Frame-Options: DENY\n");
 	return 0;
 }
 
@@ -91,10 +93,10 @@ api_ca_list(struct http_req *r, struct http_resp *resp)
 	for (i = 0; i < 2; i++) {
 		snprintf(crt, sizeof(crt), "%s/ca/%s.crt", pc->base_url, cas[i]->rec.id);
 		snprintf(crl, sizeof(crl), "%s/crl/%s.crl", pc->base_url, cas[i]->rec.id);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
-						     cas[i]->rec.id, "role", cas[i]->rec.role,
-						     "name", cas[i]->rec.name,
-						     "certificate_url", crt, "crl_url", crl));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", cas[i]->rec.id,
+		                   "role", cas[i]->rec.role, "name", cas[i]->rec.name,
+		                   "certificate_url", crt, "crl_url", crl));
 	}
 	http_json(resp, 200, json_pack("{s:o}", "issuers", arr));
 	return 0;

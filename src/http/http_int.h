@@ -20,7 +20,7 @@ struct http_ctx {
 	struct ca *tsa_signer;
 	struct ocsp_responder *ocsp;
 	struct tsa *tsa;
-	STACK_OF(X509) *tsa_chain;
+	STACK_OF(X509) * tsa_chain;
 	int64_t ocsp_validity;
 	size_t max_body;
 	size_t max_upload; /* routes carrying attachments, authenticated callers */
@@ -40,8 +40,7 @@ void http_va_teardown(struct http_ctx *ctx);
 /* Publishes a fresh CRL for issuer id when less than half of the current
  * one's lifetime is left (force: always).  SERTEL_ENOTFOUND for an id we
  * do not sign CRLs for. */
-int http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id,
-		     int force);
+int http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id, int force);
 
 struct http_req {
 	const char *method;
@@ -53,7 +52,7 @@ struct http_req {
 	struct store *st; /* this thread's connection */
 	/* Set by authentication: */
 	char actor[96];
-	char role[32];  /* the token's role; "person" for a person's token */
+	char role[32];      /* the token's role; "person" for a person's token */
 	struct ra_actor ra; /* who acts in the RA (roles 0: nobody there) */
 };
 
@@ -76,8 +75,8 @@ int http_allow(struct http_req *r, struct http_resp *resp, const char *perm);
 /* Sets a JSON body (steals j). */
 void http_json(struct http_resp *resp, int status, json_t *j);
 /* Sets {"error": msg, "code": name} with the status for rc. */
-void http_error(struct http_resp *resp, int status, const char *code,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void http_error(struct http_resp *resp, int status, const char *code, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
 /* Maps a SERTEL_E* code to an HTTP status and a JSON error. */
 void http_error_rc(struct http_resp *resp, int rc);
 /* Parses the request body as a JSON object; on failure fills resp (400). */

@@ -17,9 +17,9 @@ http_cert_json(const struct cert_rec *r, int with_pem)
 	time_fmt(nb, r->not_before);
 	time_fmt(na, r->not_after);
 	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "serial", r->serial,
-		      "status", cert_status_name(cert_rec_status(r, time_now())),
-		      "type", r->type, "usages", r->usages, "subject", r->subject,
-		      "issuer_id", r->issuer_id, "not_before", nb, "not_after", na);
+	              "status", cert_status_name(cert_rec_status(r, time_now())), "type",
+	              r->type, "usages", r->usages, "subject", r->subject, "issuer_id",
+	              r->issuer_id, "not_before", nb, "not_after", na);
 	if (j == NULL)
 		return NULL;
 	if (r->email[0])
@@ -31,7 +31,8 @@ http_cert_json(const struct cert_rec *r, int with_pem)
 	if (r->revoked) {
 		time_fmt(ra, r->revoked_at);
 		json_object_set_new(j, "revoked_at", json_string(ra));
-		json_object_set_new(j, "reason", json_string(revoke_reason_name(r->reason)));
+		json_object_set_new(j, "reason",
+		                    json_string(revoke_reason_name(r->reason)));
 	}
 	if (with_pem && r->der != NULL &&
 	    pem_from_der(&pem, r->der, r->der_len, "CERTIFICATE") == 0) {

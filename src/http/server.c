@@ -19,10 +19,10 @@
 #include "http/http_int.h"
 #include "mail/mail.h"
 
-#define MAX_THREADS 64
-#define CONN_TIMEOUT_S 30
+#define MAX_THREADS     64
+#define CONN_TIMEOUT_S  30
 #define MAX_CONNECTIONS 1024
-#define MAX_URL 2048
+#define MAX_URL         2048
 
 /* ---- per-thread store connections ------------------------------------ */
 static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -80,8 +80,7 @@ http_json(struct http_resp *resp, int status, json_t *j)
 }
 
 void
-http_error(struct http_resp *resp, int status, const char *code, const char *fmt,
-	   ...)
+http_error(struct http_resp *resp, int status, const char *code, const char *fmt, ...)
 {
 	char msg[600];
 	va_list ap;
@@ -98,25 +97,13 @@ http_error_rc(struct http_resp *resp, int rc)
 	const char *m = sertel_errmsg();
 
 	switch (rc) {
-	case SERTEL_EINVAL:
-		http_error(resp, 400, "invalid_input", "%s", m);
-		break;
-	case SERTEL_ETOOBIG:
-		http_error(resp, 413, "too_large", "%s", m);
-		break;
-	case SERTEL_ENOTFOUND:
-		http_error(resp, 404, "not_found", "%s", m);
-		break;
+	case SERTEL_EINVAL: http_error(resp, 400, "invalid_input", "%s", m); break;
+	case SERTEL_ETOOBIG: http_error(resp, 413, "too_large", "%s", m); break;
+	case SERTEL_ENOTFOUND: http_error(resp, 404, "not_found", "%s", m); break;
 	case SERTEL_EEXISTS:
-	case SERTEL_ESTATE:
-		http_error(resp, 409, "conflict", "%s", m);
-		break;
-	case SERTEL_EAUTH:
-		http_error(resp, 401, "unauthorized", "%s", m);
-		break;
-	case SERTEL_EPERM:
-		http_error(resp, 403, "forbidden", "%s", m);
-		break;
+	case SERTEL_ESTATE: http_error(resp, 409, "conflict", "%s", m); break;
+	case SERTEL_EAUTH: http_error(resp, 401, "unauthorized", "%s", m); break;
+	case SERTEL_EPERM: http_error(resp, 403, "forbidden", "%s", m); break;
 	default:
 		/* Internal details go to the log, not to the client. */
 		log_msg(LOG_ERROR, "request failed: %s", m);
@@ -148,14 +135,13 @@ http_json_body(struct http_req *r, struct http_resp *resp)
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
 	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ' && ct[16] != '\t')) {
 		http_error(resp, 415, "unsupported_media_type",
-			   "Content-Type must be application/json");
+		           "Content-Type must be application/json");
 		return NULL;
 	}
-	j = json_loadb((const char *)r->body, r->body_len,
-		       JSON_REJECT_DUPLICATES, &err);
+	j = json_loadb((const char *)r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
 	if (j == NULL) {
 		http_error(resp, 400, "malformed_json", "malformed JSON at line %d: %s",
-			   err.line, err.text);
+		           err.line, err.text);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
@@ -188,8 +174,8 @@ auth_ra_actor(struct http_req *r, const char *name, const char *nik)
 	if (nik != NULL) {
 		if ((rc = ra_actor_person(&r->ra, r->st, nik)) == SERTEL_EAUTH)
 			return sertel_err(SERTEL_EAUTH,
-					  "token %s: NIK %s is no longer registered",
-					  name, nik);
+			                  "token %s: NIK %s is no longer registered",
+			                  name, nik);
 		return rc;
 	}
 	memset(&r->ra, 0, sizeof(r->ra));
@@ -213,7 +199,7 @@ http_auth(struct http_req *r, struct http_resp *resp)
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) < 8 ||
 	    strlen(h + 7) > 128) {
 		http_error(resp, 401, "unauthorized",
-			   "missing or malformed 'Authorization: Bearer TOKEN'");
+		           "missing or malformed 'Authorization: Bearer TOKEN'");
 		return SERTEL_EAUTH;
 	}
 	sha256_hex(hash, h + 7, strlen(h + 7));
@@ -242,7 +228,7 @@ static const struct {
 	const char *perm;
 	const char *roles; /* comma-separated */
 } permissions[] = {
-	{"cert.issue", "admin,operator"},
+    {"cert.issue", "admin,operator"},
 };
 
 int
@@ -273,27 +259,27 @@ static const struct route {
 	int prefix; /* path is a prefix */
 	handler_fn fn;
 } routes[] = {
-	{"GET", "/healthz", 0, api_healthz},
-	{"POST", "/api/v1/certificates", 0, api_certificates_post},
-	{"GET", "/crl/", 1, api_crl_get},
-	{"GET", "/ca/", 1, api_ca_get},
-	{"GET", "/api/v1/ca", 0, api_ca_list},
-	{"POST", "/ocsp", 0, api_ocsp_post},
-	{"GET", "/ocsp/", 1, api_ocsp_get},
-	{"POST", "/tsa", 0, api_tsa_post},
-	{"GET", "/api/v1/agencies", 0, api_ra_agencies},
-	{"POST", "/api/v1/agencies", 0, api_ra_agencies},
-	{"GET", "/api/v1/persons", 0, api_ra_persons},
-	{"POST", "/api/v1/persons", 0, api_ra_persons},
-	{"GET", "/api/v1/persons/", 1, api_ra_person},
-	{"POST", "/api/v1/persons/", 1, api_ra_person},
-	{"GET", "/api/v1/applications", 0, api_ra_applications},
-	{"POST", "/api/v1/applications", 0, api_ra_applications},
-	{"GET", "/api/v1/applications/", 1, api_ra_application},
-	{"POST", "/api/v1/applications/", 1, api_ra_application},
-	{"GET", "/static/", 1, api_web_static},
-	{"GET", "/", 0, api_web_index},
-	{"GET", "/index.html", 0, api_web_index},
+    {"GET", "/healthz", 0, api_healthz},
+    {"POST", "/api/v1/certificates", 0, api_certificates_post},
+    {"GET", "/crl/", 1, api_crl_get},
+    {"GET", "/ca/", 1, api_ca_get},
+    {"GET", "/api/v1/ca", 0, api_ca_list},
+    {"POST", "/ocsp", 0, api_ocsp_post},
+    {"GET", "/ocsp/", 1, api_ocsp_get},
+    {"POST", "/tsa", 0, api_tsa_post},
+    {"GET", "/api/v1/agencies", 0, api_ra_agencies},
+    {"POST", "/api/v1/agencies", 0, api_ra_agencies},
+    {"GET", "/api/v1/persons", 0, api_ra_persons},
+    {"POST", "/api/v1/persons", 0, api_ra_persons},
+    {"GET", "/api/v1/persons/", 1, api_ra_person},
+    {"POST", "/api/v1/persons/", 1, api_ra_person},
+    {"GET", "/api/v1/applications", 0, api_ra_applications},
+    {"POST", "/api/v1/applications", 0, api_ra_applications},
+    {"GET", "/api/v1/applications/", 1, api_ra_application},
+    {"POST", "/api/v1/applications/", 1, api_ra_application},
+    {"GET", "/static/", 1, api_web_static},
+    {"GET", "/", 0, api_web_index},
+    {"GET", "/index.html", 0, api_web_index},
 };
 
 struct conn_state {
@@ -317,15 +303,15 @@ send_resp(struct MHD_Connection *c, struct http_resp *resp)
 	enum MHD_Result ret;
 	char *line, *save = NULL, *colon;
 
-	mr = MHD_create_response_from_buffer(resp->len, resp->body,
-					     MHD_RESPMEM_MUST_FREE);
+	mr =
+	    MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
 	if (mr == NULL) {
 		free(resp->body);
 		return MHD_NO;
 	}
 	resp->body = NULL;
 	MHD_add_response_header(mr, "Content-Type",
-				resp->ctype ? resp->ctype : "application/json");
+	                        resp->ctype ? resp->ctype : "application/json");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	for (line = strtok_r(resp->extra_headers, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -341,7 +327,7 @@ send_resp(struct MHD_Connection *c, struct http_resp *resp)
 
 static enum MHD_Result
 dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
-	 const char *method, struct conn_state *cs)
+         const char *method, struct conn_state *cs)
 {
 	struct http_resp resp;
 	struct http_req req;
@@ -354,12 +340,12 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	if (cs->refused) {
 		http_error(&resp, 503, "shutting_down", "the server is stopping; retry");
 		snprintf(resp.extra_headers, sizeof(resp.extra_headers),
-			 "Retry-After: 5\nConnection: close\n");
+		         "Retry-After: 5\nConnection: close\n");
 		return send_resp(c, &resp);
 	}
 	if (cs->too_big) {
 		http_error(&resp, 413, "too_large", "request body exceeds %zu bytes",
-			   cs->body.max);
+		           cs->body.max);
 		return send_resp(c, &resp);
 	}
 	if (strlen(url) > MAX_URL) {
@@ -367,22 +353,23 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 		return send_resp(c, &resp);
 	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		int match = routes[i].prefix ?
-				    strncmp(url, routes[i].path, strlen(routes[i].path)) == 0 :
-				    strcmp(url, routes[i].path) == 0;
+		int match = routes[i].prefix ? strncmp(url, routes[i].path,
+		                                       strlen(routes[i].path)) == 0
+		                             : strcmp(url, routes[i].path) == 0;
 		if (!match)
 			continue;
 		path_known = 1;
 		if (strcmp(method, routes[i].method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+		    (strcmp(method, "HEAD") == 0 &&
+		     strcmp(routes[i].method, "GET") == 0)) {
 			rt = &routes[i];
 			break;
 		}
 	}
 	if (rt == NULL) {
 		if (path_known)
-			http_error(&resp, 405, "method_not_allowed", "%s not allowed on %s",
-				   method, url);
+			http_error(&resp, 405, "method_not_allowed",
+			           "%s not allowed on %s", method, url);
 		else
 			http_error(&resp, 404, "not_found", "no such resource: %s", url);
 		return send_resp(c, &resp);
@@ -412,7 +399,7 @@ http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id, int for
 	unsigned char *der = NULL;
 	size_t len;
 	int64_t next = 0, now = time_now(),
-		period = (int64_t)ctx->in->pc.crl_next_update_hours * 3600;
+	        period = (int64_t)ctx->in->pc.crl_next_update_hours * 3600;
 	int rc;
 
 	if (ctx->issuing != NULL && strcmp(id, ctx->issuing->rec.id) == 0)
@@ -431,7 +418,8 @@ http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id, int for
 	}
 	if ((rc = store_begin(st)) < 0)
 		return rc;
-	if ((rc = crl_publish(NULL, NULL, ca, st, &ctx->in->pc, "system:crl-refresh")) < 0) {
+	if ((rc = crl_publish(NULL, NULL, ca, st, &ctx->in->pc, "system:crl-refresh")) <
+	    0) {
 		store_rollback(st);
 		return rc;
 	}
@@ -469,7 +457,7 @@ crl_refresher(void *arg)
  * makes a worker hold more than max_request_bytes. */
 static size_t
 body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
-	   const char *method)
+           const char *method)
 {
 	struct http_resp resp;
 	struct http_req req;
@@ -502,16 +490,18 @@ notices_thread(void *arg)
 	long long poll = config_get_int(ctx->in->cfg, "smtp", "poll_seconds", 5);
 	int sent, failed, reminded, i;
 
-	if (instance_store_open(ctx->in, &st) < 0 || mail_conf_load(&mc, ctx->in->cfg) < 0) {
+	if (instance_store_open(ctx->in, &st) < 0 ||
+	    mail_conf_load(&mc, ctx->in->cfg) < 0) {
 		log_msg(LOG_ERROR, "notices: %s", sertel_errmsg());
 		store_close(st);
 		return NULL;
 	}
 	while (!notices_stop) {
 		if (time_now() >= next_remind) {
-			if (ra_remind(st, "system:reminder",
-				      config_get(ctx->in->cfg, "reminder", "days", "30,14,7"),
-				      &reminded) < 0)
+			if (ra_remind(
+			        st, "system:reminder",
+			        config_get(ctx->in->cfg, "reminder", "days", "30,14,7"),
+			        &reminded) < 0)
 				log_msg(LOG_ERROR, "reminders: %s", sertel_errmsg());
 			else if (reminded > 0)
 				log_msg(LOG_INFO, "reminders: %d queued", reminded);
@@ -532,9 +522,9 @@ notices_thread(void *arg)
 }
 
 static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *c, const char *url,
-	   const char *method, const char *version, const char *upload_data,
-	   size_t *upload_data_size, void **con_cls)
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_data_size,
+           void **con_cls)
 {
 	struct http_ctx *ctx = cls;
 	struct conn_state *cs = *con_cls;
@@ -567,7 +557,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-	     enum MHD_RequestTerminationCode toe)
+             enum MHD_RequestTerminationCode toe)
 {
 	struct conn_state *cs = *con_cls;
 
@@ -588,7 +578,8 @@ parse_listen(struct sockaddr_in *sa, const char *listen)
 	size_t hl;
 
 	if (colon == NULL || (hl = (size_t)(colon - listen)) >= sizeof(host))
-		return sertel_err(SERTEL_EINVAL, "--listen '%s': expected ADDR:PORT", listen);
+		return sertel_err(SERTEL_EINVAL, "--listen '%s': expected ADDR:PORT",
+		                  listen);
 	memcpy(host, listen, hl);
 	host[hl] = '\0';
 	if (parse_ll(&port, colon + 1, 1, 65535) < 0)
@@ -599,7 +590,8 @@ parse_listen(struct sockaddr_in *sa, const char *listen)
 	if (strcmp(host, "localhost") == 0)
 		str_copy(host, sizeof(host), "127.0.0.1");
 	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return sertel_err(SERTEL_EINVAL, "--listen '%s': bad IPv4 address", listen);
+		return sertel_err(SERTEL_EINVAL, "--listen '%s': bad IPv4 address",
+		                  listen);
 	return 0;
 }
 
@@ -626,10 +618,10 @@ http_serve(struct instance *in, const char *listen)
 	if (threads < 1 || threads > MAX_THREADS)
 		return sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
 	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",
-					      SERTEL_MAX_REQUEST);
+	                                      SERTEL_MAX_REQUEST);
 	/* One attachment of RA_ATTACH_MAX as base64, with its JSON around it. */
 	ctx.max_upload = (size_t)config_get_int(in->cfg, "server", "max_upload_bytes",
-						16 * 1024 * 1024);
+	                                        16 * 1024 * 1024);
 	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
 	/* Group commit: small write transactions from all workers share one
@@ -643,9 +635,9 @@ http_serve(struct instance *in, const char *listen)
 	}
 	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
 	    (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
-			       ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
+	                       ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
 	    (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
-			       ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
+	                       ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
 	    (rc = http_va_setup(&ctx)) < 0) {
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
@@ -664,17 +656,15 @@ http_serve(struct instance *in, const char *listen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-				     MHD_USE_TURBO | MHD_USE_ITC,
-			     0, NULL, NULL, on_request, &ctx,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx,
-			     MHD_OPTION_END);
+	d = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC,
+	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END);
 	if (d == NULL) {
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
@@ -684,7 +674,7 @@ http_serve(struct instance *in, const char *listen)
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
-				  strerror(errno));
+		                  strerror(errno));
 	}
 	log_msg(LOG_INFO, "listening on http://%s (%lld threads)", listen, threads);
 	atomic_store(&stopping, 0);
@@ -712,7 +702,7 @@ http_serve(struct instance *in, const char *listen)
 		usleep(10000);
 	if (atomic_load(&inflight) > 0)
 		log_msg(LOG_WARN, "stopping with %d requests unfinished",
-			atomic_load(&inflight));
+		        atomic_load(&inflight));
 	MHD_stop_daemon(d);
 	refresher_stop = 1;
 	notices_stop = 1;

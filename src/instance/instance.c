@@ -14,7 +14,7 @@
 #include "instance/instance.h"
 
 #define CONF_NAME "sertel.conf"
-#define CONF_MAX (256 * 1024)
+#define CONF_MAX  (256 * 1024)
 
 static int
 path_join(char *out, size_t outsz, const char *dir, const char *name)
@@ -50,7 +50,8 @@ conf_value_check(const char *what, const char *v)
 {
 	if (strpbrk(v, "\r\n;#") != NULL || strlen(v) > 200)
 		return sertel_err(SERTEL_EINVAL,
-				  "%s: no line breaks, ';' or '#', at most 200 bytes", what);
+		                  "%s: no line breaks, ';' or '#', at most 200 bytes",
+		                  what);
 	return 0;
 }
 
@@ -81,17 +82,23 @@ instance_create(const struct instance_params *p)
 
 	buf_init(&b, CONF_MAX);
 	if (!key_algo_valid(algo))
-		return sertel_err(SERTEL_EINVAL, "--algo %s: expected ec-p256, ec-p384, rsa-2048, rsa-3072 or rsa-4096", algo);
+		return sertel_err(SERTEL_EINVAL,
+		                  "--algo %s: expected ec-p256, ec-p384, rsa-2048, "
+		                  "rsa-3072 or rsa-4096",
+		                  algo);
 	if ((rc = conf_value_check("--org", org)) < 0 ||
 	    (rc = conf_value_check("--base-url", base)) < 0 ||
 	    (rc = name_check_text("--org", org, 64)) < 0)
 		return rc;
 	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
-		return sertel_err(SERTEL_EINVAL, "--base-url '%s': expected http:// or "
-						 "https:// URL", base);
+		return sertel_err(SERTEL_EINVAL,
+		                  "--base-url '%s': expected http:// or "
+		                  "https:// URL",
+		                  base);
 	n = strlen(base);
 	if (n > 0 && base[n - 1] == '/')
-		return sertel_err(SERTEL_EINVAL, "--base-url '%s': no trailing '/'", base);
+		return sertel_err(SERTEL_EINVAL, "--base-url '%s': no trailing '/'",
+		                  base);
 	if (p->db != NULL && (rc = conf_value_check("--db", p->db)) < 0)
 		return rc;
 	made_dir = access(p->dir, F_OK) != 0;
@@ -105,13 +112,15 @@ instance_create(const struct instance_params *p)
 		return rc;
 	if (access(conf, F_OK) == 0 || access(key, F_OK) == 0)
 		return sertel_err(SERTEL_EEXISTS,
-				  "%s: an instance exists here already (refusing to "
-				  "overwrite it)", absdir);
+		                  "%s: an instance exists here already (refusing to "
+		                  "overwrite it)",
+		                  absdir);
 	if (p->db == NULL) {
 		if (access(dbpath, F_OK) == 0)
 			return sertel_err(SERTEL_EEXISTS,
-					  "%s: database exists already (refusing to "
-					  "overwrite it)", dbpath);
+			                  "%s: database exists already (refusing to "
+			                  "overwrite it)",
+			                  dbpath);
 		snprintf(url, sizeof(url), "sqlite:%s", dbpath);
 		made_db = 1;
 	} else {
@@ -120,17 +129,18 @@ instance_create(const struct instance_params *p)
 		made_db = strncmp(url, "sqlite:", 7) == 0 && access(url + 7, F_OK) != 0;
 	}
 
-	if ((rc = buf_appendf(&b,
-			      "; sertel instance configuration\n"
-			      "[instance]\norg = %s\nbase_url = %s\ndb = %s\nalgo = %s\n\n"
-			      "[server]\nlisten = 127.0.0.1:8080\nthreads = 32\n"
-			      "max_request_bytes = 1048576\n\n"
-			      "; days, per certificate type (Palembang 10(1): 2 years)\n"
-			      "[validity]\nindividu = 730\njabatan = 730\nsistem = 730\n\n"
-			      "[crl]\nnext_update_hours = 24\n\n"
-			      "[ocsp]\nvalidity_hours = 24\n\n"
-			      "[tsa]\naccuracy_ms = 1000\n",
-			      org, base, url, algo)) < 0)
+	if ((rc =
+	         buf_appendf(&b,
+	                     "; sertel instance configuration\n"
+	                     "[instance]\norg = %s\nbase_url = %s\ndb = %s\nalgo = %s\n\n"
+	                     "[server]\nlisten = 127.0.0.1:8080\nthreads = 32\n"
+	                     "max_request_bytes = 1048576\n\n"
+	                     "; days, per certificate type (Palembang 10(1): 2 years)\n"
+	                     "[validity]\nindividu = 730\njabatan = 730\nsistem = 730\n\n"
+	                     "[crl]\nnext_update_hours = 24\n\n"
+	                     "[ocsp]\nvalidity_hours = 24\n\n"
+	                     "[tsa]\naccuracy_ms = 1000\n",
+	                     org, base, url, algo)) < 0)
 		goto out;
 	/* Parse what we are about to write, so init and open agree. */
 	{
@@ -156,17 +166,17 @@ instance_create(const struct instance_params *p)
 		issuer_rec_free(&existing);
 		made_db = 0;
 		rc = sertel_err(SERTEL_EEXISTS,
-				"%s: the database holds an instance already (refusing "
-				"to overwrite it)", url);
+		                "%s: the database holds an instance already (refusing "
+		                "to overwrite it)",
+		                url);
 		goto out;
 	}
 	if ((rc = ca_init_hierarchy(st, &pc, algo, master,
-				     p->actor ? p->actor : "system")) < 0)
+	                            p->actor ? p->actor : "system")) < 0)
 		goto out;
-	if ((rc = store_begin(st)) < 0 ||
-	    (rc = store_meta_set(st, "org", org)) < 0 ||
+	if ((rc = store_begin(st)) < 0 || (rc = store_meta_set(st, "org", org)) < 0 ||
 	    (rc = audit_append(st, p->actor ? p->actor : "system", "instance.create",
-			       absdir, org)) < 0) {
+	                       absdir, org)) < 0) {
 		store_rollback(st);
 		goto out;
 	}
@@ -217,8 +227,9 @@ instance_open(struct instance **out, const char *dir)
 		goto fail;
 	if (access(conf, F_OK) != 0) {
 		rc = sertel_err(SERTEL_ENOTFOUND,
-				"%s: no sertel instance here (run 'sertel init --dir "
-				"%s' first)", dir, dir);
+		                "%s: no sertel instance here (run 'sertel init --dir "
+		                "%s' first)",
+		                dir, dir);
 		goto fail;
 	}
 	if ((rc = config_load(&in->cfg, conf)) < 0)

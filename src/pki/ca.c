@@ -17,8 +17,8 @@
 #include "pki/pki_int.h"
 
 #define SERIAL_RETRIES 8
-#define CLOCK_SKEW 60 /* notBefore is backdated this much for relying-party clocks */
-#define DAY (24 * 60 * 60)
+#define CLOCK_SKEW     60 /* notBefore is backdated this much for relying-party clocks */
+#define DAY            (24 * 60 * 60)
 
 static revoke_hook_fn revoke_hook;
 static void *revoke_hook_arg;
@@ -43,8 +43,8 @@ serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial)
 	if (BN_is_negative(bn) || (n = BN_num_bytes(bn)) > 20) {
 		BN_free(bn);
 		return sertel_err(SERTEL_EINVAL,
-				  "serial: RFC 5280 4.1.2.2: must be positive and at "
-				  "most 20 octets");
+		                  "serial: RFC 5280 4.1.2.2: must be positive and at "
+		                  "most 20 octets");
 	}
 	if (n == 0) {
 		bytes[0] = 0;
@@ -88,7 +88,7 @@ issuer_id_of(char out[ISSUER_ID_LEN + 1], X509 *cert)
 
 	if (ski == NULL || ASN1_STRING_length(ski) < ISSUER_ID_LEN / 2)
 		return sertel_err(SERTEL_EINVAL, "issuer: certificate has no "
-						 "subjectKeyIdentifier");
+		                                 "subjectKeyIdentifier");
 	hex_encode(out, ASN1_STRING_get0_data(ski), ISSUER_ID_LEN / 2);
 	return 0;
 }
@@ -122,7 +122,7 @@ struct ca_ext_cache {
 	pthread_mutex_t mu;
 	struct {
 		unsigned key;
-		STACK_OF(X509_EXTENSION) *exts;
+		STACK_OF(X509_EXTENSION) * exts;
 	} e[EXT_CACHE_MAX];
 	int n;
 };
@@ -165,14 +165,14 @@ x509_from_der(X509 **out, const unsigned char *der, size_t len, const char *what
 		X509_free(*out);
 		*out = NULL;
 		return sertel_err(SERTEL_EINVAL, "%s: trailing bytes after certificate",
-				  what);
+		                  what);
 	}
 	return 0;
 }
 
 int
 ca_load(struct ca **out, struct store *st, const char *role,
-	const unsigned char master[SECRET_LEN])
+        const unsigned char master[SECRET_LEN])
 {
 	struct ca *ca;
 	struct issuer_rec parent;
@@ -188,21 +188,21 @@ ca_load(struct ca **out, struct store *st, const char *role,
 	if ((rc = store_issuer_by_role(st, role, &ca->rec)) < 0)
 		goto fail;
 	if ((rc = x509_from_der(&ca->cert, ca->rec.cert_der, ca->rec.cert_len,
-				ca->rec.id)) < 0)
+	                        ca->rec.id)) < 0)
 		goto fail;
 	if ((rc = key_unseal(&ca->key, ca->rec.key_pem, master)) < 0)
 		goto fail;
 	if (X509_check_private_key(ca->cert, ca->key) != 1) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO,
-				     "issuer %s: key does not match certificate",
-				     ca->rec.id);
+		                     "issuer %s: key does not match certificate",
+		                     ca->rec.id);
 		goto fail;
 	}
 	if (ca->rec.parent_id[0] != '\0') {
 		if ((rc = store_issuer_get(st, ca->rec.parent_id, &parent)) < 0)
 			goto fail;
 		rc = x509_from_der(&ca->parent, parent.cert_der, parent.cert_len,
-				   parent.id);
+		                   parent.id);
 		issuer_rec_free(&parent);
 		if (rc < 0)
 			goto fail;
@@ -219,9 +219,9 @@ static int
 name_add(X509_NAME *n, const char *field, const char *value)
 {
 	if (X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8,
-				       (const unsigned char *)value, -1, -1, 0) != 1)
+	                               (const unsigned char *)value, -1, -1, 0) != 1)
 		return sertel_err_ossl(SERTEL_EINVAL, "subject %s='%s' rejected", field,
-				       value);
+		                       value);
 	return 0;
 }
 
@@ -248,8 +248,7 @@ asn1_time_to_epoch(int64_t *out, const ASN1_TIME *t)
 /* The URLs relying parties use to check a certificate of issuer `id`
  * (RFC 5280 4.2.1.13, 4.2.2.1). */
 static int
-add_distribution_exts(X509 *x, const struct pki_conf *pc, const char *id,
-		      int with_ocsp)
+add_distribution_exts(X509 *x, const struct pki_conf *pc, const char *id, int with_ocsp)
 {
 	char v[768];
 	int rc;
@@ -259,7 +258,7 @@ add_distribution_exts(X509 *x, const struct pki_conf *pc, const char *id,
 		return rc;
 	if (with_ocsp)
 		snprintf(v, sizeof(v), "OCSP;URI:%s/ocsp,caIssuers;URI:%s/ca/%s.crt",
-			 pc->base_url, pc->base_url, id);
+		         pc->base_url, pc->base_url, id);
 	else
 		snprintf(v, sizeof(v), "caIssuers;URI:%s/ca/%s.crt", pc->base_url, id);
 	return x509_add_ext_conf(x, NULL, NID_info_access, v);
@@ -283,7 +282,8 @@ add_policies(X509 *x, const char *const *oids, int n)
 		ASN1_OBJECT_free(pi->policyid);
 		if ((pi->policyid = OBJ_txt2obj(oids[i], 1)) == NULL) {
 			POLICYINFO_free(pi);
-			rc = sertel_err(SERTEL_EINVAL, "policy '%s': not an OID", oids[i]);
+			rc =
+			    sertel_err(SERTEL_EINVAL, "policy '%s': not an OID", oids[i]);
 			goto out;
 		}
 		if (sk_POLICYINFO_push(cp, pi) <= 0) {
@@ -311,8 +311,8 @@ struct ca_spec {
 
 static int
 issuer_cert_build(X509 **out, const struct ca_spec *sp, const struct pki_conf *pc,
-		  EVP_PKEY *key, X509 *parent, EVP_PKEY *parent_key,
-		  const char *parent_id)
+                  EVP_PKEY *key, X509 *parent, EVP_PKEY *parent_key,
+                  const char *parent_id)
 {
 	X509 *x = NULL;
 	X509_NAME *n = NULL;
@@ -344,7 +344,7 @@ issuer_cert_build(X509 **out, const struct ca_spec *sp, const struct pki_conf *p
 	    X509_set_issuer_name(x, parent ? X509_get_subject_name(parent) : n) != 1 ||
 	    X509_set_pubkey(x, key) != 1) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "%s: cannot build certificate",
-				     sp->role);
+		                     sp->role);
 		goto out;
 	}
 	if ((rc = set_validity(x, now - CLOCK_SKEW, end)) < 0)
@@ -355,7 +355,7 @@ issuer_cert_build(X509 **out, const struct ca_spec *sp, const struct pki_conf *p
 		goto out;
 	if (parent != NULL) {
 		if ((rc = x509_add_ext_conf(x, parent, NID_authority_key_identifier,
-					    "keyid:always")) < 0 ||
+		                            "keyid:always")) < 0 ||
 		    (rc = add_distribution_exts(x, pc, parent_id, 0)) < 0)
 			goto out;
 	}
@@ -369,12 +369,12 @@ issuer_cert_build(X509 **out, const struct ca_spec *sp, const struct pki_conf *p
 		/* The issuing CA asserts exactly the instance's three policies,
 		 * so validators with an explicit policy set accept its chains. */
 		const char *pols[TYPE_COUNT] = {pc->policy_oid[0], pc->policy_oid[1],
-						 pc->policy_oid[2]};
+		                                pc->policy_oid[2]};
 		if ((rc = add_policies(x, pols, TYPE_COUNT)) < 0)
 			goto out;
 	}
 	if (X509_sign(x, parent_key ? parent_key : key,
-		      key_digest(parent_key ? parent_key : key)) <= 0) {
+	              key_digest(parent_key ? parent_key : key)) <= 0) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "%s: signing failed", sp->role);
 		goto out;
 	}
@@ -390,8 +390,8 @@ out:
 
 static int
 issuer_store(struct store *st, const char *role, X509 *x, EVP_PKEY *key,
-	     const char *parent_id, const unsigned char master[SECRET_LEN],
-	     const char *actor, char id_out[ISSUER_ID_LEN + 1])
+             const char *parent_id, const unsigned char master[SECRET_LEN],
+             const char *actor, char id_out[ISSUER_ID_LEN + 1])
 {
 	struct issuer_rec r;
 	unsigned char *der = NULL;
@@ -407,7 +407,8 @@ issuer_store(struct store *st, const char *role, X509 *x, EVP_PKEY *key,
 	str_copy(r.parent_id, sizeof(r.parent_id), parent_id ? parent_id : "");
 	idx = X509_NAME_get_index_by_NID(X509_get_subject_name(x), NID_commonName, -1);
 	e = X509_NAME_get_entry(X509_get_subject_name(x), idx);
-	cn_txt = e ? (const char *)ASN1_STRING_get0_data(X509_NAME_ENTRY_get_data(e)) : role;
+	cn_txt =
+	    e ? (const char *)ASN1_STRING_get0_data(X509_NAME_ENTRY_get_data(e)) : role;
 	str_copy(r.name, sizeof(r.name), cn_txt);
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return sertel_err_ossl(SERTEL_ECRYPTO, "%s: DER encoding failed", role);
@@ -433,20 +434,20 @@ out:
 
 int
 ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
-		  const unsigned char master[SECRET_LEN], const char *actor)
+                  const unsigned char master[SECRET_LEN], const char *actor)
 {
 	char cn[4][SERTEL_MAX_NAME + 32];
 	const struct ca_spec specs[4] = {
-		{"root", cn[0], 20 * 365, "critical,CA:TRUE",
-		 "critical,keyCertSign,cRLSign", NULL, 0},
-		{"issuing", cn[1], 10 * 365, "critical,CA:TRUE,pathlen:0",
-		 "critical,keyCertSign,cRLSign", NULL, 0},
-		/* RFC 6960 4.2.2.2 delegated responder; 4.2.2.2.1 nocheck. */
-		{"ocsp", cn[2], 2 * 365, "critical,CA:FALSE",
-		 "critical,digitalSignature", "OCSPSigning", 1},
-		/* RFC 3161 2.3: EKU timeStamping only, critical. */
-		{"tsa", cn[3], 6 * 365, "critical,CA:FALSE",
-		 "critical,digitalSignature", "critical,timeStamping", 0},
+	    {"root", cn[0], 20 * 365, "critical,CA:TRUE", "critical,keyCertSign,cRLSign",
+	     NULL, 0},
+	    {"issuing", cn[1], 10 * 365, "critical,CA:TRUE,pathlen:0",
+	     "critical,keyCertSign,cRLSign", NULL, 0},
+	    /* RFC 6960 4.2.2.2 delegated responder; 4.2.2.2.1 nocheck. */
+	    {"ocsp", cn[2], 2 * 365, "critical,CA:FALSE", "critical,digitalSignature",
+	     "OCSPSigning", 1},
+	    /* RFC 3161 2.3: EKU timeStamping only, critical. */
+	    {"tsa", cn[3], 6 * 365, "critical,CA:FALSE", "critical,digitalSignature",
+	     "critical,timeStamping", 0},
 	};
 	EVP_PKEY *keys[4] = {NULL};
 	X509 *certs[4] = {NULL};
@@ -466,18 +467,18 @@ ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
 			goto out;
 	}
 	if ((rc = issuer_cert_build(&certs[0], &specs[0], pc, keys[0], NULL, NULL,
-				    NULL)) < 0)
+	                            NULL)) < 0)
 		goto out;
 	if ((rc = issuer_id_of(ids[0], certs[0])) < 0)
 		goto out;
-	if ((rc = issuer_cert_build(&certs[1], &specs[1], pc, keys[1], certs[0],
-				    keys[0], ids[0])) < 0)
+	if ((rc = issuer_cert_build(&certs[1], &specs[1], pc, keys[1], certs[0], keys[0],
+	                            ids[0])) < 0)
 		goto out;
 	if ((rc = issuer_id_of(ids[1], certs[1])) < 0)
 		goto out;
 	for (i = 2; i < 4; i++)
 		if ((rc = issuer_cert_build(&certs[i], &specs[i], pc, keys[i], certs[1],
-					    keys[1], ids[1])) < 0)
+		                            keys[1], ids[1])) < 0)
 			goto out;
 
 	if ((rc = store_begin(st)) < 0)
@@ -485,8 +486,10 @@ ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
 	in_tx = 1;
 	for (i = 0; i < 4; i++)
 		if ((rc = issuer_store(st, specs[i].role, certs[i], keys[i],
-				       i == 0 ? NULL : i == 1 ? ids[0] : ids[1], master,
-				       actor, ids[i])) < 0)
+		                       i == 0   ? NULL
+		                       : i == 1 ? ids[0]
+		                                : ids[1],
+		                       master, actor, ids[i])) < 0)
 			goto out;
 	/* First CRLs of both CAs, so the distribution points resolve at once. */
 	memset(&root, 0, sizeof(root));
@@ -526,21 +529,21 @@ add_san(X509 *x, const struct issue_req *rq)
 
 	if (gens == NULL)
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
-#define PUSH_IA5(kind, val)                                                     \
-	do {                                                                    \
-		if ((ia5 = ASN1_IA5STRING_new()) == NULL ||                     \
-		    ASN1_STRING_set(ia5, (val), -1) != 1 ||                     \
-		    (g = GENERAL_NAME_new()) == NULL) {                         \
-			rc = sertel_err(SERTEL_ENOMEM, "out of memory");        \
-			goto out;                                               \
-		}                                                               \
-		GENERAL_NAME_set0_value(g, (kind), ia5);                        \
-		ia5 = NULL;                                                     \
-		if (sk_GENERAL_NAME_push(gens, g) <= 0) {                       \
-			rc = sertel_err(SERTEL_ENOMEM, "out of memory");        \
-			goto out;                                               \
-		}                                                               \
-		g = NULL;                                                       \
+#define PUSH_IA5(kind, val)                                                              \
+	do {                                                                             \
+		if ((ia5 = ASN1_IA5STRING_new()) == NULL ||                              \
+		    ASN1_STRING_set(ia5, (val), -1) != 1 ||                              \
+		    (g = GENERAL_NAME_new()) == NULL) {                                  \
+			rc = sertel_err(SERTEL_ENOMEM, "out of memory");                 \
+			goto out;                                                        \
+		}                                                                        \
+		GENERAL_NAME_set0_value(g, (kind), ia5);                                 \
+		ia5 = NULL;                                                              \
+		if (sk_GENERAL_NAME_push(gens, g) <= 0) {                                \
+			rc = sertel_err(SERTEL_ENOMEM, "out of memory");                 \
+			goto out;                                                        \
+		}                                                                        \
+		g = NULL;                                                                \
 	} while (0)
 	if (rq->email != NULL && *rq->email != '\0')
 		PUSH_IA5(GEN_EMAIL, rq->email);
@@ -550,8 +553,8 @@ add_san(X509 *x, const struct issue_req *rq)
 	for (i = 0; i < rq->nip; i++) {
 		af = strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET;
 		if (inet_pton(af, rq->ip[i], addr) != 1) {
-			rc = sertel_err(SERTEL_EINVAL, "IP address '%s': not IPv4 or IPv6",
-					rq->ip[i]);
+			rc = sertel_err(SERTEL_EINVAL,
+			                "IP address '%s': not IPv4 or IPv6", rq->ip[i]);
 			goto out;
 		}
 		if ((ip = ASN1_OCTET_STRING_new()) == NULL ||
@@ -582,8 +585,7 @@ out:
 /* Everything about a request that can be refused before any key or store
  * work, so bad input never reaches the database. */
 static int
-issue_req_check(const struct issue_req *rq, enum cert_type *type,
-		unsigned *usages)
+issue_req_check(const struct issue_req *rq, enum cert_type *type, unsigned *usages)
 {
 	unsigned char addr[16];
 	int i, rc;
@@ -602,11 +604,12 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type,
 		return rc;
 	if ((*usages & USAGE_EMAIL) && rq->email == NULL)
 		return sertel_err(SERTEL_EINVAL,
-				  "usage email: an e-mail address is required (--email)");
+		                  "usage email: an e-mail address is required (--email)");
 	if (*type == TYPE_JABATAN) {
 		if (rq->title == NULL)
-			return sertel_err(SERTEL_EINVAL,
-					  "type jabatan: the position is required (--title)");
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "type jabatan: the position is required (--title)");
 		if ((rc = name_check_text("title", rq->title, 64)) < 0)
 			return rc;
 	} else if (rq->title != NULL) {
@@ -614,26 +617,25 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type,
 	}
 	if (rq->ndns > ISSUE_MAX_NAMES || rq->nip > ISSUE_MAX_NAMES)
 		return sertel_err(SERTEL_EINVAL, "at most %d DNS and %d IP names",
-				  ISSUE_MAX_NAMES, ISSUE_MAX_NAMES);
+		                  ISSUE_MAX_NAMES, ISSUE_MAX_NAMES);
 	if (*type == TYPE_SISTEM && rq->ndns + rq->nip == 0)
 		return sertel_err(SERTEL_EINVAL,
-				  "type sistem: at least one --dns or --ip name of the "
-				  "system is required");
+		                  "type sistem: at least one --dns or --ip name of the "
+		                  "system is required");
 	if (*type != TYPE_SISTEM && rq->ndns + rq->nip > 0)
-		return sertel_err(SERTEL_EINVAL,
-				  "DNS/IP names are only for type sistem");
+		return sertel_err(SERTEL_EINVAL, "DNS/IP names are only for type sistem");
 	for (i = 0; i < rq->ndns; i++)
 		if ((rc = name_check_dns(rq->dns[i])) < 0)
 			return rc;
 	for (i = 0; i < rq->nip; i++)
 		if (inet_pton(strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET, rq->ip[i],
-			      addr) != 1)
+		              addr) != 1)
 			return sertel_err(SERTEL_EINVAL,
-					  "IP address '%s': not IPv4 or IPv6", rq->ip[i]);
+			                  "IP address '%s': not IPv4 or IPv6", rq->ip[i]);
 	if (rq->nik != NULL && *rq->nik != '\0') {
 		if (strlen(rq->nik) != 16 || strspn(rq->nik, "0123456789") != 16)
 			return sertel_err(SERTEL_EINVAL, "NIK '%s': must be 16 digits",
-					  rq->nik);
+			                  rq->nik);
 	}
 	return 0;
 }
@@ -644,12 +646,12 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type,
  * certificate with the same code as before, then reused; X509_add_ext
  * copies them into each certificate. */
 static int
-ca_const_exts(STACK_OF(X509_EXTENSION) **out, struct ca *ca,
-	      const struct pki_conf *pc, enum cert_type type, unsigned usages,
-	      EVP_PKEY *pub)
+ca_const_exts(STACK_OF(X509_EXTENSION) * *out, struct ca *ca, const struct pki_conf *pc,
+              enum cert_type type, unsigned usages, EVP_PKEY *pub)
 {
 	struct ca_ext_cache *c = ca->exts;
-	unsigned key = (unsigned)type << 8 | usages << 1 | (EVP_PKEY_is_a(pub, "RSA") ? 1u : 0u);
+	unsigned key =
+	    (unsigned)type << 8 | usages << 1 | (EVP_PKEY_is_a(pub, "RSA") ? 1u : 0u);
 	STACK_OF(X509_EXTENSION) *exts = NULL;
 	X509 *tmp = NULL;
 	int i, rc = 0;
@@ -668,12 +670,13 @@ ca_const_exts(STACK_OF(X509_EXTENSION) **out, struct ca *ca,
 	}
 	if ((rc = profile_add_usage_exts(tmp, usages, pub)) < 0 ||
 	    (rc = x509_add_ext_conf(tmp, ca->cert, NID_authority_key_identifier,
-				    "keyid:always")) < 0 ||
-	    (rc = add_policies(tmp, (const char *const[]){pc->policy_oid[type]}, 1)) < 0 ||
+	                            "keyid:always")) < 0 ||
+	    (rc = add_policies(tmp, (const char *const[]){pc->policy_oid[type]}, 1)) <
+	        0 ||
 	    (rc = add_distribution_exts(tmp, pc, ca->rec.id, 1)) < 0)
 		goto out;
 	exts = sk_X509_EXTENSION_deep_copy(X509_get0_extensions(tmp), X509_EXTENSION_dup,
-					   X509_EXTENSION_free);
+	                                   X509_EXTENSION_free);
 	if (exts == NULL) {
 		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
 		goto out;
@@ -696,8 +699,8 @@ out:
 
 static int
 ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
-	      const struct pki_conf *pc, const struct issue_req *rq,
-	      enum cert_type type, unsigned usages, const struct csr *csr, int64_t now)
+              const struct pki_conf *pc, const struct issue_req *rq, enum cert_type type,
+              unsigned usages, const struct csr *csr, int64_t now)
 {
 	X509 *x = NULL;
 	X509_NAME *n = NULL;
@@ -770,10 +773,10 @@ sans_format(char *out, size_t outsz, const struct issue_req *rq)
 	out[0] = '\0';
 	for (i = 0; i < rq->ndns && len < outsz; i++)
 		len += (size_t)snprintf(out + len, outsz - len, "%sDNS:%s",
-					len ? "," : "", rq->dns[i]);
+		                        len ? "," : "", rq->dns[i]);
 	for (i = 0; i < rq->nip && len < outsz; i++)
-		len += (size_t)snprintf(out + len, outsz - len, "%sIP:%s",
-					len ? "," : "", rq->ip[i]);
+		len += (size_t)snprintf(out + len, outsz - len, "%sIP:%s", len ? "," : "",
+		                        rq->ip[i]);
 }
 
 struct issue_write {
@@ -800,8 +803,8 @@ issue_write(struct store *st, void *arg)
 }
 
 int
-ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
-	 const struct pki_conf *pc, const struct issue_req *rq)
+ca_issue(struct cert_rec *out, struct ca *ca, struct store *st, const struct pki_conf *pc,
+         const struct issue_req *rq)
 {
 	struct csr *req = NULL;
 	X509 *x = NULL;
@@ -829,7 +832,7 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 		OPENSSL_free(der);
 		der = NULL;
 		if ((rc = ee_cert_build(&x, r.serial, ca, pc, rq, type, usages, req,
-					now)) < 0)
+		                        now)) < 0)
 			goto out;
 		if ((len = i2d_X509(x, &der)) <= 0) {
 			rc = sertel_err_ossl(SERTEL_ECRYPTO, "certificate: DER failed");
@@ -840,7 +843,7 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 		profile_usages_format(r.usages, sizeof(r.usages), usages);
 		if ((mem = BIO_new(BIO_s_mem())) == NULL ||
 		    X509_NAME_print_ex(mem, X509_get_subject_name(x), 0,
-				       XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+		                       XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
 			rc = sertel_err_ossl(SERTEL_ECRYPTO, "subject: cannot print");
 			goto out;
 		}
@@ -879,7 +882,7 @@ ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
 	}
 	if (attempt == SERIAL_RETRIES) {
 		rc = sertel_err(SERTEL_ECRYPTO, "serial: %d collisions in a row",
-				SERIAL_RETRIES);
+		                SERIAL_RETRIES);
 		goto out;
 	}
 	/* Hand the DER over to the caller. */
@@ -904,15 +907,15 @@ static const struct {
 	const char *name;
 	const char *alias;
 } reasons[] = {
-	/* RFC 5280 5.3.1.  cACompromise/aACompromise concern CA certificates;
-	 * certificateHold and removeFromCRL are not final, and a revoked
-	 * certificate can never be used again (Cirebon 15). */
-	{0, "unspecified", "unspecified"},
-	{1, "keyCompromise", "key-compromise"},
-	{3, "affiliationChanged", "affiliation-changed"},
-	{4, "superseded", "superseded"},
-	{5, "cessationOfOperation", "cessation-of-operation"},
-	{9, "privilegeWithdrawn", "privilege-withdrawn"},
+    /* RFC 5280 5.3.1.  cACompromise/aACompromise concern CA certificates;
+     * certificateHold and removeFromCRL are not final, and a revoked
+     * certificate can never be used again (Cirebon 15). */
+    {0, "unspecified", "unspecified"},
+    {1, "keyCompromise", "key-compromise"},
+    {3, "affiliationChanged", "affiliation-changed"},
+    {4, "superseded", "superseded"},
+    {5, "cessationOfOperation", "cessation-of-operation"},
+    {9, "privilegeWithdrawn", "privilege-withdrawn"},
 };
 
 int
@@ -937,19 +940,21 @@ revoke_reason_parse(int *out, const char *s)
 		}
 	}
 	return sertel_err(SERTEL_EINVAL,
-			  "reason '%s': expected unspecified, keyCompromise, "
-			  "affiliationChanged, superseded, cessationOfOperation or "
-			  "privilegeWithdrawn (RFC 5280 5.3.1)", s);
+	                  "reason '%s': expected unspecified, keyCompromise, "
+	                  "affiliationChanged, superseded, cessationOfOperation or "
+	                  "privilegeWithdrawn (RFC 5280 5.3.1)",
+	                  s);
 }
 
 const char *
 revoke_reason_name(int reason)
 {
-	static const char *all[] = {"unspecified", "keyCompromise", "cACompromise",
-				    "affiliationChanged", "superseded",
-				    "cessationOfOperation", "certificateHold", "",
-				    "removeFromCRL", "privilegeWithdrawn",
-				    "aACompromise"};
+	static const char *all[] = {"unspecified",     "keyCompromise",
+	                            "cACompromise",    "affiliationChanged",
+	                            "superseded",      "cessationOfOperation",
+	                            "certificateHold", "",
+	                            "removeFromCRL",   "privilegeWithdrawn",
+	                            "aACompromise"};
 
 	if (reason < 0 || reason > 10 || reason == 7)
 		return "unknown";
@@ -980,8 +985,9 @@ revoke_write(struct store *st, void *arg)
 		goto out;
 	if (strcmp(rec.issuer_id, w->ca->rec.id) != 0) {
 		rc = sertel_err(SERTEL_EINVAL,
-				"certificate %s: issued by %s, not by the active "
-				"issuing CA %s", w->serial, rec.issuer_id, w->ca->rec.id);
+		                "certificate %s: issued by %s, not by the active "
+		                "issuing CA %s",
+		                w->serial, rec.issuer_id, w->ca->rec.id);
 		goto out;
 	}
 	if ((rc = store_cert_revoke(st, w->serial, time_now(), w->reason)) < 0)
@@ -991,7 +997,7 @@ revoke_write(struct store *st, void *arg)
 		goto out;
 	snprintf(obj, sizeof(obj), "cert:%s", w->serial);
 	snprintf(detail, sizeof(detail), "%s%s%.500s", revoke_reason_name(w->reason),
-		 w->why && *w->why ? ": " : "", w->why ? w->why : "");
+	         w->why && *w->why ? ": " : "", w->why ? w->why : "");
 	if ((rc = audit_append(st, w->actor, "cert.revoke", obj, detail)) < 0)
 		goto out;
 	cert_rec_free(&rec);
@@ -1008,23 +1014,23 @@ out:
 }
 
 int
-ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
-	  const char *serial, int reason, const char *actor, const char *why)
+ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc, const char *serial,
+          int reason, const char *actor, const char *why)
 {
 	return ca_revoke_ex(ca, st, pc, serial, reason, actor, why, NULL, NULL);
 }
 
 int
 ca_revoke_ex(struct ca *ca, struct store *st, const struct pki_conf *pc,
-	     const char *serial, int reason, const char *actor, const char *why,
-	     int (*also)(struct store *st, const struct cert_rec *rec, void *arg),
-	     void *also_arg)
+             const char *serial, int reason, const char *actor, const char *why,
+             int (*also)(struct store *st, const struct cert_rec *rec, void *arg),
+             void *also_arg)
 {
 	struct revoke_write w = {ca, pc, serial, reason, actor, why, also, also_arg};
 
-	if (strlen(serial) > SERIAL_HEX_MAX || strspn(serial, "0123456789abcdef") !=
-	    strlen(serial) || *serial == '\0')
+	if (strlen(serial) > SERIAL_HEX_MAX ||
+	    strspn(serial, "0123456789abcdef") != strlen(serial) || *serial == '\0')
 		return sertel_err(SERTEL_EINVAL, "serial '%s': expected lowercase hex",
-				  serial);
+		                  serial);
 	return store_atomic(st, revoke_write, &w);
 }

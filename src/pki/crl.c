@@ -95,7 +95,7 @@ crl_add_entry(const char *serial, int64_t when, int reason, void *arg)
 	if (hl == 0 || hl > 40 || hl % 2 != 0 ||
 	    (n = hex_decode(ser + 1, sizeof(ser) - 1, serial)) < 0) {
 		f->rc = sertel_err(SERTEL_ESTORE, "CRL: stored serial '%s' is malformed",
-				   serial);
+		                   serial);
 		return -1;
 	}
 	/* A positive INTEGER needs a leading 0x00 when the top bit is set. */
@@ -116,10 +116,10 @@ crl_add_entry(const char *serial, int64_t when, int reason, void *arg)
 	/* RFC 5280 5.3.1: reasonCode SHOULD be absent rather than unspecified. */
 	if (reason > 0) {
 		static const unsigned char ext_head[] = {
-			0x30, 0x0c,		       /* crlEntryExtensions */
-			0x30, 0x0a,		       /* Extension */
-			0x06, 0x03, 0x55, 0x1d, 0x15, /* id-ce-cRLReasons */
-			0x04, 0x03, 0x0a, 0x01,       /* OCTET STRING { ENUMERATED */
+		    0x30, 0x0c,                   /* crlEntryExtensions */
+		    0x30, 0x0a,                   /* Extension */
+		    0x06, 0x03, 0x55, 0x1d, 0x15, /* id-ce-cRLReasons */
+		    0x04, 0x03, 0x0a, 0x01,       /* OCTET STRING { ENUMERATED */
 		};
 		memcpy(p, ext_head, sizeof(ext_head));
 		p += sizeof(ext_head);
@@ -129,7 +129,7 @@ crl_add_entry(const char *serial, int64_t when, int reason, void *arg)
 	entry[1] = (unsigned char)(p - entry - 2);
 	if ((f->rc = buf_append(&f->list, entry, (size_t)(p - entry))) < 0) {
 		f->rc = sertel_err(SERTEL_ETOOBIG, "CRL: revoked list exceeds %zu bytes",
-				   CRL_LIST_MAX);
+		                   CRL_LIST_MAX);
 		return -1;
 	}
 	return 0;
@@ -163,8 +163,7 @@ der_peek(const unsigned char *p, size_t avail, size_t *hdr, size_t *content)
 /* The template: a CRL with every field but the revoked list, signed so
  * OpenSSL fills in the signature algorithm. */
 static int
-crl_template(X509_CRL **out, struct ca *ca, int64_t number, int64_t now,
-	     int64_t next)
+crl_template(X509_CRL **out, struct ca *ca, int64_t number, int64_t now, int64_t next)
 {
 	X509_CRL *crl = NULL;
 	ASN1_TIME *t = NULL;
@@ -176,7 +175,8 @@ crl_template(X509_CRL **out, struct ca *ca, int64_t number, int64_t now,
 	if ((crl = X509_CRL_new()) == NULL || X509_CRL_set_version(crl, 1) != 1 ||
 	    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca->cert)) != 1 ||
 	    (t = ASN1_TIME_set(NULL, (time_t)now)) == NULL ||
-	    X509_CRL_set1_lastUpdate(crl, t) != 1 || ASN1_TIME_set(t, (time_t)next) == NULL ||
+	    X509_CRL_set1_lastUpdate(crl, t) != 1 ||
+	    ASN1_TIME_set(t, (time_t)next) == NULL ||
 	    X509_CRL_set1_nextUpdate(crl, t) != 1 || (num = ASN1_INTEGER_new()) == NULL ||
 	    ASN1_INTEGER_set_int64(num, number) != 1 ||
 	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) != 1) {
@@ -186,7 +186,7 @@ crl_template(X509_CRL **out, struct ca *ca, int64_t number, int64_t now,
 	/* RFC 5280 5.2.3 CRL number, 5.2.1 authority key identifier. */
 	X509V3_set_ctx(&ctx, ca->cert, NULL, NULL, crl, 0);
 	if ((aki = X509V3_EXT_nconf_nid(NULL, &ctx, NID_authority_key_identifier,
-					"keyid:always")) == NULL ||
+	                                "keyid:always")) == NULL ||
 	    X509_CRL_add_ext(crl, aki, -1) != 1 ||
 	    X509_CRL_sign(crl, ca->key, key_digest(ca->key)) <= 0) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "CRL: cannot sign template");
@@ -261,7 +261,8 @@ crl_sign(struct buf *out, const struct buf *tbs, X509_CRL *tmpl, struct ca *ca)
 
 	buf_init(&body, tbs->len + 4096);
 	X509_CRL_get0_signature(tmpl, NULL, &alg);
-	if ((alen = i2d_X509_ALGOR(alg, &algder)) <= 0 || (md = EVP_MD_CTX_new()) == NULL ||
+	if ((alen = i2d_X509_ALGOR(alg, &algder)) <= 0 ||
+	    (md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(md, NULL, key_digest(ca->key), NULL, ca->key) != 1 ||
 	    EVP_DigestSign(md, NULL, &siglen, tbs->data, tbs->len) != 1 ||
 	    (sig = OPENSSL_malloc(siglen + 1)) == NULL ||
@@ -285,8 +286,8 @@ out:
 }
 
 int
-crl_publish(unsigned char **der_out, size_t *len_out, struct ca *ca,
-	    struct store *st, const struct pki_conf *pc, const char *actor)
+crl_publish(unsigned char **der_out, size_t *len_out, struct ca *ca, struct store *st,
+            const struct pki_conf *pc, const char *actor)
 {
 	struct crl_fill f;
 	struct buf tbs, crl;
@@ -317,7 +318,8 @@ crl_publish(unsigned char **der_out, size_t *len_out, struct ca *ca,
 	if ((rc = crl_sign(&crl, &tbs, tmpl, ca)) < 0)
 		goto out;
 	buf_free(&tbs);
-	if ((rc = store_crl_put(st, ca->rec.id, number, now, next, crl.data, crl.len)) < 0 ||
+	if ((rc = store_crl_put(st, ca->rec.id, number, now, next, crl.data, crl.len)) <
+	        0 ||
 	    (rc = store_crl_prune(st, ca->rec.id, number - CRL_KEEP)) < 0)
 		goto out;
 	snprintf(obj, sizeof(obj), "crl:%s", ca->rec.id);

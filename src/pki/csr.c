@@ -37,7 +37,7 @@ typedef struct {
 	ASN1_INTEGER *version;
 	X509_NAME *subject;
 	SPKI_RAW *spki;
-	STACK_OF(X509_ATTRIBUTE) *attributes;
+	STACK_OF(X509_ATTRIBUTE) * attributes;
 } CRI_RAW;
 
 typedef struct {
@@ -51,35 +51,31 @@ typedef struct {
 	ASN1_INTEGER *e;
 } RSA_PUB_RAW;
 
-ASN1_SEQUENCE(SPKI_RAW) = {
-	ASN1_SIMPLE(SPKI_RAW, algor, X509_ALGOR),
-	ASN1_SIMPLE(SPKI_RAW, key, ASN1_BIT_STRING)
-} ASN1_SEQUENCE_END(SPKI_RAW)
+ASN1_SEQUENCE(SPKI_RAW) = {ASN1_SIMPLE(SPKI_RAW, algor, X509_ALGOR),
+                           ASN1_SIMPLE(SPKI_RAW, key,
+                                       ASN1_BIT_STRING)} ASN1_SEQUENCE_END(SPKI_RAW)
 
-ASN1_SEQUENCE_enc(CRI_RAW, enc, 0) = {
-	ASN1_SIMPLE(CRI_RAW, version, ASN1_INTEGER),
-	ASN1_SIMPLE(CRI_RAW, subject, X509_NAME),
-	ASN1_SIMPLE(CRI_RAW, spki, SPKI_RAW),
-	ASN1_IMP_SET_OF(CRI_RAW, attributes, X509_ATTRIBUTE, 0)
-} ASN1_SEQUENCE_END_enc(CRI_RAW, CRI_RAW)
+    ASN1_SEQUENCE_enc(CRI_RAW, enc,
+                      0) = {ASN1_SIMPLE(CRI_RAW, version, ASN1_INTEGER),
+                            ASN1_SIMPLE(CRI_RAW, subject, X509_NAME),
+                            ASN1_SIMPLE(CRI_RAW, spki, SPKI_RAW),
+                            ASN1_IMP_SET_OF(CRI_RAW, attributes, X509_ATTRIBUTE,
+                                            0)} ASN1_SEQUENCE_END_enc(CRI_RAW, CRI_RAW)
 
-ASN1_SEQUENCE(CSR_RAW) = {
-	ASN1_SIMPLE(CSR_RAW, info, CRI_RAW),
-	ASN1_SIMPLE(CSR_RAW, sig_alg, X509_ALGOR),
-	ASN1_SIMPLE(CSR_RAW, signature, ASN1_BIT_STRING)
-} ASN1_SEQUENCE_END(CSR_RAW)
+        ASN1_SEQUENCE(CSR_RAW) = {ASN1_SIMPLE(CSR_RAW, info, CRI_RAW),
+                                  ASN1_SIMPLE(CSR_RAW, sig_alg, X509_ALGOR),
+                                  ASN1_SIMPLE(CSR_RAW, signature,
+                                              ASN1_BIT_STRING)} ASN1_SEQUENCE_END(CSR_RAW)
 
-ASN1_SEQUENCE(RSA_PUB_RAW) = {
-	ASN1_SIMPLE(RSA_PUB_RAW, n, ASN1_INTEGER),
-	ASN1_SIMPLE(RSA_PUB_RAW, e, ASN1_INTEGER)
-} ASN1_SEQUENCE_END(RSA_PUB_RAW)
+            ASN1_SEQUENCE(RSA_PUB_RAW) =
+                {ASN1_SIMPLE(RSA_PUB_RAW, n, ASN1_INTEGER),
+                 ASN1_SIMPLE(RSA_PUB_RAW, e, ASN1_INTEGER)} ASN1_SEQUENCE_END(RSA_PUB_RAW)
 
-DECLARE_ASN1_FUNCTIONS(CSR_RAW)
-IMPLEMENT_ASN1_FUNCTIONS(CSR_RAW)
-DECLARE_ASN1_FUNCTIONS(RSA_PUB_RAW)
-IMPLEMENT_ASN1_FUNCTIONS(RSA_PUB_RAW)
+                    DECLARE_ASN1_FUNCTIONS(CSR_RAW) IMPLEMENT_ASN1_FUNCTIONS(CSR_RAW)
+                        DECLARE_ASN1_FUNCTIONS(RSA_PUB_RAW)
+                            IMPLEMENT_ASN1_FUNCTIONS(RSA_PUB_RAW)
 
-struct csr {
+                                struct csr {
 	CSR_RAW *raw;
 	EVP_PKEY *pkey;
 };
@@ -105,7 +101,7 @@ static int
 csr_unpem(unsigned char **out, size_t *outlen, const unsigned char *data, size_t len)
 {
 	static const char *labels[] = {"-----BEGIN CERTIFICATE REQUEST-----",
-				       "-----BEGIN NEW CERTIFICATE REQUEST-----"};
+	                               "-----BEGIN NEW CERTIFICATE REQUEST-----"};
 	const char *begin = NULL, *end, *b64;
 	size_t i;
 
@@ -154,28 +150,28 @@ csr_key_ec(EVP_PKEY **out, const SPKI_RAW *spki)
 	X509_ALGOR_get0(NULL, &ptype, &pval, spki->algor);
 	if (ptype != V_ASN1_OBJECT)
 		return sertel_err(SERTEL_EINVAL,
-				  "CSR: EC key with explicit or missing curve "
-				  "parameters (named curves only)");
+		                  "CSR: EC key with explicit or missing curve "
+		                  "parameters (named curves only)");
 	curve = pval;
 	nid = OBJ_obj2nid(curve);
 	if (nid != NID_X9_62_prime256v1 && nid != NID_secp384r1 && nid != NID_secp521r1) {
 		char name[80];
 		OBJ_obj2txt(name, sizeof(name), curve, 0);
 		return sertel_err(SERTEL_EINVAL,
-				  "CSR: EC curve %s is not supported (P-256, P-384 or "
-				  "P-521)", name);
+		                  "CSR: EC curve %s is not supported (P-256, P-384 or "
+		                  "P-521)",
+		                  name);
 	}
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-						     (char *)OBJ_nid2sn(nid), 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
-						      spki->key->data,
-						      (size_t)spki->key->length);
+	                                             (char *)OBJ_nid2sn(nid), 0);
+	params[1] = OSSL_PARAM_construct_octet_string(
+	    OSSL_PKEY_PARAM_PUB_KEY, spki->key->data, (size_t)spki->key->length);
 	params[2] = OSSL_PARAM_construct_end();
 	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
 	    EVP_PKEY_fromdata_init(ctx) != 1 ||
 	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		rc = sertel_err_ossl(SERTEL_EINVAL, "CSR: EC public key is not a point "
-						    "on its curve");
+		                                    "on its curve");
 	EVP_PKEY_CTX_free(ctx);
 	return rc;
 }
@@ -194,7 +190,8 @@ csr_key_rsa(EVP_PKEY **out, const SPKI_RAW *spki)
 	/* RFC 3279 2.3.1: parameters NULL. */
 	X509_ALGOR_get0(NULL, &ptype, NULL, spki->algor);
 	if (ptype != V_ASN1_NULL)
-		return sertel_err(SERTEL_EINVAL, "CSR: rsaEncryption parameters must be NULL");
+		return sertel_err(SERTEL_EINVAL,
+		                  "CSR: rsaEncryption parameters must be NULL");
 	rp = d2i_RSA_PUB_RAW(NULL, &p, spki->key->length);
 	if (rp == NULL || p != spki->key->data + spki->key->length) {
 		RSA_PUB_RAW_free(rp);
@@ -204,7 +201,8 @@ csr_key_rsa(EVP_PKEY **out, const SPKI_RAW *spki)
 	if ((n = ASN1_INTEGER_to_BN(rp->n, NULL)) == NULL ||
 	    (e = ASN1_INTEGER_to_BN(rp->e, NULL)) == NULL || BN_is_negative(n) ||
 	    BN_is_negative(e) || !BN_is_odd(e) || BN_is_one(e)) {
-		rc = sertel_err(SERTEL_EINVAL, "CSR: RSA modulus or exponent out of range");
+		rc = sertel_err(SERTEL_EINVAL,
+		                "CSR: RSA modulus or exponent out of range");
 		goto out;
 	}
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
@@ -241,7 +239,7 @@ csr_parse(struct csr **out, const unsigned char *data, size_t len)
 		return sertel_err(SERTEL_EINVAL, "CSR: empty");
 	if (len > SERTEL_MAX_CSR)
 		return sertel_err(SERTEL_ETOOBIG, "CSR: %zu bytes exceeds %d", len,
-				  SERTEL_MAX_CSR);
+		                  SERTEL_MAX_CSR);
 	if (memmem(data, len, "-----BEGIN", 10) != NULL) {
 		if ((rc = csr_unpem(&der, &dlen, data, len)) < 0)
 			return rc;
@@ -277,24 +275,27 @@ csr_parse(struct csr **out, const unsigned char *data, size_t len)
 	else if (keynid == NID_rsaEncryption)
 		rc = csr_key_rsa(&c->pkey, c->raw->info->spki);
 	else
-		rc = sertel_err(SERTEL_EINVAL, "CSR: key type %s is not supported (RSA or EC)",
-				OBJ_nid2sn(keynid));
+		rc = sertel_err(SERTEL_EINVAL,
+		                "CSR: key type %s is not supported (RSA or EC)",
+		                OBJ_nid2sn(keynid));
 	if (rc < 0)
 		goto fail;
 	if ((rc = key_check_public(c->pkey, "CSR")) < 0)
 		goto fail;
 	/* RFC 2986 4.2: the signature proves possession of the private key. */
 	md = csr_sig_md(c->raw->sig_alg, &pknid);
-	if (md == NULL || pknid != (keynid == NID_rsaEncryption ? NID_rsaEncryption :
-								  NID_X9_62_id_ecPublicKey)) {
+	if (md == NULL ||
+	    pknid != (keynid == NID_rsaEncryption ? NID_rsaEncryption
+	                                          : NID_X9_62_id_ecPublicKey)) {
 		rc = sertel_err(SERTEL_EINVAL,
-				"CSR: signature algorithm %s not accepted (ECDSA or RSA "
-				"PKCS#1 v1.5 with SHA-256/384/512, matching the key)",
-				OBJ_nid2sn(OBJ_obj2nid(c->raw->sig_alg->algorithm)));
+		                "CSR: signature algorithm %s not accepted (ECDSA or RSA "
+		                "PKCS#1 v1.5 with SHA-256/384/512, matching the key)",
+		                OBJ_nid2sn(OBJ_obj2nid(c->raw->sig_alg->algorithm)));
 		goto fail;
 	}
 	if (c->raw->signature->flags & 0x07) {
-		rc = sertel_err(SERTEL_EINVAL, "CSR: signature BIT STRING has unused bits");
+		rc = sertel_err(SERTEL_EINVAL,
+		                "CSR: signature BIT STRING has unused bits");
 		goto fail;
 	}
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
@@ -303,12 +304,12 @@ csr_parse(struct csr **out, const unsigned char *data, size_t len)
 		goto fail;
 	}
 	if (EVP_DigestVerify(mctx, c->raw->signature->data,
-			     (size_t)c->raw->signature->length, c->raw->info->enc.enc,
-			     (size_t)c->raw->info->enc.len) != 1) {
+	                     (size_t)c->raw->signature->length, c->raw->info->enc.enc,
+	                     (size_t)c->raw->info->enc.len) != 1) {
 		ERR_clear_error();
 		rc = sertel_err(SERTEL_EINVAL,
-				"CSR: self-signature does not verify (proof of "
-				"possession failed)");
+		                "CSR: self-signature does not verify (proof of "
+		                "possession failed)");
 		goto fail;
 	}
 	EVP_MD_CTX_free(mctx);
@@ -340,8 +341,8 @@ csr_copy_pubkey(X509 *x, const struct csr *c)
 	if ((key = OPENSSL_memdup(spki->key->data, (size_t)spki->key->length)) == NULL)
 		goto fail;
 	if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), alg, ptype,
-				   ptype == V_ASN1_OBJECT ? (void *)param_obj : NULL, key,
-				   spki->key->length) != 1)
+	                           ptype == V_ASN1_OBJECT ? (void *)param_obj : NULL, key,
+	                           spki->key->length) != 1)
 		goto fail;
 	return 0;
 fail:

@@ -17,7 +17,7 @@ int
 key_algo_valid(const char *algo)
 {
 	static const char *ok[] = {"ec-p256", "ec-p384", "rsa-2048", "rsa-3072",
-				   "rsa-4096"};
+	                           "rsa-4096"};
 	size_t i;
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
@@ -34,17 +34,19 @@ key_generate(EVP_PKEY **out, const char *algo)
 	*out = NULL;
 	if (!key_algo_valid(algo))
 		return sertel_err(SERTEL_EINVAL,
-				  "key algorithm '%s': expected ec-p256, ec-p384, "
-				  "rsa-2048, rsa-3072 or rsa-4096", algo);
+		                  "key algorithm '%s': expected ec-p256, ec-p384, "
+		                  "rsa-2048, rsa-3072 or rsa-4096",
+		                  algo);
 	if (strcmp(algo, "ec-p256") == 0)
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	else if (strcmp(algo, "ec-p384") == 0)
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
 	else
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-				      (size_t)strtoul(algo + 4, NULL, 10));
+		                      (size_t)strtoul(algo + 4, NULL, 10));
 	if (k == NULL)
-		return sertel_err_ossl(SERTEL_ECRYPTO, "key generation (%s) failed", algo);
+		return sertel_err_ossl(SERTEL_ECRYPTO, "key generation (%s) failed",
+		                       algo);
 	*out = k;
 	return 0;
 }
@@ -79,7 +81,7 @@ key_seal(char **out, EVP_PKEY *key, const unsigned char master[SECRET_LEN])
 		return rc;
 	if ((b = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PKCS8PrivateKey(b, key, EVP_aes_256_cbc(), pass,
-					  (int)strlen(pass), NULL, NULL) != 1) {
+	                                  (int)strlen(pass), NULL, NULL) != 1) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "key: PKCS#8 encryption failed");
 		goto out;
 	}
@@ -107,14 +109,14 @@ key_unseal(EVP_PKEY **out, const char *pem, const unsigned char master[SECRET_LE
 	*out = NULL;
 	if (strncmp(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37) != 0)
 		return sertel_err(SERTEL_ECRYPTO,
-				  "key: not an encrypted PKCS#8 key (refusing a "
-				  "plaintext key at rest)");
+		                  "key: not an encrypted PKCS#8 key (refusing a "
+		                  "plaintext key at rest)");
 	if ((rc = seal_pass(pass, master)) < 0)
 		return rc;
 	b = BIO_new_mem_buf(pem, -1);
 	if (b == NULL || (*out = PEM_read_bio_PrivateKey(b, NULL, NULL, pass)) == NULL)
 		rc = sertel_err_ossl(SERTEL_ECRYPTO,
-				     "key: cannot decrypt (wrong master secret?)");
+		                     "key: cannot decrypt (wrong master secret?)");
 	secure_wipe(pass, sizeof(pass));
 	BIO_free(b);
 	return rc;
@@ -130,32 +132,36 @@ key_check_public(EVP_PKEY *key, const char *what)
 	if (EVP_PKEY_is_a(key, "RSA")) {
 		bits = EVP_PKEY_get_bits(key);
 		if (bits < 2048)
-			return sertel_err(SERTEL_EINVAL,
-					  "%s: RSA key of %d bits is too small (minimum 2048)",
-					  what, bits);
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "%s: RSA key of %d bits is too small (minimum 2048)", what,
+			    bits);
 		if (bits > 8192)
-			return sertel_err(SERTEL_EINVAL,
-					  "%s: RSA key of %d bits is too large (maximum 8192)",
-					  what, bits);
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "%s: RSA key of %d bits is too large (maximum 8192)", what,
+			    bits);
 		return 0;
 	}
 	if (EVP_PKEY_is_a(key, "EC")) {
-		if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
-						   group, sizeof(group), &glen) != 1) {
+		if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+		                                   sizeof(group), &glen) != 1) {
 			ERR_clear_error();
 			return sertel_err(SERTEL_EINVAL,
-					  "%s: EC key with explicit or unknown curve "
-					  "parameters (named curves only)", what);
+			                  "%s: EC key with explicit or unknown curve "
+			                  "parameters (named curves only)",
+			                  what);
 		}
 		if (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0 ||
 		    strcmp(group, "secp521r1") == 0)
 			return 0;
 		return sertel_err(SERTEL_EINVAL,
-				  "%s: EC curve %s is not supported (P-256, P-384 or "
-				  "P-521)", what, group);
+		                  "%s: EC curve %s is not supported (P-256, P-384 or "
+		                  "P-521)",
+		                  what, group);
 	}
 	return sertel_err(SERTEL_EINVAL, "%s: key type %s is not supported (RSA or EC)",
-			  what, EVP_PKEY_get0_type_name(key));
+	                  what, EVP_PKEY_get0_type_name(key));
 }
 
 const EVP_MD *

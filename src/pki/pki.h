@@ -25,8 +25,7 @@ int key_algo_valid(const char *algo);
 /* Encrypted PKCS#8 PEM (PBES2, AES-256-CBC) under a key derived from the
  * master secret.  *out owned by caller (free with free()). */
 int key_seal(char **out, EVP_PKEY *key, const unsigned char master[SECRET_LEN]);
-int key_unseal(EVP_PKEY **out, const char *pem,
-	       const unsigned char master[SECRET_LEN]);
+int key_unseal(EVP_PKEY **out, const char *pem, const unsigned char master[SECRET_LEN]);
 /* Checks a subject public key against sertel's rules: RSA 2048..8192 bits,
  * EC on P-256, P-384 or P-521.  what names the object in messages. */
 int key_check_public(EVP_PKEY *key, const char *what);
@@ -34,7 +33,7 @@ int key_check_public(EVP_PKEY *key, const char *what);
 const EVP_MD *key_digest(EVP_PKEY *key);
 
 /* ---- keys sealed under an owner's passphrase (seal.c) ------------------ */
-#define SEAL_SALT 16  /* crypto_pwhash_SALTBYTES */
+#define SEAL_SALT  16 /* crypto_pwhash_SALTBYTES */
 #define SEAL_NONCE 12
 struct seal_params {
 	unsigned long long opslimit; /* Argon2id passes */
@@ -51,15 +50,15 @@ struct sealed_key {
 int seal_params_default(struct seal_params *out);
 /* *out owns out->sealed (sealed_key_free). */
 int seal_key(struct sealed_key *out, EVP_PKEY *key, const char *pass, size_t passlen,
-	     const struct seal_params *p);
+             const struct seal_params *p);
 /* SERTEL_EAUTH for a wrong passphrase.  *out owned by caller. */
 int unseal_key(EVP_PKEY **out, const struct sealed_key *s, const char *pass,
-	       size_t passlen);
+               size_t passlen);
 void sealed_key_free(struct sealed_key *s);
 /* Strength rules: length, at least two character classes, none of the
  * owner's identifiers inside. */
 int passphrase_check(const char *pass, size_t len, size_t min_len,
-		     const char *const *forbidden, int nforbidden);
+                     const char *const *forbidden, int nforbidden);
 
 /* ---- profiles (profile.c) ---------------------------------------------- */
 enum cert_type { TYPE_INDIVIDU, TYPE_JABATAN, TYPE_SISTEM, TYPE_COUNT };
@@ -136,20 +135,19 @@ struct ca {
 /* Loads the active issuer with that role, with its private key unsealed.
  * *out owned by caller (ca_free). */
 int ca_load(struct ca **out, struct store *st, const char *role,
-	    const unsigned char master[SECRET_LEN]);
+            const unsigned char master[SECRET_LEN]);
 void ca_free(struct ca *ca);
 
 /* Creates the hierarchy of a new instance in one transaction: Root CA,
  * issuing CA, delegated OCSP signer, TSA certificate. */
-int ca_init_hierarchy(struct store *st, const struct pki_conf *pc,
-		      const char *algo, const unsigned char master[SECRET_LEN],
-		      const char *actor);
+int ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *algo,
+                      const unsigned char master[SECRET_LEN], const char *actor);
 
 /* Issues an end-entity certificate: checks the request, builds the
  * certificate from the profile, stores it and appends the audit entry in
  * one transaction.  *out owned by caller (cert_rec_free). */
 int ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
-	     const struct pki_conf *pc, const struct issue_req *req);
+             const struct pki_conf *pc, const struct issue_req *req);
 
 /* RFC 5280 5.3.1 CRLReason by name ("keyCompromise", "key-compromise",
  * "superseded", ...) or number.  Only reasons that apply to end-entity
@@ -160,20 +158,18 @@ const char *revoke_reason_name(int reason);
 /* Revokes one certificate: status, audit entry and a fresh CRL in one
  * transaction. */
 int ca_revoke(struct ca *ca, struct store *st, const struct pki_conf *pc,
-	      const char *serial, int reason, const char *actor,
-	      const char *why);
+              const char *serial, int reason, const char *actor, const char *why);
 
 /* As ca_revoke, with one more hook (may be NULL) run inside the same
  * transaction after the status change. */
 int ca_revoke_ex(struct ca *ca, struct store *st, const struct pki_conf *pc,
-		 const char *serial, int reason, const char *actor, const char *why,
-		 int (*also)(struct store *st, const struct cert_rec *rec, void *arg),
-		 void *also_arg);
+                 const char *serial, int reason, const char *actor, const char *why,
+                 int (*also)(struct store *st, const struct cert_rec *rec, void *arg),
+                 void *also_arg);
 
 /* Hooks run inside the revocation transaction (e.g. the OCSP cache
  * refresh), so what relying parties see changes atomically. */
-typedef int (*revoke_hook_fn)(struct store *st, const struct cert_rec *rec,
-			      void *arg);
+typedef int (*revoke_hook_fn)(struct store *st, const struct cert_rec *rec, void *arg);
 void ca_set_revoke_hook(revoke_hook_fn fn, void *arg);
 
 /* Serial numbers: 128 bits from the CSPRNG behind a 0x01 octet, so the
@@ -185,13 +181,12 @@ int serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial);
 /* ---- CRLs (crl.c) ------------------------------------------------------ */
 /* Builds, signs, stores (and audits) a full CRL for ca; must run inside a
  * transaction.  *der may be NULL; otherwise owned by caller. */
-int crl_publish(unsigned char **der, size_t *len, struct ca *ca,
-		struct store *st, const struct pki_conf *pc, const char *actor);
+int crl_publish(unsigned char **der, size_t *len, struct ca *ca, struct store *st,
+                const struct pki_conf *pc, const char *actor);
 
 /* ---- helpers shared by the CLI and HTTP layers ------------------------- */
 /* DER of a certificate to PEM text; *out owned by caller. */
-int pem_from_der(char **out, const unsigned char *der, size_t len,
-		 const char *label);
+int pem_from_der(char **out, const unsigned char *der, size_t len, const char *label);
 /* The issuer id of a certificate: hex of the first 8 SKI bytes. */
 int issuer_id_of(char out[ISSUER_ID_LEN + 1], X509 *cert);
 

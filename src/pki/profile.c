@@ -28,11 +28,9 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } usage_names[] = {
-	{"signing", USAGE_SIGNING},
-	{"email", USAGE_EMAIL},
-	{"document", USAGE_DOCUMENT},
-	{"ssl-server", USAGE_SSL_SERVER},
-	{"ssl-client", USAGE_SSL_CLIENT},
+    {"signing", USAGE_SIGNING},       {"email", USAGE_EMAIL},
+    {"document", USAGE_DOCUMENT},     {"ssl-server", USAGE_SSL_SERVER},
+    {"ssl-client", USAGE_SSL_CLIENT},
 };
 #define NUSAGES (sizeof(usage_names) / sizeof(usage_names[0]))
 
@@ -53,7 +51,7 @@ profile_type_parse(enum cert_type *out, const char *name)
 		return 0;
 	}
 	return sertel_err(SERTEL_EINVAL,
-			  "type '%s': expected individu, jabatan or sistem", name);
+	                  "type '%s': expected individu, jabatan or sistem", name);
 }
 
 const char *
@@ -73,22 +71,26 @@ profile_usages_parse(unsigned *out, const char *list)
 	*out = 0;
 	if (list == NULL || *list == '\0')
 		return sertel_err(SERTEL_EINVAL, "usage: at least one of signing, email, "
-						 "document, ssl-server, ssl-client");
+		                                 "document, ssl-server, ssl-client");
 	for (;;) {
 		comma = strchr(p, ',');
 		n = comma ? (size_t)(comma - p) : strlen(p);
 		if (n == 0 || n >= sizeof(item))
-			return sertel_err(SERTEL_EINVAL, "usage list '%s': empty or "
-							 "overlong item", list);
+			return sertel_err(SERTEL_EINVAL,
+			                  "usage list '%s': empty or "
+			                  "overlong item",
+			                  list);
 		memcpy(item, p, n);
 		item[n] = '\0';
 		for (i = 0; i < NUSAGES; i++)
 			if (strcmp(item, usage_names[i].name) == 0)
 				break;
 		if (i == NUSAGES)
-			return sertel_err(SERTEL_EINVAL,
-					  "usage '%s': expected signing, email, document, "
-					  "ssl-server or ssl-client", item);
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "usage '%s': expected signing, email, document, "
+			    "ssl-server or ssl-client",
+			    item);
 		if (mask & usage_names[i].bit)
 			return sertel_err(SERTEL_EINVAL, "usage '%s' given twice", item);
 		mask |= usage_names[i].bit;
@@ -112,7 +114,7 @@ profile_usages_format(char *out, size_t outsz, unsigned usages)
 		if (!(usages & usage_names[i].bit))
 			continue;
 		len += (size_t)snprintf(out + len, outsz > len ? outsz - len : 0, "%s%s",
-					len ? "," : "", usage_names[i].name);
+		                        len ? "," : "", usage_names[i].name);
 		if (len >= outsz)
 			return;
 	}
@@ -125,9 +127,9 @@ profile_check(enum cert_type t, unsigned usages)
 	 * DNS/IP names (Bekasi 11(4)c). */
 	if ((usages & USAGE_SSL_SERVER) && t != TYPE_SISTEM)
 		return sertel_err(SERTEL_EINVAL,
-				  "usage ssl-server is only for type sistem (a %s "
-				  "certificate names a person, not a server)",
-				  profile_type_name(t));
+		                  "usage ssl-server is only for type sistem (a %s "
+		                  "certificate names a person, not a server)",
+		                  profile_type_name(t));
 	return 0;
 }
 
@@ -142,12 +144,12 @@ x509_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value)
 	ext = X509V3_EXT_nconf_nid(NULL, &ctx, nid, value);
 	if (ext == NULL)
 		return sertel_err_ossl(SERTEL_ECRYPTO, "extension %s=%s failed",
-				       OBJ_nid2sn(nid), value);
+		                       OBJ_nid2sn(nid), value);
 	ok = X509_add_ext(x, ext, -1);
 	X509_EXTENSION_free(ext);
 	if (ok != 1)
 		return sertel_err_ossl(SERTEL_ECRYPTO, "extension %s: add failed",
-				       OBJ_nid2sn(nid));
+		                       OBJ_nid2sn(nid));
 	return 0;
 }
 
@@ -182,12 +184,12 @@ profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key)
 	if (usages & USAGE_SSL_CLIENT)
 		ds = 1;
 
-#define KU_ADD(flag, name)                                             \
-	do {                                                           \
-		if (flag) {                                            \
-			size_t l_ = strlen(ku);                        \
-			snprintf(ku + l_, sizeof(ku) - l_, ",%s", name); \
-		}                                                      \
+#define KU_ADD(flag, name)                                                               \
+	do {                                                                             \
+		if (flag) {                                                              \
+			size_t l_ = strlen(ku);                                          \
+			snprintf(ku + l_, sizeof(ku) - l_, ",%s", name);                 \
+		}                                                                        \
 	} while (0)
 	KU_ADD(ds, "digitalSignature");
 	KU_ADD(nr, "nonRepudiation");
@@ -196,13 +198,13 @@ profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key)
 	KU_ADD(ka, "keyAgreement");
 #undef KU_ADD
 
-#define EKU_ADD(cond, name)                                                   \
-	do {                                                                  \
-		if ((cond) && strstr(eku, name) == NULL) {                    \
-			size_t l_ = strlen(eku);                              \
-			snprintf(eku + l_, sizeof(eku) - l_, "%s%s", l_ ? "," : "", \
-				 name);                                       \
-		}                                                             \
+#define EKU_ADD(cond, name)                                                              \
+	do {                                                                             \
+		if ((cond) && strstr(eku, name) == NULL) {                               \
+			size_t l_ = strlen(eku);                                         \
+			snprintf(eku + l_, sizeof(eku) - l_, "%s%s", l_ ? "," : "",      \
+			         name);                                                  \
+		}                                                                        \
 	} while (0)
 	EKU_ADD(usages & USAGE_SIGNING, "1.3.6.1.5.5.7.3.36");
 	EKU_ADD(usages & (USAGE_SIGNING | USAGE_EMAIL), "emailProtection");
@@ -210,7 +212,8 @@ profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key)
 	EKU_ADD(usages & USAGE_SSL_CLIENT, "clientAuth");
 #undef EKU_ADD
 
-	if ((rc = x509_add_ext_conf(x, NULL, NID_basic_constraints, "critical,CA:FALSE")) < 0 ||
+	if ((rc = x509_add_ext_conf(x, NULL, NID_basic_constraints,
+	                            "critical,CA:FALSE")) < 0 ||
 	    (rc = x509_add_ext_conf(x, NULL, NID_key_usage, ku)) < 0)
 		return rc;
 	if (eku[0] != '\0' &&
@@ -229,30 +232,33 @@ name_check_dns(const char *dns)
 
 	if (n == 0 || n > 253)
 		return sertel_err(SERTEL_EINVAL, "DNS name '%s': length must be 1..253",
-				  dns);
+		                  dns);
 	if (strncmp(p, "*.", 2) == 0)
 		p += 2;
 	if (strchr(p, '.') == NULL)
-		return sertel_err(SERTEL_EINVAL,
-				  "DNS name '%s': must be fully qualified", dns);
+		return sertel_err(SERTEL_EINVAL, "DNS name '%s': must be fully qualified",
+		                  dns);
 	while (*p != '\0') {
 		label = p;
 		while (*p != '\0' && *p != '.') {
 			if (!isalnum((unsigned char)*p) && *p != '-')
-				return sertel_err(SERTEL_EINVAL,
-						  "DNS name '%s': character '%c' not allowed",
-						  dns, *p);
+				return sertel_err(
+				    SERTEL_EINVAL,
+				    "DNS name '%s': character '%c' not allowed", dns, *p);
 			p++;
 		}
 		len = (size_t)(p - label);
 		if (len == 0 || len > 63 || label[0] == '-' || p[-1] == '-')
-			return sertel_err(SERTEL_EINVAL,
-					  "DNS name '%s': bad label (1..63 letters, digits, "
-					  "inner hyphens)", dns);
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "DNS name '%s': bad label (1..63 letters, digits, "
+			    "inner hyphens)",
+			    dns);
 		if (*p == '.')
 			p++;
 		if (*p == '\0' && p[-1] == '.')
-			return sertel_err(SERTEL_EINVAL, "DNS name '%s': trailing dot", dns);
+			return sertel_err(SERTEL_EINVAL, "DNS name '%s': trailing dot",
+			                  dns);
 	}
 	return 0;
 }
@@ -264,13 +270,14 @@ name_check_email(const char *email)
 	size_t n = strlen(email);
 
 	if (n < 3 || n > 254 || at == NULL || at == email || strchr(at + 1, '@'))
-		return sertel_err(SERTEL_EINVAL,
-				  "e-mail '%s': expected local@domain", email);
+		return sertel_err(SERTEL_EINVAL, "e-mail '%s': expected local@domain",
+		                  email);
 	for (p = email; p < at; p++)
-		if (!isgraph((unsigned char)*p) || *p == ',' || *p == '"' ||
-		    *p == '<' || *p == '>' || *p == '\\')
+		if (!isgraph((unsigned char)*p) || *p == ',' || *p == '"' || *p == '<' ||
+		    *p == '>' || *p == '\\')
 			return sertel_err(SERTEL_EINVAL,
-					  "e-mail '%s': bad character in local part", email);
+			                  "e-mail '%s': bad character in local part",
+			                  email);
 	if (name_check_dns(at + 1) < 0)
 		return sertel_err(SERTEL_EINVAL, "e-mail '%s': bad domain", email);
 	return 0;
@@ -303,14 +310,15 @@ name_check_text(const char *field, const char *v, size_t max)
 		p++;
 		while (extra-- > 0) {
 			if ((*p & 0xc0) != 0x80)
-				return sertel_err(SERTEL_EINVAL, "%s: not valid UTF-8", field);
+				return sertel_err(SERTEL_EINVAL, "%s: not valid UTF-8",
+				                  field);
 			p++;
 		}
 		chars++;
 	}
 	if (chars > max)
 		return sertel_err(SERTEL_EINVAL, "%s: %zu characters (at most %zu)",
-				  field, chars, max);
+		                  field, chars, max);
 	return 0;
 }
 
@@ -320,41 +328,42 @@ pki_conf_load(struct pki_conf *out, const struct config *cfg)
 	/* An OID arc under 2.25 (ITU-T X.667 UUID-based, no registration
 	 * needed); instances that own an arc set their own in sertel.conf. */
 	static const char *def_policy[TYPE_COUNT] = {
-		"2.25.265016592438374105406425356356063524147.1.1",
-		"2.25.265016592438374105406425356356063524147.1.2",
-		"2.25.265016592438374105406425356356063524147.1.3",
+	    "2.25.265016592438374105406425356356063524147.1.1",
+	    "2.25.265016592438374105406425356356063524147.1.2",
+	    "2.25.265016592438374105406425356356063524147.1.3",
 	};
 	ASN1_OBJECT *o;
 	int i, rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = str_copy(out->org, sizeof(out->org),
-			   config_get(cfg, "instance", "org", "Pemerintah Daerah"))) < 0 ||
-	    (rc = str_copy(out->base_url, sizeof(out->base_url),
-			   config_get(cfg, "instance", "base_url",
-				      "http://127.0.0.1:8080"))) < 0)
+	                   config_get(cfg, "instance", "org", "Pemerintah Daerah"))) <
+	        0 ||
+	    (rc = str_copy(
+	         out->base_url, sizeof(out->base_url),
+	         config_get(cfg, "instance", "base_url", "http://127.0.0.1:8080"))) < 0)
 		return rc;
 	for (i = 0; i < TYPE_COUNT; i++) {
 		out->validity_days[i] =
 		    (int)config_get_int(cfg, "validity", type_names[i], 730);
 		if (out->validity_days[i] < 1 || out->validity_days[i] > 3650)
 			return sertel_err(SERTEL_EINVAL,
-					  "sertel.conf [validity] %s: 1..3650 days",
-					  type_names[i]);
-		if ((rc = str_copy(out->policy_oid[i], sizeof(out->policy_oid[i]),
-				   config_get(cfg, "policy", type_names[i],
-					      def_policy[i]))) < 0)
+			                  "sertel.conf [validity] %s: 1..3650 days",
+			                  type_names[i]);
+		if ((rc = str_copy(
+		         out->policy_oid[i], sizeof(out->policy_oid[i]),
+		         config_get(cfg, "policy", type_names[i], def_policy[i]))) < 0)
 			return rc;
 		if ((o = OBJ_txt2obj(out->policy_oid[i], 1)) == NULL)
 			return sertel_err(SERTEL_EINVAL,
-					  "sertel.conf [policy] %s: '%s' is not an OID",
-					  type_names[i], out->policy_oid[i]);
+			                  "sertel.conf [policy] %s: '%s' is not an OID",
+			                  type_names[i], out->policy_oid[i]);
 		ASN1_OBJECT_free(o);
 	}
 	out->crl_next_update_hours =
 	    (int)config_get_int(cfg, "crl", "next_update_hours", 24);
 	if (out->crl_next_update_hours < 1 || out->crl_next_update_hours > 24 * 31)
 		return sertel_err(SERTEL_EINVAL,
-				  "sertel.conf [crl] next_update_hours: 1..744");
+		                  "sertel.conf [crl] next_update_hours: 1..744");
 	return 0;
 }

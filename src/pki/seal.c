@@ -42,16 +42,18 @@ seal_params_default(struct seal_params *out)
 
 static int
 seal_derive(unsigned char key[32], const char *pass, size_t passlen,
-	    const unsigned char salt[SEAL_SALT], const struct seal_params *p)
+            const unsigned char salt[SEAL_SALT], const struct seal_params *p)
 {
 	int rc;
 
 	if ((rc = seal_init()) < 0)
 		return rc;
-	if (p->opslimit < crypto_pwhash_OPSLIMIT_MIN || p->memlimit < crypto_pwhash_MEMLIMIT_MIN)
-		return sertel_err(SERTEL_EINVAL, "seal: Argon2id parameters below minimum");
+	if (p->opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+	    p->memlimit < crypto_pwhash_MEMLIMIT_MIN)
+		return sertel_err(SERTEL_EINVAL,
+		                  "seal: Argon2id parameters below minimum");
 	if (crypto_pwhash(key, 32, pass, passlen, salt, p->opslimit, p->memlimit,
-			  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	                  crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return sertel_err(SERTEL_ENOMEM, "seal: Argon2id ran out of memory");
 	return 0;
 }
@@ -64,9 +66,10 @@ gcm(int enc, unsigned char *out, const unsigned char *in, size_t len,
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int n = 0, fin = 0, ok;
 
-	ok = c != NULL && EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce, enc) == 1 &&
+	ok = c != NULL &&
+	     EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce, enc) == 1 &&
 	     EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)SEAL_AAD,
-			      (int)strlen(SEAL_AAD)) == 1 &&
+	                      (int)strlen(SEAL_AAD)) == 1 &&
 	     EVP_CipherUpdate(c, out, &n, in, (int)len) == 1 &&
 	     (enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SEAL_TAG, tag) == 1) &&
 	     EVP_CipherFinal_ex(c, out + n, &fin) == 1 &&
@@ -78,7 +81,7 @@ gcm(int enc, unsigned char *out, const unsigned char *in, size_t len,
 
 int
 seal_key(struct sealed_key *out, EVP_PKEY *key, const char *pass, size_t passlen,
-	 const struct seal_params *p)
+         const struct seal_params *p)
 {
 	unsigned char k[32], *der = NULL;
 	int dlen, rc;
@@ -95,7 +98,8 @@ seal_key(struct sealed_key *out, EVP_PKEY *key, const char *pass, size_t passlen
 		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (gcm(1, out->sealed, der, (size_t)dlen, k, out->nonce, out->sealed + dlen) < 0) {
+	if (gcm(1, out->sealed, der, (size_t)dlen, k, out->nonce, out->sealed + dlen) <
+	    0) {
 		rc = sertel_err(SERTEL_ECRYPTO, "seal: encryption failed");
 		goto out;
 	}
@@ -161,21 +165,22 @@ sealed_key_free(struct sealed_key *s)
 }
 
 int
-passphrase_check(const char *pass, size_t len, size_t min_len, const char *const *forbidden,
-		 int nforbidden)
+passphrase_check(const char *pass, size_t len, size_t min_len,
+                 const char *const *forbidden, int nforbidden)
 {
 	int letters = 0, digits = 0, others = 0, i;
 	size_t k;
 
 	if (len < min_len)
 		return sertel_err(SERTEL_EINVAL, "passphrase: at least %zu characters",
-				  min_len);
+		                  min_len);
 	if (len > 1024)
 		return sertel_err(SERTEL_EINVAL, "passphrase: at most 1024 characters");
 	for (k = 0; k < len; k++) {
 		unsigned char c = (unsigned char)pass[k];
 		if (c == '\n' || c == '\r' || c == '\0')
-			return sertel_err(SERTEL_EINVAL, "passphrase: no line breaks or NUL");
+			return sertel_err(SERTEL_EINVAL,
+			                  "passphrase: no line breaks or NUL");
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			letters = 1;
 		else if (c >= '0' && c <= '9')
@@ -185,15 +190,16 @@ passphrase_check(const char *pass, size_t len, size_t min_len, const char *const
 	}
 	if (letters + digits + others < 2)
 		return sertel_err(SERTEL_EINVAL,
-				  "passphrase: mix at least two of letters, digits and "
-				  "other characters");
+		                  "passphrase: mix at least two of letters, digits and "
+		                  "other characters");
 	/* Not the owner's own identifiers (NIK, NIP, e-mail, name). */
 	for (i = 0; i < nforbidden; i++) {
 		if (forbidden[i] && *forbidden[i] && strlen(forbidden[i]) >= 4 &&
 		    strcasestr(pass, forbidden[i]) != NULL)
-			return sertel_err(SERTEL_EINVAL,
-					  "passphrase: must not contain your NIK, NIP, name "
-					  "or e-mail");
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "passphrase: must not contain your NIK, NIP, name "
+			    "or e-mail");
 	}
 	return 0;
 }

@@ -1544,7 +1544,7 @@ rev_status(struct vctx *c, const struct vcert *x, const struct vcert *iss, EVP_P
 		validate_step(c); /* a signature was checked */
 		if (rc == SERTEL_EINVALID) {
 			validate_rev_problem(st, stale, "OCSP response %zu: %s", i + 1,
-			            sertel_errmsg());
+			                     sertel_errmsg());
 			continue;
 		}
 		if (rc < 0)
@@ -1567,10 +1567,10 @@ rev_status(struct vctx *c, const struct vcert *x, const struct vcert *iss, EVP_P
 			good = 1;
 		else
 			validate_rev_problem(st, 0,
-			            "OCSP response %zu: the responder does "
-			            "not know the certificate (RFC 6960 "
-			            "2.2 unknown)",
-			            i + 1);
+			                     "OCSP response %zu: the responder does "
+			                     "not know the certificate (RFC 6960 "
+			                     "2.2 unknown)",
+			                     i + 1);
 	}
 
 	memset(&crl, 0, sizeof(crl));
@@ -1654,9 +1654,9 @@ path_revocation(struct vctx *c, struct vpath *p, struct vnote *note, int *progre
 			/* the same question was answered for another path */
 		} else if (c->nrev >= VALIDATE_REV_DEPTH) {
 			validate_rev_problem(&st, 0,
-			            "CRL issuer paths nested more than %d "
-			            "deep",
-			            VALIDATE_REV_DEPTH);
+			                     "CRL issuer paths nested more than %d "
+			                     "deep",
+			                     VALIDATE_REV_DEPTH);
 		} else {
 			top = c->nrev == 0;
 			c->revstack[c->nrev++] = x;

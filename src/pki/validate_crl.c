@@ -495,10 +495,11 @@ validate_crl_status(struct vctx *c, const struct vcert *x, const struct vcert *i
 				if (!validate_gnset_has_dn(&crlissuers, &l->iss))
 					continue;
 				if (!l->indirect) {
-					validate_rev_problem(st, 0,
-					        "RFC 5280 6.3.3(b)(1): %s is "
-					        "not an indirect CRL",
-					        l->label);
+					validate_rev_problem(
+					    st, 0,
+					    "RFC 5280 6.3.3(b)(1): %s is "
+					    "not an indirect CRL",
+					    l->label);
 					continue;
 				}
 			} else if (!validate_vname_eq(&l->iss, &x->iss)) {
@@ -539,10 +540,11 @@ validate_crl_status(struct vctx *c, const struct vcert *x, const struct vcert *i
 			if (validate_time_cmp(X509_CRL_get0_nextUpdate(l->crl), c->at) <
 			    0) {
 				validate_time_str(t, X509_CRL_get0_nextUpdate(l->crl));
-				validate_rev_problem(st, 1,
-				        "RFC 5280 6.3.3(a): %s is out of date "
-				        "(nextUpdate %s)",
-				        l->label, t);
+				validate_rev_problem(
+				    st, 1,
+				    "RFC 5280 6.3.3(a): %s is out of date "
+				    "(nextUpdate %s)",
+				    l->label, t);
 				continue;
 			}
 			/* 6.3.3(f)(g) */

@@ -22,12 +22,12 @@
 #include "ra/ra.h"
 
 static int file_store(struct store *st, const struct ra_actor *who, const char *app_id,
-		      const struct ra_file *f, const char *mime);
+                      const struct ra_file *f, const char *mime);
 static int files_check(const struct ra_file *files, int n, const char **mimes);
 static int file_check(const struct ra_file *f, const char **mime, int any_kind);
 
-static const char *state_names[] = {"draft", "submitted", "returned",
-				    "rejected", "approved", "issued"};
+static const char *state_names[] = {"draft",    "submitted", "returned",
+                                    "rejected", "approved",  "issued"};
 
 const char *
 ra_state_name(enum ra_state s)
@@ -47,16 +47,17 @@ ra_state_parse(enum ra_state *out, const char *name)
 		}
 	}
 	return sertel_err(SERTEL_EINVAL,
-			  "state '%s': expected draft, submitted, returned, rejected, "
-			  "approved or issued", name);
+	                  "state '%s': expected draft, submitted, returned, rejected, "
+	                  "approved or issued",
+	                  name);
 }
 
 /* Attachment kinds: pengantar (cover letter of the head of agency),
  * rekomendasi (the superior's recommendation), ktp (e-KTP scan), sk
  * (appointment decree) and penunjukan (letter of authority) for jabatan,
  * formulir (Palembang's registration form), lainnya (other support). */
-static const char *attach_kinds[] = {"pengantar", "rekomendasi", "ktp", "sk",
-				     "penunjukan", "formulir", "lainnya"};
+static const char *attach_kinds[] = {"pengantar",  "rekomendasi", "ktp",    "sk",
+                                     "penunjukan", "formulir",    "lainnya"};
 
 int
 ra_attach_kind_valid(const char *kind)
@@ -75,7 +76,7 @@ required_attachments(const char *type, int *n)
 {
 	static const char *base[] = {"pengantar", "rekomendasi", "ktp"};
 	static const char *jabatan[] = {"pengantar", "rekomendasi", "ktp", "sk",
-					"penunjukan"};
+	                                "penunjukan"};
 
 	if (strcmp(type, "jabatan") == 0) {
 		*n = 5;
@@ -86,10 +87,10 @@ required_attachments(const char *type, int *n)
 }
 
 /* ---- reading ------------------------------------------------------------ */
-#define APP_COLS \
-	"id, kind, type, usages, applicant_nik, state, cn, email, title, dns, ip, " \
-	"system_name, system_details, self_issued_letters, renews_serial, " \
-	"cert_serial, approvals_needed, reasons, created_at, updated_at, " \
+#define APP_COLS                                                                         \
+	"id, kind, type, usages, applicant_nik, state, cn, email, title, dns, ip, "      \
+	"system_name, system_details, self_issued_letters, renews_serial, "              \
+	"cert_serial, approvals_needed, reasons, created_at, updated_at, "               \
 	"(SELECT COUNT(*) FROM approvals WHERE application_id = applications.id)"
 
 static void
@@ -139,10 +140,11 @@ ra_get(struct ra_application *out, struct store *st, const char *app_id_in)
 
 	/* app_id_in may point into *out. */
 	if (str_copy(app_id, sizeof(app_id), app_id_in) < 0)
-		return sertel_err(SERTEL_ENOTFOUND, "application %.40s: not found", app_id_in);
+		return sertel_err(SERTEL_ENOTFOUND, "application %.40s: not found",
+		                  app_id_in);
 	memset(out, 0, sizeof(*out));
 	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT " APP_COLS " FROM applications WHERE id = ?")) < 0)
+	                     "SELECT " APP_COLS " FROM applications WHERE id = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, app_id)) == 0)
 		rc = db_step(s);
@@ -164,9 +166,9 @@ ra_iter(struct store *st, int state, const char *applicant_nik, ra_app_fn cb, vo
 	int rc, i = 1;
 
 	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT " APP_COLS " FROM applications WHERE "
-			     "(? = -1 OR state = ?) AND (? = '' OR applicant_nik = ?) "
-			     "ORDER BY created_at, id")) < 0)
+	                     "SELECT " APP_COLS " FROM applications WHERE "
+	                     "(? = -1 OR state = ?) AND (? = '' OR applicant_nik = ?) "
+	                     "ORDER BY created_at, id")) < 0)
 		return rc;
 	if ((rc = db_bind_int(s, i++, state)) < 0 ||
 	    (rc = db_bind_text(s, i++, state >= 0 ? ra_state_name(state) : "")) < 0 ||
@@ -193,7 +195,7 @@ join_names(char *out, size_t outsz, const char *const *v, int n)
 	out[0] = '\0';
 	for (i = 0; i < n; i++) {
 		len += (size_t)snprintf(out + len, len < outsz ? outsz - len : 0, "%s%s",
-					i ? "," : "", v[i]);
+		                        i ? "," : "", v[i]);
 		if (len >= outsz)
 			return sertel_err(SERTEL_EINVAL, "too many names");
 	}
@@ -217,22 +219,24 @@ apply_fn(struct store *st, void *arg)
 	char obj[64], detail[96];
 	int rc, i = 1;
 
-	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO applications (id, kind, type, usages, "
-			     "applicant_nik, state, cn, email, title, dns, ip, system_name, "
-			     "system_details, self_issued_letters, renews_serial, "
-			     "approvals_needed, created_by, created_at, updated_at) VALUES "
-			     "(?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "INSERT INTO applications (id, kind, type, usages, "
+	         "applicant_nik, state, cn, email, title, dns, ip, system_name, "
+	         "system_details, self_issued_letters, renews_serial, "
+	         "approvals_needed, created_by, created_at, updated_at) VALUES "
+	         "(?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
 #define T(v) (rc = db_bind_text(s, i++, (v)[0] ? (v) : NULL)) < 0
-	if ((rc = db_bind_text(s, i++, a->id)) < 0 || (rc = db_bind_text(s, i++, a->kind)) < 0 ||
+	if ((rc = db_bind_text(s, i++, a->id)) < 0 ||
+	    (rc = db_bind_text(s, i++, a->kind)) < 0 ||
 	    (rc = db_bind_text(s, i++, a->type)) < 0 ||
 	    (rc = db_bind_text(s, i++, a->usages)) < 0 ||
 	    (rc = db_bind_text(s, i++, a->applicant_nik)) < 0 ||
 	    (rc = db_bind_text(s, i++, a->cn)) < 0 || T(a->email) || T(a->title) ||
 	    T(a->dns) || T(a->ip) || T(a->system_name) || T(a->system_details) ||
-	    (rc = db_bind_int(s, i++, a->self_issued_letters)) < 0 || T(a->renews_serial) ||
-	    (rc = db_bind_int(s, i++, a->approvals_needed)) < 0 ||
+	    (rc = db_bind_int(s, i++, a->self_issued_letters)) < 0 ||
+	    T(a->renews_serial) || (rc = db_bind_int(s, i++, a->approvals_needed)) < 0 ||
 	    (rc = db_bind_text(s, i++, w->who->label)) < 0 ||
 	    (rc = db_bind_int(s, i++, a->created_at)) < 0 ||
 	    (rc = db_bind_int(s, i++, a->updated_at)) < 0)
@@ -241,22 +245,25 @@ apply_fn(struct store *st, void *arg)
 	if ((rc = db_step(s)) < 0)
 		goto out;
 	snprintf(obj, sizeof(obj), "application:%s", a->id);
-	snprintf(detail, sizeof(detail), "%s %s for %s", a->kind, a->type, a->applicant_nik);
+	snprintf(detail, sizeof(detail), "%s %s for %s", a->kind, a->type,
+	         a->applicant_nik);
 	if ((rc = audit_append(st, w->who->label, "application.create", obj, detail)) < 0)
 		goto out;
 	for (i = 0; w->rq && i < w->rq->nfiles; i++)
-		if ((rc = file_store(st, w->who, a->id, &w->rq->files[i], w->mimes[i])) < 0)
+		if ((rc = file_store(st, w->who, a->id, &w->rq->files[i], w->mimes[i])) <
+		    0)
 			goto out;
 	if (w->copy_from != NULL) {
 		/* Palembang 10(3): what is still valid is carried over; the
 		 * stored blobs are immutable, so the rows can share them. */
 		db_finalize(s);
-		if ((rc = db_prepare(&s, store_db(st),
-				     "INSERT INTO attachments (application_id, kind, blob_id, "
-				     "sha256, mime, size, filename, uploaded_by, created_at) "
-				     "SELECT ?, kind, blob_id, sha256, mime, size, filename, "
-				     "uploaded_by, created_at FROM attachments WHERE "
-				     "application_id = ?")) < 0)
+		if ((rc = db_prepare(
+		         &s, store_db(st),
+		         "INSERT INTO attachments (application_id, kind, blob_id, "
+		         "sha256, mime, size, filename, uploaded_by, created_at) "
+		         "SELECT ?, kind, blob_id, sha256, mime, size, filename, "
+		         "uploaded_by, created_at FROM attachments WHERE "
+		         "application_id = ?")) < 0)
 			goto out;
 		if ((rc = db_bind_text(s, 1, a->id)) < 0 ||
 		    (rc = db_bind_text(s, 2, w->copy_from)) < 0 || (rc = db_step(s)) < 0)
@@ -270,7 +277,7 @@ out:
 
 int
 ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
-	 const struct ra_apply_req *rq, int approvals_needed)
+         const struct ra_apply_req *rq, int approvals_needed)
 {
 	const char *mimes[16];
 	struct apply_write w = {out, who, rq, mimes, NULL};
@@ -283,11 +290,12 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 
 	memset(out, 0, sizeof(*out));
 	if (nik == NULL || *nik == '\0')
-		return sertel_err(SERTEL_EINVAL, "apply: the applicant's NIK is required");
+		return sertel_err(SERTEL_EINVAL,
+		                  "apply: the applicant's NIK is required");
 	/* The applicant applies, or the Dinas on their behalf. */
 	if (strcmp(nik, who->nik) != 0 && !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
-		return sertel_err(SERTEL_EPERM,
-				  "%s: may apply only for themselves", who->label);
+		return sertel_err(SERTEL_EPERM, "%s: may apply only for themselves",
+		                  who->label);
 	if ((rc = ra_person_get(&p, st, nik)) < 0)
 		return rc;
 	if ((rc = files_check(rq->files, rq->nfiles, mimes)) < 0)
@@ -303,8 +311,9 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	/* Denpasar 11(4): only the Wali Kota / Bupati issues their own letters. */
 	if (rq->self_issued_letters && !p.kepala_daerah)
 		return sertel_err(SERTEL_EPERM,
-				  "NIK %s: only the kepala daerah issues their own "
-				  "letters (Denpasar 11(4))", nik);
+		                  "NIK %s: only the kepala daerah issues their own "
+		                  "letters (Denpasar 11(4))",
+		                  nik);
 	str_copy(out->kind, sizeof(out->kind), "new");
 	str_copy(out->type, sizeof(out->type), profile_type_name(type));
 	profile_usages_format(out->usages, sizeof(out->usages), usages);
@@ -316,10 +325,12 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	if ((rc = name_check_email(out->email)) < 0)
 		return rc;
 	if (type == TYPE_JABATAN) {
-		str_copy(out->title, sizeof(out->title), rq->title ? rq->title : p.position);
+		str_copy(out->title, sizeof(out->title),
+		         rq->title ? rq->title : p.position);
 		if (out->title[0] == '\0')
-			return sertel_err(SERTEL_EINVAL,
-					  "type jabatan: the position (--title) is required");
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "type jabatan: the position (--title) is required");
 		if ((rc = name_check_text("title", out->title, 64)) < 0)
 			return rc;
 	} else if (rq->title != NULL) {
@@ -328,29 +339,34 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	if (type == TYPE_SISTEM) {
 		/* Bekasi 11(4)c: the system's address and details. */
 		if (rq->ndns + rq->nip == 0)
-			return sertel_err(SERTEL_EINVAL,
-					  "type sistem: the system's address (--dns or --ip) "
-					  "is required");
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "type sistem: the system's address (--dns or --ip) "
+			    "is required");
 		if (rq->system_name == NULL || rq->system_details == NULL)
-			return sertel_err(SERTEL_EINVAL,
-					  "type sistem: --system-name and --system-details "
-					  "are required (Bekasi 11(4)c)");
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "type sistem: --system-name and --system-details "
+			    "are required (Bekasi 11(4)c)");
 		if ((rc = name_check_text("system name", rq->system_name, 128)) < 0 ||
-		    (rc = name_check_text("system details", rq->system_details, 1000)) < 0)
+		    (rc = name_check_text("system details", rq->system_details, 1000)) <
+		        0)
 			return rc;
 		str_copy(out->system_name, sizeof(out->system_name), rq->system_name);
-		str_copy(out->system_details, sizeof(out->system_details), rq->system_details);
+		str_copy(out->system_details, sizeof(out->system_details),
+		         rq->system_details);
 	} else if (rq->ndns + rq->nip > 0 || rq->system_name || rq->system_details) {
 		return sertel_err(SERTEL_EINVAL, "system names and details are only for "
-						 "type sistem");
+		                                 "type sistem");
 	}
 	for (i = 0; i < rq->ndns; i++)
 		if ((rc = name_check_dns(rq->dns[i])) < 0)
 			return rc;
 	for (i = 0; i < rq->nip; i++)
-		if (inet_pton(strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET, rq->ip[i], addr) != 1)
-			return sertel_err(SERTEL_EINVAL, "IP address '%s': not IPv4 or IPv6",
-					  rq->ip[i]);
+		if (inet_pton(strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET, rq->ip[i],
+		              addr) != 1)
+			return sertel_err(SERTEL_EINVAL,
+			                  "IP address '%s': not IPv4 or IPv6", rq->ip[i]);
 	if ((rc = join_names(out->dns, sizeof(out->dns), rq->dns, rq->ndns)) < 0 ||
 	    (rc = join_names(out->ip, sizeof(out->ip), rq->ip, rq->nip)) < 0)
 		return rc;
@@ -372,7 +388,8 @@ sniff_mime(const unsigned char *d, size_t n)
 	static const unsigned char png[8] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a};
 
 	if (n >= 8 && memcmp(d, "%PDF-", 5) == 0 &&
-	    memmem(d + (n > 1024 ? n - 1024 : 0), n > 1024 ? 1024 : n, "%%EOF", 5) != NULL)
+	    memmem(d + (n > 1024 ? n - 1024 : 0), n > 1024 ? 1024 : n, "%%EOF", 5) !=
+	        NULL)
 		return "application/pdf";
 	if (n >= 4 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff && d[n - 2] == 0xff &&
 	    d[n - 1] == 0xd9)
@@ -388,12 +405,13 @@ may_edit(const struct ra_application *a, const struct ra_actor *who)
 {
 	if (a->state != APP_DRAFT && a->state != APP_RETURNED)
 		return sertel_err(SERTEL_ESTATE,
-				  "application %s: is %s; only a draft or a returned "
-				  "application can be changed", a->id, ra_state_name(a->state));
+		                  "application %s: is %s; only a draft or a returned "
+		                  "application can be changed",
+		                  a->id, ra_state_name(a->state));
 	if (strcmp(a->applicant_nik, who->nik) != 0 &&
 	    !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
 		return sertel_err(SERTEL_EPERM, "%s: not the applicant of %s", who->label,
-				  a->id);
+		                  a->id);
 	return 0;
 }
 
@@ -414,22 +432,25 @@ file_check(const struct ra_file *f, const char **mime, int any_kind)
 	int rc;
 
 	if (f->kind == NULL || (!any_kind && !ra_attach_kind_valid(f->kind)))
-		return sertel_err(SERTEL_EINVAL,
-				  "attachment kind '%s': expected pengantar, rekomendasi, "
-				  "ktp, sk, penunjukan, formulir or lainnya",
-				  f->kind ? f->kind : "");
-	if (f->filename == NULL || (rc = name_check_text("file name", f->filename, 200)) < 0)
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "attachment kind '%s': expected pengantar, rekomendasi, "
+		    "ktp, sk, penunjukan, formulir or lainnya",
+		    f->kind ? f->kind : "");
+	if (f->filename == NULL ||
+	    (rc = name_check_text("file name", f->filename, 200)) < 0)
 		return sertel_err(SERTEL_EINVAL, "attachment %s: a file name is required",
-				  f->kind);
+		                  f->kind);
 	if (f->len == 0)
 		return sertel_err(SERTEL_EINVAL, "attachment %s: empty file", f->kind);
 	if (f->len > RA_ATTACH_MAX)
 		return sertel_err(SERTEL_ETOOBIG, "attachment %s: %zu bytes exceeds %d",
-				  f->kind, f->len, RA_ATTACH_MAX);
+		                  f->kind, f->len, RA_ATTACH_MAX);
 	if ((*mime = sniff_mime(f->data, f->len)) == NULL)
 		return sertel_err(SERTEL_EINVAL,
-				  "attachment %s (%s): not a PDF, JPEG or PNG by its "
-				  "content", f->kind, f->filename);
+		                  "attachment %s (%s): not a PDF, JPEG or PNG by its "
+		                  "content",
+		                  f->kind, f->filename);
 	/* A name that claims another type is a mistake or a disguise. */
 	dot = strrchr(f->filename, '.');
 	if (dot && strcasecmp(dot, ".pdf") == 0)
@@ -440,24 +461,27 @@ file_check(const struct ra_file *f, const char **mime, int any_kind)
 		claimed = "image/png";
 	if (claimed && strcmp(claimed, *mime) != 0)
 		return sertel_err(SERTEL_EINVAL,
-				  "attachment %s (%s): the content is %s, not what the "
-				  "name says", f->kind, f->filename, *mime);
+		                  "attachment %s (%s): the content is %s, not what the "
+		                  "name says",
+		                  f->kind, f->filename, *mime);
 	return 0;
 }
 
 /* Stores one checked file for an application, replacing its kind. */
 static int
 file_store(struct store *st, const struct ra_actor *who, const char *app_id,
-	   const struct ra_file *f, const char *mime)
+           const struct ra_file *f, const char *mime)
 {
 	struct db_stmt *s = NULL;
 	char blob[33], hash[65], obj[64], detail[400];
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st), "DELETE FROM attachments WHERE "
-					       "application_id = ? AND kind = ?")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "DELETE FROM attachments WHERE "
+	                     "application_id = ? AND kind = ?")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_bind_text(s, 2, f->kind)) == 0)
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 &&
+	    (rc = db_bind_text(s, 2, f->kind)) == 0)
 		rc = db_step(s);
 	db_finalize(s);
 	s = NULL;
@@ -466,13 +490,16 @@ file_store(struct store *st, const struct ra_actor *who, const char *app_id,
 	if ((rc = store_blob_put(st, "attachment", f->data, f->len, blob)) < 0)
 		return rc;
 	sha256_hex(hash, f->data, f->len);
-	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO attachments (application_id, kind, blob_id, sha256, "
-			     "mime, size, filename, uploaded_by, created_at) VALUES "
-			     "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "INSERT INTO attachments (application_id, kind, blob_id, sha256, "
+	         "mime, size, filename, uploaded_by, created_at) VALUES "
+	         "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_bind_text(s, 2, f->kind)) == 0 &&
-	    (rc = db_bind_text(s, 3, blob)) == 0 && (rc = db_bind_text(s, 4, hash)) == 0 &&
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 &&
+	    (rc = db_bind_text(s, 2, f->kind)) == 0 &&
+	    (rc = db_bind_text(s, 3, blob)) == 0 &&
+	    (rc = db_bind_text(s, 4, hash)) == 0 &&
 	    (rc = db_bind_text(s, 5, mime)) == 0 &&
 	    (rc = db_bind_int(s, 6, (int64_t)f->len)) == 0 &&
 	    (rc = db_bind_text(s, 7, f->filename)) == 0 &&
@@ -520,14 +547,15 @@ attach_fn(struct store *st, void *arg)
 	if ((rc = ra_get(&a, st, w->app_id)) < 0 || (rc = may_edit(&a, w->who)) < 0)
 		return rc;
 	for (i = 0; i < w->nfiles; i++)
-		if ((rc = file_store(st, w->who, w->app_id, &w->files[i], w->mimes[i])) < 0)
+		if ((rc = file_store(st, w->who, w->app_id, &w->files[i], w->mimes[i])) <
+		    0)
 			return rc;
 	return 0;
 }
 
 int
 ra_attach(struct store *st, const struct ra_actor *who, const char *app_id,
-	  const struct ra_file *files, int nfiles)
+          const struct ra_file *files, int nfiles)
 {
 	const char *mimes[16];
 	struct attach_write w = {who, app_id, files, nfiles, mimes};
@@ -555,9 +583,10 @@ set_state(struct store *st, const char *app_id, enum ra_state to, const char *re
 	struct db_stmt *s = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st),
-			     "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
-			     "WHERE id = ?")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
+	         "WHERE id = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, ra_state_name(to))) == 0 &&
 	    (rc = db_bind_text(s, 2, reasons)) == 0 &&
@@ -574,10 +603,12 @@ count_attached(struct store *st, const char *app_id, const char *kind)
 	struct db_stmt *s = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st), "SELECT 1 FROM attachments WHERE "
-					       "application_id = ? AND kind = ?")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT 1 FROM attachments WHERE "
+	                     "application_id = ? AND kind = ?")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_bind_text(s, 2, kind)) == 0)
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 &&
+	    (rc = db_bind_text(s, 2, kind)) == 0)
 		rc = db_step(s);
 	db_finalize(s);
 	return rc;
@@ -601,14 +632,16 @@ submit_fn(struct store *st, void *arg)
 			return rc;
 		if (rc == 0)
 			return sertel_err(SERTEL_EINVAL,
-					  "application %s: attachment '%s' is missing "
-					  "(required for type %s)", a.id, req[i], a.type);
+			                  "application %s: attachment '%s' is missing "
+			                  "(required for type %s)",
+			                  a.id, req[i], a.type);
 	}
 	/* A resubmission is decided afresh. */
 	{
 		struct db_stmt *s = NULL;
 		if ((rc = db_prepare(&s, store_db(st),
-				     "DELETE FROM approvals WHERE application_id = ?")) < 0)
+		                     "DELETE FROM approvals WHERE application_id = ?")) <
+		    0)
 			return rc;
 		if ((rc = db_bind_text(s, 1, a.id)) == 0)
 			rc = db_step(s);
@@ -620,7 +653,7 @@ submit_fn(struct store *st, void *arg)
 		return rc;
 	snprintf(obj, sizeof(obj), "application:%s", a.id);
 	if ((rc = audit_append(st, m->who->label, "application.submit", obj,
-			       a.state == APP_RETURNED ? "resubmitted" : "")) < 0)
+	                       a.state == APP_RETURNED ? "resubmitted" : "")) < 0)
 		return rc;
 	return ra_notify_application(st, a.id, "submitted");
 }
@@ -637,21 +670,25 @@ ra_submit(struct store *st, const struct ra_actor *who, const char *app_id)
  * deciding their own application. */
 static int
 decider_check(struct store *st, const struct ra_actor *who,
-	      const struct ra_application *a)
+              const struct ra_application *a)
 {
 	int rc;
 
 	if (!(who->roles & ROLE_OPERATOR) || who->nik[0] == '\0')
-		return sertel_err(SERTEL_EPERM, "%s: only an OP operator decides "
-						 "applications", who->label);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: only an OP operator decides "
+		                  "applications",
+		                  who->label);
 	if ((rc = ra_operator_check(st, who->nik, time_now())) < 0)
 		return rc;
 	if (strcmp(a->applicant_nik, who->nik) == 0)
-		return sertel_err(SERTEL_EPERM, "%s: an operator does not decide their "
-						 "own application", who->label);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: an operator does not decide their "
+		                  "own application",
+		                  who->label);
 	if (a->state != APP_SUBMITTED)
 		return sertel_err(SERTEL_ESTATE, "application %s: is %s, not submitted",
-				  a->id, ra_state_name(a->state));
+		                  a->id, ra_state_name(a->state));
 	return 0;
 }
 
@@ -663,14 +700,16 @@ decide_fn(struct store *st, void *arg, enum ra_state to, const char *action)
 	char obj[64];
 	int rc;
 
-	if ((rc = ra_get(&a, st, m->app_id)) < 0 || (rc = decider_check(st, m->who, &a)) < 0)
+	if ((rc = ra_get(&a, st, m->app_id)) < 0 ||
+	    (rc = decider_check(st, m->who, &a)) < 0)
 		return rc;
 	if ((rc = set_state(st, a.id, to, m->reasons)) < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "application:%s", a.id);
 	if ((rc = audit_append(st, m->who->label, action, obj, m->reasons)) < 0)
 		return rc;
-	return ra_notify_application(st, a.id, to == APP_RETURNED ? "returned" : "rejected");
+	return ra_notify_application(st, a.id,
+	                             to == APP_RETURNED ? "returned" : "rejected");
 }
 
 static int
@@ -696,7 +735,7 @@ reasons_check(const char *reasons)
 
 int
 ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
-	  const char *reasons)
+          const char *reasons)
 {
 	struct move m = {who, app_id, reasons, NULL, 0};
 	int rc;
@@ -708,7 +747,7 @@ ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
 
 int
 ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
-	  const char *reasons)
+          const char *reasons)
 {
 	struct move m = {who, app_id, reasons, NULL, 0};
 	int rc;
@@ -727,10 +766,12 @@ approve_fn(struct store *st, void *arg)
 	char obj[64], detail[160];
 	int rc;
 
-	if ((rc = ra_get(&a, st, m->app_id)) < 0 || (rc = decider_check(st, m->who, &a)) < 0)
+	if ((rc = ra_get(&a, st, m->app_id)) < 0 ||
+	    (rc = decider_check(st, m->who, &a)) < 0)
 		return rc;
-	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO approvals (application_id, "
-					       "operator_nik, at) VALUES (?, ?, ?)")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "INSERT INTO approvals (application_id, "
+	                     "operator_nik, at) VALUES (?, ?, ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, a.id)) == 0 &&
 	    (rc = db_bind_text(s, 2, m->who->nik)) == 0 &&
@@ -739,24 +780,26 @@ approve_fn(struct store *st, void *arg)
 	db_finalize(s);
 	if (rc == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_ESTATE, "application %s: %s approved it already",
-				  a.id, m->who->label);
+		                  a.id, m->who->label);
 	if (rc < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "application:%s", a.id);
 	m->approved = a.approvals + 1 >= a.approvals_needed;
 	snprintf(detail, sizeof(detail), "approval %d of %d%s%.100s", a.approvals + 1,
-		 a.approvals_needed, m->note && *m->note ? ": " : "", m->note ? m->note : "");
-	if ((rc = audit_append(st, m->who->label, "application.approve", obj, detail)) < 0)
+	         a.approvals_needed, m->note && *m->note ? ": " : "",
+	         m->note ? m->note : "");
+	if ((rc = audit_append(st, m->who->label, "application.approve", obj, detail)) <
+	    0)
 		return rc;
 	if (m->approved && ((rc = set_state(st, a.id, APP_APPROVED, NULL)) < 0 ||
-			    (rc = ra_notify_application(st, a.id, "approved")) < 0))
+	                    (rc = ra_notify_application(st, a.id, "approved")) < 0))
 		return rc;
 	return 0;
 }
 
 int
 ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
-	   const char *note, int *approved)
+           const char *note, int *approved)
 {
 	struct move m = {who, app_id, NULL, note, 0};
 	int rc;
@@ -777,8 +820,9 @@ app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)
 	int rc;
 
 	out[0] = '\0';
-	if ((rc = db_prepare(&s, store_db(st), "SELECT id FROM applications WHERE "
-					       "cert_serial = ?")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT id FROM applications WHERE "
+	                     "cert_serial = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, serial)) == 0 && (rc = db_step(s)) == 1) {
 		str_copy(out, RA_ID_LEN + 1, db_col_text(s, 0));
@@ -790,7 +834,7 @@ app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)
 
 int
 ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *who,
-	 const char *serial, int approvals_needed)
+         const char *serial, int approvals_needed)
 {
 	struct apply_write w = {out, who, NULL, NULL, NULL};
 	struct ra_application orig;
@@ -805,11 +849,16 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 		return rc;
 	cert_rec_free(&rec);
 	if (rec.nik[0] == '\0')
-		return sertel_err(SERTEL_EINVAL, "certificate %s: not bound to a registered "
-						 "person", serial);
-	if (strcmp(rec.nik, who->nik) != 0 && !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
-		return sertel_err(SERTEL_EPERM, "%s: only the owner (or the Dinas) applies "
-						 "for renewal", who->label);
+		return sertel_err(SERTEL_EINVAL,
+		                  "certificate %s: not bound to a registered "
+		                  "person",
+		                  serial);
+	if (strcmp(rec.nik, who->nik) != 0 &&
+	    !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: only the owner (or the Dinas) applies "
+		                  "for renewal",
+		                  who->label);
 	if (approvals_needed < 1 || approvals_needed > 9)
 		return sertel_err(SERTEL_EINVAL, "approvals: 1..9");
 	if ((rc = app_of_cert(orig_id, st, serial)) < 0)
@@ -829,13 +878,14 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 			if ((rc = ra_person_get(&p, st, rec.nik)) < 0)
 				return rc;
 			str_copy(out->cn, sizeof(out->cn), p.name);
-			str_copy(out->email, sizeof(out->email), rec.email[0] ? rec.email : p.email);
+			str_copy(out->email, sizeof(out->email),
+			         rec.email[0] ? rec.email : p.email);
 		}
 	}
 	/* Cirebon 14: renewal before expiry; after revocation (loss) or
 	 * expiry it is a new application that reuses what still holds. */
 	str_copy(out->kind, sizeof(out->kind),
-		 (!rec.revoked && rec.not_after > now) ? "renewal" : "reapply");
+	         (!rec.revoked && rec.not_after > now) ? "renewal" : "reapply");
 	str_copy(out->renews_serial, sizeof(out->renews_serial), serial);
 	out->cert_serial[0] = '\0';
 	out->reasons[0] = '\0';
@@ -868,10 +918,12 @@ fetch_fn(struct store *st, void *arg)
 	char blob[33], obj[64];
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st), "SELECT blob_id, mime, filename FROM "
-					       "attachments WHERE application_id = ? AND kind = ?")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT blob_id, mime, filename FROM "
+	                     "attachments WHERE application_id = ? AND kind = ?")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, f->app_id)) == 0 && (rc = db_bind_text(s, 2, f->kind)) == 0)
+	if ((rc = db_bind_text(s, 1, f->app_id)) == 0 &&
+	    (rc = db_bind_text(s, 2, f->kind)) == 0)
 		rc = db_step(s);
 	if (rc == 1) {
 		str_copy(blob, sizeof(blob), db_col_text(s, 0));
@@ -880,19 +932,21 @@ fetch_fn(struct store *st, void *arg)
 		rc = 0;
 	} else if (rc == 0) {
 		rc = sertel_err(SERTEL_ENOTFOUND, "application %s: no attachment '%s'",
-				f->app_id, f->kind);
+		                f->app_id, f->kind);
 	}
 	db_finalize(s);
-	if (rc < 0 || (rc = store_blob_get(st, blob, "attachment", &f->data, &f->len)) < 0)
+	if (rc < 0 ||
+	    (rc = store_blob_get(st, blob, "attachment", &f->data, &f->len)) < 0)
 		return rc;
 	/* Reading personal documents (a KTP scan) is itself recorded. */
 	snprintf(obj, sizeof(obj), "application:%s", f->app_id);
-	return audit_append(st, f->who->label, "application.read-attachment", obj, f->kind);
+	return audit_append(st, f->who->label, "application.read-attachment", obj,
+	                    f->kind);
 }
 
 int
 ra_attachment_get(unsigned char **out, size_t *len, char mime[64], struct store *st,
-		  const struct ra_actor *who, const char *app_id, const char *kind)
+                  const struct ra_actor *who, const char *app_id, const char *kind)
 {
 	struct fetch f;
 	struct ra_application a;
@@ -905,9 +959,10 @@ ra_attachment_get(unsigned char **out, size_t *len, char mime[64], struct store 
 		return rc;
 	/* The applicant, the OP and those who oversee it; nobody else. */
 	if (strcmp(a.applicant_nik, who->nik) != 0 &&
-	    !(who->roles & (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN)))
+	    !(who->roles &
+	      (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN)))
 		return sertel_err(SERTEL_EPERM, "%s: may not read the archive of %s",
-				  who->label, app_id);
+		                  who->label, app_id);
 	f.who = who;
 	f.app_id = a.id;
 	f.kind = kind;

@@ -19,21 +19,21 @@
 /* Version 1 of the subscriber agreement, used until the Dinas sets its
  * own (Cirebon 16-17: the owner's obligations). */
 static const char default_agreement[] =
-	"PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK\n\n"
-	"Dengan menerima Sertifikat Elektronik ini, saya menyatakan bahwa:\n"
-	"1. data yang saya berikan dalam permohonan adalah benar;\n"
-	"2. saya tidak akan menyerahkan Sertifikat Elektronik maupun penggunaannya "
-	"kepada pihak lain;\n"
-	"3. saya menjaga kerahasiaan kunci privat dan passphrase saya, dan tidak "
-	"memberitahukannya kepada siapa pun, termasuk petugas;\n"
-	"4. saya tidak akan melakukan rekayasa balik terhadap layanan penerbit;\n"
-	"5. saya bertanggung jawab atas penggunaan, penyimpanan, pembaruan dan "
-	"pemusnahan Sertifikat Elektronik dan kunci privat saya;\n"
-	"6. saya segera melaporkan kepada Otoritas Pendaftaran apabila kunci privat "
-	"atau passphrase hilang, rusak, tidak dapat diakses, atau diduga diketahui "
-	"pihak lain, dan mengajukan pencabutan sertifikat;\n"
-	"7. saya memahami bahwa sertifikat yang telah dicabut tidak dapat digunakan "
-	"kembali.\n";
+    "PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK\n\n"
+    "Dengan menerima Sertifikat Elektronik ini, saya menyatakan bahwa:\n"
+    "1. data yang saya berikan dalam permohonan adalah benar;\n"
+    "2. saya tidak akan menyerahkan Sertifikat Elektronik maupun penggunaannya "
+    "kepada pihak lain;\n"
+    "3. saya menjaga kerahasiaan kunci privat dan passphrase saya, dan tidak "
+    "memberitahukannya kepada siapa pun, termasuk petugas;\n"
+    "4. saya tidak akan melakukan rekayasa balik terhadap layanan penerbit;\n"
+    "5. saya bertanggung jawab atas penggunaan, penyimpanan, pembaruan dan "
+    "pemusnahan Sertifikat Elektronik dan kunci privat saya;\n"
+    "6. saya segera melaporkan kepada Otoritas Pendaftaran apabila kunci privat "
+    "atau passphrase hilang, rusak, tidak dapat diakses, atau diduga diketahui "
+    "pihak lain, dan mengajukan pencabutan sertifikat;\n"
+    "7. saya memahami bahwa sertifikat yang telah dicabut tidak dapat digunakan "
+    "kembali.\n";
 
 int
 ra_agreement_current(struct ra_agreement *out, struct store *st)
@@ -42,8 +42,9 @@ ra_agreement_current(struct ra_agreement *out, struct store *st)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&s, store_db(st), "SELECT version, sha256, created_at FROM "
-					       "agreements ORDER BY version DESC LIMIT 1")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT version, sha256, created_at FROM "
+	                     "agreements ORDER BY version DESC LIMIT 1")) < 0)
 		return rc;
 	if ((rc = db_step(s)) == 1) {
 		out->version = (int)db_col_int(s, 0);
@@ -60,7 +61,7 @@ ra_agreement_current(struct ra_agreement *out, struct store *st)
 /* Adds a version (inside the caller's transaction). */
 static int
 agreement_add(struct ra_agreement *out, struct store *st, const char *who,
-	      const char *text)
+              const char *text)
 {
 	struct ra_agreement cur;
 	struct db_stmt *s = NULL;
@@ -75,10 +76,12 @@ agreement_add(struct ra_agreement *out, struct store *st, const char *who,
 	out->version = version;
 	sha256_hex(out->sha256, text, strlen(text));
 	out->created_at = time_now();
-	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO agreements (version, text, "
-					       "sha256, created_at) VALUES (?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "INSERT INTO agreements (version, text, "
+	                     "sha256, created_at) VALUES (?, ?, ?, ?)")) < 0)
 		return rc;
-	if ((rc = db_bind_int(s, 1, version)) == 0 && (rc = db_bind_text(s, 2, text)) == 0 &&
+	if ((rc = db_bind_int(s, 1, version)) == 0 &&
+	    (rc = db_bind_text(s, 2, text)) == 0 &&
 	    (rc = db_bind_text(s, 3, out->sha256)) == 0 &&
 	    (rc = db_bind_int(s, 4, out->created_at)) == 0)
 		rc = db_step(s);
@@ -105,13 +108,15 @@ agreement_set_fn(struct store *st, void *arg)
 
 int
 ra_agreement_set(struct ra_agreement *out, struct store *st, const struct ra_actor *who,
-		 const char *text)
+                 const char *text)
 {
 	struct agreement_set w = {out, who->label, text};
 
 	if (!(who->roles & (ROLE_ADMIN | ROLE_KEPALA_DINAS)))
-		return sertel_err(SERTEL_EPERM, "%s: only the admin or a kepala-dinas sets "
-						 "the subscriber agreement", who->label);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: only the admin or a kepala-dinas sets "
+		                  "the subscriber agreement",
+		                  who->label);
 	if (text == NULL || strlen(text) < 20 || strlen(text) > 64 * 1024)
 		return sertel_err(SERTEL_EINVAL, "agreement: 20 bytes to 64 KiB of text");
 	return store_atomic(st, agreement_set_fn, &w);
@@ -198,21 +203,23 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 
 	/* Still approved, and nobody issued it meanwhile. */
 	if ((rc = db_prepare(&s, store_db(st),
-			     "UPDATE applications SET state = 'issued', cert_serial = ?, "
-			     "updated_at = ? WHERE id = ? AND state = 'approved'")) < 0)
+	                     "UPDATE applications SET state = 'issued', cert_serial = ?, "
+	                     "updated_at = ? WHERE id = ? AND state = 'approved'")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, rec->serial)) == 0 &&
 	    (rc = db_bind_int(s, 2, time_now())) == 0 &&
 	    (rc = db_bind_text(s, 3, w->app->id)) == 0)
 		rc = db_step(s);
 	if (rc == 0 && db_changes(s) != 1)
-		rc = sertel_err(SERTEL_ESTATE, "application %s: no longer approved", w->app->id);
+		rc = sertel_err(SERTEL_ESTATE, "application %s: no longer approved",
+		                w->app->id);
 	db_finalize(s);
 	s = NULL;
 	if (rc < 0)
 		return rc;
-	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO acceptances (application_id, "
-					       "nik, agreement_version, at) VALUES (?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "INSERT INTO acceptances (application_id, "
+	                     "nik, agreement_version, at) VALUES (?, ?, ?, ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, w->app->id)) == 0 &&
 	    (rc = db_bind_text(s, 2, w->who->nik)) == 0 &&
@@ -224,18 +231,20 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	if (rc < 0)
 		return rc;
 	if (w->sealed != NULL) {
-		snprintf(kdf, sizeof(kdf), "argon2id$%llu$%zu", w->sealed->params.opslimit,
-			 w->sealed->params.memlimit);
-		if ((rc = db_prepare(&s, store_db(st),
-				     "INSERT INTO sealed_keys (serial, nik, kdf, salt, nonce, "
-				     "sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0)
+		snprintf(kdf, sizeof(kdf), "argon2id$%llu$%zu",
+		         w->sealed->params.opslimit, w->sealed->params.memlimit);
+		if ((rc = db_prepare(
+		         &s, store_db(st),
+		         "INSERT INTO sealed_keys (serial, nik, kdf, salt, nonce, "
+		         "sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0)
 			return rc;
 		if ((rc = db_bind_text(s, 1, rec->serial)) == 0 &&
 		    (rc = db_bind_text(s, 2, w->who->nik)) == 0 &&
 		    (rc = db_bind_text(s, 3, kdf)) == 0 &&
 		    (rc = db_bind_blob(s, 4, w->sealed->salt, SEAL_SALT)) == 0 &&
 		    (rc = db_bind_blob(s, 5, w->sealed->nonce, SEAL_NONCE)) == 0 &&
-		    (rc = db_bind_blob(s, 6, w->sealed->sealed, w->sealed->sealed_len)) == 0 &&
+		    (rc = db_bind_blob(s, 6, w->sealed->sealed, w->sealed->sealed_len)) ==
+		        0 &&
 		    (rc = db_bind_int(s, 7, time_now())) == 0)
 			rc = db_step(s);
 		db_finalize(s);
@@ -244,8 +253,8 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	}
 	snprintf(obj, sizeof(obj), "application:%s", w->app->id);
 	snprintf(detail, sizeof(detail), "cert %s, agreement v%d accepted, key %s",
-		 rec->serial, w->agreement->version,
-		 w->sealed ? "generated and sealed" : "from the owner's CSR");
+	         rec->serial, w->agreement->version,
+	         w->sealed ? "generated and sealed" : "from the owner's CSR");
 	if ((rc = audit_append(st, w->who->label, "application.issue", obj, detail)) < 0)
 		return rc;
 	return ra_notify_application(st, w->app->id, "issued");
@@ -253,8 +262,8 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 
 int
 ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
-	 const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
-	 const struct ra_issue_req *rq)
+         const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
+         const struct ra_issue_req *rq)
 {
 	struct ra_application app;
 	struct ra_person p;
@@ -276,19 +285,21 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	/* Cirebon 13(4): in person, not by proxy. */
 	if (who->nik[0] == '\0' || strcmp(who->nik, app.applicant_nik) != 0)
 		return sertel_err(SERTEL_EPERM,
-				  "%s: only the applicant performs the issuance step, in "
-				  "person and not by proxy (Cirebon 13(4))", who->label);
+		                  "%s: only the applicant performs the issuance step, in "
+		                  "person and not by proxy (Cirebon 13(4))",
+		                  who->label);
 	if (app.state != APP_APPROVED)
 		return sertel_err(SERTEL_ESTATE, "application %s: is %s, not approved",
-				  app.id, ra_state_name(app.state));
+		                  app.id, ra_state_name(app.state));
 	if (!rq->accept_agreement)
 		return sertel_err(SERTEL_EINVAL,
-				  "the subscriber agreement must be accepted at issuance "
-				  "(--accept-agreement; Cirebon 13(3))");
+		                  "the subscriber agreement must be accepted at issuance "
+		                  "(--accept-agreement; Cirebon 13(3))");
 	if ((rq->csr == NULL) == (rq->passphrase == NULL))
-		return sertel_err(SERTEL_EINVAL,
-				  "either a CSR made on your own device or a generated key "
-				  "sealed with your passphrase, not both");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "either a CSR made on your own device or a generated key "
+		    "sealed with your passphrase, not both");
 	if ((rc = ra_person_get(&p, st, app.applicant_nik)) < 0)
 		return rc;
 	if (rq->passphrase != NULL) {
@@ -297,7 +308,7 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 		forbid[2] = p.email;
 		forbid[3] = p.name;
 		if ((rc = passphrase_check(rq->passphrase, rq->passlen, rq->pass_min_len,
-					   forbid, 4)) < 0)
+		                           forbid, 4)) < 0)
 			return rc;
 	}
 	memset(&ag, 0, sizeof(ag));
@@ -351,9 +362,10 @@ ra_last_approver(struct store *st, const char *app_id, char out[17])
 	int rc;
 
 	out[0] = '\0';
-	if ((rc = db_prepare(&s, store_db(st), "SELECT operator_nik FROM approvals WHERE "
-					       "application_id = ? ORDER BY at DESC, "
-					       "operator_nik LIMIT 1")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT operator_nik FROM approvals WHERE "
+	                     "application_id = ? ORDER BY at DESC, "
+	                     "operator_nik LIMIT 1")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_step(s)) == 1) {
 		str_copy(out, 17, db_col_text(s, 0));

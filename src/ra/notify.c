@@ -13,12 +13,12 @@
 #include "ra/ra.h"
 
 static const char footer[] =
-	"\n\n--\nPesan ini dikirim otomatis oleh layanan Sertifikat Elektronik "
-	"(sertel) Otoritas Pendaftaran. Jangan membalas pesan ini.\n";
+    "\n\n--\nPesan ini dikirim otomatis oleh layanan Sertifikat Elektronik "
+    "(sertel) Otoritas Pendaftaran. Jangan membalas pesan ini.\n";
 
 static int
 send_to(struct store *st, const char *to, const char *kind, const char *subject,
-	const char *body)
+        const char *body)
 {
 	char full[4096];
 
@@ -38,36 +38,43 @@ ra_notify_application(struct store *st, const char *app_id, const char *kind)
 	if ((rc = ra_get(&a, st, app_id)) < 0)
 		return rc;
 	if (strcmp(kind, "submitted") == 0) {
-		snprintf(subject, sizeof(subject), "Permohonan sertifikat %s telah diajukan", a.id);
-		snprintf(body, sizeof(body),
-			 "Yth. %s,\n\nPermohonan Sertifikat Elektronik jenis %s (nomor %s) "
-			 "telah diajukan dan akan diverifikasi oleh Otoritas Pendaftaran.",
-			 a.cn, a.type, a.id);
+		snprintf(subject, sizeof(subject),
+		         "Permohonan sertifikat %s telah diajukan", a.id);
+		snprintf(
+		    body, sizeof(body),
+		    "Yth. %s,\n\nPermohonan Sertifikat Elektronik jenis %s (nomor %s) "
+		    "telah diajukan dan akan diverifikasi oleh Otoritas Pendaftaran.",
+		    a.cn, a.type, a.id);
 	} else if (strcmp(kind, "returned") == 0) {
-		snprintf(subject, sizeof(subject), "Permohonan %s belum dapat diterima", a.id);
+		snprintf(subject, sizeof(subject), "Permohonan %s belum dapat diterima",
+		         a.id);
 		snprintf(body, sizeof(body),
-			 "Yth. %s,\n\nPermohonan %s dikembalikan untuk dilengkapi.\n"
-			 "Alasan: %s\n\nSilakan lengkapi dan ajukan kembali.", a.cn, a.id,
-			 a.reasons);
+		         "Yth. %s,\n\nPermohonan %s dikembalikan untuk dilengkapi.\n"
+		         "Alasan: %s\n\nSilakan lengkapi dan ajukan kembali.",
+		         a.cn, a.id, a.reasons);
 	} else if (strcmp(kind, "rejected") == 0) {
 		snprintf(subject, sizeof(subject), "Permohonan %s ditolak", a.id);
 		snprintf(body, sizeof(body),
-			 "Yth. %s,\n\nPermohonan %s ditolak.\nAlasan: %s", a.cn, a.id,
-			 a.reasons);
+		         "Yth. %s,\n\nPermohonan %s ditolak.\nAlasan: %s", a.cn, a.id,
+		         a.reasons);
 	} else if (strcmp(kind, "approved") == 0) {
 		snprintf(subject, sizeof(subject), "Permohonan %s disetujui", a.id);
-		snprintf(body, sizeof(body),
-			 "Yth. %s,\n\nPermohonan %s telah disetujui. Penerbitan dilakukan "
-			 "secara langsung oleh Anda sendiri (tidak dapat diwakilkan) di "
-			 "Otoritas Pendaftaran, dengan menyetujui Perjanjian Pemilik "
-			 "Sertifikat.", a.cn, a.id);
+		snprintf(
+		    body, sizeof(body),
+		    "Yth. %s,\n\nPermohonan %s telah disetujui. Penerbitan dilakukan "
+		    "secara langsung oleh Anda sendiri (tidak dapat diwakilkan) di "
+		    "Otoritas Pendaftaran, dengan menyetujui Perjanjian Pemilik "
+		    "Sertifikat.",
+		    a.cn, a.id);
 	} else if (strcmp(kind, "issued") == 0) {
-		snprintf(subject, sizeof(subject), "Sertifikat Elektronik Anda telah terbit");
-		snprintf(body, sizeof(body),
-			 "Yth. %s,\n\nSertifikat Elektronik nomor seri %s telah diterbitkan "
-			 "(permohonan %s). Jaga kerahasiaan kunci privat dan passphrase Anda "
-			 "dan segera laporkan bila hilang atau diketahui orang lain.",
-			 a.cn, a.cert_serial, a.id);
+		snprintf(subject, sizeof(subject),
+		         "Sertifikat Elektronik Anda telah terbit");
+		snprintf(
+		    body, sizeof(body),
+		    "Yth. %s,\n\nSertifikat Elektronik nomor seri %s telah diterbitkan "
+		    "(permohonan %s). Jaga kerahasiaan kunci privat dan passphrase Anda "
+		    "dan segera laporkan bila hilang atau diketahui orang lain.",
+		    a.cn, a.cert_serial, a.id);
 	} else {
 		return sertel_err(SERTEL_EINVAL, "notice kind '%s'", kind);
 	}
@@ -92,13 +99,15 @@ ra_notify_revoked(struct store *st, const char *serial, const char *cause)
 		return 0; /* not an RA certificate: nobody registered to tell */
 	snprintf(subject, sizeof(subject), "Sertifikat Elektronik %s dicabut", serial);
 	snprintf(body, sizeof(body),
-		 "Sertifikat Elektronik milik %s (NIK %s), nomor seri %s, telah dicabut "
-		 "(%s). Sertifikat yang dicabut tidak dapat digunakan kembali.",
-		 owner.name, owner.nik, serial, cause);
+	         "Sertifikat Elektronik milik %s (NIK %s), nomor seri %s, telah dicabut "
+	         "(%s). Sertifikat yang dicabut tidak dapat digunakan kembali.",
+	         owner.name, owner.nik, serial, cause);
 	if ((rc = send_to(st, owner.email, "revoked", subject, body)) < 0)
 		return rc;
-	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT email, roles FROM persons WHERE agency_id = ? AND nik <> ?")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "SELECT email, roles FROM persons WHERE agency_id = ? AND nik <> ?")) <
+	    0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, owner.agency_id)) < 0 ||
 	    (rc = db_bind_text(s, 2, owner.nik)) < 0)
@@ -135,10 +144,11 @@ remind_fn(struct store *st, void *arg)
 	int rc;
 
 	/* Valid, bound to a person, expiring within c->days, not yet told. */
-	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT serial, nik, not_after FROM certs WHERE revoked = 0 AND "
-			     "nik IS NOT NULL AND not_after > ? AND not_after <= ? AND serial "
-			     "NOT IN (SELECT serial FROM reminders_sent WHERE days = ?)")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "SELECT serial, nik, not_after FROM certs WHERE revoked = 0 AND "
+	         "nik IS NOT NULL AND not_after > ? AND not_after <= ? AND serial "
+	         "NOT IN (SELECT serial FROM reminders_sent WHERE days = ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_int(s, 1, now)) < 0 ||
 	    (rc = db_bind_int(s, 2, now + (int64_t)c->days * 86400)) < 0 ||
@@ -151,19 +161,25 @@ remind_fn(struct store *st, void *arg)
 		if ((rc = ra_person_get(&p, st, nik)) < 0)
 			goto out;
 		time_fmt(end, na);
-		snprintf(subject, sizeof(subject), "Sertifikat Elektronik Anda berakhir dalam %d hari",
-			 (int)((na - now + 86399) / 86400));
-		snprintf(body, sizeof(body),
-			 "Yth. %s,\n\nSertifikat Elektronik nomor seri %s berlaku sampai %.10s. "
-			 "Ajukan pembaruan sebelum masa berlakunya habis (persyaratan sama "
-			 "dengan permohonan baru).", p.name, serial, end);
+		snprintf(subject, sizeof(subject),
+		         "Sertifikat Elektronik Anda berakhir dalam %d hari",
+		         (int)((na - now + 86399) / 86400));
+		snprintf(
+		    body, sizeof(body),
+		    "Yth. %s,\n\nSertifikat Elektronik nomor seri %s berlaku sampai "
+		    "%.10s. "
+		    "Ajukan pembaruan sebelum masa berlakunya habis (persyaratan sama "
+		    "dengan permohonan baru).",
+		    p.name, serial, end);
 		if ((rc = send_to(st, p.email, "expiring", subject, body)) < 0)
 			goto out;
-		if ((rc = db_prepare(&ins, store_db(st), "INSERT INTO reminders_sent (serial, "
-							 "days, at) VALUES (?, ?, ?)")) < 0)
+		if ((rc = db_prepare(&ins, store_db(st),
+		                     "INSERT INTO reminders_sent (serial, "
+		                     "days, at) VALUES (?, ?, ?)")) < 0)
 			goto out;
 		if ((rc = db_bind_text(ins, 1, serial)) == 0 &&
-		    (rc = db_bind_int(ins, 2, c->days)) == 0 && (rc = db_bind_int(ins, 3, now)) == 0)
+		    (rc = db_bind_int(ins, 2, c->days)) == 0 &&
+		    (rc = db_bind_int(ins, 3, now)) == 0)
 			rc = db_step(ins);
 		db_finalize(ins);
 		ins = NULL;
@@ -201,7 +217,8 @@ ra_remind(struct store *st, const char *actor, const char *days_list, int *sent)
 		memcpy(item, p, n);
 		item[n] = '\0';
 		if ((rc = parse_ll(&d, item, 1, 365)) < 0)
-			return sertel_err(SERTEL_EINVAL, "reminder days '%s': 1..365", item);
+			return sertel_err(SERTEL_EINVAL, "reminder days '%s': 1..365",
+			                  item);
 		c.days = (int)d;
 		if ((rc = store_atomic(st, remind_fn, &c)) < 0)
 			return rc;

@@ -19,13 +19,13 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } role_names[] = {
-	{"pemohon", ROLE_PEMOHON},
-	{"atasan", ROLE_ATASAN},
-	{"kepala-perangkat-daerah", ROLE_KEPALA_PD},
-	{"operator-op", ROLE_OPERATOR},
-	{"kepala-dinas", ROLE_KEPALA_DINAS},
-	{"auditor", ROLE_AUDITOR},
-	{"admin", ROLE_ADMIN},
+    {"pemohon", ROLE_PEMOHON},
+    {"atasan", ROLE_ATASAN},
+    {"kepala-perangkat-daerah", ROLE_KEPALA_PD},
+    {"operator-op", ROLE_OPERATOR},
+    {"kepala-dinas", ROLE_KEPALA_DINAS},
+    {"auditor", ROLE_AUDITOR},
+    {"admin", ROLE_ADMIN},
 };
 #define NROLES (sizeof(role_names) / sizeof(role_names[0]))
 
@@ -51,10 +51,12 @@ ra_roles_parse(unsigned *out, const char *list)
 			if (strcmp(item, role_names[i].name) == 0)
 				break;
 		if (i == NROLES)
-			return sertel_err(SERTEL_EINVAL,
-					  "role '%s': expected pemohon, atasan, "
-					  "kepala-perangkat-daerah, operator-op, kepala-dinas, "
-					  "auditor or admin", item);
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "role '%s': expected pemohon, atasan, "
+			    "kepala-perangkat-daerah, operator-op, kepala-dinas, "
+			    "auditor or admin",
+			    item);
 		mask |= role_names[i].bit;
 		if (comma == NULL)
 			break;
@@ -73,7 +75,7 @@ ra_roles_format(char *out, size_t outsz, unsigned roles)
 	for (i = 0; i < NROLES && len < outsz; i++)
 		if (roles & role_names[i].bit)
 			len += (size_t)snprintf(out + len, outsz - len, "%s%s",
-						len ? "," : "", role_names[i].name);
+			                        len ? "," : "", role_names[i].name);
 }
 
 void
@@ -93,10 +95,10 @@ ra_actor_person(struct ra_actor *out, struct store *st, const char *nik)
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = ra_person_get(&p, st, nik)) < 0)
-		return rc == SERTEL_ENOTFOUND ?
-			       sertel_err(SERTEL_EAUTH, "--as %s: no such registered person",
-					  nik) :
-			       rc;
+		return rc == SERTEL_ENOTFOUND
+		           ? sertel_err(SERTEL_EAUTH,
+		                        "--as %s: no such registered person", nik)
+		           : rc;
 	str_copy(out->nik, sizeof(out->nik), p.nik);
 	str_copy(out->name, sizeof(out->name), p.name);
 	out->roles = p.roles;
@@ -118,8 +120,9 @@ agency_add_fn(struct store *st, void *arg)
 	char obj[64];
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st), "INSERT INTO agencies (id, name, domain, "
-					       "created_at) VALUES (?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "INSERT INTO agencies (id, name, domain, "
+	                     "created_at) VALUES (?, ?, ?, ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, w->a->id)) == 0 &&
 	    (rc = db_bind_text(s, 2, w->a->name)) == 0 &&
@@ -129,7 +132,7 @@ agency_add_fn(struct store *st, void *arg)
 	db_finalize(s);
 	if (rc == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "agency '%s': already registered",
-				  w->a->name);
+		                  w->a->name);
 	if (rc < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "agency:%s", w->a->id);
@@ -138,7 +141,7 @@ agency_add_fn(struct store *st, void *arg)
 
 int
 ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor *who,
-	      const char *name, const char *domain)
+              const char *name, const char *domain)
 {
 	struct agency_add w = {out, who};
 	unsigned char rid[8];
@@ -146,15 +149,17 @@ ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor *wh
 
 	memset(out, 0, sizeof(*out));
 	if (!(who->roles & (ROLE_ADMIN | ROLE_KEPALA_DINAS)))
-		return sertel_err(SERTEL_EPERM,
-				  "%s: only the admin or a kepala-dinas registers agencies",
-				  who->label);
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "%s: only the admin or a kepala-dinas registers agencies",
+		    who->label);
 	if ((rc = name_check_text("agency name", name ? name : "", 128)) < 0)
 		return rc;
 	if (domain == NULL || (rc = name_check_dns(domain)) < 0 || domain[0] == '*')
 		return sertel_err(SERTEL_EINVAL,
-				  "agency domain '%s': a fully qualified domain such as "
-				  "kominfo.cirebonkota.go.id", domain ? domain : "");
+		                  "agency domain '%s': a fully qualified domain such as "
+		                  "kominfo.cirebonkota.go.id",
+		                  domain ? domain : "");
 	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
 		return rc;
 	hex_encode(out->id, rid, sizeof(rid));
@@ -184,8 +189,9 @@ ra_agency_get(struct ra_agency *out, struct store *st, const char *id_or_name)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&s, store_db(st), "SELECT id, name, domain, created_at "
-					       "FROM agencies WHERE id = ? OR name = ?")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT id, name, domain, created_at "
+	                     "FROM agencies WHERE id = ? OR name = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, id_or_name)) == 0 &&
 	    (rc = db_bind_text(s, 2, id_or_name)) == 0)
@@ -194,7 +200,8 @@ ra_agency_get(struct ra_agency *out, struct store *st, const char *id_or_name)
 		agency_row(out, s);
 		rc = 0;
 	} else if (rc == 0) {
-		rc = sertel_err(SERTEL_ENOTFOUND, "agency '%s': not registered", id_or_name);
+		rc = sertel_err(SERTEL_ENOTFOUND, "agency '%s': not registered",
+		                id_or_name);
 	}
 	db_finalize(s);
 	return rc;
@@ -207,8 +214,9 @@ ra_agency_iter(struct store *st, ra_agency_fn cb, void *arg)
 	struct ra_agency a;
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st), "SELECT id, name, domain, created_at "
-					       "FROM agencies ORDER BY name")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT id, name, domain, created_at "
+	                     "FROM agencies ORDER BY name")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == 1) {
 		agency_row(&a, s);
@@ -220,8 +228,8 @@ ra_agency_iter(struct store *st, ra_agency_fn cb, void *arg)
 }
 
 /* ---- people ------------------------------------------------------------- */
-#define PERSON_COLS \
-	"nik, nip, name, email, position, agency_id, superior_nik, roles, " \
+#define PERSON_COLS                                                                      \
+	"nik, nip, name, email, position, agency_id, superior_nik, roles, "              \
 	"kepala_daerah, appointed_by, created_at"
 
 static void
@@ -236,10 +244,12 @@ person_row(struct ra_person *p, struct db_stmt *s)
 	str_copy(p->email, sizeof(p->email), db_col_text(s, 3));
 	str_copy(p->position, sizeof(p->position), db_col_text(s, 4));
 	str_copy(p->agency_id, sizeof(p->agency_id), (v = db_col_text(s, 5)) ? v : "");
-	str_copy(p->superior_nik, sizeof(p->superior_nik), (v = db_col_text(s, 6)) ? v : "");
+	str_copy(p->superior_nik, sizeof(p->superior_nik),
+	         (v = db_col_text(s, 6)) ? v : "");
 	ra_roles_parse(&p->roles, db_col_text(s, 7));
 	p->kepala_daerah = (int)db_col_int(s, 8);
-	str_copy(p->appointed_by, sizeof(p->appointed_by), (v = db_col_text(s, 9)) ? v : "");
+	str_copy(p->appointed_by, sizeof(p->appointed_by),
+	         (v = db_col_text(s, 9)) ? v : "");
 	p->created_at = db_col_int(s, 10);
 }
 
@@ -251,7 +261,7 @@ ra_person_get(struct ra_person *out, struct store *st, const char *nik)
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT " PERSON_COLS " FROM persons WHERE nik = ?")) < 0)
+	                     "SELECT " PERSON_COLS " FROM persons WHERE nik = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, nik)) == 0)
 		rc = db_step(s);
@@ -273,9 +283,10 @@ ra_person_iter(struct store *st, const char *agency_id, ra_person_fn cb, void *a
 	int rc;
 
 	if ((rc = db_prepare(&s, store_db(st),
-			     agency_id ? "SELECT " PERSON_COLS " FROM persons WHERE "
-					 "agency_id = ? ORDER BY name" :
-					 "SELECT " PERSON_COLS " FROM persons ORDER BY name")) < 0)
+	                     agency_id ? "SELECT " PERSON_COLS " FROM persons WHERE "
+	                                 "agency_id = ? ORDER BY name"
+	                               : "SELECT " PERSON_COLS
+	                                 " FROM persons ORDER BY name")) < 0)
 		return rc;
 	if (agency_id && (rc = db_bind_text(s, 1, agency_id)) < 0)
 		goto out;
@@ -322,8 +333,8 @@ person_add_fn(struct store *st, void *arg)
 
 	ra_roles_format(roles, sizeof(roles), p->roles);
 	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO persons (" PERSON_COLS ", updated_at) VALUES "
-			     "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)")) < 0)
+	                     "INSERT INTO persons (" PERSON_COLS ", updated_at) VALUES "
+	                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, p->nik)) == 0 &&
 	    (rc = db_bind_text(s, 2, p->nip[0] ? p->nip : NULL)) == 0 &&
@@ -339,8 +350,9 @@ person_add_fn(struct store *st, void *arg)
 	db_finalize(s);
 	if (rc == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS,
-				  "NIK %s: a person with this NIK, NIP or e-mail is "
-				  "registered already", p->nik);
+		                  "NIK %s: a person with this NIK, NIP or e-mail is "
+		                  "registered already",
+		                  p->nik);
 	if (rc < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "person:%s", p->nik);
@@ -357,36 +369,40 @@ ra_person_add(struct store *st, const struct ra_actor *who, const struct ra_pers
 
 	if (!(who->roles & (ROLE_ADMIN | ROLE_KEPALA_DINAS | ROLE_OPERATOR)))
 		return sertel_err(SERTEL_EPERM,
-				  "%s: only the Dinas (admin, kepala-dinas, operator-op) "
-				  "registers people", who->label);
+		                  "%s: only the Dinas (admin, kepala-dinas, operator-op) "
+		                  "registers people",
+		                  who->label);
 	if ((rc = identity_check(p->nik, p->nip)) < 0 ||
 	    (rc = name_check_text("name", p->name, 128)) < 0 ||
 	    (rc = name_check_email(p->email)) < 0)
 		return rc;
-	if (p->position[0] != '\0' && (rc = name_check_text("position", p->position, 128)) < 0)
+	if (p->position[0] != '\0' &&
+	    (rc = name_check_text("position", p->position, 128)) < 0)
 		return rc;
 	if (p->roles == 0)
 		return sertel_err(SERTEL_EINVAL, "roles: at least one role");
 	if (p->roles & (ROLE_OPERATOR | ROLE_KEPALA_DINAS))
 		return sertel_err(SERTEL_EPERM,
-				  "roles operator-op and kepala-dinas are given by "
-				  "appointment ('sertel person appoint'), not at "
-				  "registration (Cirebon 20(1))");
+		                  "roles operator-op and kepala-dinas are given by "
+		                  "appointment ('sertel person appoint'), not at "
+		                  "registration (Cirebon 20(1))");
 	if ((p->roles & ROLE_ADMIN) && !(who->roles & ROLE_ADMIN))
 		return sertel_err(SERTEL_EPERM, "%s: only an admin grants the admin role",
-				  who->label);
+		                  who->label);
 	if (p->agency_id[0] == '\0')
-		return sertel_err(SERTEL_EINVAL, "agency: every person belongs to an agency");
+		return sertel_err(SERTEL_EINVAL,
+		                  "agency: every person belongs to an agency");
 	if ((rc = ra_agency_get(&ag, st, p->agency_id)) < 0)
 		return rc;
 	if (!email_in_domain(p->email, ag.domain))
 		return sertel_err(SERTEL_EINVAL,
-				  "e-mail %s: must be an official address of %s (@%s)",
-				  p->email, ag.name, ag.domain);
+		                  "e-mail %s: must be an official address of %s (@%s)",
+		                  p->email, ag.name, ag.domain);
 	if (p->superior_nik[0] != '\0') {
 		if (strcmp(p->superior_nik, p->nik) == 0)
-			return sertel_err(SERTEL_EINVAL, "superior: a person is not their "
-							 "own superior");
+			return sertel_err(SERTEL_EINVAL,
+			                  "superior: a person is not their "
+			                  "own superior");
 		if ((rc = ra_person_get(&sup, st, p->superior_nik)) < 0)
 			return rc;
 	}
@@ -417,14 +433,17 @@ appoint_fn(struct store *st, void *arg)
 	if ((rc = ra_person_get(&p, st, w->nik)) < 0)
 		return rc;
 	if (p.roles & w->role)
-		return sertel_err(SERTEL_ESTATE, "NIK %s: holds that role already", w->nik);
+		return sertel_err(SERTEL_ESTATE, "NIK %s: holds that role already",
+		                  w->nik);
 	ra_roles_format(roles, sizeof(roles), p.roles | w->role);
-	if ((rc = db_prepare(&s, store_db(st),
-			     "UPDATE persons SET roles = ?, appointed_by = ?, updated_at = ? "
-			     "WHERE nik = ?")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "UPDATE persons SET roles = ?, appointed_by = ?, updated_at = ? "
+	         "WHERE nik = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, roles)) == 0 &&
-	    (rc = db_bind_text(s, 2, w->who->nik[0] ? w->who->nik : w->who->label)) == 0 &&
+	    (rc = db_bind_text(s, 2, w->who->nik[0] ? w->who->nik : w->who->label)) ==
+	        0 &&
 	    (rc = db_bind_int(s, 3, time_now())) == 0 &&
 	    (rc = db_bind_text(s, 4, w->nik)) == 0)
 		rc = db_step(s);
@@ -433,22 +452,24 @@ appoint_fn(struct store *st, void *arg)
 		return rc;
 	snprintf(obj, sizeof(obj), "person:%s", w->nik);
 	return audit_append(st, w->who->label, "person.appoint", obj,
-			    w->role == ROLE_OPERATOR ? "operator-op" : "kepala-dinas");
+	                    w->role == ROLE_OPERATOR ? "operator-op" : "kepala-dinas");
 }
 
 int
 ra_person_appoint(struct store *st, const struct ra_actor *who, const char *nik,
-		  unsigned role)
+                  unsigned role)
 {
 	struct appoint w = {who, nik, role};
 
 	if (role == ROLE_OPERATOR && !(who->roles & ROLE_KEPALA_DINAS))
 		return sertel_err(SERTEL_EPERM,
-				  "%s: only a kepala-dinas appoints OP operators "
-				  "(Cirebon 20(1))", who->label);
+		                  "%s: only a kepala-dinas appoints OP operators "
+		                  "(Cirebon 20(1))",
+		                  who->label);
 	if (role == ROLE_KEPALA_DINAS && !(who->roles & ROLE_ADMIN))
-		return sertel_err(SERTEL_EPERM, "%s: only the admin appoints a kepala-dinas",
-				  who->label);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: only the admin appoints a kepala-dinas",
+		                  who->label);
 	if (role != ROLE_OPERATOR && role != ROLE_KEPALA_DINAS)
 		return sertel_err(SERTEL_EINVAL, "appoint: operator-op or kepala-dinas");
 	return store_atomic(st, appoint_fn, &w);
@@ -464,10 +485,11 @@ ra_operator_check(struct store *st, const char *nik, int64_t now)
 	if ((rc = ra_person_get(&p, st, nik)) < 0)
 		return rc;
 	if (!(p.roles & ROLE_OPERATOR))
-		return sertel_err(SERTEL_EPERM, "NIK %s: not an appointed OP operator", nik);
+		return sertel_err(SERTEL_EPERM, "NIK %s: not an appointed OP operator",
+		                  nik);
 	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT 1 FROM certs WHERE nik = ? AND revoked = 0 AND "
-			     "not_before <= ? AND not_after > ?")) < 0)
+	                     "SELECT 1 FROM certs WHERE nik = ? AND revoked = 0 AND "
+	                     "not_before <= ? AND not_after > ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, nik)) == 0 && (rc = db_bind_int(s, 2, now)) == 0 &&
 	    (rc = db_bind_int(s, 3, now)) == 0)
@@ -476,8 +498,10 @@ ra_operator_check(struct store *st, const char *nik, int64_t now)
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return sertel_err(SERTEL_EPERM,
-				  "NIK %s: an OP operator must hold a valid certificate of "
-				  "their own before deciding (Cirebon 20(1))", nik);
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "NIK %s: an OP operator must hold a valid certificate of "
+		    "their own before deciding (Cirebon 20(1))",
+		    nik);
 	return 0;
 }

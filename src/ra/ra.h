@@ -18,8 +18,8 @@ struct nik_info {
 	int province;
 	int birth_year; /* century inferred: the latest that is not future */
 	int birth_month;
-	int birth_day;  /* with the +40 for women removed */
-	int yy;         /* the two digits as written */
+	int birth_day; /* with the +40 for women removed */
+	int yy;        /* the two digits as written */
 	int female;
 };
 struct nip_info {
@@ -36,12 +36,12 @@ int identity_check(const char *nik, const char *nip);
 
 /* ---- roles ---------------------------------------------------------- */
 enum ra_role {
-	ROLE_PEMOHON = 1 << 0,       /* applicant / owner */
-	ROLE_ATASAN = 1 << 1,        /* superior: recommendation, loss reports */
-	ROLE_KEPALA_PD = 1 << 2,     /* head of agency (kepala-perangkat-daerah) */
-	ROLE_OPERATOR = 1 << 3,      /* OP operator (operator-op) */
-	ROLE_KEPALA_DINAS = 1 << 4,  /* appoints operators */
-	ROLE_AUDITOR = 1 << 5,       /* reads everything, changes nothing */
+	ROLE_PEMOHON = 1 << 0,      /* applicant / owner */
+	ROLE_ATASAN = 1 << 1,       /* superior: recommendation, loss reports */
+	ROLE_KEPALA_PD = 1 << 2,    /* head of agency (kepala-perangkat-daerah) */
+	ROLE_OPERATOR = 1 << 3,     /* OP operator (operator-op) */
+	ROLE_KEPALA_DINAS = 1 << 4, /* appoints operators */
+	ROLE_AUDITOR = 1 << 5,      /* reads everything, changes nothing */
 	ROLE_ADMIN = 1 << 6,
 };
 int ra_roles_parse(unsigned *out, const char *list);
@@ -51,7 +51,7 @@ void ra_roles_format(char *out, size_t outsz, unsigned roles);
  * person) or the local administrator (CLI without --as), who holds the
  * instance's master secret anyway. */
 struct ra_actor {
-	char nik[17];   /* "" for the local administrator */
+	char nik[17]; /* "" for the local administrator */
 	char name[SERTEL_MAX_NAME];
 	unsigned roles; /* ROLE_ADMIN for the local administrator */
 	char label[96]; /* for the audit trail: "nik:3201..." or "cli:root" */
@@ -67,7 +67,7 @@ struct ra_agency {
 	int64_t created_at;
 };
 int ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor *who,
-		  const char *name, const char *domain);
+                  const char *name, const char *domain);
 /* By id or exact name. */
 int ra_agency_get(struct ra_agency *out, struct store *st, const char *id_or_name);
 typedef int (*ra_agency_fn)(const struct ra_agency *a, void *arg);
@@ -89,15 +89,14 @@ struct ra_person {
 /* Validates NIK/NIP, e-mail against the agency's domain, the superior;
  * operator-op and kepala-dinas are given by appointment only. */
 int ra_person_add(struct store *st, const struct ra_actor *who,
-		  const struct ra_person *p);
+                  const struct ra_person *p);
 int ra_person_get(struct ra_person *out, struct store *st, const char *nik);
 typedef int (*ra_person_fn)(const struct ra_person *p, void *arg);
-int ra_person_iter(struct store *st, const char *agency_id, ra_person_fn cb,
-		   void *arg);
+int ra_person_iter(struct store *st, const char *agency_id, ra_person_fn cb, void *arg);
 /* Cirebon 20(1): only a kepala-dinas appoints OP operators (role
  * operator-op); the admin appoints a kepala-dinas. */
 int ra_person_appoint(struct store *st, const struct ra_actor *who, const char *nik,
-		      unsigned role);
+                      unsigned role);
 /* An operator may decide only while holding a valid certificate of their
  * own (Cirebon 20(1)); SERTEL_EPERM with the reason otherwise. */
 int ra_operator_check(struct store *st, const char *nik, int64_t now);
@@ -151,16 +150,16 @@ struct ra_apply_req {
 	const char *applicant_nik; /* NULL: the actor */
 	const char *type;
 	const char *usages;
-	const char *cn;            /* NULL: the person's name */
-	const char *email;         /* NULL: the person's official e-mail */
-	const char *title;         /* jabatan; NULL: the person's position */
+	const char *cn;    /* NULL: the person's name */
+	const char *email; /* NULL: the person's official e-mail */
+	const char *title; /* jabatan; NULL: the person's position */
 	const char *dns[16];
 	int ndns;
 	const char *ip[16];
 	int nip;
-	const char *system_name;   /* sistem */
+	const char *system_name; /* sistem */
 	const char *system_details;
-	int self_issued_letters;   /* Denpasar 11(4): the Wali Kota's own letters */
+	int self_issued_letters; /* Denpasar 11(4): the Wali Kota's own letters */
 	/* Attachments stored with the application, in the same transaction. */
 	const struct ra_file *files;
 	int nfiles;
@@ -170,25 +169,25 @@ struct ra_apply_req {
 int ra_attach_kind_valid(const char *kind);
 
 int ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
-	     const struct ra_apply_req *rq, int approvals_needed);
+             const struct ra_apply_req *rq, int approvals_needed);
 /* Content-checked (PDF, JPEG or PNG by their bytes), size-limited,
  * encrypted in the store with its SHA-256. */
 int ra_attach(struct store *st, const struct ra_actor *who, const char *app_id,
-	      const struct ra_file *files, int nfiles);
+              const struct ra_file *files, int nfiles);
 int ra_get(struct ra_application *out, struct store *st, const char *app_id);
 typedef int (*ra_app_fn)(const struct ra_application *a, void *arg);
 int ra_iter(struct store *st, int state, const char *applicant_nik, ra_app_fn cb,
-	    void *arg);
+            void *arg);
 /* Transitions; each refuses illegal ones with SERTEL_ESTATE and writes
  * the audit entry (actor, time, reason) in the same transaction. */
 int ra_submit(struct store *st, const struct ra_actor *who, const char *app_id);
 int ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
-	      const char *reasons);
+              const char *reasons);
 int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
-	      const char *reasons);
+              const char *reasons);
 /* N-of-M: approved once approvals_needed distinct operators approved. */
 int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
-	       const char *note, int *approved);
+               const char *note, int *approved);
 
 /* ---- issuance in person (issue.c) ------------------------------------- */
 struct ra_agreement {
@@ -200,7 +199,7 @@ struct ra_agreement {
 int ra_agreement_current(struct ra_agreement *out, struct store *st);
 /* A new version of the subscriber agreement (admin or kepala-dinas). */
 int ra_agreement_set(struct ra_agreement *out, struct store *st,
-		     const struct ra_actor *who, const char *text);
+                     const struct ra_actor *who, const char *text);
 
 struct ra_issue_req {
 	const char *app_id;
@@ -225,21 +224,21 @@ struct ra_issued {
 int ra_last_approver(struct store *st, const char *app_id, char out[17]);
 /* Only the applicant, in person (Cirebon 13(4)). */
 int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
-	     const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
-	     const struct ra_issue_req *rq);
+             const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
+             const struct ra_issue_req *rq);
 
 /* An archived attachment (Cirebon 11(4)), decrypted, for the applicant,
  * operators, kepala-dinas, auditors and the admin; each read is audited.
  * *out owned by caller. */
 int ra_attachment_get(unsigned char **out, size_t *len, char mime[64], struct store *st,
-		      const struct ra_actor *who, const char *app_id, const char *kind);
+                      const struct ra_actor *who, const char *app_id, const char *kind);
 
 /* A renewal (valid certificate) or re-application (revoked or expired)
  * for a certificate bound to a person: a new draft with the original
  * application's data and attachments carried over, decided like a new
  * one (Palembang 10(3)). */
 int ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *who,
-	     const char *serial, int approvals_needed);
+             const char *serial, int approvals_needed);
 
 /* ---- notices (notify.c), queued inside the caller's transaction -------- */
 /* kind: submitted, returned, rejected, approved, issued. */
@@ -260,19 +259,19 @@ int ra_cause_reason(const char *cause);
  * meninggal, mengundurkan-diri, pensiun, lainnya) or an OP operator with
  * a valid certificate (evaluasi-op, sanksi).  Final; closes proposals. */
 int ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
-	      const struct pki_conf *pc, const char *serial, const char *cause,
-	      const char *note);
+              const struct pki_conf *pc, const char *serial, const char *cause,
+              const char *note);
 /* The owner's report of a lost, damaged or compromised key (Cirebon 15(2)-
  * (3)): statement letter acknowledged by the superior and the police
  * report, both kept encrypted; revoked at once as keyCompromise. */
 int ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
-		   const struct pki_conf *pc, const char *serial,
-		   const char *acknowledged_by, const struct ra_file *statement,
-		   const struct ra_file *police, const char *note);
+                   const struct pki_conf *pc, const char *serial,
+                   const char *acknowledged_by, const struct ra_file *statement,
+                   const struct ra_file *police, const char *note);
 /* A written warning (Palembang 16); at `threshold` warnings every valid
  * certificate of the person gets a revocation proposal (cause sanksi). */
 int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,
-	    const char *serial, const char *reason, int threshold, int *warnings,
-	    int *proposals);
+            const char *serial, const char *reason, int threshold, int *warnings,
+            int *proposals);
 
 #endif

@@ -18,9 +18,9 @@
 #include "ra/ra.h"
 
 static int revoke_exec(struct store *st, const struct ra_actor *who, struct ca *ca,
-		       const struct pki_conf *pc, const char *serial, const char *cause,
-		       int reason, const char *why, const struct ra_file *statement,
-		       const struct ra_file *police, const char *ack_by);
+                       const struct pki_conf *pc, const char *serial, const char *cause,
+                       int reason, const char *why, const struct ra_file *statement,
+                       const struct ra_file *police, const char *ack_by);
 
 enum who_may { BY_OWNER, BY_HEAD, BY_OPERATOR };
 
@@ -30,20 +30,20 @@ static const struct {
 	enum who_may who;
 	const char *text;
 } causes[] = {
-	/* The owner (Cirebon 15(4); Palembang 11(2)). */
-	{"permintaan-pemilik", 0, BY_OWNER, "owner's request"},
-	{"penyalahgunaan", 1, BY_OWNER, "suspected misuse"},
-	{"data-salah", 3, BY_OWNER, "wrong data in the certificate"},
-	{"kunci-bocor", 1, BY_OWNER, "key leaked"},
-	/* The head of the owner's agency (Palembang 11(1)). */
-	{"mutasi", 3, BY_HEAD, "transferred (mutasi)"},
-	{"meninggal", 5, BY_HEAD, "died"},
-	{"mengundurkan-diri", 3, BY_HEAD, "resigned"},
-	{"pensiun", 5, BY_HEAD, "retired"},
-	{"lainnya", 5, BY_HEAD, "another cause that ends the duty"},
-	/* The OP (Cirebon 15(1); Palembang 14(d), 16). */
-	{"evaluasi-op", 9, BY_OPERATOR, "OP evaluation"},
-	{"sanksi", 9, BY_OPERATOR, "sanction"},
+    /* The owner (Cirebon 15(4); Palembang 11(2)). */
+    {"permintaan-pemilik", 0, BY_OWNER, "owner's request"},
+    {"penyalahgunaan", 1, BY_OWNER, "suspected misuse"},
+    {"data-salah", 3, BY_OWNER, "wrong data in the certificate"},
+    {"kunci-bocor", 1, BY_OWNER, "key leaked"},
+    /* The head of the owner's agency (Palembang 11(1)). */
+    {"mutasi", 3, BY_HEAD, "transferred (mutasi)"},
+    {"meninggal", 5, BY_HEAD, "died"},
+    {"mengundurkan-diri", 3, BY_HEAD, "resigned"},
+    {"pensiun", 5, BY_HEAD, "retired"},
+    {"lainnya", 5, BY_HEAD, "another cause that ends the duty"},
+    /* The OP (Cirebon 15(1); Palembang 14(d), 16). */
+    {"evaluasi-op", 9, BY_OPERATOR, "OP evaluation"},
+    {"sanksi", 9, BY_OPERATOR, "sanction"},
 };
 #define NCAUSES (sizeof(causes) / sizeof(causes[0]))
 
@@ -56,15 +56,17 @@ ra_cause_reason(const char *cause)
 		if (strcmp(cause, causes[i].cause) == 0)
 			return causes[i].reason;
 	return sertel_err(SERTEL_EINVAL,
-			  "cause '%s': expected permintaan-pemilik, penyalahgunaan, "
-			  "data-salah, kunci-bocor (owner); mutasi, meninggal, "
-			  "mengundurkan-diri, pensiun, lainnya (head of agency); "
-			  "evaluasi-op, sanksi (OP)", cause);
+	                  "cause '%s': expected permintaan-pemilik, penyalahgunaan, "
+	                  "data-salah, kunci-bocor (owner); mutasi, meninggal, "
+	                  "mengundurkan-diri, pensiun, lainnya (head of agency); "
+	                  "evaluasi-op, sanksi (OP)",
+	                  cause);
 }
 
 /* The certificate's owner as registered (the NIK it is bound to). */
 static int
-owner_of(struct ra_person *out, struct cert_rec *rec, struct store *st, const char *serial)
+owner_of(struct ra_person *out, struct cert_rec *rec, struct store *st,
+         const char *serial)
 {
 	int rc;
 
@@ -72,9 +74,11 @@ owner_of(struct ra_person *out, struct cert_rec *rec, struct store *st, const ch
 		return rc;
 	if (rec->nik[0] == '\0') {
 		cert_rec_free(rec);
-		return sertel_err(SERTEL_EINVAL,
-				  "certificate %s: not bound to a registered person (issued "
-				  "outside the RA: revoke it with 'sertel cert revoke')", serial);
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "certificate %s: not bound to a registered person (issued "
+		    "outside the RA: revoke it with 'sertel cert revoke')",
+		    serial);
 	}
 	if ((rc = ra_person_get(out, st, rec->nik)) < 0)
 		cert_rec_free(rec);
@@ -84,7 +88,7 @@ owner_of(struct ra_person *out, struct cert_rec *rec, struct store *st, const ch
 /* May `who` invoke this cause for this owner? */
 static int
 cause_allowed(struct store *st, const struct ra_actor *who, const struct ra_person *owner,
-	      enum who_may may, const char *cause)
+              enum who_may may, const char *cause)
 {
 	struct ra_person head;
 	int rc;
@@ -93,24 +97,27 @@ cause_allowed(struct store *st, const struct ra_actor *who, const struct ra_pers
 	case BY_OWNER:
 		if (strcmp(who->nik, owner->nik) == 0)
 			return 0;
-		return sertel_err(SERTEL_EPERM, "%s: cause %s is for the owner to request",
-				  who->label, cause);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: cause %s is for the owner to request", who->label,
+		                  cause);
 	case BY_HEAD:
 		if (!(who->roles & ROLE_KEPALA_PD) || who->nik[0] == '\0')
 			return sertel_err(SERTEL_EPERM,
-					  "%s: cause %s is requested by the head of the "
-					  "owner's agency (Palembang 11(1))", who->label, cause);
+			                  "%s: cause %s is requested by the head of the "
+			                  "owner's agency (Palembang 11(1))",
+			                  who->label, cause);
 		if ((rc = ra_person_get(&head, st, who->nik)) < 0)
 			return rc;
 		if (strcmp(head.agency_id, owner->agency_id) != 0)
 			return sertel_err(SERTEL_EPERM,
-					  "%s: heads another agency than the owner's",
-					  who->label);
+			                  "%s: heads another agency than the owner's",
+			                  who->label);
 		return 0;
 	case BY_OPERATOR:
 		if (!(who->roles & ROLE_OPERATOR) || who->nik[0] == '\0')
-			return sertel_err(SERTEL_EPERM, "%s: cause %s is the OP's decision",
-					  who->label, cause);
+			return sertel_err(SERTEL_EPERM,
+			                  "%s: cause %s is the OP's decision", who->label,
+			                  cause);
 		return ra_operator_check(st, who->nik, time_now());
 	}
 	return SERTEL_EPERM;
@@ -140,14 +147,17 @@ request_insert(struct store *st, const struct request_write *w)
 	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
 		return rc;
 	hex_encode(id, rid, sizeof(rid));
-	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO revocation_requests (id, serial, cause, reason_code, "
-			     "requested_by, state, note, statement_blob, police_blob, "
-			     "acknowledged_by, created_at, decided_at) VALUES "
-			     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "INSERT INTO revocation_requests (id, serial, cause, reason_code, "
+	         "requested_by, state, note, statement_blob, police_blob, "
+	         "acknowledged_by, created_at, decided_at) VALUES "
+	         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_bind_text(s, 2, w->serial)) == 0 &&
-	    (rc = db_bind_text(s, 3, w->cause)) == 0 && (rc = db_bind_int(s, 4, w->reason)) == 0 &&
+	if ((rc = db_bind_text(s, 1, id)) == 0 &&
+	    (rc = db_bind_text(s, 2, w->serial)) == 0 &&
+	    (rc = db_bind_text(s, 3, w->cause)) == 0 &&
+	    (rc = db_bind_int(s, 4, w->reason)) == 0 &&
 	    (rc = db_bind_text(s, 5, w->who->label)) == 0 &&
 	    (rc = db_bind_text(s, 6, w->state)) == 0 &&
 	    (rc = db_bind_text(s, 7, w->note && *w->note ? w->note : NULL)) == 0 &&
@@ -155,8 +165,8 @@ request_insert(struct store *st, const struct request_write *w)
 	    (rc = db_bind_text(s, 9, w->police_blob)) == 0 &&
 	    (rc = db_bind_text(s, 10, w->ack_by)) == 0 &&
 	    (rc = db_bind_int(s, 11, time_now())) == 0)
-		rc = strcmp(w->state, "done") == 0 ? db_bind_int(s, 12, time_now()) :
-						      db_bind_null(s, 12);
+		rc = strcmp(w->state, "done") == 0 ? db_bind_int(s, 12, time_now())
+		                                   : db_bind_null(s, 12);
 	if (rc == 0)
 		rc = db_step(s);
 	db_finalize(s);
@@ -169,11 +179,13 @@ close_proposals(struct store *st, const char *serial)
 	struct db_stmt *s = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st),
-			     "UPDATE revocation_requests SET state = 'done', decided_at = ? "
-			     "WHERE serial = ? AND state = 'requested'")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "UPDATE revocation_requests SET state = 'done', decided_at = ? "
+	         "WHERE serial = ? AND state = 'requested'")) < 0)
 		return rc;
-	if ((rc = db_bind_int(s, 1, time_now())) == 0 && (rc = db_bind_text(s, 2, serial)) == 0)
+	if ((rc = db_bind_int(s, 1, time_now())) == 0 &&
+	    (rc = db_bind_text(s, 2, serial)) == 0)
 		rc = db_step(s);
 	db_finalize(s);
 	return rc < 0 ? rc : 0;
@@ -181,7 +193,8 @@ close_proposals(struct store *st, const char *serial)
 
 int
 ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
-	  const struct pki_conf *pc, const char *serial, const char *cause, const char *note)
+          const struct pki_conf *pc, const char *serial, const char *cause,
+          const char *note)
 {
 	struct ra_person owner;
 	struct cert_rec rec;
@@ -202,9 +215,9 @@ ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
 	if ((rc = cause_allowed(st, who, &owner, causes[i].who, cause)) < 0)
 		return rc;
 	snprintf(why, sizeof(why), "%s (%s)%s%.450s", cause, causes[i].text,
-		 note && *note ? ": " : "", note ? note : "");
-	return revoke_exec(st, who, ca, pc, serial, cause, causes[i].reason, why, NULL, NULL,
-			   NULL);
+	         note && *note ? ": " : "", note ? note : "");
+	return revoke_exec(st, who, ca, pc, serial, cause, causes[i].reason, why, NULL,
+	                   NULL, NULL);
 }
 
 /* Our bookkeeping inside the revocation's own transaction: the letters of
@@ -225,14 +238,15 @@ exec_book(struct store *st, const struct cert_rec *rec, void *arg)
 
 	if (h->statement != NULL) {
 		if ((rc = store_blob_put(st, "loss-statement", h->statement->data,
-					 h->statement->len, h->statement_id)) < 0 ||
-		    (rc = store_blob_put(st, "police-report", h->police->data, h->police->len,
-					 h->police_id)) < 0)
+		                         h->statement->len, h->statement_id)) < 0 ||
+		    (rc = store_blob_put(st, "police-report", h->police->data,
+		                         h->police->len, h->police_id)) < 0)
 			return rc;
 		h->req.statement_blob = h->statement_id;
 		h->req.police_blob = h->police_id;
 	}
-	if ((rc = close_proposals(st, rec->serial)) < 0 || (rc = request_insert(st, &h->req)) < 0)
+	if ((rc = close_proposals(st, rec->serial)) < 0 ||
+	    (rc = request_insert(st, &h->req)) < 0)
 		return rc;
 	/* Cirebon 15(5): the agency is told. */
 	return ra_notify_revoked(st, rec->serial, h->req.cause);
@@ -240,9 +254,9 @@ exec_book(struct store *st, const struct cert_rec *rec, void *arg)
 
 static int
 revoke_exec(struct store *st, const struct ra_actor *who, struct ca *ca,
-	    const struct pki_conf *pc, const char *serial, const char *cause, int reason,
-	    const char *why, const struct ra_file *statement, const struct ra_file *police,
-	    const char *ack_by)
+            const struct pki_conf *pc, const char *serial, const char *cause, int reason,
+            const char *why, const struct ra_file *statement,
+            const struct ra_file *police, const char *ack_by)
 {
 	struct exec_hook h;
 
@@ -262,9 +276,9 @@ revoke_exec(struct store *st, const struct ra_actor *who, struct ca *ca,
 /* ---- loss or compromise report ------------------------------------------ */
 int
 ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
-	       const struct pki_conf *pc, const char *serial, const char *acknowledged_by,
-	       const struct ra_file *statement, const struct ra_file *police,
-	       const char *note)
+               const struct pki_conf *pc, const char *serial, const char *acknowledged_by,
+               const struct ra_file *statement, const struct ra_file *police,
+               const char *note)
 {
 	struct ra_person owner, ack;
 	struct cert_rec rec;
@@ -276,29 +290,32 @@ ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
 	cert_rec_free(&rec);
 	/* Cirebon 15(2): the owner reports, as soon as possible. */
 	if (strcmp(who->nik, owner.nik) != 0)
-		return sertel_err(SERTEL_EPERM, "%s: the owner reports the loss of their key",
-				  who->label);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: the owner reports the loss of their key",
+		                  who->label);
 	/* ... with a statement letter acknowledged by the superior. */
 	if (acknowledged_by == NULL || *acknowledged_by == '\0')
-		return sertel_err(SERTEL_EINVAL,
-				  "loss report: the superior who acknowledged the statement "
-				  "letter is required (--acknowledged-by NIK; Cirebon 15(3))");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "loss report: the superior who acknowledged the statement "
+		    "letter is required (--acknowledged-by NIK; Cirebon 15(3))");
 	if ((rc = ra_person_get(&ack, st, acknowledged_by)) < 0)
 		return rc;
 	if (strcmp(owner.superior_nik, ack.nik) != 0 && !(ack.roles & ROLE_KEPALA_PD))
 		return sertel_err(SERTEL_EPERM,
-				  "loss report: %s is not the owner's superior", ack.nik);
+		                  "loss report: %s is not the owner's superior", ack.nik);
 	if (statement == NULL || police == NULL)
-		return sertel_err(SERTEL_EINVAL,
-				  "loss report: the statement letter (pernyataan) and the "
-				  "police report (laporan-polisi) are required");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "loss report: the statement letter (pernyataan) and the "
+		    "police report (laporan-polisi) are required");
 	if ((rc = ra_file_check(statement)) < 0 || (rc = ra_file_check(police)) < 0)
 		return rc;
 	snprintf(why, sizeof(why), "loss report acknowledged by %s%s%.450s", ack.nik,
-		 note && *note ? ": " : "", note ? note : "");
+	         note && *note ? ": " : "", note ? note : "");
 	/* Cirebon 15(2)-(3): effective at once, as a key compromise. */
 	return revoke_exec(st, who, ca, pc, serial, "hilang", 1, why, statement, police,
-			   ack.nik);
+	                   ack.nik);
 }
 
 /* ---- sanctions ------------------------------------------------------------ */
@@ -324,11 +341,13 @@ warn_fn(struct store *st, void *arg)
 	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
 		return rc;
 	hex_encode(id, rid, sizeof(rid));
-	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO sanctions (id, nik, serial, reason, by_nik, created_at) "
-			     "VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "INSERT INTO sanctions (id, nik, serial, reason, by_nik, created_at) "
+	         "VALUES (?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_bind_text(s, 2, w->nik)) == 0 &&
+	if ((rc = db_bind_text(s, 1, id)) == 0 &&
+	    (rc = db_bind_text(s, 2, w->nik)) == 0 &&
 	    (rc = db_bind_text(s, 3, w->serial)) == 0 &&
 	    (rc = db_bind_text(s, 4, w->reason)) == 0 &&
 	    (rc = db_bind_text(s, 5, w->who->nik)) == 0 &&
@@ -338,7 +357,8 @@ warn_fn(struct store *st, void *arg)
 	s = NULL;
 	if (rc < 0)
 		return rc;
-	if ((rc = db_prepare(&s, store_db(st), "SELECT COUNT(*) FROM sanctions WHERE nik = ?")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT COUNT(*) FROM sanctions WHERE nik = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, w->nik)) == 0 && (rc = db_step(s)) == 1)
 		w->warnings = (int)db_col_int(s, 0);
@@ -347,8 +367,8 @@ warn_fn(struct store *st, void *arg)
 	if (rc < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "person:%s", w->nik);
-	snprintf(detail, sizeof(detail), "warning %d of %d: %.500s", w->warnings, w->threshold,
-		 w->reason);
+	snprintf(detail, sizeof(detail), "warning %d of %d: %.500s", w->warnings,
+	         w->threshold, w->reason);
 	if ((rc = audit_append(st, w->who->label, "sanction.warn", obj, detail)) < 0)
 		return rc;
 	if (w->warnings < w->threshold)
@@ -356,11 +376,12 @@ warn_fn(struct store *st, void *arg)
 	/* Palembang 16: the warnings lead to a revocation proposal for each
 	 * of the person's valid certificates. */
 	if ((rc = db_prepare(&s, store_db(st),
-			     "SELECT serial FROM certs WHERE nik = ? AND revoked = 0 AND "
-			     "not_after > ? AND serial NOT IN (SELECT serial FROM "
-			     "revocation_requests WHERE state = 'requested')")) < 0)
+	                     "SELECT serial FROM certs WHERE nik = ? AND revoked = 0 AND "
+	                     "not_after > ? AND serial NOT IN (SELECT serial FROM "
+	                     "revocation_requests WHERE state = 'requested')")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, w->nik)) < 0 || (rc = db_bind_int(s, 2, time_now())) < 0) {
+	if ((rc = db_bind_text(s, 1, w->nik)) < 0 ||
+	    (rc = db_bind_int(s, 2, time_now())) < 0) {
 		db_finalize(s);
 		return rc;
 	}
@@ -377,7 +398,8 @@ warn_fn(struct store *st, void *arg)
 		if ((rc = request_insert(st, &r)) < 0)
 			break;
 		snprintf(obj, sizeof(obj), "cert:%s", serial);
-		if ((rc = audit_append(st, w->who->label, "revocation.propose", obj, detail)) < 0)
+		if ((rc = audit_append(st, w->who->label, "revocation.propose", obj,
+		                       detail)) < 0)
 			break;
 		w->proposals++;
 	}
@@ -387,19 +409,20 @@ warn_fn(struct store *st, void *arg)
 
 int
 ra_warn(struct store *st, const struct ra_actor *who, const char *nik, const char *serial,
-	const char *reason, int threshold, int *warnings, int *proposals)
+        const char *reason, int threshold, int *warnings, int *proposals)
 {
 	struct warn_write w = {who, nik, serial, reason, threshold, 0, 0};
 	struct ra_person p;
 	int rc;
 
 	if (!(who->roles & ROLE_OPERATOR) || who->nik[0] == '\0')
-		return sertel_err(SERTEL_EPERM, "%s: written warnings are given by the OP",
-				  who->label);
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: written warnings are given by the OP", who->label);
 	if ((rc = ra_operator_check(st, who->nik, time_now())) < 0 ||
 	    (rc = ra_person_get(&p, st, nik)) < 0)
 		return rc;
-	if (reason == NULL || *reason == '\0' || (rc = name_check_text("reason", reason, 500)) < 0)
+	if (reason == NULL || *reason == '\0' ||
+	    (rc = name_check_text("reason", reason, 500)) < 0)
 		return sertel_err(SERTEL_EINVAL, "warning: a reason is required");
 	if (threshold < 1 || threshold > 20)
 		return sertel_err(SERTEL_EINVAL, "[sanction] warnings: 1..20");

@@ -150,8 +150,9 @@ store_batch_free(struct store_batch *b)
 	if (b->started)
 		pthread_join(b->thread, NULL);
 	if (b->batches > 0)
-		log_msg(LOG_INFO, "group commit: %lld writes in %lld transactions (%.1f each)",
-			b->items, b->batches, (double)b->items / (double)b->batches);
+		log_msg(LOG_INFO,
+		        "group commit: %lld writes in %lld transactions (%.1f each)",
+		        b->items, b->batches, (double)b->items / (double)b->batches);
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->work);
 	free(b);

@@ -14,7 +14,7 @@
 #include "store/db_int.h"
 
 #define GCM_NONCE 12
-#define GCM_TAG 16
+#define GCM_TAG   16
 
 const unsigned char *store_blob_key(struct store *st);
 
@@ -24,14 +24,14 @@ blob_aad(EVP_CIPHER_CTX *c, const char *id, const char *kind)
 	int n;
 
 	return EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)id,
-				 (int)strlen(id)) == 1 &&
+	                        (int)strlen(id)) == 1 &&
 	       EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)kind,
-				 (int)strlen(kind) + 1) == 1;
+	                        (int)strlen(kind) + 1) == 1;
 }
 
 int
 store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
-	       char out_id[33])
+               char out_id[33])
 {
 	const unsigned char *key = store_blob_key(st);
 	unsigned char rid[16], nonce[GCM_NONCE], *ct = NULL;
@@ -41,10 +41,11 @@ store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
 	int n, fin, rc;
 
 	if (key == NULL)
-		return sertel_err(SERTEL_ECRYPTO, "blob: store opened without master secret");
+		return sertel_err(SERTEL_ECRYPTO,
+		                  "blob: store opened without master secret");
 	if (len > BLOB_MAX)
 		return sertel_err(SERTEL_ETOOBIG, "blob: %zu bytes exceeds %d", len,
-				  BLOB_MAX);
+		                  BLOB_MAX);
 	if ((rc = rand_bytes(rid, sizeof(rid))) < 0 ||
 	    (rc = rand_bytes(nonce, sizeof(nonce))) < 0)
 		return rc;
@@ -55,24 +56,21 @@ store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
 	rc = SERTEL_ECRYPTO;
 	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
 	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce) != 1 ||
-	    !blob_aad(c, id, kind) ||
-	    EVP_EncryptUpdate(c, ct, &n, data, (int)len) != 1 ||
+	    !blob_aad(c, id, kind) || EVP_EncryptUpdate(c, ct, &n, data, (int)len) != 1 ||
 	    EVP_EncryptFinal_ex(c, ct + n, &fin) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, GCM_TAG, ct + len) != 1) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "blob: encryption failed");
 		goto out;
 	}
 	if ((rc = db_prepare(&s, store_db(st),
-			     "INSERT INTO blobs (id, kind, sha256, size, nonce, data, "
-			     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0 ||
-	    (rc = db_bind_text(s, 1, id)) < 0 ||
-	    (rc = db_bind_text(s, 2, kind)) < 0 ||
+	                     "INSERT INTO blobs (id, kind, sha256, size, nonce, data, "
+	                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0 ||
+	    (rc = db_bind_text(s, 1, id)) < 0 || (rc = db_bind_text(s, 2, kind)) < 0 ||
 	    (rc = db_bind_text(s, 3, hash)) < 0 ||
 	    (rc = db_bind_int(s, 4, (int64_t)len)) < 0 ||
 	    (rc = db_bind_blob(s, 5, nonce, sizeof(nonce))) < 0 ||
 	    (rc = db_bind_blob(s, 6, ct, len + GCM_TAG)) < 0 ||
-	    (rc = db_bind_int(s, 7, time_now())) < 0 ||
-	    (rc = db_step(s)) < 0)
+	    (rc = db_bind_int(s, 7, time_now())) < 0 || (rc = db_step(s)) < 0)
 		goto out;
 	memcpy(out_id, id, sizeof(id));
 	rc = 0;
@@ -84,8 +82,8 @@ out:
 }
 
 int
-store_blob_get(struct store *st, const char *id, const char *kind,
-	       unsigned char **out, size_t *outlen)
+store_blob_get(struct store *st, const char *id, const char *kind, unsigned char **out,
+               size_t *outlen)
 {
 	const unsigned char *key = store_blob_key(st), *nonce, *ct;
 	unsigned char *pt = NULL;
@@ -98,9 +96,11 @@ store_blob_get(struct store *st, const char *id, const char *kind,
 	*out = NULL;
 	*outlen = 0;
 	if (key == NULL)
-		return sertel_err(SERTEL_ECRYPTO, "blob: store opened without master secret");
-	if ((rc = db_prepare(&s, store_db(st), "SELECT kind, sha256, nonce, data "
-					      "FROM blobs WHERE id = ?")) < 0)
+		return sertel_err(SERTEL_ECRYPTO,
+		                  "blob: store opened without master secret");
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT kind, sha256, nonce, data "
+	                     "FROM blobs WHERE id = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, id)) < 0 || (rc = db_step(s)) < 0)
 		goto out;
@@ -136,12 +136,13 @@ store_blob_get(struct store *st, const char *id, const char *kind,
 		    !blob_aad(c, id, kind) ||
 		    EVP_DecryptUpdate(c, pt, &n, ct, (int)(clen - GCM_TAG)) != 1 ||
 		    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, GCM_TAG,
-					(void *)(ct + clen - GCM_TAG)) != 1 ||
+		                        (void *)(ct + clen - GCM_TAG)) != 1 ||
 		    EVP_DecryptFinal_ex(c, pt + n, &fin) != 1) {
 			ERR_clear_error();
 			rc = sertel_err(SERTEL_ECRYPTO,
-					"blob %s: authentication failed (tampered or "
-					"wrong master secret)", id);
+			                "blob %s: authentication failed (tampered or "
+			                "wrong master secret)",
+			                id);
 			goto out;
 		}
 	}

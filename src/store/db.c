@@ -22,15 +22,16 @@ db_open(struct db **out, const char *url)
 		db->engine = DB_SQLITE;
 		target = url + 7;
 	} else if (strncmp(url, "postgresql://", 13) == 0 ||
-		   strncmp(url, "postgres://", 11) == 0) {
+	           strncmp(url, "postgres://", 11) == 0) {
 		db->ops = &db_pg_ops;
 		db->engine = DB_PG;
 		target = url;
 	} else {
 		free(db);
 		return sertel_err(SERTEL_EINVAL,
-				  "database URL '%s': expected sqlite:PATH or "
-				  "postgresql://...", url);
+		                  "database URL '%s': expected sqlite:PATH or "
+		                  "postgresql://...",
+		                  url);
 	}
 	if ((rc = db->ops->open(db, target)) < 0) {
 		free(db);

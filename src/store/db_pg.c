@@ -19,7 +19,7 @@ struct pg_stmt {
 	int lengths[PG_MAX_PARAMS];
 	int formats[PG_MAX_PARAMS];
 	PGresult *res;
-	int row;    /* current row, -1 before the first step */
+	int row; /* current row, -1 before the first step */
 	int done;
 	int64_t changes;
 	unsigned char *blob; /* decoded bytea of the last col_blob call */
@@ -35,7 +35,7 @@ pg_open(struct db *db, const char *url)
 
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
 		sertel_err(SERTEL_ESTORE, "postgresql: %s",
-			   c ? PQerrorMessage(c) : "cannot connect");
+		           c ? PQerrorMessage(c) : "cannot connect");
 		PQfinish(c);
 		return SERTEL_ESTORE;
 	}
@@ -99,7 +99,8 @@ pg_prepare(struct db_stmt *s, const char *sql)
 			inquote = !inquote;
 		if (*p == '?' && !inquote) {
 			if (++n > PG_MAX_PARAMS) {
-				rc = sertel_err(SERTEL_ESTORE, "postgresql: too many parameters");
+				rc = sertel_err(SERTEL_ESTORE,
+				                "postgresql: too many parameters");
 				goto fail;
 			}
 			rc = buf_appendf(&b, "$%d", n);
@@ -130,7 +131,7 @@ pg_set(struct db_stmt *s, int idx, char *v, int len, int fmt)
 	if (idx < 1 || idx > q->nparams) {
 		free(v);
 		return sertel_err(SERTEL_ESTORE, "postgresql: bind index %d out of range",
-				  idx);
+		                  idx);
 	}
 	free(q->values[idx - 1]);
 	q->values[idx - 1] = v;
@@ -190,8 +191,8 @@ pg_step(struct db_stmt *s)
 
 	if (q->res == NULL && !q->done) {
 		q->res = PQexecParams(s->db->conn, q->sql, q->nparams, NULL,
-				      (const char *const *)q->values, q->lengths,
-				      q->formats, 0);
+		                      (const char *const *)q->values, q->lengths,
+		                      q->formats, 0);
 		st = PQresultStatus(q->res);
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 			int rc = pg_err(s->db, "step", q->res);
@@ -283,20 +284,20 @@ pg_finalize(struct db_stmt *s)
 }
 
 const struct db_ops db_pg_ops = {
-	.name = "postgresql",
-	.open = pg_open,
-	.close = pg_close,
-	.exec = pg_exec,
-	.prepare = pg_prepare,
-	.bind_text = pg_bind_text,
-	.bind_int = pg_bind_int,
-	.bind_blob = pg_bind_blob,
-	.bind_null = pg_bind_null,
-	.step = pg_step,
-	.col_text = pg_col_text,
-	.col_int = pg_col_int,
-	.col_blob = pg_col_blob,
-	.col_null = pg_col_null,
-	.changes = pg_changes,
-	.finalize = pg_finalize,
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_text = pg_bind_text,
+    .bind_int = pg_bind_int,
+    .bind_blob = pg_bind_blob,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .col_text = pg_col_text,
+    .col_int = pg_col_int,
+    .col_blob = pg_col_blob,
+    .col_null = pg_col_null,
+    .changes = pg_changes,
+    .finalize = pg_finalize,
 };

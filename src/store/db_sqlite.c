@@ -48,13 +48,12 @@ sq_open(struct db *db, const char *path)
 
 	if (*path == '\0')
 		return sertel_err(SERTEL_EINVAL, "sqlite: empty path");
-	rc = sqlite3_open_v2(path, &h,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				 SQLITE_OPEN_FULLMUTEX,
-			     NULL);
+	rc = sqlite3_open_v2(
+	    path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", path,
-			   h ? sqlite3_errmsg(h) : "cannot open");
+		           h ? sqlite3_errmsg(h) : "cannot open");
 		sqlite3_close(h);
 		return SERTEL_ESTORE;
 	}
@@ -66,7 +65,7 @@ sq_open(struct db *db, const char *path)
 	sqlite3_busy_timeout(h, SQLITE_BUSY_MS);
 	sqlite3_extended_result_codes(h, 1);
 	if (db->ops->exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;") < 0) {
+	                      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;") < 0) {
 		sqlite3_close(h);
 		free(db->conn);
 		db->conn = NULL;
@@ -201,7 +200,7 @@ sq_step(struct db_stmt *s)
 	}
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return sertel_err(SERTEL_EEXISTS, "sqlite: %s",
-				  sqlite3_errmsg(SQH(s->db)));
+		                  sqlite3_errmsg(SQH(s->db)));
 	return sq_err(s->db, "step");
 }
 
@@ -259,20 +258,20 @@ sq_finalize(struct db_stmt *s)
 }
 
 const struct db_ops db_sqlite_ops = {
-	.name = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.prepare = sq_prepare,
-	.bind_text = sq_bind_text,
-	.bind_int = sq_bind_int,
-	.bind_blob = sq_bind_blob,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.col_text = sq_col_text,
-	.col_int = sq_col_int,
-	.col_blob = sq_col_blob,
-	.col_null = sq_col_null,
-	.changes = sq_changes,
-	.finalize = sq_finalize,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int = sq_col_int,
+    .col_blob = sq_col_blob,
+    .col_null = sq_col_null,
+    .changes = sq_changes,
+    .finalize = sq_finalize,
 };

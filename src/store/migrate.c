@@ -17,100 +17,100 @@ struct migration {
 };
 
 static const struct migration migrations[] = {
-	{1, "instance, issuers, certificates, CRLs, audit, tokens, blobs",
-	 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	 "CREATE TABLE issuers (id TEXT PRIMARY KEY, role TEXT NOT NULL,"
-	 " parent_id TEXT, name TEXT NOT NULL, cert_der BLOB NOT NULL,"
-	 " key_pem TEXT NOT NULL, created_at BIGINT NOT NULL,"
-	 " crl_number BIGINT NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);"
-	 "CREATE TABLE certs (serial TEXT PRIMARY KEY,"
-	 " issuer_id TEXT NOT NULL REFERENCES issuers(id), type TEXT NOT NULL,"
-	 " usages TEXT NOT NULL, subject TEXT NOT NULL, email TEXT, sans TEXT,"
-	 " nik TEXT, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL,"
-	 " revoked INTEGER NOT NULL DEFAULT 0, revoked_at BIGINT, reason INTEGER,"
-	 " created_at BIGINT NOT NULL, der BLOB NOT NULL);"
-	 "CREATE INDEX certs_issuer_revoked ON certs(issuer_id, serial)"
-	 " WHERE revoked = 1;"
-	 "CREATE INDEX certs_not_after ON certs(not_after);"
-	 "CREATE INDEX certs_nik ON certs(nik) WHERE nik IS NOT NULL;"
-	 /* Serials are never reused, even after the certificate row goes. */
-	 "CREATE TABLE serials_used (serial TEXT PRIMARY KEY);"
-	 "CREATE TABLE crls (issuer_id TEXT NOT NULL REFERENCES issuers(id),"
-	 " number BIGINT NOT NULL, this_update BIGINT NOT NULL,"
-	 " next_update BIGINT NOT NULL, der BLOB NOT NULL,"
-	 " PRIMARY KEY (issuer_id, number));"
-	 "CREATE TABLE audit (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL,"
-	 " actor TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
-	 " reason TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
-	 "CREATE INDEX audit_ts ON audit(ts);"
-	 "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL,"
-	 " hash TEXT NOT NULL, mac TEXT NOT NULL);"
-	 "CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-	 " role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
-	 " created_at BIGINT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
-	 "CREATE TABLE blobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-	 " sha256 TEXT NOT NULL, size BIGINT NOT NULL, nonce BLOB NOT NULL,"
-	 " data BLOB NOT NULL, created_at BIGINT NOT NULL);"},
-	{2, "OCSP responses pre-signed per certificate and CertID hash",
-	 "CREATE TABLE ocsp_cache (issuer_id TEXT NOT NULL, serial TEXT NOT NULL,"
-	 " certid_md TEXT NOT NULL, this_update BIGINT NOT NULL,"
-	 " next_update BIGINT NOT NULL, der BLOB NOT NULL,"
-	 " PRIMARY KEY (issuer_id, serial, certid_md));"},
-	{3, "Registration Authority: agencies, people, applications, notices",
-	 "CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-	 " domain TEXT NOT NULL, created_at BIGINT NOT NULL);"
-	 "CREATE TABLE persons (nik TEXT PRIMARY KEY, nip TEXT UNIQUE,"
-	 " name TEXT NOT NULL, email TEXT NOT NULL UNIQUE,"
-	 " position TEXT NOT NULL DEFAULT '', agency_id TEXT REFERENCES agencies(id),"
-	 " superior_nik TEXT REFERENCES persons(nik), roles TEXT NOT NULL,"
-	 " kepala_daerah INTEGER NOT NULL DEFAULT 0, appointed_by TEXT,"
-	 " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
-	 "CREATE INDEX persons_agency ON persons(agency_id);"
-	 "ALTER TABLE tokens ADD COLUMN person_nik TEXT;"
-	 "CREATE TABLE applications (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-	 " type TEXT NOT NULL, usages TEXT NOT NULL,"
-	 " applicant_nik TEXT NOT NULL REFERENCES persons(nik), state TEXT NOT NULL,"
-	 " cn TEXT NOT NULL, email TEXT, title TEXT, dns TEXT, ip TEXT,"
-	 " system_name TEXT, system_details TEXT,"
-	 " self_issued_letters INTEGER NOT NULL DEFAULT 0, renews_serial TEXT,"
-	 " cert_serial TEXT, approvals_needed INTEGER NOT NULL DEFAULT 1,"
-	 " reasons TEXT, created_by TEXT NOT NULL, created_at BIGINT NOT NULL,"
-	 " updated_at BIGINT NOT NULL);"
-	 "CREATE INDEX applications_state ON applications(state);"
-	 "CREATE INDEX applications_applicant ON applications(applicant_nik);"
-	 "CREATE TABLE attachments (application_id TEXT NOT NULL"
-	 " REFERENCES applications(id), kind TEXT NOT NULL, blob_id TEXT NOT NULL,"
-	 " sha256 TEXT NOT NULL, mime TEXT NOT NULL, size BIGINT NOT NULL,"
-	 " filename TEXT NOT NULL, uploaded_by TEXT NOT NULL,"
-	 " created_at BIGINT NOT NULL, PRIMARY KEY (application_id, kind));"
-	 "CREATE TABLE approvals (application_id TEXT NOT NULL"
-	 " REFERENCES applications(id), operator_nik TEXT NOT NULL,"
-	 " at BIGINT NOT NULL, PRIMARY KEY (application_id, operator_nik));"
-	 "CREATE TABLE agreements (version INTEGER PRIMARY KEY, text TEXT NOT NULL,"
-	 " sha256 TEXT NOT NULL, created_at BIGINT NOT NULL);"
-	 "CREATE TABLE acceptances (application_id TEXT PRIMARY KEY"
-	 " REFERENCES applications(id), nik TEXT NOT NULL,"
-	 " agreement_version INTEGER NOT NULL, at BIGINT NOT NULL);"
-	 "CREATE TABLE sealed_keys (serial TEXT PRIMARY KEY, nik TEXT NOT NULL,"
-	 " kdf TEXT NOT NULL, salt BLOB NOT NULL, nonce BLOB NOT NULL,"
-	 " sealed BLOB NOT NULL, failures INTEGER NOT NULL DEFAULT 0,"
-	 " locked INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);"
-	 "CREATE TABLE revocation_requests (id TEXT PRIMARY KEY, serial TEXT NOT NULL,"
-	 " cause TEXT NOT NULL, reason_code INTEGER NOT NULL,"
-	 " requested_by TEXT NOT NULL, state TEXT NOT NULL, note TEXT,"
-	 " statement_blob TEXT, police_blob TEXT, acknowledged_by TEXT,"
-	 " created_at BIGINT NOT NULL, decided_at BIGINT);"
-	 "CREATE TABLE sanctions (id TEXT PRIMARY KEY,"
-	 " nik TEXT NOT NULL REFERENCES persons(nik), serial TEXT,"
-	 " reason TEXT NOT NULL, by_nik TEXT NOT NULL, created_at BIGINT NOT NULL);"
-	 "CREATE TABLE mail_queue (id TEXT PRIMARY KEY, to_addr TEXT NOT NULL,"
-	 " subject TEXT NOT NULL, body TEXT NOT NULL, kind TEXT NOT NULL,"
-	 " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-	 " next_attempt_at BIGINT NOT NULL, last_error TEXT,"
-	 " created_at BIGINT NOT NULL, sent_at BIGINT);"
-	 "CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);"
-	 "CREATE TABLE reminders_sent (serial TEXT NOT NULL, days INTEGER NOT NULL,"
-	 " at BIGINT NOT NULL, PRIMARY KEY (serial, days));"},
+    {1, "instance, issuers, certificates, CRLs, audit, tokens, blobs",
+     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+     "CREATE TABLE issuers (id TEXT PRIMARY KEY, role TEXT NOT NULL,"
+     " parent_id TEXT, name TEXT NOT NULL, cert_der BLOB NOT NULL,"
+     " key_pem TEXT NOT NULL, created_at BIGINT NOT NULL,"
+     " crl_number BIGINT NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);"
+     "CREATE TABLE certs (serial TEXT PRIMARY KEY,"
+     " issuer_id TEXT NOT NULL REFERENCES issuers(id), type TEXT NOT NULL,"
+     " usages TEXT NOT NULL, subject TEXT NOT NULL, email TEXT, sans TEXT,"
+     " nik TEXT, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL,"
+     " revoked INTEGER NOT NULL DEFAULT 0, revoked_at BIGINT, reason INTEGER,"
+     " created_at BIGINT NOT NULL, der BLOB NOT NULL);"
+     "CREATE INDEX certs_issuer_revoked ON certs(issuer_id, serial)"
+     " WHERE revoked = 1;"
+     "CREATE INDEX certs_not_after ON certs(not_after);"
+     "CREATE INDEX certs_nik ON certs(nik) WHERE nik IS NOT NULL;"
+     /* Serials are never reused, even after the certificate row goes. */
+     "CREATE TABLE serials_used (serial TEXT PRIMARY KEY);"
+     "CREATE TABLE crls (issuer_id TEXT NOT NULL REFERENCES issuers(id),"
+     " number BIGINT NOT NULL, this_update BIGINT NOT NULL,"
+     " next_update BIGINT NOT NULL, der BLOB NOT NULL,"
+     " PRIMARY KEY (issuer_id, number));"
+     "CREATE TABLE audit (seq BIGINT PRIMARY KEY, ts BIGINT NOT NULL,"
+     " actor TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+     " reason TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+     "CREATE INDEX audit_ts ON audit(ts);"
+     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL,"
+     " hash TEXT NOT NULL, mac TEXT NOT NULL);"
+     "CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+     " role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
+     " created_at BIGINT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+     "CREATE TABLE blobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL, size BIGINT NOT NULL, nonce BLOB NOT NULL,"
+     " data BLOB NOT NULL, created_at BIGINT NOT NULL);"},
+    {2, "OCSP responses pre-signed per certificate and CertID hash",
+     "CREATE TABLE ocsp_cache (issuer_id TEXT NOT NULL, serial TEXT NOT NULL,"
+     " certid_md TEXT NOT NULL, this_update BIGINT NOT NULL,"
+     " next_update BIGINT NOT NULL, der BLOB NOT NULL,"
+     " PRIMARY KEY (issuer_id, serial, certid_md));"},
+    {3, "Registration Authority: agencies, people, applications, notices",
+     "CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+     " domain TEXT NOT NULL, created_at BIGINT NOT NULL);"
+     "CREATE TABLE persons (nik TEXT PRIMARY KEY, nip TEXT UNIQUE,"
+     " name TEXT NOT NULL, email TEXT NOT NULL UNIQUE,"
+     " position TEXT NOT NULL DEFAULT '', agency_id TEXT REFERENCES agencies(id),"
+     " superior_nik TEXT REFERENCES persons(nik), roles TEXT NOT NULL,"
+     " kepala_daerah INTEGER NOT NULL DEFAULT 0, appointed_by TEXT,"
+     " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE INDEX persons_agency ON persons(agency_id);"
+     "ALTER TABLE tokens ADD COLUMN person_nik TEXT;"
+     "CREATE TABLE applications (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+     " type TEXT NOT NULL, usages TEXT NOT NULL,"
+     " applicant_nik TEXT NOT NULL REFERENCES persons(nik), state TEXT NOT NULL,"
+     " cn TEXT NOT NULL, email TEXT, title TEXT, dns TEXT, ip TEXT,"
+     " system_name TEXT, system_details TEXT,"
+     " self_issued_letters INTEGER NOT NULL DEFAULT 0, renews_serial TEXT,"
+     " cert_serial TEXT, approvals_needed INTEGER NOT NULL DEFAULT 1,"
+     " reasons TEXT, created_by TEXT NOT NULL, created_at BIGINT NOT NULL,"
+     " updated_at BIGINT NOT NULL);"
+     "CREATE INDEX applications_state ON applications(state);"
+     "CREATE INDEX applications_applicant ON applications(applicant_nik);"
+     "CREATE TABLE attachments (application_id TEXT NOT NULL"
+     " REFERENCES applications(id), kind TEXT NOT NULL, blob_id TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL, mime TEXT NOT NULL, size BIGINT NOT NULL,"
+     " filename TEXT NOT NULL, uploaded_by TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, PRIMARY KEY (application_id, kind));"
+     "CREATE TABLE approvals (application_id TEXT NOT NULL"
+     " REFERENCES applications(id), operator_nik TEXT NOT NULL,"
+     " at BIGINT NOT NULL, PRIMARY KEY (application_id, operator_nik));"
+     "CREATE TABLE agreements (version INTEGER PRIMARY KEY, text TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL, created_at BIGINT NOT NULL);"
+     "CREATE TABLE acceptances (application_id TEXT PRIMARY KEY"
+     " REFERENCES applications(id), nik TEXT NOT NULL,"
+     " agreement_version INTEGER NOT NULL, at BIGINT NOT NULL);"
+     "CREATE TABLE sealed_keys (serial TEXT PRIMARY KEY, nik TEXT NOT NULL,"
+     " kdf TEXT NOT NULL, salt BLOB NOT NULL, nonce BLOB NOT NULL,"
+     " sealed BLOB NOT NULL, failures INTEGER NOT NULL DEFAULT 0,"
+     " locked INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);"
+     "CREATE TABLE revocation_requests (id TEXT PRIMARY KEY, serial TEXT NOT NULL,"
+     " cause TEXT NOT NULL, reason_code INTEGER NOT NULL,"
+     " requested_by TEXT NOT NULL, state TEXT NOT NULL, note TEXT,"
+     " statement_blob TEXT, police_blob TEXT, acknowledged_by TEXT,"
+     " created_at BIGINT NOT NULL, decided_at BIGINT);"
+     "CREATE TABLE sanctions (id TEXT PRIMARY KEY,"
+     " nik TEXT NOT NULL REFERENCES persons(nik), serial TEXT,"
+     " reason TEXT NOT NULL, by_nik TEXT NOT NULL, created_at BIGINT NOT NULL);"
+     "CREATE TABLE mail_queue (id TEXT PRIMARY KEY, to_addr TEXT NOT NULL,"
+     " subject TEXT NOT NULL, body TEXT NOT NULL, kind TEXT NOT NULL,"
+     " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+     " next_attempt_at BIGINT NOT NULL, last_error TEXT,"
+     " created_at BIGINT NOT NULL, sent_at BIGINT);"
+     "CREATE INDEX mail_queue_due ON mail_queue(state, next_attempt_at);"
+     "CREATE TABLE reminders_sent (serial TEXT NOT NULL, days INTEGER NOT NULL,"
+     " at BIGINT NOT NULL, PRIMARY KEY (serial, days));"},
 };
 
 static char *
@@ -146,8 +146,9 @@ db_schema_version(struct db *db, int *version)
 	int rc;
 
 	*version = 0;
-	if ((rc = db_prepare(&s, db, "SELECT COALESCE(MAX(version), 0) "
-				     "FROM schema_version")) < 0)
+	if ((rc = db_prepare(&s, db,
+	                     "SELECT COALESCE(MAX(version), 0) "
+	                     "FROM schema_version")) < 0)
 		return rc;
 	if ((rc = db_step(s)) == 1) {
 		*version = (int)db_col_int(s, 0);
@@ -177,14 +178,14 @@ migrate_one(struct db *db, const struct migration *m)
 	}
 	if ((rc = db_exec(db, sql)) < 0) {
 		rc = sertel_err(rc, "migration %d (%s): %s", m->version, m->name,
-				sertel_errmsg());
+		                sertel_errmsg());
 		goto out;
 	}
-	if ((rc = db_prepare(&s, db, "INSERT INTO schema_version (version, "
-				     "applied_at) VALUES (?, ?)")) < 0 ||
+	if ((rc = db_prepare(&s, db,
+	                     "INSERT INTO schema_version (version, "
+	                     "applied_at) VALUES (?, ?)")) < 0 ||
 	    (rc = db_bind_int(s, 1, m->version)) < 0 ||
-	    (rc = db_bind_int(s, 2, time_now())) < 0 ||
-	    (rc = db_step(s)) < 0)
+	    (rc = db_bind_int(s, 2, time_now())) < 0 || (rc = db_step(s)) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -210,7 +211,7 @@ db_migrate(struct db *db, int *version)
 		locked = 1;
 	}
 	rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
-			 "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+	                 "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
 	for (i = 0; rc == 0 && i < sizeof(migrations) / sizeof(migrations[0]); i++)
 		rc = migrate_one(db, &migrations[i]);
 	if (rc == 0)

@@ -37,7 +37,7 @@ store_open(struct store **out, const char *url, const unsigned char *master)
 		goto fail;
 	if (master != NULL) {
 		if ((rc = secret_derive(st->blob_key, sizeof(st->blob_key), master,
-					"sertel blob encryption v1")) < 0)
+		                        "sertel blob encryption v1")) < 0)
 			goto fail;
 		memcpy(st->master, master, SECRET_LEN);
 		st->has_key = 1;
@@ -86,8 +86,7 @@ store_rollback(struct store *st)
 }
 
 int
-store_derive_key(struct store *st, const char *label, unsigned char *out,
-		 size_t len)
+store_derive_key(struct store *st, const char *label, unsigned char *out, size_t len)
 {
 	int i, rc;
 
@@ -211,7 +210,7 @@ store_meta_set(struct store *st, const char *key, const char *value)
 		return (int)n;
 	if (n == 0)
 		n = store_run(st, "INSERT INTO meta (key, value) VALUES (?, ?)", "ss",
-			      key, value);
+		              key, value);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -257,24 +256,22 @@ store_issuer_put(struct store *st, const struct issuer_rec *r)
 	int64_t n;
 
 	n = store_run(st,
-		      "INSERT INTO issuers (id, role, parent_id, name, cert_der, "
-		      "key_pem, created_at, crl_number, active) VALUES "
-		      "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		      "ssssbsiii", r->id, r->role,
-		      r->parent_id[0] ? r->parent_id : NULL, r->name,
-		      (const void *)r->cert_der, r->cert_len, r->key_pem,
-		      r->created_at, r->crl_number, (int64_t)r->active);
+	              "INSERT INTO issuers (id, role, parent_id, name, cert_der, "
+	              "key_pem, created_at, crl_number, active) VALUES "
+	              "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	              "ssssbsiii", r->id, r->role, r->parent_id[0] ? r->parent_id : NULL,
+	              r->name, (const void *)r->cert_der, r->cert_len, r->key_pem,
+	              r->created_at, r->crl_number, (int64_t)r->active);
 	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "issuer %s: already stored", r->id);
 	return n < 0 ? (int)n : 0;
 }
 
-#define ISSUER_COLS \
+#define ISSUER_COLS                                                                      \
 	"id, role, parent_id, name, cert_der, key_pem, created_at, crl_number, active"
 
 static int
-issuer_fetch(struct store *st, const char *sql, const char *arg,
-	     struct issuer_rec *out)
+issuer_fetch(struct store *st, const char *sql, const char *arg, struct issuer_rec *out)
 {
 	struct db_stmt *s = NULL;
 	int rc;
@@ -314,17 +311,17 @@ out:
 int
 store_issuer_get(struct store *st, const char *id, struct issuer_rec *out)
 {
-	return issuer_fetch(st, "SELECT " ISSUER_COLS " FROM issuers WHERE id = ?",
-			    id, out);
+	return issuer_fetch(st, "SELECT " ISSUER_COLS " FROM issuers WHERE id = ?", id,
+	                    out);
 }
 
 int
 store_issuer_by_role(struct store *st, const char *role, struct issuer_rec *out)
 {
 	return issuer_fetch(st,
-			    "SELECT " ISSUER_COLS " FROM issuers WHERE role = ? "
-			    "AND active = 1 ORDER BY created_at DESC, id LIMIT 1",
-			    role, out);
+	                    "SELECT " ISSUER_COLS " FROM issuers WHERE role = ? "
+	                    "AND active = 1 ORDER BY created_at DESC, id LIMIT 1",
+	                    role, out);
 }
 
 int
@@ -336,14 +333,16 @@ store_issuer_next_crl_number(struct store *st, const char *id, int64_t *out)
 
 	if (!db_in_tx(st->db))
 		return sertel_err(SERTEL_ESTORE, "CRL number: needs a transaction");
-	n = store_run(st, "UPDATE issuers SET crl_number = crl_number + 1 "
-			  "WHERE id = ?", "s", id);
+	n = store_run(st,
+	              "UPDATE issuers SET crl_number = crl_number + 1 "
+	              "WHERE id = ?",
+	              "s", id);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
 		return sertel_err(SERTEL_ENOTFOUND, "issuer %s: not found", id);
-	if ((rc = db_prepare(&s, st->db,
-			     "SELECT crl_number FROM issuers WHERE id = ?")) < 0)
+	if ((rc = db_prepare(&s, st->db, "SELECT crl_number FROM issuers WHERE id = ?")) <
+	    0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_step(s)) == 1) {
 		*out = db_col_int(s, 0);
@@ -393,28 +392,27 @@ store_cert_put(struct store *st, const struct cert_rec *r)
 
 	/* serials_used first: its primary key is what makes a serial unique
 	 * forever, across issuers and after any deletion. */
-	n = store_run(st, "INSERT INTO serials_used (serial) VALUES (?)", "s",
-		      r->serial);
+	n = store_run(st, "INSERT INTO serials_used (serial) VALUES (?)", "s", r->serial);
 	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
 	if (n < 0)
 		return (int)n;
 	n = store_run(st,
-		      "INSERT INTO certs (serial, issuer_id, type, usages, subject, "
-		      "email, sans, nik, not_before, not_after, revoked, created_at, "
-		      "der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-		      "ssssssssiiib", r->serial, r->issuer_id, r->type, r->usages,
-		      r->subject, r->email[0] ? r->email : NULL,
-		      r->sans[0] ? r->sans : NULL, r->nik[0] ? r->nik : NULL,
-		      r->not_before, r->not_after, r->created_at,
-		      (const void *)r->der, r->der_len);
+	              "INSERT INTO certs (serial, issuer_id, type, usages, subject, "
+	              "email, sans, nik, not_before, not_after, revoked, created_at, "
+	              "der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+	              "ssssssssiiib", r->serial, r->issuer_id, r->type, r->usages,
+	              r->subject, r->email[0] ? r->email : NULL,
+	              r->sans[0] ? r->sans : NULL, r->nik[0] ? r->nik : NULL,
+	              r->not_before, r->not_after, r->created_at, (const void *)r->der,
+	              r->der_len);
 	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
 	return n < 0 ? (int)n : 0;
 }
 
-#define CERT_COLS \
-	"serial, issuer_id, type, usages, subject, email, sans, nik, " \
+#define CERT_COLS                                                                        \
+	"serial, issuer_id, type, usages, subject, email, sans, nik, "                   \
 	"not_before, not_after, revoked, revoked_at, reason, created_at, der"
 
 static int
@@ -448,7 +446,7 @@ store_cert_get(struct store *st, const char *serial, struct cert_rec *out)
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = db_prepare(&s, st->db,
-			     "SELECT " CERT_COLS " FROM certs WHERE serial = ?")) < 0)
+	                     "SELECT " CERT_COLS " FROM certs WHERE serial = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, serial)) < 0 || (rc = db_step(s)) < 0)
 		goto out;
@@ -468,8 +466,8 @@ store_serial_exists(struct store *st, const char *serial)
 	struct db_stmt *s = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&s, st->db,
-			     "SELECT 1 FROM serials_used WHERE serial = ?")) < 0)
+	if ((rc = db_prepare(&s, st->db, "SELECT 1 FROM serials_used WHERE serial = ?")) <
+	    0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, serial)) == 0)
 		rc = db_step(s);
@@ -485,9 +483,10 @@ store_cert_revoke(struct store *st, const char *serial, int64_t when, int reason
 
 	/* The WHERE clause makes revocation one-way: a revoked row never
 	 * changes again. */
-	n = store_run(st, "UPDATE certs SET revoked = 1, revoked_at = ?, reason = ? "
-			  "WHERE serial = ? AND revoked = 0",
-		      "iis", when, (int64_t)reason, serial);
+	n = store_run(st,
+	              "UPDATE certs SET revoked = 1, revoked_at = ?, reason = ? "
+	              "WHERE serial = ? AND revoked = 0",
+	              "iis", when, (int64_t)reason, serial);
 	if (n < 0)
 		return (int)n;
 	if (n == 1)
@@ -516,8 +515,7 @@ store_cert_count(struct store *st)
 }
 
 int
-store_cert_iter(struct store *st, int status, int64_t now, cert_iter_fn cb,
-		void *arg)
+store_cert_iter(struct store *st, int status, int64_t now, cert_iter_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;
 	struct cert_rec r;
@@ -546,8 +544,7 @@ store_cert_iter(struct store *st, int status, int64_t now, cert_iter_fn cb,
 		return rc;
 	if ((rc = db_bind_int(s, 1, now)) < 0)
 		goto out;
-	if ((status == CERT_REVOKED || status < 0) &&
-	    (rc = db_bind_int(s, 2, now)) < 0)
+	if ((status == CERT_REVOKED || status < 0) && (rc = db_bind_int(s, 2, now)) < 0)
 		goto out;
 	while ((rc = db_step(s)) == 1) {
 		if ((rc = cert_row(&r, s, 1)) < 0)
@@ -563,21 +560,20 @@ out:
 }
 
 int
-store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb,
-		   void *arg)
+store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;
 	int rc;
 
 	if ((rc = db_prepare(&s, st->db,
-			     "SELECT serial, revoked_at, reason FROM certs WHERE "
-			     "issuer_id = ? AND revoked = 1 ORDER BY serial")) < 0)
+	                     "SELECT serial, revoked_at, reason FROM certs WHERE "
+	                     "issuer_id = ? AND revoked = 1 ORDER BY serial")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, issuer_id)) < 0)
 		goto out;
 	while ((rc = db_step(s)) == 1) {
-		if ((rc = cb(db_col_text(s, 0), db_col_int(s, 1),
-			     (int)db_col_int(s, 2), arg)) != 0)
+		if ((rc = cb(db_col_text(s, 0), db_col_int(s, 1), (int)db_col_int(s, 2),
+		             arg)) != 0)
 			goto out;
 	}
 out:
@@ -589,21 +585,21 @@ int
 store_cert_lock(struct store *st, const char *serial)
 {
 	int64_t n = store_run(st, "UPDATE certs SET revoked = revoked WHERE serial = ?",
-			      "s", serial);
+	                      "s", serial);
 
 	return n < 0 ? (int)n : 0;
 }
 
 int
-store_cert_status(struct store *st, const char *serial,
-		  char issuer_id[ISSUER_ID_LEN + 1], int *revoked, int64_t *revoked_at,
-		  int *reason)
+store_cert_status(struct store *st, const char *serial, char issuer_id[ISSUER_ID_LEN + 1],
+                  int *revoked, int64_t *revoked_at, int *reason)
 {
 	struct db_stmt *s = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&s, st->db, "SELECT issuer_id, revoked, revoked_at, reason "
-					 "FROM certs WHERE serial = ?")) < 0)
+	if ((rc = db_prepare(&s, st->db,
+	                     "SELECT issuer_id, revoked, revoked_at, reason "
+	                     "FROM certs WHERE serial = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, serial)) < 0 || (rc = db_step(s)) < 0)
 		goto out;
@@ -624,8 +620,8 @@ out:
 /* ---- OCSP cache -------------------------------------------------------- */
 int
 store_ocsp_get(struct store *st, const char *issuer_id, const char *serial,
-	       const char *certid_md, int64_t now, int64_t min_left, unsigned char **der,
-	       size_t *len, int64_t *this_update, int64_t *next_update)
+               const char *certid_md, int64_t now, int64_t min_left, unsigned char **der,
+               size_t *len, int64_t *this_update, int64_t *next_update)
 {
 	struct db_stmt *s = NULL;
 	int rc;
@@ -633,9 +629,9 @@ store_ocsp_get(struct store *st, const char *issuer_id, const char *serial,
 	*der = NULL;
 	*len = 0;
 	if ((rc = db_prepare(&s, st->db,
-			     "SELECT der, this_update, next_update FROM ocsp_cache "
-			     "WHERE issuer_id = ? AND serial = ? AND certid_md = ? "
-			     "AND next_update > ?")) < 0)
+	                     "SELECT der, this_update, next_update FROM ocsp_cache "
+	                     "WHERE issuer_id = ? AND serial = ? AND certid_md = ? "
+	                     "AND next_update > ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, issuer_id)) < 0 ||
 	    (rc = db_bind_text(s, 2, serial)) < 0 ||
@@ -656,20 +652,21 @@ out:
 
 int
 store_ocsp_put(struct store *st, const char *issuer_id, const char *serial,
-	       const char *certid_md, int64_t this_update, int64_t next_update,
-	       const unsigned char *der, size_t len)
+               const char *certid_md, int64_t this_update, int64_t next_update,
+               const unsigned char *der, size_t len)
 {
 	int64_t n;
 
 	/* Upsert in SQL both engines speak (SQLite 3.24+, PostgreSQL 9.5+). */
-	n = store_run(st,
-		      "INSERT INTO ocsp_cache (issuer_id, serial, certid_md, this_update, "
-		      "next_update, der) VALUES (?, ?, ?, ?, ?, ?) "
-		      "ON CONFLICT (issuer_id, serial, certid_md) DO UPDATE SET "
-		      "this_update = excluded.this_update, "
-		      "next_update = excluded.next_update, der = excluded.der",
-		      "sssiib", issuer_id, serial, certid_md, this_update, next_update,
-		      (const void *)der, len);
+	n = store_run(
+	    st,
+	    "INSERT INTO ocsp_cache (issuer_id, serial, certid_md, this_update, "
+	    "next_update, der) VALUES (?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT (issuer_id, serial, certid_md) DO UPDATE SET "
+	    "this_update = excluded.this_update, "
+	    "next_update = excluded.next_update, der = excluded.der",
+	    "sssiib", issuer_id, serial, certid_md, this_update, next_update,
+	    (const void *)der, len);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -679,22 +676,23 @@ store_ocsp_drop(struct store *st, const char *issuer_id, const char *serial)
 	int64_t n;
 
 	n = store_run(st, "DELETE FROM ocsp_cache WHERE issuer_id = ? AND serial = ?",
-		      "ss", issuer_id, serial);
+	              "ss", issuer_id, serial);
 	return n < 0 ? (int)n : 0;
 }
 
 /* ---- CRLs -------------------------------------------------------------- */
 int
 store_crl_put(struct store *st, const char *issuer_id, int64_t number,
-	      int64_t this_update, int64_t next_update, const unsigned char *der,
-	      size_t len)
+              int64_t this_update, int64_t next_update, const unsigned char *der,
+              size_t len)
 {
 	int64_t n;
 
-	n = store_run(st, "INSERT INTO crls (issuer_id, number, this_update, "
-			  "next_update, der) VALUES (?, ?, ?, ?, ?)",
-		      "siiib", issuer_id, number, this_update, next_update,
-		      (const void *)der, len);
+	n = store_run(st,
+	              "INSERT INTO crls (issuer_id, number, this_update, "
+	              "next_update, der) VALUES (?, ?, ?, ?, ?)",
+	              "siiib", issuer_id, number, this_update, next_update,
+	              (const void *)der, len);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -704,13 +702,13 @@ store_crl_prune(struct store *st, const char *issuer_id, int64_t keep_from)
 	int64_t n;
 
 	n = store_run(st, "DELETE FROM crls WHERE issuer_id = ? AND number < ?", "si",
-		      issuer_id, keep_from);
+	              issuer_id, keep_from);
 	return n < 0 ? (int)n : 0;
 }
 
 int
 store_crl_latest(struct store *st, const char *issuer_id, unsigned char **der,
-		 size_t *len, int64_t *next_update)
+                 size_t *len, int64_t *next_update)
 {
 	struct db_stmt *s = NULL;
 	int rc;
@@ -718,8 +716,8 @@ store_crl_latest(struct store *st, const char *issuer_id, unsigned char **der,
 	*der = NULL;
 	*len = 0;
 	if ((rc = db_prepare(&s, st->db,
-			     "SELECT der, next_update FROM crls WHERE issuer_id = ? "
-			     "ORDER BY number DESC LIMIT 1")) < 0)
+	                     "SELECT der, next_update FROM crls WHERE issuer_id = ? "
+	                     "ORDER BY number DESC LIMIT 1")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, issuer_id)) < 0 || (rc = db_step(s)) < 0)
 		goto out;
@@ -737,22 +735,22 @@ out:
 
 /* ---- tokens ------------------------------------------------------------ */
 int
-store_token_put(struct store *st, const char *id, const char *name,
-		const char *role, const char *hash_hex)
+store_token_put(struct store *st, const char *id, const char *name, const char *role,
+                const char *hash_hex)
 {
 	return store_token_put_nik(st, id, name, role, NULL, hash_hex);
 }
 
 int
-store_token_put_nik(struct store *st, const char *id, const char *name,
-		    const char *role, const char *person_nik, const char *hash_hex)
+store_token_put_nik(struct store *st, const char *id, const char *name, const char *role,
+                    const char *person_nik, const char *hash_hex)
 {
 	struct db_stmt *s = NULL;
 	int rc;
 
 	if ((rc = db_prepare(&s, st->db,
-			     "INSERT INTO tokens (id, name, role, hash, created_at, "
-			     "person_nik) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+	                     "INSERT INTO tokens (id, name, role, hash, created_at, "
+	                     "person_nik) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_bind_text(s, 2, name)) == 0 &&
 	    (rc = db_bind_text(s, 3, role)) == 0 &&
@@ -779,15 +777,16 @@ store_token_find(struct store *st, const char *hash_hex, char **name, char **rol
 
 int
 store_token_find_nik(struct store *st, const char *hash_hex, char **name, char **role,
-		     char **person_nik)
+                     char **person_nik)
 {
 	struct db_stmt *s = NULL;
 	const char *nik;
 	int rc;
 
 	*name = *role = *person_nik = NULL;
-	if ((rc = db_prepare(&s, st->db, "SELECT name, role, person_nik FROM tokens "
-					 "WHERE hash = ? AND revoked = 0")) < 0)
+	if ((rc = db_prepare(&s, st->db,
+	                     "SELECT name, role, person_nik FROM tokens "
+	                     "WHERE hash = ? AND revoked = 0")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, hash_hex)) < 0 || (rc = db_step(s)) < 0)
 		goto out;

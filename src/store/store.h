@@ -65,12 +65,10 @@ struct store;
 
 /* Opens the database and applies migrations.  master may be NULL for
  * callers that never touch encrypted blobs. */
-int store_open(struct store **out, const char *url,
-	       const unsigned char *master);
+int store_open(struct store **out, const char *url, const unsigned char *master);
 void store_close(struct store *st);
 /* A sub-key of the master secret for one purpose (label). */
-int store_derive_key(struct store *st, const char *label, unsigned char *out,
-		     size_t len);
+int store_derive_key(struct store *st, const char *label, unsigned char *out, size_t len);
 /* Borrowed. */
 struct db *store_db(struct store *st);
 int store_begin(struct store *st);
@@ -103,7 +101,7 @@ int store_meta_get(struct store *st, const char *key, char **out);
 #define ISSUER_ID_LEN 16 /* hex chars: first 8 bytes of the SKI */
 struct issuer_rec {
 	char id[ISSUER_ID_LEN + 1];
-	char role[16]; /* "root", "issuing", "ocsp", "tsa" */
+	char role[16];                     /* "root", "issuing", "ocsp", "tsa" */
 	char parent_id[ISSUER_ID_LEN + 1]; /* "" for a root */
 	char name[SERTEL_MAX_NAME];
 	unsigned char *cert_der;
@@ -117,11 +115,9 @@ void issuer_rec_free(struct issuer_rec *r);
 int store_issuer_put(struct store *st, const struct issuer_rec *r);
 int store_issuer_get(struct store *st, const char *id, struct issuer_rec *out);
 /* The active issuer with that role. */
-int store_issuer_by_role(struct store *st, const char *role,
-			 struct issuer_rec *out);
+int store_issuer_by_role(struct store *st, const char *role, struct issuer_rec *out);
 /* Increments and returns the CRL number of an issuer (inside a tx). */
-int store_issuer_next_crl_number(struct store *st, const char *id,
-				 int64_t *out);
+int store_issuer_next_crl_number(struct store *st, const char *id, int64_t *out);
 
 /* Certificates issued by this instance. */
 #define SERIAL_HEX_MAX 42 /* up to 20 octets as hex, NUL */
@@ -130,11 +126,11 @@ struct cert_rec {
 	char serial[SERIAL_HEX_MAX + 1]; /* lowercase hex, even length */
 	char issuer_id[ISSUER_ID_LEN + 1];
 	char type[16];
-	char usages[128]; /* comma-separated */
+	char usages[128];   /* comma-separated */
 	char subject[1024]; /* RFC 2253 */
 	char email[SERTEL_MAX_NAME];
 	char sans[1024]; /* comma-separated DNS:/IP: names */
-	char nik[17]; /* bound person, "" when none */
+	char nik[17];    /* bound person, "" when none */
 	int64_t not_before;
 	int64_t not_after;
 	int revoked; /* 1 when revoked */
@@ -153,19 +149,17 @@ int store_cert_put(struct store *st, const struct cert_rec *r);
 int store_cert_get(struct store *st, const char *serial, struct cert_rec *out);
 int store_serial_exists(struct store *st, const char *serial);
 /* SERTEL_ESTATE when already revoked. */
-int store_cert_revoke(struct store *st, const char *serial, int64_t when,
-		      int reason);
+int store_cert_revoke(struct store *st, const char *serial, int64_t when, int reason);
 int64_t store_cert_count(struct store *st);
 /* Calls cb for each certificate matching status (-1: all) in serial
  * order; rec is borrowed for the call.  A non-zero cb return stops. */
 typedef int (*cert_iter_fn)(const struct cert_rec *rec, void *arg);
-int store_cert_iter(struct store *st, int status, int64_t now,
-		    cert_iter_fn cb, void *arg);
+int store_cert_iter(struct store *st, int status, int64_t now, cert_iter_fn cb,
+                    void *arg);
 /* Revoked certificates of one issuer, for CRLs: serial, time, reason only. */
-typedef int (*revoked_iter_fn)(const char *serial, int64_t when, int reason,
-			       void *arg);
-int store_revoked_iter(struct store *st, const char *issuer_id,
-		       revoked_iter_fn cb, void *arg);
+typedef int (*revoked_iter_fn)(const char *serial, int64_t when, int reason, void *arg);
+int store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb,
+                       void *arg);
 
 /* Takes the certificate row's write lock for the rest of the transaction
  * (a no-op UPDATE: portable, and on PostgreSQL it waits for a concurrent
@@ -173,55 +167,53 @@ int store_revoked_iter(struct store *st, const char *issuer_id,
 int store_cert_lock(struct store *st, const char *serial);
 /* Status only (no DER), for OCSP: SERTEL_ENOTFOUND when never issued. */
 int store_cert_status(struct store *st, const char *serial,
-		      char issuer_id[ISSUER_ID_LEN + 1], int *revoked,
-		      int64_t *revoked_at, int *reason);
+                      char issuer_id[ISSUER_ID_LEN + 1], int *revoked,
+                      int64_t *revoked_at, int *reason);
 
 /* Pre-signed OCSP responses.  get: SERTEL_ENOTFOUND when absent or when
  * fewer than min_left seconds remain before its nextUpdate; *der owned
  * by caller. */
 int store_ocsp_get(struct store *st, const char *issuer_id, const char *serial,
-		   const char *certid_md, int64_t now, int64_t min_left,
-		   unsigned char **der, size_t *len, int64_t *this_update,
-		   int64_t *next_update);
+                   const char *certid_md, int64_t now, int64_t min_left,
+                   unsigned char **der, size_t *len, int64_t *this_update,
+                   int64_t *next_update);
 int store_ocsp_put(struct store *st, const char *issuer_id, const char *serial,
-		   const char *certid_md, int64_t this_update,
-		   int64_t next_update, const unsigned char *der, size_t len);
+                   const char *certid_md, int64_t this_update, int64_t next_update,
+                   const unsigned char *der, size_t len);
 /* Drops every cached response for a certificate (inside its revocation). */
 int store_ocsp_drop(struct store *st, const char *issuer_id, const char *serial);
 
 /* CRLs as published. */
 int store_crl_put(struct store *st, const char *issuer_id, int64_t number,
-		  int64_t this_update, int64_t next_update,
-		  const unsigned char *der, size_t len);
+                  int64_t this_update, int64_t next_update, const unsigned char *der,
+                  size_t len);
 /* Drops stored CRLs of an issuer numbered below keep_from. */
 int store_crl_prune(struct store *st, const char *issuer_id, int64_t keep_from);
 /* The newest CRL of an issuer; *der owned by caller. */
-int store_crl_latest(struct store *st, const char *issuer_id,
-		     unsigned char **der, size_t *len, int64_t *next_update);
+int store_crl_latest(struct store *st, const char *issuer_id, unsigned char **der,
+                     size_t *len, int64_t *next_update);
 
 /* API tokens: only the SHA-256 hash is stored. */
-int store_token_put(struct store *st, const char *id, const char *name,
-		    const char *role, const char *hash_hex);
+int store_token_put(struct store *st, const char *id, const char *name, const char *role,
+                    const char *hash_hex);
 /* A token bound to a registered person (person_nik; NULL: none), who acts
  * with that person's roles. */
 int store_token_put_nik(struct store *st, const char *id, const char *name,
-			const char *role, const char *person_nik,
-			const char *hash_hex);
+                        const char *role, const char *person_nik, const char *hash_hex);
 /* *role and *name owned by caller. */
-int store_token_find(struct store *st, const char *hash_hex, char **name,
-		     char **role);
+int store_token_find(struct store *st, const char *hash_hex, char **name, char **role);
 /* As store_token_find; *person_nik (owned by caller) is NULL for a token
  * bound to nobody. */
-int store_token_find_nik(struct store *st, const char *hash_hex, char **name,
-			 char **role, char **person_nik);
+int store_token_find_nik(struct store *st, const char *hash_hex, char **name, char **role,
+                         char **person_nik);
 
 /* Encrypted blobs (attachments, documents): AES-256-GCM under a key
  * derived from the master secret, bound to id and kind as AAD. */
 #define BLOB_MAX (64 * 1024 * 1024)
-int store_blob_put(struct store *st, const char *kind, const void *data,
-		   size_t len, char out_id[33]);
+int store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
+                   char out_id[33]);
 /* *out owned by caller; kind must match the stored kind. */
 int store_blob_get(struct store *st, const char *id, const char *kind,
-		   unsigned char **out, size_t *len);
+                   unsigned char **out, size_t *len);
 
 #endif

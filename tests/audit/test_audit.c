@@ -94,11 +94,12 @@ inserted_row_is_caught(void **state)
 {
 	append_n(*state, 5);
 	/* Make room after entry 2 and slip a forged entry in. */
-	fixture_sql("UPDATE audit SET seq = seq + 100 WHERE seq > 2;"
-		    "UPDATE audit SET seq = seq - 99 WHERE seq > 100;"
-		    "INSERT INTO audit (seq, ts, actor, action, object, reason, prev_hash, hash)"
-		    " SELECT 3, ts, 'cli:mallory', 'cert.revoke', 'cert:01', '', hash, hash"
-		    " FROM audit WHERE seq = 2");
+	fixture_sql(
+	    "UPDATE audit SET seq = seq + 100 WHERE seq > 2;"
+	    "UPDATE audit SET seq = seq - 99 WHERE seq > 100;"
+	    "INSERT INTO audit (seq, ts, actor, action, object, reason, prev_hash, hash)"
+	    " SELECT 3, ts, 'cli:mallory', 'cert.revoke', 'cert:01', '', hash, hash"
+	    " FROM audit WHERE seq = 2");
 	expect_bad(*state, 3);
 }
 
@@ -107,8 +108,8 @@ reordered_rows_are_caught(void **state)
 {
 	append_n(*state, 5);
 	fixture_sql("UPDATE audit SET seq = 100 WHERE seq = 2;"
-		    "UPDATE audit SET seq = 2 WHERE seq = 4;"
-		    "UPDATE audit SET seq = 4 WHERE seq = 100");
+	            "UPDATE audit SET seq = 2 WHERE seq = 4;"
+	            "UPDATE audit SET seq = 4 WHERE seq = 100");
 	expect_bad(*state, 2);
 }
 
@@ -179,24 +180,25 @@ iteration_respects_since(void **state)
 	assert_int_equal(s.n, 0);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, fixture_store_setup, fixture_store_teardown)
+#define T(f)                                                                             \
+	cmocka_unit_test_setup_teardown(f, fixture_store_setup, fixture_store_teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(intact_chain_verifies),
-		T(append_needs_a_transaction),
-		T(rolled_back_change_leaves_no_entry),
-		T(changed_field_is_caught),
-		T(changed_reason_is_caught),
-		T(deleted_row_is_caught),
-		T(inserted_row_is_caught),
-		T(reordered_rows_are_caught),
-		T(truncated_tail_is_caught),
-		T(wiped_trail_is_caught),
-		T(forged_rewrite_without_master_secret_is_caught),
-		T(iteration_respects_since),
+	    T(intact_chain_verifies),
+	    T(append_needs_a_transaction),
+	    T(rolled_back_change_leaves_no_entry),
+	    T(changed_field_is_caught),
+	    T(changed_reason_is_caught),
+	    T(deleted_row_is_caught),
+	    T(inserted_row_is_caught),
+	    T(reordered_rows_are_caught),
+	    T(truncated_tail_is_caught),
+	    T(wiped_trail_is_caught),
+	    T(forged_rewrite_without_master_secret_is_caught),
+	    T(iteration_respects_since),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

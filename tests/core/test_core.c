@@ -114,7 +114,7 @@ static void
 errors_carry_one_line(void **state)
 {
 	assert_int_equal(sertel_err(SERTEL_EINVAL, "cert %s: %s", "0x1", "bad"),
-			 SERTEL_EINVAL);
+	                 SERTEL_EINVAL);
 	assert_string_equal(sertel_errmsg(), "cert 0x1: bad");
 	assert_string_equal(sertel_errname(SERTEL_EPERM), "forbidden");
 }
@@ -187,16 +187,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_enforces_its_maximum),
-		cmocka_unit_test(hex_round_trip_and_rejects_bad_digits),
-		cmocka_unit_test(base64_both_alphabets),
-		cmocka_unit_test(parse_ll_is_strict),
-		cmocka_unit_test(time_parse_and_format),
-		cmocka_unit_test(str_copy_refuses_truncation),
-		cmocka_unit_test(errors_carry_one_line),
-		cmocka_unit_test(secret_file_is_private_and_derivation_separates_labels),
-		cmocka_unit_test(secret_from_passphrase_is_deterministic),
-		cmocka_unit_test(file_read_is_bounded),
+	    cmocka_unit_test(buf_enforces_its_maximum),
+	    cmocka_unit_test(hex_round_trip_and_rejects_bad_digits),
+	    cmocka_unit_test(base64_both_alphabets),
+	    cmocka_unit_test(parse_ll_is_strict),
+	    cmocka_unit_test(time_parse_and_format),
+	    cmocka_unit_test(str_copy_refuses_truncation),
+	    cmocka_unit_test(errors_carry_one_line),
+	    cmocka_unit_test(secret_file_is_private_and_derivation_separates_labels),
+	    cmocka_unit_test(secret_from_passphrase_is_deterministic),
+	    cmocka_unit_test(file_read_is_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

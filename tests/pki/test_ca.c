@@ -27,7 +27,8 @@ make_csr(EVP_PKEY *key, int corrupt)
 	long len;
 	int dlen;
 
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (unsigned char *)"ignored", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (unsigned char *)"ignored", -1,
+	                           -1, 0);
 	X509_REQ_set_subject_name(req, n);
 	X509_REQ_set_pubkey(req, key);
 	X509_REQ_sign(req, key, EVP_sha256());
@@ -111,9 +112,9 @@ hierarchy_is_well_formed(void **state)
 	assert_true(X509_get_extended_key_usage(o) & XKU_OCSP_SIGN);
 	assert_true(X509_get_ext_by_NID(o, NID_id_pkix_OCSP_noCheck, -1) >= 0);
 	assert_int_equal(X509_get_extended_key_usage(t), XKU_TIMESTAMP);
-	assert_int_equal(X509_EXTENSION_get_critical(
-				 X509_get_ext(t, X509_get_ext_by_NID(t, NID_ext_key_usage, -1))),
-			 1);
+	assert_int_equal(X509_EXTENSION_get_critical(X509_get_ext(
+	                     t, X509_get_ext_by_NID(t, NID_ext_key_usage, -1))),
+	                 1);
 	/* A second init on the same store is refused by the unique ids only
 	 * if keys collide; the instance layer refuses it earlier. Here: the
 	 * trail holds the creation. */
@@ -157,7 +158,7 @@ thousand_serials_are_distinct_and_long(void **state)
 	struct ca *ca;
 	struct cert_rec rec;
 	struct issue_req rq = req_for("individu", "signing");
-	char (*seen)[SERIAL_HEX_MAX + 1] = calloc(1000, SERIAL_HEX_MAX + 1);
+	char(*seen)[SERIAL_HEX_MAX + 1] = calloc(1000, SERIAL_HEX_MAX + 1);
 	BIGNUM *bn;
 	X509 *x;
 	int i, j;
@@ -203,8 +204,9 @@ subject_and_names_follow_the_profile(void **state)
 	assert_int_equal(ca_issue(&rec, ca, st, &pc, &rq), 0);
 	x = parse(&rec);
 	X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
-	assert_string_equal(buf, "/C=ID/O=Pemerintah Kota Uji/OU=Dinas Kominfo/"
-				 "title=Kepala Dinas Komunikasi dan Informatika/CN=Budi Santoso");
+	assert_string_equal(
+	    buf, "/C=ID/O=Pemerintah Kota Uji/OU=Dinas Kominfo/"
+	         "title=Kepala Dinas Komunikasi dan Informatika/CN=Budi Santoso");
 	san = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	assert_non_null(san);
 	assert_int_equal(sk_GENERAL_NAME_num(san), 1);
@@ -229,7 +231,8 @@ subject_and_names_follow_the_profile(void **state)
 	assert_int_equal(X509_check_ip_asc(x, "10.1.2.3", 0), 1);
 	assert_int_equal(X509_check_ip_asc(x, "2001:db8::1", 0), 1);
 	assert_int_equal(X509_check_host(x, "evil.example", 0, 0, NULL), 0);
-	assert_string_equal(rec.sans, "DNS:srikandi.kota.go.id,IP:10.1.2.3,IP:2001:db8::1");
+	assert_string_equal(rec.sans,
+	                    "DNS:srikandi.kota.go.id,IP:10.1.2.3,IP:2001:db8::1");
 	X509_free(x);
 	cert_rec_free(&rec);
 	ca_free(ca);
@@ -250,13 +253,13 @@ bad_input_stores_nothing(void **state)
 	load(st, "issuing", &ca);
 	assert_int_equal(audit_verify(st, &bad, &entries_before), 0);
 
-#define REFUSE(expr)                                                       \
-	do {                                                               \
-		rq = req_for("individu", "signing");                       \
-		expr;                                                      \
-		assert_int_equal(ca_issue(&rec, ca, st, &pc, &rq), SERTEL_EINVAL); \
-		assert_true(strlen(sertel_errmsg()) > 0);                  \
-		assert_null(strchr(sertel_errmsg(), '\n'));                \
+#define REFUSE(expr)                                                                     \
+	do {                                                                             \
+		rq = req_for("individu", "signing");                                     \
+		expr;                                                                    \
+		assert_int_equal(ca_issue(&rec, ca, st, &pc, &rq), SERTEL_EINVAL);       \
+		assert_true(strlen(sertel_errmsg()) > 0);                                \
+		assert_null(strchr(sertel_errmsg(), '\n'));                              \
 	} while (0)
 	REFUSE(rq.csr = (const unsigned char *)bad_sig; rq.csr_len = strlen(bad_sig));
 	REFUSE(rq.csr = (const unsigned char *)weak; rq.csr_len = strlen(weak));
@@ -303,8 +306,10 @@ revocation_reaches_the_crl(void **state)
 	assert_int_equal(ca_issue(&a, ca, st, &pc, &rq), 0);
 	assert_int_equal(ca_issue(&b, ca, st, &pc, &rq), 0);
 	assert_int_equal(ca_revoke(ca, st, &pc, a.serial, 1, "test", "lost laptop"), 0);
-	assert_int_equal(ca_revoke(ca, st, &pc, a.serial, 1, "test", "again"), SERTEL_ESTATE);
-	assert_int_equal(ca_revoke(ca, st, &pc, "abcdef", 1, "test", ""), SERTEL_ENOTFOUND);
+	assert_int_equal(ca_revoke(ca, st, &pc, a.serial, 1, "test", "again"),
+	                 SERTEL_ESTATE);
+	assert_int_equal(ca_revoke(ca, st, &pc, "abcdef", 1, "test", ""),
+	                 SERTEL_ENOTFOUND);
 	assert_int_equal(ca_revoke(ca, st, &pc, "XYZ", 1, "test", ""), SERTEL_EINVAL);
 	assert_int_equal(store_crl_latest(st, ca->rec.id, &der, &len, NULL), 0);
 	p = der;
@@ -376,12 +381,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(hierarchy_is_well_formed),
-		T(thousand_serials_are_distinct_and_long),
-		T(subject_and_names_follow_the_profile),
-		T(bad_input_stores_nothing),
-		T(revocation_reaches_the_crl),
-		T(failing_revoke_hook_rolls_everything_back),
+	    T(hierarchy_is_well_formed),
+	    T(thousand_serials_are_distinct_and_long),
+	    T(subject_and_names_follow_the_profile),
+	    T(bad_input_stores_nothing),
+	    T(revocation_reaches_the_crl),
+	    T(failing_revoke_hook_rolls_everything_back),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

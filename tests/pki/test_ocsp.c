@@ -63,8 +63,6 @@ static _Thread_local char last_issuer[SERTEL_MAX_NAME];
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-
-
 static const struct ext ca_exts[] = {
     {NID_basic_constraints, "critical,CA:TRUE"},
     {NID_key_usage, "critical,keyCertSign,cRLSign"},
@@ -1368,8 +1366,6 @@ test_ocsp_threads_share_responder(void **state)
  * the exit status is want (0), or non-zero (1), or nothing (-1), showing
  * the command and its output when it is not.
  */
-
-
 
 static int
 interop_setup(void **state)

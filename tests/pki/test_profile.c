@@ -15,7 +15,8 @@ static EVP_PKEY *ec_key, *rsa_key;
 static int
 setup(void **state)
 {
-	if (key_generate(&ec_key, "ec-p256") < 0 || key_generate(&rsa_key, "rsa-2048") < 0)
+	if (key_generate(&ec_key, "ec-p256") < 0 ||
+	    key_generate(&rsa_key, "rsa-2048") < 0)
 		return -1;
 	return 0;
 }
@@ -73,7 +74,8 @@ exts_of(unsigned usages, EVP_PKEY *key, uint32_t *ku, uint32_t *xku, int *has_do
 
 	X509_NAME *n = X509_NAME_new();
 
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (unsigned char *)"t", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (unsigned char *)"t", -1, -1,
+	                           0);
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
 	X509_set_subject_name(x, n);
@@ -219,7 +221,7 @@ sealed_keys_need_the_master_secret(void **state)
 	assert_null(back);
 	free(pem);
 	assert_int_equal(key_unseal(&back, "-----BEGIN PRIVATE KEY-----\n", m1),
-			 SERTEL_ECRYPTO);
+	                 SERTEL_ECRYPTO);
 }
 
 static void
@@ -245,16 +247,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(types_parse_and_refuse_unknown),
-		cmocka_unit_test(usages_parse_strictly),
-		cmocka_unit_test(signing_sets_non_repudiation_and_document_signing),
-		cmocka_unit_test(email_depends_on_key_type),
-		cmocka_unit_test(document_protection_is_encryption_only),
-		cmocka_unit_test(tls_usages),
-		cmocka_unit_test(names_are_checked),
-		cmocka_unit_test(key_policy),
-		cmocka_unit_test(sealed_keys_need_the_master_secret),
-		cmocka_unit_test(revocation_reasons),
+	    cmocka_unit_test(types_parse_and_refuse_unknown),
+	    cmocka_unit_test(usages_parse_strictly),
+	    cmocka_unit_test(signing_sets_non_repudiation_and_document_signing),
+	    cmocka_unit_test(email_depends_on_key_type),
+	    cmocka_unit_test(document_protection_is_encryption_only),
+	    cmocka_unit_test(tls_usages),
+	    cmocka_unit_test(names_are_checked),
+	    cmocka_unit_test(key_policy),
+	    cmocka_unit_test(sealed_keys_need_the_master_secret),
+	    cmocka_unit_test(revocation_reasons),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -48,8 +48,6 @@ static struct {
 
 /* ---- fixtures (as in test_ocsp.c) ---------------------------------------- */
 
-
-
 static const struct ext ca_exts[] = {
     {NID_basic_constraints, "critical,CA:TRUE"},
     {NID_key_usage, "critical,keyCertSign,cRLSign"},
@@ -872,8 +870,6 @@ test_tsa_threads_share_tsa(void **state)
  * the exit status is want (0), or non-zero (1), or nothing (-1), showing
  * the command and its output when it is not.
  */
-
-
 
 static int
 interop_setup(void **state)

@@ -122,8 +122,8 @@ listing_by_status(void **state)
 {
 	struct store *st = *state;
 	struct cert_rec a = sample_cert("03", "00112233aabbccdd"),
-			b = sample_cert("04", "00112233aabbccdd"),
-			c = sample_cert("05", "00112233aabbccdd");
+	                b = sample_cert("04", "00112233aabbccdd"),
+	                c = sample_cert("05", "00112233aabbccdd");
 	int n;
 
 	put_issuer(st, "00112233aabbccdd");
@@ -186,7 +186,8 @@ blobs_are_encrypted_and_authenticated(void **state)
 	assert_memory_equal(out, secret, n);
 	free(out);
 	/* The stored bytes are not the plaintext. */
-	assert_int_equal(db_prepare(&s, store_db(st), "SELECT data FROM blobs WHERE id = ?"), 0);
+	assert_int_equal(
+	    db_prepare(&s, store_db(st), "SELECT data FROM blobs WHERE id = ?"), 0);
 	assert_int_equal(db_bind_text(s, 1, id), 0);
 	assert_int_equal(db_step(s), 1);
 	raw = db_col_blob(s, 0, &rawlen);
@@ -210,7 +211,7 @@ tokens_found_by_hash_only(void **state)
 
 	assert_int_equal(store_token_put(st, "id1", "app", "admin", "abc123"), 0);
 	assert_int_equal(store_token_put(st, "id2", "app", "admin", "def456"),
-			 SERTEL_EEXISTS);
+	                 SERTEL_EEXISTS);
 	assert_int_equal(store_token_find(st, "abc123", &name, &role), 0);
 	assert_string_equal(name, "app");
 	assert_string_equal(role, "admin");
@@ -229,16 +230,18 @@ crl_latest_and_numbers(void **state)
 
 	put_issuer(st, "00112233aabbccdd");
 	assert_int_equal(store_issuer_next_crl_number(st, "00112233aabbccdd", &num),
-			 SERTEL_ESTORE); /* outside a transaction */
+	                 SERTEL_ESTORE); /* outside a transaction */
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_issuer_next_crl_number(st, "00112233aabbccdd", &num), 0);
 	assert_int_equal(num, 1);
 	assert_int_equal(store_crl_put(st, "00112233aabbccdd", 1, 10, 20,
-				       (const unsigned char *)"a", 1), 0);
+	                               (const unsigned char *)"a", 1),
+	                 0);
 	assert_int_equal(store_issuer_next_crl_number(st, "00112233aabbccdd", &num), 0);
 	assert_int_equal(num, 2);
 	assert_int_equal(store_crl_put(st, "00112233aabbccdd", 2, 11, 21,
-				       (const unsigned char *)"bb", 2), 0);
+	                               (const unsigned char *)"bb", 2),
+	                 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_crl_latest(st, "00112233aabbccdd", &der, &n, &next), 0);
 	assert_int_equal(n, 2);
@@ -253,25 +256,28 @@ bad_urls_are_refused(void **state)
 
 	assert_int_equal(store_open(&st, "mysql://x", NULL), SERTEL_EINVAL);
 	assert_int_equal(store_open(&st, "sqlite:/nonexistent/dir/x.db", NULL),
-			 SERTEL_ESTORE);
+	                 SERTEL_ESTORE);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, fixture_store_setup, fixture_store_teardown)
+#define T(f)                                                                             \
+	cmocka_unit_test_setup_teardown(f, fixture_store_setup, fixture_store_teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(migrations_are_versioned_and_idempotent),
-		T(issuer_round_trip_keeps_binary_exactly),
-		T(serials_are_unique_forever),
-		T(revocation_is_one_way),
-		T(listing_by_status),
-		T(rollback_leaves_nothing),
-		T(blobs_are_encrypted_and_authenticated),
-		T(tokens_found_by_hash_only),
-		T(crl_latest_and_numbers),
-		cmocka_unit_test(bad_urls_are_refused),
+	    T(migrations_are_versioned_and_idempotent),
+	    T(issuer_round_trip_keeps_binary_exactly),
+	    T(serials_are_unique_forever),
+	    T(revocation_is_one_way),
+	    T(listing_by_status),
+	    T(rollback_leaves_nothing),
+	    T(blobs_are_encrypted_and_authenticated),
+	    T(tokens_found_by_hash_only),
+	    T(crl_latest_and_numbers),
+	    cmocka_unit_test(bad_urls_are_refused),
 	};
-	return cmocka_run_group_tests_name(getenv("SERTEL_TEST_DB") ? getenv("SERTEL_TEST_DB") : "store", tests, NULL, NULL);
+	return cmocka_run_group_tests_name(
+	    getenv("SERTEL_TEST_DB") ? getenv("SERTEL_TEST_DB") : "store", tests, NULL,
+	    NULL);
 }
