@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/wait.h>
 
 #include <openssl/bn.h>
@@ -116,6 +117,20 @@ write_pem(const char *dir, const char *name, X509 *x)
 	assert_non_null(f = fopen(path, "w"));
 	assert_int_equal(PEM_write_X509(f, x), 1);
 	assert_int_equal(fclose(f), 0);
+}
+
+/* Runs fn on n threads at once and waits for them all. */
+static inline void
+run_threads(void *(*fn)(void *), int n)
+{
+	pthread_t t[64];
+	int i;
+
+	assert_true(n > 0 && n <= 64);
+	for (i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, fn, NULL), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
 }
 
 #endif

@@ -852,24 +852,12 @@ worker(void *arg)
 static void
 test_tsa_threads_share_tsa(void **state)
 {
-	pthread_t t[THREADS];
-	int i;
-
 	atomic_store(&thread_failures, 0);
-	for (i = 0; i < THREADS; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, worker, NULL), 0);
-	for (i = 0; i < THREADS; i++)
-		assert_int_equal(pthread_join(t[i], NULL), 0);
+	run_threads(worker, THREADS);
 	assert_int_equal(atomic_load(&thread_failures), 0);
 }
 
 /* ---- interop with `openssl ts` -------------------------------------------- */
-
-/*
- * Runs a shell command (stderr joined) with its output into out; asserts
- * the exit status is want (0), or non-zero (1), or nothing (-1), showing
- * the command and its output when it is not.
- */
 
 static int
 interop_setup(void **state)
