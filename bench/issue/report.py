@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Markdown report of bench/issue: report.py results.env > results.md"""
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import load, num  # noqa: E402
 
 TARGET = 3.0  # sertel must issue at least 3x what cfssl's sign endpoint does
 NOISY = 0.25  # cores used by other processes during a run that make it noisy
@@ -14,22 +18,8 @@ ROWS = [
 ]
 
 
-def load(path):
-    kv = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "=" in line:
-                k, v = line.split("=", 1)
-                kv.setdefault(k, v)
-    return kv
 
 
-def num(v):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
 
 
 def main():

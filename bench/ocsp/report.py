@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Markdown report of bench/ocsp: report.py results.env > results.md"""
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import load, num  # noqa: E402
 
 CACHED_TARGET = 20000.0  # sertel cached answers per second
 SIGN_TARGET = 0.5        # sertel nonce'd answers / raw P-256 sign rate of one core
@@ -15,22 +19,8 @@ ROWS = [
 ]
 
 
-def load(path):
-    kv = {}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if "=" in line:
-                k, v = line.split("=", 1)
-                kv.setdefault(k, v)
-    return kv
 
 
-def num(v):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
 
 
 def main():
