@@ -474,19 +474,13 @@ file_store(struct store *st, const struct ra_actor *who, const char *app_id,
 {
 	struct db_stmt *s = NULL;
 	char blob[33], hash[65], obj[64], detail[400];
+	int64_t n;
 	int rc;
 
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "DELETE FROM attachments WHERE "
-	                     "application_id = ? AND kind = ?")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 &&
-	    (rc = db_bind_text(s, 2, f->kind)) == 0)
-		rc = db_step(s);
-	db_finalize(s);
-	s = NULL;
-	if (rc < 0)
-		return rc;
+	if ((n = db_run(store_db(st),
+	                "DELETE FROM attachments WHERE application_id = ? AND kind = ?",
+	                "ss", app_id, f->kind)) < 0)
+		return (int)n;
 	if ((rc = store_blob_put(st, "attachment", f->data, f->len, blob)) < 0)
 		return rc;
 	sha256_hex(hash, f->data, f->len);
@@ -638,16 +632,11 @@ submit_fn(struct store *st, void *arg)
 	}
 	/* A resubmission is decided afresh. */
 	{
-		struct db_stmt *s = NULL;
-		if ((rc = db_prepare(&s, store_db(st),
-		                     "DELETE FROM approvals WHERE application_id = ?")) <
-		    0)
-			return rc;
-		if ((rc = db_bind_text(s, 1, a.id)) == 0)
-			rc = db_step(s);
-		db_finalize(s);
-		if (rc < 0)
-			return rc;
+		int64_t n =
+		    db_run(store_db(st), "DELETE FROM approvals WHERE application_id = ?",
+		           "s", a.id);
+		if (n < 0)
+			return (int)n;
 	}
 	if ((rc = set_state(st, a.id, APP_SUBMITTED, NULL)) < 0)
 		return rc;
@@ -762,22 +751,18 @@ approve_fn(struct store *st, void *arg)
 {
 	struct move *m = arg;
 	struct ra_application a;
-	struct db_stmt *s = NULL;
 	char obj[64], detail[160];
+	int64_t n;
 	int rc;
 
 	if ((rc = ra_get(&a, st, m->app_id)) < 0 ||
 	    (rc = decider_check(st, m->who, &a)) < 0)
 		return rc;
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "INSERT INTO approvals (application_id, "
-	                     "operator_nik, at) VALUES (?, ?, ?)")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, a.id)) == 0 &&
-	    (rc = db_bind_text(s, 2, m->who->nik)) == 0 &&
-	    (rc = db_bind_int(s, 3, time_now())) == 0)
-		rc = db_step(s);
-	db_finalize(s);
+	n = db_run(
+	    store_db(st),
+	    "INSERT INTO approvals (application_id, operator_nik, at) VALUES (?, ?, ?)",
+	    "ssi", a.id, m->who->nik, time_now());
+	rc = n < 0 ? (int)n : 0;
 	if (rc == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_ESTATE, "application %s: %s approved it already",
 		                  a.id, m->who->label);

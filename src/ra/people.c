@@ -116,25 +116,18 @@ static int
 agency_add_fn(struct store *st, void *arg)
 {
 	struct agency_add *w = arg;
-	struct db_stmt *s = NULL;
 	char obj[64];
-	int rc;
+	int64_t n;
 
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "INSERT INTO agencies (id, name, domain, "
-	                     "created_at) VALUES (?, ?, ?, ?)")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, w->a->id)) == 0 &&
-	    (rc = db_bind_text(s, 2, w->a->name)) == 0 &&
-	    (rc = db_bind_text(s, 3, w->a->domain)) == 0 &&
-	    (rc = db_bind_int(s, 4, w->a->created_at)) == 0)
-		rc = db_step(s);
-	db_finalize(s);
-	if (rc == SERTEL_EEXISTS)
+	n = db_run(
+	    store_db(st),
+	    "INSERT INTO agencies (id, name, domain, created_at) VALUES (?, ?, ?, ?)",
+	    "sssi", w->a->id, w->a->name, w->a->domain, w->a->created_at);
+	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "agency '%s': already registered",
 		                  w->a->name);
-	if (rc < 0)
-		return rc;
+	if (n < 0)
+		return (int)n;
 	snprintf(obj, sizeof(obj), "agency:%s", w->a->id);
 	return audit_append(st, w->who->label, "agency.add", obj, w->a->name);
 }

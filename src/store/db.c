@@ -205,3 +205,33 @@ db_finalize(struct db_stmt *s)
 	s->db->ops->finalize(s);
 	free(s);
 }
+
+int64_t
+db_run(struct db *db, const char *sql, const char *fmt, ...)
+{
+	struct db_stmt *s = NULL;
+	va_list ap;
+	int rc, i;
+	int64_t changes;
+
+	if ((rc = db_prepare(&s, db, sql)) < 0)
+		return rc;
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] != '\0' && rc == 0; i++) {
+		if (fmt[i] == 's') {
+			rc = db_bind_text(s, i + 1, va_arg(ap, const char *));
+		} else if (fmt[i] == 'i') {
+			rc = db_bind_int(s, i + 1, va_arg(ap, int64_t));
+		} else {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = db_bind_blob(s, i + 1, p, n);
+		}
+	}
+	va_end(ap);
+	if (rc == 0)
+		rc = db_step(s);
+	changes = rc < 0 ? rc : db_changes(s);
+	db_finalize(s);
+	return changes;
+}

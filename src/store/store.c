@@ -140,39 +140,6 @@ store_blob_key(struct store *st)
 	return st->has_key ? st->blob_key : NULL;
 }
 
-/* Runs one statement with text/int parameters described by fmt:
- * 's' text, 'i' int64, 'b' blob (pointer, size_t).  Returns rows changed
- * or <0.  Keeps simple writes to one line at the call site. */
-static int64_t
-store_run(struct store *st, const char *sql, const char *fmt, ...)
-{
-	struct db_stmt *s = NULL;
-	va_list ap;
-	int rc, i;
-	int64_t changes;
-
-	if ((rc = db_prepare(&s, st->db, sql)) < 0)
-		return rc;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i] != '\0' && rc == 0; i++) {
-		if (fmt[i] == 's') {
-			rc = db_bind_text(s, i + 1, va_arg(ap, const char *));
-		} else if (fmt[i] == 'i') {
-			rc = db_bind_int(s, i + 1, va_arg(ap, int64_t));
-		} else {
-			const void *p = va_arg(ap, const void *);
-			size_t n = va_arg(ap, size_t);
-			rc = db_bind_blob(s, i + 1, p, n);
-		}
-	}
-	va_end(ap);
-	if (rc == 0)
-		rc = db_step(s);
-	changes = rc < 0 ? rc : db_changes(s);
-	db_finalize(s);
-	return changes;
-}
-
 static void
 copy_col(char *dst, size_t dstsz, struct db_stmt *s, int col)
 {
@@ -205,12 +172,12 @@ store_meta_set(struct store *st, const char *key, const char *value)
 {
 	int64_t n;
 
-	n = store_run(st, "UPDATE meta SET value = ? WHERE key = ?", "ss", value, key);
+	n = db_run(st->db, "UPDATE meta SET value = ? WHERE key = ?", "ss", value, key);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
-		n = store_run(st, "INSERT INTO meta (key, value) VALUES (?, ?)", "ss",
-		              key, value);
+		n = db_run(st->db, "INSERT INTO meta (key, value) VALUES (?, ?)", "ss",
+		           key, value);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -392,7 +359,8 @@ store_cert_put(struct store *st, const struct cert_rec *r)
 
 	/* serials_used first: its primary key is what makes a serial unique
 	 * forever, across issuers and after any deletion. */
-	n = store_run(st, "INSERT INTO serials_used (serial) VALUES (?)", "s", r->serial);
+	n = db_run(st->db, "INSERT INTO serials_used (serial) VALUES (?)", "s",
+	           r->serial);
 	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
 	if (n < 0)
@@ -584,8 +552,8 @@ out:
 int
 store_cert_lock(struct store *st, const char *serial)
 {
-	int64_t n = store_run(st, "UPDATE certs SET revoked = revoked WHERE serial = ?",
-	                      "s", serial);
+	int64_t n = db_run(st->db, "UPDATE certs SET revoked = revoked WHERE serial = ?",
+	                   "s", serial);
 
 	return n < 0 ? (int)n : 0;
 }
@@ -675,8 +643,8 @@ store_ocsp_drop(struct store *st, const char *issuer_id, const char *serial)
 {
 	int64_t n;
 
-	n = store_run(st, "DELETE FROM ocsp_cache WHERE issuer_id = ? AND serial = ?",
-	              "ss", issuer_id, serial);
+	n = db_run(st->db, "DELETE FROM ocsp_cache WHERE issuer_id = ? AND serial = ?",
+	           "ss", issuer_id, serial);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -701,8 +669,8 @@ store_crl_prune(struct store *st, const char *issuer_id, int64_t keep_from)
 {
 	int64_t n;
 
-	n = store_run(st, "DELETE FROM crls WHERE issuer_id = ? AND number < ?", "si",
-	              issuer_id, keep_from);
+	n = db_run(st->db, "DELETE FROM crls WHERE issuer_id = ? AND number < ?", "si",
+	           issuer_id, keep_from);
 	return n < 0 ? (int)n : 0;
 }
 

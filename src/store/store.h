@@ -54,6 +54,11 @@ int db_col_null(struct db_stmt *s, int col);
 /* Rows changed by the last INSERT/UPDATE/DELETE step. */
 int64_t db_changes(struct db_stmt *s);
 void db_finalize(struct db_stmt *s);
+/* Prepares, binds and steps one statement that returns no rows.  fmt
+ * names each parameter: 's' text (NULL binds SQL NULL), 'i' int64_t,
+ * 'b' a blob as (const void *, size_t).  Returns the rows changed, or
+ * <0 (SERTEL_EEXISTS for a unique-key conflict). */
+int64_t db_run(struct db *db, const char *sql, const char *fmt, ...);
 
 /* Runs the versioned migrations not yet applied, each in its own
  * transaction; returns the schema version in *version. */
