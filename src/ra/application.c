@@ -574,21 +574,13 @@ struct move {
 static int
 set_state(struct store *st, const char *app_id, enum ra_state to, const char *reasons)
 {
-	struct db_stmt *s = NULL;
-	int rc;
+	int64_t n =
+	    db_run(store_db(st),
+	           "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
+	           "WHERE id = ?",
+	           "ssis", ra_state_name(to), reasons, time_now(), app_id);
 
-	if ((rc = db_prepare(
-	         &s, store_db(st),
-	         "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
-	         "WHERE id = ?")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, ra_state_name(to))) == 0 &&
-	    (rc = db_bind_text(s, 2, reasons)) == 0 &&
-	    (rc = db_bind_int(s, 3, time_now())) == 0 &&
-	    (rc = db_bind_text(s, 4, app_id)) == 0)
-		rc = db_step(s);
-	db_finalize(s);
-	return rc < 0 ? rc : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 static int

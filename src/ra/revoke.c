@@ -176,19 +176,13 @@ request_insert(struct store *st, const struct request_write *w)
 static int
 close_proposals(struct store *st, const char *serial)
 {
-	struct db_stmt *s = NULL;
-	int rc;
+	int64_t n =
+	    db_run(store_db(st),
+	           "UPDATE revocation_requests SET state = 'done', decided_at = ? "
+	           "WHERE serial = ? AND state = 'requested'",
+	           "is", time_now(), serial);
 
-	if ((rc = db_prepare(
-	         &s, store_db(st),
-	         "UPDATE revocation_requests SET state = 'done', decided_at = ? "
-	         "WHERE serial = ? AND state = 'requested'")) < 0)
-		return rc;
-	if ((rc = db_bind_int(s, 1, time_now())) == 0 &&
-	    (rc = db_bind_text(s, 2, serial)) == 0)
-		rc = db_step(s);
-	db_finalize(s);
-	return rc < 0 ? rc : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 int
