@@ -624,11 +624,11 @@ submit_fn(struct store *st, void *arg)
 	}
 	/* A resubmission is decided afresh. */
 	{
-		int64_t n =
+		int64_t gone =
 		    db_run(store_db(st), "DELETE FROM approvals WHERE application_id = ?",
 		           "s", a.id);
-		if (n < 0)
-			return (int)n;
+		if (gone < 0)
+			return (int)gone;
 	}
 	if ((rc = set_state(st, a.id, APP_SUBMITTED, NULL)) < 0)
 		return rc;

@@ -222,13 +222,13 @@ store_issuer_put(struct store *st, const struct issuer_rec *r)
 {
 	int64_t n;
 
-	n = store_run(st,
-	              "INSERT INTO issuers (id, role, parent_id, name, cert_der, "
-	              "key_pem, created_at, crl_number, active) VALUES "
-	              "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	              "ssssbsiii", r->id, r->role, r->parent_id[0] ? r->parent_id : NULL,
-	              r->name, (const void *)r->cert_der, r->cert_len, r->key_pem,
-	              r->created_at, r->crl_number, (int64_t)r->active);
+	n = db_run(st->db,
+	           "INSERT INTO issuers (id, role, parent_id, name, cert_der, "
+	           "key_pem, created_at, crl_number, active) VALUES "
+	           "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	           "ssssbsiii", r->id, r->role, r->parent_id[0] ? r->parent_id : NULL,
+	           r->name, (const void *)r->cert_der, r->cert_len, r->key_pem,
+	           r->created_at, r->crl_number, (int64_t)r->active);
 	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "issuer %s: already stored", r->id);
 	return n < 0 ? (int)n : 0;
@@ -300,10 +300,10 @@ store_issuer_next_crl_number(struct store *st, const char *id, int64_t *out)
 
 	if (!db_in_tx(st->db))
 		return sertel_err(SERTEL_ESTORE, "CRL number: needs a transaction");
-	n = store_run(st,
-	              "UPDATE issuers SET crl_number = crl_number + 1 "
-	              "WHERE id = ?",
-	              "s", id);
+	n = db_run(st->db,
+	           "UPDATE issuers SET crl_number = crl_number + 1 "
+	           "WHERE id = ?",
+	           "s", id);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
@@ -365,15 +365,14 @@ store_cert_put(struct store *st, const struct cert_rec *r)
 		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
 	if (n < 0)
 		return (int)n;
-	n = store_run(st,
-	              "INSERT INTO certs (serial, issuer_id, type, usages, subject, "
-	              "email, sans, nik, not_before, not_after, revoked, created_at, "
-	              "der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-	              "ssssssssiiib", r->serial, r->issuer_id, r->type, r->usages,
-	              r->subject, r->email[0] ? r->email : NULL,
-	              r->sans[0] ? r->sans : NULL, r->nik[0] ? r->nik : NULL,
-	              r->not_before, r->not_after, r->created_at, (const void *)r->der,
-	              r->der_len);
+	n = db_run(st->db,
+	           "INSERT INTO certs (serial, issuer_id, type, usages, subject, "
+	           "email, sans, nik, not_before, not_after, revoked, created_at, "
+	           "der) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+	           "ssssssssiiib", r->serial, r->issuer_id, r->type, r->usages,
+	           r->subject, r->email[0] ? r->email : NULL, r->sans[0] ? r->sans : NULL,
+	           r->nik[0] ? r->nik : NULL, r->not_before, r->not_after, r->created_at,
+	           (const void *)r->der, r->der_len);
 	if (n == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "serial %s: already used", r->serial);
 	return n < 0 ? (int)n : 0;
@@ -451,10 +450,10 @@ store_cert_revoke(struct store *st, const char *serial, int64_t when, int reason
 
 	/* The WHERE clause makes revocation one-way: a revoked row never
 	 * changes again. */
-	n = store_run(st,
-	              "UPDATE certs SET revoked = 1, revoked_at = ?, reason = ? "
-	              "WHERE serial = ? AND revoked = 0",
-	              "iis", when, (int64_t)reason, serial);
+	n = db_run(st->db,
+	           "UPDATE certs SET revoked = 1, revoked_at = ?, reason = ? "
+	           "WHERE serial = ? AND revoked = 0",
+	           "iis", when, (int64_t)reason, serial);
 	if (n < 0)
 		return (int)n;
 	if (n == 1)
@@ -626,15 +625,14 @@ store_ocsp_put(struct store *st, const char *issuer_id, const char *serial,
 	int64_t n;
 
 	/* Upsert in SQL both engines speak (SQLite 3.24+, PostgreSQL 9.5+). */
-	n = store_run(
-	    st,
-	    "INSERT INTO ocsp_cache (issuer_id, serial, certid_md, this_update, "
-	    "next_update, der) VALUES (?, ?, ?, ?, ?, ?) "
-	    "ON CONFLICT (issuer_id, serial, certid_md) DO UPDATE SET "
-	    "this_update = excluded.this_update, "
-	    "next_update = excluded.next_update, der = excluded.der",
-	    "sssiib", issuer_id, serial, certid_md, this_update, next_update,
-	    (const void *)der, len);
+	n = db_run(st->db,
+	           "INSERT INTO ocsp_cache (issuer_id, serial, certid_md, this_update, "
+	           "next_update, der) VALUES (?, ?, ?, ?, ?, ?) "
+	           "ON CONFLICT (issuer_id, serial, certid_md) DO UPDATE SET "
+	           "this_update = excluded.this_update, "
+	           "next_update = excluded.next_update, der = excluded.der",
+	           "sssiib", issuer_id, serial, certid_md, this_update, next_update,
+	           (const void *)der, len);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -656,11 +654,11 @@ store_crl_put(struct store *st, const char *issuer_id, int64_t number,
 {
 	int64_t n;
 
-	n = store_run(st,
-	              "INSERT INTO crls (issuer_id, number, this_update, "
-	              "next_update, der) VALUES (?, ?, ?, ?, ?)",
-	              "siiib", issuer_id, number, this_update, next_update,
-	              (const void *)der, len);
+	n = db_run(st->db,
+	           "INSERT INTO crls (issuer_id, number, this_update, "
+	           "next_update, der) VALUES (?, ?, ?, ?, ?)",
+	           "siiib", issuer_id, number, this_update, next_update,
+	           (const void *)der, len);
 	return n < 0 ? (int)n : 0;
 }
 
