@@ -44,6 +44,12 @@ check-asan: deps-test
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		ctest --output-on-failure -j $(JOBS) -L unit --timeout 600
 
+# A longer PDF parser fuzzing run than make check's 25 seconds
+# (FUZZ_SECONDS, default one hour); crashes land in build-fuzz/artifacts.
+FUZZ_SECONDS ?= 3600
+fuzz: deps-test
+	@bash tests/pdf/fuzz.sh $(CURDIR) build-fuzz $(FUZZ_SECONDS)
+
 bench: build deps-test
 	@sh bench/run.sh $(BUILD)
 

@@ -4,7 +4,7 @@
 #
 #   bench/run.sh BUILD_DIR [BENCHMARK...]
 #
-# BENCHMARK: issue, ocsp, crl (default: all of them, in that order).
+# BENCHMARK: issue, ocsp, crl, sign (default: all of them, in that order).
 #
 # BUILD_DIR holds the built `sertel` (override with SERTEL=/path/to/sertel);
 # scratch data and raw results go to BUILD_DIR/bench/.  The results table
@@ -23,14 +23,14 @@
 # see bench/ocsp/run.sh and bench/crl/run.sh.  Their tables go between
 # their own "bench/ocsp results" and "bench/crl results" markers.
 set -eu
-BUILD=${1:?usage: bench/run.sh BUILD_DIR [issue] [ocsp] [crl]}
+BUILD=${1:?usage: bench/run.sh BUILD_DIR [issue] [ocsp] [crl] [sign]}
 shift
-BENCHES=${*:-issue ocsp crl}
+BENCHES=${*:-issue ocsp crl sign}
 for b in $BENCHES; do
 	case $b in
-	issue | ocsp | crl) ;;
+	issue | ocsp | crl | sign) ;;
 	*)
-		echo "bench: unknown benchmark '$b' (issue, ocsp, crl)" >&2
+		echo "bench: unknown benchmark '$b' (issue, ocsp, crl, sign)" >&2
 		exit 2
 		;;
 	esac
@@ -144,5 +144,11 @@ if want crl; then
 	else
 		run_bounded crl "${BENCH_CRL_TIMEOUT:-$((150 + 2 * idle))}" "$ROOT/bench/crl/run.sh"
 	fi
+fi
+# bench/sign: PDF signing (PAdES) next to podofosign and pdfsig, and a
+# 100 MB PDF next to sha256sum; tunables SIGN_N OTHER_N BIG_MB REPEAT
+# SIGN_PARTS (see bench/sign/run.sh), BENCH_SIGN_TIMEOUT.
+if want sign; then
+	run_bounded sign "${BENCH_SIGN_TIMEOUT:-$((300 + 2 * idle))}" "$ROOT/bench/sign/run.sh"
 fi
 exit "$rc"

@@ -10,7 +10,8 @@ libpq-dev libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-de
 libinih-dev curl ca-certificates libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
 libqrencode-dev fonts-dejavu-core"
 TEST="postgresql clang clang-format wrk golang-cfssl python3 jq python3-aiosmtpd
-poppler-utils qpdf zbar-tools fontconfig"
+poppler-utils qpdf zbar-tools fontconfig mupdf-tools libpodofo-utils libnss3-tools
+gpgsm"
 
 want=$BUILD
 [ "${1:-build}" = test ] && want="$BUILD $TEST"

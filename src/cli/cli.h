@@ -40,6 +40,27 @@ int cmd_agency(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_ra(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_esign(int argc, char **argv);
+/* sertel verify: PDF signatures, or a detached signature with --sig. */
+int cmd_verify(int argc, char **argv);
+
+/* Signing commands (cmd_cms.c).  cmd_sign_cms is reached as `sertel sign
+ * cms ...` (argv[0] = "cms"). */
+int cmd_sign_cms(int argc, char **argv);
+/* sertel sign pdf|cms (cmd_sign.c). */
+int cmd_sign(int argc, char **argv);
+int cmd_smime(int argc, char **argv);
+int cmd_protect(int argc, char **argv);
+/* Who signs: --key/--pass-file/--cert/--chain files, or --nik with
+ * --passphrase-file for a key sealed in the instance at dir. */
+struct sign_signer;
+struct cli_signer_args {
+	const char *dir;
+	const char *key, *pass_file, *cert, *chain;
+	const char *nik, *passphrase_file;
+};
+int cli_signer_load(struct sign_signer *out, const struct cli_signer_args *a);
 
 /* --as NIK: that registered person; NULL: the local administrator. */
 struct ra_actor;

@@ -30,6 +30,13 @@ static const struct {
      "return | reject | issue | renew | revoke | report-loss | warn | "
      "remind"},
     {"mail", cmd_mail, "e-mail notices: list | flush | retry"},
+    {"client", cmd_client, "e-sign API client applications: add | list | remove"},
+    {"esign", cmd_esign,
+     "signing service: status | unlock | passphrase | totp enrol|disable | seal add"},
+    {"smime", cmd_smime, "S/MIME e-mail: sign | verify | encrypt | decrypt"},
+    {"protect", cmd_protect, "document protection: encrypt | decrypt (CMS)"},
+    {"sign", cmd_sign, "sign pdf (PAdES B-B..B-LTA) | sign cms (detached CAdES)"},
+    {"verify", cmd_verify, "verify signed PDFs (or --sig SIG.p7s for any file)"},
 };
 
 static void

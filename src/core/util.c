@@ -299,16 +299,32 @@ int
 file_write(const char *path, const void *data, size_t len, int mode)
 {
 	char tmp[4096];
+	struct stat sb;
 	int fd, rc = 0;
 	const unsigned char *p = data;
 	ssize_t n;
+	int special;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
-	    (int)sizeof(tmp))
-		return sertel_err(SERTEL_EINVAL, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0)
-		return sertel_err(SERTEL_EIO, "%s: %s", tmp, strerror(errno));
+	/*
+	 * A device or a pipe (/dev/stdout, /dev/null, a FIFO) is written in
+	 * place: the temp-file-and-rename dance would replace the device node
+	 * with a regular file.
+	 */
+	special = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
+	if (special) {
+		if (S_ISDIR(sb.st_mode))
+			return sertel_err(SERTEL_EINVAL, "%s: is a directory", path);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return sertel_err(SERTEL_EIO, "%s: %s", path, strerror(errno));
+	} else {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
+		    (int)sizeof(tmp))
+			return sertel_err(SERTEL_EINVAL, "%s: path too long", path);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd < 0)
+			return sertel_err(SERTEL_EIO, "%s: %s", tmp, strerror(errno));
+	}
 	while (len > 0) {
 		n = write(fd, p, len);
 		if (n < 0) {
@@ -319,6 +335,10 @@ file_write(const char *path, const void *data, size_t len, int mode)
 		}
 		p += n;
 		len -= (size_t)n;
+	}
+	if (special) {
+		close(fd);
+		return rc;
 	}
 	if (rc == 0 && fsync(fd) < 0)
 		rc = sertel_err(SERTEL_EIO, "%s: %s", path, strerror(errno));

@@ -101,5 +101,23 @@ int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
+/* The BSrE-compatible e-sign API and the public verification pages
+ * (api_esign.c). */
+int api_esign_v1_sign(struct http_req *r, struct http_resp *resp);
+int api_esign_v1_download(struct http_req *r, struct http_resp *resp);
+int api_esign_v1_verify(struct http_req *r, struct http_resp *resp);
+int api_esign_v1_status(struct http_req *r, struct http_resp *resp);
+int api_esign_v2_sign(struct http_req *r, struct http_resp *resp);
+int api_esign_v2_seal(struct http_req *r, struct http_resp *resp);
+int api_esign_v2_totp(struct http_req *r, struct http_resp *resp);
+int api_esign_v2_status(struct http_req *r, struct http_resp *resp);
+int api_esign_v2_verify(struct http_req *r, struct http_resp *resp);
+int api_esign_public_doc(struct http_req *r, struct http_resp *resp);
+int api_esign_public_page(struct http_req *r, struct http_resp *resp);
+int api_esign_public_verify(struct http_req *r, struct http_resp *resp);
+/* The e-sign paths decide their own body limit ([esign] max_request_bytes
+ * for an authenticated client application). */
+int api_esign_path(const char *url);
+size_t api_esign_body_limit(struct http_ctx *ctx, void *conn, const char *url);
 
 #endif

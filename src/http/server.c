@@ -277,6 +277,18 @@ static const struct route {
     {"POST", "/api/v1/applications", 0, api_ra_applications},
     {"GET", "/api/v1/applications/", 1, api_ra_application},
     {"POST", "/api/v1/applications/", 1, api_ra_application},
+    {"POST", "/api/sign/pdf", 0, api_esign_v1_sign},
+    {"GET", "/api/sign/download/", 1, api_esign_v1_download},
+    {"POST", "/api/sign/verify", 0, api_esign_v1_verify},
+    {"GET", "/api/user/status/", 1, api_esign_v1_status},
+    {"POST", "/api/v2/sign/pdf", 0, api_esign_v2_sign},
+    {"POST", "/api/v2/seal/pdf", 0, api_esign_v2_seal},
+    {"POST", "/api/v2/sign/get/totp", 0, api_esign_v2_totp},
+    {"POST", "/api/v2/user/check/status", 0, api_esign_v2_status},
+    {"POST", "/api/v2/verify/pdf", 0, api_esign_v2_verify},
+    {"GET", "/v/", 1, api_esign_public_doc},
+    {"GET", "/verifikasi", 1, api_esign_public_page},
+    {"POST", "/api/verifikasi", 0, api_esign_public_verify},
     {"GET", "/static/", 1, api_web_static},
     {"GET", "/", 0, api_web_index},
     {"GET", "/index.html", 0, api_web_index},
@@ -463,6 +475,8 @@ body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	struct http_req req;
 	size_t limit = ctx->max_body;
 
+	if (strcmp(method, "POST") == 0 && api_esign_path(url))
+		return api_esign_body_limit(ctx, c, url);
 	if (ctx->max_upload <= ctx->max_body || !api_ra_upload_path(method, url))
 		return limit;
 	memset(&req, 0, sizeof(req));

@@ -12,6 +12,8 @@
 
 #define PG_MAX_PARAMS 32
 
+#define PG_MAX_COLS 64
+
 struct pg_stmt {
 	char *sql;
 	int nparams;
@@ -22,7 +24,9 @@ struct pg_stmt {
 	int row; /* current row, -1 before the first step */
 	int done;
 	int64_t changes;
-	unsigned char *blob; /* decoded bytea of the last col_blob call */
+	/* Decoded bytea per column of the current row: each stays valid until
+	 * the next step, as store.h promises for every column. */
+	unsigned char *blob[PG_MAX_COLS];
 };
 
 #define P(s) ((struct pg_stmt *)(s)->impl)
@@ -182,6 +186,17 @@ pg_bind_null(struct db_stmt *s, int idx)
 	return pg_set(s, idx, NULL, 0, 0);
 }
 
+static void
+pg_blobs_free(struct pg_stmt *q)
+{
+	int i;
+
+	for (i = 0; i < PG_MAX_COLS; i++) {
+		PQfreemem(q->blob[i]);
+		q->blob[i] = NULL;
+	}
+}
+
 static int
 pg_step(struct db_stmt *s)
 {
@@ -207,6 +222,7 @@ pg_step(struct db_stmt *s)
 	}
 	if (q->res == NULL)
 		return 0;
+	pg_blobs_free(q);
 	q->row++;
 	if (q->row < PQntuples(q->res))
 		return 1;
@@ -242,14 +258,14 @@ pg_col_blob(struct db_stmt *s, int col, size_t *len)
 	size_t n;
 
 	*len = 0;
-	if (v == NULL)
+	if (v == NULL || col < 0 || col >= PG_MAX_COLS)
 		return NULL;
-	PQfreemem(q->blob);
-	q->blob = PQunescapeBytea((const unsigned char *)v, &n);
-	if (q->blob == NULL)
+	PQfreemem(q->blob[col]);
+	q->blob[col] = PQunescapeBytea((const unsigned char *)v, &n);
+	if (q->blob[col] == NULL)
 		return NULL;
 	*len = n;
-	return q->blob;
+	return q->blob[col];
 }
 
 static int
@@ -278,7 +294,7 @@ pg_finalize(struct db_stmt *s)
 		free(q->values[i]);
 	}
 	PQclear(q->res);
-	PQfreemem(q->blob);
+	pg_blobs_free(q);
 	free(q->sql);
 	free(q);
 }

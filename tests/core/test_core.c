@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "core/core.h"
@@ -183,6 +184,36 @@ file_read_is_bounded(void **state)
 	assert_int_equal(file_read(&data, &n, path, 9), SERTEL_EIO);
 }
 
+/* A device or FIFO named as the output is written in place, never
+ * replaced by a regular file (a root user's "--out /dev/null" once turned
+ * /dev/null into a file). */
+static void
+file_write_keeps_a_fifo_a_fifo(void **state)
+{
+	char dir[] = "/tmp/sertel-fifo-XXXXXX";
+	char path[64], got[8] = {0};
+	struct stat sb;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* Our own read end (O_RDWR never blocks on Linux), so the writer's
+	 * open does not wait and the bytes stay in the pipe buffer. */
+	fd = open(path, O_RDWR | O_NONBLOCK);
+	assert_true(fd >= 0);
+	assert_int_equal(file_write(path, "fifo", 4, 0600), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(S_ISFIFO(sb.st_mode));
+	assert_int_equal(read(fd, got, sizeof(got)), 4);
+	assert_memory_equal(got, "fifo", 4);
+	close(fd);
+	unlink(path);
+	/* A directory is refused, not replaced. */
+	assert_int_equal(file_write(dir, "x", 1, 0600), SERTEL_EINVAL);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -197,6 +228,7 @@ main(void)
 	    cmocka_unit_test(secret_file_is_private_and_derivation_separates_labels),
 	    cmocka_unit_test(secret_from_passphrase_is_deterministic),
 	    cmocka_unit_test(file_read_is_bounded),
+	    cmocka_unit_test(file_write_keeps_a_fifo_a_fifo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -302,6 +302,28 @@ server_start() {
 	return 1
 }
 
+# server_start_port DIR PORT: `sertel serve` on a given PORT (the one an
+# instance's --base-url names, so the URLs inside its certificates answer)
+# and waits until /healthz answers 200.  Sets SERVER_PID, SERVER_URL,
+# SERVER_LOG.
+server_start_port() {
+	local dir=$1 port=$2 i code
+	SERVER_LOG=$T/serve.log
+	"$SERTEL_BIN" serve --dir "$dir" --listen "127.0.0.1:$port" >>"$SERVER_LOG" 2>&1 &
+	SERVER_PID=$!
+	SERVER_URL="http://127.0.0.1:$port"
+	for i in $(seq 1 100); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVER_URL/healthz" 2>/dev/null)
+		[ "$code" = 200 ] && return 0
+		sleep 0.1
+	done
+	kill -KILL "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+	return 1
+}
+
 # server_stop [SECONDS]: SIGTERM, then waits up to SECONDS (default 5).
 # Sets SERVER_RC to the exit status and SERVER_STOP_OK=1 if it exited in
 # time; a server that does not exit is killed (SERVER_STOP_OK=0).

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Markdown report of bench/sign: report.py results.env > results.md
+
+Each part writes its own keys; a part that did not run leaves its rows
+out, so a later part (verification) adds a section here without touching
+the others."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import load, num  # noqa: E402
+
+TARGET_PER_S = 1000.0  # B-B ECDSA P-256 signatures per second, batch mode
+TARGET_RATIO = 1.5     # 100 MB PDF: at most 1.5 x sha256sum
+
+SIGN_ROWS = [
+    ("sertel", "`sertel sign pdf --batch LIST --out-dir D` (one process)",
+     "PAdES B-B, ETSI.CAdES.detached, footer on the page"),
+    ("sertel_nofooter", "the same with `--footer \"\"`", "signature only"),
+    ("podofo", "`podofosign -in F -out O -cert C -pkey K -digest SHA256` per file",
+     "adbe.pkcs7.detached"),
+    ("pdfsig", "`pdfsig -add-signature -nick N F O` per file (NSS database)",
+     "adbe.pkcs7.detached"),
+]
+
+
+def section_sign(r, w):
+    g = r.get
+    if g("sertel_per_s") is None:
+        return
+    w(f"### Signatures per second (one-page PDF of {g('one_pdf_bytes')} bytes, ECDSA P-256)")
+    w("")
+    w("| tool | command | signature | files | seconds | signatures/s | check |")
+    w("|---|---|---|---:|---:|---:|---|")
+    for key, cmd, what in SIGN_ROWS:
+        if g(f"{key}_per_s") is None:
+            continue
+        w(f"| {key} | {cmd} | {what} | {g(key + '_made')} | {g(key + '_seconds')} | "
+          f"{g(key + '_per_s')} | {g(key + '_check')} |")
+    w("")
+    ps = num(g("sertel_per_s")) or 0
+    verdict = "met" if ps >= TARGET_PER_S else "NOT met"
+    w(f"Target {TARGET_PER_S:,.0f} signatures/s (sertel, batch): {verdict} ({ps:,.0f}/s).")
+    w("")
+
+
+def section_big(r, w):
+    g = r.get
+    if g("big_ratio") is None:
+        if g("big_check"):
+            w(f"100 MB signing: {g('big_check')}")
+            w("")
+        return
+    mb = (num(g("big_bytes")) or 0) / 1e6
+    w(f"### A {mb:.0f} MB PDF (best of {g('repeat')} runs, page cache warm)")
+    w("")
+    w("| command | seconds |")
+    w("|---|---:|")
+    w(f"| `sha256sum big.pdf` | {g('big_sha256sum_seconds')} |")
+    w(f"| `sertel sign pdf big.pdf --out signed.pdf` | {g('big_sertel_seconds')} |")
+    w("")
+    ratio = num(g("big_ratio")) or 0
+    verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+    w(f"Ratio {ratio:.2f} x sha256sum; target {TARGET_RATIO} x: {verdict}. "
+      f"Check: {g('big_check')}.")
+    w("")
+
+
+SECTIONS = [section_sign, section_big]
+
+
+def main():
+    r = load(sys.argv[1])
+    g = r.get
+    out = []
+    w = out.append
+    w(f"Run {g('date')} (load average {g('loadavg')} at start) on {g('nproc')} x {g('cpu')} "
+      f"({g('mem')}), {g('os')}, {g('kernel')}; {g('fs')}.")
+    w("")
+    w(f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}, "
+      f"poppler {g('poppler')}, podofo {g('podofo')}. Parts: {g('parts')}. "
+      f"Whole run, with setup and checks: {g('bench_seconds')} s.")
+    w("")
+    for s in SECTIONS:
+        s(r, w)
+    print("\n".join(out).rstrip("\n"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+#!/bin/sh
+# PDF signing: `sertel sign pdf` (PAdES B-B, ECDSA P-256) next to
+# podofosign and `pdfsig -add-signature`, on this machine, now.
+#   bench/sign/run.sh SERTEL WORK
+#
+# Parts (SIGN_PARTS, default "sign big"; another part, e.g. verification,
+# is added as one more part_NAME function and name in the list):
+#   sign  signatures per second on a one-page PDF:
+#           sertel    `sertel sign pdf --batch LIST --out-dir D` (one
+#                     process, SIGN_N files), with the default footer and
+#                     with --footer "" (signature only)
+#           podofosign one process per file (it has no batch mode), OTHER_N files
+#           pdfsig    `pdfsig -add-signature` with the key in an NSS
+#                     database (imported as PKCS#12), OTHER_N files
+#         Every output is counted; a sample of each is checked with pdfsig
+#         (signature valid).  Target: 1,000 signatures/s for sertel.
+#   big   a BIG_MB MB PDF: `sertel sign pdf` against `sha256sum` of the
+#         same file (page cache warm, best of REPEAT runs each).  Target:
+#         within 1.5 x sha256sum.
+#
+# Prepared, not measured: a sertel instance (ECDSA P-256), a signer key
+# (openssl genpkey) with a certificate from `sertel cert issue`, the
+# input PDFs (mutool create; bench/sign/mkpdf.py for the big one).
+#
+# Writes WORK/results.env (key=value) and WORK/results.md and prints the
+# table.  It reports; it never fails on slowness.  Exit status 1 only when
+# a target could not be measured or a check failed.
+#
+# Environment: SIGN_PARTS ("sign big") SIGN_N (2000) OTHER_N (200)
+#   BIG_MB (100) REPEAT (3) BENCH_WAIT_IDLE (0; see bench/issue/run.sh)
+set -eu
+SERTEL=$1 WORK=$2
+BENCH_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export BENCH_ROOT
+. "$BENCH_ROOT/lib.sh"
+PARTS=${SIGN_PARTS:-sign big}
+SIGN_N=${SIGN_N:-2000}
+OTHER_N=${OTHER_N:-200}
+BIG_MB=${BIG_MB:-100}
+REPEAT=${REPEAT:-3}
+
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+BENCH_PIDS=$WORK/pids
+export BENCH_PIDS
+: >"$BENCH_PIDS"
+cleanup() { stop_tracked; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+bench_start=$(now)
+log() { echo "bench: [sign $(elapsed "$bench_start")s] $*" >&2; }
+die() {
+	log "setup failed: $*"
+	exit 1
+}
+for t in mutool pdfsig podofosign certutil pk12util openssl jq python3 sha256sum; do
+	command -v $t >/dev/null 2>&1 || die "$t is not installed (scripts/deps.sh test)"
+done
+
+RES=$WORK/results.env
+sh "$BENCH_ROOT/ocsp/facts.sh" "$SERTEL" "$WORK" >"$RES"
+{
+	echo "poppler=$(pdfsig -v 2>&1 | head -n 1 | cut -d' ' -f3)"
+	echo "podofo=$(dpkg-query -W -f '${Version}' libpodofo-utils 2>/dev/null || echo unknown)"
+	echo "sign_n=$SIGN_N"
+	echo "other_n=$OTHER_N"
+	echo "big_mb=$BIG_MB"
+	echo "repeat=$REPEAT"
+	echo "parts=$PARTS"
+} >>"$RES"
+rc=0
+
+# ---- signer and inputs -------------------------------------------------------
+inst=$WORK/inst
+rm -rf "$inst" "$inst.ca"
+"$SERTEL" init --dir "$inst" --algo ec-p256 >"$WORK/init.log" 2>&1 || die "sertel init (see $WORK/init.log)"
+"$SERTEL" ca export --dir "$inst" --out "$inst.ca" >>"$WORK/init.log" 2>&1 || die "sertel ca export"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/signer.key" 2>/dev/null ||
+	die "openssl genpkey"
+openssl req -new -key "$WORK/signer.key" -subj /CN=x -out "$WORK/signer.csr" 2>/dev/null || die "openssl req"
+"$SERTEL" cert issue --dir "$inst" --csr "$WORK/signer.csr" --type individu --usage signing \
+	--cn "Bench Signer" --json 2>>"$WORK/init.log" | jq -r .certificate >"$WORK/signer.pem"
+openssl x509 -in "$WORK/signer.pem" -noout 2>/dev/null || die "sertel cert issue (see $WORK/init.log)"
+SIGNER="--key $WORK/signer.key --cert $WORK/signer.pem --chain $inst.ca/issuing.pem"
+
+NSS=$WORK/nss
+rm -rf "$NSS"
+mkdir -p "$NSS"
+certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
+certutil -A -t "CT,C,C" -n root -i "$inst.ca/root.pem" -d "sql:$NSS" || die "certutil -A"
+openssl pkcs12 -export -inkey "$WORK/signer.key" -in "$WORK/signer.pem" -certfile "$inst.ca/issuing.pem" \
+	-name bench -passout pass: -out "$WORK/signer.p12" 2>/dev/null || die "openssl pkcs12"
+pk12util -i "$WORK/signer.p12" -d "sql:$NSS" -W "" >/dev/null 2>&1 || die "pk12util"
+cat "$WORK/signer.pem" "$inst.ca/issuing.pem" >"$WORK/signer-chain.pem"
+
+printf '%s\n' '%%MediaBox 0 0 595 842' '%%Font F1 Helvetica' \
+	'BT /F1 12 Tf 72 760 Td (Surat untuk ditandatangani) Tj ET' >"$WORK/page.txt"
+mutool create -o "$WORK/one.pdf" "$WORK/page.txt" || die "mutool create"
+echo "one_pdf_bytes=$(stat -c %s "$WORK/one.pdf")" >>"$RES"
+
+# copies N DIR: N copies of one.pdf in DIR (listed in DIR.list).
+copies() {
+	rm -rf "$2" "$2.out"
+	mkdir -p "$2" "$2.out"
+	_i=1
+	while [ $_i -le "$1" ]; do
+		cp "$WORK/one.pdf" "$2/d$_i.pdf"
+		_i=$((_i + 1))
+	done
+	ls "$2"/*.pdf >"$2.list"
+}
+
+# sample_ok DIR: pdfsig says "Signature is Valid." for the first, middle
+# and last output in DIR.out; prints ok or what failed.
+sample_ok() {
+	ls "$1.out"/*.pdf >"$1.made" 2>/dev/null || true
+	_n=$(wc -l <"$1.made")
+	[ "$_n" -gt 0 ] || { echo "FAIL: nothing signed"; return; }
+	for _f in $(sed -n "1p;$(((_n + 1) / 2))p;${_n}p" "$1.made"); do
+		if ! pdfsig -nssdir "sql:$NSS" -nocert "$_f" 2>/dev/null |
+			grep -q 'Signature Validation: Signature is Valid.'; then
+			echo "FAIL: pdfsig on $(basename "$_f")"
+			return
+		fi
+	done
+	echo ok
+}
+
+# record LABEL N SECONDS CHECK: signatures/s (of the files actually
+# signed) and the check into results.  A comparator that fails on some
+# files is reported as such; only sertel failing fails the benchmark.
+record() {
+	_made=$(ls "$WORK/$1.out" 2>/dev/null | wc -l)
+	echo "${1}_n=$2" >>"$RES"
+	echo "${1}_made=$_made" >>"$RES"
+	echo "${1}_seconds=$3" >>"$RES"
+	echo "${1}_per_s=$(awk -v n="$_made" -v s="$3" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" >>"$RES"
+	if [ "$_made" != "$2" ]; then
+		_why=$(grep -v NSS_Shutdown "$WORK/$1.log" 2>/dev/null | sort | uniq -c | sort -rn | head -n 1 |
+			sed 's/^ *//')
+		case $1 in
+		sertel*)
+			echo "${1}_check=FAIL: $_made of $2 files signed ($_why)" >>"$RES"
+			rc=1
+			;;
+		*) echo "${1}_check=$4; $(($2 - _made)) of $2 runs failed ($_why)" >>"$RES" ;;
+		esac
+	else
+		echo "${1}_check=$4" >>"$RES"
+		case $4 in ok) ;; *) rc=1 ;; esac
+	fi
+	log "$1: $_made signatures in $3 s"
+}
+
+part_sign() {
+	wait_idle "${BENCH_WAIT_IDLE:-0}"
+	for label in sertel sertel_nofooter; do
+		copies "$SIGN_N" "$WORK/$label"
+		if [ $label = sertel ]; then set --; else set -- --footer ""; fi
+		t0=$(now)
+		"$SERTEL" sign pdf --batch "$WORK/$label.list" --out-dir "$WORK/$label.out" $SIGNER "$@" \
+			>"$WORK/$label.log" 2>&1 || log "$label: sertel failed (see $WORK/$label.log)"
+		t=$(elapsed "$t0")
+		record $label "$SIGN_N" "$t" "$(sample_ok "$WORK/$label")"
+	done
+
+	copies "$OTHER_N" "$WORK/podofo"
+	t0=$(now)
+	for f in "$WORK"/podofo/*.pdf; do
+		podofosign -in "$f" -out "$WORK/podofo.out/$(basename "$f")" -cert "$WORK/signer-chain.pem" \
+			-pkey "$WORK/signer.key" -digest SHA256 -sigsize 8000 >>"$WORK/podofo.log" 2>&1 || true
+	done
+	record podofo "$OTHER_N" "$(elapsed "$t0")" "$(sample_ok "$WORK/podofo")"
+
+	copies "$OTHER_N" "$WORK/pdfsig"
+	t0=$(now)
+	for f in "$WORK"/pdfsig/*.pdf; do
+		# It leaves a partial output behind when it fails: removed.
+		pdfsig -nssdir "sql:$NSS" -add-signature -nick bench "$f" "$WORK/pdfsig.out/$(basename "$f")" \
+			>>"$WORK/pdfsig.log" 2>&1 || rm -f "$WORK/pdfsig.out/$(basename "$f")"
+	done
+	record pdfsig "$OTHER_N" "$(elapsed "$t0")" "$(sample_ok "$WORK/pdfsig")"
+}
+
+# best CMD...: the shortest wall time of REPEAT runs, in seconds.
+best() {
+	_best=
+	_i=0
+	while [ $_i -lt "$REPEAT" ]; do
+		_t0=$(now)
+		"$@" >/dev/null 2>>"$WORK/big.log" || return 1
+		_t=$(elapsed "$_t0")
+		_best=$(awk -v a="$_best" -v b="$_t" 'BEGIN { print ((a == "" || b < a) ? b : a) }')
+		_i=$((_i + 1))
+	done
+	echo "$_best"
+}
+
+part_big() {
+	big=$WORK/big.pdf
+	python3 "$BENCH_ROOT/sign/mkpdf.py" "$big" $((BIG_MB * 1000 * 1000)) 1 || die "mkpdf.py"
+	echo "big_bytes=$(stat -c %s "$big")" >>"$RES"
+	cat "$big" >/dev/null # page cache warm for both
+	wait_idle "${BENCH_WAIT_IDLE:-0}"
+	sha=$(best sha256sum "$big") || die "sha256sum"
+	sig=$(best "$SERTEL" sign pdf "$big" --out "$WORK/big-signed.pdf" $SIGNER) || {
+		echo "big_check=FAIL: sertel sign pdf (see $WORK/big.log)" >>"$RES"
+		rc=1
+		return 0
+	}
+	echo "big_sha256sum_seconds=$sha" >>"$RES"
+	echo "big_sertel_seconds=$sig" >>"$RES"
+	echo "big_ratio=$(awk -v a="$sig" -v b="$sha" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" >>"$RES"
+	if pdfsig -nssdir "sql:$NSS" -nocert "$WORK/big-signed.pdf" 2>/dev/null |
+		grep -q 'Signature Validation: Signature is Valid.'; then
+		echo "big_check=ok" >>"$RES"
+	else
+		echo "big_check=FAIL: pdfsig" >>"$RES"
+		rc=1
+	fi
+	log "big: sha256sum $sha s, sertel $sig s"
+	rm -f "$big" "$WORK/big-signed.pdf"
+}
+
+for p in $PARTS; do
+	case $p in
+	sign | big) part_$p ;;
+	*) die "unknown part '$p'" ;;
+	esac
+done
+echo "bench_seconds=$(elapsed "$bench_start")" >>"$RES"
+python3 "$BENCH_ROOT/sign/report.py" "$RES" >"$WORK/results.md"
+cat "$WORK/results.md"
+exit "$rc"

@@ -1,0 +1,333 @@
+/*
+ * sertel client add --name N --perms sign,verify[,seal] [--seal ID]
+ * sertel client list
+ * sertel client remove --name N
+ *     Client applications of the e-sign API (HTTP Basic: name + secret;
+ *     the secret is printed once, only its SHA-256 is kept).
+ *
+ * sertel esign status --nik NIK
+ * sertel esign unlock --nik NIK --reason R [--as OPERATOR_NIK]
+ * sertel esign passphrase --nik NIK --old-file F --new-file F
+ * sertel esign totp enrol --nik NIK --passphrase-file F
+ * sertel esign totp disable --nik NIK [--as NIK]
+ * sertel esign seal add --id ID --key KEY.pem --cert CERT.pem
+ *     The owner side of the signing service (docs/api-bsre.md).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "esign/esign.h"
+#include "ra/ra.h"
+
+static int
+client_one(const struct esign_client *c, void *arg)
+{
+	json_t *arr = arg;
+	char perms[64], t[32];
+
+	esign_perms_format(perms, sizeof(perms), c->perms);
+	time_fmt(t, c->created_at);
+	if (arr != NULL)
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:s, s:s*, s:s}", "id", c->id, "name",
+		                   c->name, "perms", perms, "seal",
+		                   c->seal_id[0] ? c->seal_id : NULL, "created_at", t));
+	else
+		printf("%s  %-24s %-18s %s\n", c->id, c->name, perms, c->seal_id);
+	return 0;
+}
+
+int
+cmd_client(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"perms", required_argument, NULL, 'p'},
+	    {"seal", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *usage =
+	    "client add --name N --perms sign,verify,seal [--seal ID] | list | "
+	    "remove --name N";
+	const char *dir = cli_default_dir(), *name = NULL, *perms_s = NULL, *seal = NULL,
+	           *sub;
+	struct instance *in = NULL;
+	struct esign_client cl;
+	char actor[128], *secret = NULL;
+	unsigned perms = 0;
+	int c, json = 0, rc, ex = 0;
+
+	if (argc < 2)
+		return cli_usage("%s", usage);
+	sub = argv[1];
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'n': name = optarg; break;
+		case 'p': perms_s = optarg; break;
+		case 's': seal = optarg; break;
+		default: return cli_badopt(argv, usage);
+		}
+	}
+	if (optind != argc)
+		return cli_usage("client: unexpected argument '%s'", argv[optind]);
+	if (strcmp(sub, "add") == 0) {
+		if (name == NULL || perms_s == NULL)
+			return cli_usage("client add: --name and --perms are required");
+		if ((rc = esign_perms_parse(&perms, perms_s)) < 0)
+			return cli_fail(rc);
+	} else if (strcmp(sub, "remove") == 0) {
+		if (name == NULL)
+			return cli_usage("client remove: --name is required");
+	} else if (strcmp(sub, "list") != 0) {
+		return cli_usage("client: unknown subcommand '%s' (%s)", sub, usage);
+	}
+	instance_cli_actor(actor, sizeof(actor));
+	if ((rc = instance_open(&in, dir)) < 0)
+		return cli_fail(rc);
+	if (strcmp(sub, "add") == 0) {
+		if ((rc = esign_client_add(&cl, &secret, in->st, actor, name, perms,
+		                           seal)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if (json) {
+			char ps[64];
+			esign_perms_format(ps, sizeof(ps), cl.perms);
+			cli_json_print(json_pack(
+			    "{s:s, s:s, s:s, s:s*, s:s}", "id", cl.id, "name", cl.name,
+			    "perms", ps, "seal", cl.seal_id[0] ? cl.seal_id : NULL,
+			    "secret", secret));
+		} else {
+			printf("%s\n", secret);
+		}
+	} else if (strcmp(sub, "remove") == 0) {
+		if ((rc = esign_client_remove(in->st, actor, name)) < 0)
+			ex = cli_fail(rc);
+	} else {
+		json_t *arr = json ? json_array() : NULL;
+		if ((rc = esign_client_iter(in->st, client_one, arr)) < 0) {
+			json_decref(arr);
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if (arr != NULL)
+			cli_json_print(arr);
+	}
+out:
+	if (secret != NULL) {
+		secure_wipe(secret, strlen(secret));
+		free(secret);
+	}
+	instance_close(in);
+	return ex;
+}
+
+/* A passphrase from a file: one trailing newline is the file's. */
+static int
+read_pass(char **out, size_t *len, const char *path)
+{
+	unsigned char *p = NULL;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = file_read(&p, &n, path, 4096)) < 0)
+		return rc;
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		p[--n] = '\0';
+	*out = (char *)p;
+	*len = n;
+	return 0;
+}
+
+static void
+drop_pass(char *p, size_t n)
+{
+	if (p != NULL) {
+		secure_wipe(p, n);
+		free(p);
+	}
+}
+
+/* An esign refusal: BSrE code and its Indonesian message, exit 2. */
+static int
+esign_fail(const struct esign_error *e, int rc)
+{
+	if (e->code != 0) {
+		fprintf(stderr, "sertel: %s (%d; %s)\n", e->msg, e->code,
+		        sertel_errmsg());
+		return EXIT_ERROR;
+	}
+	return cli_fail(rc);
+}
+
+int
+cmd_esign(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"dir", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"nik", required_argument, NULL, 'n'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"old-file", required_argument, NULL, 'o'},
+	    {"new-file", required_argument, NULL, 'N'},
+	    {"passphrase-file", required_argument, NULL, 'P'},
+	    {"id", required_argument, NULL, 'i'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *usage =
+	    "esign status|unlock|passphrase|totp enrol|totp disable|seal add "
+	    "(see docs/api-bsre.md)";
+	const char *dir = cli_default_dir(), *nik = NULL, *as = NULL, *reason = NULL,
+	           *oldf = NULL, *newf = NULL, *passf = NULL, *id = NULL, *keyf = NULL,
+	           *certf = NULL;
+	char sub[32], actor[128], *p1 = NULL, *p2 = NULL, *b32 = NULL, *uri = NULL;
+	unsigned char *kp = NULL, *cp = NULL;
+	size_t l1 = 0, l2 = 0, kl = 0, cl = 0;
+	struct instance *in = NULL;
+	struct esign_conf ec;
+	struct esign_error err;
+	struct esign_owner o;
+	struct ra_actor who;
+	int c, json = 0, rc, ex = 0;
+
+	memset(&err, 0, sizeof(err));
+	if (argc < 2)
+		return cli_usage("%s", usage);
+	/* Two-word subcommands: "totp enrol", "seal add". */
+	if ((strcmp(argv[1], "totp") == 0 || strcmp(argv[1], "seal") == 0) && argc >= 3) {
+		snprintf(sub, sizeof(sub), "%s %s", argv[1], argv[2]);
+		argc -= 2;
+		argv += 2;
+	} else {
+		snprintf(sub, sizeof(sub), "%s", argv[1]);
+		argc--;
+		argv++;
+	}
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'j': json = 1; break;
+		case 'n': nik = optarg; break;
+		case 'a': as = optarg; break;
+		case 'r': reason = optarg; break;
+		case 'o': oldf = optarg; break;
+		case 'N': newf = optarg; break;
+		case 'P': passf = optarg; break;
+		case 'i': id = optarg; break;
+		case 'k': keyf = optarg; break;
+		case 'c': certf = optarg; break;
+		default: return cli_badopt(argv, usage);
+		}
+	}
+	if (optind != argc)
+		return cli_usage("esign: unexpected argument '%s'", argv[optind]);
+	if (strcmp(sub, "seal add") == 0) {
+		if (id == NULL || keyf == NULL || certf == NULL)
+			return cli_usage(
+			    "esign seal add: --id, --key and --cert are required");
+	} else if (nik == NULL) {
+		return cli_usage("esign %s: --nik is required", sub);
+	}
+	if (strcmp(sub, "unlock") == 0 && reason == NULL)
+		return cli_usage("esign unlock: --reason is required");
+	if (strcmp(sub, "passphrase") == 0 && (oldf == NULL || newf == NULL))
+		return cli_usage(
+		    "esign passphrase: --old-file and --new-file are required");
+	if (strcmp(sub, "totp enrol") == 0 && passf == NULL)
+		return cli_usage("esign totp enrol: --passphrase-file is required");
+	if ((rc = instance_open(&in, dir)) < 0)
+		return cli_fail(rc);
+	if ((rc = esign_conf_load(&ec, in->cfg, in->pc.base_url)) < 0) {
+		ex = cli_fail(rc);
+		goto out;
+	}
+	instance_cli_actor(actor, sizeof(actor));
+	if (strcmp(sub, "status") == 0) {
+		rc = esign_owner_get(&o, in->st, nik, NULL, time_now());
+		if (rc == SERTEL_ENOTFOUND) {
+			o.status = ESIGN_ST_NOT_REGISTERED;
+			rc = 0;
+		}
+		if (rc < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if (json)
+			cli_json_print(json_pack(
+			    "{s:s, s:s, s:s, s:b, s:i, s:b, s:b}", "nik", nik, "status",
+			    esign_status_name(o.status), "serial", o.serial, "locked",
+			    o.locked, "failures", o.failures, "totp", o.totp_enrolled,
+			    "server_key", o.has_sealed_key));
+		else
+			printf("%s\n", esign_status_name(o.status));
+	} else if (strcmp(sub, "unlock") == 0) {
+		if ((rc = cli_actor(&who, in, as)) < 0 ||
+		    (rc = esign_unlock(in->st, &who, nik, reason)) < 0)
+			ex = cli_fail(rc);
+	} else if (strcmp(sub, "passphrase") == 0) {
+		if ((rc = read_pass(&p1, &l1, oldf)) < 0 ||
+		    (rc = read_pass(&p2, &l2, newf)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if ((rc = esign_passphrase_change(&err, in->st, &ec, nik, p1, l1, p2,
+		                                  l2)) < 0)
+			ex = esign_fail(&err, rc);
+	} else if (strcmp(sub, "totp enrol") == 0) {
+		if ((rc = read_pass(&p1, &l1, passf)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if ((rc = esign_totp_enrol(&err, &b32, &uri, in->st, &ec, nik, p1, l1)) <
+		    0) {
+			ex = esign_fail(&err, rc);
+			goto out;
+		}
+		if (json)
+			cli_json_print(json_pack("{s:s, s:s, s:s}", "nik", nik, "secret",
+			                         b32, "uri", uri));
+		else
+			printf("%s\n%s\n", b32, uri);
+	} else if (strcmp(sub, "totp disable") == 0) {
+		if ((rc = cli_actor(&who, in, as)) < 0 ||
+		    (rc = esign_totp_disable(in->st, &who, nik)) < 0)
+			ex = cli_fail(rc);
+	} else if (strcmp(sub, "seal add") == 0) {
+		if ((rc = file_read(&kp, &kl, keyf, 64 * 1024)) < 0 ||
+		    (rc = file_read(&cp, &cl, certf, SERTEL_MAX_CERT)) < 0 ||
+		    (rc = esign_seal_add(in->st, actor, id, kp, kl, cp, cl, in->master)) <
+		        0)
+			ex = cli_fail(rc);
+	} else {
+		ex = cli_usage("esign: unknown subcommand '%s' (%s)", sub, usage);
+	}
+out:
+	drop_pass(p1, l1);
+	drop_pass(p2, l2);
+	drop_pass((char *)kp, kl);
+	free(cp);
+	if (b32 != NULL) {
+		secure_wipe(b32, strlen(b32));
+		free(b32);
+	}
+	if (uri != NULL) {
+		secure_wipe(uri, strlen(uri));
+		free(uri);
+	}
+	instance_close(in);
+	return ex;
+}

@@ -1,0 +1,278 @@
+/*
+ * Client applications of the e-sign API (SRIKANDI, village apps, ...):
+ * each holds a name and a secret for HTTP Basic authentication, as BSrE's
+ * Esign Client Service expects.  The secret is 32 random bytes printed
+ * once; only its SHA-256 is stored (a high-entropy secret needs no slow
+ * hash, as with API tokens).  Permissions say what a client may do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "esign/esign.h"
+#include "pki/pki.h"
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} perm_names[] = {
+    {"sign", ESIGN_PERM_SIGN},
+    {"verify", ESIGN_PERM_VERIFY},
+    {"seal", ESIGN_PERM_SEAL},
+};
+
+int
+esign_perms_parse(unsigned *out, const char *list)
+{
+	char buf[128], *p, *save = NULL;
+	size_t i;
+	unsigned bits = 0;
+	int found;
+
+	*out = 0;
+	if (list == NULL || *list == '\0')
+		return sertel_err(SERTEL_EINVAL,
+		                  "--perms: expected a list of sign, verify, seal");
+	if (str_copy(buf, sizeof(buf), list) < 0)
+		return sertel_err(SERTEL_EINVAL, "--perms: too long");
+	for (p = strtok_r(buf, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
+		found = 0;
+		for (i = 0; i < sizeof(perm_names) / sizeof(perm_names[0]); i++) {
+			if (strcmp(p, perm_names[i].name) == 0) {
+				if (bits & perm_names[i].bit)
+					return sertel_err(SERTEL_EINVAL,
+					                  "--perms: '%s' twice", p);
+				bits |= perm_names[i].bit;
+				found = 1;
+			}
+		}
+		if (!found)
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "--perms: unknown permission '%s' (sign, verify, seal)", p);
+	}
+	*out = bits;
+	return 0;
+}
+
+void
+esign_perms_format(char *out, size_t outsz, unsigned perms)
+{
+	size_t i, n = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	for (i = 0; i < sizeof(perm_names) / sizeof(perm_names[0]); i++) {
+		if (!(perms & perm_names[i].bit))
+			continue;
+		n += (size_t)snprintf(out + n, n < outsz ? outsz - n : 0, "%s%s",
+		                      n ? "," : "", perm_names[i].name);
+		if (n >= outsz)
+			break;
+	}
+}
+
+struct client_add {
+	const struct esign_client *c;
+	const char *hash;
+	const char *actor;
+};
+
+static int
+client_add_fn(struct store *st, void *arg)
+{
+	struct client_add *w = arg;
+	char perms[64], obj[96], reason[160];
+	int64_t rc;
+
+	esign_perms_format(perms, sizeof(perms), w->c->perms);
+	if (w->c->seal_id[0] != '\0') {
+		struct db_stmt *s = NULL;
+		int found = 0;
+		if ((rc = db_prepare(&s, store_db(st),
+		                     "SELECT 1 FROM esign_seals WHERE id = ?")) < 0)
+			return (int)rc;
+		if ((rc = db_bind_text(s, 1, w->c->seal_id)) == 0)
+			found = db_step(s) == 1;
+		db_finalize(s);
+		if (!found)
+			return sertel_err(SERTEL_ENOTFOUND, "seal '%s': not registered",
+			                  w->c->seal_id);
+	}
+	rc = db_run(store_db(st),
+	            "INSERT INTO esign_clients (id, name, secret_hash, perms, seal_id, "
+	            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	            "sssssi", w->c->id, w->c->name, w->hash, perms,
+	            w->c->seal_id[0] ? w->c->seal_id : NULL, w->c->created_at);
+	if (rc == SERTEL_EEXISTS)
+		return sertel_err(SERTEL_EEXISTS, "client '%s': name taken", w->c->name);
+	if (rc < 0)
+		return (int)rc;
+	snprintf(obj, sizeof(obj), "esign-client:%s", w->c->name);
+	snprintf(reason, sizeof(reason), "perms %s%s%s", perms,
+	         w->c->seal_id[0] ? ", seal " : "", w->c->seal_id);
+	return audit_append(st, w->actor, "esign.client.add", obj, reason);
+}
+
+int
+esign_client_add(struct esign_client *out, char **secret, struct store *st,
+                 const char *actor, const char *name, unsigned perms, const char *seal_id)
+{
+	unsigned char raw[32], idb[8];
+	char *b64 = NULL, hash[65];
+	struct client_add w;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*secret = NULL;
+	if (name == NULL || *name == '\0' || strlen(name) > 64)
+		return sertel_err(SERTEL_EINVAL, "client name: 1 to 64 characters");
+	/* The name is the Basic user name: no ':' (RFC 7617 2), printable. */
+	for (i = 0; name[i]; i++) {
+		char ch = name[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.'))
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "client name '%s': letters, digits, '-', '_', '.' only",
+			    name);
+	}
+	if (perms == 0)
+		return sertel_err(SERTEL_EINVAL, "client %s: no permission given", name);
+	if ((perms & ESIGN_PERM_SEAL) && (seal_id == NULL || *seal_id == '\0'))
+		return sertel_err(SERTEL_EINVAL,
+		                  "client %s: permission seal needs --seal ID", name);
+	if (seal_id != NULL && *seal_id != '\0' && !(perms & ESIGN_PERM_SEAL))
+		return sertel_err(SERTEL_EINVAL,
+		                  "client %s: --seal needs permission seal", name);
+	if ((rc = rand_bytes(raw, sizeof(raw))) < 0 ||
+	    (rc = rand_bytes(idb, sizeof(idb))) < 0 ||
+	    (rc = b64_encode(&b64, raw, sizeof(raw), 1)) < 0)
+		goto out;
+	secure_wipe(raw, sizeof(raw));
+	sha256_hex(hash, b64, strlen(b64));
+	hex_encode(out->id, idb, sizeof(idb));
+	str_copy(out->name, sizeof(out->name), name);
+	out->perms = perms;
+	if (seal_id != NULL)
+		str_copy(out->seal_id, sizeof(out->seal_id), seal_id);
+	out->created_at = time_now();
+	w.c = out;
+	w.hash = hash;
+	w.actor = actor;
+	if ((rc = store_atomic(st, client_add_fn, &w)) < 0)
+		goto out;
+	*secret = b64;
+	b64 = NULL;
+out:
+	if (b64 != NULL) {
+		secure_wipe(b64, strlen(b64));
+		free(b64);
+	}
+	return rc;
+}
+
+struct client_rm {
+	const char *name;
+	const char *actor;
+};
+
+static int
+client_rm_fn(struct store *st, void *arg)
+{
+	struct client_rm *w = arg;
+	char obj[96];
+	int64_t n;
+
+	n = db_run(store_db(st),
+	           "UPDATE esign_clients SET removed = 1 WHERE name = ? AND removed = 0",
+	           "s", w->name);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return sertel_err(SERTEL_ENOTFOUND, "client '%s': no such client",
+		                  w->name);
+	snprintf(obj, sizeof(obj), "esign-client:%s", w->name);
+	return audit_append(st, w->actor, "esign.client.remove", obj, "");
+}
+
+int
+esign_client_remove(struct store *st, const char *actor, const char *name)
+{
+	struct client_rm w = {name, actor};
+
+	return store_atomic(st, client_rm_fn, &w);
+}
+
+static void
+client_from_row(struct esign_client *c, struct db_stmt *s)
+{
+	const char *seal;
+
+	memset(c, 0, sizeof(*c));
+	str_copy(c->id, sizeof(c->id), db_col_text(s, 0));
+	str_copy(c->name, sizeof(c->name), db_col_text(s, 1));
+	esign_perms_parse(&c->perms, db_col_text(s, 2));
+	seal = db_col_text(s, 3);
+	if (seal != NULL)
+		str_copy(c->seal_id, sizeof(c->seal_id), seal);
+	c->created_at = db_col_int(s, 4);
+}
+
+int
+esign_client_iter(struct store *st, esign_client_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct esign_client c;
+	int rc;
+
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "SELECT id, name, perms, seal_id, created_at FROM esign_clients "
+	         "WHERE removed = 0 ORDER BY name")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == 1) {
+		client_from_row(&c, s);
+		if ((rc = cb(&c, arg)) != 0)
+			break;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+esign_client_auth(struct esign_client *out, struct store *st, const char *name,
+                  const char *secret)
+{
+	struct db_stmt *s = NULL;
+	char hash[65];
+	const char *stored;
+	int rc, ok = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (name == NULL || secret == NULL || strlen(secret) > 256)
+		return sertel_err(SERTEL_EAUTH, "missing credentials");
+	sha256_hex(hash, secret, strlen(secret));
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT id, name, perms, seal_id, created_at, secret_hash "
+	                     "FROM esign_clients WHERE name = ? AND removed = 0")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, name)) == 0 && (rc = db_step(s)) == 1) {
+		stored = db_col_text(s, 5);
+		ok = stored != NULL && strlen(stored) == 64 && ct_equal(stored, hash, 64);
+		if (ok)
+			client_from_row(out, s);
+		rc = 0;
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (!ok) {
+		memset(out, 0, sizeof(*out));
+		return sertel_err(SERTEL_EAUTH, "unknown client or wrong secret");
+	}
+	return 0;
+}

@@ -1,0 +1,262 @@
+/*
+ * sertel esign: the signing service behind the BSrE-compatible e-sign API
+ * (issue 6).  Signing with a server-held key sealed under its owner's
+ * passphrase (Palembang 12(2)a-b: sole control), the owner's status as
+ * BSrE names it, wrong-passphrase counting and the lock, TOTP (RFC 6238)
+ * as a second factor, client applications with HTTP Basic credentials,
+ * the electronic seal of the organisation, and the registry of signed
+ * documents behind the QR code (/v/{id}).
+ *
+ * Files (one concern each):
+ *   client.c    client applications: add, list, remove, Basic auth
+ *   owner.c     owner status, failures and lock, unlock, passphrase change
+ *   totp.c      RFC 6238 codes, enrolment, the secret encrypted at rest
+ *   service.c   signing calls: unseal once, sign every file, register
+ *   registry.c  the document registry (hash and metadata; content only
+ *               when [esign] keep_content = 1)
+ *   seal.c      organisation seals held by the instance
+ *
+ * HTTP lives in src/http/api_esign.c; this subsystem never sees a request.
+ */
+#ifndef SERTEL_ESIGN_H
+#define SERTEL_ESIGN_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+#include "ra/ra.h"
+#include "sign/sign.h"
+#include "store/store.h"
+
+struct instance;
+
+/* ---- configuration: sertel.conf [esign] -------------------------------- */
+struct esign_conf {
+	int max_failures;               /* wrong passphrases before the lock (5) */
+	int keep_content;               /* keep signed files (encrypted) for download */
+	size_t max_file_bytes;          /* one PDF (10 MiB) */
+	size_t max_files;               /* files in one call (100) */
+	size_t max_request_bytes;       /* one API request body (64 MiB) */
+	int parallel_unseal;            /* Argon2id runs at once (2): 64 MiB each */
+	int totp_window;                /* steps accepted either side of now (1) */
+	char base_url[SERTEL_MAX_NAME]; /* for /v/{id} links */
+	char footer[512];               /* "" : no footer; %s is replaced by the link */
+	char tsa_url[SERTEL_MAX_NAME];  /* "" : PAdES B-B, else B-T */
+	char location[SERTEL_MAX_NAME];
+	int verify_after_sign; /* record the verifier's verdict per document (1) */
+	int verify_offline;    /* verifier never fetches OCSP/CRLs (0) */
+};
+int esign_conf_load(struct esign_conf *out, const struct config *cfg,
+                    const char *base_url);
+
+/* ---- BSrE's error codes and user statuses ------------------------------ */
+enum esign_code {
+	ESIGN_OK = 0,
+	ESIGN_NOT_REGISTERED = 2011,   /* BSrE: user not registered */
+	ESIGN_NO_CERTIFICATE = 2021,   /* BSrE: no (usable) certificate */
+	ESIGN_WRONG_PASSPHRASE = 2031, /* BSrE: wrong passphrase */
+	/* sertel's own, documented in docs/api-bsre.md */
+	ESIGN_LOCKED = 2051,       /* locked after too many wrong passphrases */
+	ESIGN_WRONG_TOTP = 2052,   /* second factor missing or wrong */
+	ESIGN_CERT_STATUS = 2053,  /* expired, revoked, suspended, no signing usage */
+	ESIGN_BAD_DOCUMENT = 2061, /* not a PDF, empty, too large, unreadable */
+	ESIGN_BAD_REQUEST = 2062,  /* missing or malformed field */
+	ESIGN_UNAVAILABLE = 2099,  /* signing engine not built in */
+};
+
+enum esign_status {
+	ESIGN_ST_ISSUE,
+	ESIGN_ST_EXPIRED,
+	ESIGN_ST_RENEW,
+	ESIGN_ST_WAITING_FOR_VERIFICATION,
+	ESIGN_ST_NEW,
+	ESIGN_ST_NO_CERTIFICATE,
+	ESIGN_ST_NOT_REGISTERED,
+	ESIGN_ST_SUSPEND,
+	ESIGN_ST_REVOKE,
+};
+const char *esign_status_name(enum esign_status s);
+/* The message BSrE-style clients show (Bahasa Indonesia). */
+const char *esign_status_message(enum esign_status s);
+
+/* Why a call failed, for the HTTP layer: BSrE code, HTTP status and one
+ * line of Bahasa Indonesia.  Filled by every esign_* call that fails
+ * because of its input (rc < 0); rc alone says SERTEL_E*. */
+struct esign_error {
+	int code; /* enum esign_code */
+	int http; /* 400, 401, 403, 404, 413, 503, ... */
+	char msg[300];
+};
+
+/* ---- owners ----------------------------------------------------------- */
+struct esign_owner {
+	struct ra_person person;
+	enum esign_status status;
+	char serial[SERIAL_HEX_MAX + 1]; /* the certificate signing would use, or "" */
+	int has_sealed_key;
+	int locked;
+	int failures;
+	int totp_enrolled;
+};
+/* By NIK or, when nik is NULL, by e-mail.  Status as BSrE names it: a
+ * valid certificate with signing usage is ISSUE (RENEW while a renewal is
+ * pending); a locked owner is SUSPEND; otherwise the pending application
+ * (WAITING_FOR_VERIFICATION when submitted or approved, NEW as a draft),
+ * else the latest certificate (REVOKE, EXPIRED; certificateHold is
+ * SUSPEND), else NO_CERTIFICATE.  SERTEL_ENOTFOUND (status
+ * NOT_REGISTERED) for nobody registered. */
+int esign_owner_get(struct esign_owner *out, struct store *st, const char *nik,
+                    const char *email, int64_t now);
+
+/* OP unlock after the lock (operator-op with a valid certificate of their
+ * own, or the local administrator); resets the count; audited. */
+int esign_unlock(struct store *st, const struct ra_actor *who, const char *nik,
+                 const char *reason);
+/* Passphrase change: the old passphrase unseals, the new one (passing
+ * passphrase_check) seals again; both wiped by the caller. */
+int esign_passphrase_change(struct esign_error *err, struct store *st,
+                            const struct esign_conf *ec, const char *nik,
+                            const char *old_pass, size_t old_len, const char *new_pass,
+                            size_t new_len);
+
+/* ---- TOTP (RFC 6238: HMAC-SHA-1, 30 s steps, 6 digits) ------------------ */
+#define TOTP_SECRET_LEN 20
+/* The code for a secret at Unix time t (RFC 6238 test vectors use 8
+ * digits; digits is 6 or 8). */
+int totp_code(uint32_t *out, const unsigned char *secret, size_t len, int64_t t,
+              int digits);
+/* RFC 4648 base32 without padding, for authenticator apps; *out owned. */
+int base32_encode(char **out, const unsigned char *in, size_t n);
+/* Enrols (or re-enrols) an owner: the passphrase must unseal the key.
+ * *secret_b32 and *uri (otpauth://) owned by caller. */
+int esign_totp_enrol(struct esign_error *err, char **secret_b32, char **uri,
+                     struct store *st, const struct esign_conf *ec, const char *nik,
+                     const char *pass, size_t passlen);
+int esign_totp_disable(struct store *st, const struct ra_actor *who, const char *nik);
+
+/* ---- client applications ---------------------------------------------- */
+enum esign_perm {
+	ESIGN_PERM_SIGN = 1 << 0,   /* sign with an owner's NIK + passphrase */
+	ESIGN_PERM_VERIFY = 1 << 1, /* verify documents, read statuses */
+	ESIGN_PERM_SEAL = 1 << 2,   /* sign with an organisation seal */
+};
+int esign_perms_parse(unsigned *out, const char *list);
+void esign_perms_format(char *out, size_t outsz, unsigned perms);
+
+struct esign_client {
+	char id[17];
+	char name[65];
+	unsigned perms;
+	char seal_id[65]; /* the seal it may use, "" for none */
+	int64_t created_at;
+};
+/* The secret is printed once; only its SHA-256 is kept.  *secret owned by
+ * caller (wipe it). */
+int esign_client_add(struct esign_client *out, char **secret, struct store *st,
+                     const char *actor, const char *name, unsigned perms,
+                     const char *seal_id);
+int esign_client_remove(struct store *st, const char *actor, const char *name);
+typedef int (*esign_client_fn)(const struct esign_client *c, void *arg);
+int esign_client_iter(struct store *st, esign_client_fn cb, void *arg);
+/* HTTP Basic: SERTEL_EAUTH for an unknown name, a wrong secret or a
+ * removed client. */
+int esign_client_auth(struct esign_client *out, struct store *st, const char *name,
+                      const char *secret);
+
+/* ---- organisation seals ------------------------------------------------ */
+/* Registers the key (sealed under the master secret) and certificate of a
+ * seal (jabatan/organisasi); the certificate must allow signing. */
+int esign_seal_add(struct store *st, const char *actor, const char *id,
+                   const unsigned char *key_pem, size_t key_len,
+                   const unsigned char *cert_pem, size_t cert_len,
+                   const unsigned char master[SECRET_LEN]);
+
+/* ---- signing ---------------------------------------------------------- */
+/* Where and how one signature looks (BSrE's signatureProperties, or the
+ * v1 form fields). */
+struct esign_props {
+	int visible;
+	int page;        /* 0-based; -1 last */
+	double rect[4];  /* x, y, w, h in PDF points (lower-left origin) */
+	const char *tag; /* tag_koordinat */
+	const unsigned char *image;
+	size_t image_len;
+	const char *qr; /* linkQR; NULL: the document's /v/{id} link */
+	int want_qr;    /* image=false: draw a QR code */
+	const char *reason;
+	const char *location;
+	const char *text;
+};
+
+struct esign_doc_in {
+	const unsigned char *data;
+	size_t len;
+	const char *name; /* file name, may be NULL */
+};
+
+struct esign_doc_out {
+	char id[33];
+	unsigned char *data; /* the whole signed PDF, owned (free()) */
+	size_t len;
+};
+
+struct esign_sign_req {
+	const struct esign_client *client;
+	const char *nik; /* or email */
+	const char *email;
+	const char *passphrase;
+	size_t passlen;
+	const char *totp;    /* required when the owner enrolled TOTP */
+	const char *seal_id; /* seal mode (client needs ESIGN_PERM_SEAL) */
+	const struct esign_doc_in *docs;
+	size_t ndocs;
+	const struct esign_props *props; /* 1 (for all) or ndocs entries */
+	size_t nprops;
+};
+
+struct esign_ctx; /* shared by the server's threads */
+/* ec and in borrowed for the context's life.  *out owned (esign_ctx_free). */
+int esign_ctx_new(struct esign_ctx **out, struct instance *in,
+                  const struct esign_conf *ec);
+void esign_ctx_free(struct esign_ctx *c);
+const struct esign_conf *esign_ctx_conf(const struct esign_ctx *c);
+/* 1 when the PAdES engine and the verifier are built in. */
+int esign_engine_available(void);
+
+/* Signs every document with one unsealing of the owner's key (or the
+ * seal's key), registers each under a public id, and returns the signed
+ * files in out[0..ndocs) (owned; esign_docs_free).  On failure err says
+ * what to tell the client and nothing is registered. */
+int esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx *c,
+               struct store *st, const struct esign_sign_req *rq);
+void esign_docs_free(struct esign_doc_out *d, size_t n);
+
+/* Verifies a PDF with the instance's trust anchors (verify_pdf).  *out
+ * owned by caller (verify_report_free).  err filled on failure. */
+int esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
+                 const unsigned char *data, size_t len);
+
+/* ---- the document registry --------------------------------------------- */
+struct esign_doc {
+	char id[33];
+	char sha256[65];
+	char name[SERTEL_MAX_NAME];
+	char signer_nik[17];
+	char signer_name[SERTEL_MAX_NAME];
+	char serial[SERIAL_HEX_MAX + 1];
+	char client[65];
+	int seal;
+	int64_t signed_at;
+	int64_t size;
+	int verdict; /* enum verify_verdict at signing time */
+	int has_content;
+};
+int esign_doc_get(struct esign_doc *out, struct store *st, const char *id);
+/* The signed file, when kept; SERTEL_ENOTFOUND otherwise.  Only the client
+ * that signed it may download it (SERTEL_EPERM). *out owned. */
+int esign_doc_content(unsigned char **out, size_t *len, struct store *st,
+                      const struct esign_client *client, const char *id);
+/* The registered documents with this SHA-256 (the first, if several). */
+int esign_doc_by_hash(struct esign_doc *out, struct store *st, const char *sha256_hex);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * The registry of documents signed through the service: a public id per
+ * signed file (the QR code and the footer point to /v/{id}), its SHA-256,
+ * who signed, when, with which certificate and the verifier's verdict at
+ * signing time.  The content itself is kept (encrypted, store_blob_put)
+ * only when [esign] keep_content = 1: a registry of hashes does not become
+ * an archive of every letter of the region by accident.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "esign/esign_int.h"
+
+struct reg_work {
+	const char *client;
+	int seal;
+	const struct esign_reg *docs;
+	size_t n;
+};
+
+static int
+reg_fn(struct store *st, void *arg)
+{
+	struct reg_work *w = arg;
+	char blob_id[33], obj[96], detail[200], actor[96];
+	size_t i;
+	int64_t rc;
+	int64_t now = time_now();
+
+	for (i = 0; i < w->n; i++) {
+		const struct esign_reg *d = &w->docs[i];
+		int have_blob = 0;
+		if (d->content != NULL) {
+			if ((rc = store_blob_put(st, "esign-doc", d->content, d->len,
+			                         blob_id)) < 0)
+				return (int)rc;
+			have_blob = 1;
+		}
+		rc = db_run(
+		    store_db(st),
+		    "INSERT INTO esign_docs (id, sha256, name, signer_nik, signer_name, "
+		    "cert_serial, client, seal, signed_at, size, verdict, blob_id) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "sssssssiiiis", d->id, d->sha256, d->name ? d->name : "",
+		    d->signer_nik, d->signer_name, d->serial, w->client, (int64_t)w->seal,
+		    now, (int64_t)d->len, (int64_t)d->verdict,
+		    have_blob ? blob_id : NULL);
+		if (rc < 0)
+			return (int)rc;
+	}
+	snprintf(obj, sizeof(obj), "esign-client:%s", w->client);
+	snprintf(detail, sizeof(detail), "%zu document(s) %s by %s (cert %s), first %s",
+	         w->n, w->seal ? "sealed" : "signed",
+	         w->docs[0].signer_nik ? w->docs[0].signer_nik : w->docs[0].signer_name,
+	         w->docs[0].serial, w->docs[0].id);
+	snprintf(actor, sizeof(actor), "client:%s", w->client);
+	return audit_append(st, actor, w->seal ? "esign.seal" : "esign.sign", obj,
+	                    detail);
+}
+
+int
+esign_register(struct store *st, const char *client, int seal,
+               const struct esign_reg *docs, size_t n)
+{
+	struct reg_work w = {client, seal, docs, n};
+
+	if (n == 0)
+		return 0;
+	return store_atomic(st, reg_fn, &w);
+}
+
+#define DOC_COLS                                                                         \
+	"id, sha256, name, signer_nik, signer_name, cert_serial, client, seal, "         \
+	"signed_at, "                                                                    \
+	"size, verdict, blob_id"
+
+static void
+doc_from_row(struct esign_doc *d, struct db_stmt *s)
+{
+	const char *v;
+
+	memset(d, 0, sizeof(*d));
+	str_copy(d->id, sizeof(d->id), db_col_text(s, 0));
+	str_copy(d->sha256, sizeof(d->sha256), db_col_text(s, 1));
+	str_copy(d->name, sizeof(d->name), db_col_text(s, 2));
+	if ((v = db_col_text(s, 3)) != NULL)
+		str_copy(d->signer_nik, sizeof(d->signer_nik), v);
+	str_copy(d->signer_name, sizeof(d->signer_name), db_col_text(s, 4));
+	str_copy(d->serial, sizeof(d->serial), db_col_text(s, 5));
+	str_copy(d->client, sizeof(d->client), db_col_text(s, 6));
+	d->seal = (int)db_col_int(s, 7);
+	d->signed_at = db_col_int(s, 8);
+	d->size = db_col_int(s, 9);
+	d->verdict = (int)db_col_int(s, 10);
+	d->has_content = !db_col_null(s, 11);
+}
+
+static int
+doc_query(struct esign_doc *out, char *blob, size_t blobsz, struct store *st,
+          const char *sql, const char *arg)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, store_db(st), sql)) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, arg)) == 0) {
+		rc = db_step(s);
+		if (rc == 1) {
+			doc_from_row(out, s);
+			if (blob != NULL && !db_col_null(s, 11))
+				str_copy(blob, blobsz, db_col_text(s, 11));
+			rc = 0;
+		} else if (rc == 0) {
+			rc = sertel_err(SERTEL_ENOTFOUND, "document %s: not registered",
+			                arg);
+		}
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int
+esign_doc_get(struct esign_doc *out, struct store *st, const char *id)
+{
+	size_t i, n = strlen(id);
+
+	/* Ids are 32 hex characters: refuse anything else before the query. */
+	if (n != 32)
+		return sertel_err(SERTEL_ENOTFOUND, "document: malformed id");
+	for (i = 0; i < n; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+			return sertel_err(SERTEL_ENOTFOUND, "document: malformed id");
+	return doc_query(out, NULL, 0, st,
+	                 "SELECT " DOC_COLS " FROM esign_docs WHERE id = ?", id);
+}
+
+int
+esign_doc_by_hash(struct esign_doc *out, struct store *st, const char *sha256_hex)
+{
+	return doc_query(out, NULL, 0, st,
+	                 "SELECT " DOC_COLS " FROM esign_docs WHERE sha256 = ? ORDER BY "
+	                 "signed_at LIMIT 1",
+	                 sha256_hex);
+}
+
+int
+esign_doc_content(unsigned char **out, size_t *len, struct store *st,
+                  const struct esign_client *client, const char *id)
+{
+	struct esign_doc d;
+	char blob[64] = "";
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = esign_doc_get(&d, st, id)) < 0)
+		return rc;
+	if ((rc = doc_query(&d, blob, sizeof(blob), st,
+	                    "SELECT " DOC_COLS " FROM esign_docs WHERE id = ?", id)) < 0)
+		return rc;
+	if (strcmp(d.client, client->name) != 0)
+		return sertel_err(SERTEL_EPERM,
+		                  "document %s: signed through another client", id);
+	if (blob[0] == '\0')
+		return sertel_err(
+		    SERTEL_ENOTFOUND,
+		    "document %s: content not kept ([esign] keep_content = 0)", id);
+	return store_blob_get(st, blob, "esign-doc", out, len);
+}
