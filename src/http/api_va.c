@@ -151,11 +151,15 @@ ocsp_miss_fill(struct store *st, void *arg)
 	                          m->key->certid_md, &status);
 }
 
+/* Parses the request once: a cacheable one (one CertID, no nonce) is
+ * answered from the pre-signed cache, anything else (nonce'd, several
+ * CertIDs, malformed, not ours) signed or refused from the same parse. */
 static int
 ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der,
             size_t len)
 {
 	struct http_ctx *ctx = r->ctx;
+	struct ocsp_request *req = NULL;
 	struct ocsp_cache_key key;
 	struct ocsp_result res;
 	unsigned char *cached = NULL;
@@ -164,36 +168,42 @@ ocsp_answer(struct http_req *r, struct http_resp *resp, const unsigned char *der
 	int rc;
 
 	memset(&res, 0, sizeof(res));
-	if (ocsp_request_cache_key(&key, ctx->ocsp, der, len) == 0) {
+	if ((rc = ocsp_request_parse(&req, ctx->ocsp, der, len)) < 0) {
+		http_error_rc(resp, rc);
+		return 0;
+	}
+	if (ocsp_request_key(&key, req) == 0) {
 		rc = store_ocsp_get(r->st, key.issuer_id, key.serial, key.certid_md, now,
 		                    ctx->ocsp_validity / OCSP_REFRESH_DIVISOR, &cached,
 		                    &clen, &tu, &nu);
 		if (rc == 0) {
 			ocsp_send(resp, cached, clen, 1, tu, nu);
-			return 0;
+			goto out;
 		}
 		if (rc != SERTEL_ENOTFOUND) {
 			http_error_rc(resp, rc);
-			return 0;
+			goto out;
 		}
 		struct ocsp_miss miss = {ctx, &key, {0}};
 		if (store_atomic(r->st, ocsp_miss_fill, &miss) == 0) {
 			ocsp_send(resp, miss.res.der, miss.res.len, 1,
 			          miss.res.this_update, miss.res.next_update);
-			return 0;
+			goto out;
 		}
 		/* Could not cache (store down?): answer directly below. */
 		ocsp_result_free(&miss.res);
 	}
-	if ((rc = ocsp_respond(&res, ctx->ocsp, der, len)) < 0) {
+	if ((rc = ocsp_request_answer(&res, req)) < 0) {
 		http_error_rc(resp, rc);
-		return 0;
+		goto out;
 	}
 	if (res.status == OCSP_RESP_INTERNAL_ERROR || res.status == OCSP_RESP_TRY_LATER)
 		log_msg(LOG_ERROR, "ocsp: %s", sertel_errmsg());
 	ocsp_send(resp, res.der, res.len, res.cacheable, res.this_update,
 	          res.next_update);
 	res.der = NULL;
+out:
+	ocsp_request_free(req);
 	return 0;
 }
 

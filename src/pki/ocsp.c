@@ -8,6 +8,15 @@
  * CertID algorithm, the signer's validity, certificates and key) is
  * computed once in ocsp_responder_add_issuer; afterwards the responder is
  * only read, so threads share it without locks.
+ *
+ * Requests are parsed once, by OpenSSL (d2i, then re-encoded to check they
+ * are DER).  Successful answers are not built from OpenSSL's OCSP objects:
+ * the BasicOCSPResponse is written as DER from parts precomputed per
+ * issuer (responderID, the signature AlgorithmIdentifier, the certs field,
+ * the CertID prefix for each hash) around the request's own CertID and
+ * nonce bytes, and signed with one EVP_DigestSign over tbsResponseData,
+ * as crl.c does for CRLs.  The encoding is the one OpenSSL's
+ * OCSP_basic_sign_ctx produces; tests/pki/test_ocsp.c compares the two.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +45,19 @@ static const struct {
 /* More extensions than this in one list is not a real client. */
 #define MAX_EXTS 16
 
-/* RFC 6960 4.4.8 id-pkix-ocsp-extended-revoke; its value is NULL. */
-#define OID_EXTENDED_REVOKE "1.3.6.1.5.5.7.48.1.9"
+/* Largest signature we write (RSA 8192); bigger keys are refused. */
+#define SIG_MAX 1024
+/* Room left before tbsResponseData for the five headers around it and
+ * the responseStatus and responseType (at most 39 bytes). */
+#define HDR_ROOM 40
+
+/* RFC 6960 4.4.8 Extension { id-pkix-ocsp-extended-revoke, NULL }. */
+static const unsigned char ext_revoke_der[] = {0x30, 0x0f, 0x06, 0x09, 0x2b, 0x06,
+                                               0x01, 0x05, 0x05, 0x07, 0x30, 0x01,
+                                               0x09, 0x04, 0x02, 0x05, 0x00};
+/* responseType id-pkix-ocsp-basic (RFC 6960 4.2.1). */
+static const unsigned char basic_oid_der[] = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05,
+                                              0x05, 0x07, 0x30, 0x01, 0x01};
 
 struct ocsp_issuer {
 	char id[SERTEL_MAX_NAME];
@@ -57,6 +77,31 @@ struct ocsp_issuer {
 	unsigned char name_hash[CERTID_MDS][EVP_MAX_MD_SIZE];
 	unsigned char key_hash[CERTID_MDS][EVP_MAX_MD_SIZE];
 	int hash_len[CERTID_MDS];
+	/* The DER parts of every answer (RFC 6960 4.2.1): responderID
+	 * byKey ([2] OCTET STRING of the SHA-1 of the signer's key), the
+	 * signatureAlgorithm, the [0] certs field (empty when the CA signs
+	 * itself), and for each of certid_mds the CertID content up to the
+	 * serial (hashAlgorithm with NULL parameters, both hashes). */
+	unsigned char rid[24];
+	unsigned char *sigalg;
+	size_t sigalg_len;
+	unsigned char *certs;
+	size_t certs_len;
+	unsigned char *certid_prefix[CERTID_MDS];
+	size_t certid_prefix_len[CERTID_MDS];
+	size_t sig_max; /* EVP_PKEY_get_size of the key */
+};
+
+/* A request parsed once (ocsp_request_parse): what the cache key and the
+ * answer both need. */
+struct ocsp_request {
+	const struct ocsp_responder *r;
+	enum ocsp_resp_status status; /* anything else: the refusal */
+	OCSP_REQUEST *req;
+	const struct ocsp_issuer *is;
+	size_t md;  /* certid_mds index of the first CertID */
+	int nonce;  /* carries a valid nonce */
+	size_t len; /* the request's DER length */
 };
 
 struct ocsp_responder {
@@ -65,12 +110,12 @@ struct ocsp_responder {
 	int64_t validity;
 	ocsp_lookup_fn lookup;
 	void *arg;
-	X509_EXTENSION *ext_revoke;
 };
 
 static void issuer_free(struct ocsp_issuer *is);
 static int issuer_check(const struct ocsp_issuer_conf *c, int *delegated);
 static int issuer_hashes(struct ocsp_issuer *is);
+static int issuer_parts(struct ocsp_issuer *is);
 static int asn1_time_epoch(int64_t *out, const ASN1_TIME *t);
 static const struct ocsp_issuer *issuer_match(const struct ocsp_responder *r,
                                               OCSP_CERTID *id, size_t *md);
@@ -85,11 +130,6 @@ static enum ocsp_resp_status request_parse(OCSP_REQUEST **out,
                                            const struct ocsp_issuer **issuer, size_t *md,
                                            int *nonce, const struct ocsp_responder *r,
                                            const unsigned char *der, size_t len);
-static int status_add(OCSP_BASICRESP *bs, OCSP_CERTID *id, const struct ocsp_status *st,
-                      ASN1_TIME *thisupd, ASN1_TIME *nextupd, int *nonissued);
-static int response_build(struct ocsp_result *out, const struct ocsp_responder *r,
-                          const struct ocsp_issuer *is, OCSP_CERTID *const *ids,
-                          const struct ocsp_status *sts, int n, OCSP_REQUEST *nonce_req);
 static int result_refuse(struct ocsp_result *out, enum ocsp_resp_status st);
 
 /* ---- setup --------------------------------------------------------------- */
@@ -98,11 +138,7 @@ int
 ocsp_responder_new(struct ocsp_responder **out, int64_t validity, ocsp_lookup_fn lookup,
                    void *arg)
 {
-	static const unsigned char der_null[] = {0x05, 0x00};
 	struct ocsp_responder *r = NULL;
-	ASN1_OBJECT *oid = NULL;
-	ASN1_OCTET_STRING *val = NULL;
-	int rc = SERTEL_ECRYPTO;
 
 	*out = NULL;
 	/* Ten years bounds the arithmetic; real values are hours or days. */
@@ -116,23 +152,8 @@ ocsp_responder_new(struct ocsp_responder **out, int64_t validity, ocsp_lookup_fn
 	r->validity = validity;
 	r->lookup = lookup;
 	r->arg = arg;
-	if ((oid = OBJ_txt2obj(OID_EXTENDED_REVOKE, 1)) == NULL ||
-	    (val = ASN1_OCTET_STRING_new()) == NULL ||
-	    ASN1_OCTET_STRING_set(val, der_null, sizeof(der_null)) != 1 ||
-	    (r->ext_revoke = X509_EXTENSION_create_by_OBJ(NULL, oid, 0, val)) == NULL) {
-		rc = sertel_err_ossl(
-		    SERTEL_ECRYPTO,
-		    "OCSP responder: cannot build the extended-revoke extension");
-		goto out;
-	}
 	*out = r;
-	r = NULL;
-	rc = 0;
-out:
-	ASN1_OBJECT_free(oid);
-	ASN1_OCTET_STRING_free(val);
-	ocsp_responder_free(r);
-	return rc;
+	return 0;
 }
 
 void
@@ -145,15 +166,20 @@ ocsp_responder_free(struct ocsp_responder *r)
 	for (i = 0; i < r->nissuers; i++)
 		issuer_free(r->issuers[i]);
 	free(r->issuers);
-	X509_EXTENSION_free(r->ext_revoke);
 	free(r);
 }
 
 static void
 issuer_free(struct ocsp_issuer *is)
 {
+	size_t k;
+
 	if (is == NULL)
 		return;
+	for (k = 0; k < CERTID_MDS; k++)
+		OPENSSL_free(is->certid_prefix[k]);
+	OPENSSL_free(is->sigalg);
+	free(is->certs);
 	X509_free(is->issuer);
 	X509_free(is->signer);
 	EVP_PKEY_free(is->key);
@@ -214,7 +240,7 @@ ocsp_responder_add_issuer(struct ocsp_responder *r, const struct ocsp_issuer_con
 		    "OCSP signer for %s: cannot sign with this key and digest", is->id);
 		goto out;
 	}
-	if ((rc = issuer_hashes(is)) < 0)
+	if ((rc = issuer_hashes(is)) < 0 || (rc = issuer_parts(is)) < 0)
 		goto out;
 	if ((grown = realloc(r->issuers, (r->nissuers + 1) * sizeof(*grown))) == NULL) {
 		rc = sertel_err(SERTEL_ENOMEM, "OCSP issuer: out of memory");
@@ -287,6 +313,220 @@ issuer_hashes(struct ocsp_issuer *is)
 		is->hash_len[i] = (int)nlen;
 	}
 	return 0;
+}
+
+/* ---- DER writing ----------------------------------------------------------- */
+
+/* Octets of a DER length (X.690 8.1.3); answers stay far below 2^24. */
+static size_t
+der_len_size(size_t n)
+{
+	return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 4;
+}
+
+/* Octets of a whole TLV with n content octets. */
+static size_t
+der_tlv_size(size_t n)
+{
+	return 1 + der_len_size(n) + n;
+}
+
+/* A buffer written front to back; a write past cap is recorded, not done. */
+struct der_out {
+	unsigned char *p;
+	size_t n, cap;
+	int overflow;
+};
+
+static void
+der_put(struct der_out *o, const void *v, size_t n)
+{
+	if (o->overflow || n > o->cap - o->n) {
+		o->overflow = 1;
+		return;
+	}
+	memcpy(o->p + o->n, v, n);
+	o->n += n;
+}
+
+static void
+der_hdr(struct der_out *o, unsigned char tag, size_t n)
+{
+	unsigned char h[5];
+	size_t k = der_len_size(n), i;
+
+	h[0] = tag;
+	if (k == 1) {
+		h[1] = (unsigned char)n;
+	} else {
+		h[1] = (unsigned char)(0x80 | (k - 1));
+		for (i = 0; i < k - 1; i++)
+			h[2 + i] = (unsigned char)(n >> (8 * (k - 2 - i)));
+	}
+	der_put(o, h, 1 + k);
+}
+
+/* GeneralizedTime YYYYMMDDHHMMSSZ (RFC 5280 4.1.2.5.2, as OpenSSL's
+ * ASN1_GENERALIZEDTIME_set writes it). */
+static int
+der_gentime(struct der_out *o, int64_t t)
+{
+	unsigned char s[17];
+	unsigned v[7];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	int i, k = 2;
+
+	if (t < 0 || gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 > 9999)
+		return sertel_err(SERTEL_EINVAL, "OCSP: time %lld cannot be encoded",
+		                  (long long)t);
+	s[0] = V_ASN1_GENERALIZEDTIME;
+	s[1] = 15;
+	v[0] = (unsigned)(tm.tm_year + 1900) / 100;
+	v[1] = (unsigned)(tm.tm_year + 1900) % 100;
+	v[2] = (unsigned)tm.tm_mon + 1;
+	v[3] = (unsigned)tm.tm_mday;
+	v[4] = (unsigned)tm.tm_hour;
+	v[5] = (unsigned)tm.tm_min;
+	v[6] = (unsigned)tm.tm_sec;
+	for (i = 0; i < 7; i++) {
+		s[k++] = (unsigned char)('0' + v[i] / 10);
+		s[k++] = (unsigned char)('0' + v[i] % 10);
+	}
+	s[k] = 'Z';
+	der_put(o, s, sizeof(s));
+	return 0;
+}
+
+/* Header octets of the DER TLV at p (len bytes in all), or 0. */
+static size_t
+der_hdr_size(const unsigned char *p, size_t len)
+{
+	size_t h;
+
+	if (len < 2)
+		return 0;
+	h = p[1] < 0x80 ? 2 : 2 + (size_t)(p[1] & 0x7f);
+	return h <= len ? h : 0;
+}
+
+/*
+ * The DER parts every answer of this issuer shares.  The signature
+ * AlgorithmIdentifier is taken from one response OpenSSL signs here
+ * (OCSP_basic_sign_ctx), so it is what OpenSSL would write for this key
+ * and digest (e.g. ecdsa-with-SHA256 without parameters, RSA with NULL).
+ */
+static int
+issuer_parts(struct ocsp_issuer *is)
+{
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_CERTID *id = NULL;
+	ASN1_INTEGER *one = NULL;
+	ASN1_GENERALIZEDTIME *t = NULL;
+	EVP_MD_CTX *mctx = NULL;
+	unsigned char *der = NULL, *p;
+	unsigned int klen = 0;
+	struct der_out o = {NULL, 0, 0, 0};
+	size_t k, h, content;
+	int n, i, nc;
+	int rc = SERTEL_ECRYPTO;
+
+	/* responderID byKey: [2] EXPLICIT KeyHash (RFC 6960 4.2.1). */
+	memcpy(is->rid, "\xa2\x16\x04\x14", 4);
+	if (X509_pubkey_digest(is->signer, EVP_sha1(), is->rid + 4, &klen) != 1 ||
+	    klen != 20) {
+		rc = sertel_err_ossl(SERTEL_ECRYPTO,
+		                     "OCSP signer for %s: cannot hash its key", is->id);
+		goto out;
+	}
+	n = EVP_PKEY_get_size(is->key);
+	if (n <= 0 || n > SIG_MAX) {
+		rc =
+		    sertel_err(SERTEL_EINVAL,
+		               "OCSP signer for %s: signatures of %d bytes not supported",
+		               is->id, n);
+		goto out;
+	}
+	is->sig_max = (size_t)n;
+	/* CertID prefixes: OpenSSL's own CertID for serial 1, less the
+	 * trailing INTEGER 02 01 01. */
+	if ((one = ASN1_INTEGER_new()) == NULL || ASN1_INTEGER_set(one, 1) != 1)
+		goto fail;
+	for (k = 0; k < CERTID_MDS; k++) {
+		OCSP_CERTID_free(id);
+		OPENSSL_free(der);
+		der = NULL;
+		if ((id = OCSP_cert_id_new(EVP_get_digestbynid(certid_mds[k].nid),
+		                           X509_get_subject_name(is->issuer),
+		                           X509_get0_pubkey_bitstr(is->issuer), one)) ==
+		        NULL ||
+		    (n = i2d_OCSP_CERTID(id, &der)) <= 0)
+			goto fail;
+		h = der_hdr_size(der, (size_t)n);
+		if (h == 0 || (size_t)n < h + 3 ||
+		    memcmp(der + n - 3, "\x02\x01\x01", 3) != 0)
+			goto fail;
+		content = (size_t)n - h - 3;
+		if ((is->certid_prefix[k] = OPENSSL_memdup(der + h, content)) == NULL)
+			goto fail;
+		is->certid_prefix_len[k] = content;
+	}
+	/* The signature algorithm, from a response signed by OpenSSL. */
+	if ((bs = OCSP_BASICRESP_new()) == NULL ||
+	    (t = ASN1_GENERALIZEDTIME_set(NULL, 0)) == NULL ||
+	    OCSP_basic_add1_status(bs, id, V_OCSP_CERTSTATUS_GOOD, 0, NULL, t, NULL) ==
+	        NULL ||
+	    (mctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_MD_CTX_copy_ex(mctx, is->sign_tmpl) != 1 ||
+	    OCSP_basic_sign_ctx(bs, is->signer, mctx, NULL,
+	                        OCSP_RESPID_KEY | OCSP_NOCERTS) != 1)
+		goto fail;
+	is->sigalg = NULL;
+	if ((n = i2d_X509_ALGOR(OCSP_resp_get0_tbs_sigalg(bs), &is->sigalg)) <= 0)
+		goto fail;
+	is->sigalg_len = (size_t)n;
+	/* certs [0] EXPLICIT SEQUENCE OF Certificate: a delegated signer's
+	 * certificate, then the chain (what OCSP_basic_sign_ctx adds). */
+	if (is->delegated) {
+		nc = is->chain != NULL ? sk_X509_num(is->chain) : 0;
+		content = 0;
+		for (i = -1; i < nc; i++) {
+			if ((n = i2d_X509(i < 0 ? is->signer
+			                        : sk_X509_value(is->chain, i),
+			                  NULL)) <= 0)
+				goto fail;
+			content += (size_t)n;
+		}
+		is->certs_len = der_tlv_size(der_tlv_size(content));
+		if ((is->certs = malloc(is->certs_len)) == NULL) {
+			rc = sertel_err(SERTEL_ENOMEM, "OCSP issuer: out of memory");
+			goto out;
+		}
+		o = (struct der_out){is->certs, 0, is->certs_len, 0};
+		der_hdr(&o, 0xa0, der_tlv_size(content));
+		der_hdr(&o, 0x30, content);
+		for (i = -1; i < nc; i++) {
+			p = is->certs + o.n;
+			n = i2d_X509(i < 0 ? is->signer : sk_X509_value(is->chain, i),
+			             &p);
+			o.n += (size_t)n;
+		}
+		if (o.n != is->certs_len)
+			goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP issuer %s: cannot prepare answers",
+	                     is->id);
+out:
+	OPENSSL_free(der);
+	OCSP_CERTID_free(id);
+	ASN1_INTEGER_free(one);
+	ASN1_GENERALIZEDTIME_free(t);
+	EVP_MD_CTX_free(mctx);
+	OCSP_BASICRESP_free(bs);
+	return rc;
 }
 
 static int
@@ -542,93 +782,95 @@ ocsp_result_free(struct ocsp_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-/* An unsuccessful response: only the status (RFC 6960 4.2.1). */
+/* An unsuccessful response: only the status (RFC 6960 4.2.1),
+ * OCSPResponse { ENUMERATED st }. */
 static int
 result_refuse(struct ocsp_result *out, enum ocsp_resp_status st)
 {
-	OCSP_RESPONSE *resp;
-	unsigned char *der = NULL;
-	int n = 0;
+	unsigned char *der;
 
 	memset(out, 0, sizeof(*out));
-	if ((resp = OCSP_response_create((int)st, NULL)) != NULL)
-		n = i2d_OCSP_RESPONSE(resp, &der);
-	OCSP_RESPONSE_free(resp);
-	if (n <= 0) {
-		OPENSSL_free(der);
-		return sertel_err_ossl(
-		    SERTEL_ENOMEM, "OCSP: cannot encode a status %d response", (int)st);
-	}
+	if ((der = OPENSSL_malloc(5)) == NULL)
+		return sertel_err(SERTEL_ENOMEM,
+		                  "OCSP: cannot encode a status %d response", (int)st);
+	der[0] = 0x30;
+	der[1] = 0x03;
+	der[2] = 0x0a;
+	der[3] = 0x01;
+	der[4] = (unsigned char)st;
 	out->der = der;
-	out->len = (size_t)n;
+	out->len = 5;
 	out->status = st;
 	return 0;
 }
 
-/* Adds one SingleResponse (RFC 6960 4.2.1) echoing the request's CertID. */
+/*
+ * certStatus of one SingleResponse (RFC 6960 4.2.1) as a tag and what
+ * RevokedInfo holds: *reason -1 leaves revocationReason out.  *size is its
+ * DER size; *nonissued is set for a "non-issued" answer.
+ */
 static int
-status_add(OCSP_BASICRESP *bs, OCSP_CERTID *id, const struct ocsp_status *st,
-           ASN1_TIME *thisupd, ASN1_TIME *nextupd, int *nonissued)
+status_form(unsigned char *tag, int64_t *when, int *reason, size_t *size,
+            const struct ocsp_status *st, int *nonissued)
 {
-	ASN1_GENERALIZEDTIME *revtime = NULL;
-	int code, reason = OCSP_REVOKED_STATUS_NOSTATUS, rc = 0;
-	int64_t when = 0;
-
+	*when = 0;
+	*reason = -1;
+	*size = 2;
 	switch (st->status) {
-	case OCSP_CERT_GOOD: code = V_OCSP_CERTSTATUS_GOOD; break;
-	case OCSP_CERT_UNKNOWN: code = V_OCSP_CERTSTATUS_UNKNOWN; break;
+	case OCSP_CERT_GOOD: *tag = 0x80; return 0;
+	case OCSP_CERT_UNKNOWN: *tag = 0x82; return 0;
 	case OCSP_CERT_REVOKED:
 		/* RFC 5280 5.3.1: 7 is unused; removeFromCRL (8) only
-		 * exists in delta CRLs. */
+		 * exists in delta CRLs; unspecified (0) is left out. */
 		if (st->reason < -1 || st->reason > 10 || st->reason == 7 ||
 		    st->reason == 8 || st->revoked_at < 0)
 			return sertel_err(
 			    SERTEL_EINVAL,
 			    "OCSP status: revoked at %lld with reason %d is not valid",
 			    (long long)st->revoked_at, st->reason);
-		code = V_OCSP_CERTSTATUS_REVOKED;
 		if (st->reason > 0)
-			reason = st->reason;
-		when = st->revoked_at;
+			*reason = st->reason;
+		*when = st->revoked_at;
 		break;
 	case OCSP_CERT_NONISSUED:
 		/* RFC 6960 2.2: revoked, certificateHold, January 1, 1970. */
-		code = V_OCSP_CERTSTATUS_REVOKED;
-		reason = OCSP_REVOKED_STATUS_CERTIFICATEHOLD;
+		*reason = OCSP_REVOKED_STATUS_CERTIFICATEHOLD;
 		*nonissued = 1;
 		break;
 	default:
 		return sertel_err(SERTEL_EINVAL, "OCSP status: unknown value %d",
 		                  (int)st->status);
 	}
-	if (code == V_OCSP_CERTSTATUS_REVOKED &&
-	    (revtime = ASN1_GENERALIZEDTIME_set(NULL, (time_t)when)) == NULL)
-		rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot encode a time");
-	else if (OCSP_basic_add1_status(bs, id, code, reason, revtime, thisupd,
-	                                nextupd) == NULL)
-		rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot add a status");
-	ASN1_GENERALIZEDTIME_free(revtime);
-	return rc;
+	/* [1] IMPLICIT RevokedInfo { GeneralizedTime, [0] EXPLICIT CRLReason } */
+	*tag = 0xa1;
+	*size = der_tlv_size(17 + (*reason >= 0 ? 5 : 0));
+	return 0;
 }
 
 /*
- * Builds and signs a successful response for ids[0..n-1] with statuses
- * sts, echoing the nonce of nonce_req when it is not NULL.  out->der is
- * owned by the caller.
+ * Writes and signs a successful response for the CertIDs cids[0..n-1]
+ * (DER, copied as they are) with statuses sts, with the request's nonce
+ * Extension (DER) when nonce is not NULL.  out->der is owned by the
+ * caller.  tbsResponseData is written at HDR_ROOM and signed where it
+ * lies; the headers around it follow from the signature's length and go
+ * in front of it, and the whole answer is moved to the buffer's start.
  */
 static int
-response_build(struct ocsp_result *out, const struct ocsp_responder *r,
-               const struct ocsp_issuer *is, OCSP_CERTID *const *ids,
-               const struct ocsp_status *sts, int n, OCSP_REQUEST *nonce_req)
+response_write(struct ocsp_result *out, const struct ocsp_responder *r,
+               const struct ocsp_issuer *is, const unsigned char *const *cids,
+               const size_t *cid_lens, const struct ocsp_status *sts, int n,
+               const unsigned char *nonce, size_t nonce_len)
 {
-	OCSP_BASICRESP *bs = NULL;
-	OCSP_RESPONSE *resp = NULL;
+	unsigned char tags[OCSP_REQUEST_MAX_ENTRIES], sig[SIG_MAX + 1], hb[HDR_ROOM];
+	unsigned char *buf = NULL;
+	size_t st_size[OCSP_REQUEST_MAX_ENTRIES], single[OCSP_REQUEST_MAX_ENTRIES];
+	size_t responses = 0, exts, tbs_content, tbs, cap, siglen, basic, rb;
+	int64_t when[OCSP_REQUEST_MAX_ENTRIES];
+	int reason[OCSP_REQUEST_MAX_ENTRIES];
+	struct der_out o, h = {hb, 0, sizeof(hb), 0};
 	EVP_MD_CTX *mctx = NULL;
-	ASN1_GENERALIZEDTIME *thisupd = NULL, *nextupd = NULL;
-	unsigned char *der = NULL;
-	unsigned long flags;
 	int64_t now = time_now(), next;
-	int i, derlen, nonissued = 0, rc;
+	int i, nonissued = 0, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (now < is->signer_not_before || now >= is->signer_not_after) {
@@ -640,57 +882,230 @@ response_build(struct ocsp_result *out, const struct ocsp_responder *r,
 	next = now + r->validity;
 	if (next > is->signer_not_after)
 		next = is->signer_not_after;
-	if ((bs = OCSP_BASICRESP_new()) == NULL ||
-	    (thisupd = ASN1_GENERALIZEDTIME_set(NULL, (time_t)now)) == NULL ||
-	    (nextupd = ASN1_GENERALIZEDTIME_set(NULL, (time_t)next)) == NULL) {
-		rc = sertel_err_ossl(SERTEL_ENOMEM, "OCSP: out of memory");
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if ((rc = status_add(bs, ids[i], &sts[i], thisupd, nextupd, &nonissued)) <
-		    0)
+	/* SingleResponse { CertID, certStatus, thisUpdate, [0] nextUpdate } */
+	for (i = 0; i < n; i++) {
+		if ((rc = status_form(&tags[i], &when[i], &reason[i], &st_size[i],
+		                      &sts[i], &nonissued)) < 0)
 			goto out;
-	/* RFC 6960 4.4.8: a "non-issued" answer carries extended-revoke. */
-	if (nonissued && OCSP_BASICRESP_add_ext(bs, r->ext_revoke, -1) != 1) {
-		rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot add extension");
+		single[i] = cid_lens[i] + st_size[i] + 17 + 19;
+		responses += der_tlv_size(single[i]);
+	}
+	/* responseExtensions: extended-revoke (RFC 6960 4.4.8) for a
+	 * "non-issued" answer, then the nonce as it came (4.4.1). */
+	exts = (nonissued ? sizeof(ext_revoke_der) : 0) + nonce_len;
+	/* ResponseData { responderID, producedAt, responses, [1] exts } */
+	tbs_content = sizeof(is->rid) + 17 + der_tlv_size(responses) +
+	              (exts > 0 ? der_tlv_size(der_tlv_size(exts)) : 0);
+	tbs = der_tlv_size(tbs_content);
+	cap = HDR_ROOM + tbs + is->sigalg_len + der_tlv_size(is->sig_max + 1) +
+	      is->certs_len;
+	if ((buf = OPENSSL_malloc(cap)) == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "OCSP: out of memory");
 		goto out;
 	}
-	/* RFC 6960 4.4.1: the nonce goes back as it came. */
-	if (nonce_req != NULL && OCSP_copy_nonce(bs, nonce_req) != 1) {
-		rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot echo the nonce");
+	o = (struct der_out){buf + HDR_ROOM, 0, cap - HDR_ROOM, 0};
+	der_hdr(&o, 0x30, tbs_content);
+	der_put(&o, is->rid, sizeof(is->rid));
+	if ((rc = der_gentime(&o, now)) < 0)
+		goto out;
+	der_hdr(&o, 0x30, responses);
+	for (i = 0; i < n; i++) {
+		der_hdr(&o, 0x30, single[i]);
+		der_put(&o, cids[i], cid_lens[i]);
+		der_hdr(&o, tags[i], st_size[i] - 2);
+		if (tags[i] == 0xa1) {
+			if ((rc = der_gentime(&o, when[i])) < 0)
+				goto out;
+			if (reason[i] >= 0) {
+				der_put(&o, "\xa0\x03\x0a\x01", 4);
+				der_put(&o, &(unsigned char){(unsigned char)reason[i]},
+				        1);
+			}
+		}
+		if ((rc = der_gentime(&o, now)) < 0)
+			goto out;
+		der_hdr(&o, 0xa0, 17);
+		if ((rc = der_gentime(&o, next)) < 0)
+			goto out;
+	}
+	if (exts > 0) {
+		der_hdr(&o, 0xa1, der_tlv_size(exts));
+		der_hdr(&o, 0x30, exts);
+		if (nonissued)
+			der_put(&o, ext_revoke_der, sizeof(ext_revoke_der));
+		if (nonce != NULL)
+			der_put(&o, nonce, nonce_len);
+	}
+	if (o.overflow || o.n != tbs) {
+		rc = sertel_err(SERTEL_EINVAL,
+		                "OCSP: response size miscounted (%zu, %zu)", o.n, tbs);
 		goto out;
 	}
-	/* RFC 6960 4.2.2.3 / RFC 5019 2.2.2: responderID byKey.  A
-	 * delegated signer's certificate goes in certs so clients can check
-	 * its authorisation (4.2.2.2); a CA signing for itself needs none. */
-	flags = OCSP_RESPID_KEY | (is->delegated ? 0 : OCSP_NOCERTS);
+	/* One signature over tbsResponseData with a copy of the template. */
+	siglen = sizeof(sig) - 1;
 	if ((mctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_MD_CTX_copy_ex(mctx, is->sign_tmpl) != 1 ||
-	    OCSP_basic_sign_ctx(bs, is->signer, mctx, is->chain, flags) != 1) {
+	    EVP_DigestSign(mctx, sig + 1, &siglen, o.p, tbs) != 1) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP signer for %s: signing failed",
 		                     is->id);
 		goto out;
 	}
-	if ((resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs)) == NULL ||
-	    (derlen = i2d_OCSP_RESPONSE(resp, &der)) <= 0) {
-		rc = sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot encode response");
+	sig[0] = 0; /* BIT STRING: no unused bits */
+	siglen++;
+	/* BasicOCSPResponse { tbs, signatureAlgorithm, signature, [0] certs } */
+	der_put(&o, is->sigalg, is->sigalg_len);
+	der_hdr(&o, V_ASN1_BIT_STRING, siglen);
+	der_put(&o, sig, siglen);
+	der_put(&o, is->certs, is->certs_len);
+	basic = o.n;
+	/* OCSPResponse { successful, [0] EXPLICIT ResponseBytes {
+	 *   id-pkix-ocsp-basic, OCTET STRING { BasicOCSPResponse } } } */
+	rb = sizeof(basic_oid_der) + der_tlv_size(der_tlv_size(basic));
+	der_hdr(&h, 0x30, 3 + der_tlv_size(der_tlv_size(rb)));
+	der_put(&h, "\x0a\x01\x00", 3);
+	der_hdr(&h, 0xa0, der_tlv_size(rb));
+	der_hdr(&h, 0x30, rb);
+	der_put(&h, basic_oid_der, sizeof(basic_oid_der));
+	der_hdr(&h, V_ASN1_OCTET_STRING, der_tlv_size(basic));
+	der_hdr(&h, 0x30, basic);
+	if (o.overflow || h.overflow) {
+		rc = sertel_err(SERTEL_EINVAL, "OCSP: response size miscounted");
 		goto out;
 	}
-	out->der = der;
-	der = NULL;
-	out->len = (size_t)derlen;
+	memcpy(buf + HDR_ROOM - h.n, hb, h.n);
+	memmove(buf, buf + HDR_ROOM - h.n, h.n + o.n);
+	out->der = buf;
+	buf = NULL;
+	out->len = h.n + o.n;
 	out->status = OCSP_RESP_SUCCESSFUL;
-	out->cacheable = n == 1 && nonce_req == NULL;
+	out->cacheable = n == 1 && nonce == NULL;
 	out->this_update = now;
 	out->next_update = next;
 	rc = 0;
 out:
-	OPENSSL_free(der);
-	OCSP_RESPONSE_free(resp);
+	OPENSSL_free(buf);
 	EVP_MD_CTX_free(mctx);
-	ASN1_GENERALIZEDTIME_free(thisupd);
-	ASN1_GENERALIZEDTIME_free(nextupd);
-	OCSP_BASICRESP_free(bs);
+	return rc;
+}
+
+int
+ocsp_request_parse(struct ocsp_request **out, const struct ocsp_responder *r,
+                   const unsigned char *der, size_t len)
+{
+	struct ocsp_request *q;
+
+	*out = NULL;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "OCSP request: out of memory");
+	q->r = r;
+	q->len = len;
+	q->status = request_parse(&q->req, &q->is, &q->md, &q->nonce, r, der, len);
+	*out = q;
+	return 0;
+}
+
+void
+ocsp_request_free(struct ocsp_request *q)
+{
+	if (q == NULL)
+		return;
+	OCSP_REQUEST_free(q->req);
+	free(q);
+}
+
+int
+ocsp_request_key(struct ocsp_cache_key *out, const struct ocsp_request *q)
+{
+	ASN1_INTEGER *serial = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (q->status == OCSP_RESP_MALFORMED)
+		return SERTEL_EINVAL;
+	if (q->status != OCSP_RESP_SUCCESSFUL)
+		return SERTEL_ENOTFOUND;
+	/* RFC 5019 2.1.1 / 4: only a single-CertID request without a nonce
+	 * has an answer that does not depend on the request bytes. */
+	if (q->nonce || OCSP_request_onereq_count(q->req) != 1)
+		return sertel_err(SERTEL_ENOTFOUND, "OCSP request: not cacheable");
+	OCSP_id_get0_info(NULL, NULL, NULL, &serial,
+	                  OCSP_onereq_get0_id(OCSP_request_onereq_get0(q->req, 0)));
+	if (serial == NULL || serial_to_hex(out->serial, serial) < 0)
+		return sertel_err(SERTEL_ENOTFOUND,
+		                  "OCSP request: serial is not one we issue");
+	out->issuer_id = q->is->id;
+	out->certid_md = certid_mds[q->md].name;
+	return 0;
+}
+
+int
+ocsp_request_answer(struct ocsp_result *out, const struct ocsp_request *q)
+{
+	const struct ocsp_responder *r = q->r;
+	const unsigned char *cids[OCSP_REQUEST_MAX_ENTRIES];
+	size_t cid_lens[OCSP_REQUEST_MAX_ENTRIES], used = 0;
+	struct ocsp_status sts[OCSP_REQUEST_MAX_ENTRIES];
+	unsigned char *cidbuf = NULL, *nonce = NULL, *p;
+	OCSP_CERTID *id;
+	ASN1_INTEGER *serial;
+	char hex[SERIAL_HEX_MAX + 1];
+	enum ocsp_resp_status st = q->status;
+	int i, n, k, nonce_len = 0, rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st != OCSP_RESP_SUCCESSFUL)
+		goto refuse;
+	st = OCSP_RESP_INTERNAL_ERROR;
+	/* The CertIDs go back byte for byte (their DER re-encodes to the
+	 * request's own bytes, request_parse checked), so they fit in a
+	 * buffer as long as the request. */
+	if ((cidbuf = malloc(q->len)) == NULL) {
+		sertel_err(SERTEL_ENOMEM, "OCSP: out of memory");
+		goto refuse;
+	}
+	n = OCSP_request_onereq_count(q->req);
+	for (i = 0; i < n; i++) {
+		id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(q->req, i));
+		if ((k = i2d_OCSP_CERTID(id, NULL)) <= 0 || (size_t)k > q->len - used) {
+			sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot copy CertID %d",
+			                i + 1);
+			goto refuse;
+		}
+		p = cidbuf + used;
+		cids[i] = p;
+		cid_lens[i] = (size_t)i2d_OCSP_CERTID(id, &p);
+		used += cid_lens[i];
+		serial = NULL;
+		OCSP_id_get0_info(NULL, NULL, NULL, &serial, id);
+		if (serial == NULL || serial_to_hex(hex, serial) < 0) {
+			/* RFC 5280 4.1.2.2: not a serial a conforming CA
+			 * issues, so not one of ours. */
+			sts[i] = (struct ocsp_status){OCSP_CERT_UNKNOWN, 0, -1};
+			continue;
+		}
+		if ((rc = r->lookup(&sts[i], q->is->id, hex, r->arg)) < 0) {
+			/* RFC 6960 2.3: tryLater when the store is away. */
+			st = rc == SERTEL_ESTORE ? OCSP_RESP_TRY_LATER
+			                         : OCSP_RESP_INTERNAL_ERROR;
+			goto refuse;
+		}
+	}
+	/* RFC 6960 4.4.1: the nonce Extension goes back as it came. */
+	if (q->nonce &&
+	    (nonce_len = i2d_X509_EXTENSION(
+	         OCSP_REQUEST_get_ext(q->req, OCSP_REQUEST_get_ext_by_NID(
+	                                          q->req, NID_id_pkix_OCSP_Nonce, -1)),
+	         &nonce)) <= 0) {
+		sertel_err_ossl(SERTEL_ECRYPTO, "OCSP: cannot echo the nonce");
+		goto refuse;
+	}
+	if ((rc = response_write(out, r, q->is, cids, cid_lens, sts, n, nonce,
+	                         (size_t)nonce_len)) == 0)
+		goto out;
+refuse:
+	rc = result_refuse(out, st);
+out:
+	free(cidbuf);
+	OPENSSL_free(nonce);
 	return rc;
 }
 
@@ -698,45 +1113,14 @@ int
 ocsp_respond(struct ocsp_result *out, const struct ocsp_responder *r,
              const unsigned char *der, size_t len)
 {
-	OCSP_REQUEST *req = NULL;
-	const struct ocsp_issuer *is = NULL;
-	OCSP_CERTID *ids[OCSP_REQUEST_MAX_ENTRIES];
-	struct ocsp_status sts[OCSP_REQUEST_MAX_ENTRIES];
-	ASN1_INTEGER *serial;
-	char hex[SERIAL_HEX_MAX + 1];
-	enum ocsp_resp_status st;
-	size_t md;
-	int i, n, nonce, rc;
+	struct ocsp_request *q = NULL;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = request_parse(&req, &is, &md, &nonce, r, der, len)) !=
-	    OCSP_RESP_SUCCESSFUL)
-		goto refuse;
-	n = OCSP_request_onereq_count(req);
-	for (i = 0; i < n; i++) {
-		ids[i] = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, i));
-		serial = NULL;
-		OCSP_id_get0_info(NULL, NULL, NULL, &serial, ids[i]);
-		if (serial == NULL || serial_to_hex(hex, serial) < 0) {
-			/* RFC 5280 4.1.2.2: not a serial a conforming CA
-			 * issues, so not one of ours. */
-			sts[i] = (struct ocsp_status){OCSP_CERT_UNKNOWN, 0, -1};
-			continue;
-		}
-		if ((rc = r->lookup(&sts[i], is->id, hex, r->arg)) < 0) {
-			/* RFC 6960 2.3: tryLater when the store is away. */
-			st = rc == SERTEL_ESTORE ? OCSP_RESP_TRY_LATER
-			                         : OCSP_RESP_INTERNAL_ERROR;
-			goto refuse;
-		}
-	}
-	if ((rc = response_build(out, r, is, ids, sts, n, nonce ? req : NULL)) == 0)
-		goto out;
-	st = OCSP_RESP_INTERNAL_ERROR;
-refuse:
-	rc = result_refuse(out, st);
-out:
-	OCSP_REQUEST_free(req);
+	if ((rc = ocsp_request_parse(&q, r, der, len)) < 0)
+		return rc;
+	rc = ocsp_request_answer(out, q);
+	ocsp_request_free(q);
 	return rc;
 }
 
@@ -746,12 +1130,14 @@ ocsp_presign(struct ocsp_result *out, const struct ocsp_responder *r,
              const struct ocsp_status *st)
 {
 	const struct ocsp_issuer *is = NULL;
-	OCSP_CERTID *id = NULL;
 	ASN1_INTEGER *sn = NULL;
 	BIGNUM *bn = NULL;
+	unsigned char cid[512], *p;
+	const unsigned char *cidp = cid;
 	char check[SERIAL_HEX_MAX + 1];
-	size_t i, k;
-	int rc;
+	struct der_out o = {cid, 0, sizeof(cid), 0};
+	size_t i, k, cid_len;
+	int n, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (certid_md == NULL)
@@ -781,16 +1167,23 @@ ocsp_presign(struct ocsp_result *out, const struct ocsp_responder *r,
 		    serial);
 		goto out;
 	}
-	if ((id = OCSP_cert_id_new(EVP_get_digestbynid(certid_mds[k].nid),
-	                           X509_get_subject_name(is->issuer),
-	                           X509_get0_pubkey_bitstr(is->issuer), sn)) == NULL) {
+	/* CertID { prefix for this hash, serialNumber }, as a client that
+	 * builds it with OCSP_cert_id_new sends it. */
+	if ((n = i2d_ASN1_INTEGER(sn, NULL)) <= 0 || (size_t)n > 64) {
 		rc = sertel_err_ossl(SERTEL_ECRYPTO,
-		                     "OCSP presign: cannot build the CertID");
+		                     "OCSP presign: cannot encode the serial");
 		goto out;
 	}
-	rc = response_build(out, r, is, &id, st, 1, NULL);
+	der_hdr(&o, 0x30, is->certid_prefix_len[k] + (size_t)n);
+	der_put(&o, is->certid_prefix[k], is->certid_prefix_len[k]);
+	if (o.overflow || (size_t)n > o.cap - o.n) {
+		rc = sertel_err(SERTEL_EINVAL, "OCSP presign: CertID too long");
+		goto out;
+	}
+	p = cid + o.n;
+	cid_len = o.n + (size_t)i2d_ASN1_INTEGER(sn, &p);
+	rc = response_write(out, r, is, &cidp, &cid_len, st, 1, NULL, 0);
 out:
-	OCSP_CERTID_free(id);
 	ASN1_INTEGER_free(sn);
 	BN_free(bn);
 	return rc;
@@ -800,41 +1193,14 @@ int
 ocsp_request_cache_key(struct ocsp_cache_key *out, const struct ocsp_responder *r,
                        const unsigned char *der, size_t len)
 {
-	OCSP_REQUEST *req = NULL;
-	const struct ocsp_issuer *is = NULL;
-	ASN1_INTEGER *serial = NULL;
-	enum ocsp_resp_status st;
-	size_t md = 0;
-	int nonce = 0, rc;
+	struct ocsp_request *q = NULL;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	st = request_parse(&req, &is, &md, &nonce, r, der, len);
-	if (st == OCSP_RESP_MALFORMED) {
-		rc = SERTEL_EINVAL;
-		goto out;
-	}
-	if (st != OCSP_RESP_SUCCESSFUL) {
-		rc = SERTEL_ENOTFOUND;
-		goto out;
-	}
-	/* RFC 5019 2.1.1 / 4: only a single-CertID request without a nonce
-	 * has an answer that does not depend on the request bytes. */
-	if (nonce || OCSP_request_onereq_count(req) != 1) {
-		rc = sertel_err(SERTEL_ENOTFOUND, "OCSP request: not cacheable");
-		goto out;
-	}
-	OCSP_id_get0_info(NULL, NULL, NULL, &serial,
-	                  OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, 0)));
-	if (serial == NULL || serial_to_hex(out->serial, serial) < 0) {
-		rc = sertel_err(SERTEL_ENOTFOUND,
-		                "OCSP request: serial is not one we issue");
-		goto out;
-	}
-	out->issuer_id = is->id;
-	out->certid_md = certid_mds[md].name;
-	rc = 0;
-out:
-	OCSP_REQUEST_free(req);
+	if ((rc = ocsp_request_parse(&q, r, der, len)) < 0)
+		return rc;
+	rc = ocsp_request_key(out, q);
+	ocsp_request_free(q);
 	return rc;
 }
 

@@ -9,7 +9,8 @@
  * Threads: a responder or TSA is configured once (ocsp_responder_new,
  * ocsp_responder_add_issuer, tsa_new) and read-only afterwards, so any
  * number of threads may call ocsp_respond, ocsp_presign,
- * ocsp_request_cache_key and tsa_respond on it at once.  The callbacks it
+ * ocsp_request_cache_key, ocsp_request_parse and tsa_respond on it at
+ * once.  The callbacks it
  * was given must be thread-safe too.
  *
  * Serial numbers are exchanged as serial_to_hex() text (pki.h): lowercase
@@ -175,6 +176,23 @@ struct ocsp_cache_key {
  */
 int ocsp_request_cache_key(struct ocsp_cache_key *out, const struct ocsp_responder *r,
                            const unsigned char *der, size_t len);
+
+/*
+ * The same two steps on one parse, for a caller that first looks for a
+ * cached answer and otherwise answers the request (src/http/api_va.c):
+ * ocsp_request_parse parses and checks der once and returns 0 with *out
+ * for every request, good or bad (negative only when out of memory; der
+ * need not outlive *out); ocsp_request_key is ocsp_request_cache_key on
+ * it, ocsp_request_answer is ocsp_respond on it (sertel_errmsg() of a
+ * refusal is the parse's message, so call it before anything else that
+ * may record one).  *out owned by the caller (ocsp_request_free).
+ */
+struct ocsp_request; /* opaque */
+int ocsp_request_parse(struct ocsp_request **out, const struct ocsp_responder *r,
+                       const unsigned char *der, size_t len);
+int ocsp_request_key(struct ocsp_cache_key *out, const struct ocsp_request *req);
+int ocsp_request_answer(struct ocsp_result *out, const struct ocsp_request *req);
+void ocsp_request_free(struct ocsp_request *req);
 
 /*
  * Decodes the GET form (RFC 6960 A.1.1): path is what follows the

@@ -798,6 +798,238 @@ test_ocsp_presign(void **state)
 	                 SERTEL_EINVAL);
 }
 
+/* ---- the encoder against OpenSSL's ----------------------------------------- */
+
+/* What the fixture lookup answers for serial, as OCSP_single_get0_status
+ * reports it: status, reason (-1: none) and revocation time. */
+static void
+oracle_expect(const char *serial, int *status, int *reason, int64_t *at)
+{
+	*status = V_OCSP_CERTSTATUS_GOOD;
+	*reason = OCSP_REVOKED_STATUS_NOSTATUS;
+	*at = 0;
+	if (strcmp(serial, "1002") == 0) {
+		*status = V_OCSP_CERTSTATUS_REVOKED;
+		*reason = OCSP_REVOKED_STATUS_KEYCOMPROMISE;
+		*at = REVOKED_AT;
+	} else if (strcmp(serial, "1003") == 0) {
+		*status = V_OCSP_CERTSTATUS_UNKNOWN;
+	} else if (strcmp(serial, "1004") == 0) {
+		*status = V_OCSP_CERTSTATUS_REVOKED;
+		*reason = OCSP_REVOKED_STATUS_CERTIFICATEHOLD;
+	} else if (strcmp(serial, "1005") == 0) {
+		*status = V_OCSP_CERTSTATUS_REVOKED;
+		*at = REVOKED_AT;
+	}
+}
+
+/*
+ * res answers req.  Checks it the way a client does (DER that OpenSSL
+ * re-encodes to the same bytes, OCSP_basic_verify, OCSP_resp_find_status
+ * for every CertID, OCSP_check_nonce), then builds the same answer with
+ * OpenSSL's objects -- the statuses and times read back, the nonce copied
+ * from req, extended-revoke for a non-issued serial, signed by
+ * OCSP_basic_sign_ctx -- puts res's producedAt and signature into it and
+ * requires the two encodings to be identical, byte for byte.
+ */
+static void
+oracle_compare(const struct ocsp_result *res, OCSP_REQUEST *req, X509 *signer,
+               EVP_PKEY *key, int delegated)
+{
+	const unsigned char *p = res->der;
+	OCSP_RESPONSE *resp, *resp2 = NULL;
+	OCSP_BASICRESP *ours, *bs2;
+	OCSP_SINGLERESP *single;
+	OCSP_CERTID *id;
+	ASN1_INTEGER *sn = NULL;
+	ASN1_GENERALIZEDTIME *rev, *thisupd, *nextupd;
+	ASN1_OBJECT *xrev;
+	ASN1_OCTET_STRING *val;
+	X509_EXTENSION *ext;
+	EVP_MD_CTX *mctx;
+	const ASN1_BIT_STRING *sig;
+	unsigned char *again = NULL, *der2 = NULL;
+	char hex[SERIAL_HEX_MAX + 1];
+	int i, n, st, reason, want_st, want_reason, nonissued = 0, nonce, len;
+	int64_t want_at;
+
+	/* DER as OpenSSL encodes it. */
+	assert_non_null(resp = d2i_OCSP_RESPONSE(NULL, &p, (long)res->len));
+	assert_ptr_equal(p, res->der + res->len);
+	assert_int_equal(i2d_OCSP_RESPONSE(resp, &again), (int)res->len);
+	assert_memory_equal(again, res->der, res->len);
+	OPENSSL_free(again);
+	OCSP_RESPONSE_free(resp);
+	ours = resp_basic(res); /* status successful, signature, signer */
+
+	n = OCSP_request_onereq_count(req);
+	assert_int_equal(OCSP_resp_count(ours), n);
+	assert_non_null(bs2 = OCSP_BASICRESP_new());
+	for (i = 0; i < n; i++) {
+		id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, i));
+		OCSP_id_get0_info(NULL, NULL, NULL, &sn, id);
+		assert_int_equal(serial_to_hex(hex, sn), 0);
+		oracle_expect(hex, &want_st, &want_reason, &want_at);
+		nonissued |= strcmp(hex, "1004") == 0;
+		/* In the request's order, each found by its CertID. */
+		assert_int_equal(OCSP_resp_find(ours, id, -1), i);
+		rev = thisupd = nextupd = NULL;
+		assert_int_equal(OCSP_resp_find_status(ours, id, &st, &reason, &rev,
+		                                       &thisupd, &nextupd),
+		                 1);
+		assert_int_equal(st, want_st);
+		assert_int_equal(OCSP_check_validity(thisupd, nextupd, 300, -1), 1);
+		if (st == V_OCSP_CERTSTATUS_REVOKED) {
+			assert_int_equal(reason, want_reason);
+			assert_int_equal(epoch(rev), want_at);
+		}
+		assert_non_null(single = OCSP_resp_get0(ours, i));
+		assert_int_equal(
+		    OCSP_single_get0_status(single, &reason, &rev, &thisupd, &nextupd),
+		    st);
+		assert_non_null(
+		    OCSP_basic_add1_status(bs2, id, st, reason, rev, thisupd, nextupd));
+	}
+	/* RFC 6960 4.4.8 extended-revoke exactly when a serial is non-issued. */
+	assert_non_null(xrev = OBJ_txt2obj("1.3.6.1.5.5.7.48.1.9", 1));
+	assert_int_equal(OCSP_BASICRESP_get_ext_by_OBJ(ours, xrev, -1) >= 0, nonissued);
+	if (nonissued) {
+		assert_non_null(val = ASN1_OCTET_STRING_new());
+		assert_int_equal(
+		    ASN1_OCTET_STRING_set(val, (const unsigned char *)"\x05\x00", 2), 1);
+		assert_non_null(ext = X509_EXTENSION_create_by_OBJ(NULL, xrev, 0, val));
+		assert_int_equal(OCSP_BASICRESP_add_ext(bs2, ext, -1), 1);
+		X509_EXTENSION_free(ext);
+		ASN1_OCTET_STRING_free(val);
+	}
+	ASN1_OBJECT_free(xrev);
+	/* 1: the same nonce in both; 2: none in either. */
+	nonce = OCSP_REQUEST_get_ext_by_NID(req, NID_id_pkix_OCSP_Nonce, -1) >= 0;
+	assert_int_equal(OCSP_check_nonce(req, ours), nonce ? 1 : 2);
+	if (nonce)
+		assert_int_equal(OCSP_copy_nonce(bs2, req), 1);
+
+	assert_non_null(mctx = EVP_MD_CTX_new());
+	assert_int_equal(EVP_DigestSignInit(mctx, NULL, key_digest(key), NULL, key), 1);
+	assert_int_equal(
+	    OCSP_basic_sign_ctx(bs2, signer, mctx, NULL,
+	                        OCSP_RESPID_KEY | (delegated ? 0 : OCSP_NOCERTS)),
+	    1);
+	EVP_MD_CTX_free(mctx);
+	assert_int_equal(ASN1_STRING_copy((ASN1_STRING *)OCSP_resp_get0_produced_at(bs2),
+	                                  OCSP_resp_get0_produced_at(ours)),
+	                 1);
+	sig = OCSP_resp_get0_signature(ours);
+	assert_int_equal(
+	    ASN1_BIT_STRING_set((ASN1_BIT_STRING *)OCSP_resp_get0_signature(bs2),
+	                        (unsigned char *)ASN1_STRING_get0_data(sig),
+	                        ASN1_STRING_length(sig)),
+	    1);
+	assert_non_null(resp2 =
+	                    OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs2));
+	assert_true((len = i2d_OCSP_RESPONSE(resp2, &der2)) > 0);
+	assert_int_equal(len, (int)res->len);
+	assert_memory_equal(der2, res->der, res->len);
+	OPENSSL_free(der2);
+	OCSP_RESPONSE_free(resp2);
+	OCSP_BASICRESP_free(bs2);
+	OCSP_BASICRESP_free(ours);
+}
+
+/* Every status, without a nonce and with one of 16 or 32 octets, one and several CertIDs
+ * of every hash, live and pre-signed, for a delegated ECDSA signer, the CA signing itself
+ * and a delegated RSA signer. */
+static void
+test_ocsp_encoder_matches_openssl(void **state)
+{
+	static const char *serials[] = {"1001", "1002", "1003", "1004", "1005"};
+	const EVP_MD *mds[] = {EVP_sha1(), EVP_sha256(), EVP_sha384(), EVP_sha512()};
+	static const char *md_names[] = {"sha1", "sha256", "sha384", "sha512"};
+	struct {
+		X509 *signer;
+		EVP_PKEY *key;
+		int delegated;
+	} signers[] = {
+	    {fx.signer, fx.signer_key, 1},
+	    {fx.ca, fx.ca_key, 0},
+	    {fx.signer_rsa, fx.rsa_key, 1},
+	};
+	struct ocsp_issuer_conf c = {0};
+	struct ocsp_responder *r;
+	struct ocsp_status st;
+	struct ocsp_result res;
+	OCSP_REQUEST *req;
+	unsigned char *der;
+	size_t len, s, i, k;
+	int nonce, compared = 0;
+
+	for (s = 0; s < sizeof(signers) / sizeof(signers[0]); s++) {
+		c.issuer = fx.ca;
+		c.signer = signers[s].signer;
+		c.key = signers[s].key;
+		assert_int_equal(ocsp_responder_new(&r, VALIDITY, lookup, NULL), 0);
+		assert_ok(ocsp_responder_add_issuer(r, &c));
+		for (nonce = 0; nonce <= 32; nonce += 16) {
+			/* One CertID per request, every hash. */
+			for (i = 0; i < 5; i++) {
+				for (k = 0; k < 4; k++) {
+					assert_non_null(req = OCSP_REQUEST_new());
+					req_add(req, mds[k], fx.ca, serials[i]);
+					if (nonce > 0)
+						assert_int_equal(OCSP_request_add1_nonce(
+						                     req, NULL, nonce),
+						                 1);
+					der = req_der(req, &len);
+					assert_ok(ocsp_respond(&res, r, der, len));
+					assert_int_equal(res.cacheable, nonce == 0);
+					oracle_compare(&res, req, signers[s].signer,
+					               signers[s].key,
+					               signers[s].delegated);
+					compared++;
+					ocsp_result_free(&res);
+					OPENSSL_free(der);
+					OCSP_REQUEST_free(req);
+				}
+			}
+			/* Every serial in one request, the hashes mixed. */
+			assert_non_null(req = OCSP_REQUEST_new());
+			for (i = 0; i < 5; i++)
+				req_add(req, mds[i % 4], fx.ca, serials[i]);
+			if (nonce > 0)
+				assert_int_equal(
+				    OCSP_request_add1_nonce(req, NULL, nonce), 1);
+			der = req_der(req, &len);
+			assert_ok(ocsp_respond(&res, r, der, len));
+			assert_false(res.cacheable);
+			oracle_compare(&res, req, signers[s].signer, signers[s].key,
+			               signers[s].delegated);
+			compared++;
+			ocsp_result_free(&res);
+			OPENSSL_free(der);
+			OCSP_REQUEST_free(req);
+		}
+		/* Pre-signed: the CertID a client builds with OCSP_cert_id_new. */
+		for (i = 0; i < 5; i++) {
+			for (k = 0; k < 4; k++) {
+				assert_int_equal(lookup(&st, fx.ca_id, serials[i], NULL),
+				                 0);
+				assert_ok(ocsp_presign(&res, r, fx.ca_id, serials[i],
+				                       md_names[k], &st));
+				assert_non_null(req = OCSP_REQUEST_new());
+				req_add(req, mds[k], fx.ca, serials[i]);
+				oracle_compare(&res, req, signers[s].signer,
+				               signers[s].key, signers[s].delegated);
+				compared++;
+				ocsp_result_free(&res);
+				OCSP_REQUEST_free(req);
+			}
+		}
+		ocsp_responder_free(r);
+	}
+	/* 3 signers x (3 nonce lengths x (20 + 1) live + 20 pre-signed) */
+	assert_int_equal(compared, 3 * (3 * (20 + 1) + 20));
+}
+
 /* ---- refusals ------------------------------------------------------------ */
 
 static void
@@ -1527,6 +1759,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_ocsp_cacheable_and_update_times),
 	    cmocka_unit_test(test_ocsp_cache_key),
 	    cmocka_unit_test(test_ocsp_presign),
+	    cmocka_unit_test(test_ocsp_encoder_matches_openssl),
 	    cmocka_unit_test(test_ocsp_malformed_requests),
 	    cmocka_unit_test(test_ocsp_mutated_requests),
 	    cmocka_unit_test(test_ocsp_unauthorized_issuer),
