@@ -73,13 +73,10 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	struct ra_issue_req rq;
 	struct ra_issued info;
 	struct cert_rec rec;
-	struct ca *ca = NULL;
-	struct ra_person p, op;
-	struct ra_agency ag;
-	struct receipt_info ri;
+	struct issuer *is = NULL;
 	unsigned char *csrdata = NULL, *pass = NULL, *pdf = NULL;
 	size_t csrlen = 0, passlen = 0, pdflen = 0;
-	char *pem = NULL, fpr[65], opnik[17] = "", nb[32];
+	char *pem = NULL, nb[32];
 	int rc, ex = 0;
 
 	memset(&rq, 0, sizeof(rq));
@@ -111,8 +108,8 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	rq.passlen = passlen;
 	rq.pass_min_len = (size_t)config_get_int(in->cfg, "passphrase", "min_length", 10);
 	rq.algo = config_get(in->cfg, "keys", "algo", "ec-p256");
-	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0 ||
-	    (rc = ra_issue(&rec, &info, in->st, who, ca, &in->pc, &rq)) < 0) {
+	if ((rc = issuer_open(&is, in, NULL)) < 0 ||
+	    (rc = ra_issue(&rec, &info, in->st, who, is, &rq)) < 0) {
 		ex = cli_fail(rc);
 		goto out;
 	}
@@ -124,49 +121,13 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		ex = EXIT_ERROR;
 		goto out;
 	}
-	if (receipt != NULL) {
-		/* The OP operator on the receipt: who approved the application. */
-		ra_last_approver(in->st, app->id, opnik);
-		memset(&ri, 0, sizeof(ri));
-		ra_person_get(&p, in->st, app->applicant_nik);
-		memset(&op, 0, sizeof(op));
-		if (opnik[0])
-			ra_person_get(&op, in->st, opnik);
-		memset(&ag, 0, sizeof(ag));
-		ra_agency_get(&ag, in->st, p.agency_id);
-		sha256_hex(fpr, rec.der, rec.der_len);
-		ri.org = in->pc.org;
-		ri.applicant_name = p.name;
-		ri.nik = p.nik;
-		ri.nip = p.nip[0] ? p.nip : NULL;
-		ri.position = p.position[0] ? p.position : NULL;
-		ri.agency = ag.name[0] ? ag.name : NULL;
-		ri.email = p.email;
-		ri.cert_type = rec.type;
-		ri.usages = rec.usages;
-		ri.serial = rec.serial;
-		ri.subject = rec.subject;
-		ri.not_before = rec.not_before;
-		ri.not_after = rec.not_after;
-		ri.issued_at = rec.created_at;
-		ri.key_origin = info.generated ? "dibangkitkan server, disegel dengan "
-		                                 "passphrase pemilik"
-		                               : "CSR dari perangkat pemohon";
-		ri.agreement_version = info.agreement.version;
-		ri.agreement_sha256 = info.agreement.sha256;
-		ri.agreement_accepted_at = info.accepted_at;
-		ri.operator_name = op.name[0] ? op.name : "-";
-		ri.operator_nik = opnik[0] ? opnik : NULL;
-		ri.application_id = app->id;
-		ri.fingerprint_sha256 = fpr;
-		if ((rc = receipt_pdf(&pdf, &pdflen, &ri)) < 0 ||
-		    (rc = file_write(receipt, pdf, pdflen, 0644)) < 0) {
-			fprintf(stderr,
-			        "sertel: certificate %s issued, receipt failed: %s\n",
-			        rec.serial, sertel_errmsg());
-			ex = EXIT_ERROR;
-			goto out;
-		}
+	if (receipt != NULL &&
+	    ((rc = ra_receipt_pdf(&pdf, &pdflen, in->st, who, app->id, in->pc.org)) < 0 ||
+	     (rc = file_write(receipt, pdf, pdflen, 0644)) < 0)) {
+		fprintf(stderr, "sertel: certificate %s issued, receipt failed: %s\n",
+		        rec.serial, sertel_errmsg());
+		ex = EXIT_ERROR;
+		goto out;
 	}
 	if (json) {
 		json_t *j = http_cert_json(&rec, 1);
@@ -192,7 +153,7 @@ out:
 	free(pem);
 	free(pdf);
 	cert_rec_free(&rec);
-	ca_free(ca);
+	issuer_free(is);
 	return ex;
 }
 
@@ -216,7 +177,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
             const char *serial, const struct ra_file *files, int nfiles, int json)
 {
 	struct ra_application app;
-	struct ca *ca = NULL;
+	struct issuer *is = NULL;
 	char key[32];
 	int rc, warnings = 0, proposals = 0;
 
@@ -254,20 +215,18 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 			       warnings, arg, proposals ? "; revocation proposed" : "");
 		return 0;
 	}
-	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0)
+	if (strcmp(sub, "revoke") == 0 && cause == NULL)
+		return cli_usage("ra revoke: --cause is required");
+	if ((rc = issuer_open(&is, in, NULL)) < 0)
 		return cli_fail(rc);
 	if (strcmp(sub, "revoke") == 0) {
-		if (cause == NULL) {
-			ca_free(ca);
-			return cli_usage("ra revoke: --cause is required");
-		}
-		rc = ra_revoke(in->st, who, ca, &in->pc, arg, cause, text);
+		rc = ra_revoke(in->st, who, is, arg, cause, text);
 	} else {
-		rc = ra_report_loss(in->st, who, ca, &in->pc, arg, ackby,
+		rc = ra_report_loss(in->st, who, is, arg, ackby,
 		                    file_of(files, nfiles, "pernyataan"),
 		                    file_of(files, nfiles, "laporan-polisi"), text);
 	}
-	ca_free(ca);
+	issuer_free(is);
 	if (rc < 0)
 		return cli_fail(rc);
 	if (json)

@@ -2,12 +2,14 @@
  * The Registration Authority over HTTP: agencies, people and their roles,
  * applications, the OP's decisions and the applicant's own issuance step.
  *
- *   GET  POST /api/v1/agencies
+ *   GET  POST /api/v1/agencies           GET /api/v1/agencies/{id}
  *   GET  POST /api/v1/persons            GET /api/v1/persons/{nik}
  *        POST /api/v1/persons/{nik}/appoint
+ *   GET  POST /api/v1/agreement[?version=N]
  *   GET  POST /api/v1/applications       GET /api/v1/applications/{id}
  *        POST /api/v1/applications/{id}/attachments | submit | approve |
  *                                       return | reject | issue
+ *        GET  /api/v1/applications/{id}/receipt
  *
  * Every change calls the same src/ra function as the CLI (cmd_people.c,
  * cmd_ra.c), so the rules of the regulations live in one place; this file
@@ -26,10 +28,11 @@
 
 #include "http/http_int.h"
 
-#define API_MAX_FILES  16 /* as ra_attach: at most 16 files at once */
-#define PERSONS_PREFIX "/api/v1/persons/"
-#define APPS_PREFIX    "/api/v1/applications/"
-#define API_MAX_NAMES  16 /* struct ra_apply_req: dns[16], ip[16] */
+#define API_MAX_FILES   16 /* as ra_attach: at most 16 files at once */
+#define PERSONS_PREFIX  "/api/v1/persons/"
+#define AGENCIES_PREFIX "/api/v1/agencies/"
+#define APPS_PREFIX     "/api/v1/applications/"
+#define API_MAX_NAMES   16 /* struct ra_apply_req: dns[16], ip[16] */
 
 struct uploads {
 	struct ra_file files[API_MAX_FILES];
@@ -421,6 +424,97 @@ out:
 	return 0;
 }
 
+/* GET /api/v1/agencies/{id}: every RA actor. */
+int
+api_ra_agency(struct http_req *r, struct http_resp *resp)
+{
+	const char *id = r->path + strlen(AGENCIES_PREFIX);
+	struct ra_agency ag;
+	int rc;
+
+	if (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16) {
+		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
+		return 0;
+	}
+	if (actor_check(r, resp) < 0)
+		return 0;
+	if ((rc = ra_agency_get(&ag, r->st, id)) < 0) {
+		http_error_rc(resp, rc);
+		return 0;
+	}
+	http_json(resp, 200, http_agency_json(&ag));
+	return 0;
+}
+
+/* ---- the subscriber agreement ------------------------------------------------------ */
+static json_t *
+agreement_json(const struct ra_agreement *ag, const char *text)
+{
+	char at[32];
+	json_t *j = json_pack("{s:i, s:s, s:s}", "version", ag->version, "sha256",
+	                      ag->sha256, "text", text);
+
+	if (j != NULL && ag->created_at > 0) {
+		time_fmt(at, ag->created_at);
+		json_object_set_new(j, "created_at", json_string(at));
+	} else if (j != NULL) {
+		/* The built-in version 1, not stored until first used. */
+		json_object_set_new(j, "created_at", json_null());
+	}
+	return j;
+}
+
+/* GET /api/v1/agreement[?version=N]: every RA actor reads the text they
+ * accept at issuance.  POST {"text"}: a new version (admin or
+ * kepala-dinas, as `sertel ra agreement --attach text=FILE`). */
+int
+api_ra_agreement(struct http_req *r, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"text"};
+	struct ra_agreement ag;
+	const char *vq, *text;
+	char *stored = NULL, vbuf[16];
+	long long version = 0;
+	json_t *j = NULL;
+	int rc;
+
+	if (actor_check(r, resp) < 0)
+		return 0;
+	if (strcmp(r->method, "POST") != 0) {
+		vq = http_query(r, "version");
+		if (vq != NULL && parse_ll(&version, vq, 1, 1000000) < 0) {
+			http_error(resp, 400, "invalid_input",
+			           "version: a number from 1");
+			return 0;
+		}
+		if ((rc = ra_agreement_text(&stored, &ag, r->st, (int)version)) < 0) {
+			http_error_rc(resp, rc);
+			return 0;
+		}
+		http_json(resp, 200, agreement_json(&ag, stored));
+		free(stored);
+		return 0;
+	}
+	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
+		return 0;
+	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&text, j, "text", resp) < 0)
+		goto out;
+	if (text == NULL) {
+		http_error(resp, 400, "invalid_input", "text is required");
+		goto out;
+	}
+	if ((rc = ra_agreement_set(&ag, r->st, &r->ra, text)) < 0) {
+		http_error_rc(resp, rc);
+		goto out;
+	}
+	snprintf(vbuf, sizeof(vbuf), "%d", ag.version);
+	created(resp, agreement_json(&ag, text),
+	        "Location: /api/v1/agreement?version=%s\n", vbuf);
+out:
+	json_decref(j);
+	return 0;
+}
+
 /* ---- persons -------------------------------------------------------------------- */
 static int
 person_one(const struct ra_person *p, void *arg)
@@ -737,6 +831,18 @@ api_ra_applications(struct http_req *r, struct http_resp *resp)
 	return 0;
 }
 
+/* Errors of an operation that may have gone to the upstream issuer: a
+ * transport failure there is 502 with what went wrong (unreachable, TLS
+ * not trusted), not an internal error of ours. */
+static void
+upstream_error(struct http_resp *resp, struct http_req *r, int rc)
+{
+	if (rc == SERTEL_EIO && strcmp(issuer_mode(r->ctx->issuer), "upstream") == 0)
+		http_error(resp, 502, "upstream", "%s", sertel_errmsg());
+	else
+		http_error_rc(resp, rc);
+}
+
 /* POST .../issue: the applicant, in person (ra_issue refuses anyone
  * else), accepts the agreement and brings a CSR or has a key generated
  * and sealed under their passphrase.  The passphrase is wiped from the
@@ -750,6 +856,7 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	struct ra_issued info;
 	struct cert_rec rec;
 	const char *csr, *pass;
+	char *chain[2] = {NULL, NULL};
 	json_t *out, *pv;
 	int rc, generate;
 
@@ -792,11 +899,11 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	rq.pass_min_len =
 	    (size_t)config_get_int(r->ctx->in->cfg, "passphrase", "min_length", 10);
 	rq.algo = config_get(r->ctx->in->cfg, "keys", "algo", "ec-p256");
-	rc = ra_issue(&rec, &info, r->st, &r->ra, r->ctx->issuing, &r->ctx->in->pc, &rq);
+	rc = ra_issue(&rec, &info, r->st, &r->ra, r->ctx->issuer, &rq);
 	if (pass != NULL)
 		secure_wipe((char *)pass, rq.passlen);
 	if (rc < 0) {
-		http_error_rc(resp, rc);
+		upstream_error(resp, r, rc);
 		goto out;
 	}
 	if ((out = http_cert_json(&rec, 1)) == NULL) {
@@ -804,9 +911,10 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 		           rec.serial);
 		goto out;
 	}
-	json_object_set_new(
-	    out, "chain",
-	    json_pack("[s, s]", r->ctx->chain_pem[0], r->ctx->chain_pem[1]));
+	/* The chain of the issuer that signed it: ours, or the upstream's. */
+	if (issuer_chain_pem(chain, r->st, rec.issuer_id) == 0)
+		json_object_set_new(out, "chain",
+		                    json_pack("[s, s]", chain[0], chain[1]));
 	json_object_set_new(out, "application_id", json_string(info.app_id));
 	json_object_set_new(out, "agreement_version",
 	                    json_integer(info.agreement.version));
@@ -814,6 +922,8 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	json_object_set_new(out, "key_generated", json_boolean(info.generated));
 	http_json(resp, 201, out);
 out:
+	free(chain[0]);
+	free(chain[1]);
 	cert_rec_free(&rec);
 }
 
@@ -833,8 +943,8 @@ app_path(char id[RA_ID_LEN + 1], const char **action, const char *path)
 	return 0;
 }
 
-static const char *const app_actions[] = {"attachments", "submit", "approve",
-                                          "return",      "reject", "issue"};
+static const char *const app_actions[] = {"attachments", "submit", "approve", "return",
+                                          "reject",      "issue",  "receipt"};
 
 int
 api_ra_upload_path(const char *method, const char *path)
@@ -863,6 +973,8 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 	json_t *j = NULL, *out = NULL;
 	size_t k;
 	int rc = 0, get = strcmp(r->method, "POST") != 0;
+	unsigned char *pdf = NULL;
+	size_t pdflen = 0;
 
 	memset(&up, 0, sizeof(up));
 	if (app_path(id, &action, r->path) < 0) {
@@ -876,13 +988,31 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
-	if (get != (action[0] == '\0')) {
+	if (get != (action[0] == '\0' || strcmp(action, "receipt") == 0)) {
 		http_error(resp, 405, "method_not_allowed", "%s not allowed on %s",
 		           r->method, r->path);
 		return 0;
 	}
 	if (actor_check(r, resp) < 0)
 		return 0;
+	if (get && action[0] != '\0') {
+		/* GET .../receipt: the receipt PDF of an issued application
+		 * (ra_receipt_pdf decides who may read it). */
+		if ((rc = ra_receipt_pdf(&pdf, &pdflen, r->st, &r->ra, id,
+		                         r->ctx->in->pc.org)) < 0) {
+			http_error_rc(resp, rc);
+			return 0;
+		}
+		resp->status = 200;
+		resp->ctype = "application/pdf";
+		resp->body = pdf;
+		resp->len = pdflen;
+		snprintf(
+		    resp->extra_headers, sizeof(resp->extra_headers),
+		    "Content-Disposition: attachment; filename=\"tanda-terima-%s.pdf\"\n",
+		    id);
+		return 0;
+	}
 	if (get) {
 		if ((rc = ra_get(&a, r->st, id)) < 0) {
 			http_error_rc(resp, rc);

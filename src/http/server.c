@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -229,6 +230,7 @@ static const struct {
 	const char *roles; /* comma-separated */
 } permissions[] = {
     {"cert.issue", "admin,operator"},
+    {"cert.revoke", "admin,operator"},
 };
 
 int
@@ -261,6 +263,7 @@ static const struct route {
 } routes[] = {
     {"GET", "/healthz", 0, api_healthz},
     {"POST", "/api/v1/certificates", 0, api_certificates_post},
+    {"POST", "/api/v1/certificates/", 1, api_certificate_action},
     {"GET", "/crl/", 1, api_crl_get},
     {"GET", "/ca/", 1, api_ca_get},
     {"GET", "/api/v1/ca", 0, api_ca_list},
@@ -269,6 +272,9 @@ static const struct route {
     {"POST", "/tsa", 0, api_tsa_post},
     {"GET", "/api/v1/agencies", 0, api_ra_agencies},
     {"POST", "/api/v1/agencies", 0, api_ra_agencies},
+    {"GET", "/api/v1/agencies/", 1, api_ra_agency},
+    {"GET", "/api/v1/agreement", 0, api_ra_agreement},
+    {"POST", "/api/v1/agreement", 0, api_ra_agreement},
     {"GET", "/api/v1/persons", 0, api_ra_persons},
     {"POST", "/api/v1/persons", 0, api_ra_persons},
     {"GET", "/api/v1/persons/", 1, api_ra_person},
@@ -595,6 +601,84 @@ parse_listen(struct sockaddr_in *sa, const char *listen)
 	return 0;
 }
 
+/* ---- TLS ------------------------------------------------------------------ */
+/* [server] tls_cert (PEM: the server certificate, then its issuing CA) and
+ * tls_key (PEM private key, mode 0600), relative to the instance
+ * directory; libmicrohttpd serves them with GnuTLS.  Neither set: plain
+ * HTTP.  The memory stays alive until the daemon stops. */
+struct tls_conf {
+	char *cert;
+	char *key;
+	size_t key_len;
+	struct MHD_OptionItem opts[3];
+};
+
+static void
+tls_clear(struct tls_conf *t)
+{
+	if (t->key != NULL)
+		secure_wipe(t->key, t->key_len);
+	free(t->key);
+	free(t->cert);
+	t->key = t->cert = NULL;
+}
+
+static int
+tls_path(char *out, size_t outsz, const char *dir, const char *v)
+{
+	int n = v[0] == '/' ? snprintf(out, outsz, "%s", v)
+	                    : snprintf(out, outsz, "%s/%s", dir, v);
+
+	return n < 0 || (size_t)n >= outsz ? sertel_err(SERTEL_EINVAL, "%s: path too long", v)
+	                                   : 0;
+}
+
+static int
+tls_load(struct tls_conf *t, struct instance *in)
+{
+	const char *cert = config_get(in->cfg, "server", "tls_cert", NULL),
+	           *key = config_get(in->cfg, "server", "tls_key", NULL);
+	char path[2048];
+	struct stat sb;
+	size_t len;
+	int rc;
+
+	t->opts[0].option = MHD_OPTION_END;
+	if (cert == NULL && key == NULL)
+		return 0;
+	if (cert == NULL || key == NULL)
+		return sertel_err(SERTEL_EINVAL, "[server] tls_cert and tls_key go together");
+	if (!(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES))
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] tls_cert: libmicrohttpd was built without TLS");
+	if ((rc = tls_path(path, sizeof(path), in->dir, key)) < 0)
+		return rc;
+	if (stat(path, &sb) != 0)
+		return sertel_err(SERTEL_EINVAL, "[server] tls_key %s: %s", path,
+		                  strerror(errno));
+	if (sb.st_mode & 077)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] tls_key %s: readable by others (chmod 600)", path);
+	if ((rc = file_read((unsigned char **)&t->key, &t->key_len, path, 64 * 1024)) < 0)
+		return rc;
+	if ((rc = tls_path(path, sizeof(path), in->dir, cert)) < 0 ||
+	    (rc = file_read((unsigned char **)&t->cert, &len, path, 256 * 1024)) < 0) {
+		tls_clear(t);
+		return rc;
+	}
+	if (strstr(t->cert, "-----BEGIN CERTIFICATE-----") == NULL ||
+	    strstr(t->key, "PRIVATE KEY-----") == NULL) {
+		tls_clear(t);
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] tls_cert/tls_key: expected PEM certificate and "
+		                  "private key");
+	}
+	t->opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, t->key};
+	t->opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert};
+	t->opts[2] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return 0;
+}
+
 int
 http_serve(struct instance *in, const char *listen)
 {
@@ -604,11 +688,14 @@ http_serve(struct instance *in, const char *listen)
 	sigset_t set;
 	long long threads;
 	pthread_t refresher, notices;
+	struct tls_conf tls;
 	int have_notices = 0;
 	long long grace, i;
 	int rc, sig, have_refresher = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&tls, 0, sizeof(tls));
+	tls.opts[0].option = MHD_OPTION_END;
 	ctx.in = in;
 	if (listen == NULL)
 		listen = config_get(in->cfg, "server", "listen", "127.0.0.1:8080");
@@ -638,7 +725,11 @@ http_serve(struct instance *in, const char *listen)
 	                       ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
 	    (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
 	                       ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
-	    (rc = http_va_setup(&ctx)) < 0) {
+	    (rc = http_va_setup(&ctx)) < 0 ||
+	    (rc = issuer_open(&ctx.issuer, in, ctx.issuing)) < 0 ||
+	    (rc = tls_load(&tls, in)) < 0) {
+		issuer_free(ctx.issuer);
+		tls_clear(&tls);
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
@@ -657,8 +748,10 @@ http_serve(struct instance *in, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC,
-	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
+	        (tls.key != NULL ? MHD_USE_TLS : 0),
+	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_ARRAY, tls.opts,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
@@ -666,6 +759,8 @@ http_serve(struct instance *in, const char *listen)
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END);
 	if (d == NULL) {
+		issuer_free(ctx.issuer);
+		tls_clear(&tls);
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
@@ -676,7 +771,8 @@ http_serve(struct instance *in, const char *listen)
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
 		                  strerror(errno));
 	}
-	log_msg(LOG_INFO, "listening on http://%s (%lld threads)", listen, threads);
+	log_msg(LOG_INFO, "listening on %s://%s (%lld threads, issuer %s)",
+	        tls.key ? "https" : "http", listen, threads, issuer_mode(ctx.issuer));
 	atomic_store(&stopping, 0);
 	refresher_stop = 0;
 	if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
@@ -711,6 +807,8 @@ http_serve(struct instance *in, const char *listen)
 	if (have_notices)
 		pthread_join(notices, NULL);
 	stores_close_all();
+	issuer_free(ctx.issuer);
+	tls_clear(&tls);
 	free(ctx.chain_pem[0]);
 	free(ctx.chain_pem[1]);
 	store_batch_free(ctx.batch);
