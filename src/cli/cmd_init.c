@@ -35,9 +35,10 @@ cmd_init(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'r': p.ra_only = 1; break;
 		default:
-			return cli_badopt(argv,
-			                  "init: see 'sertel init --dir DIR [--db URL] "
-			                  "[--org NAME] [--base-url URL] [--algo A] [--ra-only]'");
+			return cli_badopt(
+			    argv,
+			    "init: see 'sertel init --dir DIR [--db URL] "
+			    "[--org NAME] [--base-url URL] [--algo A] [--ra-only]'");
 		}
 	}
 	if (optind != argc)

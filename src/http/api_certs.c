@@ -188,7 +188,8 @@ api_certificate_action(struct http_req *r, struct http_resp *resp)
 	rv = json_object_get(j, "reason");
 	note = opt_string(j, "note", &bad);
 	if (bad || (note != NULL && strlen(note) > 600)) {
-		http_error(resp, 400, "invalid_input", "note: a string of at most 600 bytes");
+		http_error(resp, 400, "invalid_input",
+		           "note: a string of at most 600 bytes");
 		goto out;
 	}
 	if (json_is_integer(rv) && json_integer_value(rv) >= 0 &&
@@ -202,8 +203,9 @@ api_certificate_action(struct http_req *r, struct http_resp *resp)
 		rc = sertel_err(SERTEL_EINVAL, "reason is required (RFC 5280 5.3.1 name "
 		                               "or number)");
 	}
-	if (rc < 0 || (rc = ca_revoke(r->ctx->issuing, r->st, &r->ctx->in->pc, serial,
-	                              reason, r->actor, note ? note : "")) < 0 ||
+	if (rc < 0 ||
+	    (rc = ca_revoke(r->ctx->issuing, r->st, &r->ctx->in->pc, serial, reason,
+	                    r->actor, note ? note : "")) < 0 ||
 	    (rc = store_cert_get(r->st, serial, &rec)) < 0) {
 		http_error_rc(resp, rc);
 		goto out;

@@ -629,8 +629,9 @@ tls_path(char *out, size_t outsz, const char *dir, const char *v)
 	int n = v[0] == '/' ? snprintf(out, outsz, "%s", v)
 	                    : snprintf(out, outsz, "%s/%s", dir, v);
 
-	return n < 0 || (size_t)n >= outsz ? sertel_err(SERTEL_EINVAL, "%s: path too long", v)
-	                                   : 0;
+	return n < 0 || (size_t)n >= outsz
+	           ? sertel_err(SERTEL_EINVAL, "%s: path too long", v)
+	           : 0;
 }
 
 static int
@@ -647,10 +648,12 @@ tls_load(struct tls_conf *t, struct instance *in)
 	if (cert == NULL && key == NULL)
 		return 0;
 	if (cert == NULL || key == NULL)
-		return sertel_err(SERTEL_EINVAL, "[server] tls_cert and tls_key go together");
-	if (!(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES))
 		return sertel_err(SERTEL_EINVAL,
-		                  "[server] tls_cert: libmicrohttpd was built without TLS");
+		                  "[server] tls_cert and tls_key go together");
+	if (!(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "[server] tls_cert: libmicrohttpd was built without TLS");
 	if ((rc = tls_path(path, sizeof(path), in->dir, key)) < 0)
 		return rc;
 	if (stat(path, &sb) != 0)
@@ -658,7 +661,8 @@ tls_load(struct tls_conf *t, struct instance *in)
 		                  strerror(errno));
 	if (sb.st_mode & 077)
 		return sertel_err(SERTEL_EINVAL,
-		                  "[server] tls_key %s: readable by others (chmod 600)", path);
+		                  "[server] tls_key %s: readable by others (chmod 600)",
+		                  path);
 	if ((rc = file_read((unsigned char **)&t->key, &t->key_len, path, 64 * 1024)) < 0)
 		return rc;
 	if ((rc = tls_path(path, sizeof(path), in->dir, cert)) < 0 ||
@@ -669,9 +673,10 @@ tls_load(struct tls_conf *t, struct instance *in)
 	if (strstr(t->cert, "-----BEGIN CERTIFICATE-----") == NULL ||
 	    strstr(t->key, "PRIVATE KEY-----") == NULL) {
 		tls_clear(t);
-		return sertel_err(SERTEL_EINVAL,
-		                  "[server] tls_cert/tls_key: expected PEM certificate and "
-		                  "private key");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "[server] tls_cert/tls_key: expected PEM certificate and "
+		    "private key");
 	}
 	t->opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, t->key};
 	t->opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert};
@@ -748,17 +753,17 @@ http_serve(struct instance *in, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
-	        (tls.key != NULL ? MHD_USE_TLS : 0),
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+	        MHD_USE_ITC | (tls.key != NULL ? MHD_USE_TLS : 0),
 	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_ARRAY, tls.opts,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END);
 	if (d == NULL) {
+		int had_tls = tls.key != NULL;
 		issuer_free(ctx.issuer);
 		tls_clear(&tls);
 		free(ctx.chain_pem[0]);
@@ -768,6 +773,12 @@ http_serve(struct instance *in, const char *listen)
 		store_close(ctx.batch_store);
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
+		if (had_tls)
+			return sertel_err(
+			    SERTEL_EIO,
+			    "cannot listen on %s with TLS: is the port free, "
+			    "and do [server] tls_cert and tls_key match?",
+			    listen);
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
 		                  strerror(errno));
 	}
