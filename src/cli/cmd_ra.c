@@ -1,5 +1,7 @@
 /*
- * sertel ra apply | attach | submit | list | show | approve | return | reject
+ * sertel ra apply | attach | submit | list | show | approve | return | reject |
+ *   issue | receipt | renew | revoke | report-loss | warn | remind | agreement |
+ *   attachment
  *
  * Every subcommand acts as a registered person (--as NIK) or, without
  * --as, as the local administrator.
@@ -409,6 +411,30 @@ cmd_ra(int argc, char **argv)
 			                         (json_int_t)dlen));
 		else
 			printf("%s (%zu bytes) -> %s\n", mime, dlen, out_cert);
+		rc = 0;
+		goto out;
+	}
+	if (strcmp(sub, "receipt") == 0) {
+		/* ra receipt ID --out FILE: the receipt of an issued application */
+		unsigned char *pdf = NULL;
+		size_t plen = 0;
+		if (optind + 1 != argc || out_cert == NULL) {
+			rc = cli_usage("ra receipt: ID --out FILE");
+			goto out;
+		}
+		if ((rc = ra_receipt_pdf(&pdf, &plen, in->st, &who, argv[optind],
+		                         in->pc.org)) < 0 ||
+		    (rc = file_write(out_cert, pdf, plen, 0644)) < 0) {
+			free(pdf);
+			rc = cli_fail(rc);
+			goto out;
+		}
+		free(pdf);
+		if (json)
+			cli_json_print(json_pack("{s:s, s:I}", "receipt", out_cert, "bytes",
+			                         (json_int_t)plen));
+		else
+			printf("Tanda terima / receipt (%zu bytes) -> %s\n", plen, out_cert);
 		rc = 0;
 		goto out;
 	}
