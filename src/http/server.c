@@ -255,37 +255,41 @@ http_allow(struct http_req *r, struct http_resp *resp, const char *perm)
 /* ---- routing ------------------------------------------------------------ */
 typedef int (*handler_fn)(struct http_req *, struct http_resp *);
 
+/* Routes marked NEEDS_CA need this instance's own CA (and its OCSP and TSA
+ * signers); an RA-only instance answers them 404. */
+#define NEEDS_CA 1
 static const struct route {
 	const char *method;
 	const char *path;
 	int prefix; /* path is a prefix */
 	handler_fn fn;
+	int needs_ca;
 } routes[] = {
-    {"GET", "/healthz", 0, api_healthz},
-    {"POST", "/api/v1/certificates", 0, api_certificates_post},
-    {"POST", "/api/v1/certificates/", 1, api_certificate_action},
-    {"GET", "/crl/", 1, api_crl_get},
-    {"GET", "/ca/", 1, api_ca_get},
-    {"GET", "/api/v1/ca", 0, api_ca_list},
-    {"POST", "/ocsp", 0, api_ocsp_post},
-    {"GET", "/ocsp/", 1, api_ocsp_get},
-    {"POST", "/tsa", 0, api_tsa_post},
-    {"GET", "/api/v1/agencies", 0, api_ra_agencies},
-    {"POST", "/api/v1/agencies", 0, api_ra_agencies},
-    {"GET", "/api/v1/agencies/", 1, api_ra_agency},
-    {"GET", "/api/v1/agreement", 0, api_ra_agreement},
-    {"POST", "/api/v1/agreement", 0, api_ra_agreement},
-    {"GET", "/api/v1/persons", 0, api_ra_persons},
-    {"POST", "/api/v1/persons", 0, api_ra_persons},
-    {"GET", "/api/v1/persons/", 1, api_ra_person},
-    {"POST", "/api/v1/persons/", 1, api_ra_person},
-    {"GET", "/api/v1/applications", 0, api_ra_applications},
-    {"POST", "/api/v1/applications", 0, api_ra_applications},
-    {"GET", "/api/v1/applications/", 1, api_ra_application},
-    {"POST", "/api/v1/applications/", 1, api_ra_application},
-    {"GET", "/static/", 1, api_web_static},
-    {"GET", "/", 0, api_web_index},
-    {"GET", "/index.html", 0, api_web_index},
+    {"GET", "/healthz", 0, api_healthz, 0},
+    {"POST", "/api/v1/certificates", 0, api_certificates_post, NEEDS_CA},
+    {"POST", "/api/v1/certificates/", 1, api_certificate_action, NEEDS_CA},
+    {"GET", "/crl/", 1, api_crl_get, NEEDS_CA},
+    {"GET", "/ca/", 1, api_ca_get, NEEDS_CA},
+    {"GET", "/api/v1/ca", 0, api_ca_list, NEEDS_CA},
+    {"POST", "/ocsp", 0, api_ocsp_post, NEEDS_CA},
+    {"GET", "/ocsp/", 1, api_ocsp_get, NEEDS_CA},
+    {"POST", "/tsa", 0, api_tsa_post, NEEDS_CA},
+    {"GET", "/api/v1/agencies", 0, api_ra_agencies, 0},
+    {"POST", "/api/v1/agencies", 0, api_ra_agencies, 0},
+    {"GET", "/api/v1/agencies/", 1, api_ra_agency, 0},
+    {"GET", "/api/v1/agreement", 0, api_ra_agreement, 0},
+    {"POST", "/api/v1/agreement", 0, api_ra_agreement, 0},
+    {"GET", "/api/v1/persons", 0, api_ra_persons, 0},
+    {"POST", "/api/v1/persons", 0, api_ra_persons, 0},
+    {"GET", "/api/v1/persons/", 1, api_ra_person, 0},
+    {"POST", "/api/v1/persons/", 1, api_ra_person, 0},
+    {"GET", "/api/v1/applications", 0, api_ra_applications, 0},
+    {"POST", "/api/v1/applications", 0, api_ra_applications, 0},
+    {"GET", "/api/v1/applications/", 1, api_ra_application, 0},
+    {"POST", "/api/v1/applications/", 1, api_ra_application, 0},
+    {"GET", "/static/", 1, api_web_static, 0},
+    {"GET", "/", 0, api_web_index, 0},
+    {"GET", "/index.html", 0, api_web_index, 0},
 };
 
 struct conn_state {
@@ -378,6 +382,13 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 			           "%s not allowed on %s", method, url);
 		else
 			http_error(&resp, 404, "not_found", "no such resource: %s", url);
+		return send_resp(c, &resp);
+	}
+	if (rt->needs_ca && ctx->issuing == NULL) {
+		http_error(&resp, 404, "not_found",
+		           "%s: an RA-only instance has no CA of its own; certificates, "
+		           "CRLs, OCSP and timestamps are the upstream issuer's",
+		           url);
 		return send_resp(c, &resp);
 	}
 	req.method = method;
@@ -694,7 +705,8 @@ http_serve(struct instance *in, const char *listen)
 	long long threads;
 	pthread_t refresher, notices;
 	struct tls_conf tls;
-	int have_notices = 0;
+	struct issuer_rec probe;
+	int have_notices = 0, ra_only;
 	long long grace, i;
 	int rc, sig, have_refresher = 0;
 
@@ -714,7 +726,19 @@ http_serve(struct instance *in, const char *listen)
 	/* One attachment of RA_ATTACH_MAX as base64, with its JSON around it. */
 	ctx.max_upload = (size_t)config_get_int(in->cfg, "server", "max_upload_bytes",
 	                                        16 * 1024 * 1024);
-	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
+	/* An RA-only instance ([issuer] mode = upstream, no hierarchy of its
+	 * own) serves the RA only. */
+	ra_only = 0;
+	if (strcmp(config_get(in->cfg, "issuer", "mode", "ca"), "upstream") == 0) {
+		rc = store_issuer_by_role(in->st, "issuing", &probe);
+		if (rc == SERTEL_ENOTFOUND)
+			ra_only = 1;
+		else if (rc < 0)
+			return rc;
+		else
+			issuer_rec_free(&probe);
+	}
+	if (!ra_only && (rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
 	/* Group commit: small write transactions from all workers share one
 	 * writer and one commit (store/batch.c). */
@@ -725,12 +749,13 @@ http_serve(struct instance *in, const char *listen)
 		ca_free(ctx.issuing);
 		return rc;
 	}
-	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
-	    (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
-	                       ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
-	    (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
-	                       ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
-	    (rc = http_va_setup(&ctx)) < 0 ||
+	if ((!ra_only &&
+	     ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
+	      (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
+	                         ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
+	      (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
+	                         ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
+	      (rc = http_va_setup(&ctx)) < 0)) ||
 	    (rc = issuer_open(&ctx.issuer, in, ctx.issuing)) < 0 ||
 	    (rc = tls_load(&tls, in)) < 0) {
 		issuer_free(ctx.issuer);
@@ -786,7 +811,9 @@ http_serve(struct instance *in, const char *listen)
 	        tls.key ? "https" : "http", listen, threads, issuer_mode(ctx.issuer));
 	atomic_store(&stopping, 0);
 	refresher_stop = 0;
-	if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
+	if (ra_only)
+		; /* no CRLs of our own */
+	else if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
 		log_msg(LOG_ERROR, "crl refresher: cannot start");
 	else
 		have_refresher = 1;

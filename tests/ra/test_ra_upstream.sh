@@ -189,7 +189,44 @@ curl -sf --cacert "$T/uca/root.pem" -H 'Content-Type: application/ocsp-request' 
 check "the upstream's OCSP answer says revoked (keyCompromise)" bash -c "openssl ocsp -respin '$T/ocsp.resp' -issuer '$T/uca/issuing.pem' -cert '$T/siti.pem' -CAfile '$T/uca/root.pem' -no_nonce 2>&1 | grep -A5 'revoked' | grep -qi 'keyCompromise'"
 check "the RA's audit says the upstream revoked it" bash -c "'$S' audit list --dir '$R' --json | jq -e '[.[] | select(.action == \"cert.revoke\" and .object == \"cert:$SER\" and (.reason | contains(\"revoked by upstream\")))] | length == 1' >/dev/null"
 refused "revoking it again" "already revoked" "$S" ra revoke --dir "$R" "$SER" --as $SITI --cause permintaan-pemilik
-ok "a re-application after the loss" "$S" ra renew --dir "$R" "$SER" --as $SITI
+REAPP=$("$S" ra renew --dir "$R" "$SER" --as $SITI --json | jq -r .id)
+check_eq "a re-application after the loss" reapply "$("$S" ra show --dir "$R" "$REAPP" --json | jq -r .kind)"
+
+# ---- the RA-only instance's own server: the RA API, issuance forwarded ------------
+RPORT=$(free_port)
+RURL="http://127.0.0.1:$RPORT"
+"$S" serve --dir "$R" --listen "127.0.0.1:$RPORT" >>"$T/ra.log" 2>&1 &
+RPID=$!
+trap 'kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; on_exit' EXIT
+for _ in $(seq 100); do
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$RURL/healthz")" = 200 ] && break
+	sleep 0.1
+done
+check_eq "the RA-only instance serves without CA keys" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$RURL/healthz")"
+check_eq "it has no CRL or OCSP of its own (404)" "404 404" "$(curl -s -o /dev/null -w '%{http_code}' "$RURL/api/v1/ca") $(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$T/ocsp.req" "$RURL/ocsp")"
+STOK=$("$S" token create --dir "$R" --name siti --nik $SITI --json | jq -r .token)
+OTOK=$("$S" token create --dir "$R" --name op1 --nik $OP1 --json | jq -r .token)
+api() { curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' "${@:2}"; }
+check_eq "Siti submits her re-application over the API" 200 "$(api "$STOK" -X POST "$RURL/api/v1/applications/$REAPP/submit")"
+check_eq "the operator approves it over the API" 200 "$(api "$OTOK" -X POST "$RURL/api/v1/applications/$REAPP/approve")"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/siti2.key" -subj /CN=x -out "$T/siti2.csr" 2>/dev/null
+jq -n --rawfile csr "$T/siti2.csr" '{accept_agreement: true, csr: $csr}' >"$T/issue.json"
+up_stop
+before=$(rstate)
+check_eq "API issue with the upstream down: 502 upstream" "502|upstream" "$(api "$STOK" -X POST --data-binary @"$T/issue.json" "$RURL/api/v1/applications/$REAPP/issue")|$(jq -r .code "$T/body")"
+check "the 502 says the upstream is unreachable" grep -q unreachable "$T/body"
+check_eq "... and nothing was written" "$before" "$(rstate)"
+up_start || die "the PSrE did not restart"
+check_eq "API issue with the upstream back: 201" 201 "$(api "$STOK" -X POST --data-binary @"$T/issue.json" "$RURL/api/v1/applications/$REAPP/issue")"
+jq -r .certificate "$T/body" >"$T/siti2.pem"
+jq -r '.chain[1]' "$T/body" >"$T/siti2-root.pem"
+check "the chain returned is the upstream's" cmp -s <(openssl x509 -in "$T/siti2-root.pem" -outform DER) <(openssl x509 -in "$T/uca/root.pem" -outform DER)
+check "the re-issued certificate verifies against the upstream root" quiet openssl verify -CAfile "$T/uca/root.pem" -untrusted "$T/uca/issuing.pem" "$T/siti2.pem"
+check_eq "GET its receipt from the RA: a PDF" 200 "$(api "$STOK" "$RURL/api/v1/applications/$REAPP/receipt")"
+check "the receipt passes qpdf --check" quiet qpdf --check "$T/body"
+kill -TERM "$RPID"
+wait "$RPID"
+check_eq "the RA-only server stops cleanly" 0 $?
 
 # ---- the upstream's revocation API, role by role -----------------------------------
 BSER=$("$S" ra show --dir "$R" "$APP2" --json | jq -r .cert_serial)
