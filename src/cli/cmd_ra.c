@@ -431,10 +431,11 @@ cmd_ra(int argc, char **argv)
 		}
 		free(pdf);
 		if (json)
-			cli_json_print(json_pack("{s:s, s:I}", "receipt", out_cert, "bytes",
-			                         (json_int_t)plen));
+			cli_json_print(json_pack("{s:s, s:I}", "receipt", out_cert,
+			                         "bytes", (json_int_t)plen));
 		else
-			printf("Tanda terima / receipt (%zu bytes) -> %s\n", plen, out_cert);
+			printf("Tanda terima / receipt (%zu bytes) -> %s\n", plen,
+			       out_cert);
 		rc = 0;
 		goto out;
 	}
