@@ -422,6 +422,34 @@ up_write_fn(struct store *st, void *arg)
 	return w->rq->also ? w->rq->also(st, w->rec, w->rq->also_arg) : 0;
 }
 
+/* Issued upstream but not recorded here (e.g. the application changed
+ * meanwhile): nobody would ever know that certificate, so it is revoked
+ * there at once as superseded.  Keeps the error of the local failure,
+ * with what happened upstream added. */
+static void
+up_orphan(struct upstream *u, const char *serial, int rc)
+{
+	char why[600], path[128];
+	json_t *body, *ans = NULL;
+	long status = 0;
+	int ok;
+
+	str_copy(why, sizeof(why), sertel_errmsg());
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/revoke", serial);
+	body = json_pack("{s:s, s:s}", "reason", "superseded", "note",
+	                 "issued for an RA that could not record it");
+	ok = body != NULL && up_post(&ans, &status, u, path, body) == 0 &&
+	     (status == 200 || status == 409);
+	json_decref(body);
+	json_decref(ans);
+	log_msg(LOG_ERROR, "upstream certificate %s issued but not recorded here (%s); %s",
+	        serial, why,
+	        ok ? "revoked upstream as superseded" : "revoke it upstream by hand");
+	sertel_err(rc, "%s (certificate %s, issued upstream, %s)", why, serial,
+	           ok ? "was revoked there as superseded"
+	              : "could not be revoked there: revoke it by hand");
+}
+
 static json_t *
 names_json(const char *const *v, int n)
 {
@@ -523,11 +551,7 @@ up_issue_op(struct cert_rec *out, struct issuer *is, struct store *st,
 	w.issuing = issuing;
 	w.root = root;
 	if ((rc = store_atomic(st, up_write_fn, &w)) < 0) {
-		/* Issued upstream but not recorded here: say so, with the serial,
-		 * so the operator can revoke it there (superseded). */
-		log_msg(LOG_ERROR,
-		        "upstream certificate %s issued but not recorded here: %s",
-		        rec.serial, sertel_errmsg());
+		up_orphan(u, rec.serial, rc);
 		goto out;
 	}
 	*out = rec;

@@ -167,6 +167,21 @@ refused "an upstream TLS certificate not trusted by ca_file" "not trusted" "$S" 
 sed -i "s|^ca_file = .*|ca_file = upstream-root.pem|; s|^url = .*|url = http://127.0.0.1:$UPORT|" "$R/sertel.conf"
 refused "plain http as the upstream URL" "must be https" "$S" ra issue --dir "$R" "$APP2" --as $BUDI --accept-agreement --csr "$T/budi.csr"
 sed -i "s|^url = .*|url = $UURL|" "$R/sertel.conf"
+# A local failure after the upstream issued (here a trigger refusing the
+# insert): nothing recorded here, and the orphan revoked upstream.
+if [ "$ENGINE" = sqlite ]; then
+	inst_sql "$R" "CREATE TRIGGER no_certs BEFORE INSERT ON certs BEGIN SELECT RAISE(ABORT, 'test: store refuses'); END;"
+else
+	inst_sql "$R" "CREATE FUNCTION no_certs() RETURNS trigger AS \$\$ BEGIN RAISE EXCEPTION 'test: store refuses'; END \$\$ LANGUAGE plpgsql; CREATE TRIGGER no_certs BEFORE INSERT ON certs FOR EACH ROW EXECUTE FUNCTION no_certs();"
+fi
+U_CERTS=$(cert_count "$U")
+refused "a local failure after the upstream issued" "revoked there as superseded" "$S" ra issue --dir "$R" "$APP2" --as $BUDI --accept-agreement --csr "$T/budi.csr"
+check_eq "the orphan exists upstream, revoked as superseded" "$((U_CERTS + 1))|1" "$(cert_count "$U")|$("$S" cert list --dir "$U" --json | jq '[.[] | select(.status == "revoked" and .reason == "superseded")] | length')"
+if [ "$ENGINE" = sqlite ]; then
+	inst_sql "$R" "DROP TRIGGER no_certs;"
+else
+	inst_sql "$R" "DROP TRIGGER no_certs ON certs; DROP FUNCTION no_certs();"
+fi
 check_eq "after all that, Budi's application is still approved" approved "$("$S" ra show --dir "$R" "$APP2" --json | jq -r .state)"
 printf 'Budi-Rahasia-Kuat-2026!\n' >"$T/budi.pass"
 ok "with the upstream back, Budi takes a generated, sealed key" "$S" ra issue --dir "$R" "$APP2" --as $BUDI --accept-agreement --generate-key --passphrase-file "$T/budi.pass" --out "$T/budi.pem"
