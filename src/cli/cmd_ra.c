@@ -367,11 +367,11 @@ cmd_ra(int argc, char **argv)
 			text[att[0].len] = '\0';
 			rc = ra_agreement_set(&ag, in->st, &who, text);
 		} else if (natt == 0) {
-			rc = ra_agreement_current(&ag, in->st);
-			if (rc == SERTEL_ENOTFOUND)
-				rc = sertel_err(SERTEL_ENOTFOUND,
-				                "no agreement yet: version 1 "
-				                "is created at the first issuance");
+			/* The version in force; the built-in version 1 before
+			 * anything is stored. */
+			char *text = NULL;
+			rc = ra_agreement_text(&text, &ag, in->st, 0);
+			free(text);
 		} else {
 			rc = cli_usage("ra agreement: [--attach text=FILE]");
 			goto out;

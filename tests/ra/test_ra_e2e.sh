@@ -78,6 +78,9 @@ ok "head of Disdik (superior)" "$S" person add --dir "$I" --nik $KADIK --name "K
 ok "Siti (individu)" "$S" person add --dir "$I" --nik $SITI --name "Siti Aminah" --email siti@disdik.cirebonkota.go.id --agency "$DISDIK" --roles pemohon --superior $KADIK
 ok "the system owner (sistem)" "$S" person add --dir "$I" --nik $SYSOWNER --name "Pengelola SRIKANDI" --email srikandi@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon --superior $KADIS
 
+V1=$("$S" ra agreement --dir "$I" --json | jq -r '"\(.version)|\(.sha256)"')
+check_eq "before any issuance, the agreement in force is the built-in version 1" 1 "${V1%%|*}"
+
 D=$T/docs
 mkdir -p "$D"
 for k in pengantar rekomendasi sk penunjukan pernyataan laporan; do
@@ -188,5 +191,6 @@ for who in siti@disdik.cirebonkota.go.id kadisdik@disdik.cirebonkota.go.id srika
 done
 n=$($PY -c "import mailbox,sys; print(len(mailbox.Maildir(sys.argv[1], create=False)))" "$MD")
 check_eq "the mailbox holds exactly the notices sent" "$("$S" mail list --dir "$I" --json | jq length)" "$n"
+check_eq "every issuance accepted that built-in version 1" "9|$V1" "$(inst_sql "$I" "SELECT COUNT(*) FROM acceptances WHERE agreement_version = 1")|$(inst_sql "$I" "SELECT version || '|' || sha256 FROM agreements")"
 check "audit trail intact" "$S" audit verify --dir "$I"
 finish
