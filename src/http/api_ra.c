@@ -10,6 +10,8 @@
  *        POST /api/v1/applications/{id}/attachments | submit | approve |
  *                                       return | reject | issue
  *        GET  /api/v1/applications/{id}/receipt
+ *        POST /api/v1/ra/certificates/{serial}/renew | revoke | report-loss
+ *        POST /api/v1/persons/{nik}/warn
  *
  * Every change calls the same src/ra function as the CLI (cmd_people.c,
  * cmd_ra.c), so the rules of the regulations live in one place; this file
@@ -31,6 +33,7 @@
 #define API_MAX_FILES   16 /* as ra_attach: at most 16 files at once */
 #define PERSONS_PREFIX  "/api/v1/persons/"
 #define AGENCIES_PREFIX "/api/v1/agencies/"
+#define RA_CERTS_PREFIX "/api/v1/ra/certificates/"
 #define APPS_PREFIX     "/api/v1/applications/"
 #define API_MAX_NAMES   16 /* struct ra_apply_req: dns[16], ip[16] */
 
@@ -56,6 +59,10 @@ static int uploads_parse(struct uploads *u, json_t *arr, struct http_resp *resp)
 static void uploads_free(struct uploads *u);
 static void error_ref(struct http_resp *resp, int rc);
 static void created(struct http_resp *resp, json_t *j, const char *fmt, const char *id);
+static void upstream_error(struct http_resp *resp, struct http_req *r, int rc);
+static int app_full_json(json_t **out, struct store *st, const char *app_id);
+static void person_warn(struct http_req *r, struct http_resp *resp, const char *nik,
+                        json_t *j);
 
 /* ---- who acts, who reads ------------------------------------------------ */
 /* Authenticates and requires an RA actor: an operator application token
@@ -648,6 +655,31 @@ person_path(char nik[17], const char **action, const char *path)
 	return 0;
 }
 
+/* POST /api/v1/persons/{nik}/warn {"reason", "serial"?}: a written warning
+ * (Palembang 16), as `sertel ra warn`; at [sanction] warnings (default 3)
+ * every valid certificate of the person gets a revocation proposal. */
+static void
+person_warn(struct http_req *r, struct http_resp *resp, const char *nik, json_t *j)
+{
+	static const char *const allowed[] = {"reason", "serial"};
+	const char *reason, *serial;
+	int rc, warnings = 0, proposals = 0;
+
+	if (fields_check(j, allowed, 2, resp) < 0 ||
+	    get_str(&reason, j, "reason", resp) < 0 ||
+	    get_str(&serial, j, "serial", resp) < 0)
+		return;
+	if ((rc = ra_warn(r->st, &r->ra, nik, serial, reason,
+	                  (int)config_get_int(r->ctx->in->cfg, "sanction", "warnings", 3),
+	                  &warnings, &proposals)) < 0) {
+		http_error_rc(resp, rc);
+		return;
+	}
+	http_json(resp, 200,
+	          json_pack("{s:s, s:i, s:i}", "nik", nik, "warnings", warnings,
+	                    "revocation_proposals", proposals));
+}
+
 /* GET /api/v1/persons/{nik}: readers of everything, and the person.
  * POST /api/v1/persons/{nik}/appoint {"role"}: as `sertel person appoint`. */
 int
@@ -662,7 +694,8 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	int rc, get = strcmp(r->method, "POST") != 0;
 
 	if (person_path(nik, &action, r->path) < 0 ||
-	    (strcmp(action, "") != 0 && strcmp(action, "appoint") != 0)) {
+	    (strcmp(action, "") != 0 && strcmp(action, "appoint") != 0 &&
+	     strcmp(action, "warn") != 0)) {
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
@@ -688,6 +721,10 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	}
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
 		return 0;
+	if (strcmp(action, "warn") == 0) {
+		person_warn(r, resp, nik, j);
+		goto out;
+	}
 	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&role, j, "role", resp) < 0)
 		goto out;
 	if (role == NULL) {
@@ -707,6 +744,118 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	}
 	http_json(resp, 200, out);
 out:
+	json_decref(j);
+	return 0;
+}
+
+/* ---- the RA's certificate actions ------------------------------------------------ */
+static const struct ra_file *
+file_kind(const struct uploads *u, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < u->n; i++)
+		if (strcmp(u->files[i].kind, kind) == 0)
+			return &u->files[i];
+	return NULL;
+}
+
+/* "/api/v1/ra/certificates/SERIAL/ACTION": the serial (lowercase hex) and
+ * the action.  SERTEL_ENOTFOUND for anything else. */
+static int
+ra_cert_path(char serial[SERIAL_HEX_MAX + 1], const char **action, const char *path)
+{
+	const char *p = path + strlen(RA_CERTS_PREFIX), *slash = strchr(p, '/');
+	size_t n = slash ? (size_t)(slash - p) : 0;
+
+	if (slash == NULL || n == 0 || n > SERIAL_HEX_MAX ||
+	    strspn(p, "0123456789abcdef") != n)
+		return SERTEL_ENOTFOUND;
+	memcpy(serial, p, n);
+	serial[n] = '\0';
+	*action = slash + 1;
+	if (strcmp(*action, "renew") != 0 && strcmp(*action, "revoke") != 0 &&
+	    strcmp(*action, "report-loss") != 0)
+		return SERTEL_ENOTFOUND;
+	return 0;
+}
+
+/* POST /api/v1/ra/certificates/{serial}/renew | revoke | report-loss: as
+ * `sertel ra renew | revoke | report-loss`; ra decides who may (the owner,
+ * the head of the owner's agency, the OP by cause).  Revocations go
+ * through the issuer connector (the built-in CA or the upstream). */
+int
+api_ra_certificate(struct http_req *r, struct http_resp *resp)
+{
+	static const char *const f_revoke[] = {"cause", "note"}, *const f_loss[] = {
+	                                                             "acknowledged_by",
+	                                                             "attachments",
+	                                                             "note"};
+	char serial[SERIAL_HEX_MAX + 1], key[32];
+	struct ra_application app;
+	struct cert_rec rec;
+	struct uploads up;
+	const char *action, *cause, *note, *ack;
+	json_t *j = NULL, *out = NULL;
+	int rc;
+
+	memset(&up, 0, sizeof(up));
+	memset(&rec, 0, sizeof(rec));
+	if (ra_cert_path(serial, &action, r->path) < 0) {
+		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
+		return 0;
+	}
+	if (actor_check(r, resp) < 0 || change_check(r, resp) < 0)
+		return 0;
+	if ((j = strcmp(action, "renew") == 0 ? body_or_empty(r, resp)
+	                                      : http_json_body(r, resp)) == NULL)
+		return 0;
+	if (strcmp(action, "renew") == 0) {
+		if (fields_check(j, NULL, 0, resp) < 0)
+			goto out;
+		if ((rc = store_cert_get(r->st, serial, &rec)) < 0) {
+			http_error_rc(resp, rc);
+			goto out;
+		}
+		snprintf(key, sizeof(key), "%s", rec.type);
+		if ((rc = ra_renew(
+		         &app, r->st, &r->ra, serial,
+		         (int)config_get_int(r->ctx->in->cfg, "approval", key, 1))) < 0 ||
+		    (rc = app_full_json(&out, r->st, app.id)) < 0) {
+			http_error_rc(resp, rc);
+			goto out;
+		}
+		created(resp, out, "Location: /api/v1/applications/%s\n", app.id);
+		goto out;
+	}
+	if (strcmp(action, "revoke") == 0) {
+		if (fields_check(j, f_revoke, 2, resp) < 0 ||
+		    get_str(&cause, j, "cause", resp) < 0 ||
+		    get_str(&note, j, "note", resp) < 0)
+			goto out;
+		if (cause == NULL) {
+			http_error(resp, 400, "invalid_input", "cause is required");
+			goto out;
+		}
+		rc = ra_revoke(r->st, &r->ra, r->ctx->issuer, serial, cause, note);
+	} else {
+		if (fields_check(j, f_loss, 3, resp) < 0 ||
+		    get_str(&ack, j, "acknowledged_by", resp) < 0 ||
+		    get_str(&note, j, "note", resp) < 0 ||
+		    uploads_parse(&up, json_object_get(j, "attachments"), resp) < 0)
+			goto out;
+		rc = ra_report_loss(r->st, &r->ra, r->ctx->issuer, serial, ack,
+		                    file_kind(&up, "pernyataan"),
+		                    file_kind(&up, "laporan-polisi"), note);
+	}
+	if (rc < 0 || (rc = store_cert_get(r->st, serial, &rec)) < 0) {
+		upstream_error(resp, r, rc);
+		goto out;
+	}
+	http_json(resp, 200, http_cert_json(&rec, 0));
+out:
+	cert_rec_free(&rec);
+	uploads_free(&up);
 	json_decref(j);
 	return 0;
 }
@@ -956,6 +1105,12 @@ api_ra_upload_path(const char *method, const char *path)
 		return 0;
 	if (strcmp(path, "/api/v1/applications") == 0)
 		return 1;
+	/* A loss report carries the statement and the police report. */
+	if (strncmp(path, RA_CERTS_PREFIX, strlen(RA_CERTS_PREFIX)) == 0) {
+		char serial[SERIAL_HEX_MAX + 1];
+		return ra_cert_path(serial, &action, path) == 0 &&
+		       strcmp(action, "report-loss") == 0;
+	}
 	return strncmp(path, APPS_PREFIX, strlen(APPS_PREFIX)) == 0 &&
 	       app_path(id, &action, path) == 0 && strcmp(action, "attachments") == 0;
 }

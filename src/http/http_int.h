@@ -100,6 +100,7 @@ int api_web_static(struct http_req *r, struct http_resp *resp);
 int api_ra_agencies(struct http_req *r, struct http_resp *resp);
 int api_ra_agency(struct http_req *r, struct http_resp *resp);
 int api_ra_agreement(struct http_req *r, struct http_resp *resp);
+int api_ra_certificate(struct http_req *r, struct http_resp *resp);
 int api_ra_persons(struct http_req *r, struct http_resp *resp);
 int api_ra_person(struct http_req *r, struct http_resp *resp);
 int api_ra_applications(struct http_req *r, struct http_resp *resp);

@@ -279,6 +279,7 @@ static const struct route {
     {"GET", "/api/v1/agencies/", 1, api_ra_agency, 0},
     {"GET", "/api/v1/agreement", 0, api_ra_agreement, 0},
     {"POST", "/api/v1/agreement", 0, api_ra_agreement, 0},
+    {"POST", "/api/v1/ra/certificates/", 1, api_ra_certificate, 0},
     {"GET", "/api/v1/persons", 0, api_ra_persons, 0},
     {"POST", "/api/v1/persons", 0, api_ra_persons, 0},
     {"GET", "/api/v1/persons/", 1, api_ra_person, 0},

@@ -442,8 +442,9 @@ up_orphan(struct upstream *u, const char *serial, int rc)
 	     (status == 200 || status == 409);
 	json_decref(body);
 	json_decref(ans);
-	log_msg(LOG_ERROR, "upstream certificate %s issued but not recorded here (%s); %s",
-	        serial, why,
+	log_msg(LOG_ERROR,
+	        "upstream certificate %s issued but not recorded here (%s); %s", serial,
+	        why,
 	        ok ? "revoked upstream as superseded" : "revoke it upstream by hand");
 	sertel_err(rc, "%s (certificate %s, issued upstream, %s)", why, serial,
 	           ok ? "was revoked there as superseded"

@@ -653,6 +653,65 @@ refused "GET the receipt of a rejected application" 409 "${TOK[admin]}" GET $APP
 refused "GET the receipt of an unknown application" 404 "${TOK[admin]}" GET $APPS/0123456789abcdef/receipt
 refused "POST .../receipt" 405 "${TOK[pemohon]}" POST $APPS/$APP1/receipt -H "$JSON" --data-binary '{}'
 
+# ---- written warnings (Palembang 16) ----------------------------------------------------
+W='{"reason": "Meminjamkan sertifikat kepada staf"}'
+for who in pemohon budi atasan kepala-pd op-nocert kepala-dinas auditor admin app-auditor app-operator; do
+	refused "POST /persons/{nik}/warn as $who" 403 "${TOK[$who]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary "$W"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "POST /persons/{nik}/warn with $who token" 401 "${TOK[$who]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary "$W"
+done
+refused "a warning without a reason" 400 "${TOK[op-cert]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary '{}'
+refused "a warning for an unknown person" 404 "${TOK[op-cert]}" POST /api/v1/persons/$NOBODY/warn -H "$JSON" --data-binary "$W"
+allowed "POST /persons/{nik}/warn as an operator with a certificate" 200 "${TOK[op-cert]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary "$W"
+check_eq "warning 1, no proposal yet" "1|0" "$(jq -r '"\(.warnings)|\(.revocation_proposals)"' "$T/ok.json")"
+
+# ---- renewal, revocation by cause, loss report over the API ---------------------------------
+RC=/api/v1/ra/certificates
+SERIALB=$(sql1 "SELECT cert_serial FROM applications WHERE id = '$APPB'")
+for who in budi atasan kepala-pd kepala-dinas auditor app-auditor app-operator; do
+	refused "renew Siti's certificate as $who" 403 "${TOK[$who]}" POST $RC/$SERIAL1/renew
+done
+for who in "${UNAUTH[@]}"; do
+	refused "renew with $who token" 401 "${TOK[$who]}" POST $RC/$SERIAL1/renew
+done
+refused "renew an unknown certificate" 404 "${TOK[pemohon]}" POST $RC/01ab/renew
+for who in pemohon op-cert op-nocert admin; do
+	allowed "renew Siti's certificate as $who" 201 "${TOK[$who]}" POST $RC/$SERIAL1/renew
+	check_eq "renewal as $who: a draft renewal of her certificate" "renewal|draft|$SITI|$SERIAL1" "$(jq -r '"\(.kind)|\(.state)|\(.applicant_nik)|\(.renews_serial)"' "$T/ok.json")"
+done
+REV='{"cause": "permintaan-pemilik", "note": "tidak dipakai lagi"}'
+for who in pemohon atasan kepala-pd op-cert kepala-dinas auditor admin app-auditor app-operator; do
+	refused "revoke Budi's certificate (owner's cause) as $who" 403 "${TOK[$who]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary "$REV"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "revoke with $who token" 401 "${TOK[$who]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary "$REV"
+done
+refused "revoke (mutasi) by a kepala-dinas who heads no agency of Budi's" 403 "${TOK[kepala-dinas]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{"cause": "mutasi"}'
+refused "revoke with an unknown cause" 400 "${TOK[budi]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{"cause": "bosan"}'
+refused "revoke without a cause" 400 "${TOK[budi]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{}'
+allowed "the head of Budi's agency revokes it (mutasi)" 200 "${TOK[kepala-pd]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{"cause": "mutasi", "note": "pindah ke Dinas Kesehatan"}'
+check_eq "revoked as affiliationChanged" "revoked|affiliationChanged" "$(jq -r '"\(.status)|\(.reason)"' "$T/ok.json")"
+refused "revoking it again" 409 "${TOK[budi]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary "$REV"
+attjson "pernyataan=$D/formulir.pdf" "laporan-polisi=$D/ktp.jpg" | jq -c --arg ack "$KADIS" '{acknowledged_by: $ack, attachments: ., note: "Laptop dicuri"}' >"$T/loss.json"
+for who in budi atasan kepala-pd op-cert kepala-dinas auditor admin app-auditor app-operator; do
+	refused "report Siti's key lost as $who" 403 "${TOK[$who]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary @"$T/loss.json"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "report-loss with $who token" 401 "${TOK[$who]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary @"$T/loss.json"
+done
+refused "a loss report without the police report" 400 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary "$(jq -c '.attachments |= map(select(.kind == "pernyataan"))' "$T/loss.json")"
+refused "a loss report acknowledged by someone not her superior" 403 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary "$(jq -c --arg n "$OP1" '.acknowledged_by = $n' "$T/loss.json")"
+refused "a loss report with a PNG named .pdf" 400 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary "$(jq -c --rawfile d <(base64 -w0 "$D/ktp-named.pdf") '.attachments[0].data = $d | .attachments[0].filename = "surat.pdf"' "$T/loss.json")"
+allowed "Siti reports her key lost" 200 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary @"$T/loss.json"
+check_eq "revoked at once as keyCompromise" "revoked|keyCompromise" "$(jq -r '"\(.status)|\(.reason)"' "$T/ok.json")"
+check_eq "the statement and the police report are kept encrypted" 2 "$(sql1 "SELECT COUNT(*) FROM blobs WHERE kind IN ('loss-statement', 'police-report')")"
+CRLID=$(curl -s "$SERVER_URL/api/v1/ca" | jq -r '.issuers[] | select(.role == "issuing") | .id')
+curl -s -o "$T/api.crl" "$SERVER_URL/crl/$CRLID.crl"
+check "the CRL names both with their reasons" bash -c "openssl crl -inform DER -in '$T/api.crl' -noout -text | grep -A5 -i 'Serial Number: $SERIAL1' | grep -q 'Key Compromise' && openssl crl -inform DER -in '$T/api.crl' -noout -text | grep -A5 -i 'Serial Number: $SERIALB' | grep -q 'Affiliation Changed'"
+allowed "re-application after the loss" 201 "${TOK[pemohon]}" POST $RC/$SERIAL1/renew
+check_eq "a re-application" reapply "$(jq -r .kind "$T/ok.json")"
+
 # ---- the store afterwards ----------------------------------------------------------------
 check_eq "the return names its actor and reason" "nik:$OP1|Scan KTP kurang jelas" \
 	"$("$S" audit list --dir "$I" --json | jq -r "[.[] | select(.object == \"application:$APP1\" and .action == \"application.return\")][0] | .actor + \"|\" + .reason")"
