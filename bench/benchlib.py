@@ -19,3 +19,15 @@ def num(v):
         return float(v)
     except (TypeError, ValueError):
         return None
+
+
+def run_line(g, tail=""):
+    """A report's first line: when, the load then, the machine; tail (e.g.
+    "; " and the file system) goes before the full stop."""
+    return (f"Run {g('date')} (load average {g('loadavg')} at start) on {g('nproc')} x "
+            f"{g('cpu')} ({g('mem')}), {g('os')}, {g('kernel')}{tail}.")
+
+
+def versions(g):
+    """The start of a report's "Versions:" line: sertel, its commit, OpenSSL."""
+    return f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}"

@@ -156,3 +156,37 @@ load_report() {
 
 # kv FILE KEY: the value of KEY in a key=value file ("" if absent).
 kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n 1; }
+
+# bench_init NAME: the start every bench/*/run.sh shares, once WORK is set:
+# WORK made absolute, BENCH_PIDS (WORK/pids) emptied, the servers it lists
+# stopped on exit or Ctrl-C, bench_start stamped for log and die.
+bench_init() {
+	BENCH_NAME=$1
+	mkdir -p "$WORK"
+	WORK=$(cd "$WORK" && pwd)
+	BENCH_PIDS=$WORK/pids
+	export BENCH_PIDS
+	: >"$BENCH_PIDS"
+	trap stop_tracked EXIT
+	trap 'stop_tracked; exit 130' INT TERM
+	bench_start=$(now)
+}
+# log MSG / die MSG: a line on stderr with NAME and the seconds since
+# bench_init; die ends the benchmark (exit 1) as a failed setup.
+log() { echo "bench: [$BENCH_NAME $(elapsed "$bench_start")s] $*" >&2; }
+die() {
+	log "setup failed: $*"
+	exit 1
+}
+
+# copy_files N FILE DIR: N copies of FILE in DIR (DIR/d1.pdf ..., the
+# extension is FILE's), listed one a line in DIR.list.
+copy_files() {
+	_n=$1 _f=$2 _d=$3 _i=1
+	mkdir -p "$_d"
+	while [ $_i -le "$_n" ]; do
+		cp "$_f" "$_d/d$_i.${_f##*.}"
+		_i=$((_i + 1))
+	done
+	ls "$_d"/d*."${_f##*.}" >"$_d.list"
+}

@@ -11,7 +11,7 @@ libinih-dev curl ca-certificates libcurl4-openssl-dev libcairo2-dev libpango1.0-
 libqrencode-dev fonts-dejavu-core"
 TEST="postgresql clang clang-format wrk golang-cfssl python3 jq python3-aiosmtpd
 poppler-utils qpdf zbar-tools fontconfig mupdf-tools libpodofo-utils libnss3-tools
-gpgsm"
+gpgsm chromium"
 
 want=$BUILD
 [ "${1:-build}" = test ] && want="$BUILD $TEST"

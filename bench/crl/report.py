@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import load, num  # noqa: E402
+from benchlib import load, num, run_line, versions  # noqa: E402
 
 TARGET_S = 5.0     # sertel crl with 1,000,000 entries: under 5 s
 TARGET_MB = 500.0  # and under 500 MB peak memory
@@ -28,11 +28,9 @@ def main():
     n = int(num(g("entries")) or 0)
     out = []
     w = out.append
-    w(f"Run {g('date')} (load average {g('loadavg')} at start) on {g('nproc')} x {g('cpu')} "
-      f"({g('mem')}), {g('os')}, {g('kernel')}; {g('fs')}.")
+    w(run_line(g, f"; {g('fs')}"))
     w("")
-    w(f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}, "
-      f"SQLite {g('sqlite')}.")
+    w(f"{versions(g)}, SQLite {g('sqlite')}.")
     w("")
     w(f"Input: {n:,} revoked certificates of one ECDSA P-256 CA (random 17-octet "
       f"serials, reason keyCompromise), the same entries for both; each CRL signed "

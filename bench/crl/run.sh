@@ -32,23 +32,9 @@ export BENCH_ROOT
 . "$BENCH_ROOT/lib.sh"
 N=${CRL_ENTRIES:-1000000}
 
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-BENCH_PIDS=$WORK/pids
-export BENCH_PIDS
-: >"$BENCH_PIDS"
 # Nothing here runs in the background, but a Ctrl-C should still leave
 # no half-written results behind as "done".
-cleanup() { stop_tracked; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-bench_start=$(now)
-log() { echo "bench: [crl $(elapsed "$bench_start")s] $*" >&2; }
-die() {
-	log "setup failed: $*"
-	exit 1
-}
+bench_init crl
 
 inst=$WORK/sertel-inst
 ossl=$WORK/openssl-ca

@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import load, num  # noqa: E402
+from benchlib import load, num, run_line, versions  # noqa: E402
 
 TARGET = 3.0  # sertel must issue at least 3x what cfssl's sign endpoint does
 NOISY = 0.25  # cores used by other processes during a run that make it noisy
@@ -27,11 +27,9 @@ def main():
     g = r.get
     out = []
     w = out.append
-    w(f"Run {g('date')} (load average {g('loadavg')} at start) on {g('nproc')} x {g('cpu')} ({g('mem')}), {g('os')}, "
-      f"{g('kernel')}; {g('fs')}, one 4 KiB write+fdatasync {g('fsync_us')} us.")
+    w(run_line(g, f"; {g('fs')}, one 4 KiB write+fdatasync {g('fsync_us')} us"))
     w("")
-    w(f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}, "
-      f"cfssl {g('cfssl')}, SQLite {g('sqlite')}, PostgreSQL {g('postgresql')}, "
+    w(f"{versions(g)}, cfssl {g('cfssl')}, SQLite {g('sqlite')}, PostgreSQL {g('postgresql')}, "
       f"{g('wrk')}.")
     w("")
     w(f"Load: wrk -t{g('wrk_threads')} -c{g('wrk_conns')}, {g('warmup')} s warm-up "

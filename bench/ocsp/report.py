@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import load, num  # noqa: E402
+from benchlib import load, num, run_line, versions  # noqa: E402
 
 CACHED_TARGET = 20000.0  # sertel cached answers per second
 SIGN_TARGET = 0.5        # sertel nonce'd answers / raw P-256 sign rate of one core
@@ -28,11 +28,9 @@ def main():
     g = r.get
     out = []
     w = out.append
-    w(f"Run {g('date')} (load average {g('loadavg')} at start) on {g('nproc')} x {g('cpu')} "
-      f"({g('mem')}), {g('os')}, {g('kernel')}.")
+    w(run_line(g))
     w("")
-    w(f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}, "
-      f"cfssl {g('cfssl')}, SQLite {g('sqlite')}, {g('wrk')}.")
+    w(f"{versions(g)}, cfssl {g('cfssl')}, SQLite {g('sqlite')}, {g('wrk')}.")
     w("")
     w(f"Load: wrk -t{g('wrk_threads')} -c{g('wrk_conns')}, {g('warmup')} s warm-up then "
       f"{g('duration')} s measured, the same DER request every time (SHA-1 CertID, one "

@@ -40,19 +40,7 @@ export BENCH_ROOT
 . "$BENCH_ROOT/lib.sh"
 export WRK_THREADS WRK_CONNS DURATION WARMUP
 
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-BENCH_PIDS=$WORK/pids
-export BENCH_PIDS
-: >"$BENCH_PIDS"
-
-cleanup() { stop_tracked; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-bench_start=$(now)
-log() { echo "bench: [ocsp $(elapsed "$bench_start")s] $*" >&2; }
-die() { log "setup failed: $*"; exit 1; }
+bench_init ocsp
 
 facts=$WORK/facts.env
 {

@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from benchlib import load, num  # noqa: E402
+from benchlib import load, num, run_line, versions  # noqa: E402
 
 TARGET_PER_S = 1000.0  # B-B ECDSA P-256 signatures per second, batch mode
 TARGET_RATIO = 1.5     # 100 MB PDF: at most 1.5 x sha256sum
@@ -74,11 +74,9 @@ def main():
     g = r.get
     out = []
     w = out.append
-    w(f"Run {g('date')} (load average {g('loadavg')} at start) on {g('nproc')} x {g('cpu')} "
-      f"({g('mem')}), {g('os')}, {g('kernel')}; {g('fs')}.")
+    w(run_line(g, f"; {g('fs')}"))
     w("")
-    w(f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}, "
-      f"poppler {g('poppler')}, podofo {g('podofo')}. Parts: {g('parts')}. "
+    w(f"{versions(g)}, poppler {g('poppler')}, podofo {g('podofo')}. Parts: {g('parts')}. "
       f"Whole run, with setup and checks: {g('bench_seconds')} s.")
     w("")
     for s in SECTIONS:

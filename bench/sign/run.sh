@@ -39,21 +39,7 @@ OTHER_N=${OTHER_N:-200}
 BIG_MB=${BIG_MB:-100}
 REPEAT=${REPEAT:-3}
 
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-BENCH_PIDS=$WORK/pids
-export BENCH_PIDS
-: >"$BENCH_PIDS"
-cleanup() { stop_tracked; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-bench_start=$(now)
-log() { echo "bench: [sign $(elapsed "$bench_start")s] $*" >&2; }
-die() {
-	log "setup failed: $*"
-	exit 1
-}
+bench_init sign
 for t in mutool pdfsig podofosign certutil pk12util openssl jq python3 sha256sum; do
 	command -v $t >/dev/null 2>&1 || die "$t is not installed (scripts/deps.sh test)"
 done
@@ -102,13 +88,8 @@ echo "one_pdf_bytes=$(stat -c %s "$WORK/one.pdf")" >>"$RES"
 # copies N DIR: N copies of one.pdf in DIR (listed in DIR.list).
 copies() {
 	rm -rf "$2" "$2.out"
-	mkdir -p "$2" "$2.out"
-	_i=1
-	while [ $_i -le "$1" ]; do
-		cp "$WORK/one.pdf" "$2/d$_i.pdf"
-		_i=$((_i + 1))
-	done
-	ls "$2"/*.pdf >"$2.list"
+	mkdir -p "$2.out"
+	copy_files "$1" "$WORK/one.pdf" "$2"
 }
 
 # sample_ok DIR: pdfsig says "Signature is Valid." for the first, middle

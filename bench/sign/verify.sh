@@ -32,12 +32,9 @@ REPEAT=${REPEAT:-3}
 
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
+# log and die (bench/lib.sh) name it; no server here, so no bench_init.
+BENCH_NAME=verify
 bench_start=$(now)
-log() { echo "bench: [verify $(elapsed "$bench_start")s] $*" >&2; }
-die() {
-	log "setup failed: $*"
-	exit 1
-}
 for t in mutool pdfsig certutil openssl jq python3 sha256sum; do
 	command -v $t >/dev/null 2>&1 || die "$t is not installed (scripts/deps.sh test)"
 done
@@ -72,13 +69,8 @@ printf '%s\n' '%%MediaBox 0 0 595 842' '%%Font F1 Helvetica' \
 	'BT /F1 12 Tf 72 760 Td (Surat untuk diperiksa) Tj ET' >"$WORK/vpage.txt"
 mutool create -o "$WORK/vone.pdf" "$WORK/vpage.txt" || die "mutool create"
 rm -rf "$WORK/vin" "$WORK/vsigned"
-mkdir -p "$WORK/vin" "$WORK/vsigned"
-i=1
-while [ $i -le "$VERIFY_N" ]; do
-	cp "$WORK/vone.pdf" "$WORK/vin/d$i.pdf"
-	i=$((i + 1))
-done
-ls "$WORK/vin"/*.pdf >"$WORK/vin.list"
+mkdir -p "$WORK/vsigned"
+copy_files "$VERIFY_N" "$WORK/vone.pdf" "$WORK/vin"
 "$SERTEL" sign pdf --batch "$WORK/vin.list" --out-dir "$WORK/vsigned" --key "$WORK/v.key" \
 	--cert "$WORK/v.pem" --chain "$inst.ca/issuing.pem" >"$WORK/vsign.log" 2>&1 ||
 	die "sertel sign pdf --batch (see $WORK/vsign.log)"

@@ -23,6 +23,13 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* For getopt's '?': names the unknown option or the one missing its
  * value, then the usage; returns EXIT_ERROR. */
 int cli_badopt(char **argv, const char *usage);
+/* getopt_long over argv (argv[0] is the command or subcommand): the value
+ * of opts[i] into *to[i] (an option without value: its name, so non-NULL
+ * when given); no argument may be left.  Returns 0, or the exit code after
+ * the one-line error (what: the command named in it). */
+struct option;
+int cli_options(int argc, char **argv, const struct option *opts, const char **const *to,
+                const char *what, const char *usage);
 /* --dir default: $SERTEL_DIR, else ".". */
 const char *cli_default_dir(void);
 /* Prints j (compact, one line) and releases it. */
@@ -61,6 +68,18 @@ struct cli_signer_args {
 	const char *nik, *passphrase_file;
 };
 int cli_signer_load(struct sign_signer *out, const struct cli_signer_args *a);
+/* The getopt_long entries of those options, and their values into a:
+ * cli_signer_opt returns 1 when c was one of them, else 0. */
+/* clang-format off */
+#define CLI_SIGNER_OPTIONS                                   \
+	{"key", required_argument, NULL, 'k'},               \
+	{"pass-file", required_argument, NULL, 'p'},         \
+	{"cert", required_argument, NULL, 'c'},              \
+	{"chain", required_argument, NULL, 'C'},             \
+	{"nik", required_argument, NULL, 'n'},               \
+	{"passphrase-file", required_argument, NULL, 'P'}
+/* clang-format on */
+int cli_signer_opt(struct cli_signer_args *a, int c, const char *arg);
 
 /* --as NIK: that registered person; NULL: the local administrator. */
 struct ra_actor;

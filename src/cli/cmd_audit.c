@@ -46,27 +46,17 @@ cmd_audit(int argc, char **argv)
 	};
 	struct instance *in = NULL;
 	struct list_ctx lc = {NULL};
-	const char *dir = cli_default_dir(), *since = NULL;
+	const char *dir = cli_default_dir(), *json = NULL, *since = NULL;
+	const char **const to[] = {&dir, &json, &since};
 	int64_t since_s = 0, bad = 0, count = 0;
-	int c, json = 0, rc, verify;
+	int rc, verify;
 
 	if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "list") != 0))
 		return cli_usage("audit: expected verify or list");
 	verify = strcmp(argv[1], "verify") == 0;
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 's': since = optarg; break;
-		default:
-			return cli_badopt(argv,
-			                  "audit: verify | list [--since TIME] [--json]");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("audit: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(argc - 1, argv + 1, opts, to, "audit",
+	                      "audit: verify | list [--since TIME] [--json]")) != 0)
+		return rc;
 	if (since != NULL && (verify || (rc = time_parse(&since_s, since)) < 0))
 		return verify ? cli_usage("audit verify: --since is for list")
 		              : cli_fail(rc);

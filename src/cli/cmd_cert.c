@@ -31,7 +31,7 @@ cert_issue(int argc, char **argv)
 	};
 	struct issue_req rq = {0};
 	struct instance *in = NULL;
-	struct ca *ca = NULL;
+	struct issuer *is = NULL;
 	struct cert_rec rec = {0};
 	struct ra_person person;
 	const char *dir = cli_default_dir(), *csr = NULL, *out = NULL;
@@ -91,8 +91,8 @@ cert_issue(int argc, char **argv)
 	rq.actor = actor;
 	if ((rc = instance_open(&in, dir)) < 0 ||
 	    (rq.nik != NULL && (rc = ra_person_get(&person, in->st, rq.nik)) < 0) ||
-	    (rc = ca_load(&ca, in->st, "issuing", in->master)) < 0 ||
-	    (rc = ca_issue(&rec, ca, in->st, &in->pc, &rq)) < 0 ||
+	    (rc = issuer_open(&is, in, NULL)) < 0 ||
+	    (rc = issuer_issue(&rec, is, in->st, &rq)) < 0 ||
 	    (rc = pem_from_der(&pem, rec.der, rec.der_len, "CERTIFICATE")) < 0) {
 		ex = cli_fail(rc);
 		goto out;
@@ -114,7 +114,7 @@ cert_issue(int argc, char **argv)
 out:
 	free(pem);
 	cert_rec_free(&rec);
-	ca_free(ca);
+	issuer_free(is);
 	instance_close(in);
 	free(csrdata);
 	return ex;
@@ -286,7 +286,7 @@ cert_revoke(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
-	struct ca *ca = NULL;
+	struct issuer *is = NULL;
 	const char *dir = cli_default_dir(), *reason = NULL, *note = "";
 	char serial[SERIAL_HEX_MAX + 1], actor[128];
 	int c, json = 0, rc, code;
@@ -310,14 +310,13 @@ cert_revoke(int argc, char **argv)
 	    (rc = revoke_reason_parse(&code, reason)) < 0)
 		return cli_fail(rc);
 	instance_cli_actor(actor, sizeof(actor));
-	if ((rc = instance_open(&in, dir)) < 0 ||
-	    (rc = ca_load(&ca, in->st, "issuing", in->master)) < 0 ||
-	    (rc = ca_revoke(ca, in->st, &in->pc, serial, code, actor, note)) < 0) {
-		ca_free(ca);
+	if ((rc = instance_open(&in, dir)) < 0 || (rc = issuer_open(&is, in, NULL)) < 0 ||
+	    (rc = issuer_revoke(is, in->st, serial, code, actor, note, NULL, NULL)) < 0) {
+		issuer_free(is);
 		instance_close(in);
 		return cli_fail(rc);
 	}
-	ca_free(ca);
+	issuer_free(is);
 	instance_close(in);
 	if (json)
 		cli_json_print(json_pack("{s:s, s:s, s:s}", "serial", serial, "status",

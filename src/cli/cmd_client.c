@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "esign/esign.h"
 #include "ra/ra.h"
+#include "sign/sign.h"
 
 static int
 client_one(const struct esign_client *c, void *arg)
@@ -54,31 +55,20 @@ cmd_client(int argc, char **argv)
 	const char *usage =
 	    "client add --name N --perms sign,verify,seal [--seal ID] | list | "
 	    "remove --name N";
-	const char *dir = cli_default_dir(), *name = NULL, *perms_s = NULL, *seal = NULL,
-	           *sub;
+	const char *dir = cli_default_dir(), *json = NULL, *name = NULL, *perms_s = NULL,
+	           *seal = NULL, *sub;
+	const char **const to[] = {&dir, &json, &name, &perms_s, &seal};
 	struct instance *in = NULL;
 	struct esign_client cl;
 	char actor[128], *secret = NULL;
 	unsigned perms = 0;
-	int c, json = 0, rc, ex = 0;
+	int rc, ex = 0;
 
 	if (argc < 2)
 		return cli_usage("%s", usage);
 	sub = argv[1];
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'n': name = optarg; break;
-		case 'p': perms_s = optarg; break;
-		case 's': seal = optarg; break;
-		default: return cli_badopt(argv, usage);
-		}
-	}
-	if (optind != argc)
-		return cli_usage("client: unexpected argument '%s'", argv[optind]);
+	if ((ex = cli_options(argc - 1, argv + 1, opts, to, "client", usage)) != 0)
+		return ex;
 	if (strcmp(sub, "add") == 0) {
 		if (name == NULL || perms_s == NULL)
 			return cli_usage("client add: --name and --perms are required");
@@ -131,27 +121,8 @@ out:
 	return ex;
 }
 
-/* A passphrase from a file: one trailing newline is the file's. */
-static int
-read_pass(char **out, size_t *len, const char *path)
-{
-	unsigned char *p = NULL;
-	size_t n = 0;
-	int rc;
-
-	*out = NULL;
-	*len = 0;
-	if ((rc = file_read(&p, &n, path, 4096)) < 0)
-		return rc;
-	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
-		p[--n] = '\0';
-	*out = (char *)p;
-	*len = n;
-	return 0;
-}
-
 static void
-drop_pass(char *p, size_t n)
+drop_pass(unsigned char *p, size_t n)
 {
 	if (p != NULL) {
 		secure_wipe(p, n);
@@ -191,18 +162,20 @@ cmd_esign(int argc, char **argv)
 	const char *usage =
 	    "esign status|unlock|passphrase|totp enrol|totp disable|seal add "
 	    "(see docs/api-bsre.md)";
-	const char *dir = cli_default_dir(), *nik = NULL, *as = NULL, *reason = NULL,
-	           *oldf = NULL, *newf = NULL, *passf = NULL, *id = NULL, *keyf = NULL,
-	           *certf = NULL;
-	char sub[32], actor[128], *p1 = NULL, *p2 = NULL, *b32 = NULL, *uri = NULL;
-	unsigned char *kp = NULL, *cp = NULL;
+	const char *dir = cli_default_dir(), *json = NULL, *nik = NULL, *as = NULL,
+	           *reason = NULL, *oldf = NULL, *newf = NULL, *passf = NULL, *id = NULL,
+	           *keyf = NULL, *certf = NULL;
+	const char **const to[] = {&dir,  &json,  &nik, &as,   &reason, &oldf,
+	                           &newf, &passf, &id,  &keyf, &certf};
+	char sub[32], actor[128], *b32 = NULL, *uri = NULL;
+	unsigned char *p1 = NULL, *p2 = NULL, *kp = NULL, *cp = NULL;
 	size_t l1 = 0, l2 = 0, kl = 0, cl = 0;
 	struct instance *in = NULL;
 	struct esign_conf ec;
 	struct esign_error err;
 	struct esign_owner o;
 	struct ra_actor who;
-	int c, json = 0, rc, ex = 0;
+	int rc, ex = 0;
 
 	memset(&err, 0, sizeof(err));
 	if (argc < 2)
@@ -217,24 +190,8 @@ cmd_esign(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'n': nik = optarg; break;
-		case 'a': as = optarg; break;
-		case 'r': reason = optarg; break;
-		case 'o': oldf = optarg; break;
-		case 'N': newf = optarg; break;
-		case 'P': passf = optarg; break;
-		case 'i': id = optarg; break;
-		case 'k': keyf = optarg; break;
-		case 'c': certf = optarg; break;
-		default: return cli_badopt(argv, usage);
-		}
-	}
-	if (optind != argc)
-		return cli_usage("esign: unexpected argument '%s'", argv[optind]);
+	if ((ex = cli_options(argc, argv, opts, to, "esign", usage)) != 0)
+		return ex;
 	if (strcmp(sub, "seal add") == 0) {
 		if (id == NULL || keyf == NULL || certf == NULL)
 			return cli_usage(
@@ -279,21 +236,21 @@ cmd_esign(int argc, char **argv)
 		    (rc = esign_unlock(in->st, &who, nik, reason)) < 0)
 			ex = cli_fail(rc);
 	} else if (strcmp(sub, "passphrase") == 0) {
-		if ((rc = read_pass(&p1, &l1, oldf)) < 0 ||
-		    (rc = read_pass(&p2, &l2, newf)) < 0) {
+		if ((rc = sign_read_pass(&p1, &l1, oldf)) < 0 ||
+		    (rc = sign_read_pass(&p2, &l2, newf)) < 0) {
 			ex = cli_fail(rc);
 			goto out;
 		}
-		if ((rc = esign_passphrase_change(&err, in->st, &ec, nik, p1, l1, p2,
-		                                  l2)) < 0)
+		if ((rc = esign_passphrase_change(&err, in->st, &ec, nik, (char *)p1, l1,
+		                                  (char *)p2, l2)) < 0)
 			ex = esign_fail(&err, rc);
 	} else if (strcmp(sub, "totp enrol") == 0) {
-		if ((rc = read_pass(&p1, &l1, passf)) < 0) {
+		if ((rc = sign_read_pass(&p1, &l1, passf)) < 0) {
 			ex = cli_fail(rc);
 			goto out;
 		}
-		if ((rc = esign_totp_enrol(&err, &b32, &uri, in->st, &ec, nik, p1, l1)) <
-		    0) {
+		if ((rc = esign_totp_enrol(&err, &b32, &uri, in->st, &ec, nik, (char *)p1,
+		                           l1)) < 0) {
 			ex = esign_fail(&err, rc);
 			goto out;
 		}
@@ -318,7 +275,7 @@ cmd_esign(int argc, char **argv)
 out:
 	drop_pass(p1, l1);
 	drop_pass(p2, l2);
-	drop_pass((char *)kp, kl);
+	drop_pass(kp, kl);
 	free(cp);
 	if (b32 != NULL) {
 		secure_wipe(b32, strlen(b32));

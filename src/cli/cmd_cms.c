@@ -86,20 +86,27 @@ cli_signer_load(struct sign_signer *out, const struct cli_signer_args *a)
 }
 
 int
+cli_signer_opt(struct cli_signer_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'k': a->key = arg; break;
+	case 'p': a->pass_file = arg; break;
+	case 'c': a->cert = arg; break;
+	case 'C': a->chain = arg; break;
+	case 'n': a->nik = arg; break;
+	case 'P': a->passphrase_file = arg; break;
+	default: return 0;
+	}
+	return 1;
+}
+
+int
 cmd_sign_cms(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"dir", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"pass-file", required_argument, NULL, 'p'},
-	    {"cert", required_argument, NULL, 'c'},
-	    {"chain", required_argument, NULL, 'C'},
-	    {"nik", required_argument, NULL, 'n'},
-	    {"passphrase-file", required_argument, NULL, 'P'},
-	    {"tsa", required_argument, NULL, 't'},
-	    {NULL, 0, NULL, 0},
+	    {"dir", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
+	    {"out", required_argument, NULL, 'o'}, CLI_SIGNER_OPTIONS,
+	    {"tsa", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
 	};
 	struct cli_signer_args a;
 	struct sign_signer signer = {NULL, NULL, NULL};
@@ -120,14 +127,10 @@ cmd_sign_cms(int argc, char **argv)
 		case 'd': a.dir = optarg; break;
 		case 'j': json = 1; break;
 		case 'o': out = optarg; break;
-		case 'k': a.key = optarg; break;
-		case 'p': a.pass_file = optarg; break;
-		case 'c': a.cert = optarg; break;
-		case 'C': a.chain = optarg; break;
-		case 'n': a.nik = optarg; break;
-		case 'P': a.passphrase_file = optarg; break;
 		case 't': so.tsa_url = optarg; break;
-		default: return cli_badopt(argv, CMS_USAGE);
+		default:
+			if (!cli_signer_opt(&a, c, optarg))
+				return cli_badopt(argv, CMS_USAGE);
 		}
 	}
 	if (optind + 1 != argc)
@@ -193,12 +196,7 @@ parse_args(struct crypt_args *a, int argc, char **argv, const char *usage)
 	    {"dir", required_argument, NULL, 'd'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"out", required_argument, NULL, 'o'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"pass-file", required_argument, NULL, 'p'},
-	    {"cert", required_argument, NULL, 'c'},
-	    {"chain", required_argument, NULL, 'C'},
-	    {"nik", required_argument, NULL, 'n'},
-	    {"passphrase-file", required_argument, NULL, 'P'},
+	    CLI_SIGNER_OPTIONS,
 	    {"to", required_argument, NULL, 'T'},
 	    {"trust", required_argument, NULL, 'r'},
 	    {"crl", required_argument, NULL, 'L'},
@@ -217,12 +215,6 @@ parse_args(struct crypt_args *a, int argc, char **argv, const char *usage)
 		case 'd': a->s.dir = optarg; break;
 		case 'j': a->json = 1; break;
 		case 'o': a->out = optarg; break;
-		case 'k': a->s.key = optarg; break;
-		case 'p': a->s.pass_file = optarg; break;
-		case 'c': a->s.cert = optarg; break;
-		case 'C': a->s.chain = optarg; break;
-		case 'n': a->s.nik = optarg; break;
-		case 'P': a->s.passphrase_file = optarg; break;
 		case 'r': a->trust = optarg; break;
 		case 'L': a->crl = optarg; break;
 		case 'a': a->at = optarg; break;
@@ -234,7 +226,9 @@ parse_args(struct crypt_args *a, int argc, char **argv, const char *usage)
 				return cli_usage("at most %d --to", MAX_RECIPS);
 			a->to[a->nto++] = optarg;
 			break;
-		default: return cli_badopt(argv, usage);
+		default:
+			if (!cli_signer_opt(&a->s, c, optarg))
+				return cli_badopt(argv, usage);
 		}
 	}
 	if (optind + 1 != argc)

@@ -24,25 +24,16 @@ cmd_crl(int argc, char **argv)
 	};
 	struct instance *in = NULL;
 	struct ca *ca = NULL;
-	const char *dir = cli_default_dir(), *out = NULL, *role = "issuing";
+	const char *dir = cli_default_dir(), *json = NULL, *out = NULL, *role = "issuing";
+	const char **const to[] = {&dir, &json, &out, &role};
 	unsigned char *der = NULL;
 	size_t len = 0;
 	char actor[128];
-	int c, json = 0, rc, ex = 0;
+	int rc, ex = 0;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'o': out = optarg; break;
-		case 'i': role = optarg; break;
-		default:
-			return cli_badopt(argv,
-			                  "crl: [--out FILE] [--issuer issuing|root]");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("crl: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(argc, argv, opts, to, "crl",
+	                      "crl: [--out FILE] [--issuer issuing|root]")) != 0)
+		return rc;
 	if (strcmp(role, "issuing") != 0 && strcmp(role, "root") != 0)
 		return cli_usage("crl: --issuer '%s': expected issuing or root", role);
 	if (out == NULL && !json && isatty(STDOUT_FILENO))
@@ -132,26 +123,18 @@ cmd_ca(int argc, char **argv)
 	};
 	static const char *roles[] = {"root", "issuing", "ocsp", "tsa"};
 	struct instance *in = NULL;
-	const char *dir = cli_default_dir(), *out = NULL;
+	const char *dir = cli_default_dir(), *json = NULL, *out = NULL;
+	const char **const to[] = {&dir, &json, &out};
 	json_t *j = NULL;
 	struct buf all;
 	char path[1200];
-	int c, json = 0, rc = 0, i, n;
+	int rc = 0, i, n;
 
 	if (argc < 2 || strcmp(argv[1], "export") != 0)
 		return cli_usage("ca: expected 'ca export [--out DIR]'");
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'o': out = optarg; break;
-		default: return cli_badopt(argv, "ca export: [--out DIR] [--json]");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("ca export: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(argc - 1, argv + 1, opts, to, "ca export",
+	                      "ca export: [--out DIR] [--json]")) != 0)
+		return rc;
 	if (out != NULL && mkdir(out, 0755) < 0 && errno != EEXIST)
 		return cli_usage("ca export: %s: %s", out, strerror(errno));
 	if ((rc = instance_open(&in, dir)) < 0)

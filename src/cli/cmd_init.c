@@ -1,5 +1,6 @@
 /*
  * sertel init --dir DIR [--db URL] [--org NAME] [--base-url URL] [--algo A]
+ *             [--ra-only]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ cmd_init(int argc, char **argv)
 	    {"base-url", required_argument, NULL, 'u'},
 	    {"algo", required_argument, NULL, 'a'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"ra-only", no_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct instance_params p = {0};
@@ -31,10 +33,12 @@ cmd_init(int argc, char **argv)
 		case 'u': p.base_url = optarg; break;
 		case 'a': p.algo = optarg; break;
 		case 'j': json = 1; break;
+		case 'r': p.ra_only = 1; break;
 		default:
-			return cli_badopt(argv,
-			                  "init: see 'sertel init --dir DIR [--db URL] "
-			                  "[--org NAME] [--base-url URL] [--algo A]'");
+			return cli_badopt(
+			    argv,
+			    "init: see 'sertel init --dir DIR [--db URL] "
+			    "[--org NAME] [--base-url URL] [--algo A] [--ra-only]'");
 		}
 	}
 	if (optind != argc)

@@ -46,32 +46,21 @@ cmd_agency(int argc, char **argv)
 	    {"domain", required_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dir = cli_default_dir(), *as = NULL, *name = NULL, *domain = NULL;
+	const char *dir = cli_default_dir(), *json = NULL, *as = NULL, *name = NULL,
+	           *domain = NULL;
+	const char **const to[] = {&dir, &json, &as, &name, &domain};
 	struct instance *in = NULL;
 	struct ra_actor who;
 	struct ra_agency ag;
 	json_t *arr = NULL;
-	int c, json = 0, rc, add;
+	int rc, add;
 
 	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
 		return cli_usage("agency: expected add or list");
 	add = strcmp(argv[1], "add") == 0;
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'a': as = optarg; break;
-		case 'n': name = optarg; break;
-		case 'D': domain = optarg; break;
-		default:
-			return cli_badopt(argv,
-			                  "agency add --name N --domain D | agency list");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("agency: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(argc - 1, argv + 1, opts, to, "agency",
+	                      "agency add --name N --domain D | agency list")) != 0)
+		return rc;
 	if (add && (name == NULL || domain == NULL))
 		return cli_usage("agency add: --name and --domain are required");
 	if ((rc = instance_open(&in, dir)) < 0)

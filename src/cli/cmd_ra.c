@@ -1,5 +1,7 @@
 /*
- * sertel ra apply | attach | submit | list | show | approve | return | reject
+ * sertel ra apply | attach | submit | list | show | approve | return | reject |
+ *   issue | receipt | renew | revoke | report-loss | warn | remind | agreement |
+ *   attachment
  *
  * Every subcommand acts as a registered person (--as NIK) or, without
  * --as, as the local administrator.
@@ -12,6 +14,7 @@
 #include "cli/cli.h"
 #include "ra/ra.h"
 #include "report/report.h"
+#include "sign/sign.h"
 
 #define MAX_ATTACH 8
 
@@ -73,13 +76,10 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	struct ra_issue_req rq;
 	struct ra_issued info;
 	struct cert_rec rec;
-	struct ca *ca = NULL;
-	struct ra_person p, op;
-	struct ra_agency ag;
-	struct receipt_info ri;
+	struct issuer *is = NULL;
 	unsigned char *csrdata = NULL, *pass = NULL, *pdf = NULL;
 	size_t csrlen = 0, passlen = 0, pdflen = 0;
-	char *pem = NULL, fpr[65], opnik[17] = "", nb[32];
+	char *pem = NULL, nb[32];
 	int rc, ex = 0;
 
 	memset(&rq, 0, sizeof(rq));
@@ -111,8 +111,8 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	rq.passlen = passlen;
 	rq.pass_min_len = (size_t)config_get_int(in->cfg, "passphrase", "min_length", 10);
 	rq.algo = config_get(in->cfg, "keys", "algo", "ec-p256");
-	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0 ||
-	    (rc = ra_issue(&rec, &info, in->st, who, ca, &in->pc, &rq)) < 0) {
+	if ((rc = issuer_open(&is, in, NULL)) < 0 ||
+	    (rc = ra_issue(&rec, &info, in->st, who, is, &rq)) < 0) {
 		ex = cli_fail(rc);
 		goto out;
 	}
@@ -124,49 +124,13 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		ex = EXIT_ERROR;
 		goto out;
 	}
-	if (receipt != NULL) {
-		/* The OP operator on the receipt: who approved the application. */
-		ra_last_approver(in->st, app->id, opnik);
-		memset(&ri, 0, sizeof(ri));
-		ra_person_get(&p, in->st, app->applicant_nik);
-		memset(&op, 0, sizeof(op));
-		if (opnik[0])
-			ra_person_get(&op, in->st, opnik);
-		memset(&ag, 0, sizeof(ag));
-		ra_agency_get(&ag, in->st, p.agency_id);
-		sha256_hex(fpr, rec.der, rec.der_len);
-		ri.org = in->pc.org;
-		ri.applicant_name = p.name;
-		ri.nik = p.nik;
-		ri.nip = p.nip[0] ? p.nip : NULL;
-		ri.position = p.position[0] ? p.position : NULL;
-		ri.agency = ag.name[0] ? ag.name : NULL;
-		ri.email = p.email;
-		ri.cert_type = rec.type;
-		ri.usages = rec.usages;
-		ri.serial = rec.serial;
-		ri.subject = rec.subject;
-		ri.not_before = rec.not_before;
-		ri.not_after = rec.not_after;
-		ri.issued_at = rec.created_at;
-		ri.key_origin = info.generated ? "dibangkitkan server, disegel dengan "
-		                                 "passphrase pemilik"
-		                               : "CSR dari perangkat pemohon";
-		ri.agreement_version = info.agreement.version;
-		ri.agreement_sha256 = info.agreement.sha256;
-		ri.agreement_accepted_at = info.accepted_at;
-		ri.operator_name = op.name[0] ? op.name : "-";
-		ri.operator_nik = opnik[0] ? opnik : NULL;
-		ri.application_id = app->id;
-		ri.fingerprint_sha256 = fpr;
-		if ((rc = receipt_pdf(&pdf, &pdflen, &ri)) < 0 ||
-		    (rc = file_write(receipt, pdf, pdflen, 0644)) < 0) {
-			fprintf(stderr,
-			        "sertel: certificate %s issued, receipt failed: %s\n",
-			        rec.serial, sertel_errmsg());
-			ex = EXIT_ERROR;
-			goto out;
-		}
+	if (receipt != NULL &&
+	    ((rc = ra_receipt_pdf(&pdf, &pdflen, in->st, who, app->id, in->pc.org)) < 0 ||
+	     (rc = file_write(receipt, pdf, pdflen, 0644)) < 0)) {
+		fprintf(stderr, "sertel: certificate %s issued, receipt failed: %s\n",
+		        rec.serial, sertel_errmsg());
+		ex = EXIT_ERROR;
+		goto out;
 	}
 	if (json) {
 		json_t *j = http_cert_json(&rec, 1);
@@ -192,7 +156,7 @@ out:
 	free(pem);
 	free(pdf);
 	cert_rec_free(&rec);
-	ca_free(ca);
+	issuer_free(is);
 	return ex;
 }
 
@@ -216,7 +180,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
             const char *serial, const struct ra_file *files, int nfiles, int json)
 {
 	struct ra_application app;
-	struct ca *ca = NULL;
+	struct issuer *is = NULL;
 	char key[32];
 	int rc, warnings = 0, proposals = 0;
 
@@ -254,20 +218,18 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 			       warnings, arg, proposals ? "; revocation proposed" : "");
 		return 0;
 	}
-	if ((rc = ca_load(&ca, in->st, "issuing", in->master)) < 0)
+	if (strcmp(sub, "revoke") == 0 && cause == NULL)
+		return cli_usage("ra revoke: --cause is required");
+	if ((rc = issuer_open(&is, in, NULL)) < 0)
 		return cli_fail(rc);
 	if (strcmp(sub, "revoke") == 0) {
-		if (cause == NULL) {
-			ca_free(ca);
-			return cli_usage("ra revoke: --cause is required");
-		}
-		rc = ra_revoke(in->st, who, ca, &in->pc, arg, cause, text);
+		rc = ra_revoke(in->st, who, is, arg, cause, text);
 	} else {
-		rc = ra_report_loss(in->st, who, ca, &in->pc, arg, ackby,
+		rc = ra_report_loss(in->st, who, is, arg, ackby,
 		                    file_of(files, nfiles, "pernyataan"),
 		                    file_of(files, nfiles, "laporan-polisi"), text);
 	}
-	ca_free(ca);
+	issuer_free(is);
 	if (rc < 0)
 		return cli_fail(rc);
 	if (json)
@@ -277,6 +239,39 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 		printf("Sertifikat dicabut / certificate revoked: %s (%s)\n", arg,
 		       cause ? cause : "hilang");
 	return 0;
+}
+
+/* The receipt signed by the OP operator (Cirebon 13: the receipt of the
+ * in-person step): a PAdES B-B approval signature made with the signer
+ * ra receipt --sign loaded, invisible, with the receipt's own footer. */
+static int
+receipt_sign(unsigned char **out, size_t *outlen, const unsigned char *pdf, size_t len,
+             const char *opnik, void *arg)
+{
+	const struct sign_signer *signer = arg;
+	struct pades_opts po;
+	struct buf tail;
+	unsigned char *p = NULL;
+	int rc;
+
+	memset(&po, 0, sizeof(po));
+	memset(&tail, 0, sizeof(tail));
+	po.sig.level = SIGN_LEVEL_B;
+	po.reason = "Bukti tanda terima sertifikat elektronik (Otoritas Pendaftaran)";
+	po.footer = NULL; /* the receipt states its own legal basis */
+	if ((rc = pades_sign(&tail, pdf, len, signer, &po)) < 0)
+		goto out;
+	if ((p = malloc(len + tail.len)) == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "receipt: out of memory");
+		goto out;
+	}
+	memcpy(p, pdf, len);
+	memcpy(p + len, tail.data, tail.len);
+	*out = p;
+	*outlen = len + tail.len;
+out:
+	buf_free(&tail);
+	return rc;
 }
 
 int
@@ -310,13 +305,20 @@ cmd_ra(int argc, char **argv)
 	    {"cause", required_argument, NULL, 'c'},
 	    {"acknowledged-by", required_argument, NULL, 'k'},
 	    {"serial", required_argument, NULL, 'z'},
+	    {"sign", no_argument, NULL, 256},
+	    {"sign-key", required_argument, NULL, 257},
+	    {"sign-pass-file", required_argument, NULL, 258},
+	    {"sign-cert", required_argument, NULL, 259},
+	    {"sign-chain", required_argument, NULL, 260},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL,
 	           *note = NULL, *state = NULL, *csr = NULL, *passfile = NULL,
 	           *out_cert = NULL, *receipt = NULL;
 	const char *cause = NULL, *ackby = NULL, *serial = NULL;
-	int accept = 0, generate = 0;
+	int accept = 0, generate = 0, sign = 0;
+	struct cli_signer_args sa;
+	struct sign_signer signer;
 	struct attach_arg att[MAX_ATTACH];
 	struct ra_file files[MAX_ATTACH];
 	struct ra_apply_req rq;
@@ -336,6 +338,8 @@ cmd_ra(int argc, char **argv)
 	argv++;
 	memset(&rq, 0, sizeof(rq));
 	memset(att, 0, sizeof(att));
+	memset(&sa, 0, sizeof(sa));
+	memset(&signer, 0, sizeof(signer));
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
@@ -387,6 +391,11 @@ cmd_ra(int argc, char **argv)
 		case 'c': cause = optarg; break;
 		case 'k': ackby = optarg; break;
 		case 'z': serial = optarg; break;
+		case 256: sign = 1; break;
+		case 257: sa.key = optarg; break;
+		case 258: sa.pass_file = optarg; break;
+		case 259: sa.cert = optarg; break;
+		case 260: sa.chain = optarg; break;
 		default:
 			rc = cli_badopt(argv,
 			                "see 'sertel --help' and docs for ra options");
@@ -406,11 +415,11 @@ cmd_ra(int argc, char **argv)
 			text[att[0].len] = '\0';
 			rc = ra_agreement_set(&ag, in->st, &who, text);
 		} else if (natt == 0) {
-			rc = ra_agreement_current(&ag, in->st);
-			if (rc == SERTEL_ENOTFOUND)
-				rc = sertel_err(SERTEL_ENOTFOUND,
-				                "no agreement yet: version 1 "
-				                "is created at the first issuance");
+			/* The version in force; the built-in version 1 before
+			 * anything is stored. */
+			char *text = NULL;
+			rc = ra_agreement_text(&text, &ag, in->st, 0);
+			free(text);
 		} else {
 			rc = cli_usage("ra agreement: [--attach text=FILE]");
 			goto out;
@@ -450,6 +459,58 @@ cmd_ra(int argc, char **argv)
 			                         (json_int_t)dlen));
 		else
 			printf("%s (%zu bytes) -> %s\n", mime, dlen, out_cert);
+		rc = 0;
+		goto out;
+	}
+	if (strcmp(sub, "receipt") == 0) {
+		/* ra receipt ID --out FILE: the receipt of an issued application */
+		unsigned char *pdf = NULL;
+		size_t plen = 0;
+		if (optind + 1 != argc || out_cert == NULL) {
+			rc = cli_usage("ra receipt: ID --out FILE [--sign (--passphrase-file F "
+			               "| --sign-key F [--sign-pass-file F] --sign-cert F "
+			               "[--sign-chain F])]");
+			goto out;
+		}
+		if (!sign && (sa.key || sa.cert || sa.pass_file || sa.chain)) {
+			rc = cli_usage("ra receipt: --sign-* options need --sign");
+			goto out;
+		}
+		if (sign) {
+			/* Only an OP operator signs receipts, with their own
+			 * certificate: a key file, or the key sealed here under
+			 * their passphrase. */
+			if (!(who.roles & ROLE_OPERATOR)) {
+				rc = cli_fail(sertel_err(SERTEL_EPERM,
+				                         "ra receipt --sign: %s is not an OP operator",
+				                         who.label));
+				goto out;
+			}
+			sa.dir = dir;
+			if (sa.key == NULL) {
+				sa.nik = who.nik;
+				sa.passphrase_file = passfile;
+			}
+			if ((rc = cli_signer_load(&signer, &sa)) < 0) {
+				rc = cli_fail(rc);
+				goto out;
+			}
+			ra_receipt_set_signer(receipt_sign, &signer);
+		}
+		rc = ra_receipt_pdf(&pdf, &plen, in->st, &who, argv[optind], in->pc.org);
+		ra_receipt_set_signer(NULL, NULL);
+		if (rc < 0 || (rc = file_write(out_cert, pdf, plen, 0644)) < 0) {
+			free(pdf);
+			rc = cli_fail(rc);
+			goto out;
+		}
+		free(pdf);
+		if (json)
+			cli_json_print(json_pack("{s:s, s:I}", "receipt", out_cert,
+			                         "bytes", (json_int_t)plen));
+		else
+			printf("Tanda terima / receipt (%zu bytes) -> %s\n", plen,
+			       out_cert);
 		rc = 0;
 		goto out;
 	}
@@ -582,6 +643,7 @@ out:
 	json_decref(arr);
 	for (i = 0; i < MAX_ATTACH; i++)
 		free(att[i].data);
+	sign_signer_free(&signer);
 	instance_close(in);
 	return rc;
 }

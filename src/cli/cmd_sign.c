@@ -304,12 +304,7 @@ cmd_sign_pdf(int argc, char **argv)
 	    {"out", required_argument, NULL, 'o'},
 	    {"out-dir", required_argument, NULL, 'O'},
 	    {"batch", required_argument, NULL, 'B'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"pass-file", required_argument, NULL, 'p'},
-	    {"cert", required_argument, NULL, 'c'},
-	    {"chain", required_argument, NULL, 'C'},
-	    {"nik", required_argument, NULL, 'n'},
-	    {"passphrase-file", required_argument, NULL, 'P'},
+	    CLI_SIGNER_OPTIONS,
 	    {"level", required_argument, NULL, 'l'},
 	    {"tsa", required_argument, NULL, 't'},
 	    {"reason", required_argument, NULL, 'r'},
@@ -354,12 +349,6 @@ cmd_sign_pdf(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'O': out_dir = optarg; break;
 		case 'B': batch = optarg; break;
-		case 'k': a.key = optarg; break;
-		case 'p': a.pass_file = optarg; break;
-		case 'c': a.cert = optarg; break;
-		case 'C': a.chain = optarg; break;
-		case 'n': a.nik = optarg; break;
-		case 'P': a.passphrase_file = optarg; break;
 		case 'l': level = optarg; break;
 		case 't': po.sig.tsa_url = optarg; break;
 		case 'r': po.reason = optarg; break;
@@ -385,7 +374,9 @@ cmd_sign_pdf(int argc, char **argv)
 				return cli_usage(
 				    "sign pdf: --time '%s': expected RFC 3339", optarg);
 			break;
-		default: return cli_badopt(argv, usage_pdf);
+		default:
+			if (!cli_signer_opt(&a, c, optarg))
+				return cli_badopt(argv, usage_pdf);
 		}
 	}
 	nfiles = argc - optind;

@@ -28,31 +28,21 @@ cmd_token(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct instance *in = NULL;
-	const char *dir = cli_default_dir(), *name = NULL, *role = NULL, *nik = NULL;
+	const char *dir = cli_default_dir(), *json = NULL, *name = NULL, *role = NULL,
+	           *nik = NULL;
+	const char **const to[] = {&dir, &json, &name, &role, &nik};
 	struct ra_person person;
 	unsigned char raw[32], idb[8];
 	char *b64 = NULL, token[64], hash[65], id[17], actor[128], obj[96], reason[64];
-	int c, json = 0, rc;
+	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "create") != 0)
 		return cli_usage("token: expected 'token create --name N "
 		                 "(--role R | --nik NIK)'");
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': dir = optarg; break;
-		case 'j': json = 1; break;
-		case 'n': name = optarg; break;
-		case 'r': role = optarg; break;
-		case 'k': nik = optarg; break;
-		default:
-			return cli_badopt(argv, "token create: --name N "
-			                        "(--role R | --nik NIK)");
-		}
-	}
-	if (optind != argc)
-		return cli_usage("token create: unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(argc - 1, argv + 1, opts, to, "token create",
+	                      "token create: --name N "
+	                      "(--role R | --nik NIK)")) != 0)
+		return rc;
 	if (name == NULL || (role == NULL) == (nik == NULL))
 		return cli_usage("token create: --name and either --role or --nik are "
 		                 "required");

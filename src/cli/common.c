@@ -42,6 +42,22 @@ cli_badopt(char **argv, const char *usage)
 	return cli_usage("unknown option '%s' (%s)", opt, usage);
 }
 
+int
+cli_options(int argc, char **argv, const struct option *opts, const char **const *to,
+            const char *what, const char *usage)
+{
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "", opts, &i)) != -1) {
+		if (c == '?' || c == ':')
+			return cli_badopt(argv, usage);
+		*to[i] = opts[i].has_arg == no_argument ? opts[i].name : optarg;
+	}
+	if (optind != argc)
+		return cli_usage("%s: unexpected argument '%s'", what, argv[optind]);
+	return 0;
+}
+
 const char *
 cli_default_dir(void)
 {

@@ -27,7 +27,7 @@ static const struct {
     {"person", cmd_person, "register | list | show people, appoint operators"},
     {"ra", cmd_ra,
      "applications: apply | attach | submit | list | show | approve | "
-     "return | reject | issue | renew | revoke | report-loss | warn | "
+     "return | reject | issue | receipt | renew | revoke | report-loss | warn | "
      "remind"},
     {"mail", cmd_mail, "e-mail notices: list | flush | retry"},
     {"client", cmd_client, "e-sign API client applications: add | list | remove"},

@@ -116,6 +116,16 @@ int str_copy(char *dst, size_t dstsz, const char *src);
 /* Wipes secrets. */
 void secure_wipe(void *p, size_t n);
 
+/* ---- named bits: a set of flags written "a,b,c" (bits.c) ---------------- */
+struct bit_name {
+	const char *name;
+	unsigned bit;
+};
+/* The names of the bits set in bits, in table order, comma-separated (cut
+ * short to fit outsz). */
+void bits_format(char *out, size_t outsz, unsigned bits, const struct bit_name *t,
+                 size_t n);
+
 /* ---- the instance master secret ----------------------------------------
  * 32 random bytes in DIR/master.key (mode 0600), or derived from
  * SERTEL_MASTER_PASSPHRASE when that is set.  Sub-keys for different

@@ -13,10 +13,7 @@
 #include "esign/esign.h"
 #include "pki/pki.h"
 
-static const struct {
-	const char *name;
-	unsigned bit;
-} perm_names[] = {
+static const struct bit_name perm_names[] = {
     {"sign", ESIGN_PERM_SIGN},
     {"verify", ESIGN_PERM_VERIFY},
     {"seal", ESIGN_PERM_SEAL},
@@ -59,19 +56,8 @@ esign_perms_parse(unsigned *out, const char *list)
 void
 esign_perms_format(char *out, size_t outsz, unsigned perms)
 {
-	size_t i, n = 0;
-
-	if (outsz == 0)
-		return;
-	out[0] = '\0';
-	for (i = 0; i < sizeof(perm_names) / sizeof(perm_names[0]); i++) {
-		if (!(perms & perm_names[i].bit))
-			continue;
-		n += (size_t)snprintf(out + n, n < outsz ? outsz - n : 0, "%s%s",
-		                      n ? "," : "", perm_names[i].name);
-		if (n >= outsz)
-			break;
-	}
+	bits_format(out, outsz, perms, perm_names,
+	            sizeof(perm_names) / sizeof(perm_names[0]));
 }
 
 struct client_add {

@@ -208,11 +208,8 @@ signer_owner(struct sign_signer *s, struct esign_owner *o, struct esign_error *e
              struct esign_ctx *c, struct store *st, const struct esign_sign_req *rq)
 {
 	struct cert_rec rec;
-	struct issuer_rec iss;
-	X509 *ca = NULL;
 	int rc;
 
-	memset(&iss, 0, sizeof(iss));
 	rc = esign_owner_get(o, st, rq->nik, rq->email, time_now());
 	if (rc == SERTEL_ENOTFOUND) {
 		esign_err_set(err, ESIGN_NOT_REGISTERED, 400, "User belum terdaftar");
@@ -251,22 +248,9 @@ signer_owner(struct sign_signer *s, struct esign_owner *o, struct esign_error *e
 		                     rec.serial);
 		goto out;
 	}
-	if ((s->chain = sk_X509_new_null()) == NULL) {
-		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = store_issuer_get(st, rec.issuer_id, &iss)) < 0)
-		goto out;
-	if ((ca = x509_from_der(iss.cert_der, iss.cert_len)) == NULL ||
-	    !sk_X509_push(s->chain, ca)) {
-		X509_free(ca);
-		rc = sertel_err(SERTEL_ECRYPTO, "issuer %s: certificate", iss.id);
-		goto out;
-	}
-	rc = 0;
+	rc = sign_chain_from_store(&s->chain, st, rec.issuer_id);
 out:
 	cert_rec_free(&rec);
-	issuer_rec_free(&iss);
 	return rc;
 }
 
@@ -275,18 +259,12 @@ static int
 signer_seal(struct sign_signer *s, struct esign_error *err, struct esign_ctx *c,
             struct store *st, const struct esign_sign_req *rq)
 {
-	struct issuer_rec iss;
 	unsigned char *der = NULL;
 	size_t dlen = 0;
 	char serial[SERIAL_HEX_MAX + 1], issuer_id[ISSUER_ID_LEN + 1];
-	ASN1_INTEGER *sn;
-	BIGNUM *bn = NULL;
-	char *hex = NULL;
-	X509 *ca = NULL;
 	int64_t rat;
 	int revoked = 0, reason, rc;
 
-	memset(&iss, 0, sizeof(iss));
 	if (!(rq->client->perms & ESIGN_PERM_SEAL) || rq->seal_id == NULL ||
 	    strcmp(rq->client->seal_id, rq->seal_id) != 0) {
 		esign_err_set(
@@ -308,34 +286,20 @@ signer_seal(struct sign_signer *s, struct esign_error *err, struct esign_ctx *c,
 		return sertel_err(SERTEL_ECRYPTO, "seal %s: certificate", rq->seal_id);
 	if ((rc = cert_usable(err, s->cert, rq->seal_id)) < 0)
 		return rc;
-	/* Issued here?  Then the store knows whether it was revoked. */
-	sn = X509_get_serialNumber(s->cert);
-	if ((bn = ASN1_INTEGER_to_BN(sn, NULL)) == NULL ||
-	    (hex = BN_bn2hex(bn)) == NULL) {
-		BN_free(bn);
-		return sertel_err(SERTEL_ENOMEM, "out of memory");
-	}
-	snprintf(serial, sizeof(serial), "%s%s", strlen(hex) % 2 ? "0" : "", hex);
-	OPENSSL_free(hex);
-	BN_free(bn);
-	for (char *p = serial; *p; p++)
-		if (*p >= 'A' && *p <= 'F')
-			*p = (char)(*p - 'A' + 'a');
-	rc = store_cert_status(st, serial, issuer_id, &revoked, &rat, &reason);
+	/* Issued here?  Then the store knows whether it was revoked, and its
+	 * issuing CAs. */
+	if ((rc = serial_to_hex(serial, X509_get_serialNumber(s->cert))) == 0)
+		rc = store_cert_status(st, serial, issuer_id, &revoked, &rat, &reason);
 	if (rc == 0 && revoked) {
 		esign_err_set(err, ESIGN_CERT_STATUS, 400,
 		              "Sertifikat segel telah dicabut (REVOKE)");
 		return sertel_err(SERTEL_EPERM, "seal %s: certificate revoked",
 		                  rq->seal_id);
 	}
-	if ((s->chain = sk_X509_new_null()) == NULL)
+	if (rc == 0)
+		(void)sign_chain_from_store(&s->chain, st, issuer_id);
+	if (s->chain == NULL && (s->chain = sk_X509_new_null()) == NULL)
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
-	if (rc == 0 && store_issuer_get(st, issuer_id, &iss) == 0) {
-		if ((ca = x509_from_der(iss.cert_der, iss.cert_len)) != NULL &&
-		    !sk_X509_push(s->chain, ca))
-			X509_free(ca);
-		issuer_rec_free(&iss);
-	}
 	sertel_err_clear();
 	return 0;
 }

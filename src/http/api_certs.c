@@ -144,6 +144,79 @@ out:
 	return 0;
 }
 
+/* POST /api/v1/certificates/{serial}/revoke {"reason", "note"?}: as
+ * `sertel cert revoke`, for an API token whose role allows cert.revoke
+ * (an RA-only instance forwards its revocations here).  The reason is an
+ * RFC 5280 name or number, final reasons only.  200 with the revoked
+ * record; 409 when it was revoked already; 404 for an unknown serial. */
+int
+api_certificate_action(struct http_req *r, struct http_resp *resp)
+{
+	static const char *allowed[] = {"reason", "note"};
+	const char *p = r->path + strlen("/api/v1/certificates/"), *slash, *key,
+	           *reason_s, *note;
+	char serial[SERIAL_HEX_MAX + 1];
+	struct cert_rec rec;
+	json_t *j = NULL, *v, *rv;
+	size_t n, k;
+	int reason, rc, bad = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	slash = strchr(p, '/');
+	n = slash ? (size_t)(slash - p) : 0;
+	if (slash == NULL || strcmp(slash, "/revoke") != 0 || n == 0 ||
+	    n > SERIAL_HEX_MAX || strspn(p, "0123456789abcdef") != n) {
+		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
+		return 0;
+	}
+	memcpy(serial, p, n);
+	serial[n] = '\0';
+	if (http_auth(r, resp) < 0 || http_allow(r, resp, "cert.revoke") < 0)
+		return 0;
+	if ((j = http_json_body(r, resp)) == NULL)
+		return 0;
+	json_object_foreach(j, key, v)
+	{
+		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
+			if (strcmp(key, allowed[k]) == 0)
+				break;
+		if (k == sizeof(allowed) / sizeof(allowed[0])) {
+			http_error(resp, 400, "invalid_input", "unknown field '%s'", key);
+			goto out;
+		}
+	}
+	rv = json_object_get(j, "reason");
+	note = opt_string(j, "note", &bad);
+	if (bad || (note != NULL && strlen(note) > 600)) {
+		http_error(resp, 400, "invalid_input",
+		           "note: a string of at most 600 bytes");
+		goto out;
+	}
+	if (json_is_integer(rv) && json_integer_value(rv) >= 0 &&
+	    json_integer_value(rv) <= 10) {
+		char num[4];
+		snprintf(num, sizeof(num), "%d", (int)json_integer_value(rv));
+		rc = revoke_reason_parse(&reason, num);
+	} else if ((reason_s = json_string_value(rv)) != NULL) {
+		rc = revoke_reason_parse(&reason, reason_s);
+	} else {
+		rc = sertel_err(SERTEL_EINVAL, "reason is required (RFC 5280 5.3.1 name "
+		                               "or number)");
+	}
+	if (rc < 0 ||
+	    (rc = ca_revoke(r->ctx->issuing, r->st, &r->ctx->in->pc, serial, reason,
+	                    r->actor, note ? note : "")) < 0 ||
+	    (rc = store_cert_get(r->st, serial, &rec)) < 0) {
+		http_error_rc(resp, rc);
+		goto out;
+	}
+	http_json(resp, 200, http_cert_json(&rec, 0));
+out:
+	cert_rec_free(&rec);
+	json_decref(j);
+	return 0;
+}
+
 int
 api_healthz(struct http_req *r, struct http_resp *resp)
 {

@@ -803,33 +803,49 @@ add_registry(json_t *j, struct store *st, const char *sha256_hex, const char *ba
 	json_object_set_new(j, "link_verifikasi", json_string(link));
 }
 
+/* The PDF in the multipart field name, verified: 0, or -1 with the answer
+ * (400 or the verification refusal) in resp.  fm is freed by the caller,
+ * also on failure. */
+static int
+verify_field(struct verify_report **vr, struct field **f, struct form *fm,
+             struct esign_ctx *c, struct http_req *r, struct http_resp *resp,
+             const char *name)
+{
+	struct esign_error err;
+	char msg[64];
+	int rc;
+
+	memset(fm, 0, sizeof(*fm));
+	if (form_parse(fm, r, resp, esign_ctx_conf(c)->max_file_bytes) < 0)
+		return -1;
+	if ((*f = form_get(fm, name)) == NULL) {
+		snprintf(msg, sizeof(msg), "Field '%s' wajib diisi", name);
+		bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
+		return -1;
+	}
+	if ((rc = esign_verify(vr, &err, c, (*f)->val.data, (*f)->val.len)) < 0) {
+		bsre_error_from(resp, &err, rc);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- v1: POST /api/sign/verify ---------------------------------------------------- */
 int
 api_esign_v1_verify(struct http_req *r, struct http_resp *resp)
 {
 	struct esign_ctx *c;
 	struct esign_client cl;
-	struct esign_error err;
 	struct verify_report *vr = NULL;
 	struct form fm;
 	struct field *f;
 	json_t *j;
-	int rc;
 
 	if ((c = client_begin(&cl, r, resp, ESIGN_PERM_VERIFY,
 	                      "Aplikasi klien tidak berwenang memverifikasi")) == NULL)
 		return 0;
-	if (form_parse(&fm, r, resp, esign_ctx_conf(c)->max_file_bytes) < 0)
-		return 0;
-	if ((f = form_get(&fm, "signed_file")) == NULL) {
-		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
-		           "Field 'signed_file' wajib diisi");
+	if (verify_field(&vr, &f, &fm, c, r, resp, "signed_file") < 0)
 		goto out;
-	}
-	if ((rc = esign_verify(&vr, &err, c, f->val.data, f->val.len)) < 0) {
-		bsre_error_from(resp, &err, rc);
-		goto out;
-	}
 	j = report_v1(vr, r->st, f->filename[0] ? f->filename : NULL);
 	add_registry(j, r->st, vr->sha256_hex, esign_ctx_conf(c)->base_url);
 	http_json(resp, 200, j);
@@ -841,23 +857,32 @@ out:
 
 /* ---- statuses -----------------------------------------------------------------------
  */
-static json_t *
-status_json(struct store *st, const char *nik, const char *email)
+/* 200 with the status of the owner of nik (or email), 500 when the store
+ * fails. */
+static void
+status_reply(struct http_resp *resp, struct store *st, const char *nik, const char *email)
 {
 	struct esign_owner o;
 	int rc = esign_owner_get(&o, st, nik, email, time_now());
+	json_t *j;
 
 	if (rc == SERTEL_ENOTFOUND || rc == SERTEL_EINVAL) {
 		sertel_err_clear();
-		return json_pack("{s:i, s:s, s:s}", "status_code", 1110, "status",
-		                 "NOT_REGISTERED", "message",
-		                 esign_status_message(ESIGN_ST_NOT_REGISTERED));
+		j = json_pack("{s:i, s:s, s:s}", "status_code", 1110, "status",
+		              "NOT_REGISTERED", "message",
+		              esign_status_message(ESIGN_ST_NOT_REGISTERED));
+	} else if (rc < 0) {
+		j = NULL;
+	} else {
+		j = json_pack("{s:i, s:s, s:s}", "status_code", 1111, "status",
+		              esign_status_name(o.status), "message",
+		              esign_status_message(o.status));
 	}
-	if (rc < 0)
-		return NULL;
-	return json_pack("{s:i, s:s, s:s}", "status_code", 1111, "status",
-	                 esign_status_name(o.status), "message",
-	                 esign_status_message(o.status));
+	if (j == NULL) {
+		http_error_rc(resp, SERTEL_ESTORE);
+		return;
+	}
+	http_json(resp, 200, j);
 }
 
 int
@@ -865,17 +890,12 @@ api_esign_v1_status(struct http_req *r, struct http_resp *resp)
 {
 	struct esign_client cl;
 	const char *nik = r->path + strlen("/api/user/status/");
-	json_t *j;
 
 	if (client_begin(&cl, r, resp,
 	                 ESIGN_PERM_SIGN | ESIGN_PERM_VERIFY | ESIGN_PERM_SEAL,
 	                 "Aplikasi klien tidak berwenang") == NULL)
 		return 0;
-	if ((j = status_json(r->st, nik, NULL)) == NULL) {
-		http_error_rc(resp, SERTEL_ESTORE);
-		return 0;
-	}
-	http_json(resp, 200, j);
+	status_reply(resp, r->st, nik, NULL);
 	return 0;
 }
 
@@ -1199,7 +1219,7 @@ int
 api_esign_v2_status(struct http_req *r, struct http_resp *resp)
 {
 	struct esign_client cl;
-	json_t *body, *j;
+	json_t *body;
 
 	if (client_begin(&cl, r, resp,
 	                 ESIGN_PERM_SIGN | ESIGN_PERM_VERIFY | ESIGN_PERM_SEAL,
@@ -1213,13 +1233,8 @@ api_esign_v2_status(struct http_req *r, struct http_resp *resp)
 		           "Field 'nik' atau 'email' wajib diisi");
 		return 0;
 	}
-	j = status_json(r->st, jget_str(body, "nik"), jget_str(body, "email"));
+	status_reply(resp, r->st, jget_str(body, "nik"), jget_str(body, "email"));
 	json_decref(body);
-	if (j == NULL) {
-		http_error_rc(resp, SERTEL_ESTORE);
-		return 0;
-	}
-	http_json(resp, 200, j);
 	return 0;
 }
 
@@ -1314,6 +1329,16 @@ cert_now(struct store *st, const char *serial)
 	return s;
 }
 
+/* The pages and files of /v and /verifikasi: never cached, only this
+ * origin's scripts, never framed. */
+static void
+web_headers(struct http_resp *resp)
+{
+	str_copy(resp->extra_headers, sizeof(resp->extra_headers),
+	         "Cache-Control: no-cache\nContent-Security-Policy: default-src 'self'\n"
+	         "X-Frame-Options: DENY\n");
+}
+
 int
 api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 {
@@ -1358,6 +1383,7 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 	    &b, "<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
 	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	        "<title>Verifikasi Dokumen</title>"
+	        "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
 	        "<link rel=\"stylesheet\" href=\"/static/sertel.css\"></head><body><main>"
 	        "<h1>Verifikasi Dokumen Elektronik</h1>");
 	if (rc < 0) {
@@ -1410,9 +1436,7 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		unsigned char *p = buf_detach(&b, &n);
 		set_body(resp, rc < 0 ? 404 : 200, "text/html; charset=utf-8", p, n);
 	}
-	str_copy(resp->extra_headers, sizeof(resp->extra_headers),
-	         "Cache-Control: no-cache\nContent-Security-Policy: default-src 'self'\n"
-	         "X-Frame-Options: DENY\n");
+	web_headers(resp);
 	return 0;
 }
 
@@ -1432,9 +1456,7 @@ serve_web(struct http_req *r, struct http_resp *resp, const char *name, const ch
 		return 0;
 	}
 	set_body(resp, 200, ctype, data, len);
-	str_copy(resp->extra_headers, sizeof(resp->extra_headers),
-	         "Cache-Control: no-cache\nContent-Security-Policy: default-src 'self'\n"
-	         "X-Frame-Options: DENY\n");
+	web_headers(resp);
 	return 0;
 }
 
@@ -1455,27 +1477,17 @@ int
 api_esign_public_verify(struct http_req *r, struct http_resp *resp)
 {
 	struct esign_ctx *c = service(r);
-	struct esign_error err;
 	struct verify_report *vr = NULL;
 	struct form fm;
 	struct field *f;
 	json_t *j;
-	int rc;
 
 	if (c == NULL) {
 		http_error_rc(resp, esign_init_rc);
 		return 0;
 	}
-	if (form_parse(&fm, r, resp, esign_ctx_conf(c)->max_file_bytes) < 0)
-		return 0;
-	if ((f = form_get(&fm, "file")) == NULL) {
-		bsre_error(resp, 400, ESIGN_BAD_REQUEST, "Field 'file' wajib diisi");
+	if (verify_field(&vr, &f, &fm, c, r, resp, "file") < 0)
 		goto out;
-	}
-	if ((rc = esign_verify(&vr, &err, c, f->val.data, f->val.len)) < 0) {
-		bsre_error_from(resp, &err, rc);
-		goto out;
-	}
 	j = report_v2(vr, r->st);
 	json_object_set_new(j, "sha256", json_string(vr->sha256_hex));
 	add_registry(j, r->st, vr->sha256_hex, esign_ctx_conf(c)->base_url);

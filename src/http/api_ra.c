@@ -2,12 +2,16 @@
  * The Registration Authority over HTTP: agencies, people and their roles,
  * applications, the OP's decisions and the applicant's own issuance step.
  *
- *   GET  POST /api/v1/agencies
+ *   GET  POST /api/v1/agencies           GET /api/v1/agencies/{id}
  *   GET  POST /api/v1/persons            GET /api/v1/persons/{nik}
  *        POST /api/v1/persons/{nik}/appoint
+ *   GET  POST /api/v1/agreement[?version=N]
  *   GET  POST /api/v1/applications       GET /api/v1/applications/{id}
  *        POST /api/v1/applications/{id}/attachments | submit | approve |
  *                                       return | reject | issue
+ *        GET  /api/v1/applications/{id}/receipt
+ *        POST /api/v1/ra/certificates/{serial}/renew | revoke | report-loss
+ *        POST /api/v1/persons/{nik}/warn
  *
  * Every change calls the same src/ra function as the CLI (cmd_people.c,
  * cmd_ra.c), so the rules of the regulations live in one place; this file
@@ -26,10 +30,12 @@
 
 #include "http/http_int.h"
 
-#define API_MAX_FILES  16 /* as ra_attach: at most 16 files at once */
-#define PERSONS_PREFIX "/api/v1/persons/"
-#define APPS_PREFIX    "/api/v1/applications/"
-#define API_MAX_NAMES  16 /* struct ra_apply_req: dns[16], ip[16] */
+#define API_MAX_FILES   16 /* as ra_attach: at most 16 files at once */
+#define PERSONS_PREFIX  "/api/v1/persons/"
+#define AGENCIES_PREFIX "/api/v1/agencies/"
+#define RA_CERTS_PREFIX "/api/v1/ra/certificates/"
+#define APPS_PREFIX     "/api/v1/applications/"
+#define API_MAX_NAMES   16 /* struct ra_apply_req: dns[16], ip[16] */
 
 struct uploads {
 	struct ra_file files[API_MAX_FILES];
@@ -53,6 +59,10 @@ static int uploads_parse(struct uploads *u, json_t *arr, struct http_resp *resp)
 static void uploads_free(struct uploads *u);
 static void error_ref(struct http_resp *resp, int rc);
 static void created(struct http_resp *resp, json_t *j, const char *fmt, const char *id);
+static void upstream_error(struct http_resp *resp, struct http_req *r, int rc);
+static int app_full_json(json_t **out, struct store *st, const char *app_id);
+static void person_warn(struct http_req *r, struct http_resp *resp, const char *nik,
+                        json_t *j);
 
 /* ---- who acts, who reads ------------------------------------------------ */
 /* Authenticates and requires an RA actor: an operator application token
@@ -421,6 +431,97 @@ out:
 	return 0;
 }
 
+/* GET /api/v1/agencies/{id}: every RA actor. */
+int
+api_ra_agency(struct http_req *r, struct http_resp *resp)
+{
+	const char *id = r->path + strlen(AGENCIES_PREFIX);
+	struct ra_agency ag;
+	int rc;
+
+	if (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16) {
+		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
+		return 0;
+	}
+	if (actor_check(r, resp) < 0)
+		return 0;
+	if ((rc = ra_agency_get(&ag, r->st, id)) < 0) {
+		http_error_rc(resp, rc);
+		return 0;
+	}
+	http_json(resp, 200, http_agency_json(&ag));
+	return 0;
+}
+
+/* ---- the subscriber agreement ------------------------------------------------------ */
+static json_t *
+agreement_json(const struct ra_agreement *ag, const char *text)
+{
+	char at[32];
+	json_t *j = json_pack("{s:i, s:s, s:s}", "version", ag->version, "sha256",
+	                      ag->sha256, "text", text);
+
+	if (j != NULL && ag->created_at > 0) {
+		time_fmt(at, ag->created_at);
+		json_object_set_new(j, "created_at", json_string(at));
+	} else if (j != NULL) {
+		/* The built-in version 1, not stored until first used. */
+		json_object_set_new(j, "created_at", json_null());
+	}
+	return j;
+}
+
+/* GET /api/v1/agreement[?version=N]: every RA actor reads the text they
+ * accept at issuance.  POST {"text"}: a new version (admin or
+ * kepala-dinas, as `sertel ra agreement --attach text=FILE`). */
+int
+api_ra_agreement(struct http_req *r, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"text"};
+	struct ra_agreement ag;
+	const char *vq, *text;
+	char *stored = NULL, vbuf[16];
+	long long version = 0;
+	json_t *j = NULL;
+	int rc;
+
+	if (actor_check(r, resp) < 0)
+		return 0;
+	if (strcmp(r->method, "POST") != 0) {
+		vq = http_query(r, "version");
+		if (vq != NULL && parse_ll(&version, vq, 1, 1000000) < 0) {
+			http_error(resp, 400, "invalid_input",
+			           "version: a number from 1");
+			return 0;
+		}
+		if ((rc = ra_agreement_text(&stored, &ag, r->st, (int)version)) < 0) {
+			http_error_rc(resp, rc);
+			return 0;
+		}
+		http_json(resp, 200, agreement_json(&ag, stored));
+		free(stored);
+		return 0;
+	}
+	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
+		return 0;
+	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&text, j, "text", resp) < 0)
+		goto out;
+	if (text == NULL) {
+		http_error(resp, 400, "invalid_input", "text is required");
+		goto out;
+	}
+	if ((rc = ra_agreement_set(&ag, r->st, &r->ra, text)) < 0) {
+		http_error_rc(resp, rc);
+		goto out;
+	}
+	snprintf(vbuf, sizeof(vbuf), "%d", ag.version);
+	created(resp, agreement_json(&ag, text),
+	        "Location: /api/v1/agreement?version=%s\n", vbuf);
+out:
+	json_decref(j);
+	return 0;
+}
+
 /* ---- persons -------------------------------------------------------------------- */
 static int
 person_one(const struct ra_person *p, void *arg)
@@ -554,6 +655,31 @@ person_path(char nik[17], const char **action, const char *path)
 	return 0;
 }
 
+/* POST /api/v1/persons/{nik}/warn {"reason", "serial"?}: a written warning
+ * (Palembang 16), as `sertel ra warn`; at [sanction] warnings (default 3)
+ * every valid certificate of the person gets a revocation proposal. */
+static void
+person_warn(struct http_req *r, struct http_resp *resp, const char *nik, json_t *j)
+{
+	static const char *const allowed[] = {"reason", "serial"};
+	const char *reason, *serial;
+	int rc, warnings = 0, proposals = 0;
+
+	if (fields_check(j, allowed, 2, resp) < 0 ||
+	    get_str(&reason, j, "reason", resp) < 0 ||
+	    get_str(&serial, j, "serial", resp) < 0)
+		return;
+	if ((rc = ra_warn(r->st, &r->ra, nik, serial, reason,
+	                  (int)config_get_int(r->ctx->in->cfg, "sanction", "warnings", 3),
+	                  &warnings, &proposals)) < 0) {
+		http_error_rc(resp, rc);
+		return;
+	}
+	http_json(resp, 200,
+	          json_pack("{s:s, s:i, s:i}", "nik", nik, "warnings", warnings,
+	                    "revocation_proposals", proposals));
+}
+
 /* GET /api/v1/persons/{nik}: readers of everything, and the person.
  * POST /api/v1/persons/{nik}/appoint {"role"}: as `sertel person appoint`. */
 int
@@ -568,7 +694,8 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	int rc, get = strcmp(r->method, "POST") != 0;
 
 	if (person_path(nik, &action, r->path) < 0 ||
-	    (strcmp(action, "") != 0 && strcmp(action, "appoint") != 0)) {
+	    (strcmp(action, "") != 0 && strcmp(action, "appoint") != 0 &&
+	     strcmp(action, "warn") != 0)) {
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
@@ -594,6 +721,10 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	}
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
 		return 0;
+	if (strcmp(action, "warn") == 0) {
+		person_warn(r, resp, nik, j);
+		goto out;
+	}
 	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&role, j, "role", resp) < 0)
 		goto out;
 	if (role == NULL) {
@@ -613,6 +744,118 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	}
 	http_json(resp, 200, out);
 out:
+	json_decref(j);
+	return 0;
+}
+
+/* ---- the RA's certificate actions ------------------------------------------------ */
+static const struct ra_file *
+file_kind(const struct uploads *u, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < u->n; i++)
+		if (strcmp(u->files[i].kind, kind) == 0)
+			return &u->files[i];
+	return NULL;
+}
+
+/* "/api/v1/ra/certificates/SERIAL/ACTION": the serial (lowercase hex) and
+ * the action.  SERTEL_ENOTFOUND for anything else. */
+static int
+ra_cert_path(char serial[SERIAL_HEX_MAX + 1], const char **action, const char *path)
+{
+	const char *p = path + strlen(RA_CERTS_PREFIX), *slash = strchr(p, '/');
+	size_t n = slash ? (size_t)(slash - p) : 0;
+
+	if (slash == NULL || n == 0 || n > SERIAL_HEX_MAX ||
+	    strspn(p, "0123456789abcdef") != n)
+		return SERTEL_ENOTFOUND;
+	memcpy(serial, p, n);
+	serial[n] = '\0';
+	*action = slash + 1;
+	if (strcmp(*action, "renew") != 0 && strcmp(*action, "revoke") != 0 &&
+	    strcmp(*action, "report-loss") != 0)
+		return SERTEL_ENOTFOUND;
+	return 0;
+}
+
+/* POST /api/v1/ra/certificates/{serial}/renew | revoke | report-loss: as
+ * `sertel ra renew | revoke | report-loss`; ra decides who may (the owner,
+ * the head of the owner's agency, the OP by cause).  Revocations go
+ * through the issuer connector (the built-in CA or the upstream). */
+int
+api_ra_certificate(struct http_req *r, struct http_resp *resp)
+{
+	static const char *const f_revoke[] = {"cause", "note"}, *const f_loss[] = {
+	                                                             "acknowledged_by",
+	                                                             "attachments",
+	                                                             "note"};
+	char serial[SERIAL_HEX_MAX + 1], key[32];
+	struct ra_application app;
+	struct cert_rec rec;
+	struct uploads up;
+	const char *action, *cause, *note, *ack;
+	json_t *j = NULL, *out = NULL;
+	int rc;
+
+	memset(&up, 0, sizeof(up));
+	memset(&rec, 0, sizeof(rec));
+	if (ra_cert_path(serial, &action, r->path) < 0) {
+		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
+		return 0;
+	}
+	if (actor_check(r, resp) < 0 || change_check(r, resp) < 0)
+		return 0;
+	if ((j = strcmp(action, "renew") == 0 ? body_or_empty(r, resp)
+	                                      : http_json_body(r, resp)) == NULL)
+		return 0;
+	if (strcmp(action, "renew") == 0) {
+		if (fields_check(j, NULL, 0, resp) < 0)
+			goto out;
+		if ((rc = store_cert_get(r->st, serial, &rec)) < 0) {
+			http_error_rc(resp, rc);
+			goto out;
+		}
+		snprintf(key, sizeof(key), "%s", rec.type);
+		if ((rc = ra_renew(
+		         &app, r->st, &r->ra, serial,
+		         (int)config_get_int(r->ctx->in->cfg, "approval", key, 1))) < 0 ||
+		    (rc = app_full_json(&out, r->st, app.id)) < 0) {
+			http_error_rc(resp, rc);
+			goto out;
+		}
+		created(resp, out, "Location: /api/v1/applications/%s\n", app.id);
+		goto out;
+	}
+	if (strcmp(action, "revoke") == 0) {
+		if (fields_check(j, f_revoke, 2, resp) < 0 ||
+		    get_str(&cause, j, "cause", resp) < 0 ||
+		    get_str(&note, j, "note", resp) < 0)
+			goto out;
+		if (cause == NULL) {
+			http_error(resp, 400, "invalid_input", "cause is required");
+			goto out;
+		}
+		rc = ra_revoke(r->st, &r->ra, r->ctx->issuer, serial, cause, note);
+	} else {
+		if (fields_check(j, f_loss, 3, resp) < 0 ||
+		    get_str(&ack, j, "acknowledged_by", resp) < 0 ||
+		    get_str(&note, j, "note", resp) < 0 ||
+		    uploads_parse(&up, json_object_get(j, "attachments"), resp) < 0)
+			goto out;
+		rc = ra_report_loss(r->st, &r->ra, r->ctx->issuer, serial, ack,
+		                    file_kind(&up, "pernyataan"),
+		                    file_kind(&up, "laporan-polisi"), note);
+	}
+	if (rc < 0 || (rc = store_cert_get(r->st, serial, &rec)) < 0) {
+		upstream_error(resp, r, rc);
+		goto out;
+	}
+	http_json(resp, 200, http_cert_json(&rec, 0));
+out:
+	cert_rec_free(&rec);
+	uploads_free(&up);
 	json_decref(j);
 	return 0;
 }
@@ -737,6 +980,18 @@ api_ra_applications(struct http_req *r, struct http_resp *resp)
 	return 0;
 }
 
+/* Errors of an operation that may have gone to the upstream issuer: a
+ * transport failure there is 502 with what went wrong (unreachable, TLS
+ * not trusted), not an internal error of ours. */
+static void
+upstream_error(struct http_resp *resp, struct http_req *r, int rc)
+{
+	if (rc == SERTEL_EIO && strcmp(issuer_mode(r->ctx->issuer), "upstream") == 0)
+		http_error(resp, 502, "upstream", "%s", sertel_errmsg());
+	else
+		http_error_rc(resp, rc);
+}
+
 /* POST .../issue: the applicant, in person (ra_issue refuses anyone
  * else), accepts the agreement and brings a CSR or has a key generated
  * and sealed under their passphrase.  The passphrase is wiped from the
@@ -750,6 +1005,7 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	struct ra_issued info;
 	struct cert_rec rec;
 	const char *csr, *pass;
+	char *chain[2] = {NULL, NULL};
 	json_t *out, *pv;
 	int rc, generate;
 
@@ -792,11 +1048,11 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	rq.pass_min_len =
 	    (size_t)config_get_int(r->ctx->in->cfg, "passphrase", "min_length", 10);
 	rq.algo = config_get(r->ctx->in->cfg, "keys", "algo", "ec-p256");
-	rc = ra_issue(&rec, &info, r->st, &r->ra, r->ctx->issuing, &r->ctx->in->pc, &rq);
+	rc = ra_issue(&rec, &info, r->st, &r->ra, r->ctx->issuer, &rq);
 	if (pass != NULL)
 		secure_wipe((char *)pass, rq.passlen);
 	if (rc < 0) {
-		http_error_rc(resp, rc);
+		upstream_error(resp, r, rc);
 		goto out;
 	}
 	if ((out = http_cert_json(&rec, 1)) == NULL) {
@@ -804,9 +1060,10 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 		           rec.serial);
 		goto out;
 	}
-	json_object_set_new(
-	    out, "chain",
-	    json_pack("[s, s]", r->ctx->chain_pem[0], r->ctx->chain_pem[1]));
+	/* The chain of the issuer that signed it: ours, or the upstream's. */
+	if (issuer_chain_pem(chain, r->st, rec.issuer_id) == 0)
+		json_object_set_new(out, "chain",
+		                    json_pack("[s, s]", chain[0], chain[1]));
 	json_object_set_new(out, "application_id", json_string(info.app_id));
 	json_object_set_new(out, "agreement_version",
 	                    json_integer(info.agreement.version));
@@ -814,6 +1071,8 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	json_object_set_new(out, "key_generated", json_boolean(info.generated));
 	http_json(resp, 201, out);
 out:
+	free(chain[0]);
+	free(chain[1]);
 	cert_rec_free(&rec);
 }
 
@@ -833,8 +1092,8 @@ app_path(char id[RA_ID_LEN + 1], const char **action, const char *path)
 	return 0;
 }
 
-static const char *const app_actions[] = {"attachments", "submit", "approve",
-                                          "return",      "reject", "issue"};
+static const char *const app_actions[] = {"attachments", "submit", "approve", "return",
+                                          "reject",      "issue",  "receipt"};
 
 int
 api_ra_upload_path(const char *method, const char *path)
@@ -846,6 +1105,12 @@ api_ra_upload_path(const char *method, const char *path)
 		return 0;
 	if (strcmp(path, "/api/v1/applications") == 0)
 		return 1;
+	/* A loss report carries the statement and the police report. */
+	if (strncmp(path, RA_CERTS_PREFIX, strlen(RA_CERTS_PREFIX)) == 0) {
+		char serial[SERIAL_HEX_MAX + 1];
+		return ra_cert_path(serial, &action, path) == 0 &&
+		       strcmp(action, "report-loss") == 0;
+	}
 	return strncmp(path, APPS_PREFIX, strlen(APPS_PREFIX)) == 0 &&
 	       app_path(id, &action, path) == 0 && strcmp(action, "attachments") == 0;
 }
@@ -863,6 +1128,8 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 	json_t *j = NULL, *out = NULL;
 	size_t k;
 	int rc = 0, get = strcmp(r->method, "POST") != 0;
+	unsigned char *pdf = NULL;
+	size_t pdflen = 0;
 
 	memset(&up, 0, sizeof(up));
 	if (app_path(id, &action, r->path) < 0) {
@@ -876,13 +1143,31 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
-	if (get != (action[0] == '\0')) {
+	if (get != (action[0] == '\0' || strcmp(action, "receipt") == 0)) {
 		http_error(resp, 405, "method_not_allowed", "%s not allowed on %s",
 		           r->method, r->path);
 		return 0;
 	}
 	if (actor_check(r, resp) < 0)
 		return 0;
+	if (get && action[0] != '\0') {
+		/* GET .../receipt: the receipt PDF of an issued application
+		 * (ra_receipt_pdf decides who may read it). */
+		if ((rc = ra_receipt_pdf(&pdf, &pdflen, r->st, &r->ra, id,
+		                         r->ctx->in->pc.org)) < 0) {
+			http_error_rc(resp, rc);
+			return 0;
+		}
+		resp->status = 200;
+		resp->ctype = "application/pdf";
+		resp->body = pdf;
+		resp->len = pdflen;
+		snprintf(
+		    resp->extra_headers, sizeof(resp->extra_headers),
+		    "Content-Disposition: attachment; filename=\"tanda-terima-%s.pdf\"\n",
+		    id);
+		return 0;
+	}
 	if (get) {
 		if ((rc = ra_get(&a, r->st, id)) < 0) {
 			http_error_rc(resp, rc);

@@ -24,6 +24,8 @@ struct http_ctx {
 	int64_t ocsp_validity;
 	size_t max_body;
 	size_t max_upload; /* routes carrying attachments, authenticated callers */
+	/* Where RA issuance and revocation go: the CA above or the upstream. */
+	struct issuer *issuer;
 	/* PEM of the issuing and root CA, sent with every issued certificate. */
 	char *chain_pem[2];
 	/* Group commit for every worker's writes (NULL when disabled). */
@@ -85,6 +87,7 @@ json_t *http_json_body(struct http_req *r, struct http_resp *resp);
 /* Handlers. */
 int api_healthz(struct http_req *r, struct http_resp *resp);
 int api_certificates_post(struct http_req *r, struct http_resp *resp);
+int api_certificate_action(struct http_req *r, struct http_resp *resp);
 int api_crl_get(struct http_req *r, struct http_resp *resp);
 int api_ca_get(struct http_req *r, struct http_resp *resp);
 int api_ca_list(struct http_req *r, struct http_resp *resp);
@@ -95,6 +98,9 @@ int api_web_index(struct http_req *r, struct http_resp *resp);
 int api_web_static(struct http_req *r, struct http_resp *resp);
 /* Registration Authority (api_ra.c). */
 int api_ra_agencies(struct http_req *r, struct http_resp *resp);
+int api_ra_agency(struct http_req *r, struct http_resp *resp);
+int api_ra_agreement(struct http_req *r, struct http_resp *resp);
+int api_ra_certificate(struct http_req *r, struct http_resp *resp);
 int api_ra_persons(struct http_req *r, struct http_resp *resp);
 int api_ra_person(struct http_req *r, struct http_resp *resp);
 int api_ra_applications(struct http_req *r, struct http_resp *resp);

@@ -85,6 +85,9 @@ http_app_json(const struct ra_application *a)
 	              a->cert_serial[0] ? a->cert_serial : NULL);
 	if (j == NULL)
 		return NULL;
+	/* A renewal or re-application names the certificate it follows. */
+	if (a->renews_serial[0])
+		json_object_set_new(j, "renews_serial", json_string(a->renews_serial));
 	if (a->system_name[0])
 		json_object_set_new(j, "system_name", json_string(a->system_name));
 	if (a->system_details[0])

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -229,6 +230,7 @@ static const struct {
 	const char *roles; /* comma-separated */
 } permissions[] = {
     {"cert.issue", "admin,operator"},
+    {"cert.revoke", "admin,operator"},
 };
 
 int
@@ -253,45 +255,54 @@ http_allow(struct http_req *r, struct http_resp *resp, const char *perm)
 /* ---- routing ------------------------------------------------------------ */
 typedef int (*handler_fn)(struct http_req *, struct http_resp *);
 
+/* Routes marked NEEDS_CA need this instance's own CA (and its OCSP and TSA
+ * signers); an RA-only instance answers them 404. */
+#define NEEDS_CA 1
 static const struct route {
 	const char *method;
 	const char *path;
 	int prefix; /* path is a prefix */
 	handler_fn fn;
+	int needs_ca;
 } routes[] = {
-    {"GET", "/healthz", 0, api_healthz},
-    {"POST", "/api/v1/certificates", 0, api_certificates_post},
-    {"GET", "/crl/", 1, api_crl_get},
-    {"GET", "/ca/", 1, api_ca_get},
-    {"GET", "/api/v1/ca", 0, api_ca_list},
-    {"POST", "/ocsp", 0, api_ocsp_post},
-    {"GET", "/ocsp/", 1, api_ocsp_get},
-    {"POST", "/tsa", 0, api_tsa_post},
-    {"GET", "/api/v1/agencies", 0, api_ra_agencies},
-    {"POST", "/api/v1/agencies", 0, api_ra_agencies},
-    {"GET", "/api/v1/persons", 0, api_ra_persons},
-    {"POST", "/api/v1/persons", 0, api_ra_persons},
-    {"GET", "/api/v1/persons/", 1, api_ra_person},
-    {"POST", "/api/v1/persons/", 1, api_ra_person},
-    {"GET", "/api/v1/applications", 0, api_ra_applications},
-    {"POST", "/api/v1/applications", 0, api_ra_applications},
-    {"GET", "/api/v1/applications/", 1, api_ra_application},
-    {"POST", "/api/v1/applications/", 1, api_ra_application},
-    {"POST", "/api/sign/pdf", 0, api_esign_v1_sign},
-    {"GET", "/api/sign/download/", 1, api_esign_v1_download},
-    {"POST", "/api/sign/verify", 0, api_esign_v1_verify},
-    {"GET", "/api/user/status/", 1, api_esign_v1_status},
-    {"POST", "/api/v2/sign/pdf", 0, api_esign_v2_sign},
-    {"POST", "/api/v2/seal/pdf", 0, api_esign_v2_seal},
-    {"POST", "/api/v2/sign/get/totp", 0, api_esign_v2_totp},
-    {"POST", "/api/v2/user/check/status", 0, api_esign_v2_status},
-    {"POST", "/api/v2/verify/pdf", 0, api_esign_v2_verify},
-    {"GET", "/v/", 1, api_esign_public_doc},
-    {"GET", "/verifikasi", 1, api_esign_public_page},
-    {"POST", "/api/verifikasi", 0, api_esign_public_verify},
-    {"GET", "/static/", 1, api_web_static},
-    {"GET", "/", 0, api_web_index},
-    {"GET", "/index.html", 0, api_web_index},
+    {"GET", "/healthz", 0, api_healthz, 0},
+    {"POST", "/api/v1/certificates", 0, api_certificates_post, NEEDS_CA},
+    {"POST", "/api/v1/certificates/", 1, api_certificate_action, NEEDS_CA},
+    {"GET", "/crl/", 1, api_crl_get, NEEDS_CA},
+    {"GET", "/ca/", 1, api_ca_get, NEEDS_CA},
+    {"GET", "/api/v1/ca", 0, api_ca_list, NEEDS_CA},
+    {"POST", "/ocsp", 0, api_ocsp_post, NEEDS_CA},
+    {"GET", "/ocsp/", 1, api_ocsp_get, NEEDS_CA},
+    {"POST", "/tsa", 0, api_tsa_post, NEEDS_CA},
+    {"GET", "/api/v1/agencies", 0, api_ra_agencies, 0},
+    {"POST", "/api/v1/agencies", 0, api_ra_agencies, 0},
+    {"GET", "/api/v1/agencies/", 1, api_ra_agency, 0},
+    {"GET", "/api/v1/agreement", 0, api_ra_agreement, 0},
+    {"POST", "/api/v1/agreement", 0, api_ra_agreement, 0},
+    {"POST", "/api/v1/ra/certificates/", 1, api_ra_certificate, 0},
+    {"GET", "/api/v1/persons", 0, api_ra_persons, 0},
+    {"POST", "/api/v1/persons", 0, api_ra_persons, 0},
+    {"GET", "/api/v1/persons/", 1, api_ra_person, 0},
+    {"POST", "/api/v1/persons/", 1, api_ra_person, 0},
+    {"GET", "/api/v1/applications", 0, api_ra_applications, 0},
+    {"POST", "/api/v1/applications", 0, api_ra_applications, 0},
+    {"GET", "/api/v1/applications/", 1, api_ra_application, 0},
+    {"POST", "/api/v1/applications/", 1, api_ra_application, 0},
+    {"POST", "/api/sign/pdf", 0, api_esign_v1_sign, 0},
+    {"GET", "/api/sign/download/", 1, api_esign_v1_download, 0},
+    {"POST", "/api/sign/verify", 0, api_esign_v1_verify, 0},
+    {"GET", "/api/user/status/", 1, api_esign_v1_status, 0},
+    {"POST", "/api/v2/sign/pdf", 0, api_esign_v2_sign, 0},
+    {"POST", "/api/v2/seal/pdf", 0, api_esign_v2_seal, 0},
+    {"POST", "/api/v2/sign/get/totp", 0, api_esign_v2_totp, 0},
+    {"POST", "/api/v2/user/check/status", 0, api_esign_v2_status, 0},
+    {"POST", "/api/v2/verify/pdf", 0, api_esign_v2_verify, 0},
+    {"GET", "/v/", 1, api_esign_public_doc, 0},
+    {"GET", "/verifikasi", 1, api_esign_public_page, 0},
+    {"POST", "/api/verifikasi", 0, api_esign_public_verify, 0},
+    {"GET", "/static/", 1, api_web_static, 0},
+    {"GET", "/", 0, api_web_index, 0},
+    {"GET", "/index.html", 0, api_web_index, 0},
 };
 
 struct conn_state {
@@ -384,6 +395,13 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 			           "%s not allowed on %s", method, url);
 		else
 			http_error(&resp, 404, "not_found", "no such resource: %s", url);
+		return send_resp(c, &resp);
+	}
+	if (rt->needs_ca && ctx->issuing == NULL) {
+		http_error(&resp, 404, "not_found",
+		           "%s: an RA-only instance has no CA of its own; certificates, "
+		           "CRLs, OCSP and timestamps are the upstream issuer's",
+		           url);
 		return send_resp(c, &resp);
 	}
 	req.method = method;
@@ -609,6 +627,89 @@ parse_listen(struct sockaddr_in *sa, const char *listen)
 	return 0;
 }
 
+/* ---- TLS ------------------------------------------------------------------ */
+/* [server] tls_cert (PEM: the server certificate, then its issuing CA) and
+ * tls_key (PEM private key, mode 0600), relative to the instance
+ * directory; libmicrohttpd serves them with GnuTLS.  Neither set: plain
+ * HTTP.  The memory stays alive until the daemon stops. */
+struct tls_conf {
+	char *cert;
+	char *key;
+	size_t key_len;
+	struct MHD_OptionItem opts[3];
+};
+
+static void
+tls_clear(struct tls_conf *t)
+{
+	if (t->key != NULL)
+		secure_wipe(t->key, t->key_len);
+	free(t->key);
+	free(t->cert);
+	t->key = t->cert = NULL;
+}
+
+static int
+tls_path(char *out, size_t outsz, const char *dir, const char *v)
+{
+	int n = v[0] == '/' ? snprintf(out, outsz, "%s", v)
+	                    : snprintf(out, outsz, "%s/%s", dir, v);
+
+	return n < 0 || (size_t)n >= outsz
+	           ? sertel_err(SERTEL_EINVAL, "%s: path too long", v)
+	           : 0;
+}
+
+static int
+tls_load(struct tls_conf *t, struct instance *in)
+{
+	const char *cert = config_get(in->cfg, "server", "tls_cert", NULL),
+	           *key = config_get(in->cfg, "server", "tls_key", NULL);
+	char path[2048];
+	struct stat sb;
+	size_t len;
+	int rc;
+
+	t->opts[0].option = MHD_OPTION_END;
+	if (cert == NULL && key == NULL)
+		return 0;
+	if (cert == NULL || key == NULL)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] tls_cert and tls_key go together");
+	if (!(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "[server] tls_cert: libmicrohttpd was built without TLS");
+	if ((rc = tls_path(path, sizeof(path), in->dir, key)) < 0)
+		return rc;
+	if (stat(path, &sb) != 0)
+		return sertel_err(SERTEL_EINVAL, "[server] tls_key %s: %s", path,
+		                  strerror(errno));
+	if (sb.st_mode & 077)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] tls_key %s: readable by others (chmod 600)",
+		                  path);
+	if ((rc = file_read((unsigned char **)&t->key, &t->key_len, path, 64 * 1024)) < 0)
+		return rc;
+	if ((rc = tls_path(path, sizeof(path), in->dir, cert)) < 0 ||
+	    (rc = file_read((unsigned char **)&t->cert, &len, path, 256 * 1024)) < 0) {
+		tls_clear(t);
+		return rc;
+	}
+	if (strstr(t->cert, "-----BEGIN CERTIFICATE-----") == NULL ||
+	    strstr(t->key, "PRIVATE KEY-----") == NULL) {
+		tls_clear(t);
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "[server] tls_cert/tls_key: expected PEM certificate and "
+		    "private key");
+	}
+	t->opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, t->key};
+	t->opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert};
+	t->opts[2] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return 0;
+}
+
 int
 http_serve(struct instance *in, const char *listen)
 {
@@ -618,11 +719,15 @@ http_serve(struct instance *in, const char *listen)
 	sigset_t set;
 	long long threads;
 	pthread_t refresher, notices;
-	int have_notices = 0;
+	struct tls_conf tls;
+	struct issuer_rec probe;
+	int have_notices = 0, ra_only;
 	long long grace, i;
 	int rc, sig, have_refresher = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&tls, 0, sizeof(tls));
+	tls.opts[0].option = MHD_OPTION_END;
 	ctx.in = in;
 	if (listen == NULL)
 		listen = config_get(in->cfg, "server", "listen", "127.0.0.1:8080");
@@ -636,7 +741,19 @@ http_serve(struct instance *in, const char *listen)
 	/* One attachment of RA_ATTACH_MAX as base64, with its JSON around it. */
 	ctx.max_upload = (size_t)config_get_int(in->cfg, "server", "max_upload_bytes",
 	                                        16 * 1024 * 1024);
-	if ((rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
+	/* An RA-only instance ([issuer] mode = upstream, no hierarchy of its
+	 * own) serves the RA only. */
+	ra_only = 0;
+	if (strcmp(config_get(in->cfg, "issuer", "mode", "ca"), "upstream") == 0) {
+		rc = store_issuer_by_role(in->st, "issuing", &probe);
+		if (rc == SERTEL_ENOTFOUND)
+			ra_only = 1;
+		else if (rc < 0)
+			return rc;
+		else
+			issuer_rec_free(&probe);
+	}
+	if (!ra_only && (rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
 		return rc;
 	/* Group commit: small write transactions from all workers share one
 	 * writer and one commit (store/batch.c). */
@@ -647,12 +764,17 @@ http_serve(struct instance *in, const char *listen)
 		ca_free(ctx.issuing);
 		return rc;
 	}
-	if ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
-	    (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
-	                       ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
-	    (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
-	                       ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
-	    (rc = http_va_setup(&ctx)) < 0) {
+	if ((!ra_only &&
+	     ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
+	      (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
+	                         ctx.issuing->rec.cert_len, "CERTIFICATE")) < 0 ||
+	      (rc = pem_from_der(&ctx.chain_pem[1], ctx.root->rec.cert_der,
+	                         ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
+	      (rc = http_va_setup(&ctx)) < 0)) ||
+	    (rc = issuer_open(&ctx.issuer, in, ctx.issuing)) < 0 ||
+	    (rc = tls_load(&tls, in)) < 0) {
+		issuer_free(ctx.issuer);
+		tls_clear(&tls);
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
@@ -671,15 +793,19 @@ http_serve(struct instance *in, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC,
-	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+	        MHD_USE_ITC | (tls.key != NULL ? MHD_USE_TLS : 0),
+	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_ARRAY, tls.opts,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END);
 	if (d == NULL) {
+		int had_tls = tls.key != NULL;
+		issuer_free(ctx.issuer);
+		tls_clear(&tls);
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
@@ -687,13 +813,22 @@ http_serve(struct instance *in, const char *listen)
 		store_close(ctx.batch_store);
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
+		if (had_tls)
+			return sertel_err(
+			    SERTEL_EIO,
+			    "cannot listen on %s with TLS: is the port free, "
+			    "and do [server] tls_cert and tls_key match?",
+			    listen);
 		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
 		                  strerror(errno));
 	}
-	log_msg(LOG_INFO, "listening on http://%s (%lld threads)", listen, threads);
+	log_msg(LOG_INFO, "listening on %s://%s (%lld threads, issuer %s)",
+	        tls.key ? "https" : "http", listen, threads, issuer_mode(ctx.issuer));
 	atomic_store(&stopping, 0);
 	refresher_stop = 0;
-	if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
+	if (ra_only)
+		; /* no CRLs of our own */
+	else if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
 		log_msg(LOG_ERROR, "crl refresher: cannot start");
 	else
 		have_refresher = 1;
@@ -725,6 +860,8 @@ http_serve(struct instance *in, const char *listen)
 	if (have_notices)
 		pthread_join(notices, NULL);
 	stores_close_all();
+	issuer_free(ctx.issuer);
+	tls_clear(&tls);
 	free(ctx.chain_pem[0]);
 	free(ctx.chain_pem[1]);
 	store_batch_free(ctx.batch);

@@ -171,12 +171,20 @@ instance_create(const struct instance_params *p)
 		                url);
 		goto out;
 	}
-	if ((rc = ca_init_hierarchy(st, &pc, algo, master,
-	                            p->actor ? p->actor : "system")) < 0)
+	if (!p->ra_only && (rc = ca_init_hierarchy(st, &pc, algo, master,
+	                                           p->actor ? p->actor : "system")) < 0)
+		goto out;
+	/* RA-only: the config names the upstream to fill in (sertel.conf). */
+	if (p->ra_only &&
+	    (rc = buf_appendf(&b, "\n; RA-only: certificates come from an upstream "
+	                          "sertel instance (PSrE)\n[issuer]\nmode = upstream\n"
+	                          ";url = https://psre.example:8443\n"
+	                          ";token_file = upstream.token\n"
+	                          ";ca_file = upstream-root.pem\n")) < 0)
 		goto out;
 	if ((rc = store_begin(st)) < 0 || (rc = store_meta_set(st, "org", org)) < 0 ||
 	    (rc = audit_append(st, p->actor ? p->actor : "system", "instance.create",
-	                       absdir, org)) < 0) {
+	                       absdir, p->ra_only ? "RA-only" : org)) < 0) {
 		store_rollback(st);
 		goto out;
 	}

@@ -26,6 +26,9 @@ struct instance_params {
 	const char *base_url; /* NULL: http://127.0.0.1:8080 */
 	const char *algo;     /* NULL: ec-p256 */
 	const char *actor;
+	/* An RA-only instance: no CA hierarchy of its own; certificates come
+	 * from an upstream sertel instance ([issuer] mode = upstream). */
+	int ra_only;
 };
 
 /* Creates a new instance; refuses to touch an existing one. */

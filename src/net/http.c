@@ -133,6 +133,10 @@ net_http(struct net_reply *out, const struct net_req *req)
 		else
 			rc = sertel_err(SERTEL_EIO, "%s: %s", req->url,
 			                errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		out->tls_failed = cc == CURLE_PEER_FAILED_VERIFICATION ||
+		                  cc == CURLE_SSL_CACERT_BADFILE ||
+		                  cc == CURLE_SSL_CONNECT_ERROR ||
+		                  cc == CURLE_SSL_CERTPROBLEM;
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);

@@ -26,6 +26,7 @@ struct net_reply {
 	long status;            /* HTTP status; 0 when no answer came */
 	char content_type[128]; /* without parameters, lower case; "" if none */
 	struct buf body;        /* reply body (caller buf_free()s) */
+	int tls_failed;         /* the TLS handshake or the peer's certificate failed */
 };
 
 /*

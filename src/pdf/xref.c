@@ -534,14 +534,29 @@ build_revisions(struct pdf_doc *doc)
 	return 0;
 }
 
+/* The byte offset the trailer at off gives under key: inside the file. */
+static int
+trailer_offset(size_t *out, const struct pdf_doc *doc, const struct pdf_obj *o,
+               size_t off, const char *key)
+{
+	long long v;
+
+	*out = 0;
+	if (pdf_int(o, &v) < 0 || v < 0 || (unsigned long long)v >= doc->len)
+		return sertel_err(SERTEL_EINVAL,
+		                  "pdf: trailer at offset %zu: /%s out of range", off,
+		                  key);
+	*out = (size_t)v;
+	return 0;
+}
+
 int
 xref_read_chain(struct pdf_doc *doc)
 {
 	struct walk w = {0};
 	const struct pdf_obj *trailer = NULL, *tmp = NULL, *prev, *xs;
 	struct section *s;
-	size_t off = 0;
-	long long v;
+	size_t off = 0, at;
 	int rc, has_prev;
 
 	w.doc = doc;
@@ -570,18 +585,12 @@ xref_read_chain(struct pdf_doc *doc)
 			xs = pdf_get(trailer, "XRefStm");
 			if (xs != NULL) {
 				/* 7.5.8.4: hybrid file, the stream completes the table */
-				if (pdf_int(xs, &v) < 0 || v < 0 ||
-				    (unsigned long long)v >= doc->len) {
-					rc = sertel_err(
-					    SERTEL_EINVAL,
-					    "pdf: trailer at offset %zu: bad /XRefStm",
-					    off);
+				if ((rc = trailer_offset(&at, doc, xs, off, "XRefStm")) <
+				        0 ||
+				    (rc = seen(&w, at)) < 0 ||
+				    (rc = read_stream(&w, s, at, 1, &tmp)) < 0)
 					goto out;
-				}
-				if ((rc = seen(&w, (size_t)v)) < 0 ||
-				    (rc = read_stream(&w, s, (size_t)v, 1, &tmp)) < 0)
-					goto out;
-				s->xrefstm = (size_t)v;
+				s->xrefstm = at;
 			}
 		} else {
 			s->is_stream = 1;
@@ -591,15 +600,9 @@ xref_read_chain(struct pdf_doc *doc)
 		prev = pdf_get(trailer, "Prev");
 		has_prev = prev != NULL;
 		if (has_prev) {
-			if (pdf_int(prev, &v) < 0 || v < 0 ||
-			    (unsigned long long)v >= doc->len) {
-				rc = sertel_err(
-				    SERTEL_EINVAL,
-				    "pdf: trailer at offset %zu: /Prev out of range",
-				    off);
+			if ((rc = trailer_offset(&at, doc, prev, off, "Prev")) < 0)
 				goto out;
-			}
-			off = (size_t)v;
+			off = at;
 		}
 	}
 	if ((rc = build_revisions(doc)) < 0)

@@ -24,10 +24,7 @@
 
 static const char *type_names[TYPE_COUNT] = {"individu", "jabatan", "sistem"};
 
-static const struct {
-	const char *name;
-	unsigned bit;
-} usage_names[] = {
+static const struct bit_name usage_names[] = {
     {"signing", USAGE_SIGNING},       {"email", USAGE_EMAIL},
     {"document", USAGE_DOCUMENT},     {"ssl-server", USAGE_SSL_SERVER},
     {"ssl-client", USAGE_SSL_CLIENT},
@@ -105,19 +102,7 @@ profile_usages_parse(unsigned *out, const char *list)
 void
 profile_usages_format(char *out, size_t outsz, unsigned usages)
 {
-	size_t i, len = 0;
-
-	if (outsz == 0)
-		return;
-	out[0] = '\0';
-	for (i = 0; i < NUSAGES; i++) {
-		if (!(usages & usage_names[i].bit))
-			continue;
-		len += (size_t)snprintf(out + len, outsz > len ? outsz - len : 0, "%s%s",
-		                        len ? "," : "", usage_names[i].name);
-		if (len >= outsz)
-			return;
-	}
+	bits_format(out, outsz, usages, usage_names, NUSAGES);
 }
 
 int

@@ -98,12 +98,62 @@ struct agreement_set {
 	const char *text;
 };
 
+/* The built-in text is version 1: a new text first records it, so the
+ * version numbers mean the same everywhere. */
 static int
 agreement_set_fn(struct store *st, void *arg)
 {
 	struct agreement_set *w = arg;
+	int rc = ra_agreement_current(w->out, st);
 
+	if (rc == SERTEL_ENOTFOUND)
+		rc = agreement_add(w->out, st, w->who, default_agreement);
+	if (rc < 0)
+		return rc;
 	return agreement_add(w->out, st, w->who, w->text);
+}
+
+int
+ra_agreement_text(char **out, struct ra_agreement *ag, struct store *st, int version)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	memset(ag, 0, sizeof(*ag));
+	if ((rc =
+	         db_prepare(&s, store_db(st),
+	                    version > 0 ? "SELECT version, sha256, created_at, text FROM "
+	                                  "agreements WHERE version = ?"
+	                                : "SELECT version, sha256, created_at, text FROM "
+	                                  "agreements WHERE ? = 0 ORDER BY version DESC "
+	                                  "LIMIT 1")) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, 1, version)) == 0 && (rc = db_step(s)) == 1) {
+		ag->version = (int)db_col_int(s, 0);
+		str_copy(ag->sha256, sizeof(ag->sha256), db_col_text(s, 1));
+		ag->created_at = db_col_int(s, 2);
+		*out = strdup(db_col_text(s, 3));
+		rc = *out ? 0 : sertel_err(SERTEL_ENOMEM, "out of memory");
+	} else if (rc == 0) {
+		db_finalize(s);
+		s = NULL;
+		if ((rc = ra_agreement_current(ag, st)) == SERTEL_ENOTFOUND &&
+		    version <= 1) {
+			/* Nothing stored yet: version 1 is the built-in text. */
+			ag->version = 1;
+			sha256_hex(ag->sha256, default_agreement,
+			           strlen(default_agreement));
+			ag->created_at = 0;
+			*out = strdup(default_agreement);
+			rc = *out ? 0 : sertel_err(SERTEL_ENOMEM, "out of memory");
+		} else {
+			rc = sertel_err(SERTEL_ENOTFOUND, "agreement version %d: none",
+			                version);
+		}
+	}
+	db_finalize(s);
+	return rc;
 }
 
 int
@@ -262,8 +312,7 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 
 int
 ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
-         const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
-         const struct ra_issue_req *rq)
+         const struct ra_actor *who, struct issuer *is, const struct ra_issue_req *rq)
 {
 	struct ra_application app;
 	struct ra_person p;
@@ -342,7 +391,7 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	also.accepted_at = time_now();
 	irq.also = issue_also_fn;
 	irq.also_arg = &also;
-	if ((rc = ca_issue(out, ca, st, pc, &irq)) < 0)
+	if ((rc = issuer_issue(out, is, st, &irq)) < 0)
 		goto out;
 	info->agreement = ag;
 	info->accepted_at = also.accepted_at;

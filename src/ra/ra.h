@@ -189,6 +189,49 @@ int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
 int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
                const char *note, int *approved);
 
+/* ---- where certificates come from (issuer.c, issuer_upstream.c) ------- */
+/* The issuer connector (Cirebon 13(2): the OP forwards to the issuer).
+ * Two backends behind one narrow interface: the built-in CA (default) and
+ * an upstream sertel instance acting as PSrE, reached over HTTPS with its
+ * API token, for an instance in RA-only mode:
+ *
+ *   [issuer]
+ *   mode = upstream                 ; "ca" (default) or "upstream"
+ *   url = https://psre.example:8443 ; https only
+ *   token_file = upstream.token     ; an admin or operator token of the
+ *                                   ; upstream, mode 0600
+ *   ca_file = upstream-root.pem     ; the only roots trusted for its TLS
+ *   timeout_seconds = 30
+ *
+ * Relative paths are taken from the instance directory.  Either way the
+ * certificate is recorded in this instance's store, with its audit entry
+ * and the caller's `also` work, in one local transaction; with an upstream
+ * that transaction starts only after the upstream answered, so a failure
+ * there leaves nothing here. */
+struct issuer;
+struct instance;
+typedef int (*issuer_also_fn)(struct store *st, const struct cert_rec *rec, void *arg);
+/* From the instance's [issuer] section.  ca: an issuing CA already loaded
+ * (borrowed, e.g. the server's), or NULL to load it when mode is "ca".
+ * *out owned by caller (issuer_free). */
+int issuer_open(struct issuer **out, struct instance *in, struct ca *ca);
+void issuer_free(struct issuer *is);
+/* "ca" or "upstream". */
+const char *issuer_mode(const struct issuer *is);
+/* Issues rq (rq->also runs inside the local transaction that stores the
+ * certificate).  *out owned by caller (cert_rec_free). */
+int issuer_issue(struct cert_rec *out, struct issuer *is, struct store *st,
+                 const struct issue_req *rq);
+/* Revokes serial with an RFC 5280 reason; also runs inside the local
+ * transaction that records it. */
+int issuer_revoke(struct issuer *is, struct store *st, const char *serial, int reason,
+                  const char *actor, const char *why, issuer_also_fn also,
+                  void *also_arg);
+/* PEM of the issuing CA and root of a stored certificate's issuer, from
+ * the store (local or upstream hierarchy).  out[0], out[1] owned by
+ * caller. */
+int issuer_chain_pem(char *out[2], struct store *st, const char *issuer_id);
+
 /* ---- issuance in person (issue.c) ------------------------------------- */
 struct ra_agreement {
 	int version;
@@ -197,7 +240,12 @@ struct ra_agreement {
 };
 /* SERTEL_ENOTFOUND before the first version exists. */
 int ra_agreement_current(struct ra_agreement *out, struct store *st);
-/* A new version of the subscriber agreement (admin or kepala-dinas). */
+/* The text of a version (0: the one in force) and its record.  Before any
+ * version is stored, version 1 is the built-in text (created_at 0).
+ * *out owned by caller. */
+int ra_agreement_text(char **out, struct ra_agreement *ag, struct store *st, int version);
+/* A new version of the subscriber agreement (admin or kepala-dinas).  The
+ * built-in text is always version 1: the first new text is version 2. */
 int ra_agreement_set(struct ra_agreement *out, struct store *st,
                      const struct ra_actor *who, const char *text);
 
@@ -224,8 +272,23 @@ struct ra_issued {
 int ra_last_approver(struct store *st, const char *app_id, char out[17]);
 /* Only the applicant, in person (Cirebon 13(4)). */
 int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
-             const struct ra_actor *who, struct ca *ca, const struct pki_conf *pc,
+             const struct ra_actor *who, struct issuer *is,
              const struct ra_issue_req *rq);
+
+/* ---- the receipt (receipt.c) ------------------------------------------ */
+/* The receipt (bukti tanda terima) PDF of an issued application, for the
+ * applicant and those who read every application, rebuilt from the store
+ * (the same bytes each time; org: the instance's organisation).  Signed
+ * through the signer hook when one is set.  *out owned by caller. */
+int ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
+                   const struct ra_actor *who, const char *app_id, const char *org);
+/* Hook point for the PAdES signer: signs pdf with the certificate of the
+ * OP operator operator_nik ("" when none approved); *out owned by caller.
+ * fn NULL: receipts stay unsigned.  Set once at start-up. */
+typedef int (*ra_receipt_signer_fn)(unsigned char **out, size_t *outlen,
+                                    const unsigned char *pdf, size_t len,
+                                    const char *operator_nik, void *arg);
+void ra_receipt_set_signer(ra_receipt_signer_fn fn, void *arg);
 
 /* An archived attachment (Cirebon 11(4)), decrypted, for the applicant,
  * operators, kepala-dinas, auditors and the admin; each read is audited.
@@ -258,16 +321,15 @@ int ra_cause_reason(const char *cause);
  * data-salah, kunci-bocor), the head of the owner's agency (mutasi,
  * meninggal, mengundurkan-diri, pensiun, lainnya) or an OP operator with
  * a valid certificate (evaluasi-op, sanksi).  Final; closes proposals. */
-int ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
-              const struct pki_conf *pc, const char *serial, const char *cause,
-              const char *note);
+int ra_revoke(struct store *st, const struct ra_actor *who, struct issuer *is,
+              const char *serial, const char *cause, const char *note);
 /* The owner's report of a lost, damaged or compromised key (Cirebon 15(2)-
  * (3)): statement letter acknowledged by the superior and the police
  * report, both kept encrypted; revoked at once as keyCompromise. */
-int ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
-                   const struct pki_conf *pc, const char *serial,
-                   const char *acknowledged_by, const struct ra_file *statement,
-                   const struct ra_file *police, const char *note);
+int ra_report_loss(struct store *st, const struct ra_actor *who, struct issuer *is,
+                   const char *serial, const char *acknowledged_by,
+                   const struct ra_file *statement, const struct ra_file *police,
+                   const char *note);
 /* A written warning (Palembang 16); at `threshold` warnings every valid
  * certificate of the person gets a revocation proposal (cause sanksi). */
 int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,

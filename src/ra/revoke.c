@@ -17,10 +17,10 @@
 #include "pki/pki.h"
 #include "ra/ra.h"
 
-static int revoke_exec(struct store *st, const struct ra_actor *who, struct ca *ca,
-                       const struct pki_conf *pc, const char *serial, const char *cause,
-                       int reason, const char *why, const struct ra_file *statement,
-                       const struct ra_file *police, const char *ack_by);
+static int revoke_exec(struct store *st, const struct ra_actor *who, struct issuer *is,
+                       const char *serial, const char *cause, int reason, const char *why,
+                       const struct ra_file *statement, const struct ra_file *police,
+                       const char *ack_by);
 
 enum who_may { BY_OWNER, BY_HEAD, BY_OPERATOR };
 
@@ -186,9 +186,8 @@ close_proposals(struct store *st, const char *serial)
 }
 
 int
-ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
-          const struct pki_conf *pc, const char *serial, const char *cause,
-          const char *note)
+ra_revoke(struct store *st, const struct ra_actor *who, struct issuer *is,
+          const char *serial, const char *cause, const char *note)
 {
 	struct ra_person owner;
 	struct cert_rec rec;
@@ -210,8 +209,8 @@ ra_revoke(struct store *st, const struct ra_actor *who, struct ca *ca,
 		return rc;
 	snprintf(why, sizeof(why), "%s (%s)%s%.450s", cause, causes[i].text,
 	         note && *note ? ": " : "", note ? note : "");
-	return revoke_exec(st, who, ca, pc, serial, cause, causes[i].reason, why, NULL,
-	                   NULL, NULL);
+	return revoke_exec(st, who, is, serial, cause, causes[i].reason, why, NULL, NULL,
+	                   NULL);
 }
 
 /* Our bookkeeping inside the revocation's own transaction: the letters of
@@ -247,10 +246,10 @@ exec_book(struct store *st, const struct cert_rec *rec, void *arg)
 }
 
 static int
-revoke_exec(struct store *st, const struct ra_actor *who, struct ca *ca,
-            const struct pki_conf *pc, const char *serial, const char *cause, int reason,
-            const char *why, const struct ra_file *statement,
-            const struct ra_file *police, const char *ack_by)
+revoke_exec(struct store *st, const struct ra_actor *who, struct issuer *is,
+            const char *serial, const char *cause, int reason, const char *why,
+            const struct ra_file *statement, const struct ra_file *police,
+            const char *ack_by)
 {
 	struct exec_hook h;
 
@@ -264,13 +263,13 @@ revoke_exec(struct store *st, const struct ra_actor *who, struct ca *ca,
 	h.req.ack_by = ack_by;
 	h.statement = statement;
 	h.police = police;
-	return ca_revoke_ex(ca, st, pc, serial, reason, who->label, why, exec_book, &h);
+	return issuer_revoke(is, st, serial, reason, who->label, why, exec_book, &h);
 }
 
 /* ---- loss or compromise report ------------------------------------------ */
 int
-ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
-               const struct pki_conf *pc, const char *serial, const char *acknowledged_by,
+ra_report_loss(struct store *st, const struct ra_actor *who, struct issuer *is,
+               const char *serial, const char *acknowledged_by,
                const struct ra_file *statement, const struct ra_file *police,
                const char *note)
 {
@@ -308,7 +307,7 @@ ra_report_loss(struct store *st, const struct ra_actor *who, struct ca *ca,
 	snprintf(why, sizeof(why), "loss report acknowledged by %s%s%.450s", ack.nik,
 	         note && *note ? ": " : "", note ? note : "");
 	/* Cirebon 15(2)-(3): effective at once, as a key compromise. */
-	return revoke_exec(st, who, ca, pc, serial, "hilang", 1, why, statement, police,
+	return revoke_exec(st, who, is, serial, "hilang", 1, why, statement, police,
 	                   ack.nik);
 }
 

@@ -20,19 +20,6 @@ done
 PORT=$(free_port)
 make_instance "$I" --org "Pemerintah Kota Cirebon" --base-url "http://127.0.0.1:$PORT" ||
 	die "init failed: $(cat "$I.init.err")"
-server_start_at() {
-	local i
-	SERVER_LOG=$T/serve.log
-	"$S" serve --dir "$I" --listen "127.0.0.1:$PORT" >>"$SERVER_LOG" 2>&1 &
-	SERVER_PID=$!
-	SERVER_URL="http://127.0.0.1:$PORT"
-	for i in $(seq 1 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || return 1
-		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVER_URL/healthz")" = 200 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 cat >>"$I/sertel.conf" <<EOF
 
 [esign]
@@ -131,7 +118,7 @@ check_rc "client add: name taken refused" 2 "$S" client add --dir "$I" --name sr
 check_eq "secrets stored hashed, never in clear" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_clients WHERE secret_hash = '$APP'")"
 check_eq "client list shows four" 4 "$("$S" client list --dir "$I" --json | jq length)"
 
-server_start_at || die "server did not start"
+server_start_port "$I" "$PORT" || die "server did not start"
 U=$SERVER_URL
 
 # ---- NSS database trusting the instance root, for pdfsig ---------------------
@@ -498,7 +485,7 @@ check "registry keeps the hash of every signed file" test "$(inst_sql "$I" "SELE
 server_stop
 # keep_content = 0: metadata only, no content.
 sed -i 's/^keep_content = 1/keep_content = 0/' "$I/sertel.conf"
-server_start_at || die "server did not restart"
+server_start_port "$I" "$PORT" || die "server did not restart"
 U=$SERVER_URL
 code=$(curl -s -o "$T/k.pdf" -D "$T/k.h" -w '%{http_code}' -u "srikandi:$APP" -F "file=@$T/a.pdf" -F nik=$BUDI -F "passphrase=$PW" -F tampilan=invisible "$U/api/sign/pdf")
 check_eq "keep_content = 0: signing works" 200 "$code"

@@ -31,7 +31,7 @@ NOBODY=3274010909900009 # a valid NIK nobody registered
 # counts: persons/agencies/applications/attachments/approvals/audit/certs/
 # acceptances/sealed keys.
 counts() {
-	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM agencies)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit)||'/'||(SELECT COUNT(*) FROM certs)||'/'||(SELECT COUNT(*) FROM acceptances)||'/'||(SELECT COUNT(*) FROM sealed_keys)"
+	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM agencies)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit)||'/'||(SELECT COUNT(*) FROM certs)||'/'||(SELECT COUNT(*) FROM acceptances)||'/'||(SELECT COUNT(*) FROM sealed_keys)||'/'||(SELECT COUNT(*) FROM agreements)"
 }
 sql1() { inst_sql "$I" "$1"; }
 
@@ -581,6 +581,136 @@ refused "PUT /agencies" 405 "${TOK[admin]}" PUT /api/v1/agencies -H "$JSON" --da
 refused "an unknown action" 404 "${TOK[admin]}" POST $APPS/$APP1/frobnicate -H "$JSON" --data-binary '{}'
 refused "a trailing slash" 404 "${TOK[admin]}" GET $APPS/$APP1/
 refused "an action on an unknown application" 404 "${TOK[op-cert]}" POST $APPS/0123456789abcdef/approve
+
+# ---- one agency by id --------------------------------------------------------------------
+AGID=$(sql1 "SELECT id FROM agencies WHERE name = '$DISDIK'")
+for who in pemohon atasan kepala-pd "${READ_ALL[@]}"; do
+	allowed "GET /agencies/{id} as $who" 200 "${TOK[$who]}" GET /api/v1/agencies/$AGID
+	check_eq "GET /agencies/{id} as $who: the agency" "$AGID|$DISDIK|disdik.cirebonkota.go.id" "$(jq -r '"\(.id)|\(.name)|\(.domain)"' "$T/ok.json")"
+done
+refused "GET /agencies/{id} with an operator application token" 403 "${TOK[app-operator]}" GET /api/v1/agencies/$AGID
+for who in "${UNAUTH[@]}"; do
+	refused "GET /agencies/{id} with $who token" 401 "${TOK[$who]}" GET /api/v1/agencies/$AGID
+done
+refused "GET an unknown agency" 404 "${TOK[admin]}" GET /api/v1/agencies/0123456789abcdef
+refused "GET /agencies/{not an id}" 404 "${TOK[admin]}" GET /api/v1/agencies/dinas
+refused "POST /agencies/{id}" 405 "${TOK[admin]}" POST /api/v1/agencies/$AGID -H "$JSON" --data-binary '{}'
+
+# ---- the subscriber agreement ---------------------------------------------------------------
+for who in pemohon budi atasan kepala-pd "${READ_ALL[@]}"; do
+	allowed "GET /agreement as $who" 200 "${TOK[$who]}" GET /api/v1/agreement
+	check_eq "GET /agreement as $who: version 1, its text and SHA-256" "1|true" "$(jq -r '"\(.version)|\((.text | length) > 100)"' "$T/ok.json")"
+done
+check_eq "the SHA-256 is of the text served" "$(jq -j .text "$T/ok.json" | sha256sum | cut -d' ' -f1)" "$(jq -r .sha256 "$T/ok.json")"
+check_eq "the version recorded at Siti's issuance is the one served" "$(jq -r .sha256 "$T/ok.json")" "$(sql1 "SELECT sha256 FROM agreements WHERE version = 1")"
+refused "GET /agreement with an operator application token" 403 "${TOK[app-operator]}" GET /api/v1/agreement
+for who in "${UNAUTH[@]}"; do
+	refused "GET /agreement with $who token" 401 "${TOK[$who]}" GET /api/v1/agreement
+done
+AGR='{"text": "PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK, versi Dinas Kominfo 2026: pemilik menjaga kunci privatnya."}'
+for who in pemohon atasan kepala-pd op-cert op-nocert auditor app-auditor app-operator; do
+	refused "POST /agreement as $who" 403 "${TOK[$who]}" POST /api/v1/agreement -H "$JSON" --data-binary "$AGR"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "POST /agreement with $who token" 401 "${TOK[$who]}" POST /api/v1/agreement -H "$JSON" --data-binary "$AGR"
+done
+refused "POST /agreement with a text too short" 400 "${TOK[kepala-dinas]}" POST /api/v1/agreement -H "$JSON" --data-binary '{"text": "pendek"}'
+refused "POST /agreement with an unknown field" 400 "${TOK[kepala-dinas]}" POST /api/v1/agreement -H "$JSON" --data-binary '{"text": "PERJANJIAN PEMILIK SERTIFIKAT ELEKTRONIK", "versi": 9}'
+refused "POST /agreement without a text" 400 "${TOK[admin]}" POST /api/v1/agreement -H "$JSON" --data-binary '{}'
+allowed "POST /agreement as kepala-dinas: version 2" 201 "${TOK[kepala-dinas]}" POST /api/v1/agreement -H "$JSON" --data-binary "$AGR"
+check_eq "version 2 with the SHA-256 of its text" "2|$(jq -j .text <<<"$AGR" | sha256sum | cut -d' ' -f1)" "$(jq -r '"\(.version)|\(.sha256)"' "$T/ok.json")"
+allowed "POST /agreement as admin: version 3" 201 "${TOK[admin]}" POST /api/v1/agreement -H "$JSON" --data-binary "$(jq -c '.text += " Revisi."' <<<"$AGR")"
+check_eq "version 3" 3 "$(jq -r .version "$T/ok.json")"
+allowed "GET /agreement: the version in force" 200 "${TOK[pemohon]}" GET /api/v1/agreement
+check_eq "version 3 is in force" "3|$(jq -r .text <<<"$AGR") Revisi." "$(jq -r '"\(.version)|\(.text)"' "$T/ok.json")"
+allowed "GET /agreement?version=2" 200 "${TOK[pemohon]}" GET "/api/v1/agreement?version=2"
+check_eq "an older version stays readable" "2|$(jq -r .text <<<"$AGR")" "$(jq -r '"\(.version)|\(.text)"' "$T/ok.json")"
+refused "GET /agreement?version=99" 404 "${TOK[pemohon]}" GET "/api/v1/agreement?version=99"
+refused "GET /agreement?version=x" 400 "${TOK[pemohon]}" GET "/api/v1/agreement?version=x"
+check_eq "setting the agreement is audited" 2 "$(sql1 "SELECT COUNT(*) FROM audit WHERE action = 'agreement.create' AND actor IN ('nik:$KADIS', 'token:admin bkpsdm')")"
+
+# ---- the receipt of an issued application ------------------------------------------------
+for who in pemohon "${READ_ALL[@]}"; do
+	code=$(call "${TOK[$who]}" GET $APPS/$APP1/receipt -D "$T/hdr")
+	if [ "$code" = 200 ] && grep -qi '^Content-Type: application/pdf' "$T/hdr" && qpdf --check "$T/body" >/dev/null 2>&1; then
+		pass "GET receipt as $who: 200, a PDF qpdf accepts"
+	else
+		fail "GET receipt as $who: HTTP $code $(head -c 200 "$T/body")"
+	fi
+done
+cp "$T/body" "$T/receipt1.pdf"
+call "${TOK[pemohon]}" GET $APPS/$APP1/receipt >/dev/null
+check "the receipt is the same document each time" cmp -s "$T/body" "$T/receipt1.pdf"
+check "the receipt names her NIK, the serial and the agreement version" bash -c "pdftotext '$T/receipt1.pdf' - | grep -q $SITI && pdftotext '$T/receipt1.pdf' - | tr -d ' \n' | grep -qi '$SERIAL1' && pdftotext '$T/receipt1.pdf' - | grep -q 'Versi 1'"
+check "the receipt names the approving operator" bash -c "pdftotext '$T/receipt1.pdf' - | grep -q 'Operator op1'"
+for who in budi atasan kepala-pd app-operator; do
+	refused "GET Siti's receipt as $who" 403 "${TOK[$who]}" GET $APPS/$APP1/receipt
+done
+for who in "${UNAUTH[@]}"; do
+	refused "GET receipt with $who token" 401 "${TOK[$who]}" GET $APPS/$APP1/receipt
+done
+refused "GET the receipt of a rejected application" 409 "${TOK[admin]}" GET $APPS/$APPA/receipt
+refused "GET the receipt of an unknown application" 404 "${TOK[admin]}" GET $APPS/0123456789abcdef/receipt
+refused "POST .../receipt" 405 "${TOK[pemohon]}" POST $APPS/$APP1/receipt -H "$JSON" --data-binary '{}'
+
+# ---- written warnings (Palembang 16) ----------------------------------------------------
+W='{"reason": "Meminjamkan sertifikat kepada staf"}'
+for who in pemohon budi atasan kepala-pd op-nocert kepala-dinas auditor admin app-auditor app-operator; do
+	refused "POST /persons/{nik}/warn as $who" 403 "${TOK[$who]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary "$W"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "POST /persons/{nik}/warn with $who token" 401 "${TOK[$who]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary "$W"
+done
+refused "a warning without a reason" 400 "${TOK[op-cert]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary '{}'
+refused "a warning for an unknown person" 404 "${TOK[op-cert]}" POST /api/v1/persons/$NOBODY/warn -H "$JSON" --data-binary "$W"
+allowed "POST /persons/{nik}/warn as an operator with a certificate" 200 "${TOK[op-cert]}" POST /api/v1/persons/$BUDI/warn -H "$JSON" --data-binary "$W"
+check_eq "warning 1, no proposal yet" "1|0" "$(jq -r '"\(.warnings)|\(.revocation_proposals)"' "$T/ok.json")"
+
+# ---- renewal, revocation by cause, loss report over the API ---------------------------------
+RC=/api/v1/ra/certificates
+SERIALB=$(sql1 "SELECT cert_serial FROM applications WHERE id = '$APPB'")
+for who in budi atasan kepala-pd kepala-dinas auditor app-auditor app-operator; do
+	refused "renew Siti's certificate as $who" 403 "${TOK[$who]}" POST $RC/$SERIAL1/renew
+done
+for who in "${UNAUTH[@]}"; do
+	refused "renew with $who token" 401 "${TOK[$who]}" POST $RC/$SERIAL1/renew
+done
+refused "renew an unknown certificate" 404 "${TOK[pemohon]}" POST $RC/01ab/renew
+for who in pemohon op-cert op-nocert admin; do
+	allowed "renew Siti's certificate as $who" 201 "${TOK[$who]}" POST $RC/$SERIAL1/renew
+	check_eq "renewal as $who: a draft renewal of her certificate" "renewal|draft|$SITI|$SERIAL1" "$(jq -r '"\(.kind)|\(.state)|\(.applicant_nik)|\(.renews_serial)"' "$T/ok.json")"
+done
+REV='{"cause": "permintaan-pemilik", "note": "tidak dipakai lagi"}'
+for who in pemohon atasan kepala-pd op-cert kepala-dinas auditor admin app-auditor app-operator; do
+	refused "revoke Budi's certificate (owner's cause) as $who" 403 "${TOK[$who]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary "$REV"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "revoke with $who token" 401 "${TOK[$who]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary "$REV"
+done
+refused "revoke (mutasi) by a kepala-dinas who heads no agency of Budi's" 403 "${TOK[kepala-dinas]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{"cause": "mutasi"}'
+refused "revoke with an unknown cause" 400 "${TOK[budi]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{"cause": "bosan"}'
+refused "revoke without a cause" 400 "${TOK[budi]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{}'
+allowed "the head of Budi's agency revokes it (mutasi)" 200 "${TOK[kepala-pd]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary '{"cause": "mutasi", "note": "pindah ke Dinas Kesehatan"}'
+check_eq "revoked as affiliationChanged" "revoked|affiliationChanged" "$(jq -r '"\(.status)|\(.reason)"' "$T/ok.json")"
+refused "revoking it again" 409 "${TOK[budi]}" POST $RC/$SERIALB/revoke -H "$JSON" --data-binary "$REV"
+attjson "pernyataan=$D/formulir.pdf" "laporan-polisi=$D/ktp.jpg" | jq -c --arg ack "$KADIS" '{acknowledged_by: $ack, attachments: ., note: "Laptop dicuri"}' >"$T/loss.json"
+for who in budi atasan kepala-pd op-cert kepala-dinas auditor admin app-auditor app-operator; do
+	refused "report Siti's key lost as $who" 403 "${TOK[$who]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary @"$T/loss.json"
+done
+for who in "${UNAUTH[@]}"; do
+	refused "report-loss with $who token" 401 "${TOK[$who]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary @"$T/loss.json"
+done
+refused "a loss report without the police report" 400 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary "$(jq -c '.attachments |= map(select(.kind == "pernyataan"))' "$T/loss.json")"
+refused "a loss report acknowledged by someone not her superior" 403 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary "$(jq -c --arg n "$OP1" '.acknowledged_by = $n' "$T/loss.json")"
+refused "a loss report with a PNG named .pdf" 400 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary "$(jq -c --rawfile d <(base64 -w0 "$D/ktp-named.pdf") '.attachments[0].data = $d | .attachments[0].filename = "surat.pdf"' "$T/loss.json")"
+allowed "Siti reports her key lost" 200 "${TOK[pemohon]}" POST $RC/$SERIAL1/report-loss -H "$JSON" --data-binary @"$T/loss.json"
+check_eq "revoked at once as keyCompromise" "revoked|keyCompromise" "$(jq -r '"\(.status)|\(.reason)"' "$T/ok.json")"
+check_eq "the statement and the police report are kept encrypted" 2 "$(sql1 "SELECT COUNT(*) FROM blobs WHERE kind IN ('loss-statement', 'police-report')")"
+CRLID=$(curl -s "$SERVER_URL/api/v1/ca" | jq -r '.issuers[] | select(.role == "issuing") | .id')
+curl -s -o "$T/api.crl" "$SERVER_URL/crl/$CRLID.crl"
+check "the CRL names both with their reasons" bash -c "openssl crl -inform DER -in '$T/api.crl' -noout -text | grep -A5 -i 'Serial Number: $SERIAL1' | grep -q 'Key Compromise' && openssl crl -inform DER -in '$T/api.crl' -noout -text | grep -A5 -i 'Serial Number: $SERIALB' | grep -q 'Affiliation Changed'"
+allowed "re-application after the loss" 201 "${TOK[pemohon]}" POST $RC/$SERIAL1/renew
+check_eq "a re-application" reapply "$(jq -r .kind "$T/ok.json")"
 
 # ---- the store afterwards ----------------------------------------------------------------
 check_eq "the return names its actor and reason" "nik:$OP1|Scan KTP kurang jelas" \

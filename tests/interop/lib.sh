@@ -279,25 +279,11 @@ free_port() {
 # server_start DIR: runs `sertel serve` on a free loopback port and waits
 # until /healthz answers 200.  Sets SERVER_PID, SERVER_URL, SERVER_LOG.
 server_start() {
-	local dir=$1 port try i code
-	SERVER_LOG=$T/serve.log
+	local dir=$1 port try
 	for try in 1 2 3; do
 		port=$(free_port) || return 1
-		"$SERTEL_BIN" serve --dir "$dir" --listen "127.0.0.1:$port" >>"$SERVER_LOG" 2>&1 &
-		SERVER_PID=$!
-		SERVER_URL="http://127.0.0.1:$port"
-		for i in $(seq 1 100); do
-			if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-				break
-			fi
-			code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVER_URL/healthz" 2>/dev/null)
-			[ "$code" = 200 ] && return 0
-			sleep 0.1
-		done
 		# Died (port taken?) or never became healthy: try again.
-		kill -KILL "$SERVER_PID" 2>/dev/null
-		wait "$SERVER_PID" 2>/dev/null
-		SERVER_PID=
+		server_start_port "$dir" "$port" && return 0
 	done
 	return 1
 }

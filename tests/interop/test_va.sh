@@ -26,27 +26,7 @@ export LC_ALL=C
 S=$SERTEL_BIN
 ORG="Pemerintah Kota Palembang"
 
-# ---- helpers (lib.sh has no fixed-port server start) -------------------
-# server_start_at DIR PORT: `sertel serve` on PORT (the one the instance's
-# base URL names) and waits until /healthz answers 200.
-server_start_at() {
-	local dir=$1 port=$2 i code
-	SERVER_LOG=$T/serve.log
-	"$S" serve --dir "$dir" --listen "127.0.0.1:$port" >>"$SERVER_LOG" 2>&1 &
-	SERVER_PID=$!
-	SERVER_URL="http://127.0.0.1:$port"
-	for i in $(seq 1 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVER_URL/healthz" 2>/dev/null)
-		[ "$code" = 200 ] && return 0
-		sleep 0.1
-	done
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
-	return 1
-}
-
+# ---- helpers --------------------------------------------------------------
 # issue DIR NAME CN: issues an individu certificate for a fresh P-256 key;
 # writes $T/NAME.pem and prints the serial.
 issue() {
@@ -173,7 +153,7 @@ check "precondition: the copy's certificate verifies against our chain" \
 check "precondition: the copy's serial is not in our store" \
 	test "$("$S" cert show --dir "$I" "$UNK_SERIAL" >/dev/null 2>&1; echo $?)" != 0
 
-server_start_at "$I" "$PORT" || die "sertel serve on port $PORT did not become healthy: $(tail -n 5 "$T/serve.log" 2>/dev/null)"
+server_start_port "$I" "$PORT" || die "sertel serve on port $PORT did not become healthy: $(tail -n 5 "$T/serve.log" 2>/dev/null)"
 pass "server listening on $SERVER_URL"
 check_eq "the certificate's AIA OCSP URL is this server's /ocsp" "$SERVER_URL/ocsp" \
 	"$(openssl x509 -in "$T/rev.pem" -noout -ocsp_uri)"

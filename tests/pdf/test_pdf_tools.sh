@@ -12,26 +12,11 @@
 # usage: test_pdf_tools.sh PDFTOOL
 set -u
 PDFTOOL=$(realpath "${1:?usage: test_pdf_tools.sh PDFTOOL}")
-PASS=0
-FAIL=0
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-pass() { PASS=$((PASS + 1)); printf 'ok   %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-	local desc=$1
-	shift
-	if "$@" >/dev/null 2>&1; then pass "$desc"; else fail "$desc"; fi
-}
-check_eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
-}
-finish() {
-	echo "$PASS passed, $FAIL failed"
-	if [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]; then exit 0; fi
-	exit 1
-}
+# pass/fail/check/finish from the shared test library; no sertel binary,
+# so not lib_setup: the temporary directory is made here.
+. "$(cd "$(dirname "$0")/../interop" && pwd)/lib.sh"
+trap on_exit EXIT
+T=$(mktemp -d) || die "mktemp failed"
 for tool in qpdf mutool pdftocairo podofotxt2pdf podofoincrementalupdates python3; do
 	command -v "$tool" >/dev/null || { fail "missing tool $tool (scripts/deps.sh)"; finish; }
 done
@@ -77,7 +62,7 @@ for f in base qpdf-table qpdf-objstm qpdf-qdf qpdf-lin qpdf-lin-objstm mutool-cl
 	check "$f: original bytes are a prefix" cmp -s -n "$(stat -c %s $f.pdf)" $f.pdf $f-u2.pdf
 	check "$f: first update is a prefix of the second" \
 		cmp -s -n "$(stat -c %s $f-u1.pdf)" $f-u1.pdf $f-u2.pdf
-	check "$f: qpdf --check passes" qpdf --check $f-u2.pdf
+	check "$f: qpdf --check passes" quiet qpdf --check $f-u2.pdf
 	"$PDFTOOL" info $f-u2.pdf >$f-u2.info 2>$f.err || fail "$f: re-open: $(cat $f.err)"
 	check_eq "$f: xref style kept" "$style" "$(sed -n 's/^xref //p' $f-u2.info)"
 	r0=$(sed -n 's/^revisions //p' $f.info)

@@ -24,14 +24,16 @@ counts() {
 	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM agencies)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit)"
 }
 
-# refused DESC CMD...: exit 2, one stderr line, nothing changed.
+# refused DESC CMD...: exit 2, one stderr line, nothing changed: the RA
+# tables above and lib.sh's snapshot (certificates, audit entries, serials,
+# audit head), read through the CLI and the database.
 refused() {
 	local desc=$1 before after err rc
 	shift
-	before=$(counts)
+	before="$(counts) $(snapshot "$I")" || before=
 	"$@" >"$T/out" 2>"$T/err"
 	rc=$?
-	after=$(counts)
+	after="$(counts) $(snapshot "$I")" || after=unreadable
 	err=$(cat "$T/err")
 	if [ $rc -ne 2 ]; then
 		fail "$desc: exit $rc, expected 2 ($err)"
@@ -117,6 +119,9 @@ refused "e-mail outside the agency's domain" "$S" person add --dir "$I" --nik 32
 refused "unknown agency" "$S" person add --dir "$I" --nik 3274010101930008 --name "N" --email n@kominfo.cirebonkota.go.id --agency "Dinas Fiktif" --roles pemohon
 refused "unknown role" "$S" person add --dir "$I" --nik 3274010101930008 --name "N" --email n@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles superuser
 refused "a PNG named .pdf" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "ktp=$D/ktp-named.pdf"
+refused "an application for an unknown NIK" "$S" ra apply --dir "$I" --applicant 3274010909900009 --type individu --usage signing
+refused "a superior with an unknown NIK" "$S" person add --dir "$I" --nik 3274010101930008 --name "N" --email n@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon --superior 3274010909900009
+refused "a NIK born on 31 April" "$S" person add --dir "$I" --nik 3274013104900008 --name "April" --email april@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles pemohon
 refused "a text file as attachment" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "ktp=$D/notes.txt"
 refused "an oversized attachment (11 MiB)" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "pengantar=$D/big.pdf"
 refused "an unknown attachment kind" "$S" ra apply --dir "$I" --as $SITI --type individu --usage signing --attach "selfie=$D/ktp.png"
@@ -132,6 +137,8 @@ check_eq "individu application is a draft" draft "$(state_of "$APP1")"
 refused "submitting without the recommendation letter" "$S" ra submit --dir "$I" --as $SITI "$APP1"
 check_eq "still a draft after the refused submit" draft "$(state_of "$APP1")"
 refused "approving a draft (illegal transition)" "$S" ra approve --dir "$I" --as $OP1 "$APP1"
+refused "attaching a PNG named .pdf to a draft" "$S" ra attach --dir "$I" --as $SITI "$APP1" --attach "rekomendasi=$D/ktp-named.pdf"
+refused "attaching an oversized file to a draft" "$S" ra attach --dir "$I" --as $SITI "$APP1" --attach "rekomendasi=$D/big.pdf"
 ok "attaching the recommendation" "$S" ra attach --dir "$I" --as $SITI "$APP1" --attach "rekomendasi=$D/rekomendasi.pdf"
 ok "submitting" "$S" ra submit --dir "$I" --as $SITI "$APP1"
 check_eq "submitted" submitted "$(state_of "$APP1")"

@@ -150,29 +150,13 @@ check_rc "an unreachable TSA: exit 2" 2 "$S" sign cms "$W/doc.txt" --key "$W/ec.
 check_rc "a TSA URL that is not a TSA (404): exit 2" 2 "$S" sign cms "$W/doc.txt" --key "$W/ec.key" --cert "$W/budi.pem" --tsa "$SERVER_URL/nope" --out "$W/x.p7s"
 
 # A key sealed in the instance, unsealed with its owner's passphrase.
-KADIS=1671010101800001
-OP=1671010101900002
 USER=1671014101920003
-AG="Dinas Komunikasi dan Informatika"
-ra() { "$S" "$@" >>"$W/ra.log" 2>&1; }
-printf '%%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' >"$W/letter.pdf"
-python3 -c '
-import sys, zlib, struct
-def chunk(t, b): return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
-sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))' >"$W/ktp.png"
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/op.key" -subj /CN=op -out "$W/op.csr" 2>/dev/null
-ra agency add --dir "$I" --name "$AG" --domain kominfo.palembang.go.id &&
-	ra person add --dir "$I" --nik $KADIS --name "Kepala Dinas" --email kadis@kominfo.palembang.go.id --agency "$AG" --roles pemohon,atasan &&
-	ra person appoint --dir "$I" $KADIS --role kepala-dinas &&
-	ra person add --dir "$I" --as $KADIS --nik $OP --name "Operator" --email op@kominfo.palembang.go.id --agency "$AG" --roles pemohon &&
-	ra person appoint --dir "$I" --as $KADIS $OP --role operator-op &&
-	ra cert issue --dir "$I" --csr "$W/op.csr" --type individu --usage signing --cn Operator --nik $OP &&
-	ra person add --dir "$I" --as $KADIS --nik $USER --name "Siti Aminah" --email siti@kominfo.palembang.go.id --agency "$AG" --roles pemohon --superior $KADIS ||
-	die "RA setup failed: $(tail -n 3 "$W/ra.log")"
-APP=$("$S" ra apply --dir "$I" --as $USER --type individu --usage signing,email --attach "pengantar=$W/letter.pdf" --attach "rekomendasi=$W/letter.pdf" --attach "ktp=$W/ktp.png" --json 2>>"$W/ra.log" | jq -r .id)
-ra ra submit --dir "$I" --as $USER "$APP" && ra ra approve --dir "$I" --as $OP "$APP" &&
-	ra ra issue --dir "$I" "$APP" --as $USER --accept-agreement --generate-key --passphrase-file "$W/pass.txt" --out "$W/siti.pem" ||
-	die "RA issuance failed: $(tail -n 3 "$W/ra.log")"
+. "$(cd "$(dirname "$0")" && pwd)/lib_sign.sh"
+sign_ra_owner "$I" "$W" $USER "Siti Aminah" siti@kominfo.palembang.go.id signing,email "$W/pass.txt" "$W/siti.pem"
+case $? in
+1) die "RA setup failed: $(tail -n 3 "$W/ra.log")" ;;
+2) die "RA issuance failed: $(tail -n 3 "$W/ra.log")" ;;
+esac
 check_rc "sign cms with the sealed key (--dir --nik --passphrase-file)" 0 "$S" sign cms "$W/doc.txt" --dir "$I" --nik $USER --passphrase-file "$W/pass.txt" --out "$W/sealed.p7s"
 check "openssl cms -verify accepts it (chain from the store)" cms_ok "$W/sealed.p7s" "$W/doc.txt"
 openssl cms -verify -binary -content "$W/doc.txt" -inform DER -in "$W/sealed.p7s" -CAfile "$ROOT" \

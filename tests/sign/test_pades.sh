@@ -454,59 +454,41 @@ check_rc "unknown subcommand refused" 2 "$S" sign docx "$T/classic.pdf"
 ls "$T"/x.pdf.tmp.* >/dev/null 2>&1 && fail "temporary files left behind" || pass "no temporary files left"
 
 # ---- 11. a key sealed in the instance (--dir --nik --passphrase-file) ------
-KADIS=1671010101800001
-OP=1671010101900002
 OWNER=1671014101920003
-AG="Dinas Komunikasi dan Informatika"
-ra() { "$S" "$@" >>"$T/ra.log" 2>&1; }
 printf 'kata sandi pemilik kunci 2026\n' >"$T/pass.txt"
 printf 'kata sandi yang salah sekali\n' >"$T/wrong.txt"
-cp "$T/classic.pdf" "$T/letter.pdf"
-python3 -c '
-import sys, zlib, struct
-def chunk(t, b): return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
-sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))' >"$T/ktp.png"
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/op.key" -subj /CN=op -out "$T/op.csr" 2>/dev/null
-if ra agency add --dir "$I" --name "$AG" --domain kominfo.palembang.go.id &&
-	ra person add --dir "$I" --nik $KADIS --name "Kepala Dinas" --email kadis@kominfo.palembang.go.id --agency "$AG" --roles pemohon,atasan &&
-	ra person appoint --dir "$I" $KADIS --role kepala-dinas &&
-	ra person add --dir "$I" --as $KADIS --nik $OP --name "Operator" --email op@kominfo.palembang.go.id --agency "$AG" --roles pemohon &&
-	ra person appoint --dir "$I" --as $KADIS $OP --role operator-op &&
-	ra cert issue --dir "$I" --csr "$T/op.csr" --type individu --usage signing --cn Operator --nik $OP &&
-	ra person add --dir "$I" --as $KADIS --nik $OWNER --name "Dewi Lestari" --email dewi@kominfo.palembang.go.id --agency "$AG" --roles pemohon --superior $KADIS; then
-	APP=$("$S" ra apply --dir "$I" --as $OWNER --type individu --usage signing --attach "pengantar=$T/letter.pdf" \
-		--attach "rekomendasi=$T/letter.pdf" --attach "ktp=$T/ktp.png" --json 2>>"$T/ra.log" | jq -r .id)
-	if ra ra submit --dir "$I" --as $OWNER "$APP" && ra ra approve --dir "$I" --as $OP "$APP" &&
-		ra ra issue --dir "$I" "$APP" --as $OWNER --accept-agreement --generate-key \
-			--passphrase-file "$T/pass.txt" --out "$T/dewi.pem" --receipt "$T/receipt.pdf"; then
-		# The receipt is a PDF from sertel's report module (cairo: TrueType
-		# subsets, its own structure): sign it as another producer's file.
-		if [ -s "$T/receipt.pdf" ] && "$S" sign pdf "$T/receipt.pdf" --out "$T/receipt-signed.pdf" $EC \
-			--visible --page last 2>"$T/rcpt.err"; then
-			check "cairo receipt: pdfsig" pdfsig_ok "$T/receipt-signed.pdf" 1
-			check "cairo receipt: qpdf --check" qpdf_ok "$T/receipt-signed.pdf"
-			np=$(mutool info "$T/receipt-signed.pdf" 2>/dev/null | sed -n 's/^Pages: //p')
-			check_eq "cairo receipt: footer on all $np pages" "$np" "$(pages_with "$FOOT" "$T/receipt-signed.pdf")"
-		else
-			fail "signing the cairo receipt: $(cat "$T/rcpt.err" 2>/dev/null)"
-		fi
-		if "$S" sign pdf "$T/xstream.pdf" --out "$T/sealed.pdf" --dir "$I" --nik $OWNER \
-			--passphrase-file "$T/pass.txt" --visible --json >"$T/sealed.json" 2>"$T/sealed.err"; then
-			pass "sign pdf with a sealed key (--dir --nik)"
-			check "sealed key: pdfsig valid, trusted (chain from the store)" pdfsig_ok "$T/sealed.pdf" 1
-			pdftotext "$T/sealed.pdf" - | grep -q "Dewi Lestari" && pass "sealed key: owner's name drawn" ||
-				fail "sealed key: owner's name not on the page"
-		else
-			fail "sign pdf --dir --nik: $(cat "$T/sealed.err")"
-		fi
-		check_rc "sealed key, wrong passphrase: exit 2" 2 "$S" sign pdf "$T/classic.pdf" --out "$T/x.pdf" \
-			--dir "$I" --nik $OWNER --passphrase-file "$T/wrong.txt"
-		[ ! -e "$T/x.pdf" ] && pass "wrong passphrase writes nothing" || fail "wrong passphrase wrote $T/x.pdf"
-	else
-		fail "RA issuance with a generated key: $(tail -n 3 "$T/ra.log")"
-	fi
-else
+. "$(cd "$(dirname "$0")" && pwd)/lib_sign.sh"
+sign_ra_owner "$I" "$T" $OWNER "Dewi Lestari" dewi@kominfo.palembang.go.id signing "$T/pass.txt" "$T/dewi.pem" \
+	--receipt "$T/receipt.pdf"
+ra_rc=$?
+if [ $ra_rc = 1 ]; then
 	fail "RA setup: $(tail -n 3 "$T/ra.log")"
+elif [ $ra_rc = 2 ]; then
+	fail "RA issuance with a generated key: $(tail -n 3 "$T/ra.log")"
+else
+	# The receipt is a PDF from sertel's report module (cairo: TrueType
+	# subsets, its own structure): sign it as another producer's file.
+	if [ -s "$T/receipt.pdf" ] && "$S" sign pdf "$T/receipt.pdf" --out "$T/receipt-signed.pdf" $EC \
+		--visible --page last 2>"$T/rcpt.err"; then
+		check "cairo receipt: pdfsig" pdfsig_ok "$T/receipt-signed.pdf" 1
+		check "cairo receipt: qpdf --check" qpdf_ok "$T/receipt-signed.pdf"
+		np=$(mutool info "$T/receipt-signed.pdf" 2>/dev/null | sed -n 's/^Pages: //p')
+		check_eq "cairo receipt: footer on all $np pages" "$np" "$(pages_with "$FOOT" "$T/receipt-signed.pdf")"
+	else
+		fail "signing the cairo receipt: $(cat "$T/rcpt.err" 2>/dev/null)"
+	fi
+	if "$S" sign pdf "$T/xstream.pdf" --out "$T/sealed.pdf" --dir "$I" --nik $OWNER \
+		--passphrase-file "$T/pass.txt" --visible --json >"$T/sealed.json" 2>"$T/sealed.err"; then
+		pass "sign pdf with a sealed key (--dir --nik)"
+		check "sealed key: pdfsig valid, trusted (chain from the store)" pdfsig_ok "$T/sealed.pdf" 1
+		pdftotext "$T/sealed.pdf" - | grep -q "Dewi Lestari" && pass "sealed key: owner's name drawn" ||
+			fail "sealed key: owner's name not on the page"
+	else
+		fail "sign pdf --dir --nik: $(cat "$T/sealed.err")"
+	fi
+	check_rc "sealed key, wrong passphrase: exit 2" 2 "$S" sign pdf "$T/classic.pdf" --out "$T/x.pdf" \
+		--dir "$I" --nik $OWNER --passphrase-file "$T/wrong.txt"
+	[ ! -e "$T/x.pdf" ] && pass "wrong passphrase writes nothing" || fail "wrong passphrase wrote $T/x.pdf"
 fi
 # `sertel sign cms` reaches the CAdES command.
 "$S" sign cms "$T/classic.pdf" --out "$T/doc.p7s" $EC >/dev/null 2>"$T/cms.err" &&

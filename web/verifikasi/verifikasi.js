@@ -69,12 +69,22 @@
     var fd = new FormData();
     fd.append("file", f, f.name);
     out.textContent = "Memeriksa...";
+    function gagal(msg) {
+      out.textContent = "";
+      out.appendChild(el("p", "Gagal memeriksa dokumen: " + msg, "bad"));
+    }
     fetch("/api/verifikasi", { method: "POST", body: fd })
-      .then(function (res) { return res.json(); })
+      .then(function (res) {
+        // An answer that is not JSON (a proxy's error page, say) is a
+        // failure of the check, not of the connection.
+        return res.json().catch(function () {
+          return { error: "jawaban server tidak dapat dibaca (HTTP " + res.status + ")" };
+        });
+      })
       .then(function (r) {
-        if (r.error) { out.textContent = "Gagal: " + r.error; return; }
+        if (r.error) { gagal(r.error); return; }
         show(r);
       })
-      .catch(function () { out.textContent = "Gagal menghubungi server."; });
+      .catch(function () { gagal("server tidak dapat dihubungi."); });
   });
 })();
