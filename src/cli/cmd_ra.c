@@ -467,9 +467,10 @@ cmd_ra(int argc, char **argv)
 		unsigned char *pdf = NULL;
 		size_t plen = 0;
 		if (optind + 1 != argc || out_cert == NULL) {
-			rc = cli_usage("ra receipt: ID --out FILE [--sign (--passphrase-file F "
-			               "| --sign-key F [--sign-pass-file F] --sign-cert F "
-			               "[--sign-chain F])]");
+			rc = cli_usage(
+			    "ra receipt: ID --out FILE [--sign (--passphrase-file F "
+			    "| --sign-key F [--sign-pass-file F] --sign-cert F "
+			    "[--sign-chain F])]");
 			goto out;
 		}
 		if (!sign && (sa.key || sa.cert || sa.pass_file || sa.chain)) {
@@ -481,9 +482,10 @@ cmd_ra(int argc, char **argv)
 			 * certificate: a key file, or the key sealed here under
 			 * their passphrase. */
 			if (!(who.roles & ROLE_OPERATOR)) {
-				rc = cli_fail(sertel_err(SERTEL_EPERM,
-				                         "ra receipt --sign: %s is not an OP operator",
-				                         who.label));
+				rc = cli_fail(sertel_err(
+				    SERTEL_EPERM,
+				    "ra receipt --sign: %s is not an OP operator",
+				    who.label));
 				goto out;
 			}
 			sa.dir = dir;
