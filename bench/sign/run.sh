@@ -79,6 +79,18 @@ openssl pkcs12 -export -inkey "$WORK/signer.key" -in "$WORK/signer.pem" -certfil
 	-name bench -passout pass: -out "$WORK/signer.p12" 2>/dev/null || die "openssl pkcs12"
 pk12util -i "$WORK/signer.p12" -d "sql:$NSS" -W "" >/dev/null 2>&1 || die "pk12util"
 cat "$WORK/signer.pem" "$inst.ca/issuing.pem" >"$WORK/signer-chain.pem"
+# poppler 22.12's pdfsig cannot sign with an EC key ("unable update
+# signature"): it signs with an RSA 2048 key, and sertel is measured with
+# that key too, so the pdfsig row has an equal to compare with.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/rsa.key" 2>/dev/null ||
+	die "openssl genpkey rsa"
+openssl req -new -key "$WORK/rsa.key" -subj /CN=x -out "$WORK/rsa.csr" 2>/dev/null || die "openssl req"
+"$SERTEL" cert issue --dir "$inst" --csr "$WORK/rsa.csr" --type individu --usage signing \
+	--cn "Bench Signer RSA" --json 2>>"$WORK/init.log" | jq -r .certificate >"$WORK/rsa.pem"
+openssl pkcs12 -export -inkey "$WORK/rsa.key" -in "$WORK/rsa.pem" -certfile "$inst.ca/issuing.pem" \
+	-name bench-rsa -passout pass: -out "$WORK/rsa.p12" 2>/dev/null || die "openssl pkcs12 rsa"
+pk12util -i "$WORK/rsa.p12" -d "sql:$NSS" -W "" >/dev/null 2>&1 || die "pk12util rsa"
+SIGNER_RSA="--key $WORK/rsa.key --cert $WORK/rsa.pem --chain $inst.ca/issuing.pem"
 
 printf '%s\n' '%%MediaBox 0 0 595 842' '%%Font F1 Helvetica' \
 	'BT /F1 12 Tf 72 760 Td (Surat untuk ditandatangani) Tj ET' >"$WORK/page.txt"
@@ -136,11 +148,16 @@ record() {
 
 part_sign() {
 	wait_idle "${BENCH_WAIT_IDLE:-0}"
-	for label in sertel sertel_nofooter; do
+	for label in sertel sertel_nofooter sertel_rsa; do
 		copies "$SIGN_N" "$WORK/$label"
-		if [ $label = sertel ]; then set --; else set -- --footer ""; fi
+		who=$SIGNER
+		case $label in
+		sertel) set -- ;;
+		sertel_nofooter) set -- --footer "" ;;
+		sertel_rsa) who=$SIGNER_RSA && set -- --footer "" ;;
+		esac
 		t0=$(now)
-		"$SERTEL" sign pdf --batch "$WORK/$label.list" --out-dir "$WORK/$label.out" $SIGNER "$@" \
+		"$SERTEL" sign pdf --batch "$WORK/$label.list" --out-dir "$WORK/$label.out" $who "$@" \
 			>"$WORK/$label.log" 2>&1 || log "$label: sertel failed (see $WORK/$label.log)"
 		t=$(elapsed "$t0")
 		record $label "$SIGN_N" "$t" "$(sample_ok "$WORK/$label")"
@@ -158,7 +175,7 @@ part_sign() {
 	t0=$(now)
 	for f in "$WORK"/pdfsig/*.pdf; do
 		# It leaves a partial output behind when it fails: removed.
-		pdfsig -nssdir "sql:$NSS" -add-signature -nick bench "$f" "$WORK/pdfsig.out/$(basename "$f")" \
+		pdfsig -nssdir "sql:$NSS" -add-signature -nick bench-rsa "$f" "$WORK/pdfsig.out/$(basename "$f")" \
 			>>"$WORK/pdfsig.log" 2>&1 || rm -f "$WORK/pdfsig.out/$(basename "$f")"
 	done
 	record pdfsig "$OTHER_N" "$(elapsed "$t0")" "$(sample_ok "$WORK/pdfsig")"

@@ -29,16 +29,6 @@
 #define SIGN_MAX_IMAGE (16 * 1024 * 1024)
 #define SIGN_MAX_LIST  (64 * 1024 * 1024)
 
-/* Palembang 12(4), Lampiran II: every electronically signed document
- * carries a footer.  The regulation leaves the wording to its annex; this
- * is the text Indonesian governments print under BSrE signatures, with
- * the legal basis (UU ITE 11/2008 Pasal 5 ayat 1). */
-#define DEFAULT_FOOTER                                                                   \
-	"Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "     \
-	"elektronik. Sesuai UU ITE Nomor 11 Tahun 2008 Pasal 5 ayat (1), informasi "     \
-	"elektronik dan/atau dokumen elektronik dan/atau hasil cetaknya merupakan alat " \
-	"bukti hukum yang sah."
-
 static const char usage_pdf[] =
     "sign pdf IN --out OUT | IN... --out-dir DIR | --batch LIST --out-dir DIR; "
     "(--key FILE [--pass-file F] --cert FILE [--chain FILE] | --dir DIR --nik NIK "
@@ -431,8 +421,8 @@ cmd_sign_pdf(int argc, char **argv)
 		}
 	}
 	if (footer == NULL)
-		footer = cfg ? config_get(cfg, "sign", "footer", DEFAULT_FOOTER)
-		             : DEFAULT_FOOTER;
+		footer = cfg ? config_get(cfg, "sign", "footer", SIGN_FOOTER_DEFAULT)
+		             : SIGN_FOOTER_DEFAULT;
 	po.footer = footer[0] != '\0' ? footer : NULL;
 	if (po.sig.level > SIGN_LEVEL_B && po.sig.tsa_url == NULL && cfg != NULL) {
 		const char *base = config_get(cfg, "instance", "base_url", NULL);

@@ -231,10 +231,11 @@ int esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign
                struct store *st, const struct esign_sign_req *rq);
 void esign_docs_free(struct esign_doc_out *d, size_t n);
 
-/* Verifies a PDF with the instance's trust anchors (verify_pdf).  *out
- * owned by caller (verify_report_free).  err filled on failure. */
+/* Verifies a PDF with the instance's trust anchors (verify_pdf), reading
+ * them through st (the caller's connection).  *out owned by caller
+ * (verify_report_free).  err filled on failure. */
 int esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
-                 const unsigned char *data, size_t len);
+                 struct store *st, const unsigned char *data, size_t len);
 
 /* ---- the document registry --------------------------------------------- */
 struct esign_doc {

@@ -62,8 +62,7 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	str_copy(out->base_url, sizeof(out->base_url), v);
 	/* Palembang 12(4): the footer on every signed document. */
 	v = config_get(cfg, "esign", "footer",
-	               "Dokumen ini telah ditandatangani secara elektronik menggunakan "
-	               "sertifikat elektronik. Verifikasi keasliannya di %s");
+	               SIGN_FOOTER_DEFAULT " Verifikasi keasliannya di %s");
 	str_copy(out->footer, sizeof(out->footer), v);
 	str_copy(out->tsa_url, sizeof(out->tsa_url),
 	         config_get(cfg, "esign", "tsa_url", ""));

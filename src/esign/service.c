@@ -464,7 +464,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		reg[i].verdict = -1;
 		if (ec->verify_after_sign) {
 			memset(&vo, 0, sizeof(vo));
-			vo.dir = c->in->dir;
+			vo.store = st; /* this thread's connection, not a new one */
 			vo.offline = ec->verify_offline;
 			vo.lang = "id";
 			if (verify_pdf(&vr, docs[i].data, docs[i].len, &vo) == 0 &&
@@ -499,7 +499,7 @@ out:
 
 int
 esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
-             const unsigned char *data, size_t len)
+             struct store *st, const unsigned char *data, size_t len)
 {
 	struct esign_doc_in d = {data, len, NULL};
 	int rc;
@@ -517,7 +517,7 @@ esign_verify(struct verify_report **out, struct esign_error *err, struct esign_c
 	{
 		struct verify_opts vo;
 		memset(&vo, 0, sizeof(vo));
-		vo.dir = c->in->dir;
+		vo.store = st;
 		vo.offline = c->ec->verify_offline;
 		vo.lang = "id";
 		if ((rc = verify_pdf(out, data, len, &vo)) < 0) {

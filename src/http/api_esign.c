@@ -823,7 +823,7 @@ verify_field(struct verify_report **vr, struct field **f, struct form *fm,
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
 		return -1;
 	}
-	if ((rc = esign_verify(vr, &err, c, (*f)->val.data, (*f)->val.len)) < 0) {
+	if ((rc = esign_verify(vr, &err, c, r->st, (*f)->val.data, (*f)->val.len)) < 0) {
 		bsre_error_from(resp, &err, rc);
 		return -1;
 	}
@@ -1270,7 +1270,7 @@ api_esign_v2_verify(struct http_req *r, struct http_resp *resp)
 		           "Field 'file' wajib berupa base64");
 		goto out;
 	}
-	if ((rc = esign_verify(&vr, &err, c, data, len)) < 0) {
+	if ((rc = esign_verify(&vr, &err, c, r->st, data, len)) < 0) {
 		bsre_error_from(resp, &err, rc);
 		goto out;
 	}

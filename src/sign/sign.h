@@ -192,6 +192,17 @@ int smime_encrypt(struct buf *out, STACK_OF(X509) * recips, const unsigned char 
 int smime_decrypt(struct buf *out, EVP_PKEY *key, X509 *cert, const unsigned char *msg,
                   size_t len);
 
+/* Palembang 12(4), Lampiran II: every electronically signed document
+ * carries a footer.  The regulation leaves the wording to its annex; this
+ * is the text Indonesian governments print under BSrE signatures, with the
+ * legal basis (UU ITE 11/2008 Pasal 5 ayat 1).  [sign] footer overrides it
+ * for the CLI, [esign] footer for the signing service. */
+#define SIGN_FOOTER_DEFAULT                                                              \
+	"Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "     \
+	"elektronik. Sesuai UU ITE Nomor 11 Tahun 2008 Pasal 5 ayat (1), informasi "     \
+	"elektronik dan/atau dokumen elektronik dan/atau hasil cetaknya merupakan alat " \
+	"bukti hukum yang sah."
+
 /* ---- PAdES (pades.c, appearance.c) ---------------------------------------- */
 
 struct pades_opts {
