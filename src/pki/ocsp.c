@@ -341,6 +341,8 @@ struct der_out {
 static void
 der_put(struct der_out *o, const void *v, size_t n)
 {
+	if (n == 0)
+		return; /* memcpy(p, NULL, 0) is undefined */
 	if (o->overflow || n > o->cap - o->n) {
 		o->overflow = 1;
 		return;

@@ -377,7 +377,7 @@ static int
 up_write_fn(struct store *st, void *arg)
 {
 	struct up_write *w = arg;
-	char obj[64], detail[700], root_id[ISSUER_ID_LEN + 1];
+	char obj[64], detail[1280], root_id[ISSUER_ID_LEN + 1];
 	int rc;
 
 	if ((rc = issuer_id_of(root_id, w->root)) < 0 ||
@@ -559,7 +559,7 @@ up_revoke_fn(struct store *st, void *arg)
 {
 	struct up_revoke *w = arg;
 	struct cert_rec rec;
-	char obj[64], detail[700];
+	char obj[64], detail[1280];
 	int rc;
 
 	memset(&rec, 0, sizeof(rec));
