@@ -40,6 +40,9 @@ cat <<MSG
 
   sertel berjalan / sertel is running:  http://$ADDR/
   health:        curl http://$ADDR/healthz
+  verifikasi:    http://$ADDR/verifikasi   (upload a signed PDF: the verifier's report)
+  e-sign API:    $SERTEL client add --dir $DIR --name app --perms sign,verify
+                 then docs/api-bsre.md (BSrE-compatible /api/sign/pdf, /api/v2/...)
   instance:      $DIR   (SQLite, built-in CA)
   admin token:   $DIR/admin.token
   CLI:           $SERTEL cert list --dir $DIR
