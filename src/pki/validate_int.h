@@ -170,6 +170,11 @@ void validate_time_str(char out[40], const ASN1_TIME *t);
  * uncached checks cost a step. */
 int validate_crl_sig_ok(struct vctx *c, size_t li, const struct vcert *signer,
                         EVP_PKEY *key);
+/* The process-wide memo of successful signature checks (sigcache.c):
+ * kind 'C' for certificates, 'L' for CRLs; obj is the SHA-256 of the
+ * whole signed object, signer the certificate whose key verified it. */
+int sigcache_known(char kind, const unsigned char obj[32], X509 *signer);
+void sigcache_remember(char kind, const unsigned char obj[32], X509 *signer);
 /* Verifies child's signature with key (issuer's effective key). */
 int validate_sig_ok(struct vctx *c, const struct vcert *child, const struct vcert *issuer,
                     EVP_PKEY *key);

@@ -899,11 +899,56 @@ test_cli_exit_codes(void **state)
 	}
 }
 
+/* The process-wide memo of good signatures (src/pki/sigcache.c) is keyed
+ * by the exact bytes and the signer's key: after a chain validated (and
+ * was remembered), an impostor intermediate with the same name but another
+ * key, and the leaf with one signature byte changed, are still refused;
+ * the genuine chain still validates. */
+static void
+test_signature_memo_is_keyed_by_bytes_and_key(void **state)
+{
+	struct pki k;
+	struct validate_result r;
+	EVP_PKEY *kimp = key_new();
+	X509 *imp, *bad, *pool[1];
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n, i;
+
+	pki_make(&k);
+	imp = mkcert("Inter", kimp, "Root", k.kroot, 9, -DAY, 3650 * DAY, CA_EXTS);
+	for (i = 0; i < 2; i++) {
+		pool[0] = k.inter;
+		assert_int_equal(check(&r, k.ee, k.root, pool, 1, NULL), 0);
+		validate_result_free(&r);
+	}
+	pool[0] = imp;
+	assert_int_equal(check(&r, k.ee, k.root, pool, 1, NULL), SERTEL_EINVALID);
+	validate_result_free(&r);
+
+	assert_true((n = i2d_X509(k.ee, &der)) > 0);
+	der[n - 1] ^= 0x01; /* the last byte of the signature value */
+	p = der;
+	assert_non_null(bad = d2i_X509(NULL, &p, n));
+	pool[0] = k.inter;
+	assert_int_equal(check(&r, bad, k.root, pool, 1, NULL), SERTEL_EINVALID);
+	validate_result_free(&r);
+	assert_int_equal(check(&r, k.ee, k.root, pool, 1, NULL), 0);
+	validate_result_free(&r);
+
+	OPENSSL_free(der);
+	X509_free(bad);
+	X509_free(imp);
+	EVP_PKEY_free(kimp);
+	pki_free(&k);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest unit[] = {
 	    cmocka_unit_test(test_simple_path),
+	    cmocka_unit_test(test_signature_memo_is_keyed_by_bytes_and_key),
 	    cmocka_unit_test(test_backtrack_cross_cert),
 	    cmocka_unit_test(test_backtrack_invalid_candidate),
 	    cmocka_unit_test(test_path_length),
