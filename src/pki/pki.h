@@ -189,5 +189,10 @@ int crl_publish(unsigned char **der, size_t *len, struct ca *ca, struct store *s
 int pem_from_der(char **out, const unsigned char *der, size_t len, const char *label);
 /* The issuer id of a certificate: hex of the first 8 SKI bytes. */
 int issuer_id_of(char out[ISSUER_ID_LEN + 1], X509 *cert);
+/* A certificate or CRL parsed from exactly these DER bytes, shared by
+ * every caller that passes the same bytes (dercache.c): a new reference
+ * (X509_free / X509_CRL_free it), or NULL when the bytes are not one. */
+X509 *pki_x509_from_der(const unsigned char *der, size_t len);
+X509_CRL *pki_crl_from_der(const unsigned char *der, size_t len);
 
 #endif

@@ -143,9 +143,16 @@ verify_ctx_init(struct verify_ctx *c, const struct verify_opts *opts)
 		 * its issuing CA. */
 		if (store_issuer_by_role(c->st, "root", &rec) == 0) {
 			if (c->nanchors == 0) {
-				if ((rc = validate_input_add_anchors(
-				         c->in, rec.cert_der, rec.cert_len,
-				         "instance root")) < 0)
+				X509 *root =
+				    pki_x509_from_der(rec.cert_der, rec.cert_len);
+
+				rc = root != NULL
+				         ? validate_input_add_anchor_x509(c->in, root)
+				         : sertel_err(SERTEL_ESTORE,
+				                      "verify: the instance root in the "
+				                      "store is not a certificate");
+				X509_free(root);
+				if (rc < 0)
 					goto out;
 				c->nanchors++;
 			}
@@ -243,11 +250,11 @@ verify_ctx_add_der(struct verify_ctx *c, int kind, const unsigned char *der, siz
 		return 0;
 	switch (kind) {
 	case VERIFY_DER_CERT:
-		if ((x = d2i_X509(NULL, &p, (long)len)) != NULL)
+		if ((x = pki_x509_from_der(der, len)) != NULL)
 			rc = ctx_add_cert(c, x);
 		break;
 	case VERIFY_DER_CRL:
-		if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) != NULL)
+		if ((crl = pki_crl_from_der(der, len)) != NULL)
 			rc = verify_ctx_add_crl(c, crl);
 		break;
 	default:

@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/core.h"
+#include "pki/pki.h"
 #include "pki/validate.h"
 
 #define DAY (24 * 3600L)
@@ -943,11 +944,47 @@ test_signature_memo_is_keyed_by_bytes_and_key(void **state)
 	pki_free(&k);
 }
 
+/* Parsed certificates are shared by their exact DER (src/pki/dercache.c):
+ * the same bytes give the same object, other bytes another, and input with
+ * anything after the certificate is refused. */
+static void
+test_der_cache_shares_by_exact_bytes(void **state)
+{
+	struct pki k;
+	unsigned char *a = NULL, *b = NULL, *t;
+	X509 *x1, *x2, *y;
+	int na, nb;
+
+	pki_make(&k);
+	assert_true((na = i2d_X509(k.ee, &a)) > 0);
+	assert_true((nb = i2d_X509(k.inter, &b)) > 0);
+	assert_non_null(x1 = pki_x509_from_der(a, (size_t)na));
+	assert_non_null(x2 = pki_x509_from_der(a, (size_t)na));
+	assert_ptr_equal(x1, x2);
+	assert_int_equal(X509_cmp(x1, k.ee), 0);
+	assert_non_null(y = pki_x509_from_der(b, (size_t)nb));
+	assert_ptr_not_equal(x1, y);
+	assert_int_equal(X509_cmp(y, k.inter), 0);
+	assert_non_null(t = malloc((size_t)na + 1));
+	memcpy(t, a, (size_t)na);
+	t[na] = 0;
+	assert_null(pki_x509_from_der(t, (size_t)na + 1));
+	assert_null(pki_crl_from_der(a, (size_t)na)); /* a certificate is no CRL */
+	free(t);
+	X509_free(x1);
+	X509_free(x2);
+	X509_free(y);
+	OPENSSL_free(a);
+	OPENSSL_free(b);
+	pki_free(&k);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest unit[] = {
 	    cmocka_unit_test(test_simple_path),
+	    cmocka_unit_test(test_der_cache_shares_by_exact_bytes),
 	    cmocka_unit_test(test_signature_memo_is_keyed_by_bytes_and_key),
 	    cmocka_unit_test(test_backtrack_cross_cert),
 	    cmocka_unit_test(test_backtrack_invalid_candidate),
