@@ -27,34 +27,6 @@ opt_string(json_t *j, const char *key, int *bad)
 	return json_string_value(v);
 }
 
-/* String arrays bounded by ISSUE_MAX_NAMES. */
-static int
-opt_names(const char **out, int *n, json_t *j, const char *key, struct http_resp *resp)
-{
-	json_t *arr = json_object_get(j, key), *v;
-	size_t i;
-
-	*n = 0;
-	if (arr == NULL || json_is_null(arr))
-		return 0;
-	if (!json_is_array(arr) || json_array_size(arr) > ISSUE_MAX_NAMES) {
-		http_error(resp, 400, "invalid_input",
-		           "%s: expected an array of at most %d strings", key,
-		           ISSUE_MAX_NAMES);
-		return SERTEL_EINVAL;
-	}
-	json_array_foreach(arr, i, v)
-	{
-		if (!json_is_string(v)) {
-			http_error(resp, 400, "invalid_input",
-			           "%s[%zu]: expected a string", key, i);
-			return SERTEL_EINVAL;
-		}
-		out[(*n)++] = json_string_value(v);
-	}
-	return 0;
-}
-
 int
 api_certificates_post(struct http_req *r, struct http_resp *resp)
 {
@@ -120,8 +92,8 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 		           "csr, type, usages and cn are required");
 		goto out;
 	}
-	if (opt_names(rq.dns, &rq.ndns, j, "dns", resp) < 0 ||
-	    opt_names(rq.ip, &rq.nip, j, "ip", resp) < 0)
+	if (http_json_names(rq.dns, &rq.ndns, ISSUE_MAX_NAMES, j, "dns", resp) < 0 ||
+	    http_json_names(rq.ip, &rq.nip, ISSUE_MAX_NAMES, j, "ip", resp) < 0)
 		goto out;
 	rq.csr = (const unsigned char *)csr;
 	rq.csr_len = strlen(csr);

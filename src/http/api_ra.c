@@ -53,8 +53,6 @@ static int get_str(const char **out, json_t *j, const char *key, struct http_res
 static int get_bool(int *out, json_t *j, const char *key, struct http_resp *resp);
 static int get_list(char *out, size_t outsz, json_t *j, const char *key,
                     struct http_resp *resp);
-static int get_names(const char **out, int *n, json_t *j, const char *key,
-                     struct http_resp *resp);
 static int uploads_parse(struct uploads *u, json_t *arr, struct http_resp *resp);
 static void uploads_free(struct uploads *u);
 static void error_ref(struct http_resp *resp, int rc);
@@ -201,34 +199,6 @@ bad:
 	http_error(resp, 400, "invalid_input",
 	           "%s: expected a string \"a,b\" or a non-empty array of strings", key);
 	return SERTEL_EINVAL;
-}
-
-/* An array of at most API_MAX_NAMES strings, borrowed from j. */
-static int
-get_names(const char **out, int *n, json_t *j, const char *key, struct http_resp *resp)
-{
-	json_t *arr = json_object_get(j, key), *v;
-	size_t i;
-
-	*n = 0;
-	if (arr == NULL || json_is_null(arr))
-		return 0;
-	if (!json_is_array(arr) || json_array_size(arr) > API_MAX_NAMES) {
-		http_error(resp, 400, "invalid_input",
-		           "%s: expected an array of at most %d strings", key,
-		           API_MAX_NAMES);
-		return SERTEL_EINVAL;
-	}
-	json_array_foreach(arr, i, v)
-	{
-		if (!json_is_string(v)) {
-			http_error(resp, 400, "invalid_input",
-			           "%s[%zu]: expected a string", key, i);
-			return SERTEL_EINVAL;
-		}
-		out[(*n)++] = json_string_value(v);
-	}
-	return 0;
 }
 
 /* [{"kind", "filename", "data": base64}, ...] -> files whose kind and
@@ -936,8 +906,8 @@ app_create(struct http_req *r, struct http_resp *resp)
 	    get_str(&rq.cn, j, "cn", resp) < 0 ||
 	    get_str(&rq.email, j, "email", resp) < 0 ||
 	    get_str(&rq.title, j, "title", resp) < 0 ||
-	    get_names(rq.dns, &rq.ndns, j, "dns", resp) < 0 ||
-	    get_names(rq.ip, &rq.nip, j, "ip", resp) < 0 ||
+	    http_json_names(rq.dns, &rq.ndns, API_MAX_NAMES, j, "dns", resp) < 0 ||
+	    http_json_names(rq.ip, &rq.nip, API_MAX_NAMES, j, "ip", resp) < 0 ||
 	    get_str(&rq.system_name, j, "system_name", resp) < 0 ||
 	    get_str(&rq.system_details, j, "system_details", resp) < 0 ||
 	    get_bool(&rq.self_issued_letters, j, "self_issued_letters", resp) < 0)

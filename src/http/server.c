@@ -153,6 +153,33 @@ http_json_body(struct http_req *r, struct http_resp *resp)
 	return j;
 }
 
+int
+http_json_names(const char **out, int *n, int max, json_t *j, const char *key,
+                struct http_resp *resp)
+{
+	json_t *arr = json_object_get(j, key), *v;
+	size_t i;
+
+	*n = 0;
+	if (arr == NULL || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > (size_t)max) {
+		http_error(resp, 400, "invalid_input",
+		           "%s: expected an array of at most %d strings", key, max);
+		return SERTEL_EINVAL;
+	}
+	json_array_foreach(arr, i, v)
+	{
+		if (!json_is_string(v)) {
+			http_error(resp, 400, "invalid_input",
+			           "%s[%zu]: expected a string", key, i);
+			return SERTEL_EINVAL;
+		}
+		out[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
 /* ---- authentication and roles ------------------------------------------ */
 int
 http_role_valid(const char *role)
