@@ -190,3 +190,22 @@ copy_files() {
 	done
 	ls "$_d"/d*."${_f##*.}" >"$_d.list"
 }
+
+# target_init: the start every target script (bench/*/sertel.sh,
+# cfssl.sh, ...) shares, once WORK and LABEL are set: dir (WORK/LABEL),
+# out (WORK/LABEL.env, emptied), srv (a server's pid, stopped on exit and
+# on Ctrl-C), and fail MSG, which records the failure in out and exits 1.
+target_init() {
+	dir=$WORK/$LABEL
+	out=$WORK/$LABEL.env
+	: >"$out"
+	srv=""
+	trap target_cleanup EXIT
+	trap 'target_cleanup; exit 130' INT TERM
+}
+target_cleanup() { [ -n "$srv" ] && stop_pid "$srv"; srv=""; }
+fail() {
+	echo "status=failed: $*" >>"$out"
+	echo "bench[$LABEL]: $*" >&2
+	exit 1
+}

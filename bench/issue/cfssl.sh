@@ -16,21 +16,9 @@ set -eu
 WORK=$1 LABEL=$2 CSR=$3 MODE=${4:-}
 . "$BENCH_ROOT/lib.sh"
 
-dir=$WORK/$LABEL
-out=$WORK/$LABEL.env
+target_init
 rm -rf "$dir"
 mkdir -p "$dir"
-: >"$out"
-srv=""
-cleanup() { [ -n "$srv" ] && stop_pid "$srv"; srv=""; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-fail() {
-	echo "status=failed: $*" >>"$out"
-	echo "bench[$LABEL]: $*" >&2
-	exit 1
-}
 
 cat >"$dir/ca-csr.json" <<'EOF'
 {"CN": "Bench cfssl CA", "key": {"algo": "ecdsa", "size": 256},

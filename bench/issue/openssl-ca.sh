@@ -16,20 +16,12 @@ WORK=$1 LABEL=$2 CSR=$3
 SECS=${OPENSSL_CA_SECONDS:-10}
 MAX=${OPENSSL_CA_MAX:-5000}
 
-dir=$WORK/$LABEL
-out=$WORK/$LABEL.env
+target_init
 rm -rf "$dir"
 mkdir -p "$dir/newcerts"
-: >"$out"
 : >"$dir/index.txt"
 echo 1000 >"$dir/serial"
 echo "unique_subject = no" >"$dir/index.txt.attr"
-
-fail() {
-	echo "status=failed: $*" >>"$out"
-	echo "bench[$LABEL]: $*" >&2
-	exit 1
-}
 
 cat >"$dir/ca.cnf" <<EOF
 [ ca ]

@@ -8,20 +8,12 @@
 --   BENCH_PATH   request path
 --   BENCH_OUT    file the done() summary is written to (key=value lines)
 
-local threads = {}
-
-function setup(thread)
-   table.insert(threads, thread)
-end
+-- bench/wrk-common.lua, next to this script's directory.
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*)/[^/]+/[^/]+$") or ".")
+   .. "/wrk-common.lua")
 
 function init(args)
-   local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-   local body = f:read("*a")
-   f:close()
-   wrk.method = "POST"
-   wrk.path = os.getenv("BENCH_PATH") or "/"
-   wrk.body = body
-   wrk.headers["Content-Type"] = "application/json"
+   common.post("application/json")
    local auth = os.getenv("BENCH_AUTH") or ""
    if auth ~= "" then
       wrk.headers["Authorization"] = auth
@@ -40,32 +32,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local total_ok, total_other = 0, 0
-   local all = {}
-   for _, t in ipairs(threads) do
-      total_ok = total_ok + t:get("ok")
-      total_other = total_other + t:get("other")
-      local c = t:get("codes")
-      if c then
-         for k, v in pairs(c) do all[k] = (all[k] or 0) + v end
-      end
-   end
-   local s = ""
-   for k, v in pairs(all) do s = s .. k .. ":" .. v .. " " end
-   local dur = summary.duration / 1e6
-   local out = io.stdout
-   local path = os.getenv("BENCH_OUT")
-   if path and path ~= "" then out = assert(io.open(path, "w")) end
-   out:write(string.format("ok=%d\n", total_ok))
-   out:write(string.format("other=%d\n", total_other))
-   out:write(string.format("requests=%d\n", summary.requests))
-   out:write(string.format("duration_s=%.3f\n", dur))
-   out:write(string.format("ok_per_s=%.1f\n", total_ok / dur))
-   out:write(string.format("errors_socket=%d\n", summary.errors.connect +
-      summary.errors.read + summary.errors.write))
-   out:write(string.format("errors_timeout=%d\n", summary.errors.timeout))
-   out:write(string.format("lat_p50_ms=%.2f\n", latency:percentile(50) / 1000))
-   out:write(string.format("lat_p99_ms=%.2f\n", latency:percentile(99) / 1000))
-   out:write(string.format("codes=%s\n", s))
-   if out ~= io.stdout then out:close() end
+   common.done(summary, latency)
 end

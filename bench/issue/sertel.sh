@@ -17,23 +17,11 @@ set -eu
 SERTEL=$1 WORK=$2 LABEL=$3 CSR=$4 DB_URL=${5:-}
 . "$BENCH_ROOT/lib.sh"
 
-dir=$WORK/$LABEL
-out=$WORK/$LABEL.env
+target_init
 rm -rf "$dir"
-: >"$out"
-srv=""
-cleanup() { [ -n "$srv" ] && stop_pid "$srv"; srv=""; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
 
 count_certs() {
 	"$SERTEL" cert list --dir "$dir" --json | jq length
-}
-
-fail() {
-	echo "status=failed: $*" >>"$out"
-	echo "bench[$LABEL]: $*" >&2
-	exit 1
 }
 
 if [ -n "$DB_URL" ]; then

@@ -17,19 +17,7 @@ WORK=$1 LABEL=$2 REQ=$3
 . "$BENCH_ROOT/ocsp/common.sh"
 
 peer=$WORK/peer
-dir=$WORK/$LABEL
-out=$WORK/$LABEL.env
-: >"$out"
-srv=""
-cleanup() { [ -n "$srv" ] && stop_pid "$srv"; srv=""; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-fail() {
-	echo "status=failed: $*" >>"$out"
-	echo "bench[$LABEL]: $*" >&2
-	exit 1
-}
+target_init
 
 port=$(free_port)
 url=http://127.0.0.1:$port

@@ -9,7 +9,9 @@
 --   BENCH_OUT    file the done() summary is written to (key=value lines)
 --   BENCH_AUTH   ignored (kept for the shared run_wrk helper)
 
-local threads = {}
+-- bench/wrk-common.lua, next to this script's directory.
+local common = dofile((debug.getinfo(1, "S").source:match("^@(.*)/[^/]+/[^/]+$") or ".")
+   .. "/wrk-common.lua")
 
 -- wrk's default resolve() opens and closes a probe connection before the
 -- run.  `openssl ocsp -port` (OpenSSL 3.0) then spins for good on that
@@ -19,18 +21,8 @@ function wrk.resolve(host, service)
    wrk.addrs = wrk.lookup(host, service)
 end
 
-function setup(thread)
-   table.insert(threads, thread)
-end
-
 function init(args)
-   local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-   local body = f:read("*a")
-   f:close()
-   wrk.method = "POST"
-   wrk.path = os.getenv("BENCH_PATH") or "/"
-   wrk.body = body
-   wrk.headers["Content-Type"] = "application/ocsp-request"
+   common.post("application/ocsp-request")
    ok, other, bytes = 0, 0, 0
    codes = {}
 end
@@ -63,36 +55,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local total_ok, total_other, resp_bytes = 0, 0, 0
-   local all = {}
-   for _, t in ipairs(threads) do
-      total_ok = total_ok + t:get("ok")
-      total_other = total_other + t:get("other")
-      local b = t:get("bytes")
-      if b and b > 0 then resp_bytes = b end
-      local c = t:get("codes")
-      if c then
-         for k, v in pairs(c) do all[k] = (all[k] or 0) + v end
+   common.done(summary, latency, function(threads, w)
+      local resp_bytes = 0
+      for _, t in ipairs(threads) do
+         local b = t:get("bytes")
+         if b and b > 0 then resp_bytes = b end
       end
-   end
-   local s = ""
-   for k, v in pairs(all) do s = s .. k .. ":" .. v .. " " end
-   local dur = summary.duration / 1e6
-   local out = io.stdout
-   local path = os.getenv("BENCH_OUT")
-   if path and path ~= "" then out = assert(io.open(path, "w")) end
-   out:write(string.format("ok=%d\n", total_ok))
-   out:write(string.format("other=%d\n", total_other))
-   out:write(string.format("requests=%d\n", summary.requests))
-   out:write(string.format("duration_s=%.3f\n", dur))
-   out:write(string.format("ok_per_s=%.1f\n", total_ok / dur))
-   out:write(string.format("errors_socket=%d\n", summary.errors.connect +
-      summary.errors.read + summary.errors.write))
-   out:write(string.format("errors_status=%d\n", summary.errors.status))
-   out:write(string.format("errors_timeout=%d\n", summary.errors.timeout))
-   out:write(string.format("lat_p50_ms=%.2f\n", latency:percentile(50) / 1000))
-   out:write(string.format("lat_p99_ms=%.2f\n", latency:percentile(99) / 1000))
-   out:write(string.format("resp_bytes=%d\n", resp_bytes))
-   out:write(string.format("codes=%s\n", s))
-   if out ~= io.stdout then out:close() end
+      w("errors_status=%d\n", summary.errors.status)
+      w("resp_bytes=%d\n", resp_bytes)
+   end)
 end

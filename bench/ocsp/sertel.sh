@@ -14,19 +14,7 @@ SERTEL=$1 WORK=$2 LABEL=$3 INST=$4 REQ=$5
 . "$BENCH_ROOT/lib.sh"
 . "$BENCH_ROOT/ocsp/common.sh"
 
-dir=$WORK/$LABEL
-out=$WORK/$LABEL.env
-: >"$out"
-srv=""
-cleanup() { [ -n "$srv" ] && stop_pid "$srv"; srv=""; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
-
-fail() {
-	echo "status=failed: $*" >>"$out"
-	echo "bench[$LABEL]: $*" >&2
-	exit 1
-}
+target_init
 
 threads=$(sed -n 's/^threads *= *//p' "$INST/sertel.conf" | head -n 1)
 port=$(free_port)
