@@ -31,3 +31,24 @@ def run_line(g, tail=""):
 def versions(g):
     """The start of a report's "Versions:" line: sertel, its commit, OpenSSL."""
     return f"Versions: sertel {g('sertel')} (commit {g('commit')}), {g('openssl')}"
+
+
+def perf_samples(stream):
+    """Call stacks of `perf script` output, leaf first: a list of
+    (address, symbol) per sample, symbols without offsets or "(inlined)"."""
+    stack = []
+    for line in stream:
+        line = line.rstrip("\n")
+        if not line.strip():
+            if stack:
+                yield stack
+            stack = []
+            continue
+        if not line.startswith((" ", "\t")):
+            stack = []  # header line: comm tid
+            continue
+        parts = line.split(None, 1)
+        sym = parts[1] if len(parts) > 1 else "[unknown]"
+        stack.append((parts[0], sym.replace(" (inlined)", "").split("+")[0].strip()))
+    if stack:
+        yield stack

@@ -14,7 +14,11 @@ family anywhere (cross-cutting costs such as the OpenSSL 3.0 decoder
 machinery or SQLite statement preparation); those percentages overlap.
 """
 import collections
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import perf_samples  # noqa: E402
 
 # frame name -> phase; the first match walking up from the leaf wins.
 PHASES = [
@@ -93,32 +97,11 @@ FAMILIES = [
 ]
 
 
-def samples(stream):
-    stack = []
-    for line in stream:
-        line = line.rstrip("\n")
-        if not line.strip():
-            if stack:
-                yield stack
-            stack = []
-            continue
-        if not line.startswith((" ", "\t")):
-            stack = []  # header line: comm tid
-            continue
-        parts = line.split(None, 1)
-        sym = parts[1] if len(parts) > 1 else "[unknown]"
-        sym = sym.replace(" (inlined)", "").split("+")[0].strip()
-        addr = parts[0]
-        stack.append((addr, sym))
-    if stack:
-        yield stack
-
-
 def main():
     phase = collections.Counter()
     fam = collections.Counter()
     total = 0
-    for st in samples(sys.stdin):
+    for st in perf_samples(sys.stdin):
         total += 1
         label = None
         for _, sym in st:

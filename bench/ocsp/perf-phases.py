@@ -13,7 +13,11 @@ ocsp_respond parses it again.  A second table lists the functions with
 the largest inclusive share (stack contains), overlapping.
 """
 import collections
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import perf_samples  # noqa: E402
 
 OCSP = [
     # signing the BasicOCSPResponse (OpenSSL's OCSP_basic_sign_ctx)
@@ -86,25 +90,6 @@ DEFAULT = {"ocsp": "outside the handler (libmicrohttpd, other)",
            "crl": "other (process start-up, exit, page faults)"}
 
 
-def samples(stream):
-    stack = []
-    for line in stream:
-        line = line.rstrip("\n")
-        if not line.strip():
-            if stack:
-                yield stack
-            stack = []
-            continue
-        if not line.startswith((" ", "\t")):
-            stack = []  # header line: comm tid
-            continue
-        parts = line.split(None, 1)
-        sym = parts[1] if len(parts) > 1 else "[unknown]"
-        stack.append(sym.replace(" (inlined)", "").split("+")[0].strip())
-    if stack:
-        yield stack
-
-
 def main():
     kind = sys.argv[1] if len(sys.argv) > 1 else "ocsp"
     of = {}
@@ -113,7 +98,7 @@ def main():
     phase = collections.Counter()
     incl = collections.Counter()
     total = 0
-    for st in samples(sys.stdin):
+    for st in ([sym for _, sym in s] for s in perf_samples(sys.stdin)):
         total += 1
         label = None
         for sym in st:
