@@ -89,6 +89,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 /* ---- utilities --------------------------------------------------------- */
 /* Hex encoding into a caller buffer of 2*n+1 bytes. */
 void hex_encode(char *out, const unsigned char *in, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int hex_digit(int c);
 /* Decodes exactly outmax bytes or fewer; returns length or <0. */
 int hex_decode(unsigned char *out, size_t outmax, const char *hex);
 /* Base64 (standard or url alphabet). *out owned by caller. */
@@ -106,6 +108,9 @@ int64_t time_now(void);
 int64_t time_now_us(void);
 /* CSPRNG bytes from OpenSSL. */
 int rand_bytes(unsigned char *out, size_t n);
+/* A random identifier: n (at most 32) CSPRNG bytes as 2n hex digits in
+ * out[2n + 1]. */
+int rand_hex(char *out, size_t n);
 /* SHA-256 of data into out[32]. */
 void sha256(unsigned char out[32], const void *data, size_t n);
 void sha256_hex(char out[65], const void *data, size_t n);

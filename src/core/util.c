@@ -29,8 +29,8 @@ hex_encode(char *out, const unsigned char *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-static int
-hexval(int c)
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -50,8 +50,8 @@ hex_decode(unsigned char *out, size_t outmax, const char *hex)
 	if (n % 2 != 0 || n / 2 > outmax)
 		return sertel_err(SERTEL_EINVAL, "hex: bad length");
 	for (i = 0; i < n / 2; i++) {
-		hi = hexval((unsigned char)hex[2 * i]);
-		lo = hexval((unsigned char)hex[2 * i + 1]);
+		hi = hex_digit((unsigned char)hex[2 * i]);
+		lo = hex_digit((unsigned char)hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return sertel_err(SERTEL_EINVAL, "hex: bad digit");
 		out[i] = (unsigned char)(hi << 4 | lo);
@@ -215,6 +215,21 @@ rand_bytes(unsigned char *out, size_t n)
 {
 	if (RAND_bytes(out, (int)n) != 1)
 		return sertel_err_ossl(SERTEL_ECRYPTO, "random: CSPRNG failed");
+	return 0;
+}
+
+int
+rand_hex(char *out, size_t n)
+{
+	unsigned char r[32];
+	int rc;
+
+	if (n > sizeof(r))
+		return sertel_err(SERTEL_EINVAL, "rand_hex: %zu bytes is over %zu", n,
+		                  sizeof(r));
+	if ((rc = rand_bytes(r, n)) < 0)
+		return rc;
+	hex_encode(out, r, n);
 	return 0;
 }
 

@@ -132,18 +132,6 @@ lex_isdelim(int c)
 	       c == '{' || c == '}' || c == '/' || c == '%';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void
 lex_init(struct lex *lx, const unsigned char *p, size_t len, size_t pos, struct arena *a)
 {
@@ -401,7 +389,7 @@ lex_hexstring(struct tok *t, struct lex *lx)
 		int v;
 		if (lex_iswhite(c))
 			continue;
-		if ((v = hexval(c)) < 0)
+		if ((v = hex_digit(c)) < 0)
 			return sertel_err(SERTEL_EINVAL,
 			                  "pdf: offset %zu: bad character in hex string",
 			                  lx->base + lx->pos);
@@ -443,8 +431,8 @@ lex_name(struct tok *t, struct lex *lx)
 		unsigned char c = lx->p[lx->pos];
 		if (c == '#') {
 			int h, l;
-			if (lx->pos + 2 >= k || (h = hexval(lx->p[lx->pos + 1])) < 0 ||
-			    (l = hexval(lx->p[lx->pos + 2])) < 0)
+			if (lx->pos + 2 >= k || (h = hex_digit(lx->p[lx->pos + 1])) < 0 ||
+			    (l = hex_digit(lx->p[lx->pos + 2])) < 0)
 				return sertel_err(
 				    SERTEL_EINVAL,
 				    "pdf: offset %zu: bad #xx escape in name",

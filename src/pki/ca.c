@@ -587,8 +587,7 @@ out:
 static int
 issue_req_check(const struct issue_req *rq, enum cert_type *type, unsigned *usages)
 {
-	unsigned char addr[16];
-	int i, rc;
+	int rc;
 
 	if ((rc = profile_type_parse(type, rq->type ? rq->type : "")) < 0 ||
 	    (rc = profile_usages_parse(usages, rq->usages)) < 0 ||
@@ -624,14 +623,8 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type, unsigned *usag
 		                  "system is required");
 	if (*type != TYPE_SISTEM && rq->ndns + rq->nip > 0)
 		return sertel_err(SERTEL_EINVAL, "DNS/IP names are only for type sistem");
-	for (i = 0; i < rq->ndns; i++)
-		if ((rc = name_check_dns(rq->dns[i])) < 0)
-			return rc;
-	for (i = 0; i < rq->nip; i++)
-		if (inet_pton(strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET, rq->ip[i],
-		              addr) != 1)
-			return sertel_err(SERTEL_EINVAL,
-			                  "IP address '%s': not IPv4 or IPv6", rq->ip[i]);
+	if ((rc = name_check_sans(rq->dns, rq->ndns, rq->ip, rq->nip)) < 0)
+		return rc;
 	if (rq->nik != NULL && *rq->nik != '\0') {
 		if (strlen(rq->nik) != 16 || strspn(rq->nik, "0123456789") != 16)
 			return sertel_err(SERTEL_EINVAL, "NIK '%s': must be 16 digits",

@@ -83,6 +83,8 @@ int profile_check(enum cert_type t, unsigned usages);
  * leading "*." label), e-mail (local@domain), UTF-8 text of at most max
  * characters without control characters. */
 int name_check_dns(const char *dns);
+/* Every DNS name by name_check_dns, every IP address IPv4 or IPv6. */
+int name_check_sans(const char *const *dns, int ndns, const char *const *ip, int nip);
 int name_check_email(const char *email);
 int name_check_text(const char *field, const char *v, size_t max);
 

@@ -207,6 +207,22 @@ profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key)
 	return 0;
 }
 
+int
+name_check_sans(const char *const *dns, int ndns, const char *const *ip, int nip)
+{
+	unsigned char addr[16];
+	int i, rc;
+
+	for (i = 0; i < ndns; i++)
+		if ((rc = name_check_dns(dns[i])) < 0)
+			return rc;
+	for (i = 0; i < nip; i++)
+		if (inet_pton(strchr(ip[i], ':') ? AF_INET6 : AF_INET, ip[i], addr) != 1)
+			return sertel_err(SERTEL_EINVAL,
+			                  "IP address '%s': not IPv4 or IPv6", ip[i]);
+	return 0;
+}
+
 /* RFC 1035 / 5280 4.2.1.6 preferred name syntax; one leading "*." label
  * is allowed for wildcard server certificates. */
 int

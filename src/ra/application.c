@@ -12,7 +12,6 @@
  * transition from the wrong state is refused with SERTEL_ESTATE and
  * changes nothing.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,9 +283,8 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	struct ra_person p;
 	enum cert_type type;
 	unsigned usages;
-	unsigned char rid[RA_ID_LEN / 2], addr[16];
 	const char *nik = rq->applicant_nik ? rq->applicant_nik : who->nik;
-	int rc, i;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (nik == NULL || *nik == '\0')
@@ -359,14 +357,8 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 		return sertel_err(SERTEL_EINVAL, "system names and details are only for "
 		                                 "type sistem");
 	}
-	for (i = 0; i < rq->ndns; i++)
-		if ((rc = name_check_dns(rq->dns[i])) < 0)
-			return rc;
-	for (i = 0; i < rq->nip; i++)
-		if (inet_pton(strchr(rq->ip[i], ':') ? AF_INET6 : AF_INET, rq->ip[i],
-		              addr) != 1)
-			return sertel_err(SERTEL_EINVAL,
-			                  "IP address '%s': not IPv4 or IPv6", rq->ip[i]);
+	if ((rc = name_check_sans(rq->dns, rq->ndns, rq->ip, rq->nip)) < 0)
+		return rc;
 	if ((rc = join_names(out->dns, sizeof(out->dns), rq->dns, rq->ndns)) < 0 ||
 	    (rc = join_names(out->ip, sizeof(out->ip), rq->ip, rq->nip)) < 0)
 		return rc;
@@ -374,9 +366,8 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	out->approvals_needed = approvals_needed;
 	out->state = APP_DRAFT;
 	out->created_at = out->updated_at = time_now();
-	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+	if ((rc = rand_hex(out->id, RA_ID_LEN / 2)) < 0)
 		return rc;
-	hex_encode(out->id, rid, sizeof(rid));
 	return store_atomic(st, apply_fn, &w);
 }
 
@@ -817,7 +808,6 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	struct ra_application orig;
 	struct cert_rec rec;
 	char orig_id[RA_ID_LEN + 1];
-	unsigned char rid[RA_ID_LEN / 2];
 	int64_t now = time_now();
 	int rc;
 
@@ -870,9 +860,8 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	out->approvals_needed = approvals_needed;
 	out->state = APP_DRAFT;
 	out->created_at = out->updated_at = now;
-	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+	if ((rc = rand_hex(out->id, RA_ID_LEN / 2)) < 0)
 		return rc;
-	hex_encode(out->id, rid, sizeof(rid));
 	return store_atomic(st, apply_fn, &w);
 }
 

@@ -137,7 +137,6 @@ ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor *wh
               const char *name, const char *domain)
 {
 	struct agency_add w = {out, who};
-	unsigned char rid[8];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -153,9 +152,8 @@ ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor *wh
 		                  "agency domain '%s': a fully qualified domain such as "
 		                  "kominfo.cirebonkota.go.id",
 		                  domain ? domain : "");
-	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+	if ((rc = rand_hex(out->id, RA_ID_LEN / 2)) < 0)
 		return rc;
-	hex_encode(out->id, rid, sizeof(rid));
 	str_copy(out->name, sizeof(out->name), name);
 	str_copy(out->domain, sizeof(out->domain), domain);
 	for (char *p = out->domain; *p; p++)

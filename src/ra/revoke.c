@@ -140,13 +140,11 @@ static int
 request_insert(struct store *st, const struct request_write *w)
 {
 	struct db_stmt *s = NULL;
-	unsigned char rid[8];
 	char id[17];
 	int rc;
 
-	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+	if ((rc = rand_hex(id, (sizeof(id) - 1) / 2)) < 0)
 		return rc;
-	hex_encode(id, rid, sizeof(rid));
 	if ((rc = db_prepare(
 	         &s, store_db(st),
 	         "INSERT INTO revocation_requests (id, serial, cause, reason_code, "
@@ -327,13 +325,11 @@ warn_fn(struct store *st, void *arg)
 {
 	struct warn_write *w = arg;
 	struct db_stmt *s = NULL;
-	unsigned char rid[8];
 	char id[17], obj[64], detail[600], serial[SERIAL_HEX_MAX + 1];
 	int rc;
 
-	if ((rc = rand_bytes(rid, sizeof(rid))) < 0)
+	if ((rc = rand_hex(id, (sizeof(id) - 1) / 2)) < 0)
 		return rc;
-	hex_encode(id, rid, sizeof(rid));
 	if ((rc = db_prepare(
 	         &s, store_db(st),
 	         "INSERT INTO sanctions (id, nik, serial, reason, by_nik, created_at) "

@@ -34,7 +34,7 @@ store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
                char out_id[33])
 {
 	const unsigned char *key = store_blob_key(st);
-	unsigned char rid[16], nonce[GCM_NONCE], *ct = NULL;
+	unsigned char nonce[GCM_NONCE], *ct = NULL;
 	char id[33], hash[65];
 	EVP_CIPHER_CTX *c = NULL;
 	struct db_stmt *s = NULL;
@@ -46,10 +46,9 @@ store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
 	if (len > BLOB_MAX)
 		return sertel_err(SERTEL_ETOOBIG, "blob: %zu bytes exceeds %d", len,
 		                  BLOB_MAX);
-	if ((rc = rand_bytes(rid, sizeof(rid))) < 0 ||
+	if ((rc = rand_hex(id, (sizeof(id) - 1) / 2)) < 0 ||
 	    (rc = rand_bytes(nonce, sizeof(nonce))) < 0)
 		return rc;
-	hex_encode(id, rid, sizeof(rid));
 	sha256_hex(hash, data, len);
 	if ((ct = malloc(len + GCM_TAG)) == NULL)
 		return sertel_err(SERTEL_ENOMEM, "blob: out of memory");
