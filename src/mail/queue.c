@@ -10,14 +10,12 @@
  * db_changes() == 1, which both engines serialise on the row, so two
  * flushers never both own a row.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mail/mail.h"
 
-static int64_t q_run(struct db *db, const char *sql, const char *fmt, ...);
 static int kind_check(const char *kind);
 static void error_line(char *out, size_t outsz, const char *msg);
 static int64_t lease_seconds(const struct mail_conf *c);
@@ -197,34 +195,6 @@ kind_check(const char *kind)
 	return 0;
 }
 
-/* ---- SQL helper -------------------------------------------------------- */
-/* Runs one statement; fmt: 's' text (NULL binds NULL), 'i' int64.  Returns
- * rows changed or <0. */
-static int64_t
-q_run(struct db *db, const char *sql, const char *fmt, ...)
-{
-	struct db_stmt *s = NULL;
-	va_list ap;
-	int64_t changes;
-	int rc, i;
-
-	if ((rc = db_prepare(&s, db, sql)) < 0)
-		return rc;
-	va_start(ap, fmt);
-	for (i = 0; fmt[i] != '\0' && rc == 0; i++) {
-		if (fmt[i] == 's')
-			rc = db_bind_text(s, i + 1, va_arg(ap, const char *));
-		else
-			rc = db_bind_int(s, i + 1, va_arg(ap, int64_t));
-	}
-	va_end(ap);
-	if (rc == 0)
-		rc = db_step(s);
-	changes = rc < 0 ? rc : db_changes(s);
-	db_finalize(s);
-	return changes;
-}
-
 /* ---- enqueue ----------------------------------------------------------- */
 int
 mail_enqueue(struct store *st, const char *to, const char *subject, const char *body,
@@ -258,11 +228,11 @@ mail_enqueue(struct store *st, const char *to, const char *subject, const char *
 		return rc;
 	hex_encode(id, rnd, sizeof(rnd));
 	now = time_now();
-	n = q_run(store_db(st),
-	          "INSERT INTO mail_queue (id, to_addr, subject, body, kind, state,"
-	          " attempts, next_attempt_at, last_error, created_at, sent_at)"
-	          " VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, NULL, ?, NULL)",
-	          "sssssii", id, to, subject, body, kind, now, now);
+	n = db_run(store_db(st),
+	           "INSERT INTO mail_queue (id, to_addr, subject, body, kind, state,"
+	           " attempts, next_attempt_at, last_error, created_at, sent_at)"
+	           " VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, NULL, ?, NULL)",
+	           "sssssii", id, to, subject, body, kind, now, now);
 	if (n < 0)
 		return (int)n;
 	return 0;
@@ -400,11 +370,11 @@ flush_one(struct store *st, const struct mail_conf *c, struct mail_smtp *smtp,
 		    err, sizeof(err), "gave up after %lld attempts (max_attempts %d)%s",
 		    (long long)attempts, c->max_attempts,
 		    strcmp(state, "sending") == 0 ? "; the last one never finished" : "");
-		n = q_run(db,
-		          "UPDATE mail_queue SET state = 'failed', last_error = ?"
-		          " WHERE id = ? AND state = ? AND next_attempt_at = ? AND "
-		          "attempts = ?",
-		          "sssii", err, id, state, next_at, attempts);
+		n = db_run(db,
+		           "UPDATE mail_queue SET state = 'failed', last_error = ?"
+		           " WHERE id = ? AND state = ? AND next_attempt_at = ? AND "
+		           "attempts = ?",
+		           "sssii", err, id, state, next_at, attempts);
 		if (n == 1)
 			log_msg(LOG_WARN, "mail %s: %s", id, err);
 		return n < 0 ? (int)n : 0;
@@ -413,11 +383,11 @@ flush_one(struct store *st, const struct mail_conf *c, struct mail_smtp *smtp,
 	/* Claim: the row must still be exactly as read, so of two flushers
 	 * that read it only one UPDATE changes it. */
 	lease = time_now() + lease_seconds(c);
-	n = q_run(db,
-	          "UPDATE mail_queue SET state = 'sending', attempts = attempts + 1,"
-	          " next_attempt_at = ?"
-	          " WHERE id = ? AND state = ? AND next_attempt_at = ? AND attempts = ?",
-	          "issii", lease, id, state, next_at, attempts);
+	n = db_run(db,
+	           "UPDATE mail_queue SET state = 'sending', attempts = attempts + 1,"
+	           " next_attempt_at = ?"
+	           " WHERE id = ? AND state = ? AND next_attempt_at = ? AND attempts = ?",
+	           "issii", lease, id, state, next_at, attempts);
 	if (n < 0)
 		return (int)n;
 	if (n != 1)
@@ -458,7 +428,7 @@ flush_one(struct store *st, const struct mail_conf *c, struct mail_smtp *smtp,
 	m.kind = kind;
 
 	if ((rc = mail_smtp_send(&permanent, smtp, &m)) == 0) {
-		n = q_run(
+		n = db_run(
 		    db,
 		    "UPDATE mail_queue SET state = 'sent', sent_at = ?, last_error = NULL"
 		    " WHERE id = ? AND state = 'sending' AND next_attempt_at = ? AND "
@@ -485,21 +455,21 @@ flush_one(struct store *st, const struct mail_conf *c, struct mail_smtp *smtp,
 	error_line(err, sizeof(err), sertel_errmsg());
 	now = time_now();
 	if (permanent || attempts >= c->max_attempts) {
-		n = q_run(db,
-		          "UPDATE mail_queue SET state = 'failed', last_error = ?"
-		          " WHERE id = ? AND state = 'sending' AND next_attempt_at = ? "
-		          "AND attempts = ?",
-		          "ssii", err, id, lease, attempts);
+		n = db_run(db,
+		           "UPDATE mail_queue SET state = 'failed', last_error = ?"
+		           " WHERE id = ? AND state = 'sending' AND next_attempt_at = ? "
+		           "AND attempts = ?",
+		           "ssii", err, id, lease, attempts);
 		log_msg(LOG_WARN, "mail %s: failed for good after %lld attempt(s): %s",
 		        id, (long long)attempts, err);
 	} else {
-		n = q_run(db,
-		          "UPDATE mail_queue SET state = 'queued', last_error = ?, "
-		          "next_attempt_at = ?"
-		          " WHERE id = ? AND state = 'sending' AND next_attempt_at = ? "
-		          "AND attempts = ?",
-		          "sisii", err, now + mail_backoff(attempts), id, lease,
-		          attempts);
+		n = db_run(db,
+		           "UPDATE mail_queue SET state = 'queued', last_error = ?, "
+		           "next_attempt_at = ?"
+		           " WHERE id = ? AND state = 'sending' AND next_attempt_at = ? "
+		           "AND attempts = ?",
+		           "sisii", err, now + mail_backoff(attempts), id, lease,
+		           attempts);
 		log_msg(LOG_WARN, "mail %s: attempt %lld failed, retry in %lld s: %s", id,
 		        (long long)attempts, (long long)mail_backoff(attempts), err);
 	}
@@ -586,7 +556,7 @@ mail_retry(struct store *st, const char *id)
 {
 	int64_t n;
 
-	n = q_run(
+	n = db_run(
 	    store_db(st),
 	    "UPDATE mail_queue SET state = 'queued', attempts = 0, next_attempt_at = ?"
 	    " WHERE id = ? AND state = 'failed'",
