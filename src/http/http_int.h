@@ -63,7 +63,7 @@ struct http_resp {
 	const char *ctype;
 	unsigned char *body; /* owned; freed by the server */
 	size_t len;
-	char extra_headers[512]; /* "Name: value\n" lines */
+	char extra_headers[2048]; /* "Name: value\n" lines */
 };
 
 /* A header value of the request (borrowed) or NULL. */
@@ -111,6 +111,8 @@ int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
+/* The portal's pages under /portal (web_portal.c). */
+int web_portal(struct http_req *r, struct http_resp *resp);
 /* The BSrE-compatible e-sign API and the public verification pages
  * (api_esign.c). */
 int api_esign_v1_sign(struct http_req *r, struct http_resp *resp);

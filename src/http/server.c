@@ -327,6 +327,8 @@ static const struct route {
     {"GET", "/v/", 1, api_esign_public_doc, 0},
     {"GET", "/verifikasi", 1, api_esign_public_page, 0},
     {"POST", "/api/verifikasi", 0, api_esign_public_verify, 0},
+    {"GET", "/portal", 1, web_portal, 0},
+    {"POST", "/portal", 1, web_portal, 0},
     {"GET", "/static/", 1, api_web_static, 0},
     {"GET", "/", 0, api_web_index, 0},
     {"GET", "/index.html", 0, api_web_index, 0},

@@ -26,7 +26,7 @@ struct portal_conf {
 	int64_t absolute_seconds; /* [portal] session_hours, default 12 */
 	int64_t link_seconds;     /* [portal] link_minutes, default 15 */
 	int max_open_links;       /* unused links per person at once, default 3 */
-	char base_url[512];       /* where the portal is reached, for links */
+	char base_url[512];       /* the portal's own URL (prefix included), for links */
 };
 
 /* Reads [portal] (defaults above; base_url from [portal] base_url or the

@@ -79,6 +79,28 @@ int web_tmpl_has(const struct web_tmpl_set *set, const char *name);
 int web_render(struct buf *out, const struct web_tmpl_set *set, const char *name,
                json_t *ctx, int lang);
 
+/* ---- forms (application/x-www-form-urlencoded) ------------------------------ */
+#define WEB_FORM_MAX_FIELDS 64
+#define WEB_FORM_MAX_VALUE  (64 * 1024)
+
+struct web_form {
+	int n;
+	char *name[WEB_FORM_MAX_FIELDS];
+	char *value[WEB_FORM_MAX_FIELDS];
+};
+
+/*
+ * Parses a urlencoded body (or a query string) into out: '+' is a space,
+ * %XX a byte.  Refused (SERTEL_EINVAL, a message naming the field): a
+ * malformed escape, a NUL byte or invalid UTF-8 in a name or value, a
+ * field given twice, more than WEB_FORM_MAX_FIELDS fields or a value over
+ * WEB_FORM_MAX_VALUE bytes.  out is the caller's (web_form_free()).
+ */
+int web_form_parse(struct web_form *out, const char *s, size_t len);
+void web_form_free(struct web_form *f);
+/* The value of a field (borrowed) or NULL. */
+const char *web_form_get(const struct web_form *f, const char *name);
+
 /* Appends s[0..n) HTML-escaped (& < > " ' ` =). */
 int web_escape(struct buf *out, const char *s, size_t n);
 

@@ -10,6 +10,6 @@ set_tests_properties(web_browser PROPERTIES TIMEOUT 300 LABELS "browser"
 
 # Templates and message catalogues (src/web), including the ones shipped
 # under web/.
-sertel_unit_test(web_tmpl SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tmpl.c LIBS sertel_web)
-set_tests_properties(web_tmpl PROPERTIES
+sertel_unit_test(web_unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_web.c LIBS sertel_web)
+set_tests_properties(web_unit PROPERTIES
   ENVIRONMENT "SERTEL_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

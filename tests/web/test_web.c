@@ -254,6 +254,47 @@ page_bound_leaves_nothing_half_written(void **state)
 	web_i18n_free(cat);
 }
 
+static void
+forms_decode_strictly(void **state)
+{
+	static const char *bad[] = {
+	    "a=%",     "a=%4",     "a=%zz",       "a=x%00y",  "%00=1",          "=1",
+	    "a=1&a=2", "a=%c3%28", "a=%ed%a0%80", "a=%c0%80", "a=%f8%88%80%80",
+	};
+	struct web_form f;
+	char big[WEB_FORM_MAX_VALUE + 8], many[64 * 8 + 16];
+	size_t i;
+	int n;
+
+	assert_int_equal(
+	    web_form_parse(&f,
+	                   "nama=Budi+Santoso&email=budi%40kominfo.go.id"
+	                   "&kosong=&flag&&alasan=Surat%20%3Cb%3E%C3%A9",
+	                   strlen("nama=Budi+Santoso&email=budi%40kominfo.go.id"
+	                          "&kosong=&flag&&alasan=Surat%20%3Cb%3E%C3%A9")),
+	    0);
+	assert_int_equal(f.n, 5);
+	assert_string_equal(web_form_get(&f, "nama"), "Budi Santoso");
+	assert_string_equal(web_form_get(&f, "email"), "budi@kominfo.go.id");
+	assert_string_equal(web_form_get(&f, "kosong"), "");
+	assert_string_equal(web_form_get(&f, "flag"), "");
+	assert_string_equal(web_form_get(&f, "alasan"), "Surat <b>\xc3\xa9");
+	assert_null(web_form_get(&f, "nik"));
+	web_form_free(&f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (web_form_parse(&f, bad[i], strlen(bad[i])) != SERTEL_EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_int_equal(f.n, 0);
+	}
+	/* Bounds. */
+	memcpy(big, "a=", 2);
+	memset(big + 2, 'x', WEB_FORM_MAX_VALUE + 1);
+	assert_int_equal(web_form_parse(&f, big, WEB_FORM_MAX_VALUE + 3), SERTEL_ETOOBIG);
+	for (i = 0, n = 0; n <= WEB_FORM_MAX_FIELDS; n++)
+		i += (size_t)snprintf(many + i, sizeof(many) - i, "f%d=1&", n);
+	assert_int_equal(web_form_parse(&f, many, i), SERTEL_ETOOBIG);
+}
+
 /* The templates and catalogues shipped under web/ load (every message key
  * a template uses exists in both languages, every partial exists). */
 static void
@@ -272,7 +313,12 @@ shipped_templates_load(void **state)
 		fail_msg("%s", sertel_errmsg());
 	if (web_tmpl_load(&set, tdir, cat) < 0)
 		fail_msg("%s", sertel_errmsg());
-	assert_true(web_tmpl_has(set, "layout"));
+	/* Every template src/http/web_portal.c renders. */
+	static const char *pages[] = {"header", "footer", "login", "link-sent",
+	                              "link-confirm", "dashboard", "error", "sop"};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (!web_tmpl_has(set, pages[i]))
+			fail_msg("web/portal/%s.html is missing", pages[i]);
 	web_tmpl_free(set);
 	web_i18n_free(cat);
 }
@@ -288,6 +334,7 @@ main(void)
 	    cmocka_unit_test(broken_templates_are_refused_at_load),
 	    cmocka_unit_test(catalogues_must_agree),
 	    cmocka_unit_test(page_bound_leaves_nothing_half_written),
+	    cmocka_unit_test(forms_decode_strictly),
 	    cmocka_unit_test(shipped_templates_load),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

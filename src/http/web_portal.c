@@ -1,0 +1,543 @@
+/*
+ * The portal's pages: server-rendered HTML from the templates in web/portal/ with the
+ * messages of web/i18n/ (Bahasa Indonesia first, English by ?lang=en, kept
+ * in a cookie).  Every page works without JavaScript.  The rules behind
+ * them are src/portal (sessions, login) and src/ra (the RA workflow): this
+ * file only reads forms and cookies, calls those, and renders.
+ *
+ *   GET  /portal/                       what waits for me (login required)
+ *   GET  /portal/masuk                  log in: a link by e-mail
+ *   POST /portal/masuk/tautan           mail a one-time login link
+ *   GET  /portal/masuk/tautan?t=TOKEN   confirm: a page with a button, so a
+ *                                       mail scanner that fetches links
+ *                                       does not spend the link
+ *   POST /portal/masuk/tautan/pakai     spend it: session cookie, 303 to /portal/
+ *   POST /portal/keluar                 log out
+ *   GET  /portal/sop                    the SOP, the owner's rights and duties
+ *
+ * Forms before login carry a token equal to a cookie of their own (double
+ * submit, SameSite=Strict); forms after login carry the session's CSRF
+ * token.  Pages are never cached and never framed; the Content-Security-
+ * Policy allows no inline script.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http_int.h"
+#include "portal/portal.h"
+#include "web/web.h"
+
+#define PORTAL_PREFIX  "/portal"
+#define COOKIE_SESSION "sertel_sesi"
+#define COOKIE_PRE     "sertel_pra"
+#define COOKIE_LANG    "sertel_lang"
+
+static struct {
+	pthread_once_t once;
+	int rc;
+	char err[512];
+	struct web_i18n *cat;
+	struct web_tmpl_set *tmpl;
+	struct portal_conf conf;
+} P = {PTHREAD_ONCE_INIT, 0, "", NULL, NULL, {0}};
+
+static struct http_ctx *init_ctx;
+
+static void
+portal_init(void)
+{
+	const char *root =
+	    config_get(init_ctx->in->cfg, "server", "web_root", SERTEL_WEB_DIR);
+	char dir[1200];
+
+	snprintf(dir, sizeof(dir), "%s/i18n", root);
+	if ((P.rc = web_i18n_load(&P.cat, dir)) == 0) {
+		snprintf(dir, sizeof(dir), "%s/portal", root);
+		P.rc = web_tmpl_load(&P.tmpl, dir, P.cat);
+	}
+	if (P.rc == 0) {
+		/* Without [portal] base_url: this listener's base URL and prefix. */
+		snprintf(dir, sizeof(dir), "%s" PORTAL_PREFIX, init_ctx->in->pc.base_url);
+		P.rc = portal_conf_load(&P.conf, init_ctx->in->cfg, dir);
+	}
+	if (P.rc < 0) {
+		str_copy(P.err, sizeof(P.err), sertel_errmsg());
+		log_msg(LOG_ERROR, "portal: %s", P.err);
+	}
+}
+
+/* ---- one request ------------------------------------------------------- */
+struct page {
+	struct http_req *r;
+	struct http_resp *resp;
+	const char *sub; /* the path below /portal ("/" at least) */
+	int lang;
+	json_t *ctx;
+	int logged_in;
+	struct portal_session sess;
+	struct ra_actor who;
+	struct web_form form;
+	struct buf headers; /* extra response headers */
+};
+
+/* The value of cookie name in the request, into out; "" when absent. */
+static void
+cookie_get(char *out, size_t outsz, struct http_req *r, const char *name)
+{
+	const char *h = http_header(r, "Cookie"), *p, *end;
+	size_t nl = strlen(name), vl;
+
+	out[0] = '\0';
+	for (p = h; p != NULL && *p != '\0'; p = end) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			vl = (size_t)(end - p) - nl - 1;
+			if (vl < outsz) {
+				memcpy(out, p + nl + 1, vl);
+				out[vl] = '\0';
+			}
+			return;
+		}
+	}
+}
+
+static void
+header_add(struct page *pg, const char *fmt, const char *v)
+{
+	buf_appendf(&pg->headers, fmt, v);
+}
+
+/* Sets cookie name=value on the portal's path; max_age < 0: a session
+ * cookie; 0: deletes it. */
+static void
+cookie_set(struct page *pg, const char *name, const char *value, long max_age)
+{
+	char age[48] = "";
+
+	if (max_age >= 0)
+		snprintf(age, sizeof(age), "; Max-Age=%ld", max_age);
+	buf_appendf(&pg->headers,
+	            "Set-Cookie: %s=%s; Path=" PORTAL_PREFIX
+	            "; HttpOnly; Secure; SameSite=Strict%s\n",
+	            name, value, age);
+}
+
+static const char *
+other_lang(int lang)
+{
+	return web_lang_code(lang == WEB_LANG_ID ? WEB_LANG_EN : WEB_LANG_ID);
+}
+
+/* Every page's headers: never cached, never framed, no inline script,
+ * no Referer (a login link's token must not leak to anyone). */
+static void
+page_headers(struct page *pg)
+{
+	buf_appendf(&pg->headers,
+	            "Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	            "style-src 'self'; img-src 'self' data:; form-action 'self'; "
+	            "frame-ancestors 'none'; base-uri 'none'\n"
+	            "X-Frame-Options: DENY\n"
+	            "Cache-Control: no-store\n"
+	            "Referrer-Policy: no-referrer\n"
+	            "Content-Language: %s\n",
+	            web_lang_code(pg->lang));
+}
+
+static void
+finish_headers(struct page *pg)
+{
+	size_t n = pg->headers.len;
+
+	if (n >= sizeof(pg->resp->extra_headers))
+		n = 0; /* never half a header set */
+	memcpy(pg->resp->extra_headers, pg->headers.data ? (char *)pg->headers.data : "",
+	       n);
+	pg->resp->extra_headers[n] = '\0';
+}
+
+static json_t *
+nav_item(struct page *pg, const char *href, const char *key)
+{
+	const char *label = web_i18n_get(P.cat, pg->lang, key);
+
+	return json_pack("{s:s, s:s, s:b}", "href", href, "label", label ? label : key,
+	                 "current", strcmp(pg->sub, href) == 0);
+}
+
+/* Fields every page template reads. */
+static void
+ctx_common(struct page *pg, const char *title_key)
+{
+	const char *title = web_i18n_get(P.cat, pg->lang, title_key);
+	json_t *nav;
+
+	json_object_set_new(pg->ctx, "lang", json_string(web_lang_code(pg->lang)));
+	json_object_set_new(pg->ctx, "other_lang", json_string(other_lang(pg->lang)));
+	json_object_set_new(pg->ctx, "base", json_string(PORTAL_PREFIX));
+	json_object_set_new(pg->ctx, "title", json_string(title ? title : title_key));
+	if (!pg->logged_in)
+		return;
+	json_object_set_new(pg->ctx, "csrf", json_string(pg->sess.csrf));
+	json_object_set_new(pg->ctx, "user", json_pack("{s:s}", "name", pg->who.name));
+	nav = json_array();
+	json_array_append_new(nav, nav_item(pg, "/sop", "nav.sop"));
+	json_object_set_new(pg->ctx, "nav", nav);
+}
+
+/* Renders template name with status; on a render failure, a plain 500. */
+static int
+render(struct page *pg, int status, const char *name, const char *title_key)
+{
+	struct buf b;
+	int rc;
+
+	ctx_common(pg, title_key);
+	buf_init(&b, WEB_TMPL_MAX_OUT);
+	if ((rc = web_render(&b, P.tmpl, name, pg->ctx, pg->lang)) < 0) {
+		log_msg(LOG_ERROR, "portal: page %s: %s", name, sertel_errmsg());
+		buf_free(&b);
+		http_error(pg->resp, 500, "internal", "internal error");
+		return 0;
+	}
+	free(pg->resp->body);
+	pg->resp->status = status;
+	pg->resp->ctype = "text/html; charset=utf-8";
+	pg->resp->body = buf_detach(&b, &pg->resp->len);
+	page_headers(pg);
+	return 0;
+}
+
+/* A page that says what went wrong (msg is shown escaped, as it is). */
+static int
+error_page(struct page *pg, int status, const char *msg)
+{
+	json_object_set_new(pg->ctx, "message", json_string(msg));
+	json_object_set_new(pg->ctx, "status", json_integer(status));
+	return render(pg, status, "error",
+	              status == 403   ? "error.forbidden"
+	              : status == 404 ? "error.notfound"
+	              : status == 401 ? "error.login"
+	                              : "error.title");
+}
+
+/* Post/Redirect/Get. */
+static int
+redirect(struct page *pg, const char *sub)
+{
+	char loc[512];
+
+	snprintf(loc, sizeof(loc), "%s%s", PORTAL_PREFIX, sub);
+	header_add(pg, "Location: %s\n", loc);
+	free(pg->resp->body);
+	pg->resp->body = NULL;
+	pg->resp->len = 0;
+	pg->resp->status = 303;
+	pg->resp->ctype = "text/html; charset=utf-8";
+	page_headers(pg);
+	return 0;
+}
+
+/* The form of a POST: urlencoded only (file uploads use multipart on
+ * their own pages). */
+static int
+read_form(struct page *pg)
+{
+	const char *ct = http_header(pg->r, "Content-Type");
+
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return sertel_err(SERTEL_EINVAL,
+		                  "Formulir tidak dikenal / expected an HTML form");
+	return web_form_parse(&pg->form, (const char *)pg->r->body, pg->r->body_len);
+}
+
+/* The token that guards forms before login: a cookie and the same value
+ * in the form. */
+static void
+pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg)
+{
+	cookie_get(out, PORTAL_ID_HEX + 1, pg->r, COOKIE_PRE);
+	if (strlen(out) == PORTAL_ID_HEX &&
+	    strspn(out, "0123456789abcdef") == PORTAL_ID_HEX)
+		return;
+	if (rand_hex(out, PORTAL_ID_HEX / 2) < 0)
+		out[0] = '\0';
+	cookie_set(pg, COOKIE_PRE, out, -1);
+}
+
+static int
+pre_token_check(struct page *pg)
+{
+	char c[PORTAL_ID_HEX + 1];
+	const char *f = web_form_get(&pg->form, "pra");
+
+	cookie_get(c, sizeof(c), pg->r, COOKIE_PRE);
+	if (f == NULL || strlen(c) != PORTAL_ID_HEX || strlen(f) != PORTAL_ID_HEX ||
+	    !ct_equal(c, f, PORTAL_ID_HEX))
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "Formulir kedaluwarsa atau bukan dari halaman ini; muat "
+		    "ulang halaman / form token missing or wrong");
+	return 0;
+}
+
+/* ---- pages ---------------------------------------------------------------- */
+static int
+page_login(struct page *pg)
+{
+	char pre[PORTAL_ID_HEX + 1];
+
+	if (pg->logged_in)
+		return redirect(pg, "/");
+	pre_token(pre, pg);
+	json_object_set_new(pg->ctx, "pra", json_string(pre));
+	return render(pg, 200, "login", "login.title");
+}
+
+static int
+page_link_request(struct page *pg)
+{
+	const char *email;
+	char pre[PORTAL_ID_HEX + 1];
+	int sent = 0, rc;
+
+	if ((rc = read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
+		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
+	email = web_form_get(&pg->form, "email");
+	rc = portal_link_request(&sent, pg->r->st, &P.conf, email ? email : "", "");
+	if (rc == SERTEL_EINVAL) {
+		/* The field's own message, next to it, with what was typed. */
+		pre_token(pre, pg);
+		json_object_set_new(pg->ctx, "pra", json_string(pre));
+		json_object_set_new(pg->ctx, "email", json_string(email ? email : ""));
+		json_object_set_new(pg->ctx, "email_error", json_true());
+		return render(pg, 400, "login", "login.title");
+	}
+	if (rc == SERTEL_EPERM)
+		return error_page(pg, 429, sertel_errmsg());
+	if (rc < 0) {
+		log_msg(LOG_ERROR, "portal: login link: %s", sertel_errmsg());
+		return error_page(pg, 500, "internal error");
+	}
+	/* The same page whether or not the address is registered. */
+	json_object_set_new(pg->ctx, "minutes",
+	                    json_integer((json_int_t)(P.conf.link_seconds / 60)));
+	return render(pg, 200, "link-sent", "link.sent.title");
+}
+
+static int
+page_link_confirm(struct page *pg)
+{
+	const char *t = http_query(pg->r, "t");
+	char pre[PORTAL_ID_HEX + 1];
+
+	if (t == NULL || strlen(t) != PORTAL_ID_HEX ||
+	    strspn(t, "0123456789abcdef") != PORTAL_ID_HEX)
+		return error_page(pg, 400, web_i18n_get(P.cat, pg->lang, "link.bad"));
+	pre_token(pre, pg);
+	json_object_set_new(pg->ctx, "pra", json_string(pre));
+	json_object_set_new(pg->ctx, "t", json_string(t));
+	return render(pg, 200, "link-confirm", "link.confirm.title");
+}
+
+static int
+page_link_use(struct page *pg)
+{
+	struct portal_session s;
+	char nik[17], id[PORTAL_ID_HEX + 1];
+	int rc;
+
+	if ((rc = read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
+		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
+	if ((rc = portal_link_use(nik, pg->r->st, web_form_get(&pg->form, "t"), "")) <
+	    0) {
+		if (rc != SERTEL_EAUTH)
+			return error_page(pg, 500, "internal error");
+		portal_login_refused(pg->r->st, "", PORTAL_BY_LINK, "", sertel_errmsg());
+		return error_page(pg, 401, web_i18n_get(P.cat, pg->lang, "link.bad"));
+	}
+	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, PORTAL_BY_LINK,
+	                               NULL, "")) < 0)
+		return error_page(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+	cookie_set(pg, COOKIE_SESSION, id, -1);
+	cookie_set(pg, COOKIE_PRE, "", 0);
+	secure_wipe(id, sizeof(id));
+	return redirect(pg, "/");
+}
+
+static int
+page_logout(struct page *pg)
+{
+	int rc;
+
+	if (!pg->logged_in)
+		return redirect(pg, "/masuk");
+	if ((rc = read_form(pg)) < 0 ||
+	    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) < 0)
+		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
+	{
+		char sid[PORTAL_ID_HEX + 1];
+
+		cookie_get(sid, sizeof(sid), pg->r, COOKIE_SESSION);
+		portal_session_end(pg->r->st, sid, "");
+	}
+	cookie_set(pg, COOKIE_SESSION, "", 0);
+	pg->logged_in = 0;
+	return redirect(pg, "/masuk?keluar=1");
+}
+
+struct app_list {
+	json_t *arr;
+	int lang;
+	int n;
+};
+
+static int
+app_row(const struct ra_application *a, void *arg)
+{
+	struct app_list *l = arg;
+	char key[48], when[32];
+	const char *state;
+
+	if (l->n++ >= 200)
+		return 1;
+	snprintf(key, sizeof(key), "state.%s", ra_state_name(a->state));
+	state = web_i18n_get(P.cat, l->lang, key);
+	time_fmt(when, a->updated_at);
+	json_array_append_new(
+	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", a->id, "type", a->type,
+	                      "state", state ? state : key, "state_code",
+	                      ra_state_name(a->state), "updated", when));
+	return 0;
+}
+
+static int
+page_dashboard(struct page *pg)
+{
+	struct app_list mine = {json_array(), pg->lang, 0};
+	char roles[256], key[64];
+	const char *p, *comma, *label;
+	json_t *rl = json_array();
+	int rc;
+
+	ra_roles_format(roles, sizeof(roles), pg->who.roles);
+	for (p = roles; *p != '\0'; p = comma + (*comma != '\0')) {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		snprintf(key, sizeof(key), "role.%.*s", (int)(comma - p), p);
+		label = web_i18n_get(P.cat, pg->lang, key);
+		json_array_append_new(rl, json_string(label ? label : key));
+	}
+	json_object_set_new(pg->ctx, "roles", rl);
+	rc = ra_iter(pg->r->st, -1, pg->who.nik, app_row, &mine);
+	if (rc < 0) {
+		json_decref(mine.arr);
+		log_msg(LOG_ERROR, "portal: applications: %s", sertel_errmsg());
+		return error_page(pg, 500, "internal error");
+	}
+	json_object_set_new(pg->ctx, "has_applications", json_boolean(mine.n > 0));
+	json_object_set_new(pg->ctx, "applications", mine.arr);
+	return render(pg, 200, "dashboard", "dashboard.title");
+}
+
+static int
+page_sop(struct page *pg)
+{
+	return render(pg, 200, "sop", "sop.title");
+}
+
+/* ---- the route ------------------------------------------------------------ */
+static const struct portal_route {
+	const char *method;
+	const char *sub;
+	int login; /* 1: only with a session */
+	int (*fn)(struct page *);
+} portal_routes[] = {
+    {"GET", "/", 1, page_dashboard},
+    {"GET", "/masuk", 0, page_login},
+    {"POST", "/masuk/tautan", 0, page_link_request},
+    {"GET", "/masuk/tautan", 0, page_link_confirm},
+    {"POST", "/masuk/tautan/pakai", 0, page_link_use},
+    {"POST", "/keluar", 0, page_logout},
+    {"GET", "/sop", 0, page_sop},
+};
+
+int
+web_portal(struct http_req *r, struct http_resp *resp)
+{
+	const struct portal_route *rt = NULL;
+	char sid[PORTAL_ID_HEX + 1], lc[8];
+	const char *q, *method;
+	struct page pg;
+	size_t i;
+	int known = 0, l;
+
+	if (strncmp(r->path, PORTAL_PREFIX, strlen(PORTAL_PREFIX)) != 0 ||
+	    (r->path[strlen(PORTAL_PREFIX)] != '/' &&
+	     r->path[strlen(PORTAL_PREFIX)] != '\0')) {
+		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
+		return 0;
+	}
+	init_ctx = r->ctx;
+	pthread_once(&P.once, portal_init);
+	if (P.rc < 0) {
+		http_error(resp, 503, "portal_unavailable", "portal: %s", P.err);
+		return 0;
+	}
+	memset(&pg, 0, sizeof(pg));
+	pg.r = r;
+	pg.resp = resp;
+	pg.sub = r->path[strlen(PORTAL_PREFIX)] == '\0' ? "/"
+	                                                : r->path + strlen(PORTAL_PREFIX);
+	pg.ctx = json_object();
+	buf_init(&pg.headers, sizeof(resp->extra_headers) - 1);
+	/* Language: ?lang= switches and is remembered; Bahasa Indonesia
+	 * otherwise. */
+	pg.lang = WEB_LANG_ID;
+	if ((q = http_query(r, "lang")) != NULL && (l = web_lang_parse(q)) >= 0) {
+		pg.lang = l;
+		cookie_set(&pg, COOKIE_LANG, web_lang_code(l), 365L * 86400);
+	} else {
+		cookie_get(lc, sizeof(lc), r, COOKIE_LANG);
+		if ((l = web_lang_parse(lc)) >= 0)
+			pg.lang = l;
+	}
+	cookie_get(sid, sizeof(sid), r, COOKIE_SESSION);
+	if (sid[0] != '\0') {
+		if (portal_session_get(&pg.sess, r->st, &P.conf, sid) == 0 &&
+		    ra_actor_person(&pg.who, r->st, pg.sess.nik) == 0)
+			pg.logged_in = 1;
+		else
+			cookie_set(&pg, COOKIE_SESSION, "", 0);
+	}
+	method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	for (i = 0; i < sizeof(portal_routes) / sizeof(portal_routes[0]); i++) {
+		if (strcmp(portal_routes[i].sub, pg.sub) != 0)
+			continue;
+		known = 1;
+		if (strcmp(portal_routes[i].method, method) == 0) {
+			rt = &portal_routes[i];
+			break;
+		}
+	}
+	if (rt == NULL)
+		error_page(&pg, known ? 405 : 404,
+		           web_i18n_get(P.cat, pg.lang,
+		                        known ? "error.method" : "error.notfound"));
+	else if (rt->login && !pg.logged_in)
+		redirect(&pg, "/masuk");
+	else
+		rt->fn(&pg);
+	finish_headers(&pg);
+	buf_free(&pg.headers);
+	web_form_free(&pg.form);
+	json_decref(pg.ctx);
+	return 0;
+}

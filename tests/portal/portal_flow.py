@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""The portal in a real headless Chromium (DevTools protocol, tests/web/cdp.py's
+Browser), as an applicant uses it: log in with a one-time link read from a
+real SMTP server's mailbox, see the home page, switch language, log out;
+plus the refusals a browser never shows (replayed link, forms without their
+token) sent as raw HTTP.  Screenshots of every page at 1280x900 and 390x844
+go to OUTDIR.
+
+usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME
+
+Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
+"""
+import base64
+import http.client
+import json
+import mailbox
+import os
+import re
+import sys
+import time
+import urllib.parse
+from email import policy
+from email.parser import BytesParser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
+from cdp import Browser  # noqa: E402
+
+PASS = FAIL = 0
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def check(cond, what, detail=""):
+	global PASS, FAIL
+	if cond:
+		PASS += 1
+		print("ok   %s" % what)
+	else:
+		FAIL += 1
+		print("FAIL %s%s" % (what, (": " + detail) if detail else ""))
+	sys.stdout.flush()
+	return cond
+
+
+class Page:
+	def __init__(self, outdir):
+		self.b = Browser(20.0)
+		self.b.attach()
+		self.outdir = outdir
+		self.size("desktop")
+
+	def size(self, kind):
+		w, h = SIZES[kind]
+		self.b.send("Emulation.setDeviceMetricsOverride",
+		            {"width": w, "height": h, "deviceScaleFactor": 1,
+		             "mobile": kind == "phone"})
+
+	def goto(self, url):
+		self.b.send("Page.navigate", {"url": url})
+		self.b.wait_event("Page.loadEventFired")
+
+	def js(self, expr):
+		return self.b.evaluate(expr)
+
+	def text(self):
+		return self.js("document.body ? document.body.innerText : ''")
+
+	def url(self):
+		return self.js("location.href")
+
+	def click_and_load(self, selector):
+		"""Clicks and waits for the page the click leads to."""
+		seen = len(self.b.events)
+		ok = self.js("(function(){var e=document.querySelector(%s);if(!e)return false;"
+		             "e.click();return true})()" % json.dumps(selector))
+		if not ok:
+			raise RuntimeError("no element %s" % selector)
+		self._wait_load(seen)
+
+	def _wait_load(self, seen):
+		deadline = time.monotonic() + 20
+		while time.monotonic() < deadline:
+			if any(e["method"] == "Page.loadEventFired" for e in self.b.events[seen:]):
+				return
+			self.b.pump(0.1)
+		raise TimeoutError("no page load")
+
+	def key(self, key, code=None, text=None):
+		p = {"type": "keyDown", "key": key, "code": code or key}
+		if text:
+			p["text"] = text
+		if key == "Enter":
+			p.update({"windowsVirtualKeyCode": 13, "text": "\r"})
+		if key == "Tab":
+			p["windowsVirtualKeyCode"] = 9
+		self.b.send("Input.dispatchKeyEvent", p)
+		self.b.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key,
+		                                       "code": code or key})
+
+	def tab_to(self, element_id, most=15):
+		for _ in range(most):
+			self.key("Tab")
+			if self.js("document.activeElement && document.activeElement.id") == element_id:
+				return True
+		return False
+
+	def type(self, s):
+		self.b.send("Input.insertText", {"text": s})
+
+	def shot(self, name):
+		for kind in ("desktop", "phone"):
+			self.size(kind)
+			self.b.pump(0.2)
+			r = self.b.send("Page.captureScreenshot",
+			                {"format": "png", "captureBeyondViewport": True})
+			with open(os.path.join(self.outdir, "%s-%s.png" % (name, kind)), "wb") as f:
+				f.write(base64.b64decode(r["data"]))
+		self.size("desktop")
+		self.b.pump(0.1)
+
+	def cookies(self):
+		return {c["name"]: c["value"]
+		        for c in self.b.send("Network.getAllCookies")["cookies"]}
+
+	def errors(self):
+		return self.b.errors()
+
+	def close(self):
+		self.b.close()
+
+
+def wait_mail(maildir, to, after_count, seconds=30):
+	"""The bodies of the messages to `to`, once there are more than after_count."""
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		found = []
+		if os.path.isdir(os.path.join(maildir, "new")):
+			for key, msg in mailbox.Maildir(maildir, factory=None).items():
+				m = BytesParser(policy=policy.default).parsebytes(msg.as_bytes())
+				if to.lower() in str(m["To"]).lower():
+					found.append(m.get_body(("plain",)).get_content())
+		if len(found) > after_count:
+			return found
+		time.sleep(0.3)
+	return []
+
+
+def raw(base, method, path, body=None, cookies=None, ctype=None):
+	u = urllib.parse.urlsplit(base)
+	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
+	h = {}
+	if cookies:
+		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
+	if body is not None:
+		h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
+	c.request(method, path, body=body, headers=h)
+	r = c.getresponse()
+	data = r.read().decode("utf-8", "replace")
+	out = (r.status, dict(r.getheaders()), data)
+	c.close()
+	return out
+
+
+def main(argv):
+	base, maildir, outdir, email, name = argv[1:6]
+	os.makedirs(outdir, exist_ok=True)
+	p = Page(outdir)
+	try:
+		flow(p, base, maildir, email, name)
+	except (RuntimeError, TimeoutError, OSError) as e:
+		check(False, "the browser flow ran to its end", str(e))
+	finally:
+		p.close()
+	print("%d passed, %d failed" % (PASS, FAIL))
+	return 0 if FAIL == 0 else 1
+
+
+def flow(p, base, maildir, email, name):
+	portal = base + "/portal"
+	# Not logged in: the home page leads to the login page.
+	p.goto(portal + "/")
+	check(p.url().endswith("/portal/masuk"), "home without a session redirects to /masuk",
+	      p.url())
+	check(p.js("document.documentElement.lang") == "id", "Bahasa Indonesia first")
+	check("Kirim tautan masuk" in p.text(), "login page offers the e-mail link")
+	check(p.js("!!document.querySelector('label[for=email]')"), "the e-mail field has a label")
+	p.shot("login")
+
+	# Keyboard only: Tab to the field, type, Enter.
+	check(p.tab_to("email"), "the e-mail field is reachable with Tab")
+	p.type(email)
+	seen = len(p.b.events)
+	p.key("Enter")
+	p._wait_load(seen)
+	check("Periksa kotak surat Anda" in p.text(), "Enter submits: 'check your mailbox' page",
+	      p.text()[:200])
+	p.shot("link-sent")
+	bodies = wait_mail(maildir, email, 0)
+	check(len(bodies) == 1, "one login link mailed to %s" % email, "%d mails" % len(bodies))
+	m = re.search(r"(https?://\S+/portal/masuk/tautan\?t=([0-9a-f]{64}))", bodies[0] if bodies else "")
+	check(m is not None, "the mail carries a link with a 256-bit token")
+	if m is None:
+		return
+	link = m.group(1).replace("https://", "http://") if base.startswith("http://") else m.group(1)
+
+	# The link opens a page with a button (a mail scanner's GET spends nothing).
+	status, _, body = raw(base, "GET", urllib.parse.urlsplit(link).path + "?" +
+	                      urllib.parse.urlsplit(link).query)
+	check(status == 200 and "Masuk ke portal" in body, "GET of the link only shows a button")
+	p.goto(link)
+	check("Lanjutkan masuk" in p.text(), "link page asks to continue")
+	p.shot("link-confirm")
+	p.click_and_load("#masuk")
+	check(p.url().rstrip("/").endswith("/portal"), "after the link: the home page", p.url())
+	check(("Selamat datang, %s" % name) in p.text(), "home page greets %s" % name,
+	      p.text()[:200])
+	check("Anda belum mempunyai permohonan" in p.text(), "no applications yet")
+	ck = p.cookies()
+	check("sertel_sesi" in ck and re.fullmatch("[0-9a-f]{64}", ck["sertel_sesi"]) is not None,
+	      "session cookie set")
+	p.shot("dashboard")
+
+	# The same link again: refused.
+	status, _, body = raw(base, "POST", "/portal/masuk/tautan/pakai",
+	                      "pra=%s&t=%s" % ("a" * 64, m.group(2)),
+	                      cookies={"sertel_pra": "a" * 64})
+	check(status == 401 and "tidak berlaku" in body, "a used link is refused (401)",
+	      "status %d" % status)
+
+	# Forms without their token change nothing.
+	sess = {"sertel_sesi": ck["sertel_sesi"]}
+	status, _, _ = raw(base, "POST", "/portal/keluar", "csrf=" + "0" * 64, cookies=sess)
+	check(status == 403, "logout without the CSRF token: 403", "status %d" % status)
+	status, _, body = raw(base, "GET", "/portal/", cookies=sess)
+	check(status == 200 and name in body, "the session survived the forged logout")
+	status, _, _ = raw(base, "POST", "/portal/masuk/tautan", "email=" + email)
+	check(status == 403, "link request without the form token: 403", "status %d" % status)
+	status, _, _ = raw(base, "POST", "/portal/masuk/tautan", '{"email":"x"}',
+	                   cookies={"sertel_pra": "b" * 64}, ctype="application/json")
+	check(status == 400, "a JSON body to a form: 400", "status %d" % status)
+	status, _, _ = raw(base, "GET", "/portal/", cookies={"sertel_sesi": "f" * 64})
+	check(status == 303, "an unknown session id: back to login (303)", "status %d" % status)
+
+	# English and back; the choice is remembered.
+	p.click_and_load("a.lang")
+	check(("Welcome, %s" % name) in p.text(), "English switch", p.text()[:120])
+	check(p.js("document.documentElement.lang") == "en", "html lang follows")
+	p.goto(portal + "/sop")
+	check("Owners' duties" in p.text(), "the choice is remembered on the next page")
+	p.shot("sop-en")
+	p.click_and_load("a.lang")
+	check("Kewajiban pemilik" in p.text(), "back to Bahasa Indonesia")
+	p.shot("sop")
+
+	# Unknown page: a page, not a JSON error.
+	p.goto(portal + "/tidak-ada")
+	check("Halaman tidak ditemukan" in p.text(), "unknown page says so in Bahasa Indonesia")
+	p.shot("error-404")
+
+	# Log out with the button.
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+	check(p.url().startswith(portal + "/masuk"), "logout leads to the login page", p.url())
+	p.goto(portal + "/")
+	check(p.url().endswith("/portal/masuk"), "after logout the home page needs a login again")
+	status, _, _ = raw(base, "GET", "/portal/", cookies=sess)
+	check(status == 303, "the old session cookie no longer works", "status %d" % status)
+
+	# An address nobody registered: the same page, and no mail.
+	p.goto(portal + "/masuk")
+	p.js("document.getElementById('email').value = 'orang.lain@example.go.id'")
+	p.click_and_load("form button[type=submit]")
+	check("Periksa kotak surat Anda" in p.text(), "unknown address: the same answer")
+	# A malformed address: the message next to the field.
+	p.goto(portal + "/masuk")
+	p.js("document.getElementById('email').value = 'bukan alamat'")
+	p.click_and_load("form button[type=submit]")
+	check(p.js("!!document.querySelector('.field.invalid #email-err')"),
+	      "a malformed address: an error next to the field")
+	p.shot("login-error")
+	errs = [e for e in p.errors() if "status of 4" not in e]
+	check(not errs, "no console errors or CSP violations", "; ".join(errs[:3]))
+
+
+if __name__ == "__main__":
+	sys.exit(main(sys.argv))
