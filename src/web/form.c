@@ -185,3 +185,24 @@ web_form_get(const struct web_form *f, const char *name)
 	}
 	return NULL;
 }
+
+int
+web_url_encode(struct buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	int rc;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
+		    *p == '~')
+			rc = buf_putc(out, *p);
+		else if ((rc = buf_putc(out, '%')) == 0 &&
+		         (rc = buf_putc(out, (unsigned char)hex[*p >> 4])) == 0)
+			rc = buf_putc(out, (unsigned char)hex[*p & 15]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

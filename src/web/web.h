@@ -101,6 +101,10 @@ void web_form_free(struct web_form *f);
 /* The value of a field (borrowed) or NULL. */
 const char *web_form_get(const struct web_form *f, const char *name);
 
+/* Appends s percent-encoded for a query string (unreserved characters as
+ * they are). */
+int web_url_encode(struct buf *out, const char *s);
+
 /* Appends s[0..n) HTML-escaped (& < > " ' ` =). */
 int web_escape(struct buf *out, const char *s, size_t n);
 

@@ -6,7 +6,11 @@ plus the refusals a browser never shows (replayed link, forms without their
 token) sent as raw HTTP.  Screenshots of every page at 1280x900 and 390x844
 go to OUTDIR.
 
-usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME
+usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME AUDITOR_EMAIL DBFILE
+
+The auditor's part: the audit trail page, its filters and paging, the
+"verify the chain" button (intact, then after DBFILE is tampered with by
+sqlite3, broken), and an applicant refused there.
 
 Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 """
@@ -161,11 +165,12 @@ def raw(base, method, path, body=None, cookies=None, ctype=None):
 
 
 def main(argv):
-	base, maildir, outdir, email, name = argv[1:6]
+	base, maildir, outdir, email, name, auditor, dbfile = argv[1:8]
 	os.makedirs(outdir, exist_ok=True)
 	p = Page(outdir)
 	try:
 		flow(p, base, maildir, email, name)
+		audit_flow(p, base, maildir, email, auditor, dbfile)
 	except (RuntimeError, TimeoutError, OSError) as e:
 		check(False, "the browser flow ran to its end", str(e))
 	finally:
@@ -279,6 +284,74 @@ def flow(p, base, maildir, email, name):
 	p.shot("login-error")
 	errs = [e for e in p.errors() if "status of 4" not in e]
 	check(not errs, "no console errors or CSP violations", "; ".join(errs[:3]))
+
+
+def login_by_link(p, base, maildir, email):
+	"""Logs in through the login page and the mailed link; True on success."""
+	link_re = r"https?://\S+/portal/masuk/tautan\?t=[0-9a-f]{64}"
+	old = wait_mail(maildir, email, -1, 1)
+	seen = set(m for b in old for m in re.findall(link_re, b))
+	p.goto(base + "/portal/masuk")
+	p.js("document.getElementById('email').value = %s" % json.dumps(email))
+	p.click_and_load("form button[type=submit]")
+	bodies = wait_mail(maildir, email, len(old))
+	new = [m for b in bodies for m in re.findall(link_re, b) if m not in seen]
+	if len(new) != 1:
+		return False
+	p.goto(new[0])
+	p.click_and_load("#masuk")
+	return p.url().rstrip("/").endswith("/portal")
+
+
+def audit_flow(p, base, maildir, applicant, auditor, dbfile):
+	portal = base + "/portal"
+	# An applicant: no link to the trail, and the page itself refused.
+	check(login_by_link(p, base, maildir, applicant), "applicant logs in again")
+	check(not p.js("!!document.querySelector('a[href$=\"/audit\"]')"),
+	      "applicant: no audit trail in the menu")
+	p.goto(portal + "/audit")
+	check("Peran Anda tidak mengizinkan" in p.text(), "applicant: the trail is refused")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, _ = raw(base, "GET", "/portal/audit", cookies=sess)
+	check(status == 403, "applicant: GET /portal/audit is 403", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+	check(login_by_link(p, base, maildir, auditor), "auditor logs in")
+	check(p.js("!!document.querySelector('a[href$=\"/audit\"]')"), "auditor: trail in the menu")
+	p.click_and_load('a[href$="/audit"]')
+	rows = p.js("document.querySelectorAll('#trail tbody tr').length")
+	check(rows >= 5, "the trail lists entries", "%s rows" % rows)
+	check("portal.login" in p.text() and "portal.link.used" in p.text(),
+	      "the logins are in the trail")
+	p.shot("audit")
+	# Filters: only portal.link entries.
+	p.goto(portal + "/audit?tindakan=portal.link.used")
+	acts = p.js("Array.from(document.querySelectorAll('#trail tbody tr td:nth-child(4)'))"
+	            ".map(function(td){return td.innerText})")
+	check(acts and all(a == "portal.link.used" for a in acts), "filter by action", str(acts))
+	p.goto(portal + "/audit?dari=31-12-2026")
+	check(p.js("!!document.querySelector('.field.invalid #dari')"), "a bad date is shown at the field")
+	# Verify: intact.
+	p.goto(portal + "/audit")
+	p.click_and_load("#verify")
+	check("Rantai utuh" in p.text(), "verify: the chain is intact", p.text()[:200])
+	p.shot("audit-verified")
+	# Without the CSRF token the button's POST is refused.
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, _ = raw(base, "POST", "/portal/audit/verifikasi", "csrf=", cookies=sess)
+	check(status == 403, "verify without CSRF token: 403", "status %d" % status)
+	# Someone with database access changes one reason: the button says so.
+	import sqlite3
+	db = sqlite3.connect(dbfile)
+	db.execute("UPDATE audit SET reason = reason || ' (diubah)' WHERE seq = 3")
+	db.commit()
+	db.close()
+	p.goto(portal + "/audit")
+	p.click_and_load("#verify")
+	check("Rantai RUSAK mulai catatan nomor 3" in p.text(), "verify: tampering is found at entry 3",
+	      p.text()[:300])
+	p.shot("audit-broken")
 
 
 if __name__ == "__main__":
