@@ -469,13 +469,20 @@ static int
 audit_row(const struct audit_entry *e, void *arg)
 {
 	struct audit_rows *a = arg;
-	char when[32];
+	char when[32], shown[32];
 
 	time_fmt(when, e->ts_us / 1000000);
-	json_array_append_new(a->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq",
-	                                        (json_int_t)e->seq, "time", when, "actor",
-	                                        e->actor, "action", e->action, "object",
-	                                        e->object, "reason", e->reason));
+	/* "2026-12-06 21:32:45": the column says UTC. */
+	str_copy(shown, sizeof(shown), when);
+	if (strlen(shown) >= 19) {
+		shown[10] = ' ';
+		shown[19] = '\0';
+	}
+	json_array_append_new(a->arr,
+	                      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
+	                                (json_int_t)e->seq, "time", when, "shown", shown,
+	                                "actor", e->actor, "action", e->action, "object",
+	                                e->object, "reason", e->reason));
 	a->n++;
 	a->last_seq = e->seq;
 	return 0;
