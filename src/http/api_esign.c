@@ -320,6 +320,19 @@ form_parse(struct form *fm, struct http_req *r, struct http_resp *resp, size_t f
 			form_free(fm);
 			return SERTEL_ETOOBIG;
 		}
+		/* Text fields are used as C strings: a NUL inside would cut
+		 * "right\0anything" to "right" (issue 19).  Files are binary. */
+		if (!is_file_field(fm->f[i].name) && fm->f[i].val.len > 0 &&
+		    memchr(fm->f[i].val.data, '\0', fm->f[i].val.len) != NULL) {
+			char msg[160];
+			snprintf(msg, sizeof(msg),
+			         "Field '%s' berisi karakter NUL (field '%s' contains "
+			         "a NUL byte)",
+			         fm->f[i].name, fm->f[i].name);
+			bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
+			form_free(fm);
+			return SERTEL_EINVAL;
+		}
 		if (buf_cstr(&fm->f[i].val) < 0) {
 			/* A file exactly at the limit has no room for the NUL. */
 			bsre_error(resp, 413, ESIGN_BAD_DOCUMENT,

@@ -1,0 +1,6 @@
+# Issue 19, authentication: tokens, client secrets, throttling and the
+# passphrase lock (tests/security/test_auth_*.sh), on SQLite and on the
+# throwaway PostgreSQL.
+find_program(SERTEL_BASH_AUTH bash REQUIRED)
+sertel_store_test(security_auth_lock ${SERTEL_BASH_AUTH} ${CMAKE_CURRENT_LIST_DIR}/test_auth_lock.sh)
+set_tests_properties(security_auth_lock.sqlite security_auth_lock.pg PROPERTIES TIMEOUT 600 LABELS "store;http;security")
