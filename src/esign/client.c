@@ -76,6 +76,22 @@ secret_new(char **out, char hash[65])
 	return rc;
 }
 
+/* Runs fn atomically; when it commits, the new secret b64 (owned) goes to
+ * *secret, otherwise it is wiped: printed once or never. */
+static int
+secret_commit(char **secret, char *b64, struct store *st, store_fn fn, void *arg)
+{
+	int rc = store_atomic(st, fn, arg);
+
+	if (rc == 0) {
+		*secret = b64;
+		return 0;
+	}
+	secure_wipe(b64, strlen(b64));
+	free(b64);
+	return rc;
+}
+
 struct client_add {
 	const struct esign_client *c;
 	const char *hash;
@@ -151,7 +167,7 @@ esign_client_add(struct esign_client *out, char **secret, struct store *st,
 		return sertel_err(SERTEL_EINVAL,
 		                  "client %s: --seal needs permission seal", name);
 	if ((rc = rand_bytes(idb, sizeof(idb))) < 0 || (rc = secret_new(&b64, hash)) < 0)
-		goto out;
+		return rc;
 	hex_encode(out->id, idb, sizeof(idb));
 	str_copy(out->name, sizeof(out->name), name);
 	out->perms = perms;
@@ -161,16 +177,7 @@ esign_client_add(struct esign_client *out, char **secret, struct store *st,
 	w.c = out;
 	w.hash = hash;
 	w.actor = actor;
-	if ((rc = store_atomic(st, client_add_fn, &w)) < 0)
-		goto out;
-	*secret = b64;
-	b64 = NULL;
-out:
-	if (b64 != NULL) {
-		secure_wipe(b64, strlen(b64));
-		free(b64);
-	}
-	return rc;
+	return secret_commit(secret, b64, st, client_add_fn, &w);
 }
 
 struct client_rm {
@@ -273,18 +280,9 @@ esign_client_rotate(char **secret, struct store *st, const char *actor, const ch
 
 	*secret = NULL;
 	if ((rc = reason_check(reason)) < 0 || (rc = secret_new(&b64, hash)) < 0)
-		goto out;
+		return rc;
 	w.hash = hash;
-	if ((rc = store_atomic(st, client_change_fn, &w)) < 0)
-		goto out;
-	*secret = b64;
-	b64 = NULL;
-out:
-	if (b64 != NULL) {
-		secure_wipe(b64, strlen(b64));
-		free(b64);
-	}
-	return rc;
+	return secret_commit(secret, b64, st, client_change_fn, &w);
 }
 
 static void

@@ -331,7 +331,7 @@ form_parse(struct form *fm, struct http_req *r, struct http_resp *resp, size_t f
 		 * "right\0anything" to "right" (issue 19).  Files are binary. */
 		if (!is_file_field(fm->f[i].name) && fm->f[i].val.len > 0 &&
 		    memchr(fm->f[i].val.data, '\0', fm->f[i].val.len) != NULL) {
-			char msg[160];
+			char msg[256];
 			snprintf(msg, sizeof(msg),
 			         "Field '%s' berisi karakter NUL (field '%s' contains "
 			         "a NUL byte)",
