@@ -156,7 +156,13 @@ thr_slot(const char *key, int64_t now, int make)
 		     (s->blocked_until <= now && s->last_seen + thr_conf.window <= now &&
 		      s->unaudited == 0)))
 			free_s = s;
-		if (oldest == NULL || s->last_seen < oldest->last_seen)
+		/* Evicting a block would lift it: the least recently seen
+		 * unblocked key goes first, else the block that ends first. */
+		if (oldest == NULL ||
+		    (oldest->blocked_until > now && s->blocked_until <= now) ||
+		    ((oldest->blocked_until > now) == (s->blocked_until > now) &&
+		     (s->blocked_until > now ? s->blocked_until < oldest->blocked_until
+		                             : s->last_seen < oldest->last_seen)))
 			oldest = s;
 	}
 	if (!make)
@@ -321,13 +327,20 @@ http_auth_fail(struct http_req *r, const char *cred, const char *what)
 	if (na.dropped > 0)
 		snprintf(extra, sizeof(extra), "; %d entries of other addresses left out",
 		         na.dropped);
-	if (na.blocked || nc.blocked) {
+	if (na.blocked) {
 		w.action = "auth.throttle";
 		snprintf(w.reason, sizeof(w.reason),
-		         "%s blocked for %lld s after %d failed authentications in %lld "
-		         "s (%d not listed before this)%s",
-		         na.blocked ? "address" : "credential", (long long)thr_conf.block,
-		         thr_conf.max, (long long)thr_conf.window, na.earlier, extra);
+		         "address blocked for %lld s after %d failed authentications in "
+		         "%lld s (%d not listed before this)%s",
+		         (long long)thr_conf.block, thr_conf.max,
+		         (long long)thr_conf.window, na.earlier, extra);
+	} else if (nc.blocked) {
+		w.action = "auth.throttle";
+		snprintf(w.reason, sizeof(w.reason),
+		         "credential blocked for %lld s after %d failed authentications "
+		         "in %lld s",
+		         (long long)thr_conf.block, thr_conf.max,
+		         (long long)thr_conf.window);
 	} else {
 		w.action = "auth.fail";
 		snprintf(w.reason, sizeof(w.reason),
