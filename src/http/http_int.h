@@ -70,8 +70,22 @@ struct http_resp {
 const char *http_header(struct http_req *r, const char *name);
 /* A query-string argument of the request (borrowed) or NULL. */
 const char *http_query(struct http_req *r, const char *name);
-/* Authenticates the bearer token; on failure fills resp with 401. */
+/* Authenticates the bearer token; on failure fills resp with 401 (429
+ * when the address or the token is throttled, 400 for a NUL). */
 int http_auth(struct http_req *r, struct http_resp *resp);
+/* The peer's address as text ("unknown" when none), auth.c. */
+void http_peer_addr(char out[64], struct http_req *r);
+/* The Authorization header (borrowed; NULL when absent); SERTEL_EINVAL
+ * with a 400 in resp when it carries a NUL byte. */
+int http_auth_header(const char **out, struct http_req *r, struct http_resp *resp);
+/* Before checking a credential (cred: its throttle key, NULL for the
+ * address alone): SERTEL_EAUTH with 429 and Retry-After in resp when the
+ * peer address or the credential is blocked ([server] auth_*). */
+int http_auth_throttle(struct http_req *r, struct http_resp *resp, const char *cred);
+/* After a wrong credential: counts it against the address and cred and
+ * writes the rate-limited audit entries (auth.fail, auth.throttle).  Not
+ * counted for the body-limit probe (a request without a method). */
+void http_auth_fail(struct http_req *r, const char *cred, const char *what);
 /* Role check; on failure fills resp with 403. */
 int http_allow(struct http_req *r, struct http_resp *resp, const char *perm);
 /* Sets a JSON body (steals j). */

@@ -138,6 +138,19 @@ static const struct migration migrations[] = {
      " seal INTEGER NOT NULL DEFAULT 0, signed_at BIGINT NOT NULL,"
      " size BIGINT NOT NULL, verdict INTEGER NOT NULL, blob_id TEXT);"
      "CREATE INDEX esign_docs_sha256 ON esign_docs(sha256);"},
+    /* Issue 19: tokens expire (NULL: made before this migration, no
+     * expiry; `sertel token list` says so), are revoked with a reason and
+     * remember their last use (written at most once a minute); client
+     * secrets are rotated and revoked the same way. */
+    {7, "API tokens and e-sign client secrets: expiry, last use, revocation",
+     "ALTER TABLE tokens ADD COLUMN expires_at BIGINT;"
+     "ALTER TABLE tokens ADD COLUMN last_used_at BIGINT;"
+     "ALTER TABLE tokens ADD COLUMN revoked_at BIGINT;"
+     "ALTER TABLE tokens ADD COLUMN revoked_reason TEXT;"
+     "ALTER TABLE esign_clients ADD COLUMN last_used_at BIGINT;"
+     "ALTER TABLE esign_clients ADD COLUMN rotated_at BIGINT;"
+     "ALTER TABLE esign_clients ADD COLUMN revoked_at BIGINT;"
+     "ALTER TABLE esign_clients ADD COLUMN revoked_reason TEXT;"},
 };
 
 static char *
