@@ -138,6 +138,15 @@ static const struct migration migrations[] = {
      " seal INTEGER NOT NULL DEFAULT 0, signed_at BIGINT NOT NULL,"
      " size BIGINT NOT NULL, verdict INTEGER NOT NULL, blob_id TEXT);"
      "CREATE INDEX esign_docs_sha256 ON esign_docs(sha256);"},
+    /* Issue 19: a second e-mail address in a certificate only after the
+     * person proved they read it.  Only the code's SHA-256 is kept; a
+     * confirmed row has no code left (single use). */
+    {8, "RA: e-mail addresses verified by a mailed code",
+     "CREATE TABLE email_verifications (nik TEXT NOT NULL REFERENCES persons(nik),"
+     " email TEXT NOT NULL, code_hash TEXT, expires_at BIGINT NOT NULL,"
+     " attempts INTEGER NOT NULL DEFAULT 0, requested_by TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, verified_at BIGINT,"
+     " PRIMARY KEY (nik, email));"},
 };
 
 static char *

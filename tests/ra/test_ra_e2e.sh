@@ -114,7 +114,11 @@ lifecycle() {
 	# decide APP: submit, approve.
 	decide() {
 		ok "$type: submitted ($1)" "$S" ra submit --dir "$I" --as "$nik" "$1"
-		ok "$type: approved ($1)" "$S" ra approve --dir "$I" --as $OP1 "$1" --note "lengkap"
+		# What the application flags for review (a sistem's IP
+		# addresses) the operator confirms explicitly.
+		local rev
+		rev=$("$S" ra show --dir "$I" "$1" --json | jq -r '.needs_review | join(",")')
+		ok "$type: approved ($1)" "$S" ra approve --dir "$I" --as $OP1 "$1" --note "lengkap" ${rev:+--reviewed "$rev"}
 		check_eq "$type: approved" approved "$(state_of "$1")"
 	}
 
@@ -184,9 +188,9 @@ lifecycle() {
 
 lifecycle individu $SITI $KADIK csr siti@disdik.cirebonkota.go.id --usage signing,email
 lifecycle jabatan $KADIK $KADIK generated kadisdik@disdik.cirebonkota.go.id --usage signing
-lifecycle sistem $SYSOWNER $KADIS csr srikandi@kominfo.cirebonkota.go.id --usage ssl-server,ssl-client --dns srikandi.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas"
+lifecycle sistem $SYSOWNER $KADIS csr srikandi@kominfo.cirebonkota.go.id --usage ssl-server,ssl-client --dns srikandi.kominfo.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas"
 check_eq "jabatan certificate carries the title" "Kepala Dinas Pendidikan" "$(openssl x509 -in "$T/jabatan-1.pem" -noout -subject -nameopt multiline | sed -n 's/^ *title *= //p')"
-check "sistem certificate names the system" bash -c "openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'DNS:srikandi.cirebonkota.go.id' && openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'IP Address:10.20.0.5'"
+check "sistem certificate names the system" bash -c "openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'DNS:srikandi.kominfo.cirebonkota.go.id' && openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'IP Address:10.20.0.5'"
 
 # ---- the notices, at a real SMTP server ---------------------------------------
 ok "mail flush" "$S" mail flush --dir "$I"
