@@ -52,15 +52,21 @@ email_norm(char out[MAIL_ADDR_MAX + 1], const char *email)
 	return 0;
 }
 
-/* The person, the actor's right to act for them, and the address at
- * their agency's domain.  Who first, then what (issue 19). */
+/* The person (nik NULL or "": the actor), the actor's right to act for
+ * them, and the address (lower-cased into email) at their agency's
+ * domain.  Who first, then what (issue 19). */
 static int
-subject_check(struct ra_person *p, struct store *st, const struct ra_actor *who,
-              const char *nik, const char *email, int confirming)
+subject_check(struct ra_person *p, char email[MAIL_ADDR_MAX + 1], struct store *st,
+              const struct ra_actor *who, const char *nik, const char *email_in,
+              int confirming)
 {
 	struct ra_agency ag;
 	int rc;
 
+	if (nik == NULL || *nik == '\0')
+		nik = who->nik;
+	if ((rc = email_norm(email, email_in)) < 0)
+		return rc;
 	/* Only the person confirms (the code went to their mailbox); the
 	 * Dinas may also ask for a code on their behalf. */
 	if (strcmp(nik, who->nik) != 0 &&
@@ -149,10 +155,7 @@ ra_email_verify_request(int64_t *expires_at, struct store *st, const struct ra_a
 
 	*expires_at = 0;
 	memset(&w, 0, sizeof(w));
-	if (nik == NULL || *nik == '\0')
-		nik = who->nik;
-	if ((rc = email_norm(email, email_in)) < 0 ||
-	    (rc = subject_check(&p, st, who, nik, email, 0)) < 0)
+	if ((rc = subject_check(&p, email, st, who, nik, email_in, 0)) < 0)
 		return rc;
 	/* Uniform over 10^8 up to a bias of 2^-37: negligible. */
 	if ((rc = rand_bytes(r, sizeof(r))) < 0)
@@ -253,10 +256,7 @@ ra_email_verify_confirm(struct store *st, const struct ra_actor *who, const char
 	int rc;
 
 	memset(&w, 0, sizeof(w));
-	if (nik == NULL || *nik == '\0')
-		nik = who->nik;
-	if ((rc = email_norm(email, email_in)) < 0 ||
-	    (rc = subject_check(&p, st, who, nik, email, 1)) < 0)
+	if ((rc = subject_check(&p, email, st, who, nik, email_in, 1)) < 0)
 		return rc;
 	if (code == NULL || strlen(code) != RA_EMAIL_CODE_DIGITS ||
 	    strspn(code, "0123456789") != RA_EMAIL_CODE_DIGITS)

@@ -35,40 +35,8 @@ counts() {
 }
 sql1() { inst_sql "$I" "$1"; }
 
-# ok DESC CMD...: exit 0 (CLI setup steps).
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
-}
 
 JSON='Content-Type: application/json'
-# call TOKEN METHOD PATH [curl args...]: prints the status; the body goes
-# to $T/body.  TOKEN "-" sends no Authorization header.
-call() {
-	local tok=$1 method=$2 path=$3
-	shift 3
-	local h=()
-	[ "$tok" = - ] || h=(-H "Authorization: Bearer $tok")
-	curl -sS --max-time 120 -o "$T/body" -w '%{http_code}' -X "$method" "${h[@]}" "$@" \
-		"$SERVER_URL$path" 2>"$T/curlerr"
-}
-is_json_error() { jq -e '(.error | type) == "string" and (.error | length) > 0 and (.code | type) == "string"' "$T/body" >/dev/null 2>&1; }
-
-# allowed DESC WANT TOKEN METHOD PATH [curl args...]: the status; the body
-# stays in $T/body (and $T/ok.json).
-allowed() {
-	local desc=$1 want=$2 code
-	shift 2
-	code=$(call "$@")
-	cp "$T/body" "$T/ok.json" 2>/dev/null
-	if [ "$code" = "$want" ]; then
-		pass "$desc: $code"
-	else
-		fail "$desc: HTTP $code, expected $want: $(head -c 300 "$T/body")"
-	fi
-}
-
 # refused DESC WANT TOKEN METHOD PATH [curl args...]: the status, a JSON
 # {"error","code"} body, and nothing changed.
 refused() {

@@ -18,18 +18,9 @@ make_instance "$I" --org "Pemerintah Kota Cirebon" || die "init failed: $(cat "$
 "$S" ca export --dir "$I" --out "$T/ca" >/dev/null || die "ca export"
 PORT=$(free_port)
 MD=$T/maildir
-cat >>"$I/sertel.conf" <<CONF
-
-[smtp]
-host = 127.0.0.1
-port = $PORT
-starttls = none
-from = Sertel Kota Cirebon <noreply@cirebonkota.go.id>
-timeout_seconds = 5
-CONF
-$PY -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$T/smtp.log" 2>&1 &
-SMTP_PID=$!
-trap 'kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null; on_exit' EXIT
+smtp_conf "$I/sertel.conf" "$PORT" "Sertel Kota Cirebon <noreply@cirebonkota.go.id>"
+trap 'smtp_stop; on_exit' EXIT
+smtp_start "$PORT" "$MD" || die "aiosmtpd did not start"
 for _ in $(seq 50); do
 	$PY -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break
 	sleep 0.1
@@ -43,11 +34,6 @@ for m in mailbox.Maildir(sys.argv[1], factory=None, create=False):
     if sys.argv[2] in (m['To'] or ''):
         print(str(email.header.make_header(email.header.decode_header(m['Subject']))))
 PY
-}
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
 }
 state_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .state; }
 serial_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .cert_serial; }

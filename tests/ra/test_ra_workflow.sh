@@ -47,11 +47,6 @@ refused() {
 }
 
 # ok DESC CMD...: exit 0.
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
-}
 
 state_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .state; }
 

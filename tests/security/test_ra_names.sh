@@ -24,28 +24,10 @@ make_instance "$I" --org "Pemerintah Kota Cirebon" || die "init failed: $(cat "$
 "$S" ca export --dir "$I" --out "$T/ca" >/dev/null 2>&1 || die "ca export failed"
 PORT=$(free_port)
 MD=$T/maildir
-cat >>"$I/sertel.conf" <<CONF
+smtp_conf "$I/sertel.conf" "$PORT" "Sertel Kota Cirebon <noreply@cirebonkota.go.id>"
 
-[smtp]
-host = 127.0.0.1
-port = $PORT
-starttls = none
-from = Sertel Kota Cirebon <noreply@cirebonkota.go.id>
-timeout_seconds = 5
-CONF
-
-smtp_start() {
-	$PY -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$T/smtp.log" 2>&1 &
-	SMTP_PID=$!
-	for _ in $(seq 50); do
-		$PY -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-smtp_stop() { [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null; SMTP_PID=; }
 trap 'smtp_stop; on_exit' EXIT
-smtp_start || die "aiosmtpd did not start"
+smtp_start "$PORT" "$MD" || die "aiosmtpd did not start"
 
 # code_for ADDRESS: delivers the queue, then prints the one code mailed to
 # ADDRESS since the last call (8 digits after "Elektronik Anda: ").
@@ -87,11 +69,6 @@ counts() {
 	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit)||'/'||(SELECT COUNT(*) FROM certs)||'/'||(SELECT COUNT(*) FROM email_verifications)||'/'||(SELECT COUNT(*) FROM mail_queue)"
 }
 sql1() { inst_sql "$I" "$1"; }
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
-}
 # cli_refused DESC WANT_EXIT PATTERN CMD...: the exit status, the one-line
 # message matching PATTERN (grep -E), and nothing changed.
 cli_refused() {
@@ -114,20 +91,6 @@ cli_refused() {
 
 JSON='Content-Type: application/json'
 APPS=/api/v1/applications
-call() {
-	local tok=$1 method=$2 path=$3
-	shift 3
-	curl -sS --max-time 120 -o "$T/body" -w '%{http_code}' -X "$method" \
-		-H "Authorization: Bearer $tok" "$@" "$SERVER_URL$path" 2>"$T/curlerr"
-}
-is_json_error() { jq -e '(.error | type) == "string" and (.error | length) > 0 and (.code | type) == "string"' "$T/body" >/dev/null 2>&1; }
-allowed() {
-	local desc=$1 want=$2 code
-	shift 2
-	code=$(call "$@")
-	cp "$T/body" "$T/ok.json" 2>/dev/null
-	if [ "$code" = "$want" ]; then pass "$desc: $code"; else fail "$desc: HTTP $code, expected $want: $(head -c 300 "$T/body")"; fi
-}
 # refused DESC WANT PATTERN TOKEN METHOD PATH [curl args...]
 refused() {
 	local desc=$1 want=$2 pat=$3 before after code
