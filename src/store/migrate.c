@@ -151,6 +151,15 @@ static const struct migration migrations[] = {
      "ALTER TABLE esign_clients ADD COLUMN rotated_at BIGINT;"
      "ALTER TABLE esign_clients ADD COLUMN revoked_at BIGINT;"
      "ALTER TABLE esign_clients ADD COLUMN revoked_reason TEXT;"},
+    /* Issue 19: a second e-mail address in a certificate only after the
+     * person proved they read it.  Only the code's SHA-256 is kept; a
+     * confirmed row has no code left (single use). */
+    {8, "RA: e-mail addresses verified by a mailed code",
+     "CREATE TABLE email_verifications (nik TEXT NOT NULL REFERENCES persons(nik),"
+     " email TEXT NOT NULL, code_hash TEXT, expires_at BIGINT NOT NULL,"
+     " attempts INTEGER NOT NULL DEFAULT 0, requested_by TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, verified_at BIGINT,"
+     " PRIMARY KEY (nik, email));"},
 };
 
 static char *
