@@ -1003,10 +1003,9 @@ http_serve(struct instance *in, const char *listen)
 
 	/* The class pools' threads inherit the mask too. */
 	if ((rc = http_pool_new(&pools[RC_PUBLIC], class_names[RC_PUBLIC], (int)pub_w,
-	                        (int)pub_q)) < 0 ||
-	    (rc = http_pool_new(&pools[RC_API], class_names[RC_API], (int)api_w,
-	                        (int)api_q)) < 0)
-		goto fail;
+	                        (int)pub_q)) == 0)
+		rc = http_pool_new(&pools[RC_API], class_names[RC_API], (int)api_w,
+		                   (int)api_q);
 	/* Poll, not epoll: libmicrohttpd 0.9.75 with epoll and TLS neither
 	 * times out a connection still in its handshake nor notices its peer
 	 * closing it (issue 19: 1,030 silent connects left the HTTPS port
@@ -1014,23 +1013,22 @@ http_serve(struct instance *in, const char *listen)
 	 * handshake's; on_request raises it once a request has arrived. */
 	atomic_store(&mhd_running, 0);
 	mhd_last[0] = '\0';
-	d = MHD_start_daemon(
-	    MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
-	        MHD_USE_ERROR_LOG | (tls.key != NULL ? MHD_USE_TLS : 0),
-	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_ARRAY, tls.opts, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)hs_timeout,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)per_ip,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END);
-	if (d == NULL) {
-		int had_tls = tls.key != NULL;
-
+	if (rc == 0 &&
+	    (d = MHD_start_daemon(
+	         MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+	             MHD_USE_ERROR_LOG | (tls.key != NULL ? MHD_USE_TLS : 0),
+	         0, NULL, NULL, on_request, &ctx, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+	         NULL, MHD_OPTION_ARRAY, tls.opts, MHD_OPTION_SOCK_ADDR,
+	         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+	         (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	         (unsigned int)hs_timeout, MHD_OPTION_CONNECTION_LIMIT,
+	         (unsigned int)MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	         (unsigned int)per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	         (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END)) ==
+	        NULL)
 		rc =
-		    had_tls
+		    tls.key != NULL
 		        ? sertel_err(SERTEL_EIO,
 		                     "cannot listen on %s with TLS (%s): is the port "
 		                     "free, do [server] tls_cert and tls_key match, "
@@ -1038,7 +1036,7 @@ http_serve(struct instance *in, const char *listen)
 		                     listen, mhd_last[0] != '\0' ? mhd_last : "no detail")
 		        : sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
 		                     strerror(errno));
-	fail:
+	if (rc < 0) {
 		pools_free();
 		issuer_free(ctx.issuer);
 		tls_clear(&tls);

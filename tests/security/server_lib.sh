@@ -28,21 +28,7 @@ sec_instance() {
 # sec_start DIR PORT [tls]: `sertel serve` on 127.0.0.1:PORT, waits for
 # /healthz (over HTTPS with tls).  Sets SERVER_PID, SERVER_URL, SERVER_LOG.
 sec_start() {
-	local dir=$1 port=$2 i code scheme=http
-	[ "${3:-}" = tls ] && scheme=https
-	SERVER_LOG=$T/serve.log
-	"$SERTEL_BIN" serve --dir "$dir" --listen "127.0.0.1:$port" >>"$SERVER_LOG" 2>&1 &
-	SERVER_PID=$!
-	SERVER_URL="$scheme://127.0.0.1:$port"
-	for i in $(seq 1 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$T/ca/root.pem" \
-			"$SERVER_URL/healthz" 2>/dev/null)
-		[ "$code" = 200 ] && return 0
-		sleep 0.1
-	done
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
-	return 1
+	local SERVER_CACERT=
+	[ "${3:-}" = tls ] && SERVER_CACERT=$T/ca/root.pem
+	server_start_port "$1" "$2"
 }

@@ -16,14 +16,16 @@ sec_start "$I" "$PORT" tls || die "the server did not start on TLS: $(tail -n 5 
 hs() {
 	local out
 	out=$(timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$T/ca/root.pem" "$@" </dev/null 2>&1)
-	# "New, <the cipher's version>, Cipher is X"; the protocol is in the
-	# session block.
+	# "New, V, Cipher is X": V is the cipher's version; the protocol is in
+	# the session block, which TLS 1.3 prints only with a ticket.
+	local proto
 	if grep -q '^New, (NONE)' <<<"$out" || ! grep -q '^New, ' <<<"$out"; then
 		echo refused
-	else
-		printf '%s %s\n' "$(sed -n 's/^ *Protocol *: *//p' <<<"$out" | head -n 1)" \
-			"$(sed -n 's/^New, [^,]*, Cipher is //p' <<<"$out" | head -n 1)"
+		return
 	fi
+	proto=$(sed -n 's/^ *Protocol *: *//p' <<<"$out" | head -n 1)
+	[ -n "$proto" ] || proto=$(sed -n 's/^New, \(TLSv1\.3\), .*/\1/p' <<<"$out" | head -n 1)
+	printf '%s %s\n' "$proto" "$(sed -n 's/^New, [^,]*, Cipher is //p' <<<"$out" | head -n 1)"
 }
 # SECLEVEL=0 on the client side: OpenSSL 3 would refuse TLS 1.0/1.1 by
 # itself otherwise, and the refusal tested here must be the server's.
