@@ -56,7 +56,9 @@ int http_pool_new(struct http_pool **out, const char *name, int workers, int que
  * queue is full or the pool stopping: the caller answers 503. */
 int http_pool_submit(struct http_pool *p, struct http_job *job);
 /* Stops the pool: queued jobs run cancelled, running ones finish, the
- * threads are joined.  Accepts NULL. */
+ * threads are joined; later submissions are refused.  Accepts NULL. */
+void http_pool_stop(struct http_pool *p);
+/* Stops the pool if it runs, then frees it.  Accepts NULL. */
 void http_pool_free(struct http_pool *p);
 
 /* OCSP responder and TSA from the instance (api_va.c). */

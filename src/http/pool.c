@@ -125,7 +125,7 @@ out:
 }
 
 void
-http_pool_free(struct http_pool *p)
+http_pool_stop(struct http_pool *p)
 {
 	int i;
 
@@ -137,6 +137,15 @@ http_pool_free(struct http_pool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->th[i], NULL);
+	p->nthreads = 0;
+}
+
+void
+http_pool_free(struct http_pool *p)
+{
+	if (p == NULL)
+		return;
+	http_pool_stop(p);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
 	free(p);

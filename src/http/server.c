@@ -1081,9 +1081,16 @@ http_serve(struct instance *in, const char *listen)
 		log_msg(LOG_WARN, "stopping with %d requests unfinished",
 		        atomic_load(&inflight));
 	/* Before the daemon: every suspended connection is resumed (queued
-	 * jobs answer 503), which libmicrohttpd needs to stop. */
-	pools_free();
+	 * jobs answer 503), which libmicrohttpd needs to stop.  Freed only
+	 * after it: a request still arriving is refused by the stopped pool. */
+	for (i = 0; i < RC_COUNT; i++)
+		http_pool_stop(pools[i]);
+	/* Their answers (503 for the queued) go out before the daemon
+	 * closes the connections: a second, short wait. */
+	for (i = 0; i < 100 && atomic_load(&inflight) > 0; i++)
+		usleep(10000);
 	MHD_stop_daemon(d);
+	pools_free();
 	refresher_stop = 1;
 	notices_stop = 1;
 	if (have_refresher)

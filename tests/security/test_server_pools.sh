@@ -81,6 +81,44 @@ check "after the burst the public class answers again" bash -c \
 server_stop
 check_eq "the server stops cleanly" 0 "$SERVER_RC"
 
+# ---- a stop while the public pool works and its queue holds more ---------------------
+# The two running verifications finish (their fetch gives up after 10 s);
+# the queued ones are answered 503 at once; nothing is left suspended.
+printf 'shutdown_grace_seconds = 1\n' >>"$I/sertel.conf"
+sec_start "$I" "$PORT" || die "the server did not restart: $(tail -n 5 "$T/serve.log")"
+timeout 40 python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64); s.settimeout(0.5)
+held, t = [], time.monotonic()
+while time.monotonic() - t < 30:
+    try: held.append(s.accept()[0])
+    except socket.timeout: pass
+' "$TARPIT" &
+TP_PID=$!
+sleep 0.5
+for n in 1 2 3 4 5 6; do
+	curl -s -o "$T/stop$n.json" -w '%{http_code}' --max-time 30 -F "file=@$E/slow.pdf" \
+		"$SERVER_URL/api/verifikasi" >"$T/stop$n.code" &
+	sleep 0.1
+done
+sleep 1
+server_stop 25
+check_eq "stopped in time, with uploads running and queued" 1 "$SERVER_STOP_OK"
+check_eq "... and cleanly" 0 "$SERVER_RC"
+wait_codes() {
+	local n
+	for n in 1 2 3 4 5 6; do printf '%s ' "$(cat "$T/stop$n.code")"; done
+}
+sleep 0.5
+wait $(jobs -p | grep -v "^$TP_PID\$") 2>/dev/null
+codes=$(wait_codes)
+note "answers: $codes"
+check "every upload had an answer (no dropped connection): $codes" bash -c "! grep -q 000 <<<'$codes'"
+check "the queued ones: 503 shutting_down" bash -c "cat '$T'/stop*.json | grep -q shutting_down"
+kill "$TP_PID" 2>/dev/null
+wait "$TP_PID" 2>/dev/null
+
 # ---- bad pool settings are refused at start ------------------------------------------
 printf 'public_workers = 0\n' >>"$I/sertel.conf"
 check_rc "public_workers = 0 refused at start (exit 2)" 2 timeout 10 "$S" serve --dir "$I" --listen "127.0.0.1:$(free_port)"
