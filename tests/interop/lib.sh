@@ -299,16 +299,16 @@ server_start() {
 # server_start_port DIR PORT: `sertel serve` on a given PORT (the one an
 # instance's --base-url names, so the URLs inside its certificates answer)
 # and waits until /healthz answers 200.  Sets SERVER_PID, SERVER_URL,
-# SERVER_LOG.
+# SERVER_LOG.  SERVER_CACERT=FILE: the server speaks HTTPS, FILE its root.
 server_start_port() {
 	local dir=$1 port=$2 i code
 	SERVER_LOG=$T/serve.log
 	"$SERTEL_BIN" serve --dir "$dir" --listen "127.0.0.1:$port" >>"$SERVER_LOG" 2>&1 &
 	SERVER_PID=$!
-	SERVER_URL="http://127.0.0.1:$port"
+	SERVER_URL="http${SERVER_CACERT:+s}://127.0.0.1:$port"
 	for i in $(seq 1 100); do
 		kill -0 "$SERVER_PID" 2>/dev/null || break
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVER_URL/healthz" 2>/dev/null)
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${SERVER_CACERT:+--cacert "$SERVER_CACERT"} "$SERVER_URL/healthz" 2>/dev/null)
 		[ "$code" = 200 ] && return 0
 		sleep 0.1
 	done
