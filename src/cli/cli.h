@@ -30,6 +30,10 @@ int cli_badopt(char **argv, const char *usage);
 struct option;
 int cli_options(int argc, char **argv, const struct option *opts, const char **const *to,
                 const char *what, const char *usage);
+/* Takes the first positional argument after argv[0] out of argv (an
+ * option's separate value is not one): *out is it, or NULL; *argc drops
+ * by one when found.  For `token revoke NAME --reason R`. */
+void cli_take_arg(const char **out, int *argc, char **argv, const struct option *opts);
 /* --dir default: $SERTEL_DIR, else ".". */
 const char *cli_default_dir(void);
 /* Prints j (compact, one line) and releases it. */

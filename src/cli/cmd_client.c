@@ -2,8 +2,12 @@
  * sertel client add --name N --perms sign,verify[,seal] [--seal ID]
  * sertel client list
  * sertel client remove --name N
+ * sertel client rotate NAME --reason R
+ * sertel client revoke NAME --reason R
  *     Client applications of the e-sign API (HTTP Basic: name + secret;
- *     the secret is printed once, only its SHA-256 is kept).
+ *     the secret is printed once, only its SHA-256 is kept).  A rotated
+ *     secret is printed once too; the old one, like a revoked client's,
+ *     fails at the next request.  Every change is audited.
  *
  * sertel esign status --nik NIK
  * sertel esign unlock --nik NIK --reason R [--as OPERATOR_NIK]
@@ -29,15 +33,26 @@ client_one(const struct esign_client *c, void *arg)
 	json_t *arr = arg;
 	char perms[64], t[32];
 
+	char used[32] = "never", rot[32] = "";
+
 	esign_perms_format(perms, sizeof(perms), c->perms);
 	time_fmt(t, c->created_at);
+	if (c->last_used_at > 0)
+		time_fmt(used, c->last_used_at);
+	if (c->rotated_at > 0)
+		time_fmt(rot, c->rotated_at);
 	if (arr != NULL)
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:s, s:s*, s:s}", "id", c->id, "name",
-		                   c->name, "perms", perms, "seal",
-		                   c->seal_id[0] ? c->seal_id : NULL, "created_at", t));
+		    arr, json_pack("{s:s, s:s, s:s, s:s*, s:s, s:o, s:o}", "id", c->id,
+		                   "name", c->name, "perms", perms, "seal",
+		                   c->seal_id[0] ? c->seal_id : NULL, "created_at", t,
+		                   "last_used_at",
+		                   c->last_used_at > 0 ? json_string(used) : json_null(),
+		                   "rotated_at",
+		                   c->rotated_at > 0 ? json_string(rot) : json_null()));
 	else
-		printf("%s  %-24s %-18s %s\n", c->id, c->name, perms, c->seal_id);
+		printf("%s  %-24s %-18s %-16s last use %s\n", c->id, c->name, perms,
+		       c->seal_id[0] ? c->seal_id : "-", used);
 	return 0;
 }
 
@@ -50,25 +65,34 @@ cmd_client(int argc, char **argv)
 	    {"name", required_argument, NULL, 'n'},
 	    {"perms", required_argument, NULL, 'p'},
 	    {"seal", required_argument, NULL, 's'},
+	    {"reason", required_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *usage =
 	    "client add --name N --perms sign,verify,seal [--seal ID] | list | "
-	    "remove --name N";
+	    "remove --name N | rotate NAME --reason R | revoke NAME --reason R";
 	const char *dir = cli_default_dir(), *json = NULL, *name = NULL, *perms_s = NULL,
-	           *seal = NULL, *sub;
-	const char **const to[] = {&dir, &json, &name, &perms_s, &seal};
+	           *seal = NULL, *reason = NULL, *sub;
+	const char **const to[] = {&dir, &json, &name, &perms_s, &seal, &reason};
 	struct instance *in = NULL;
 	struct esign_client cl;
 	char actor[128], *secret = NULL;
 	unsigned perms = 0;
+	const char *arg = NULL;
 	int rc, ex = 0;
 
 	if (argc < 2)
 		return cli_usage("%s", usage);
 	sub = argv[1];
-	if ((ex = cli_options(argc - 1, argv + 1, opts, to, "client", usage)) != 0)
+	argc--;
+	argv++;
+	/* `client rotate NAME`, `client revoke NAME` (or --name N). */
+	if (strcmp(sub, "rotate") == 0 || strcmp(sub, "revoke") == 0)
+		cli_take_arg(&arg, &argc, argv, opts);
+	if ((ex = cli_options(argc, argv, opts, to, "client", usage)) != 0)
 		return ex;
+	if (arg != NULL)
+		name = arg;
 	if (strcmp(sub, "add") == 0) {
 		if (name == NULL || perms_s == NULL)
 			return cli_usage("client add: --name and --perms are required");
@@ -77,6 +101,10 @@ cmd_client(int argc, char **argv)
 	} else if (strcmp(sub, "remove") == 0) {
 		if (name == NULL)
 			return cli_usage("client remove: --name is required");
+	} else if (strcmp(sub, "rotate") == 0 || strcmp(sub, "revoke") == 0) {
+		if (name == NULL || reason == NULL)
+			return cli_usage("client %s: NAME and --reason are required",
+			                 sub);
 	} else if (strcmp(sub, "list") != 0) {
 		return cli_usage("client: unknown subcommand '%s' (%s)", sub, usage);
 	}
@@ -102,6 +130,20 @@ cmd_client(int argc, char **argv)
 	} else if (strcmp(sub, "remove") == 0) {
 		if ((rc = esign_client_remove(in->st, actor, name)) < 0)
 			ex = cli_fail(rc);
+	} else if (strcmp(sub, "revoke") == 0) {
+		if ((rc = esign_client_revoke(in->st, actor, name, reason)) < 0)
+			ex = cli_fail(rc);
+	} else if (strcmp(sub, "rotate") == 0) {
+		if ((rc = esign_client_rotate(&secret, in->st, actor, name, reason)) <
+		    0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if (json)
+			cli_json_print(
+			    json_pack("{s:s, s:s}", "name", name, "secret", secret));
+		else
+			printf("%s\n", secret);
 	} else {
 		json_t *arr = json ? json_array() : NULL;
 		if ((rc = esign_client_iter(in->st, client_one, arr)) < 0) {

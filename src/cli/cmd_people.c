@@ -169,7 +169,7 @@ cmd_person(int argc, char **argv)
 			    argv, "person add --nik N --name N --email E --agency A "
 			          "--roles R [--nip N] [--position P] [--superior NIK] "
 			          "[--kepala-daerah] | list [--agency A] | show NIK | "
-			          "appoint NIK --role operator-op|kepala-dinas");
+			          "appoint NIK --role operator-op|kepala-dinas|auditor");
 		}
 		if (rc < 0)
 			return cli_usage("person: the value of %s is too long",
@@ -223,7 +223,8 @@ cmd_person(int argc, char **argv)
 		if (optind + 1 != argc)
 			rc = cli_usage("person appoint: exactly one NIK");
 		else if (role == NULL)
-			rc = cli_usage("person appoint: --role operator-op|kepala-dinas");
+			rc = cli_usage(
+			    "person appoint: --role operator-op|kepala-dinas|auditor");
 		else if ((rc = ra_roles_parse(&bits, role)) < 0 ||
 		         (rc = cli_actor(&who, in, as)) < 0 ||
 		         (rc = ra_person_appoint(in->st, &who, argv[optind], bits)) < 0)

@@ -1,7 +1,7 @@
 /*
  * sertel ra apply | attach | submit | list | show | approve | return | reject |
  *   issue | receipt | renew | revoke | report-loss | warn | remind | agreement |
- *   attachment
+ *   attachment | email-verify
  *
  * Every subcommand acts as a registered person (--as NIK) or, without
  * --as, as the local administrator.
@@ -310,12 +310,15 @@ cmd_ra(int argc, char **argv)
 	    {"sign-pass-file", required_argument, NULL, 258},
 	    {"sign-cert", required_argument, NULL, 259},
 	    {"sign-chain", required_argument, NULL, 260},
+	    {"reviewed", required_argument, NULL, 261},
+	    {"code", required_argument, NULL, 262},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *as = NULL, *sub, *reason = NULL,
 	           *note = NULL, *state = NULL, *csr = NULL, *passfile = NULL,
 	           *out_cert = NULL, *receipt = NULL;
-	const char *cause = NULL, *ackby = NULL, *serial = NULL;
+	const char *cause = NULL, *ackby = NULL, *serial = NULL, *reviewed = NULL,
+	           *code = NULL;
 	int accept = 0, generate = 0, sign = 0;
 	struct cli_signer_args sa;
 	struct sign_signer signer;
@@ -396,6 +399,8 @@ cmd_ra(int argc, char **argv)
 		case 258: sa.pass_file = optarg; break;
 		case 259: sa.cert = optarg; break;
 		case 260: sa.chain = optarg; break;
+		case 261: reviewed = optarg; break;
+		case 262: code = optarg; break;
 		default:
 			rc = cli_badopt(argv,
 			                "see 'sertel --help' and docs for ra options");
@@ -434,6 +439,39 @@ cmd_ra(int argc, char **argv)
 		else
 			printf("Perjanjian / agreement version %d sha256:%s\n",
 			       ag.version, ag.sha256);
+		rc = 0;
+		goto out;
+	}
+	if (strcmp(sub, "email-verify") == 0) {
+		/* ra email-verify --email ADDR [--applicant NIK]: mails a code;
+		 * ra email-verify --email ADDR --code DIGITS: confirms it. */
+		int64_t expires = 0;
+		char at[32];
+		if (optind != argc || rq.email == NULL) {
+			rc = cli_usage("ra email-verify: --email ADDR [--applicant NIK] "
+			               "[--code DIGITS]");
+			goto out;
+		}
+		rc = code ? ra_email_verify_confirm(in->st, &who, rq.applicant_nik,
+		                                    rq.email, code)
+		          : ra_email_verify_request(&expires, in->st, &who,
+		                                    rq.applicant_nik, rq.email);
+		if (rc < 0) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+		time_fmt(at, expires);
+		if (json)
+			cli_json_print(code ? json_pack("{s:s, s:b}", "email", rq.email,
+			                                "verified", 1)
+			                    : json_pack("{s:s, s:s}", "email", rq.email,
+			                                "expires_at", at));
+		else if (code)
+			printf("Alamat terverifikasi / verified: %s\n", rq.email);
+		else
+			printf("Kode dikirim ke / code mailed to %s (berlaku sampai / "
+			       "valid until %s)\n",
+			       rq.email, at);
 		rc = 0;
 		goto out;
 	}
@@ -585,7 +623,7 @@ cmd_ra(int argc, char **argv)
 	} else if (strcmp(sub, "submit") == 0) {
 		rc = ra_submit(in->st, &who, app.id);
 	} else if (strcmp(sub, "approve") == 0) {
-		rc = ra_approve(in->st, &who, app.id, note, &approved);
+		rc = ra_approve(in->st, &who, app.id, note, reviewed, &approved);
 	} else if (strcmp(sub, "return") == 0 || strcmp(sub, "reject") == 0) {
 		if (reason == NULL) {
 			rc = cli_usage("ra %s: --reason TEXT is required (Cirebon 11(2))",
@@ -636,10 +674,17 @@ cmd_ra(int argc, char **argv)
 	}
 	if (json)
 		cli_json_print(http_app_json(&app));
-	else
+	else {
+		char need[sizeof(app.ip) + 64];
 		printf("Permohonan / application %s: %s (%d/%d approvals)%s%s\n", app.id,
 		       ra_state_name(app.state), app.approvals, app.approvals_needed,
 		       app.reasons[0] ? " -- " : "", app.reasons);
+		/* Issue 19: what an approval must cover explicitly. */
+		if (ra_needs_review(need, sizeof(need), &app) == 0 && need[0])
+			printf("  PERLU DIPERIKSA / needs review: %s (ra approve "
+			       "--reviewed %s)\n",
+			       need, need);
+	}
 	rc = 0;
 out:
 	json_decref(arr);

@@ -58,6 +58,34 @@ cli_options(int argc, char **argv, const struct option *opts, const char **const
 	return 0;
 }
 
+void
+cli_take_arg(const char **out, int *argc, char **argv, const struct option *opts)
+{
+	int i, j, k;
+
+	*out = NULL;
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return;
+		if (strncmp(argv[i], "--", 2) != 0) {
+			*out = argv[i];
+			for (j = i; j + 1 < *argc; j++)
+				argv[j] = argv[j + 1];
+			(*argc)--;
+			return;
+		}
+		if (strchr(argv[i], '=') != NULL)
+			continue;
+		/* "--name VALUE": VALUE belongs to the option. */
+		for (k = 0; opts[k].name != NULL; k++)
+			if (strcmp(argv[i] + 2, opts[k].name) == 0 &&
+			    opts[k].has_arg == required_argument) {
+				i++;
+				break;
+			}
+	}
+}
+
 const char *
 cli_default_dir(void)
 {

@@ -60,6 +60,38 @@ esign_perms_format(char *out, size_t outsz, unsigned perms)
 	            sizeof(perm_names) / sizeof(perm_names[0]));
 }
 
+/* A fresh secret (32 random bytes, base64; *out owned by caller, wipe
+ * it) and the SHA-256 that is all the store keeps. */
+static int
+secret_new(char **out, char hash[65])
+{
+	unsigned char raw[32];
+	int rc;
+
+	*out = NULL;
+	if ((rc = rand_bytes(raw, sizeof(raw))) == 0 &&
+	    (rc = b64_encode(out, raw, sizeof(raw), 1)) == 0)
+		sha256_hex(hash, *out, strlen(*out));
+	secure_wipe(raw, sizeof(raw));
+	return rc;
+}
+
+/* Runs fn atomically; when it commits, the new secret b64 (owned) goes to
+ * *secret, otherwise it is wiped: printed once or never. */
+static int
+secret_commit(char **secret, char *b64, struct store *st, store_fn fn, void *arg)
+{
+	int rc = store_atomic(st, fn, arg);
+
+	if (rc == 0) {
+		*secret = b64;
+		return 0;
+	}
+	secure_wipe(b64, strlen(b64));
+	free(b64);
+	return rc;
+}
+
 struct client_add {
 	const struct esign_client *c;
 	const char *hash;
@@ -106,7 +138,7 @@ int
 esign_client_add(struct esign_client *out, char **secret, struct store *st,
                  const char *actor, const char *name, unsigned perms, const char *seal_id)
 {
-	unsigned char raw[32], idb[8];
+	unsigned char idb[8];
 	char *b64 = NULL, hash[65];
 	struct client_add w;
 	size_t i;
@@ -134,12 +166,8 @@ esign_client_add(struct esign_client *out, char **secret, struct store *st,
 	if (seal_id != NULL && *seal_id != '\0' && !(perms & ESIGN_PERM_SEAL))
 		return sertel_err(SERTEL_EINVAL,
 		                  "client %s: --seal needs permission seal", name);
-	if ((rc = rand_bytes(raw, sizeof(raw))) < 0 ||
-	    (rc = rand_bytes(idb, sizeof(idb))) < 0 ||
-	    (rc = b64_encode(&b64, raw, sizeof(raw), 1)) < 0)
-		goto out;
-	secure_wipe(raw, sizeof(raw));
-	sha256_hex(hash, b64, strlen(b64));
+	if ((rc = rand_bytes(idb, sizeof(idb))) < 0 || (rc = secret_new(&b64, hash)) < 0)
+		return rc;
 	hex_encode(out->id, idb, sizeof(idb));
 	str_copy(out->name, sizeof(out->name), name);
 	out->perms = perms;
@@ -149,16 +177,7 @@ esign_client_add(struct esign_client *out, char **secret, struct store *st,
 	w.c = out;
 	w.hash = hash;
 	w.actor = actor;
-	if ((rc = store_atomic(st, client_add_fn, &w)) < 0)
-		goto out;
-	*secret = b64;
-	b64 = NULL;
-out:
-	if (b64 != NULL) {
-		secure_wipe(b64, strlen(b64));
-		free(b64);
-	}
-	return rc;
+	return secret_commit(secret, b64, st, client_add_fn, &w);
 }
 
 struct client_rm {
@@ -193,6 +212,79 @@ esign_client_remove(struct store *st, const char *actor, const char *name)
 	return store_atomic(st, client_rm_fn, &w);
 }
 
+/* Revocation and rotation: one statement each on the active row, so the
+ * old secret fails at the very next request (esign_client_auth reads the
+ * row every time), and the audit entry commits with it. */
+struct client_change {
+	const char *name;
+	const char *actor;
+	const char *reason;
+	const char *hash; /* rotation: the new secret's hash; NULL: revoke */
+};
+
+static int
+client_change_fn(struct store *st, void *arg)
+{
+	struct client_change *w = arg;
+	char obj[96];
+	int64_t n, now = time_now();
+
+	if (w->hash != NULL)
+		n = db_run(store_db(st),
+		           "UPDATE esign_clients SET secret_hash = ?, rotated_at = ? "
+		           "WHERE name = ? AND removed = 0",
+		           "sis", w->hash, now, w->name);
+	else
+		n = db_run(store_db(st),
+		           "UPDATE esign_clients SET removed = 1, revoked_at = ?, "
+		           "revoked_reason = ? WHERE name = ? AND removed = 0",
+		           "iss", now, w->reason, w->name);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return sertel_err(SERTEL_ENOTFOUND, "client '%s': no such active client",
+		                  w->name);
+	snprintf(obj, sizeof(obj), "esign-client:%s", w->name);
+	return audit_append(
+	    st, w->actor, w->hash != NULL ? "esign.client.rotate" : "esign.client.revoke",
+	    obj, w->reason);
+}
+
+static int
+reason_check(const char *reason)
+{
+	if (reason == NULL || *reason == '\0')
+		return sertel_err(SERTEL_EINVAL, "--reason is required");
+	return name_check_text("--reason", reason, 200);
+}
+
+int
+esign_client_revoke(struct store *st, const char *actor, const char *name,
+                    const char *reason)
+{
+	struct client_change w = {name, actor, reason, NULL};
+	int rc;
+
+	if ((rc = reason_check(reason)) < 0)
+		return rc;
+	return store_atomic(st, client_change_fn, &w);
+}
+
+int
+esign_client_rotate(char **secret, struct store *st, const char *actor, const char *name,
+                    const char *reason)
+{
+	struct client_change w = {name, actor, reason, NULL};
+	char hash[65], *b64 = NULL;
+	int rc;
+
+	*secret = NULL;
+	if ((rc = reason_check(reason)) < 0 || (rc = secret_new(&b64, hash)) < 0)
+		return rc;
+	w.hash = hash;
+	return secret_commit(secret, b64, st, client_change_fn, &w);
+}
+
 static void
 client_from_row(struct esign_client *c, struct db_stmt *s)
 {
@@ -206,7 +298,11 @@ client_from_row(struct esign_client *c, struct db_stmt *s)
 	if (seal != NULL)
 		str_copy(c->seal_id, sizeof(c->seal_id), seal);
 	c->created_at = db_col_int(s, 4);
+	c->last_used_at = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
+	c->rotated_at = db_col_null(s, 6) ? 0 : db_col_int(s, 6);
 }
+
+#define CLIENT_COLS "id, name, perms, seal_id, created_at, last_used_at, rotated_at"
 
 int
 esign_client_iter(struct store *st, esign_client_fn cb, void *arg)
@@ -215,10 +311,9 @@ esign_client_iter(struct store *st, esign_client_fn cb, void *arg)
 	struct esign_client c;
 	int rc;
 
-	if ((rc = db_prepare(
-	         &s, store_db(st),
-	         "SELECT id, name, perms, seal_id, created_at FROM esign_clients "
-	         "WHERE removed = 0 ORDER BY name")) < 0)
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT " CLIENT_COLS " FROM esign_clients "
+	                     "WHERE removed = 0 ORDER BY name")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == 1) {
 		client_from_row(&c, s);
@@ -243,11 +338,11 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 		return sertel_err(SERTEL_EAUTH, "missing credentials");
 	sha256_hex(hash, secret, strlen(secret));
 	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT id, name, perms, seal_id, created_at, secret_hash "
+	                     "SELECT " CLIENT_COLS ", secret_hash "
 	                     "FROM esign_clients WHERE name = ? AND removed = 0")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, name)) == 0 && (rc = db_step(s)) == 1) {
-		stored = db_col_text(s, 5);
+		stored = db_col_text(s, 7);
 		ok = stored != NULL && strlen(stored) == 64 && ct_equal(stored, hash, 64);
 		if (ok)
 			client_from_row(out, s);

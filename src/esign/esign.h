@@ -149,6 +149,8 @@ struct esign_client {
 	unsigned perms;
 	char seal_id[65]; /* the seal it may use, "" for none */
 	int64_t created_at;
+	int64_t last_used_at; /* 0: never (recorded at most once a minute) */
+	int64_t rotated_at;   /* 0: the secret it was added with */
 };
 /* The secret is printed once; only its SHA-256 is kept.  *secret owned by
  * caller (wipe it). */
@@ -156,6 +158,14 @@ int esign_client_add(struct esign_client *out, char **secret, struct store *st,
                      const char *actor, const char *name, unsigned perms,
                      const char *seal_id);
 int esign_client_remove(struct store *st, const char *actor, const char *name);
+/* Revokes a client application with a reason (audited): its secret fails
+ * at the next request.  SERTEL_ENOTFOUND when none is active. */
+int esign_client_revoke(struct store *st, const char *actor, const char *name,
+                        const char *reason);
+/* A new secret for a client application (printed once; *secret owned by
+ * caller, wipe it); the old one fails at the next request.  Audited. */
+int esign_client_rotate(char **secret, struct store *st, const char *actor,
+                        const char *name, const char *reason);
 typedef int (*esign_client_fn)(const struct esign_client *c, void *arg);
 int esign_client_iter(struct store *st, esign_client_fn cb, void *arg);
 /* HTTP Basic: SERTEL_EAUTH for an unknown name, a wrong secret or a

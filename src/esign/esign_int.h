@@ -14,19 +14,30 @@ void esign_err_set(struct esign_error *err, int code, int http, const char *fmt,
 int esign_owner_row_ensure(struct store *st, const char *nik);
 
 /* Unseals the owner's key with the passphrase: refuses a locked owner,
- * counts a wrong passphrase (locking and notifying at the limit, in its
- * own transaction, so the count survives the failed call) and resets the
- * count after a right one.  *key owned by caller; *cert (the DER of the
- * certificate the key belongs to, may be NULL) owned by caller. */
+ * reserves the attempt in the store before the Argon2id run (refused
+ * without unsealing once max_failures attempts are counted, whatever the
+ * concurrency), keeps it counted when wrong (locking and notifying at the
+ * limit) and resets the count after a right one.  *key owned by caller; *cert (the DER of
+ * the certificate the key belongs to, may be NULL) owned by caller. */
 int esign_owner_unseal(EVP_PKEY **key, struct cert_rec *cert, struct esign_error *err,
                        struct store *st, const struct esign_conf *ec,
                        const struct esign_owner *o, const char *pass, size_t passlen);
 
-/* Counts one wrong secret (what: "passphrase" or "totp") against the
- * owner in its own transaction: audited, locks and notifies at
- * [esign] max_failures.  *failures is the count after it. */
+/* Reserves one TOTP attempt before the code is compared (counted at
+ * once, in its own transaction, only while the owner is unlocked and
+ * below [esign] max_failures).  *attempt is its number; SERTEL_EPERM:
+ * locked, compare nothing. */
+int esign_owner_attempt(int *attempt, struct store *st, const struct esign_conf *ec,
+                        const struct esign_owner *o);
+/* The reserved attempt was wrong (what: "passphrase" or "totp"): audited
+ * with its number; the one reaching [esign] max_failures locks and
+ * notifies.  *failures is the attempt's number. */
 int esign_owner_fail(int *failures, struct store *st, const struct esign_conf *ec,
-                     const struct esign_owner *o, const char *what);
+                     const struct esign_owner *o, int attempt, const char *what);
+/* The reserved TOTP attempt was right: its count is given back.
+ * SERTEL_EPERM when a concurrent wrong attempt locked the owner. */
+int esign_owner_right(struct store *st, const struct esign_conf *ec,
+                      const struct esign_owner *o, int attempt);
 
 /* 0 when the owner has no TOTP enrolled or code is right (and unused).
  * A wrong or replayed code counts like a wrong passphrase, so the six

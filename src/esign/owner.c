@@ -304,60 +304,119 @@ esign_owner_row_ensure(struct store *st, const char *nik)
 	           : 0;
 }
 
-/* ---- wrong and right passphrases ------------------------------------------ */
-struct fail_work {
+/* ---- wrong and right passphrases ------------------------------------------
+ * Every attempt is reserved in the store BEFORE the passphrase (or TOTP
+ * code) is checked: one conditional UPDATE counts it only while the owner
+ * is not locked and below [esign] max_failures, so however many requests
+ * run at once, at most max_failures guesses are ever evaluated (Palembang
+ * 12(2)a-b).  A wrong guess then keeps its count (and locks at the
+ * maximum); a right one resets the count.  A request that dies between
+ * the two leaves its attempt counted: fail safe. */
+struct attempt_work {
 	const struct esign_owner *o;
-	const char *what; /* "passphrase" or "totp" */
+	const char *serial; /* the sealed key tried; NULL: a TOTP code */
+	const char *what;   /* "passphrase" or "totp" */
 	int max;
-	int failures; /* after this one */
-	int locked_now;
+	int n;          /* this attempt's number (1..max); 0: refused, locked */
+	int locked_now; /* this (wrong) attempt locked the owner */
+	int still_locked;
 };
 
 static int
-fail_fn(struct store *st, void *arg)
+reserve_fn(struct store *st, void *arg)
 {
-	struct fail_work *w = arg;
+	struct attempt_work *w = arg;
 	struct db_stmt *s = NULL;
+	const char *nik = w->o->person.nik;
+	int64_t n;
+	int rc;
+
+	w->n = 0;
+	if ((rc = esign_owner_row_ensure(st, nik)) < 0)
+		return rc;
+	n = db_run(store_db(st),
+	           "UPDATE esign_owners SET failures = failures + 1, updated_at = ? "
+	           "WHERE nik = ? AND locked = 0 AND failures < ?",
+	           "isi", time_now(), nik, (int64_t)w->max);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return 0; /* locked, or max_failures attempts already counted */
+	/* sealed_keys.failures in step; a key locked by another path refuses
+	 * (the error rolls this reservation back). */
+	if (w->serial != NULL) {
+		n = db_run(store_db(st),
+		           "UPDATE sealed_keys SET failures = failures + 1 WHERE "
+		           "serial = ? AND nik = ? AND locked = 0",
+		           "ss", w->serial, nik);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return sertel_err(SERTEL_EPERM, "sealed key %s: locked",
+			                  w->serial);
+	}
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT failures FROM esign_owners WHERE nik = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, nik)) == 0 && (rc = db_step(s)) == 1) {
+		w->n = (int)db_col_int(s, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ESTORE, "NIK %s: owner row vanished", nik);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* Reserves one attempt: 0 with w->n > 0 to go on, SERTEL_EPERM when the
+ * owner is locked (or every allowed attempt is taken). */
+static int
+attempt_reserve(struct attempt_work *w, struct store *st)
+{
+	int rc = store_atomic(st, reserve_fn, w);
+
+	if (rc < 0)
+		return rc;
+	if (w->n == 0)
+		return sertel_err(SERTEL_EPERM,
+		                  "NIK %s: locked (%d wrong attempts counted)",
+		                  w->o->person.nik, w->max);
+	return 0;
+}
+
+/* A reserved attempt turned out wrong: audited with its number; the one
+ * that reaches the maximum locks. */
+static int
+wrong_fn(struct store *st, void *arg)
+{
+	struct attempt_work *w = arg;
 	char obj[64], detail[128], body[1024];
 	const struct ra_person *p = &w->o->person;
+	int64_t n;
 	int rc;
 
 	w->locked_now = 0;
-	if ((rc = esign_owner_row_ensure(st, p->nik)) < 0)
-		return rc;
-	if (db_run(store_db(st),
-	           "UPDATE esign_owners SET failures = failures + 1, updated_at = ? "
-	           "WHERE nik = ?",
-	           "is", time_now(), p->nik) < 0)
-		return SERTEL_ESTORE;
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT failures, locked FROM esign_owners WHERE nik = ?")) <
-	    0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, p->nik)) == 0 && (rc = db_step(s)) == 1) {
-		w->failures = (int)db_col_int(s, 0);
-		w->locked_now = w->failures >= w->max && db_col_int(s, 1) == 0;
-		rc = 0;
-	}
-	db_finalize(s);
-	if (rc < 0)
-		return rc;
 	snprintf(obj, sizeof(obj), "person:%s", p->nik);
-	snprintf(detail, sizeof(detail), "wrong %s %d of %d", w->what, w->failures,
-	         w->max);
+	snprintf(detail, sizeof(detail), "wrong %s %d of %d", w->what, w->n, w->max);
 	if ((rc = audit_append(st, "esign:service",
 	                       strcmp(w->what, "totp") == 0 ? "esign.totp.wrong"
 	                                                    : "esign.passphrase.wrong",
 	                       obj, detail)) < 0)
 		return rc;
-	if (!w->locked_now)
+	if (w->n < w->max)
 		return 0;
 	/* sealed_keys.locked too: every other path that unseals
 	 * (sign_signer_load_sealed, `sertel sign pdf --nik`) refuses it. */
-	if (db_run(store_db(st),
-	           "UPDATE esign_owners SET locked = 1, locked_at = ? WHERE nik = ?",
-	           "is", time_now(), p->nik) < 0 ||
-	    db_run(store_db(st), "UPDATE sealed_keys SET locked = 1 WHERE nik = ?", "s",
+	n = db_run(store_db(st),
+	           "UPDATE esign_owners SET locked = 1, locked_at = ? WHERE nik = ? "
+	           "AND locked = 0",
+	           "is", time_now(), p->nik);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return 0; /* locked already */
+	w->locked_now = 1;
+	if (db_run(store_db(st), "UPDATE sealed_keys SET locked = 1 WHERE nik = ?", "s",
 	           p->nik) < 0)
 		return SERTEL_ESTORE;
 	if ((rc = audit_append(st, "esign:service", "esign.lock", obj,
@@ -369,57 +428,96 @@ fail_fn(struct store *st, void *arg)
 	    "dikunci setelah %d kali percobaan passphrase yang salah.\n"
 	    "Jika bukan Anda yang mencoba, segera hubungi Otoritas Pendaftaran (OP). "
 	    "Kunci dapat dibuka kembali oleh operator OP setelah verifikasi.\n",
-	    p->name, p->nik, w->failures);
+	    p->name, p->nik, w->n);
 	return mail_enqueue(st, p->email, "Kunci tanda tangan elektronik Anda dikunci",
 	                    body, "esign-locked");
 }
 
-int
-esign_owner_fail(int *failures, struct store *st, const struct esign_conf *ec,
-                 const struct esign_owner *o, const char *what)
-{
-	struct fail_work fw = {o, what, ec->max_failures, 0, 0};
-	int rc = store_atomic(st, fail_fn, &fw);
-
-	*failures = fw.failures;
-	return rc;
-}
-
-struct ok_work {
-	const char *nik;
-	int still_locked;
-};
-
+/* A reserved attempt turned out right, unless a concurrent wrong attempt
+ * locked the owner meanwhile: a right passphrase resets the count to 0; a
+ * right TOTP code only gives its own attempt back (the second factor
+ * alone must not wipe out wrong passphrases). */
 static int
 ok_fn(struct store *st, void *arg)
 {
-	struct ok_work *w = arg;
+	struct attempt_work *w = arg;
+	const char *nik = w->o->person.nik;
 	char obj[64];
 	int64_t n;
 
-	n = db_run(
-	    store_db(st),
-	    "UPDATE esign_owners SET failures = 0, updated_at = ? WHERE nik = ? AND "
-	    "locked = 0 AND failures > 0",
-	    "is", time_now(), w->nik);
+	w->still_locked = 0;
+	n = db_run(store_db(st),
+	           w->serial != NULL
+	               ? "UPDATE esign_owners SET failures = 0, updated_at = ? "
+	                 "WHERE nik = ? AND locked = 0"
+	               : "UPDATE esign_owners SET failures = CASE WHEN failures > 0 "
+	                 "THEN failures - 1 ELSE 0 END, updated_at = ? WHERE nik = ? "
+	                 "AND locked = 0",
+	           "is", time_now(), nik);
 	if (n < 0)
 		return (int)n;
 	if (n == 0) {
-		/* Locked meanwhile by a concurrent wrong attempt? */
-		struct db_stmt *s = NULL;
-		int rc;
-		if ((rc = db_prepare(&s, store_db(st),
-		                     "SELECT locked FROM esign_owners WHERE nik = ?")) <
-		    0)
-			return rc;
-		if ((rc = db_bind_text(s, 1, w->nik)) == 0 && db_step(s) == 1)
-			w->still_locked = db_col_int(s, 0) != 0;
-		db_finalize(s);
-		return rc;
+		w->still_locked = 1;
+		return 0;
 	}
-	snprintf(obj, sizeof(obj), "person:%s", w->nik);
+	if (w->serial == NULL)
+		return 0;
+	n = db_run(store_db(st),
+	           "UPDATE sealed_keys SET failures = 0 WHERE nik = ? AND locked = 0 "
+	           "AND failures > 0",
+	           "s", nik);
+	if (n < 0)
+		return (int)n;
+	/* Only this attempt was counted: nothing to tell the trail. */
+	if (w->n <= 1)
+		return 0;
+	snprintf(obj, sizeof(obj), "person:%s", nik);
 	return audit_append(st, "esign:service", "esign.passphrase.ok", obj,
 	                    "right passphrase: failure count reset");
+}
+
+static void
+err_locked(struct esign_error *err)
+{
+	esign_err_set(err, ESIGN_LOCKED, 403,
+	              "Akun dikunci setelah terlalu banyak passphrase salah; hubungi "
+	              "Otoritas Pendaftaran untuk membukanya");
+}
+
+int
+esign_owner_attempt(int *attempt, struct store *st, const struct esign_conf *ec,
+                    const struct esign_owner *o)
+{
+	struct attempt_work w = {o, NULL, "totp", ec->max_failures, 0, 0, 0};
+	int rc = attempt_reserve(&w, st);
+
+	*attempt = w.n;
+	return rc;
+}
+
+int
+esign_owner_fail(int *failures, struct store *st, const struct esign_conf *ec,
+                 const struct esign_owner *o, int attempt, const char *what)
+{
+	struct attempt_work w = {o, NULL, what, ec->max_failures, attempt, 0, 0};
+	int rc = store_atomic(st, wrong_fn, &w);
+
+	*failures = attempt;
+	return rc;
+}
+
+int
+esign_owner_right(struct store *st, const struct esign_conf *ec,
+                  const struct esign_owner *o, int attempt)
+{
+	struct attempt_work w = {o, NULL, "totp", ec->max_failures, attempt, 0, 0};
+	int rc = store_atomic(st, ok_fn, &w);
+
+	if (rc < 0)
+		return rc;
+	if (w.still_locked)
+		return sertel_err(SERTEL_EPERM, "NIK %s: locked", o->person.nik);
+	return 0;
 }
 
 int
@@ -428,8 +526,7 @@ esign_owner_unseal(EVP_PKEY **key, struct cert_rec *cert, struct esign_error *er
                    const struct esign_owner *o, const char *pass, size_t passlen)
 {
 	struct sign_sealed_ref ref;
-	struct fail_work fw;
-	struct ok_work ow;
+	struct attempt_work w;
 	int rc;
 
 	*key = NULL;
@@ -437,10 +534,7 @@ esign_owner_unseal(EVP_PKEY **key, struct cert_rec *cert, struct esign_error *er
 		memset(cert, 0, sizeof(*cert));
 	memset(&ref, 0, sizeof(ref));
 	if (o->locked) {
-		esign_err_set(
-		    err, ESIGN_LOCKED, 403,
-		    "Akun dikunci setelah terlalu banyak passphrase salah; hubungi "
-		    "Otoritas Pendaftaran untuk membukanya");
+		err_locked(err);
 		return sertel_err(SERTEL_EPERM, "NIK %s: locked", o->person.nik);
 	}
 	if (!o->has_sealed_key) {
@@ -464,54 +558,51 @@ esign_owner_unseal(EVP_PKEY **key, struct cert_rec *cert, struct esign_error *er
 		return rc;
 	}
 	if (ref.locked) {
-		sign_sealed_ref_free(&ref);
-		esign_err_set(
-		    err, ESIGN_LOCKED, 403,
-		    "Akun dikunci setelah terlalu banyak passphrase salah; hubungi "
-		    "Otoritas Pendaftaran untuk membukanya");
-		return sertel_err(SERTEL_EPERM, "NIK %s: locked", o->person.nik);
+		rc = sertel_err(SERTEL_EPERM, "NIK %s: locked", o->person.nik);
+		err_locked(err);
+		goto out;
+	}
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.serial = ref.serial;
+	w.what = "passphrase";
+	w.max = ec->max_failures;
+	if ((rc = attempt_reserve(&w, st)) < 0) {
+		if (rc == SERTEL_EPERM)
+			err_locked(err);
+		goto out;
 	}
 	rc = unseal_key(key, &ref.key, pass, passlen);
 	if (rc == SERTEL_EAUTH) {
-		sign_sealed_ref_free(&ref);
-		fw.o = o;
-		fw.what = "passphrase";
-		fw.max = ec->max_failures;
-		fw.failures = 0;
-		fw.locked_now = 0;
-		if ((rc = store_atomic(st, fail_fn, &fw)) < 0)
-			return rc;
-		if (fw.failures >= ec->max_failures)
+		if ((rc = store_atomic(st, wrong_fn, &w)) < 0)
+			goto out;
+		if (w.n >= w.max)
 			esign_err_set(err, ESIGN_WRONG_PASSPHRASE, 400,
 			              "Passphrase anda salah; akun dikunci setelah %d "
 			              "kali percobaan, "
 			              "hubungi Otoritas Pendaftaran",
-			              fw.failures);
+			              w.n);
 		else
 			esign_err_set(err, ESIGN_WRONG_PASSPHRASE, 400,
 			              "Passphrase anda salah");
-		return sertel_err(SERTEL_EAUTH, "NIK %s: wrong passphrase (%d of %d)",
-		                  o->person.nik, fw.failures, ec->max_failures);
+		rc = sertel_err(SERTEL_EAUTH, "NIK %s: wrong passphrase (%d of %d)",
+		                o->person.nik, w.n, w.max);
+		goto out;
 	}
+	if (rc < 0)
+		goto out;
+	if ((rc = store_atomic(st, ok_fn, &w)) < 0)
+		goto out;
+	if (w.still_locked) {
+		esign_err_set(err, ESIGN_LOCKED, 403,
+		              "Akun dikunci; hubungi Otoritas Pendaftaran");
+		rc = sertel_err(SERTEL_EPERM, "NIK %s: locked", o->person.nik);
+		goto out;
+	}
+	if (cert != NULL)
+		rc = store_cert_get(st, ref.serial, cert);
+out:
 	if (rc < 0) {
-		sign_sealed_ref_free(&ref);
-		return rc;
-	}
-	if (o->failures > 0) {
-		ow.nik = o->person.nik;
-		ow.still_locked = 0;
-		if ((rc = store_atomic(st, ok_fn, &ow)) < 0 || ow.still_locked) {
-			EVP_PKEY_free(*key);
-			*key = NULL;
-			sign_sealed_ref_free(&ref);
-			if (rc < 0)
-				return rc;
-			esign_err_set(err, ESIGN_LOCKED, 403,
-			              "Akun dikunci; hubungi Otoritas Pendaftaran");
-			return sertel_err(SERTEL_EPERM, "NIK %s: locked", o->person.nik);
-		}
-	}
-	if (cert != NULL && (rc = store_cert_get(st, ref.serial, cert)) < 0) {
 		EVP_PKEY_free(*key);
 		*key = NULL;
 	}

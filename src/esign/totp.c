@@ -282,7 +282,7 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 	uint32_t want, v;
 	long long given;
 	struct totp_use u;
-	int rc, have = 0, k, failures = 0;
+	int rc, have = 0, k, failures = 0, attempt = 0;
 
 	if ((rc =
 	         db_prepare(&s, store_db(st),
@@ -315,6 +315,15 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 		    "Kode TOTP wajib diisi (6 digit dari aplikasi autentikator)");
 		return sertel_err(SERTEL_EAUTH, "NIK %s: TOTP missing or malformed", nik);
 	}
+	/* Reserved before the code is compared, as passphrases are (owner.c):
+	 * parallel calls never get more than max_failures guesses. */
+	if ((rc = esign_owner_attempt(&attempt, st, ec, o)) < 0) {
+		if (rc == SERTEL_EPERM)
+			esign_err_set(err, ESIGN_LOCKED, 403,
+			              "Akun dikunci setelah terlalu banyak percobaan "
+			              "salah; hubungi Otoritas Pendaftaran");
+		return rc;
+	}
 	if ((rc = store_derive_key(st, TOTP_LABEL, key, sizeof(key))) < 0)
 		return rc;
 	if (totp_gcm(0, secret, sealed, TOTP_SECRET_LEN, key, nonce,
@@ -336,7 +345,7 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 	}
 	secure_wipe(secret, sizeof(secret));
 	if (hit < 0) {
-		if ((rc = esign_owner_fail(&failures, st, ec, o, "totp")) < 0)
+		if ((rc = esign_owner_fail(&failures, st, ec, o, attempt, "totp")) < 0)
 			return rc;
 		esign_err_set(err, ESIGN_WRONG_TOTP, 401,
 		              "Kode TOTP salah atau sudah dipakai%s",
@@ -351,10 +360,13 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 		return rc;
 	if (!u.ok) {
 		/* The same code won a race with another call: a replay. */
-		if ((rc = esign_owner_fail(&failures, st, ec, o, "totp")) < 0)
+		if ((rc = esign_owner_fail(&failures, st, ec, o, attempt, "totp")) < 0)
 			return rc;
 		esign_err_set(err, ESIGN_WRONG_TOTP, 401, "Kode TOTP sudah dipakai");
 		return sertel_err(SERTEL_EAUTH, "NIK %s: TOTP replayed", nik);
 	}
-	return 0;
+	if ((rc = esign_owner_right(st, ec, o, attempt)) == SERTEL_EPERM)
+		esign_err_set(err, ESIGN_LOCKED, 403,
+		              "Akun dikunci; hubungi Otoritas Pendaftaran");
+	return rc;
 }

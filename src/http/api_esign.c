@@ -109,58 +109,65 @@ set_body(struct http_resp *resp, int status, const char *ctype, unsigned char *d
 }
 
 /* ---- HTTP Basic per client application (RFC 7617) --------------------------- */
+static void
+basic_refuse(struct http_resp *resp, const char *msg)
+{
+	bsre_error(resp, 401, 401, msg);
+	snprintf(resp->extra_headers, sizeof(resp->extra_headers),
+	         "WWW-Authenticate: Basic realm=\"sertel esign\", charset=\"UTF-8\"\n");
+}
+
 static int
 client_auth(struct esign_client *out, struct http_req *r, struct http_resp *resp)
 {
-	const char *h = http_header(r, "Authorization");
+	const char *h = NULL;
 	unsigned char *dec = NULL;
-	size_t dlen = 0;
-	char *colon;
+	char *colon, user[80], pass[600], cred[96];
+	size_t ulen = 0, plen = 0, dlen = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* Throttled addresses are refused before anything is checked. */
+	if ((rc = http_auth_throttle(r, resp, NULL)) < 0 ||
+	    (rc = http_auth_header(&h, r, resp)) < 0)
+		return rc;
 	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 512 ||
 	    b64_decode(&dec, &dlen, h + 6, strlen(h + 6), 0) < 0 ||
-	    memchr(dec, '\0', dlen) != NULL || (colon = memchr(dec, ':', dlen)) == NULL) {
+	    memchr(dec, '\0', dlen) != NULL || (colon = memchr(dec, ':', dlen)) == NULL ||
+	    (ulen = (size_t)(colon - (char *)dec)) >= sizeof(user) ||
+	    (plen = dlen - ulen - 1) >= sizeof(pass)) {
+		if (dec != NULL)
+			secure_wipe(dec, dlen);
 		free(dec);
-		bsre_error(resp, 401, 401,
-		           "Unauthorized: kredensial Basic aplikasi klien diperlukan");
-		snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-		         "WWW-Authenticate: Basic realm=\"sertel esign\", "
-		         "charset=\"UTF-8\"\n");
+		basic_refuse(resp,
+		             "Unauthorized: kredensial Basic aplikasi klien diperlukan");
 		return SERTEL_EAUTH;
 	}
-	*colon = '\0';
-	/* b64_decode NUL-terminates?  Do it ourselves on a copy. */
-	{
-		char *user = (char *)dec, *pass;
-		char buf[600];
-		size_t ulen = (size_t)(colon - (char *)dec), plen = dlen - ulen - 1;
-		if (plen >= sizeof(buf)) {
-			free(dec);
-			bsre_error(resp, 401, 401, "Unauthorized");
-			return SERTEL_EAUTH;
-		}
-		memcpy(buf, colon + 1, plen);
-		buf[plen] = '\0';
-		pass = buf;
-		rc = esign_client_auth(out, r->st, user, pass);
-		secure_wipe(buf, sizeof(buf));
-	}
+	memcpy(user, dec, ulen);
+	user[ulen] = '\0';
+	memcpy(pass, colon + 1, plen);
+	pass[plen] = '\0';
 	secure_wipe(dec, dlen);
 	free(dec);
-	if (rc == SERTEL_EAUTH) {
-		bsre_error(resp, 401, 401,
-		           "Unauthorized: aplikasi klien tidak dikenal atau sandi salah");
-		snprintf(resp->extra_headers, sizeof(resp->extra_headers),
-		         "WWW-Authenticate: Basic realm=\"sertel esign\", "
-		         "charset=\"UTF-8\"\n");
-		return rc;
+	snprintf(cred, sizeof(cred), "esign-client:%s", user);
+	if ((rc = http_auth_throttle(r, resp, cred)) == 0) {
+		rc = esign_client_auth(out, r->st, user, pass);
+		if (rc == SERTEL_EAUTH) {
+			http_auth_fail(r, cred, "unknown client or wrong secret");
+			basic_refuse(resp,
+			             "Unauthorized: aplikasi klien tidak dikenal atau "
+			             "sandi salah");
+		} else if (rc < 0) {
+			http_error_rc(resp, rc);
+		}
 	}
-	if (rc < 0) {
-		http_error_rc(resp, rc);
+	secure_wipe(pass, sizeof(pass));
+	if (rc < 0)
 		return rc;
-	}
+	if (store_last_use(r->st, "esign_clients", out->id, out->last_used_at,
+	                   time_now()) < 0)
+		log_msg(LOG_WARN, "client %s: last use not recorded: %s", out->name,
+		        sertel_errmsg());
 	snprintf(r->actor, sizeof(r->actor), "client:%s", out->name);
 	return 0;
 }
@@ -319,6 +326,19 @@ form_parse(struct form *fm, struct http_req *r, struct http_resp *resp, size_t f
 			bsre_error(resp, 413, ESIGN_BAD_DOCUMENT, msg);
 			form_free(fm);
 			return SERTEL_ETOOBIG;
+		}
+		/* Text fields are used as C strings: a NUL inside would cut
+		 * "right\0anything" to "right" (issue 19).  Files are binary. */
+		if (!is_file_field(fm->f[i].name) && fm->f[i].val.len > 0 &&
+		    memchr(fm->f[i].val.data, '\0', fm->f[i].val.len) != NULL) {
+			char msg[256];
+			snprintf(msg, sizeof(msg),
+			         "Field '%s' berisi karakter NUL (field '%s' contains "
+			         "a NUL byte)",
+			         fm->f[i].name, fm->f[i].name);
+			bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
+			form_free(fm);
+			return SERTEL_EINVAL;
 		}
 		if (buf_cstr(&fm->f[i].val) < 0) {
 			/* A file exactly at the limit has no room for the NUL. */

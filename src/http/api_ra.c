@@ -4,7 +4,7 @@
  *
  *   GET  POST /api/v1/agencies           GET /api/v1/agencies/{id}
  *   GET  POST /api/v1/persons            GET /api/v1/persons/{nik}
- *        POST /api/v1/persons/{nik}/appoint
+ *        POST /api/v1/persons/{nik}/appoint | email-verify | email-confirm
  *   GET  POST /api/v1/agreement[?version=N]
  *   GET  POST /api/v1/applications       GET /api/v1/applications/{id}
  *        POST /api/v1/applications/{id}/attachments | submit | approve |
@@ -61,6 +61,8 @@ static void upstream_error(struct http_resp *resp, struct http_req *r, int rc);
 static int app_full_json(json_t **out, struct store *st, const char *app_id);
 static void person_warn(struct http_req *r, struct http_resp *resp, const char *nik,
                         json_t *j);
+static void person_email(struct http_req *r, struct http_resp *resp, const char *nik,
+                         const char *action, json_t *j);
 
 /* ---- who acts, who reads ------------------------------------------------ */
 /* Authenticates and requires an RA actor: an operator application token
@@ -650,6 +652,49 @@ person_warn(struct http_req *r, struct http_resp *resp, const char *nik, json_t 
 	                    "revocation_proposals", proposals));
 }
 
+/* POST /api/v1/persons/{nik}/email-verify {"email"}: mails a code to an
+ * address at the person's agency domain (the person or the Dinas asks;
+ * 202).  POST .../email-confirm {"email", "code"}: the person confirms
+ * (200).  As `sertel ra email-verify`; the rules are ra's (email.c). */
+static void
+person_email(struct http_req *r, struct http_resp *resp, const char *nik,
+             const char *action, json_t *j)
+{
+	static const char *const f_verify[] = {"email"}, *const f_confirm[] = {"email",
+	                                                                       "code"};
+	int confirm = strcmp(action, "email-confirm") == 0;
+	const char *email, *code = NULL;
+	int64_t expires = 0;
+	char at[32];
+	int rc;
+
+	if (fields_check(j, confirm ? f_confirm : f_verify, confirm ? 2 : 1, resp) < 0 ||
+	    get_str(&email, j, "email", resp) < 0 ||
+	    (confirm && get_str(&code, j, "code", resp) < 0))
+		return;
+	if (email == NULL || (confirm && code == NULL)) {
+		http_error(resp, 400, "invalid_input",
+		           confirm ? "email and code are required" : "email is required");
+		return;
+	}
+	rc = confirm ? ra_email_verify_confirm(r->st, &r->ra, nik, email, code)
+	             : ra_email_verify_request(&expires, r->st, &r->ra, nik, email);
+	if (rc < 0) {
+		http_error_rc(resp, rc);
+		return;
+	}
+	if (confirm) {
+		http_json(resp, 200,
+		          json_pack("{s:s, s:s, s:b}", "nik", nik, "email", email,
+		                    "verified", 1));
+		return;
+	}
+	time_fmt(at, expires);
+	http_json(
+	    resp, 202,
+	    json_pack("{s:s, s:s, s:s}", "nik", nik, "email", email, "expires_at", at));
+}
+
 /* GET /api/v1/persons/{nik}: readers of everything, and the person.
  * POST /api/v1/persons/{nik}/appoint {"role"}: as `sertel person appoint`. */
 int
@@ -665,7 +710,8 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 
 	if (person_path(nik, &action, r->path) < 0 ||
 	    (strcmp(action, "") != 0 && strcmp(action, "appoint") != 0 &&
-	     strcmp(action, "warn") != 0)) {
+	     strcmp(action, "warn") != 0 && strcmp(action, "email-verify") != 0 &&
+	     strcmp(action, "email-confirm") != 0)) {
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
@@ -695,11 +741,15 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 		person_warn(r, resp, nik, j);
 		goto out;
 	}
+	if (strncmp(action, "email-", 6) == 0) {
+		person_email(r, resp, nik, action, j);
+		goto out;
+	}
 	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&role, j, "role", resp) < 0)
 		goto out;
 	if (role == NULL) {
 		http_error(resp, 400, "invalid_input",
-		           "role: operator-op or kepala-dinas");
+		           "role: operator-op, kepala-dinas or auditor");
 		goto out;
 	}
 	if ((rc = ra_roles_parse(&bits, role)) < 0 ||
@@ -1089,8 +1139,10 @@ api_ra_upload_path(const char *method, const char *path)
 int
 api_ra_application(struct http_req *r, struct http_resp *resp)
 {
-	static const char *const f_attach[] = {"attachments"}, *const f_note[] = {"note"},
+	static const char *const f_attach[] = {"attachments"},
+	                         *const f_approve[] = {"note", "reviewed"},
 	                         *const f_reason[] = {"reason"};
+	char reviewed[1024];
 	struct ra_application a;
 	struct uploads up;
 	const char *action, *text = NULL;
@@ -1175,10 +1227,13 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 			goto out;
 		rc = ra_submit(r->st, &r->ra, id);
 	} else if (strcmp(action, "approve") == 0) {
-		if (fields_check(j, f_note, 1, resp) < 0 ||
-		    get_str(&text, j, "note", resp) < 0)
+		/* reviewed: the needs_review items the operator checked. */
+		if (fields_check(j, f_approve, 2, resp) < 0 ||
+		    get_str(&text, j, "note", resp) < 0 ||
+		    get_list(reviewed, sizeof(reviewed), j, "reviewed", resp) < 0)
 			goto out;
-		rc = ra_approve(r->st, &r->ra, id, text, NULL);
+		rc = ra_approve(r->st, &r->ra, id, text, reviewed[0] ? reviewed : NULL,
+		                NULL);
 	} else {
 		/* Cirebon 11(2): ra refuses a return or rejection without reasons. */
 		if (fields_check(j, f_reason, 1, resp) < 0 ||

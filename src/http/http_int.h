@@ -35,6 +35,32 @@ struct http_ctx {
 
 /* This worker thread's store connection (opened on first use). */
 int http_thread_store(struct store **out, struct http_ctx *ctx);
+/* Monotonic milliseconds (CLOCK_MONOTONIC), the clock of deadlines. */
+int64_t http_clock_ms(void);
+
+/* Worker pools of the route classes (pool.c): a fixed number of threads
+ * and a bounded queue of jobs waiting for them. */
+#define HTTP_POOL_MAX_WORKERS 32
+#define HTTP_POOL_MAX_QUEUE   1024
+struct http_job {
+	/* Runs on a pool thread; cancelled: the pool is stopping, answer
+	 * without doing the work. */
+	void (*run)(struct http_job *job, int cancelled);
+	struct http_job *next; /* the pool's */
+};
+struct http_pool;
+/* Starts workers threads (1..HTTP_POOL_MAX_WORKERS) taking jobs from a
+ * queue of at most queue waiting jobs; *out owned by the caller. */
+int http_pool_new(struct http_pool **out, const char *name, int workers, int queue);
+/* Queues job (borrowed until its run returns); SERTEL_ETOOBIG when the
+ * queue is full or the pool stopping: the caller answers 503. */
+int http_pool_submit(struct http_pool *p, struct http_job *job);
+/* Stops the pool: queued jobs run cancelled, running ones finish, the
+ * threads are joined; later submissions are refused.  Accepts NULL. */
+void http_pool_stop(struct http_pool *p);
+/* Stops the pool if it runs, then frees it.  Accepts NULL. */
+void http_pool_free(struct http_pool *p);
+
 /* OCSP responder and TSA from the instance (api_va.c). */
 int http_va_setup(struct http_ctx *ctx);
 void http_va_teardown(struct http_ctx *ctx);
@@ -45,6 +71,13 @@ void http_va_teardown(struct http_ctx *ctx);
 int http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id, int force);
 
 struct http_req {
+	/* The request's total deadline, in http_clock_ms() time: the moment
+	 * its body was complete plus [server] request_deadline_seconds.  Time
+	 * spent waiting for a worker of its route class counts; a request
+	 * still queued at its deadline is answered 503 without running.
+	 * Handlers that wait on others (the verifier's fetches) should give
+	 * up by this time: what is left is deadline - http_clock_ms(). */
+	int64_t deadline;
 	const char *method;
 	const char *path;
 	const unsigned char *body;
@@ -70,8 +103,22 @@ struct http_resp {
 const char *http_header(struct http_req *r, const char *name);
 /* A query-string argument of the request (borrowed) or NULL. */
 const char *http_query(struct http_req *r, const char *name);
-/* Authenticates the bearer token; on failure fills resp with 401. */
+/* Authenticates the bearer token; on failure fills resp with 401 (429
+ * when the address or the token is throttled, 400 for a NUL). */
 int http_auth(struct http_req *r, struct http_resp *resp);
+/* The peer's address as text ("unknown" when none), auth.c. */
+void http_peer_addr(char out[64], struct http_req *r);
+/* The Authorization header (borrowed; NULL when absent); SERTEL_EINVAL
+ * with a 400 in resp when it carries a NUL byte. */
+int http_auth_header(const char **out, struct http_req *r, struct http_resp *resp);
+/* Before checking a credential (cred: its throttle key, NULL for the
+ * address alone): SERTEL_EAUTH with 429 and Retry-After in resp when the
+ * peer address or the credential is blocked ([server] auth_*). */
+int http_auth_throttle(struct http_req *r, struct http_resp *resp, const char *cred);
+/* After a wrong credential: counts it against the address and cred and
+ * writes the rate-limited audit entries (auth.fail, auth.throttle).  Not
+ * counted for the body-limit probe (a request without a method). */
+void http_auth_fail(struct http_req *r, const char *cred, const char *what);
 /* Role check; on failure fills resp with 403. */
 int http_allow(struct http_req *r, struct http_resp *resp, const char *perm);
 /* Sets a JSON body (steals j). */

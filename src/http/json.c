@@ -94,6 +94,22 @@ http_app_json(const struct ra_application *a)
 		json_object_set_new(j, "system_details", json_string(a->system_details));
 	json_object_set_new(j, "self_issued_letters",
 	                    json_boolean(a->self_issued_letters));
+	/* Issue 19: what the approving operator must confirm explicitly
+	 * (IP addresses are not bound to the agency's domain). */
+	{
+		char need[sizeof(a->ip) + 64], *p = need, *comma;
+		json_t *arr = json_array();
+
+		if (arr != NULL && ra_needs_review(need, sizeof(need), a) == 0)
+			for (; *p != '\0'; p = comma + 1) {
+				if ((comma = strchr(p, ',')) != NULL)
+					*comma = '\0';
+				json_array_append_new(arr, json_string(p));
+				if (comma == NULL)
+					break;
+			}
+		json_object_set_new(j, "needs_review", arr);
+	}
 	time_fmt(ca, a->created_at);
 	time_fmt(ua, a->updated_at);
 	json_object_set_new(j, "created_at", json_string(ca));

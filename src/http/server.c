@@ -1,9 +1,14 @@
 /*
  * The HTTP server core: libmicrohttpd with an internal thread pool, bounded
  * request bodies, one store connection per worker thread, JSON errors and
- * a graceful stop on SIGTERM.
+ * a graceful stop on SIGTERM.  Routes are in three classes: the validation
+ * services answer on libmicrohttpd's threads, public verification and the
+ * authenticated API on worker pools of their own (pool.c), so that no
+ * class an anonymous caller can fill holds the threads of another.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -24,10 +29,19 @@
 #define CONN_TIMEOUT_S  30
 #define MAX_CONNECTIONS 1024
 #define MAX_URL         2048
+#define RETRY_AFTER_S   5
+
+/* GnuTLS priorities unless [server] tls_priorities says otherwise: TLS 1.3
+ * and 1.2 only, AEAD ciphers only (no CBC, no SHA-1 MACs), the server's
+ * order (BSI TR-02102-2 and Mozilla's "intermediate" profile agree). */
+#define TLS_PRIORITIES_DEFAULT                                                           \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:"           \
+	"+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
 
 /* ---- per-thread store connections ------------------------------------ */
+/* libmicrohttpd's threads and the threads of both class pools. */
 static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct store *stores[MAX_THREADS * 2];
+static struct store *stores[MAX_THREADS + 2 * HTTP_POOL_MAX_WORKERS + 4];
 static int nstores;
 static _Thread_local struct store *tl_store;
 
@@ -180,165 +194,84 @@ http_json_names(const char **out, int *n, int max, json_t *j, const char *key,
 	return 0;
 }
 
-/* ---- authentication and roles ------------------------------------------ */
-int
-http_role_valid(const char *role)
-{
-	return strcmp(role, "admin") == 0 || strcmp(role, "operator") == 0 ||
-	       strcmp(role, "auditor") == 0;
-}
-
-/* Who the token stands for in the RA: a person's token is that person
- * with the roles they hold now; an admin token is the local
- * administrator; an auditor token reads; an operator token is nobody
- * there (OP operators act as themselves). */
-static int
-auth_ra_actor(struct http_req *r, const char *name, const char *nik)
-{
-	char label[96];
-	int rc;
-
-	snprintf(label, sizeof(label), "token:%s", name);
-	if (nik != NULL) {
-		if ((rc = ra_actor_person(&r->ra, r->st, nik)) == SERTEL_EAUTH)
-			return sertel_err(SERTEL_EAUTH,
-			                  "token %s: NIK %s is no longer registered",
-			                  name, nik);
-		return rc;
-	}
-	memset(&r->ra, 0, sizeof(r->ra));
-	if (strcmp(r->role, "admin") == 0) {
-		ra_actor_local(&r->ra, label);
-	} else if (strcmp(r->role, "auditor") == 0) {
-		r->ra.roles = ROLE_AUDITOR;
-		str_copy(r->ra.name, sizeof(r->ra.name), label);
-		str_copy(r->ra.label, sizeof(r->ra.label), label);
-	}
-	return 0;
-}
-
-int
-http_auth(struct http_req *r, struct http_resp *resp)
-{
-	const char *h = http_header(r, "Authorization");
-	char hash[65], *name = NULL, *role = NULL, *nik = NULL;
-	int rc;
-
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) < 8 ||
-	    strlen(h + 7) > 128) {
-		http_error(resp, 401, "unauthorized",
-		           "missing or malformed 'Authorization: Bearer TOKEN'");
-		return SERTEL_EAUTH;
-	}
-	sha256_hex(hash, h + 7, strlen(h + 7));
-	rc = store_token_find_nik(r->st, hash, &name, &role, &nik);
-	if (rc == SERTEL_EAUTH) {
-		http_error(resp, 401, "unauthorized", "unknown or revoked token");
-		return rc;
-	}
-	if (rc < 0) {
-		http_error_rc(resp, rc);
-		return rc;
-	}
-	snprintf(r->actor, sizeof(r->actor), "token:%s", name);
-	str_copy(r->role, sizeof(r->role), role);
-	if ((rc = auth_ra_actor(r, name, nik)) < 0)
-		http_error_rc(resp, rc);
-	free(name);
-	free(role);
-	free(nik);
-	return rc;
-}
-
-/* Which roles may do what.  Every entry is exercised by the role tests,
- * allowed and denied. */
-static const struct {
-	const char *perm;
-	const char *roles; /* comma-separated */
-} permissions[] = {
-    {"cert.issue", "admin,operator"},
-    {"cert.revoke", "admin,operator"},
-};
-
-int
-http_allow(struct http_req *r, struct http_resp *resp, const char *perm)
-{
-	size_t i, n = strlen(r->role);
-	const char *p;
-
-	for (i = 0; i < sizeof(permissions) / sizeof(permissions[0]); i++) {
-		if (strcmp(permissions[i].perm, perm) != 0)
-			continue;
-		for (p = permissions[i].roles; (p = strstr(p, r->role)) != NULL; p += n) {
-			if ((p == permissions[i].roles || p[-1] == ',') &&
-			    (p[n] == ',' || p[n] == '\0'))
-				return 0;
-		}
-	}
-	http_error(resp, 403, "forbidden", "role %s may not %s", r->role, perm);
-	return SERTEL_EPERM;
-}
-
 /* ---- routing ------------------------------------------------------------ */
 typedef int (*handler_fn)(struct http_req *, struct http_resp *);
 
 /* Routes marked NEEDS_CA need this instance's own CA (and its OCSP and TSA
  * signers); an RA-only instance answers them 404. */
 #define NEEDS_CA 1
+/* Route classes (issue 19, point 2).  VA: the validation services and
+ * distribution points, short and bounded, answered inline on
+ * libmicrohttpd's threads.  PUBLIC: verification for anyone, on its own
+ * pool ([server] public_workers, public_queue).  API: everything behind
+ * credentials, on its own pool ([server] api_workers, api_queue). */
+enum route_class { RC_VA, RC_PUBLIC, RC_API, RC_COUNT };
+static const char *const class_names[RC_COUNT] = {"va", "public", "api"};
 static const struct route {
 	const char *method;
 	const char *path;
 	int prefix; /* path is a prefix */
 	handler_fn fn;
 	int needs_ca;
+	enum route_class cls;
 } routes[] = {
-    {"GET", "/healthz", 0, api_healthz, 0},
-    {"POST", "/api/v1/certificates", 0, api_certificates_post, NEEDS_CA},
-    {"POST", "/api/v1/certificates/", 1, api_certificate_action, NEEDS_CA},
-    {"GET", "/crl/", 1, api_crl_get, NEEDS_CA},
-    {"GET", "/ca/", 1, api_ca_get, NEEDS_CA},
-    {"GET", "/api/v1/ca", 0, api_ca_list, NEEDS_CA},
-    {"POST", "/ocsp", 0, api_ocsp_post, NEEDS_CA},
-    {"GET", "/ocsp/", 1, api_ocsp_get, NEEDS_CA},
-    {"POST", "/tsa", 0, api_tsa_post, NEEDS_CA},
-    {"GET", "/api/v1/agencies", 0, api_ra_agencies, 0},
-    {"POST", "/api/v1/agencies", 0, api_ra_agencies, 0},
-    {"GET", "/api/v1/agencies/", 1, api_ra_agency, 0},
-    {"GET", "/api/v1/agreement", 0, api_ra_agreement, 0},
-    {"POST", "/api/v1/agreement", 0, api_ra_agreement, 0},
-    {"POST", "/api/v1/ra/certificates/", 1, api_ra_certificate, 0},
-    {"GET", "/api/v1/persons", 0, api_ra_persons, 0},
-    {"POST", "/api/v1/persons", 0, api_ra_persons, 0},
-    {"GET", "/api/v1/persons/", 1, api_ra_person, 0},
-    {"POST", "/api/v1/persons/", 1, api_ra_person, 0},
-    {"GET", "/api/v1/applications", 0, api_ra_applications, 0},
-    {"POST", "/api/v1/applications", 0, api_ra_applications, 0},
-    {"GET", "/api/v1/applications/", 1, api_ra_application, 0},
-    {"POST", "/api/v1/applications/", 1, api_ra_application, 0},
-    {"POST", "/api/sign/pdf", 0, api_esign_v1_sign, 0},
-    {"GET", "/api/sign/download/", 1, api_esign_v1_download, 0},
-    {"POST", "/api/sign/verify", 0, api_esign_v1_verify, 0},
-    {"GET", "/api/user/status/", 1, api_esign_v1_status, 0},
-    {"POST", "/api/v2/sign/pdf", 0, api_esign_v2_sign, 0},
-    {"POST", "/api/v2/seal/pdf", 0, api_esign_v2_seal, 0},
-    {"POST", "/api/v2/sign/get/totp", 0, api_esign_v2_totp, 0},
-    {"POST", "/api/v2/user/check/status", 0, api_esign_v2_status, 0},
-    {"POST", "/api/v2/verify/pdf", 0, api_esign_v2_verify, 0},
-    {"GET", "/v/", 1, api_esign_public_doc, 0},
-    {"GET", "/verifikasi", 1, api_esign_public_page, 0},
-    {"POST", "/api/verifikasi", 0, api_esign_public_verify, 0},
-    {"GET", "/portal", 1, web_portal, 0},
-    {"POST", "/portal", 1, web_portal, 0},
-    {"GET", "/static/", 1, api_web_static, 0},
-    {"GET", "/", 0, api_web_index, 0},
-    {"GET", "/index.html", 0, api_web_index, 0},
+    {"GET", "/healthz", 0, api_healthz, 0, RC_VA},
+    {"POST", "/api/v1/certificates", 0, api_certificates_post, NEEDS_CA, RC_API},
+    {"POST", "/api/v1/certificates/", 1, api_certificate_action, NEEDS_CA, RC_API},
+    {"GET", "/crl/", 1, api_crl_get, NEEDS_CA, RC_VA},
+    {"GET", "/ca/", 1, api_ca_get, NEEDS_CA, RC_VA},
+    {"GET", "/api/v1/ca", 0, api_ca_list, NEEDS_CA, RC_VA},
+    {"POST", "/ocsp", 0, api_ocsp_post, NEEDS_CA, RC_VA},
+    {"GET", "/ocsp/", 1, api_ocsp_get, NEEDS_CA, RC_VA},
+    {"POST", "/tsa", 0, api_tsa_post, NEEDS_CA, RC_VA},
+    {"GET", "/api/v1/agencies", 0, api_ra_agencies, 0, RC_API},
+    {"POST", "/api/v1/agencies", 0, api_ra_agencies, 0, RC_API},
+    {"GET", "/api/v1/agencies/", 1, api_ra_agency, 0, RC_API},
+    {"GET", "/api/v1/agreement", 0, api_ra_agreement, 0, RC_API},
+    {"POST", "/api/v1/agreement", 0, api_ra_agreement, 0, RC_API},
+    {"POST", "/api/v1/ra/certificates/", 1, api_ra_certificate, 0, RC_API},
+    {"GET", "/api/v1/persons", 0, api_ra_persons, 0, RC_API},
+    {"POST", "/api/v1/persons", 0, api_ra_persons, 0, RC_API},
+    {"GET", "/api/v1/persons/", 1, api_ra_person, 0, RC_API},
+    {"POST", "/api/v1/persons/", 1, api_ra_person, 0, RC_API},
+    {"GET", "/api/v1/applications", 0, api_ra_applications, 0, RC_API},
+    {"POST", "/api/v1/applications", 0, api_ra_applications, 0, RC_API},
+    {"GET", "/api/v1/applications/", 1, api_ra_application, 0, RC_API},
+    {"POST", "/api/v1/applications/", 1, api_ra_application, 0, RC_API},
+    {"POST", "/api/sign/pdf", 0, api_esign_v1_sign, 0, RC_API},
+    {"GET", "/api/sign/download/", 1, api_esign_v1_download, 0, RC_API},
+    {"POST", "/api/sign/verify", 0, api_esign_v1_verify, 0, RC_API},
+    {"GET", "/api/user/status/", 1, api_esign_v1_status, 0, RC_API},
+    {"POST", "/api/v2/sign/pdf", 0, api_esign_v2_sign, 0, RC_API},
+    {"POST", "/api/v2/seal/pdf", 0, api_esign_v2_seal, 0, RC_API},
+    {"POST", "/api/v2/sign/get/totp", 0, api_esign_v2_totp, 0, RC_API},
+    {"POST", "/api/v2/user/check/status", 0, api_esign_v2_status, 0, RC_API},
+    {"POST", "/api/v2/verify/pdf", 0, api_esign_v2_verify, 0, RC_API},
+    {"GET", "/v/", 1, api_esign_public_doc, 0, RC_PUBLIC},
+    {"GET", "/verifikasi", 1, api_esign_public_page, 0, RC_PUBLIC},
+    {"POST", "/api/verifikasi", 0, api_esign_public_verify, 0, RC_PUBLIC},
+    {"GET", "/portal", 1, web_portal, 0, RC_API},
+    {"POST", "/portal", 1, web_portal, 0, RC_API},
+    {"GET", "/static/", 1, api_web_static, 0, RC_VA},
+    {"GET", "/", 0, api_web_index, 0, RC_VA},
+    {"GET", "/index.html", 0, api_web_index, 0, RC_VA},
 };
 
 struct conn_state {
+	struct http_job job; /* a pool's, while the connection is suspended */
 	struct buf body;
 	int too_big;
 	int refused; /* arrived after the stop began */
+	int done;    /* a pool worker has put the answer in resp */
+	const struct route *rt;
+	struct MHD_Connection *conn;
+	struct http_req req;
+	struct http_resp resp;
 };
+
+/* Set once in http_serve before the daemon starts, read-only after. */
+static struct http_pool *pools[RC_COUNT]; /* NULL for RC_VA: inline */
+static int64_t deadline_ms;
 
 /* Requests between their first callback and the end of their response:
  * a graceful stop waits for this to reach zero.  `stopping` is set first;
@@ -359,6 +292,7 @@ send_resp(struct MHD_Connection *c, struct http_resp *resp)
 	    MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
 	if (mr == NULL) {
 		free(resp->body);
+		resp->body = NULL;
 		return MHD_NO;
 	}
 	resp->body = NULL;
@@ -377,18 +311,78 @@ send_resp(struct MHD_Connection *c, struct http_resp *resp)
 	return ret;
 }
 
+/* 503 with Retry-After for a request its class cannot take (why: the
+ * reason in Bahasa Indonesia, then in English). */
+static void
+resp_busy(struct http_resp *resp, enum route_class cls, const char *why_id,
+          const char *why_en)
+{
+	http_error(resp, 503, "busy",
+	           "Server sedang sibuk: %s (layanan %s); coba lagi dalam %d detik / "
+	           "server busy: %s (%s routes); retry in %d s",
+	           why_id, class_names[cls], RETRY_AFTER_S, why_en, class_names[cls],
+	           RETRY_AFTER_S);
+	snprintf(resp->extra_headers, sizeof(resp->extra_headers), "Retry-After: %d\n",
+	         RETRY_AFTER_S);
+}
+
+/* Runs the route's handler on the calling thread's store connection. */
+static void
+route_run(const struct route *rt, struct http_req *req, struct http_resp *resp)
+{
+	int rc;
+
+	if ((rc = http_thread_store(&req->st, req->ctx)) < 0) {
+		http_error_rc(resp, rc);
+		return;
+	}
+	sertel_err_clear();
+	rt->fn(req, resp);
+	if (resp->status == 0)
+		http_error(resp, 500, "internal", "handler produced no response");
+}
+
+/* A class pool's job: the request of a suspended connection.  Whatever
+ * happens it leaves an answer in cs->resp and resumes the connection;
+ * libmicrohttpd then calls on_request again, which sends it. */
+static void
+job_run(struct http_job *job, int cancelled)
+{
+	struct conn_state *cs =
+	    (struct conn_state *)(void *)((char *)job - offsetof(struct conn_state, job));
+
+	if (cancelled) {
+		http_error(&cs->resp, 503, "shutting_down",
+		           "the server is stopping; retry");
+		snprintf(cs->resp.extra_headers, sizeof(cs->resp.extra_headers),
+		         "Retry-After: %d\nConnection: close\n", RETRY_AFTER_S);
+	} else if (http_clock_ms() >= cs->req.deadline) {
+		/* Its whole time went waiting in the queue: nobody is served
+		 * by starting it now. */
+		resp_busy(&cs->resp, cs->rt->cls, "batas waktu habis dalam antrean",
+		          "deadline passed in the queue");
+	} else {
+		route_run(cs->rt, &cs->req, &cs->resp);
+	}
+	cs->done = 1;
+	MHD_resume_connection(cs->conn);
+}
+
 static enum MHD_Result
 dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
          const char *method, struct conn_state *cs)
 {
 	struct http_resp resp;
-	struct http_req req;
+	struct http_req *req = &cs->req;
 	const struct route *rt = NULL;
-	int path_known = 0, rc;
+	struct http_pool *pool;
+	int path_known = 0;
 	size_t i;
 
+	/* Called again after a pool worker resumed the connection. */
+	if (cs->done)
+		return send_resp(c, &cs->resp);
 	memset(&resp, 0, sizeof(resp));
-	memset(&req, 0, sizeof(req));
 	if (cs->refused) {
 		http_error(&resp, 503, "shutting_down", "the server is stopping; retry");
 		snprintf(resp.extra_headers, sizeof(resp.extra_headers),
@@ -433,21 +427,31 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 		           url);
 		return send_resp(c, &resp);
 	}
-	req.method = method;
-	req.path = url;
-	req.body = cs->body.data ? cs->body.data : (const unsigned char *)"";
-	req.body_len = cs->body.len;
-	req.conn = c;
-	req.ctx = ctx;
-	if ((rc = http_thread_store(&req.st, ctx)) < 0) {
-		http_error_rc(&resp, rc);
+	memset(req, 0, sizeof(*req));
+	req->deadline = http_clock_ms() + deadline_ms;
+	req->method = method;
+	req->path = url;
+	req->body = cs->body.data ? cs->body.data : (const unsigned char *)"";
+	req->body_len = cs->body.len;
+	req->conn = c;
+	req->ctx = ctx;
+	if ((pool = pools[rt->cls]) == NULL) {
+		route_run(rt, req, &resp);
 		return send_resp(c, &resp);
 	}
-	sertel_err_clear();
-	rt->fn(&req, &resp);
-	if (resp.status == 0)
-		http_error(&resp, 500, "internal", "handler produced no response");
-	return send_resp(c, &resp);
+	/* Suspended before it is queued: the worker's resume must never come
+	 * before the suspension it ends. */
+	cs->rt = rt;
+	cs->conn = c;
+	cs->job.run = job_run;
+	MHD_suspend_connection(c);
+	if (http_pool_submit(pool, &cs->job) < 0) {
+		sertel_err_clear();
+		resp_busy(&cs->resp, rt->cls, "antrean penuh", "queue full");
+		cs->done = 1;
+		MHD_resume_connection(c);
+	}
+	return MHD_YES;
 }
 
 /* ---- CRL freshness ------------------------------------------------------ */
@@ -595,6 +599,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (cs == NULL) {
 		if ((cs = calloc(1, sizeof(*cs))) == NULL)
 			return MHD_NO;
+		/* The daemon's timeout is [server] handshake_timeout_seconds, for
+		 * the TLS handshake and the request's headers; a connection that
+		 * got that far has the ordinary inactivity timeout. */
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT,
+		                          (unsigned int)CONN_TIMEOUT_S);
 		atomic_fetch_add(&inflight, 1);
 		cs->refused = atomic_load(&stopping) != 0;
 		buf_init(&cs->body, body_limit(ctx, c, url, method));
@@ -625,6 +634,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (cs == NULL)
 		return;
 	buf_free(&cs->body);
+	free(cs->resp.body);
 	free(cs);
 	*con_cls = NULL;
 	atomic_fetch_sub(&inflight, 1);
@@ -665,7 +675,7 @@ struct tls_conf {
 	char *cert;
 	char *key;
 	size_t key_len;
-	struct MHD_OptionItem opts[3];
+	struct MHD_OptionItem opts[4];
 };
 
 static void
@@ -693,7 +703,9 @@ static int
 tls_load(struct tls_conf *t, struct instance *in)
 {
 	const char *cert = config_get(in->cfg, "server", "tls_cert", NULL),
-	           *key = config_get(in->cfg, "server", "tls_key", NULL);
+	           *key = config_get(in->cfg, "server", "tls_key", NULL),
+	           *prio = config_get(in->cfg, "server", "tls_priorities",
+	                              TLS_PRIORITIES_DEFAULT);
 	char path[2048];
 	struct stat sb;
 	size_t len;
@@ -705,6 +717,12 @@ tls_load(struct tls_conf *t, struct instance *in)
 	if (cert == NULL || key == NULL)
 		return sertel_err(SERTEL_EINVAL,
 		                  "[server] tls_cert and tls_key go together");
+	/* GnuTLS parses it when the daemon starts; a bad one is reported
+	 * there with GnuTLS's reason (mhd_log). */
+	if (prio[0] == '\0' || strlen(prio) > 1024)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] tls_priorities: a GnuTLS priority string "
+		                  "of 1..1024 characters");
 	if (!(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES))
 		return sertel_err(
 		    SERTEL_EINVAL,
@@ -735,8 +753,59 @@ tls_load(struct tls_conf *t, struct instance *in)
 	}
 	t->opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, t->key};
 	t->opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert};
-	t->opts[2] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	t->opts[2] =
+	    (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)prio};
+	t->opts[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	return 0;
+}
+
+/* libmicrohttpd's own messages.  Until the daemon runs, the last one is
+ * kept for the startup error (GnuTLS's reason for a bad tls_priorities);
+ * after, they go to the debug log: every peer that breaks off a handshake
+ * makes one, and nobody outside should be able to fill the log. */
+static char mhd_last[256];
+static atomic_int mhd_running;
+
+static void __attribute__((format(printf, 2, 0)))
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[256];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	for (n = strlen(line); n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r');)
+		line[--n] = '\0';
+	if (!atomic_load(&mhd_running))
+		str_copy(mhd_last, sizeof(mhd_last), line);
+	log_msg(atomic_load(&mhd_running) ? LOG_DEBUG : LOG_WARN, "libmicrohttpd: %s",
+	        line);
+}
+
+/* [server] key as a whole number in min..max (absent: def). */
+static int
+conf_int(long long *out, struct instance *in, const char *key, long long def,
+         long long min, long long max)
+{
+	const char *v = config_get(in->cfg, "server", key, NULL);
+
+	*out = def;
+	if (v != NULL && parse_ll(out, v, min, max) < 0)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[server] %s = '%s': a number %lld..%lld", key, v, min,
+		                  max);
+	return 0;
+}
+
+static void
+pools_free(void)
+{
+	int i;
+
+	for (i = 0; i < RC_COUNT; i++) {
+		http_pool_free(pools[i]);
+		pools[i] = NULL;
+	}
 }
 
 int
@@ -746,7 +815,7 @@ http_serve(struct instance *in, const char *listen)
 	struct MHD_Daemon *d = NULL;
 	struct sockaddr_in sa;
 	sigset_t set;
-	long long threads;
+	long long threads, hs_timeout, per_ip, pub_w, pub_q, api_w, api_q, deadline;
 	pthread_t refresher, notices;
 	struct tls_conf tls;
 	struct issuer_rec probe;
@@ -765,6 +834,20 @@ http_serve(struct instance *in, const char *listen)
 	threads = config_get_int(in->cfg, "server", "threads", 32);
 	if (threads < 1 || threads > MAX_THREADS)
 		return sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
+	/* Issue 19: connection and worker limits; defaults for a 2-core
+	 * machine (docs/api.md, Limits). */
+	if ((rc = conf_int(&hs_timeout, in, "handshake_timeout_seconds", 10, 1,
+	                   CONN_TIMEOUT_S)) < 0 ||
+	    (rc = conf_int(&per_ip, in, "max_connections_per_ip", 64, 1,
+	                   MAX_CONNECTIONS)) < 0 ||
+	    (rc = conf_int(&pub_w, in, "public_workers", 2, 1, HTTP_POOL_MAX_WORKERS)) <
+	        0 ||
+	    (rc = conf_int(&pub_q, in, "public_queue", 16, 0, HTTP_POOL_MAX_QUEUE)) < 0 ||
+	    (rc = conf_int(&api_w, in, "api_workers", 8, 1, HTTP_POOL_MAX_WORKERS)) < 0 ||
+	    (rc = conf_int(&api_q, in, "api_queue", 64, 0, HTTP_POOL_MAX_QUEUE)) < 0 ||
+	    (rc = conf_int(&deadline, in, "request_deadline_seconds", 30, 1, 3600)) < 0)
+		return rc;
+	deadline_ms = deadline * 1000;
 	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",
 	                                      SERTEL_MAX_REQUEST);
 	/* One attachment of RA_ATTACH_MAX as base64, with its JSON around it. */
@@ -821,18 +904,43 @@ http_serve(struct instance *in, const char *listen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
-	        MHD_USE_ITC | (tls.key != NULL ? MHD_USE_TLS : 0),
-	    0, NULL, NULL, on_request, &ctx, MHD_OPTION_ARRAY, tls.opts,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned int)CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END);
-	if (d == NULL) {
-		int had_tls = tls.key != NULL;
+	/* The class pools' threads inherit the mask too. */
+	if ((rc = http_pool_new(&pools[RC_PUBLIC], class_names[RC_PUBLIC], (int)pub_w,
+	                        (int)pub_q)) == 0)
+		rc = http_pool_new(&pools[RC_API], class_names[RC_API], (int)api_w,
+		                   (int)api_q);
+	/* Poll, not epoll: libmicrohttpd 0.9.75 with epoll and TLS neither
+	 * times out a connection still in its handshake nor notices its peer
+	 * closing it (issue 19: 1,030 silent connects left the HTTPS port
+	 * dead, the sockets in CLOSE-WAIT).  The timeout of the daemon is the
+	 * handshake's; on_request raises it once a request has arrived. */
+	atomic_store(&mhd_running, 0);
+	mhd_last[0] = '\0';
+	if (rc == 0 &&
+	    (d = MHD_start_daemon(
+	         MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+	             MHD_USE_ERROR_LOG | (tls.key != NULL ? MHD_USE_TLS : 0),
+	         0, NULL, NULL, on_request, &ctx, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+	         NULL, MHD_OPTION_ARRAY, tls.opts, MHD_OPTION_SOCK_ADDR,
+	         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+	         (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	         (unsigned int)hs_timeout, MHD_OPTION_CONNECTION_LIMIT,
+	         (unsigned int)MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	         (unsigned int)per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	         (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END)) ==
+	        NULL)
+		rc =
+		    tls.key != NULL
+		        ? sertel_err(SERTEL_EIO,
+		                     "cannot listen on %s with TLS (%s): is the port "
+		                     "free, do [server] tls_cert and tls_key match, "
+		                     "is tls_priorities a GnuTLS priority string?",
+		                     listen, mhd_last[0] != '\0' ? mhd_last : "no detail")
+		        : sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
+		                     strerror(errno));
+	if (rc < 0) {
+		pools_free();
 		issuer_free(ctx.issuer);
 		tls_clear(&tls);
 		free(ctx.chain_pem[0]);
@@ -842,15 +950,9 @@ http_serve(struct instance *in, const char *listen)
 		store_close(ctx.batch_store);
 		ca_free(ctx.issuing);
 		ca_free(ctx.root);
-		if (had_tls)
-			return sertel_err(
-			    SERTEL_EIO,
-			    "cannot listen on %s with TLS: is the port free, "
-			    "and do [server] tls_cert and tls_key match?",
-			    listen);
-		return sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
-		                  strerror(errno));
+		return rc;
 	}
+	atomic_store(&mhd_running, 1);
 	log_msg(LOG_INFO, "listening on %s://%s (%lld threads, issuer %s)",
 	        tls.key ? "https" : "http", listen, threads, issuer_mode(ctx.issuer));
 	atomic_store(&stopping, 0);
@@ -881,7 +983,17 @@ http_serve(struct instance *in, const char *listen)
 	if (atomic_load(&inflight) > 0)
 		log_msg(LOG_WARN, "stopping with %d requests unfinished",
 		        atomic_load(&inflight));
+	/* Before the daemon: every suspended connection is resumed (queued
+	 * jobs answer 503), which libmicrohttpd needs to stop.  Freed only
+	 * after it: a request still arriving is refused by the stopped pool. */
+	for (i = 0; i < RC_COUNT; i++)
+		http_pool_stop(pools[i]);
+	/* Their answers (503 for the queued) go out before the daemon
+	 * closes the connections: a second, short wait. */
+	for (i = 0; i < 100 && atomic_load(&inflight) > 0; i++)
+		usleep(10000);
 	MHD_stop_daemon(d);
+	pools_free();
 	refresher_stop = 1;
 	notices_stop = 1;
 	if (have_refresher)

@@ -81,6 +81,7 @@ struct page {
 	struct ra_actor who;
 	struct web_form form;
 	struct buf headers; /* extra response headers */
+	char peer[64];      /* the client's address, for the audit trail */
 };
 
 /* The value of cookie name in the request, into out; "" when absent. */
@@ -290,6 +291,24 @@ pre_token_check(struct page *pg)
 	return 0;
 }
 
+/* Before a login step: an address (or credential) that failed too often
+ * gets a page saying so (429), not a JSON error.  0 when it may go on. */
+static int
+throttled(struct page *pg)
+{
+	struct http_resp tmp;
+	int rc;
+
+	memset(&tmp, 0, sizeof(tmp));
+	rc = http_auth_throttle(pg->r, &tmp, NULL);
+	free(tmp.body);
+	if (rc == 0)
+		return 0;
+	header_add(pg, "Retry-After: %s\n", "60");
+	error_page(pg, 429, web_i18n_get(P.cat, pg->lang, "error.throttled"));
+	return 1;
+}
+
 /* ---- pages ---------------------------------------------------------------- */
 static int
 page_login(struct page *pg)
@@ -313,7 +332,9 @@ page_link_request(struct page *pg)
 	if ((rc = read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
 		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
 	email = web_form_get(&pg->form, "email");
-	rc = portal_link_request(&sent, pg->r->st, &P.conf, email ? email : "", "");
+	if ((rc = throttled(pg)) != 0)
+		return rc;
+	rc = portal_link_request(&sent, pg->r->st, &P.conf, email ? email : "", pg->peer);
 	if (rc == SERTEL_EINVAL) {
 		/* The field's own message, next to it, with what was typed. */
 		pre_token(pre, pg);
@@ -358,15 +379,19 @@ page_link_use(struct page *pg)
 
 	if ((rc = read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
 		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
-	if ((rc = portal_link_use(nik, pg->r->st, web_form_get(&pg->form, "t"), "")) <
+	if ((rc = throttled(pg)) != 0)
+		return rc;
+	if ((rc = portal_link_use(nik, pg->r->st, web_form_get(&pg->form, "t"), pg->peer)) <
 	    0) {
 		if (rc != SERTEL_EAUTH)
 			return error_page(pg, 500, "internal error");
-		portal_login_refused(pg->r->st, "", PORTAL_BY_LINK, "", sertel_errmsg());
+		/* Counted against the address like any wrong credential, and
+		 * audited rate-limited (auth.fail / auth.throttle). */
+		http_auth_fail(pg->r, NULL, "portal login link");
 		return error_page(pg, 401, web_i18n_get(P.cat, pg->lang, "link.bad"));
 	}
 	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, PORTAL_BY_LINK,
-	                               NULL, "")) < 0)
+	                               NULL, pg->peer)) < 0)
 		return error_page(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
 	cookie_set(pg, COOKIE_SESSION, id, -1);
 	cookie_set(pg, COOKIE_PRE, "", 0);
@@ -388,7 +413,7 @@ page_logout(struct page *pg)
 		char sid[PORTAL_ID_HEX + 1];
 
 		cookie_get(sid, sizeof(sid), pg->r, COOKIE_SESSION);
-		portal_session_end(pg->r->st, sid, "");
+		portal_session_end(pg->r->st, sid, pg->peer);
 	}
 	cookie_set(pg, COOKIE_SESSION, "", 0);
 	pg->logged_in = 0;
@@ -633,6 +658,7 @@ web_portal(struct http_req *r, struct http_resp *resp)
 	                                                : r->path + strlen(PORTAL_PREFIX);
 	pg.ctx = json_object();
 	buf_init(&pg.headers, sizeof(resp->extra_headers) - 1);
+	http_peer_addr(pg.peer, r);
 	/* Language: ?lang= switches and is remembered; Bahasa Indonesia
 	 * otherwise. */
 	pg.lang = WEB_LANG_ID;

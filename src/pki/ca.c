@@ -645,6 +645,10 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type, unsigned *usag
 		return sertel_err(SERTEL_EINVAL, "DNS/IP names are only for type sistem");
 	if ((rc = name_check_sans(rq->dns, rq->ndns, rq->ip, rq->nip)) < 0)
 		return rc;
+	if (rq->subject_nip != NULL && (strlen(rq->subject_nip) != 18 ||
+	                                strspn(rq->subject_nip, "0123456789") != 18))
+		return sertel_err(SERTEL_EINVAL, "NIP '%s': must be 18 digits",
+		                  rq->subject_nip);
 	if (rq->nik != NULL && *rq->nik != '\0') {
 		if (strlen(rq->nik) != 16 || strspn(rq->nik, "0123456789") != 16)
 			return sertel_err(SERTEL_EINVAL, "NIK '%s': must be 16 digits",
@@ -736,6 +740,9 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	if (type == TYPE_JABATAN && (rc = name_add(n, "title", rq->title)) < 0)
 		goto out;
 	if ((rc = name_add(n, "CN", rq->cn)) < 0)
+		goto out;
+	if (rq->subject_nip != NULL &&
+	    (rc = name_add(n, "serialNumber", rq->subject_nip)) < 0)
 		goto out;
 	/* Palembang 10(1): validity per type from config (default 2 years),
 	 * cut at the issuing CA's own notAfter. */

@@ -13,6 +13,7 @@
  * SPKI copied field by field.  Strictness is OpenSSL's DER parser plus the
  * checks below: no trailing bytes, version 0, known algorithms only.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/asn1t.h>
@@ -96,25 +97,62 @@ csr_pubkey(const struct csr *c)
 	return c->pkey;
 }
 
-/* PEM "CERTIFICATE REQUEST" (or "NEW CERTIFICATE REQUEST") to DER. */
+/* Only blank space around the one PEM block. */
+static int
+csr_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* PEM "CERTIFICATE REQUEST" (or "NEW CERTIFICATE REQUEST") to DER.
+ * Exactly one block with a matching END line and nothing but blank space
+ * before or after it (issue 19: a second PEM block or garbage after the
+ * request was silently ignored, so what was checked was not all that was
+ * sent). */
 static int
 csr_unpem(unsigned char **out, size_t *outlen, const unsigned char *data, size_t len)
 {
-	static const char *labels[] = {"-----BEGIN CERTIFICATE REQUEST-----",
-	                               "-----BEGIN NEW CERTIFICATE REQUEST-----"};
-	const char *begin = NULL, *end, *b64;
-	size_t i;
+	static const char *const labels[] = {"CERTIFICATE REQUEST",
+	                                     "NEW CERTIFICATE REQUEST"};
+	const char *text = (const char *)data, *p, *b64, *end, *tail;
+	char begin_line[64], end_line[64];
+	size_t i, lead;
 
-	for (i = 0; i < 2 && begin == NULL; i++) {
-		begin = memmem(data, len, labels[i], strlen(labels[i]));
-		if (begin != NULL)
-			b64 = begin + strlen(labels[i]);
-	}
-	if (begin == NULL)
+	p = memmem(data, len, "-----BEGIN ", 11);
+	if (p == NULL)
 		return sertel_err(SERTEL_EINVAL, "CSR: not a PEM CERTIFICATE REQUEST");
-	end = memmem(b64, len - (size_t)(b64 - (const char *)data), "-----END ", 9);
-	if (end == NULL)
-		return sertel_err(SERTEL_EINVAL, "CSR: PEM without END line");
+	lead = (size_t)(p - text);
+	if (!csr_blank(text, lead))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "CSR: text before the PEM block (exactly one CERTIFICATE "
+		    "REQUEST block is accepted)");
+	for (i = 0; i < 2; i++) {
+		snprintf(begin_line, sizeof(begin_line), "-----BEGIN %s-----", labels[i]);
+		if (len - lead >= strlen(begin_line) &&
+		    memcmp(p, begin_line, strlen(begin_line)) == 0)
+			break;
+	}
+	if (i == 2)
+		return sertel_err(SERTEL_EINVAL, "CSR: not a PEM CERTIFICATE REQUEST");
+	snprintf(end_line, sizeof(end_line), "-----END %s-----", labels[i]);
+	b64 = p + strlen(begin_line);
+	end = memmem(b64, len - (size_t)(b64 - text), "-----", 5);
+	if (end == NULL || (size_t)(text + len - end) < strlen(end_line) ||
+	    memcmp(end, end_line, strlen(end_line)) != 0)
+		return sertel_err(SERTEL_EINVAL, "CSR: PEM without its END line (%s)",
+		                  end_line);
+	tail = end + strlen(end_line);
+	if (!csr_blank(tail, len - (size_t)(tail - text)))
+		return sertel_err(SERTEL_EINVAL,
+		                  "CSR: data after the END line (a second PEM block or "
+		                  "garbage); exactly one CERTIFICATE REQUEST block is "
+		                  "accepted");
 	if (b64_decode(out, outlen, b64, (size_t)(end - b64), 0) < 0)
 		return sertel_err(SERTEL_EINVAL, "CSR: bad base64 in PEM");
 	return 0;
@@ -319,6 +357,16 @@ csr_parse(struct csr **out, const unsigned char *data, size_t len)
 fail:
 	EVP_MD_CTX_free(mctx);
 	OPENSSL_free(der);
+	csr_free(c);
+	return rc;
+}
+
+int
+csr_check(const unsigned char *data, size_t len)
+{
+	struct csr *c = NULL;
+	int rc = csr_parse(&c, data, len);
+
 	csr_free(c);
 	return rc;
 }

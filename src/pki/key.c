@@ -122,6 +122,98 @@ key_unseal(EVP_PKEY **out, const char *pem, const unsigned char master[SECRET_LE
 	return rc;
 }
 
+/* The odd primes below 752 (CA/B Forum BR 6.1.6: "no factors smaller
+ * than 752"; NIST SP 800-89 5.3.3). */
+static int
+rsa_small_factor(const BIGNUM *n, BN_ULONG *factor)
+{
+	BN_ULONG p, d;
+	int prime;
+
+	for (p = 3; p < 752; p += 2) {
+		prime = 1;
+		for (d = 3; d * d <= p; d += 2)
+			if (p % d == 0) {
+				prime = 0;
+				break;
+			}
+		if (prime && BN_mod_word(n, p) == 0) {
+			*factor = p;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* CA/B Forum BR 6.1.6: the public exponent odd, 65537 <= e <= 2^256-1;
+ * the modulus a multiple of 8 bits with no factor below 752 (so odd).
+ * Issue 19: e = 3 was accepted. */
+static int
+rsa_public_check(EVP_PKEY *key, const char *what)
+{
+	BIGNUM *n = NULL, *e = NULL;
+	BN_ULONG factor = 0;
+	int rc = 0;
+
+	if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
+	    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) != 1) {
+		rc = sertel_err_ossl(SERTEL_EINVAL,
+		                     "%s: RSA key without modulus or "
+		                     "exponent",
+		                     what);
+		goto out;
+	}
+	if (!BN_is_odd(e) || BN_cmp(e, BN_value_one()) <= 0 || BN_num_bits(e) > 256 ||
+	    BN_get_word(e) < 65537) {
+		char *dec = BN_bn2dec(e);
+		rc = sertel_err(SERTEL_EINVAL,
+		                "%s: RSA public exponent %.80s refused (CA/B Forum BR "
+		                "6.1.6: odd, at least 65537, at most 2^256-1)",
+		                what, dec ? dec : "?");
+		OPENSSL_free(dec);
+		goto out;
+	}
+	if (BN_num_bits(n) % 8 != 0) {
+		rc =
+		    sertel_err(SERTEL_EINVAL,
+		               "%s: RSA modulus of %d bits refused (CA/B Forum BR 6.1.6: "
+		               "a multiple of 8 bits)",
+		               what, BN_num_bits(n));
+		goto out;
+	}
+	if (!BN_is_odd(n) || rsa_small_factor(n, &factor)) {
+		rc = sertel_err(SERTEL_EINVAL,
+		                "%s: RSA modulus has the small factor %lu (CA/B Forum BR "
+		                "6.1.6: no factors smaller than 752)",
+		                what, BN_is_odd(n) ? (unsigned long)factor : 2UL);
+		goto out;
+	}
+out:
+	BN_free(n);
+	BN_free(e);
+	return rc;
+}
+
+/* The point is on the named curve, not the point at infinity, and of the
+ * group's order (SP 800-56A 5.6.2.3.3 full public-key validation). */
+static int
+ec_public_check(EVP_PKEY *key, const char *what)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+	int ok = ctx != NULL && EVP_PKEY_public_check(ctx) == 1;
+
+	EVP_PKEY_CTX_free(ctx);
+	if (!ok) {
+		ERR_clear_error();
+		return sertel_err(SERTEL_EINVAL,
+		                  "%s: EC public key is not a valid point on its curve "
+		                  "(SP 800-56A 5.6.2.3.3: the point at infinity or an "
+		                  "off-curve point)",
+		                  what);
+	}
+	return 0;
+}
+
 int
 key_check_public(EVP_PKEY *key, const char *what)
 {
@@ -141,7 +233,7 @@ key_check_public(EVP_PKEY *key, const char *what)
 			    SERTEL_EINVAL,
 			    "%s: RSA key of %d bits is too large (maximum 8192)", what,
 			    bits);
-		return 0;
+		return rsa_public_check(key, what);
 	}
 	if (EVP_PKEY_is_a(key, "EC")) {
 		if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
@@ -154,7 +246,7 @@ key_check_public(EVP_PKEY *key, const char *what)
 		}
 		if (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0 ||
 		    strcmp(group, "secp521r1") == 0)
-			return 0;
+			return ec_public_check(key, what);
 		return sertel_err(SERTEL_EINVAL,
 		                  "%s: EC curve %s is not supported (P-256, P-384 or "
 		                  "P-521)",

@@ -27,8 +27,15 @@ int key_algo_valid(const char *algo);
 int key_seal(char **out, EVP_PKEY *key, const unsigned char master[SECRET_LEN]);
 int key_unseal(EVP_PKEY **out, const char *pem, const unsigned char master[SECRET_LEN]);
 /* Checks a subject public key against sertel's rules: RSA 2048..8192 bits,
- * EC on P-256, P-384 or P-521.  what names the object in messages. */
+ * a multiple of 8, public exponent odd and 65537..2^256-1, no factor below
+ * 752 (CA/B Forum BR 6.1.6); EC on P-256, P-384 or P-521 with a valid
+ * point (not infinity, on the curve).  what names the object in messages. */
 int key_check_public(EVP_PKEY *key, const char *what);
+/* Parses and checks a PKCS#10 request as issuance does (exactly one PEM
+ * block or DER without trailing bytes, key policy, self-signature) and
+ * keeps nothing: for code that hands the request on (the upstream
+ * issuer connector). */
+int csr_check(const unsigned char *data, size_t len);
 /* The digest sertel signs with for a key (SHA-384 for P-384 and up). */
 const EVP_MD *key_digest(EVP_PKEY *key);
 
@@ -105,6 +112,9 @@ struct issue_req {
 	const char *ip[ISSUE_MAX_NAMES];
 	int nip;
 	const char *nik; /* optional: bind to a registered person */
+	/* optional: the person's NIP (18 digits), as subject serialNumber
+	 * (X.520 2.5.4.5); the RA sets it from the person record. */
+	const char *subject_nip;
 	const char *actor;
 	const char *reason;
 	/* Optional: more work in the issuance's own transaction (the RA's

@@ -105,9 +105,4 @@ int portal_link_use(char nik[17], struct store *st, const char *token, const cha
 int portal_cert_login(char serial[SERIAL_HEX_MAX + 1], char nik[17], struct store *st,
                       const unsigned char *der, size_t len);
 
-/* Records a refused login in the audit trail (portal.login.refused);
- * callers rate-limit it. */
-int portal_login_refused(struct store *st, const char *who, const char *method,
-                         const char *peer, const char *why);
-
 #endif

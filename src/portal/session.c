@@ -296,31 +296,3 @@ portal_csrf_check(const struct portal_session *s, const char *token)
 		    "ulang halaman / form token missing or wrong");
 	return 0;
 }
-
-struct refused_work {
-	const char *who;
-	const char *method;
-	const char *peer;
-	const char *why;
-};
-
-static int
-refused_fn(struct store *st, void *arg)
-{
-	struct refused_work *w = arg;
-	char why[400];
-
-	snprintf(why, sizeof(why), "method=%s peer=%s: %s", w->method, w->peer, w->why);
-	return audit_append(st, "portal:login", "portal.login.refused",
-	                    w->who[0] ? w->who : "unknown", why);
-}
-
-int
-portal_login_refused(struct store *st, const char *who, const char *method,
-                     const char *peer, const char *why)
-{
-	struct refused_work w = {who ? who : "", method, peer ? peer : "",
-	                         why ? why : ""};
-
-	return store_atomic(st, refused_fn, &w);
-}

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit/audit.h"
 #include "pki/pki.h"
@@ -274,6 +275,101 @@ out:
 	return rc;
 }
 
+/* Issue 19: an applicant chose cn "Wali Kota Cirebon" and a gmail.com
+ * address and got them certified.  What the certificate says about the
+ * person comes from the record the Dinas registered: the name (CN) for
+ * every type, the position (title) for jabatan; the agency (OU) and the
+ * NIP are added from the same record at issuance.  An application that
+ * passes a name or a position is refused rather than silently
+ * overridden, so a client never believes it chose them.  The e-mail is
+ * the registered address or one at the agency's domain verified by a
+ * mailed code (email.c). */
+static int
+names_bind(struct ra_application *out, struct store *st, const struct ra_person *p,
+           enum cert_type type, const struct ra_apply_req *rq)
+{
+	struct ra_agency ag;
+	int rc;
+
+	if (rq->cn != NULL)
+		return sertel_err(SERTEL_EINVAL,
+		                  "cn: the name in the certificate is the applicant's "
+		                  "registered name (%s), not chosen in the application; "
+		                  "the Dinas corrects the person record if it is wrong",
+		                  p->name);
+	if (rq->title != NULL)
+		return sertel_err(SERTEL_EINVAL,
+		                  "title: the position in the certificate is the "
+		                  "applicant's registered position, not chosen in the "
+		                  "application (the Dinas registers it: --position)");
+	str_copy(out->cn, sizeof(out->cn), p->name);
+	if ((rc = name_check_text("cn", out->cn, 64)) < 0)
+		return rc;
+	if (type == TYPE_JABATAN) {
+		if (p->position[0] == '\0')
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "type jabatan: NIK %s has no registered position; "
+			    "the Dinas registers it (person add --position)",
+			    p->nik);
+		str_copy(out->title, sizeof(out->title), p->position);
+		if ((rc = name_check_text("title", out->title, 64)) < 0)
+			return rc;
+	}
+	if ((rc = ra_agency_get(&ag, st, p->agency_id)) < 0)
+		return rc;
+	/* RFC 5280 ub-organizational-unit-name: the agency goes into OU. */
+	if ((rc = name_check_text("agency name (OU)", ag.name, 64)) < 0)
+		return rc;
+	if (rq->email == NULL || strcasecmp(rq->email, p->email) == 0) {
+		str_copy(out->email, sizeof(out->email), p->email);
+		return name_check_email(out->email);
+	}
+	if ((rc = name_check_email(rq->email)) < 0)
+		return rc;
+	if (!ra_domain_within(strrchr(rq->email, '@') + 1, ag.domain))
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "e-mail %s: only the registered address (%s) or another "
+		    "verified address at @%s may be certified",
+		    rq->email, p->email, ag.domain);
+	if ((rc = ra_email_verified(st, p->nik, rq->email)) < 0)
+		return rc;
+	if (rc == 0)
+		return sertel_err(SERTEL_EPERM,
+		                  "e-mail %s: not verified for NIK %s; confirm it first "
+		                  "with the code mailed to it (sertel ra email-verify)",
+		                  rq->email, p->nik);
+	str_copy(out->email, sizeof(out->email), rq->email);
+	return 0;
+}
+
+/* A system's DNS names are at or under its agency's domain (a wildcard
+ * counts by the name it covers). */
+static int
+dns_in_agency(struct store *st, const struct ra_person *p, const char *const *dns,
+              int ndns)
+{
+	struct ra_agency ag;
+	const char *name;
+	int i, rc;
+
+	if (ndns == 0)
+		return 0;
+	if ((rc = ra_agency_get(&ag, st, p->agency_id)) < 0)
+		return rc;
+	for (i = 0; i < ndns; i++) {
+		name = strncmp(dns[i], "*.", 2) == 0 ? dns[i] + 2 : dns[i];
+		if (!ra_domain_within(name, ag.domain))
+			return sertel_err(SERTEL_EPERM,
+			                  "DNS name %s: outside the domain of %s (%s); a "
+			                  "system is named only under its agency's "
+			                  "registered domain",
+			                  dns[i], ag.name, ag.domain);
+	}
+	return 0;
+}
+
 int
 ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
          const struct ra_apply_req *rq, int approvals_needed)
@@ -316,24 +412,8 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	str_copy(out->type, sizeof(out->type), profile_type_name(type));
 	profile_usages_format(out->usages, sizeof(out->usages), usages);
 	str_copy(out->applicant_nik, sizeof(out->applicant_nik), nik);
-	str_copy(out->cn, sizeof(out->cn), rq->cn ? rq->cn : p.name);
-	if ((rc = name_check_text("cn", out->cn, 64)) < 0)
+	if ((rc = names_bind(out, st, &p, type, rq)) < 0)
 		return rc;
-	str_copy(out->email, sizeof(out->email), rq->email ? rq->email : p.email);
-	if ((rc = name_check_email(out->email)) < 0)
-		return rc;
-	if (type == TYPE_JABATAN) {
-		str_copy(out->title, sizeof(out->title),
-		         rq->title ? rq->title : p.position);
-		if (out->title[0] == '\0')
-			return sertel_err(
-			    SERTEL_EINVAL,
-			    "type jabatan: the position (--title) is required");
-		if ((rc = name_check_text("title", out->title, 64)) < 0)
-			return rc;
-	} else if (rq->title != NULL) {
-		return sertel_err(SERTEL_EINVAL, "title: only for type jabatan");
-	}
 	if (type == TYPE_SISTEM) {
 		/* Bekasi 11(4)c: the system's address and details. */
 		if (rq->ndns + rq->nip == 0)
@@ -357,7 +437,8 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 		return sertel_err(SERTEL_EINVAL, "system names and details are only for "
 		                                 "type sistem");
 	}
-	if ((rc = name_check_sans(rq->dns, rq->ndns, rq->ip, rq->nip)) < 0)
+	if ((rc = name_check_sans(rq->dns, rq->ndns, rq->ip, rq->nip)) < 0 ||
+	    (rc = dns_in_agency(st, &p, rq->dns, rq->ndns)) < 0)
 		return rc;
 	if ((rc = join_names(out->dns, sizeof(out->dns), rq->dns, rq->ndns)) < 0 ||
 	    (rc = join_names(out->ip, sizeof(out->ip), rq->ip, rq->nip)) < 0)
@@ -391,18 +472,20 @@ sniff_mime(const unsigned char *d, size_t n)
 	return NULL;
 }
 
+/* Who first, then the state: a refusal for the state would tell anyone
+ * where someone else's application stands (issue 19). */
 static int
 may_edit(const struct ra_application *a, const struct ra_actor *who)
 {
+	if (strcmp(a->applicant_nik, who->nik) != 0 &&
+	    !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM, "%s: not the applicant of %s", who->label,
+		                  a->id);
 	if (a->state != APP_DRAFT && a->state != APP_RETURNED)
 		return sertel_err(SERTEL_ESTATE,
 		                  "application %s: is %s; only a draft or a returned "
 		                  "application can be changed",
 		                  a->id, ra_state_name(a->state));
-	if (strcmp(a->applicant_nik, who->nik) != 0 &&
-	    !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
-		return sertel_err(SERTEL_EPERM, "%s: not the applicant of %s", who->label,
-		                  a->id);
 	return 0;
 }
 
@@ -559,6 +642,7 @@ struct move {
 	const char *app_id;
 	const char *reasons;
 	const char *note;
+	const char *reviewed;
 	int approved;
 };
 
@@ -633,7 +717,7 @@ submit_fn(struct store *st, void *arg)
 int
 ra_submit(struct store *st, const struct ra_actor *who, const char *app_id)
 {
-	struct move m = {who, app_id, NULL, NULL, 0};
+	struct move m = {who, app_id, NULL, NULL, NULL, 0};
 
 	return store_atomic(st, submit_fn, &m);
 }
@@ -709,7 +793,7 @@ int
 ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
           const char *reasons)
 {
-	struct move m = {who, app_id, reasons, NULL, 0};
+	struct move m = {who, app_id, reasons, NULL, NULL, 0};
 	int rc;
 
 	if ((rc = reasons_check(reasons)) < 0)
@@ -721,7 +805,7 @@ int
 ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
           const char *reasons)
 {
-	struct move m = {who, app_id, reasons, NULL, 0};
+	struct move m = {who, app_id, reasons, NULL, NULL, 0};
 	int rc;
 
 	if ((rc = reasons_check(reasons)) < 0)
@@ -729,17 +813,81 @@ ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
 	return store_atomic(st, reject_fn, &m);
 }
 
+int
+ra_needs_review(char *out, size_t outsz, const struct ra_application *a)
+{
+	const char *p = a->ip, *comma;
+	size_t len = 0, n;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		len += (size_t)snprintf(out + len, len < outsz ? outsz - len : 0,
+		                        "%sip:%.*s", len ? "," : "", (int)n, p);
+		if (len >= outsz)
+			return sertel_err(SERTEL_EINVAL, "too many names to review");
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+/* 1 when item is one of the comma-separated list. */
+static int
+list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, item, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* Issue 19: IP addresses are not bound to the agency's domain, so each is
+ * approved only by an operator who says they checked it. */
+static int
+review_check(const struct ra_application *a, const char *reviewed)
+{
+	char need[sizeof(a->ip) + 16 * 4], *p, *comma;
+	int rc;
+
+	if ((rc = ra_needs_review(need, sizeof(need), a)) < 0)
+		return rc;
+	for (p = need; *p != '\0'; p = comma + 1) {
+		if ((comma = strchr(p, ',')) != NULL)
+			*comma = '\0';
+		if (reviewed == NULL || !list_has(reviewed, p))
+			return sertel_err(SERTEL_EINVAL,
+			                  "application %s: %s needs review; the approval "
+			                  "must cover it explicitly (--reviewed %s, API "
+			                  "\"reviewed\")",
+			                  a->id, p, p);
+		if (comma == NULL)
+			break;
+	}
+	return 0;
+}
+
 static int
 approve_fn(struct store *st, void *arg)
 {
 	struct move *m = arg;
 	struct ra_application a;
-	char obj[64], detail[160];
+	char obj[64], detail[600];
 	int64_t n;
 	int rc;
 
 	if ((rc = ra_get(&a, st, m->app_id)) < 0 ||
-	    (rc = decider_check(st, m->who, &a)) < 0)
+	    (rc = decider_check(st, m->who, &a)) < 0 ||
+	    (rc = review_check(&a, m->reviewed)) < 0)
 		return rc;
 	n = db_run(
 	    store_db(st),
@@ -753,8 +901,10 @@ approve_fn(struct store *st, void *arg)
 		return rc;
 	snprintf(obj, sizeof(obj), "application:%s", a.id);
 	m->approved = a.approvals + 1 >= a.approvals_needed;
-	snprintf(detail, sizeof(detail), "approval %d of %d%s%.100s", a.approvals + 1,
-	         a.approvals_needed, m->note && *m->note ? ": " : "",
+	snprintf(detail, sizeof(detail), "approval %d of %d%s%.300s%s%.100s",
+	         a.approvals + 1, a.approvals_needed,
+	         m->reviewed && *m->reviewed ? ", reviewed " : "",
+	         m->reviewed ? m->reviewed : "", m->note && *m->note ? ": " : "",
 	         m->note ? m->note : "");
 	if ((rc = audit_append(st, m->who->label, "application.approve", obj, detail)) <
 	    0)
@@ -767,12 +917,15 @@ approve_fn(struct store *st, void *arg)
 
 int
 ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
-           const char *note, int *approved)
+           const char *note, const char *reviewed, int *approved)
 {
-	struct move m = {who, app_id, NULL, note, 0};
+	struct move m = {who, app_id, NULL, note, reviewed, 0};
 	int rc;
 
 	if (note != NULL && *note && (rc = name_check_text("note", note, 500)) < 0)
+		return rc;
+	if (reviewed != NULL && *reviewed &&
+	    (rc = name_check_text("reviewed", reviewed, 600)) < 0)
 		return rc;
 	rc = store_atomic(st, approve_fn, &m);
 	if (approved)
@@ -815,17 +968,19 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	if ((rc = store_cert_get(st, serial, &rec)) < 0)
 		return rc;
 	cert_rec_free(&rec);
-	if (rec.nik[0] == '\0')
-		return sertel_err(SERTEL_EINVAL,
-		                  "certificate %s: not bound to a registered "
-		                  "person",
-		                  serial);
-	if (strcmp(rec.nik, who->nik) != 0 &&
+	/* Who first (issue 19); an unbound certificate has no owner, so only
+	 * the Dinas learns that it is unbound. */
+	if ((rec.nik[0] == '\0' || strcmp(rec.nik, who->nik) != 0) &&
 	    !(who->roles & (ROLE_OPERATOR | ROLE_ADMIN)))
 		return sertel_err(SERTEL_EPERM,
 		                  "%s: only the owner (or the Dinas) applies "
 		                  "for renewal",
 		                  who->label);
+	if (rec.nik[0] == '\0')
+		return sertel_err(SERTEL_EINVAL,
+		                  "certificate %s: not bound to a registered "
+		                  "person",
+		                  serial);
 	if (approvals_needed < 1 || approvals_needed > 9)
 		return sertel_err(SERTEL_EINVAL, "approvals: 1..9");
 	if ((rc = app_of_cert(orig_id, st, serial)) < 0)
@@ -847,6 +1002,9 @@ ra_renew(struct ra_application *out, struct store *st, const struct ra_actor *wh
 			str_copy(out->cn, sizeof(out->cn), p.name);
 			str_copy(out->email, sizeof(out->email),
 			         rec.email[0] ? rec.email : p.email);
+			/* The names are the person record's, as in ra_apply. */
+			if (strcmp(rec.type, "jabatan") == 0)
+				str_copy(out->title, sizeof(out->title), p.position);
 		}
 	}
 	/* Cirebon 14: renewal before expiry; after revocation (loss) or

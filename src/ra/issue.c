@@ -316,6 +316,7 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 {
 	struct ra_application app;
 	struct ra_person p;
+	struct ra_agency agency;
 	struct ra_agreement ag;
 	struct issue_req irq;
 	struct issue_also also;
@@ -373,9 +374,18 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	irq.csr_len = rq->csr ? rq->csr_len : strlen(gen_csr);
 	irq.type = app.type;
 	irq.usages = app.usages;
+	/* Issue 19: who the certificate names is the person record's: the
+	 * name and position fixed at application (ra_apply), the agency and
+	 * the NIP read now. */
+	if ((rc = ra_agency_get(&agency, st, p.agency_id)) < 0)
+		goto out;
 	irq.cn = app.cn;
+	irq.ou = agency.name;
 	irq.email = app.email[0] ? app.email : NULL;
 	irq.title = app.title[0] ? app.title : NULL;
+	/* The upstream's certificate API takes no NIP (it is the PSrE's
+	 * subject rule there); the built-in CA puts it in serialNumber. */
+	irq.subject_nip = p.nip[0] && strcmp(issuer_mode(is), "ca") == 0 ? p.nip : NULL;
 	str_copy(dns, sizeof(dns), app.dns);
 	str_copy(ip, sizeof(ip), app.ip);
 	if ((rc = split_names(irq.dns, &irq.ndns, dns)) < 0 ||

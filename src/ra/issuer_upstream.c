@@ -221,6 +221,11 @@ csr_load(X509_REQ **out, char **pem, const unsigned char *csr, size_t len)
 		rc = sertel_err(SERTEL_EINVAL, "CSR: unreadable");
 		goto out;
 	}
+	/* The local rules first (one PEM block, key policy, proof of
+	 * possession): the upstream checks again, but a refusal here costs
+	 * no network round trip and names the rule in our words. */
+	if ((rc = csr_check(csr, len)) < 0)
+		goto out;
 	if (len > 10 && memcmp(csr, "-----BEGIN", 10) == 0)
 		req = PEM_read_bio_X509_REQ(in, NULL, NULL, NULL);
 	else

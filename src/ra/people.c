@@ -3,8 +3,9 @@
  *
  * Who may register whom follows the regulations: the Dinas (its operators,
  * its head, the administrator) registers people; OP operators are
- * appointed by the Kepala Dinas only (Cirebon 20(1), Denpasar 21(1)); a
- * Kepala Dinas is appointed by the administrator.  Every change is audited
+ * appointed by the Kepala Dinas only (Cirebon 20(1), Denpasar 21(1)), and
+ * so are auditors, who oversee the OP (Denpasar 27(2)); a Kepala Dinas is
+ * appointed by the administrator.  Every change is audited
  * in its own transaction.
  */
 #include <stdio.h>
@@ -291,20 +292,24 @@ out:
 	return rc;
 }
 
+int
+ra_domain_within(const char *name, const char *domain)
+{
+	size_t nl = strlen(name), dl = strlen(domain);
+
+	if (nl == dl)
+		return strcasecmp(name, domain) == 0;
+	return nl > dl && name[nl - dl - 1] == '.' &&
+	       strcasecmp(name + nl - dl, domain) == 0;
+}
+
 /* The address must be at the agency's official domain or below it. */
 static int
 email_in_domain(const char *email, const char *domain)
 {
 	const char *at = strrchr(email, '@');
-	size_t el, dl = strlen(domain);
 
-	if (at == NULL)
-		return 0;
-	at++;
-	el = strlen(at);
-	if (el == dl)
-		return strcasecmp(at, domain) == 0;
-	return el > dl && at[el - dl - 1] == '.' && strcasecmp(at + el - dl, domain) == 0;
+	return at != NULL && ra_domain_within(at + 1, domain);
 }
 
 struct person_add {
@@ -380,6 +385,15 @@ ra_person_add(struct store *st, const struct ra_actor *who, const struct ra_pers
 	if ((p->roles & ROLE_ADMIN) && !(who->roles & ROLE_ADMIN))
 		return sertel_err(SERTEL_EPERM, "%s: only an admin grants the admin role",
 		                  who->label);
+	/* Issue 19: an OP operator registered an auditor.  Auditors oversee
+	 * the OP, so the OP's operators (and the administrator, who runs
+	 * it) must not choose them: only the Kepala Dinas appoints them. */
+	if ((p->roles & ROLE_AUDITOR) && !(who->roles & ROLE_KEPALA_DINAS))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: only a kepala-dinas appoints auditors (role "
+		                  "auditor), at registration or by 'sertel person "
+		                  "appoint'",
+		                  who->label);
 	if (p->agency_id[0] == '\0')
 		return sertel_err(SERTEL_EINVAL,
 		                  "agency: every person belongs to an agency");
@@ -442,8 +456,8 @@ appoint_fn(struct store *st, void *arg)
 	if (rc < 0)
 		return rc;
 	snprintf(obj, sizeof(obj), "person:%s", w->nik);
-	return audit_append(st, w->who->label, "person.appoint", obj,
-	                    w->role == ROLE_OPERATOR ? "operator-op" : "kepala-dinas");
+	ra_roles_format(roles, sizeof(roles), w->role);
+	return audit_append(st, w->who->label, "person.appoint", obj, roles);
 }
 
 int
@@ -461,8 +475,13 @@ ra_person_appoint(struct store *st, const struct ra_actor *who, const char *nik,
 		return sertel_err(SERTEL_EPERM,
 		                  "%s: only the admin appoints a kepala-dinas",
 		                  who->label);
-	if (role != ROLE_OPERATOR && role != ROLE_KEPALA_DINAS)
-		return sertel_err(SERTEL_EINVAL, "appoint: operator-op or kepala-dinas");
+	if (role == ROLE_AUDITOR && !(who->roles & ROLE_KEPALA_DINAS))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: only a kepala-dinas appoints auditors",
+		                  who->label);
+	if (role != ROLE_OPERATOR && role != ROLE_KEPALA_DINAS && role != ROLE_AUDITOR)
+		return sertel_err(SERTEL_EINVAL,
+		                  "appoint: operator-op, kepala-dinas or auditor");
 	return store_atomic(st, appoint_fn, &w);
 }
 

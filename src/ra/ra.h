@@ -72,6 +72,8 @@ int ra_agency_add(struct ra_agency *out, struct store *st, const struct ra_actor
 int ra_agency_get(struct ra_agency *out, struct store *st, const char *id_or_name);
 typedef int (*ra_agency_fn)(const struct ra_agency *a, void *arg);
 int ra_agency_iter(struct store *st, ra_agency_fn cb, void *arg);
+/* 1 when name is domain or a name below it (case-insensitive), else 0. */
+int ra_domain_within(const char *name, const char *domain);
 
 struct ra_person {
 	char nik[17];
@@ -94,12 +96,33 @@ int ra_person_get(struct ra_person *out, struct store *st, const char *nik);
 typedef int (*ra_person_fn)(const struct ra_person *p, void *arg);
 int ra_person_iter(struct store *st, const char *agency_id, ra_person_fn cb, void *arg);
 /* Cirebon 20(1): only a kepala-dinas appoints OP operators (role
- * operator-op); the admin appoints a kepala-dinas. */
+ * operator-op) and auditors (role auditor, also at registration: issue
+ * 19); the admin appoints a kepala-dinas. */
 int ra_person_appoint(struct store *st, const struct ra_actor *who, const char *nik,
                       unsigned role);
 /* An operator may decide only while holding a valid certificate of their
  * own (Cirebon 20(1)); SERTEL_EPERM with the reason otherwise. */
 int ra_operator_check(struct store *st, const char *nik, int64_t now);
+
+/* ---- a second e-mail address, verified by a mailed code (email.c) ---- */
+/* Issue 19: a certificate names the person's registered address, or
+ * another address at the agency's domain the person proved they read. */
+#define RA_EMAIL_CODE_DIGITS 8
+#define RA_EMAIL_CODE_TTL    (15 * 60) /* seconds a code is valid */
+#define RA_EMAIL_CODE_TRIES  5         /* wrong codes before it is spent */
+/* Mails a fresh code to email (at the agency's domain of nik; nik NULL:
+ * the actor) through the mail queue; the person or the Dinas asks.
+ * Replaces an earlier code.  Audited; the code is never stored. */
+int ra_email_verify_request(int64_t *expires_at, struct store *st,
+                            const struct ra_actor *who, const char *nik,
+                            const char *email);
+/* The person (only) confirms with the code: single use, expires, at most
+ * RA_EMAIL_CODE_TRIES wrong codes (each counted and audited even though
+ * the call fails). */
+int ra_email_verify_confirm(struct store *st, const struct ra_actor *who, const char *nik,
+                            const char *email, const char *code);
+/* 1 when email was confirmed for nik, 0 when not, <0 on error. */
+int ra_email_verified(struct store *st, const char *nik, const char *email);
 
 /* ---- applications (application.c) ----------------------------------- */
 enum ra_state {
@@ -150,9 +173,13 @@ struct ra_apply_req {
 	const char *applicant_nik; /* NULL: the actor */
 	const char *type;
 	const char *usages;
-	const char *cn;    /* NULL: the person's name */
-	const char *email; /* NULL: the person's official e-mail */
-	const char *title; /* jabatan; NULL: the person's position */
+	/* Names come from the person record (issue 19): cn and title must be
+	 * NULL (refused otherwise); email NULL is the registered address,
+	 * anything else must be verified (ra_email_verify_*) and at the
+	 * agency's domain; DNS names under the agency's domain. */
+	const char *cn;
+	const char *email;
+	const char *title;
 	const char *dns[16];
 	int ndns;
 	const char *ip[16];
@@ -185,9 +212,15 @@ int ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
               const char *reasons);
 int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
               const char *reasons);
-/* N-of-M: approved once approvals_needed distinct operators approved. */
+/* N-of-M: approved once approvals_needed distinct operators approved.
+ * An application naming IP addresses needs each one confirmed by the
+ * approving operator: reviewed is the comma-separated list of what the
+ * application shows as needs_review ("ip:10.1.2.3,..."); NULL when none. */
 int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
-               const char *note, int *approved);
+               const char *note, const char *reviewed, int *approved);
+/* What the operator must look at before approving: "ip:ADDR" for every IP
+ * address of the application, comma-separated ("" when nothing). */
+int ra_needs_review(char *out, size_t outsz, const struct ra_application *a);
 
 /* ---- where certificates come from (issuer.c, issuer_upstream.c) ------- */
 /* The issuer connector (Cirebon 13(2): the OP forwards to the issuer).

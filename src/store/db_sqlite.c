@@ -3,8 +3,13 @@
  * survives power loss, a busy timeout so concurrent writers queue instead
  * of failing.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -40,6 +45,69 @@ sq_err(struct db *db, const char *what)
 	return sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(SQH(db)));
 }
 
+/* A database file holds every certificate, person and audit entry: like
+ * the master key it is refused when group or others may read or write it
+ * (issue 19: [instance] db outside the 0700 instance directory was created
+ * 0644).  An existing -wal/-shm of the database is held to the same rule.
+ * missing_ok: a file that does not exist is fine. */
+static int
+sq_mode_check(const char *path, int missing_ok)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		return sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", path, strerror(errno));
+	}
+	if ((sb.st_mode & 077) != 0)
+		return sertel_err(SERTEL_EPERM,
+		                  "sqlite: %s: mode %04o is readable or writable by "
+		                  "group or others; the database must be mode 0600 "
+		                  "(chmod 600 %s)",
+		                  path, (unsigned)(sb.st_mode & 07777), path);
+	return 0;
+}
+
+/* Creates the database file 0600 before SQLite does (SQLite would use
+ * 0644 minus the umask), and checks the modes of the file and its WAL
+ * companions.  SQLite gives -wal and -shm the mode of the database file,
+ * so they are born 0600 too. */
+static int
+sq_file_prepare(const char *path)
+{
+	static const char *const companions[] = {"-wal", "-shm", "-journal"};
+	char side[4096];
+	size_t i;
+	int fd, rc;
+
+	/* In-memory and URI databases are not files of ours. */
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	/* Only a file that does not exist yet is opened here: closing any
+	 * descriptor of a file drops every POSIX lock this process holds on
+	 * it, including the locks of SQLite connections already open on it
+	 * (the server's other threads), so an existing file is only stat'ed. */
+	if (access(path, F_OK) != 0) {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return sertel_err(SERTEL_ESTORE, "sqlite: %s: %s", path,
+			                  strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if ((rc = sq_mode_check(path, 0)) < 0)
+		return rc;
+	for (i = 0; i < sizeof(companions) / sizeof(companions[0]); i++) {
+		if (snprintf(side, sizeof(side), "%s%s", path, companions[i]) >=
+		    (int)sizeof(side))
+			return sertel_err(SERTEL_EINVAL, "sqlite: path too long");
+		if ((rc = sq_mode_check(side, 1)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 sq_open(struct db *db, const char *path)
 {
@@ -48,6 +116,8 @@ sq_open(struct db *db, const char *path)
 
 	if (*path == '\0')
 		return sertel_err(SERTEL_EINVAL, "sqlite: empty path");
+	if ((rc = sq_file_prepare(path)) < 0)
+		return rc;
 	rc = sqlite3_open_v2(
 	    path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
 	    NULL);

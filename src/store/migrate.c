@@ -138,6 +138,28 @@ static const struct migration migrations[] = {
      " seal INTEGER NOT NULL DEFAULT 0, signed_at BIGINT NOT NULL,"
      " size BIGINT NOT NULL, verdict INTEGER NOT NULL, blob_id TEXT);"
      "CREATE INDEX esign_docs_sha256 ON esign_docs(sha256);"},
+    /* Issue 19: tokens expire (NULL: made before this migration, no
+     * expiry; `sertel token list` says so), are revoked with a reason and
+     * remember their last use (written at most once a minute); client
+     * secrets are rotated and revoked the same way. */
+    {7, "API tokens and e-sign client secrets: expiry, last use, revocation",
+     "ALTER TABLE tokens ADD COLUMN expires_at BIGINT;"
+     "ALTER TABLE tokens ADD COLUMN last_used_at BIGINT;"
+     "ALTER TABLE tokens ADD COLUMN revoked_at BIGINT;"
+     "ALTER TABLE tokens ADD COLUMN revoked_reason TEXT;"
+     "ALTER TABLE esign_clients ADD COLUMN last_used_at BIGINT;"
+     "ALTER TABLE esign_clients ADD COLUMN rotated_at BIGINT;"
+     "ALTER TABLE esign_clients ADD COLUMN revoked_at BIGINT;"
+     "ALTER TABLE esign_clients ADD COLUMN revoked_reason TEXT;"},
+    /* Issue 19: a second e-mail address in a certificate only after the
+     * person proved they read it.  Only the code's SHA-256 is kept; a
+     * confirmed row has no code left (single use). */
+    {8, "RA: e-mail addresses verified by a mailed code",
+     "CREATE TABLE email_verifications (nik TEXT NOT NULL REFERENCES persons(nik),"
+     " email TEXT NOT NULL, code_hash TEXT, expires_at BIGINT NOT NULL,"
+     " attempts INTEGER NOT NULL DEFAULT 0, requested_by TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, verified_at BIGINT,"
+     " PRIMARY KEY (nik, email));"},
     {9, "portal: sessions and one-time login links (hashes only)",
      /* The browser holds the 256-bit id or token; only its SHA-256 is
       * here, so a copy of the database opens no session. */

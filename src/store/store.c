@@ -704,30 +704,101 @@ int
 store_token_put(struct store *st, const char *id, const char *name, const char *role,
                 const char *hash_hex)
 {
-	return store_token_put_nik(st, id, name, role, NULL, hash_hex);
+	return store_token_put_nik(st, id, name, role, NULL, hash_hex, 0);
 }
 
 int
 store_token_put_nik(struct store *st, const char *id, const char *name, const char *role,
-                    const char *person_nik, const char *hash_hex)
+                    const char *person_nik, const char *hash_hex, int64_t expires_at)
 {
 	struct db_stmt *s = NULL;
 	int rc;
 
 	if ((rc = db_prepare(&s, st->db,
 	                     "INSERT INTO tokens (id, name, role, hash, created_at, "
-	                     "person_nik) VALUES (?, ?, ?, ?, ?, ?)")) < 0)
+	                     "person_nik, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_bind_text(s, 2, name)) == 0 &&
 	    (rc = db_bind_text(s, 3, role)) == 0 &&
 	    (rc = db_bind_text(s, 4, hash_hex)) == 0 &&
 	    (rc = db_bind_int(s, 5, time_now())) == 0 &&
-	    (rc = db_bind_text(s, 6, person_nik)) == 0)
-		rc = db_step(s);
+	    (rc = db_bind_text(s, 6, person_nik)) == 0) {
+		rc = expires_at > 0 ? db_bind_int(s, 7, expires_at)
+		                    : db_bind_text(s, 7, NULL);
+		if (rc == 0)
+			rc = db_step(s);
+	}
 	db_finalize(s);
 	if (rc == SERTEL_EEXISTS)
 		return sertel_err(SERTEL_EEXISTS, "token '%s': name already used", name);
 	return rc < 0 ? rc : 0;
+}
+
+#define TOKEN_COLS                                                                       \
+	"id, name, role, person_nik, created_at, expires_at, last_used_at, revoked, "    \
+	"revoked_at, revoked_reason"
+
+static void
+token_from_row(struct token_rec *t, struct db_stmt *s)
+{
+	const char *v;
+
+	memset(t, 0, sizeof(*t));
+	str_copy(t->id, sizeof(t->id), db_col_text(s, 0));
+	str_copy(t->name, sizeof(t->name), db_col_text(s, 1));
+	str_copy(t->role, sizeof(t->role), db_col_text(s, 2));
+	if ((v = db_col_text(s, 3)) != NULL)
+		str_copy(t->nik, sizeof(t->nik), v);
+	t->created_at = db_col_int(s, 4);
+	t->expires_at = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
+	t->last_used_at = db_col_null(s, 6) ? 0 : db_col_int(s, 6);
+	t->revoked = db_col_int(s, 7) != 0;
+	t->revoked_at = db_col_null(s, 8) ? 0 : db_col_int(s, 8);
+	if ((v = db_col_text(s, 9)) != NULL)
+		str_copy(t->revoked_reason, sizeof(t->revoked_reason), v);
+}
+
+int
+store_token_get(struct token_rec *out, struct store *st, const char *hash_hex)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, st->db,
+	                     "SELECT " TOKEN_COLS " FROM tokens WHERE hash = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, hash_hex)) < 0 || (rc = db_step(s)) < 0)
+		goto out;
+	if (rc == 0) {
+		rc = sertel_err(SERTEL_EAUTH, "token: unknown");
+		goto out;
+	}
+	token_from_row(out, s);
+	rc = 0;
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
+store_token_usable(const struct token_rec *t, int64_t now)
+{
+	char when[32];
+
+	if (t->revoked) {
+		time_fmt(when, t->revoked_at);
+		return sertel_err(SERTEL_EAUTH, "token %s: revoked%s%s", t->name,
+		                  t->revoked_at ? " at " : "", t->revoked_at ? when : "");
+	}
+	if (t->expires_at > 0 && now >= t->expires_at) {
+		time_fmt(when, t->expires_at);
+		return sertel_err(SERTEL_EAUTH,
+		                  "token %s: expired at %s; the administrator makes a "
+		                  "new one (sertel token create)",
+		                  t->name, when);
+	}
+	return 0;
 }
 
 int
@@ -745,37 +816,115 @@ int
 store_token_find_nik(struct store *st, const char *hash_hex, char **name, char **role,
                      char **person_nik)
 {
-	struct db_stmt *s = NULL;
-	const char *nik;
+	struct token_rec t;
 	int rc;
 
 	*name = *role = *person_nik = NULL;
-	if ((rc = db_prepare(&s, st->db,
-	                     "SELECT name, role, person_nik FROM tokens "
-	                     "WHERE hash = ? AND revoked = 0")) < 0)
+	if ((rc = store_token_get(&t, st, hash_hex)) < 0 ||
+	    (rc = store_token_usable(&t, time_now())) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, hash_hex)) < 0 || (rc = db_step(s)) < 0)
-		goto out;
-	if (rc == 0) {
-		rc = sertel_err(SERTEL_EAUTH, "token: unknown or revoked");
-		goto out;
-	}
-	*name = strdup(db_col_text(s, 0));
-	*role = strdup(db_col_text(s, 1));
-	if ((nik = db_col_text(s, 2)) != NULL && *nik == '\0')
-		nik = NULL;
-	if (nik != NULL)
-		*person_nik = strdup(nik);
-	if (*name == NULL || *role == NULL || (nik != NULL && *person_nik == NULL)) {
+	*name = strdup(t.name);
+	*role = strdup(t.role);
+	if (t.nik[0] != '\0')
+		*person_nik = strdup(t.nik);
+	if (*name == NULL || *role == NULL || (t.nik[0] != '\0' && *person_nik == NULL)) {
 		free(*name);
 		free(*role);
 		free(*person_nik);
 		*name = *role = *person_nik = NULL;
-		rc = sertel_err(SERTEL_ENOMEM, "store: out of memory");
-		goto out;
+		return sertel_err(SERTEL_ENOMEM, "store: out of memory");
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+int
+store_token_iter(struct store *st, store_token_fn fn, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct token_rec t;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db,
+	                     "SELECT " TOKEN_COLS " FROM tokens ORDER BY name")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == 1) {
+		token_from_row(&t, s);
+		if ((rc = fn(&t, arg)) != 0)
+			break;
+	}
 	db_finalize(s);
-	return rc;
+	return rc < 0 ? rc : 0;
+}
+
+int
+store_token_revoke(char id_out[17], struct store *st, const char *name,
+                   const char *reason, int64_t now)
+{
+	struct db_stmt *s = NULL;
+	int64_t n;
+	int rc, found = 0, revoked = 0;
+
+	id_out[0] = '\0';
+	if ((rc = db_prepare(&s, st->db,
+	                     "SELECT id, revoked FROM tokens WHERE name = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, name)) == 0 && (rc = db_step(s)) == 1) {
+		found = 1;
+		str_copy(id_out, 17, db_col_text(s, 0));
+		revoked = db_col_int(s, 1) != 0;
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (!found)
+		return sertel_err(SERTEL_ENOTFOUND, "token '%s': no such token", name);
+	if (revoked)
+		return sertel_err(SERTEL_ESTATE, "token '%s': already revoked", name);
+
+	/* One-way, as certificates: WHERE revoked = 0. */
+	n = db_run(st->db,
+	           "UPDATE tokens SET revoked = 1, revoked_at = ?, revoked_reason = ? "
+	           "WHERE name = ? AND revoked = 0",
+	           "iss", now, reason, name);
+	if (n < 0)
+		return (int)n;
+	return n == 1 ? 0
+	              : sertel_err(SERTEL_ESTATE, "token '%s': already revoked", name);
+}
+
+struct last_use {
+	const char *sql;
+	const char *id;
+	int64_t now;
+};
+
+static int
+last_use_fn(struct store *st, void *arg)
+{
+	struct last_use *w = arg;
+	int64_t n;
+
+	/* Conditional: of many requests in the same minute, one writes. */
+	n = db_run(st->db, w->sql, "isi", w->now, w->id, w->now - 60);
+	return n < 0 ? (int)n : 0;
+}
+
+int
+store_last_use(struct store *st, const char *table, const char *id, int64_t last_used_at,
+               int64_t now)
+{
+	struct last_use w = {NULL, id, now};
+
+	if (last_used_at > now - 60)
+		return 0;
+	if (strcmp(table, "tokens") == 0)
+		w.sql = "UPDATE tokens SET last_used_at = ? WHERE id = ? AND "
+		        "(last_used_at IS NULL OR last_used_at <= ?)";
+	else if (strcmp(table, "esign_clients") == 0)
+		w.sql = "UPDATE esign_clients SET last_used_at = ? WHERE id = ? AND "
+		        "(last_used_at IS NULL OR last_used_at <= ?)";
+	else
+		return sertel_err(SERTEL_EINVAL, "store_last_use: unknown table %s",
+		                  table);
+	return store_atomic(st, last_use_fn, &w);
 }

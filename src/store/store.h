@@ -199,18 +199,50 @@ int store_crl_latest(struct store *st, const char *issuer_id, unsigned char **de
                      size_t *len, int64_t *next_update);
 
 /* API tokens: only the SHA-256 hash is stored. */
+struct token_rec {
+	char id[17];
+	char name[65];
+	char role[32];
+	char nik[17]; /* "" : bound to nobody */
+	int64_t created_at;
+	int64_t expires_at;   /* 0: no expiry (made before migration 7) */
+	int64_t last_used_at; /* 0: never used */
+	int revoked;
+	int64_t revoked_at;
+	char revoked_reason[256];
+};
 int store_token_put(struct store *st, const char *id, const char *name, const char *role,
                     const char *hash_hex);
 /* A token bound to a registered person (person_nik; NULL: none), who acts
- * with that person's roles. */
+ * with that person's roles; expires_at 0: never. */
 int store_token_put_nik(struct store *st, const char *id, const char *name,
-                        const char *role, const char *person_nik, const char *hash_hex);
-/* *role and *name owned by caller. */
+                        const char *role, const char *person_nik, const char *hash_hex,
+                        int64_t expires_at);
+/* The token with that hash, whatever its state (revoked, expired):
+ * SERTEL_EAUTH when there is none. */
+int store_token_get(struct token_rec *out, struct store *st, const char *hash_hex);
+/* 0 when t may be used at now; otherwise SERTEL_EAUTH with a message
+ * saying why (revoked, expired). */
+int store_token_usable(const struct token_rec *t, int64_t now);
+/* *role and *name owned by caller; refuses revoked and expired tokens. */
 int store_token_find(struct store *st, const char *hash_hex, char **name, char **role);
 /* As store_token_find; *person_nik (owned by caller) is NULL for a token
  * bound to nobody. */
 int store_token_find_nik(struct store *st, const char *hash_hex, char **name, char **role,
                          char **person_nik);
+/* Every token, by name; stops at fn's first non-zero answer. */
+typedef int (*store_token_fn)(const struct token_rec *t, void *arg);
+int store_token_iter(struct store *st, store_token_fn fn, void *arg);
+/* Revokes the token called name (inside the caller's transaction), its
+ * id into id_out: SERTEL_ENOTFOUND when there is none, SERTEL_ESTATE when
+ * revoked already. */
+int store_token_revoke(char id_out[17], struct store *st, const char *name,
+                       const char *reason, int64_t now);
+/* Records a use of a row of "tokens" or "esign_clients" (by id) at now,
+ * but writes only when the last one recorded is a minute old or more:
+ * no write per request.  Through store_atomic. */
+int store_last_use(struct store *st, const char *table, const char *id,
+                   int64_t last_used_at, int64_t now);
 
 /* Encrypted blobs (attachments, documents): AES-256-GCM under a key
  * derived from the master secret, bound to id and kind as AAD. */

@@ -31,44 +31,12 @@ NOBODY=3274010909900009 # a valid NIK nobody registered
 # counts: persons/agencies/applications/attachments/approvals/audit/certs/
 # acceptances/sealed keys.
 counts() {
-	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM agencies)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit)||'/'||(SELECT COUNT(*) FROM certs)||'/'||(SELECT COUNT(*) FROM acceptances)||'/'||(SELECT COUNT(*) FROM sealed_keys)||'/'||(SELECT COUNT(*) FROM agreements)"
+	inst_sql "$I" "SELECT (SELECT COUNT(*) FROM persons)||'/'||(SELECT COUNT(*) FROM agencies)||'/'||(SELECT COUNT(*) FROM applications)||'/'||(SELECT COUNT(*) FROM attachments)||'/'||(SELECT COUNT(*) FROM approvals)||'/'||(SELECT COUNT(*) FROM audit WHERE action NOT LIKE 'auth.%')||'/'||(SELECT COUNT(*) FROM certs)||'/'||(SELECT COUNT(*) FROM acceptances)||'/'||(SELECT COUNT(*) FROM sealed_keys)||'/'||(SELECT COUNT(*) FROM agreements)"
 }
 sql1() { inst_sql "$I" "$1"; }
 
-# ok DESC CMD...: exit 0 (CLI setup steps).
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
-}
 
 JSON='Content-Type: application/json'
-# call TOKEN METHOD PATH [curl args...]: prints the status; the body goes
-# to $T/body.  TOKEN "-" sends no Authorization header.
-call() {
-	local tok=$1 method=$2 path=$3
-	shift 3
-	local h=()
-	[ "$tok" = - ] || h=(-H "Authorization: Bearer $tok")
-	curl -sS --max-time 120 -o "$T/body" -w '%{http_code}' -X "$method" "${h[@]}" "$@" \
-		"$SERVER_URL$path" 2>"$T/curlerr"
-}
-is_json_error() { jq -e '(.error | type) == "string" and (.error | length) > 0 and (.code | type) == "string"' "$T/body" >/dev/null 2>&1; }
-
-# allowed DESC WANT TOKEN METHOD PATH [curl args...]: the status; the body
-# stays in $T/body (and $T/ok.json).
-allowed() {
-	local desc=$1 want=$2 code
-	shift 2
-	code=$(call "$@")
-	cp "$T/body" "$T/ok.json" 2>/dev/null
-	if [ "$code" = "$want" ]; then
-		pass "$desc: $code"
-	else
-		fail "$desc: HTTP $code, expected $want: $(head -c 300 "$T/body")"
-	fi
-}
-
 # refused DESC WANT TOKEN METHOD PATH [curl args...]: the status, a JSON
 # {"error","code"} body, and nothing changed.
 refused() {
@@ -149,7 +117,7 @@ ok "Siti (pemohon)" "$S" person add --dir "$I" --nik $SITI --name "Siti Aminah" 
 ok "Budi (pemohon)" "$S" person add --dir "$I" --nik $BUDI --name "Budi Santoso" --email budi@disdik.cirebonkota.go.id --agency "$DISDIK" --roles pemohon
 ok "an atasan" "$S" person add --dir "$I" --nik $ATASAN --name "Atasan Saja" --email atasan@disdik.cirebonkota.go.id --agency "$DISDIK" --roles atasan
 ok "a kepala-perangkat-daerah" "$S" person add --dir "$I" --nik $KPD --name "Kepala Disdik" --email kpd@disdik.cirebonkota.go.id --agency "$DISDIK" --roles kepala-perangkat-daerah
-ok "an auditor" "$S" person add --dir "$I" --nik $AUD --name "Auditor Inspektorat" --email aud@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles auditor
+ok "an auditor (registered by the kepala-dinas)" "$S" person add --dir "$I" --as $KADIS --nik $AUD --name "Auditor Inspektorat" --email aud@kominfo.cirebonkota.go.id --agency "$KOMINFO" --roles auditor
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/op.key" -subj /CN=x -out "$T/op.csr" 2>/dev/null
 ok "operator 1 certificate" "$S" cert issue --dir "$I" --csr "$T/op.csr" --type individu --usage signing --cn "Operator op1" --nik $OP1
 ok "operator 2 certificate" "$S" cert issue --dir "$I" --csr "$T/op.csr" --type individu --usage signing --cn "Operator op2" --nik $OP2
@@ -182,6 +150,10 @@ check_rc "token create --role person is not an application role: exit 2" 2 "$S" 
 
 # Jabatan needs two approvals (read when the server starts).
 printf '\n[approval]\njabatan = 2\n' >>"$I/sertel.conf"
+# Many wrong tokens from one address on purpose (the throttle on failed
+# authentications has its own test, tests/security); audit entries of
+# failed authentications (auth.*) are left out of the counts above.
+sed -i 's/^\[server\]$/[server]\nauth_max_failures = 1000/' "$I/sertel.conf"
 server_start "$I" || die "sertel serve did not become healthy: $(tail -n 5 "$T/serve.log" 2>/dev/null)"
 pass "server listening on $SERVER_URL"
 
@@ -280,7 +252,7 @@ check_eq "the person now holds operator-op" "pemohon,operator-op" "$(jq -r .role
 refused "appointing someone twice" 409 "${TOK[kepala-dinas]}" POST /api/v1/persons/3274010101930011/appoint -H "$JSON" --data-binary "$OPR"
 refused "appoint kepala-dinas as kepala-dinas" 403 "${TOK[kepala-dinas]}" POST /api/v1/persons/3274010101930012/appoint -H "$JSON" --data-binary '{"role": "kepala-dinas"}'
 allowed "appoint kepala-dinas as admin" 200 "${TOK[admin]}" POST /api/v1/persons/3274010101930012/appoint -H "$JSON" --data-binary '{"role": "kepala-dinas"}'
-refused "appoint auditor (not an appointment)" 400 "${TOK[admin]}" POST /api/v1/persons/3274010101930013/appoint -H "$JSON" --data-binary '{"role": "auditor"}'
+refused "appoint auditor as admin (only a kepala-dinas appoints auditors)" 403 "${TOK[admin]}" POST /api/v1/persons/3274010101930013/appoint -H "$JSON" --data-binary '{"role": "auditor"}'
 refused "appoint an unknown role" 400 "${TOK[admin]}" POST /api/v1/persons/3274010101930013/appoint -H "$JSON" --data-binary '{"role": "superuser"}'
 refused "appoint without a role" 400 "${TOK[kepala-dinas]}" POST /api/v1/persons/3274010101930013/appoint -H "$JSON" --data-binary '{}'
 refused "appoint an unknown NIK" 404 "${TOK[kepala-dinas]}" POST /api/v1/persons/$NOBODY/appoint -H "$JSON" --data-binary "$OPR"

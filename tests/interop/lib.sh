@@ -41,6 +41,14 @@ check() {
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
+# ok DESC CMD [ARGS...]: pass when CMD exits 0; a failure shows CMD's
+# stderr.  Its output stays in $T/out and $T/err.
+ok() {
+	local desc=$1
+	shift
+	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
+}
+
 # check_eq DESC EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then
@@ -291,16 +299,16 @@ server_start() {
 # server_start_port DIR PORT: `sertel serve` on a given PORT (the one an
 # instance's --base-url names, so the URLs inside its certificates answer)
 # and waits until /healthz answers 200.  Sets SERVER_PID, SERVER_URL,
-# SERVER_LOG.
+# SERVER_LOG.  SERVER_CACERT=FILE: the server speaks HTTPS, FILE its root.
 server_start_port() {
 	local dir=$1 port=$2 i code
 	SERVER_LOG=$T/serve.log
 	"$SERTEL_BIN" serve --dir "$dir" --listen "127.0.0.1:$port" >>"$SERVER_LOG" 2>&1 &
 	SERVER_PID=$!
-	SERVER_URL="http://127.0.0.1:$port"
+	SERVER_URL="http${SERVER_CACERT:+s}://127.0.0.1:$port"
 	for i in $(seq 1 100); do
 		kill -0 "$SERVER_PID" 2>/dev/null || break
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$SERVER_URL/healthz" 2>/dev/null)
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${SERVER_CACERT:+--cacert "$SERVER_CACERT"} "$SERVER_URL/healthz" 2>/dev/null)
 		[ "$code" = 200 ] && return 0
 		sleep 0.1
 	done
@@ -361,4 +369,53 @@ make_csr() {
 # without newline).
 line_count() {
 	awk 'END { print NR }' "$1"
+}
+
+# ---- a real SMTP server on loopback (aiosmtpd) -----------------------------
+# smtp_start PORT MAILDIR: aiosmtpd delivering into the Maildir MAILDIR;
+# waits until it accepts connections.  Sets SMTP_PID; the caller's EXIT
+# trap calls smtp_stop.
+smtp_start() {
+	local port=$1 md=$2 py=${PY:-python3}
+	"$py" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$md" >"$T/smtp.log" 2>&1 &
+	SMTP_PID=$!
+	for _ in $(seq 50); do
+		"$py" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+smtp_stop() { [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null; SMTP_PID=; }
+
+# smtp_conf CONF PORT FROM: appends an [smtp] section for the loopback
+# server of smtp_start (no TLS, 5 s timeout) to the config file CONF.
+smtp_conf() {
+	printf '\n[smtp]\nhost = 127.0.0.1\nport = %s\nstarttls = none\nfrom = %s\ntimeout_seconds = 5\n' "$2" "$3" >>"$1"
+}
+
+# ---- the HTTP API with curl -------------------------------------------------
+# call TOKEN METHOD PATH [curl args...]: prints the status; the body goes
+# to $T/body.  TOKEN "-" sends no Authorization header.
+call() {
+	local tok=$1 method=$2 path=$3
+	shift 3
+	local h=()
+	[ "$tok" = - ] || h=(-H "Authorization: Bearer $tok")
+	curl -sS --max-time 120 -o "$T/body" -w '%{http_code}' -X "$method" "${h[@]}" "$@" \
+		"$SERVER_URL$path" 2>"$T/curlerr"
+}
+is_json_error() { jq -e '(.error | type) == "string" and (.error | length) > 0 and (.code | type) == "string"' "$T/body" >/dev/null 2>&1; }
+
+# allowed DESC WANT TOKEN METHOD PATH [curl args...]: the status; the body
+# stays in $T/body (and $T/ok.json).
+allowed() {
+	local desc=$1 want=$2 code
+	shift 2
+	code=$(call "$@")
+	cp "$T/body" "$T/ok.json" 2>/dev/null
+	if [ "$code" = "$want" ]; then
+		pass "$desc: $code"
+	else
+		fail "$desc: HTTP $code, expected $want: $(head -c 300 "$T/body")"
+	fi
 }

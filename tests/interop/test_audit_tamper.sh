@@ -22,6 +22,7 @@ pass "init"
 TOK=$("$S" token create --dir "$I" --name "operator loket" --role operator --json 2>"$T/tok.err") ||
 	die "token create: $(cat "$T/tok.err")"
 TOKID=$(echo "$TOK" | jq -r .id)
+TOKEXP=$(echo "$TOK" | jq -r .expires_at)
 SERIALS=()
 for n in 1 2 3; do
 	make_csr "$T/r$n.csr" ec-p256 "r$n" || die "cannot make a CSR"
@@ -50,7 +51,7 @@ check_eq "seq runs 1..N without gaps" "$(seq -s, 1 "$N")" "$(jq -r '[.[].seq] | 
 check_eq "every entry has string actor, time, action, object, reason" "$N" \
 	"$(jq '[.[] | select((.actor|type) == "string" and (.time|type) == "string" and (.action|type) == "string" and (.object|type) == "string" and (.reason|type) == "string" and (.actor|length) > 0 and (.action|length) > 0)] | length' "$T/list.json")"
 sel() { jq -c --arg a "$1" "[.[] | select(.action == \$a)]" "$T/list.json"; }
-check_eq "token.create: actor, object token:<id>, reason = role" "[{\"actor\":\"$ACTOR\",\"object\":\"token:$TOKID\",\"reason\":\"operator\"}]" \
+check_eq "token.create: actor, object token:<id>, reason = name, role, expiry" "[{\"actor\":\"$ACTOR\",\"object\":\"token:$TOKID\",\"reason\":\"name operator loket, operator, expires $TOKEXP\"}]" \
 	"$(sel token.create | jq -c 'map({actor, object, reason})')"
 check_eq "cert.issue: one per certificate, by the CLI user" \
 	"$(printf '%s\n' "${SERIALS[@]}" | jq -R -c --arg u "$ACTOR" '{actor: $u, object: ("cert:" + .)}' | jq -s -c .)" \

@@ -148,9 +148,10 @@ def wait_mail(maildir, to, after_count, seconds=30):
 	return []
 
 
-def raw(base, method, path, body=None, cookies=None, ctype=None):
+def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
 	u = urllib.parse.urlsplit(base)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
+	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15,
+	                               source_address=(source, 0) if source else None)
 	h = {}
 	if cookies:
 		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
@@ -352,6 +353,23 @@ def audit_flow(p, base, maildir, applicant, auditor, dbfile):
 	check("Rantai RUSAK mulai catatan nomor 3" in p.text(), "verify: tampering is found at entry 3",
 	      p.text()[:300])
 	p.shot("audit-broken")
+
+	# Guessing links from one address: after 10 wrong ones, a 429 page for
+	# that address only (another address still gets the ordinary answer).
+	pre = {"sertel_pra": "c" * 64}
+	codes = []
+	for i in range(11):
+		status, hdrs, body = raw(base, "POST", "/portal/masuk/tautan/pakai",
+		                         "pra=%s&t=%064x" % ("c" * 64, i), cookies=pre,
+		                         source="127.0.0.2")
+		codes.append(status)
+	check(codes[:10] == [401] * 10 and codes[10] == 429, "the 11th wrong link from one address: 429",
+	      str(codes))
+	check("Terlalu banyak percobaan" in body and hdrs.get("Retry-After") == "60",
+	      "the 429 page says why and when to retry")
+	status, _, _ = raw(base, "POST", "/portal/masuk/tautan/pakai",
+	                   "pra=%s&t=%064x" % ("c" * 64, 99), cookies=pre, source="127.0.0.3")
+	check(status == 401, "another address is not blocked", "status %d" % status)
 
 
 if __name__ == "__main__":

@@ -401,18 +401,22 @@ client_certificates_must_be_ours_and_valid(void **state)
 }
 
 static void
-refused_logins_are_audited_and_chain_holds(void **state)
+the_trail_of_a_login_verifies(void **state)
 {
 	struct store *st = *state;
+	struct portal_session s;
+	char id[PORTAL_ID_HEX + 1];
 	int64_t bad = 0, n = 0;
 
 	people(st);
-	assert_int_equal(portal_login_refused(st, "budi@kominfo.example.go.id", "link",
-	                                      "127.0.0.9", "used link"),
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK, NULL,
+	                                      "127.0.0.9"),
 	                 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'portal.login.refused' AND reason LIKE '%127.0.0.9%'"),
-	                 1);
+	assert_int_equal(portal_session_end(st, id, "127.0.0.9"), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action IN "
+	                       "('portal.login', 'portal.logout') AND reason LIKE "
+	                       "'%peer=127.0.0.9%'"),
+	                 2);
 	assert_int_equal(audit_verify(st, &bad, &n), 0);
 }
 
@@ -432,7 +436,7 @@ main(void)
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(client_certificates_must_be_ours_and_valid,
 	                                    fixture_store_setup, fixture_store_teardown),
-	    cmocka_unit_test_setup_teardown(refused_logins_are_audited_and_chain_holds,
+	    cmocka_unit_test_setup_teardown(the_trail_of_a_login_verifies,
 	                                    fixture_store_setup, fixture_store_teardown),
 	};
 

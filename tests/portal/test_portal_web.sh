@@ -44,9 +44,14 @@ quiet "$S" agency add --dir "$I" --name "Dinas Kominfo" --domain kominfo.cirebon
 quiet "$S" person add --dir "$I" --nik 3274014101920002 --name "Siti Aminah" \
 	--email siti@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
 	die "person add failed"
-quiet "$S" person add --dir "$I" --nik 3274010101800001 --name "Budi Auditor" \
-	--email budi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles auditor ||
-	die "person add (auditor) failed"
+# Only a Kepala Dinas registers auditors.
+quiet "$S" person add --dir "$I" --nik 3274010101750001 --name "Kepala Dinas" \
+	--email kadis@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
+	die "person add (kepala dinas) failed"
+quiet "$S" person appoint --dir "$I" 3274010101750001 --role kepala-dinas || die "appoint failed"
+quiet "$S" person add --dir "$I" --as 3274010101750001 --nik 3274010101800001 \
+	--name "Budi Auditor" --email budi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" \
+	--roles auditor || die "person add (auditor) failed"
 server_start_port "$I" "$PORT" || die "server did not start"
 DBFILE=$(inst_db_url "$I" | sed 's/^sqlite://')
 case $DBFILE in /*) ;; *) DBFILE=$I/$DBFILE ;; esac
@@ -71,10 +76,11 @@ check "the browser flow exited 0" test "$rc" = 0
 # Every step is in the audit trail: the link mailed, used, the login and
 # the logout, with the person as object.
 trail=$("$S" audit list --dir "$I" --json 2>/dev/null)
-for a in portal.link portal.link.used portal.login portal.logout; do
+for a in portal.link portal.link.used portal.login portal.logout auth.fail auth.throttle; do
 	check "audit has $a" jq -e --arg a "$a" '[.[] | select(.action == $a)] | length >= 1' <<<"$trail" >/dev/null
 done
 # The flow tampered with entry 3 on purpose; the CLI agrees with the page.
+check "the trail records the browser's address" jq -e '[.[] | select(.action == "portal.login" and (.reason | contains("peer=127.0.0.1")))] | length >= 1' <<<"$trail" >/dev/null
 check "audit verify (CLI) finds the same tampering" test "$("$S" audit verify --dir "$I" >/dev/null 2>&1; echo $?)" = 1
 for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"

@@ -18,18 +18,9 @@ make_instance "$I" --org "Pemerintah Kota Cirebon" || die "init failed: $(cat "$
 "$S" ca export --dir "$I" --out "$T/ca" >/dev/null || die "ca export"
 PORT=$(free_port)
 MD=$T/maildir
-cat >>"$I/sertel.conf" <<CONF
-
-[smtp]
-host = 127.0.0.1
-port = $PORT
-starttls = none
-from = Sertel Kota Cirebon <noreply@cirebonkota.go.id>
-timeout_seconds = 5
-CONF
-$PY -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$T/smtp.log" 2>&1 &
-SMTP_PID=$!
-trap 'kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null; on_exit' EXIT
+smtp_conf "$I/sertel.conf" "$PORT" "Sertel Kota Cirebon <noreply@cirebonkota.go.id>"
+trap 'smtp_stop; on_exit' EXIT
+smtp_start "$PORT" "$MD" || die "aiosmtpd did not start"
 for _ in $(seq 50); do
 	$PY -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break
 	sleep 0.1
@@ -43,11 +34,6 @@ for m in mailbox.Maildir(sys.argv[1], factory=None, create=False):
     if sys.argv[2] in (m['To'] or ''):
         print(str(email.header.make_header(email.header.decode_header(m['Subject']))))
 PY
-}
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
 }
 state_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .state; }
 serial_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .cert_serial; }
@@ -114,7 +100,11 @@ lifecycle() {
 	# decide APP: submit, approve.
 	decide() {
 		ok "$type: submitted ($1)" "$S" ra submit --dir "$I" --as "$nik" "$1"
-		ok "$type: approved ($1)" "$S" ra approve --dir "$I" --as $OP1 "$1" --note "lengkap"
+		# What the application flags for review (a sistem's IP
+		# addresses) the operator confirms explicitly.
+		local rev
+		rev=$("$S" ra show --dir "$I" "$1" --json | jq -r '.needs_review | join(",")')
+		ok "$type: approved ($1)" "$S" ra approve --dir "$I" --as $OP1 "$1" --note "lengkap" ${rev:+--reviewed "$rev"}
 		check_eq "$type: approved" approved "$(state_of "$1")"
 	}
 
@@ -184,9 +174,9 @@ lifecycle() {
 
 lifecycle individu $SITI $KADIK csr siti@disdik.cirebonkota.go.id --usage signing,email
 lifecycle jabatan $KADIK $KADIK generated kadisdik@disdik.cirebonkota.go.id --usage signing
-lifecycle sistem $SYSOWNER $KADIS csr srikandi@kominfo.cirebonkota.go.id --usage ssl-server,ssl-client --dns srikandi.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas"
+lifecycle sistem $SYSOWNER $KADIS csr srikandi@kominfo.cirebonkota.go.id --usage ssl-server,ssl-client --dns srikandi.kominfo.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas"
 check_eq "jabatan certificate carries the title" "Kepala Dinas Pendidikan" "$(openssl x509 -in "$T/jabatan-1.pem" -noout -subject -nameopt multiline | sed -n 's/^ *title *= //p')"
-check "sistem certificate names the system" bash -c "openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'DNS:srikandi.cirebonkota.go.id' && openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'IP Address:10.20.0.5'"
+check "sistem certificate names the system" bash -c "openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'DNS:srikandi.kominfo.cirebonkota.go.id' && openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'IP Address:10.20.0.5'"
 
 # ---- the notices, at a real SMTP server ---------------------------------------
 ok "mail flush" "$S" mail flush --dir "$I"

@@ -11,29 +11,13 @@ I=$T/inst
 make_instance "$I" --org "Pemerintah Kota Denpasar" || die "init failed: $(cat "$I.init.err")"
 PORT=$(free_port)
 MD=$T/maildir
+smtp_conf "$I/sertel.conf" "$PORT" "Sertel Kota Denpasar <noreply@denpasarkota.go.id>"
 cat >>"$I/sertel.conf" <<CONF
-
-[smtp]
-host = 127.0.0.1
-port = $PORT
-starttls = none
-from = Sertel Kota Denpasar <noreply@denpasarkota.go.id>
-timeout_seconds = 5
 
 [validity]
 individu = 20
 CONF
 
-smtp_start() {
-	$PY -m aiosmtpd -n -l "127.0.0.1:$PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$T/smtp.log" 2>&1 &
-	SMTP_PID=$!
-	for _ in $(seq 50); do
-		$PY -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-smtp_stop() { [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null; SMTP_PID=; }
 trap 'smtp_stop; on_exit' EXIT
 
 # subjects ADDRESS: the subjects delivered to one address, decoded, sorted.
@@ -77,7 +61,7 @@ check_eq "nothing delivered while the server is down, nothing lost" "5 0" "$("$S
 check_eq "the failed attempt is recorded" 1 "$("$S" mail list --dir "$I" --json | jq '[.[] | select(.attempts == 1)] | length | if . > 0 then 1 else 0 end')"
 # Due again now (the backoff would wait 30 s).
 inst_sql "$I" "UPDATE mail_queue SET next_attempt_at = 0" >/dev/null
-smtp_start || die "aiosmtpd did not start"
+smtp_start "$PORT" "$MD" || die "aiosmtpd did not start"
 check "flush with the server up" "$S" mail flush --dir "$I"
 check_eq "five notices delivered" 5 "$("$S" mail list --dir "$I" --state sent --json | jq length)"
 want=$(printf '%s\n' "Permohonan $APP belum dapat diterima" "Permohonan $APP disetujui" "Permohonan sertifikat $APP telah diajukan" "Permohonan sertifikat $APP telah diajukan" "Sertifikat Elektronik Anda telah terbit" | sort)

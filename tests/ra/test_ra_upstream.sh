@@ -22,11 +22,6 @@ OP1=3274010101900001
 SITI=3274014101920002
 BUDI=3274010505850006
 
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
-}
 # refused DESC PATTERN CMD...: exit 2, stderr matching PATTERN, the RA's
 # store unchanged (snapshot: certificates, audit, serials, head; and the
 # application rows).

@@ -47,11 +47,6 @@ refused() {
 }
 
 # ok DESC CMD...: exit 0.
-ok() {
-	local desc=$1
-	shift
-	if "$@" >"$T/out" 2>"$T/err"; then pass "$desc"; else fail "$desc: $(cat "$T/err")"; fi
-}
 
 state_of() { "$S" ra show --dir "$I" "$1" --json | jq -r .state; }
 
@@ -171,8 +166,8 @@ ok "second approval" "$S" ra approve --dir "$I" --as $OP2 "$APP2"
 check_eq "approved after 2 of 2" approved "$(state_of "$APP2")"
 
 # ---- sistem ---------------------------------------------------------------
-APP3=$("$S" ra apply --dir "$I" --as $SYSOWNER --type sistem --usage ssl-server,ssl-client --dns srikandi.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas, server di ruang server Diskominfo" "${ATT_BASE[@]}" --json | jq -r .id)
-check_eq "sistem keeps its names" "srikandi.cirebonkota.go.id" "$("$S" ra show --dir "$I" "$APP3" --json | jq -r .dns)"
+APP3=$("$S" ra apply --dir "$I" --as $SYSOWNER --type sistem --usage ssl-server,ssl-client --dns srikandi.kominfo.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas, server di ruang server Diskominfo" "${ATT_BASE[@]}" --json | jq -r .id)
+check_eq "sistem keeps its names" "srikandi.kominfo.cirebonkota.go.id" "$("$S" ra show --dir "$I" "$APP3" --json | jq -r .dns)"
 ok "sistem submitted" "$S" ra submit --dir "$I" --as $SYSOWNER "$APP3"
 ok "operator rejects with reasons" "$S" ra reject --dir "$I" --as $OP2 "$APP3" --reason "Sistem belum terdaftar di inventaris aplikasi"
 check_eq "rejected" rejected "$(state_of "$APP3")"
