@@ -23,7 +23,7 @@
 
 static const char *const usage_verify =
     "verify FILE [--trust ROOT]... [--at TIME] [--json] [--lang id|en] [--dir DIR] "
-    "[--offline] [--sig SIG.p7s]";
+    "[--offline] [--fetch-host HOST[:PORT]]... [--sig SIG.p7s]";
 
 static int load_trust(STACK_OF(X509) * out, const char *path);
 
@@ -67,6 +67,7 @@ cmd_verify(int argc, char **argv)
 	    {"lang", required_argument, NULL, 'l'},
 	    {"offline", no_argument, NULL, 'o'},
 	    {"sig", required_argument, NULL, 's'},
+	    {"fetch-host", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -78,6 +79,9 @@ cmd_verify(int argc, char **argv)
 	const char *sigpath = NULL;
 	unsigned char *data = NULL, *sig = NULL;
 	char *text = NULL;
+	struct net_allow allow;
+	char hosts[4096] = "";
+	size_t hl = 0;
 	int c, json = 0, rc, ex = EXIT_ERROR;
 
 	memset(&vo, 0, sizeof(vo));
@@ -105,6 +109,13 @@ cmd_verify(int argc, char **argv)
 			break;
 		case 'o': vo.offline = 1; break;
 		case 's': sigpath = optarg; break;
+		case 'f':
+			/* Collected, then parsed once below. */
+			if (hl + strlen(optarg) + 2 > sizeof(hosts))
+				return cli_usage("--fetch-host: too many hosts");
+			hl += (size_t)snprintf(hosts + hl, sizeof(hosts) - hl, "%s ",
+			                       optarg);
+			break;
 		case 'h': printf("usage: sertel %s\n", usage_verify); return 0;
 		default: return cli_badopt(argv, usage_verify);
 		}
@@ -112,6 +123,15 @@ cmd_verify(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage("expected exactly one FILE (usage: sertel %s)",
 		                 usage_verify);
+	/* Revocation data from URLs in the file's certificates: only from
+	 * the hosts named here (issue 19: URLs chosen by whoever made the
+	 * file), never from loopback or private addresses not listed. */
+	if (hl > 0) {
+		if (net_allow_parse(&allow, hosts) < 0)
+			return cli_usage("--fetch-host: %s", sertel_errmsg());
+		vo.fetch = VERIFY_FETCH_ALLOWLIST;
+		vo.allow = &allow;
+	}
 	/* The instance: --dir, else $SERTEL_DIR when set (never "." by
 	 * default: verifying needs no instance). */
 	if (vo.dir == NULL && getenv("SERTEL_DIR") != NULL &&

@@ -180,8 +180,9 @@ struct pdf_doc {
 	size_t nsections;
 	struct revision *revs; /* oldest first */
 	size_t nrevs;
-	size_t cache_bytes;               /* decoded object streams kept */
-	unsigned long long decoded_total; /* bytes inflated so far */
+	size_t cache_bytes;        /* decoded object streams kept */
+	struct pdf_budget own;     /* when the caller gave none */
+	struct pdf_budget *budget; /* &own or the caller's */
 	struct page_ref *pages;
 	int npages;     /* -1: not walked yet */
 	int load_depth; /* nested load_obj() calls */
@@ -191,7 +192,8 @@ struct pdf_doc {
 int pdf_decode(struct buf *out, struct pdf_doc *doc, const struct pdf_obj *stm,
                size_t max);
 /* zlib inflate of in into out, at most max bytes. */
-int pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max);
+int pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max,
+                int *over);
 /* xref.c */
 int xref_read_chain(struct pdf_doc *doc);
 
