@@ -1,12 +1,13 @@
 /*
  * sertel verify FILE [--trust ROOT]... [--at TIME] [--json] [--lang id|en]
- *     [--dir DIR] [--offline] [--sig SIG.p7s]
+ *     [--dir DIR] [--offline] [--fetch-host HOST[:PORT]]... [--sig SIG.p7s]
  *
  * Verifies every signature of a PDF (ByteRange, digest, signature, signer
  * path and revocation at the signing time, timestamps, changes made after
  * each signature), or with --sig a detached CMS/CAdES signature over any
  * file.  Trust anchors come from --trust files (PEM, several certificates,
  * or DER) and, with --dir (or $SERTEL_DIR), the instance's root CA.
+ * Revocation data is fetched only from --fetch-host hosts (issue 19).
  * Exit 0 valid, 1 not valid or indeterminate, 2 error (one line on stderr).
  */
 #include <getopt.h>

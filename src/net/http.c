@@ -164,6 +164,17 @@ addr_parse(unsigned char out[16], const char *s, size_t n)
 	return inet_pton(AF_INET6, tmp, out) == 1;
 }
 
+int
+net_addr_special(const char *s)
+{
+	unsigned char a[16];
+
+	if (s == NULL || !addr_parse(a, s, strlen(s)))
+		return sertel_err(SERTEL_EINVAL, "'%s' is not an IP address",
+		                  s != NULL ? s : "");
+	return addr_special(a);
+}
+
 static int
 allow_entry(struct net_allow_entry *e, const char *s, size_t n)
 {

@@ -45,6 +45,13 @@ struct net_allow {
  * (replacing it).  SERTEL_EINVAL naming the entry that is not one. */
 int net_allow_parse(struct net_allow *out, const char *list);
 
+/* 1 when the address literal (IPv4 dotted quad, IPv6 with or without [])
+ * is one a document's URL may not reach unless listed: loopback, RFC 1918,
+ * CGNAT, link-local, multicast, unspecified, ULA, documentation, reserved,
+ * and IPv4-mapped/compatible/NAT64/6to4 forms of those; 0 when it is an
+ * ordinary address; SERTEL_EINVAL when s is not an address literal. */
+int net_addr_special(const char *s);
+
 /* What one job (one verification) may still spend on the network. */
 struct net_budget {
 	int left;            /* HTTP requests */

@@ -3,8 +3,10 @@
  * signatures: trust anchors (--trust, or the instance's root with --dir),
  * the pool of certificates, CRLs and OCSP responses found in the
  * signatures and the PDF's DSS, live revocation material over HTTP
- * (authorityInfoAccess OCSP, then cRLDistributionPoints; never with
- * --offline), path validation with src/pki/validate.h at the signing
+ * (authorityInfoAccess OCSP, then cRLDistributionPoints) only when
+ * opts->fetch allows it, to allow-listed hosts, as NET_UNTRUSTED requests
+ * within one budget per verification (issue 19: the URLs are whoever made
+ * the certificate's choice), path validation with src/pki/validate.h at the signing
  * time, and who signed (NIK/NIP).
  *
  * The signing time used for the path is the signature timestamp's time

@@ -16,6 +16,7 @@
 # running this script against a build without the fix, which would send
 # a packet there).
 . "$(dirname "$0")/../interop/lib.sh"
+. "$(dirname "$0")/lib_verifier.sh"
 lib_setup verifier-ssrf
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$SERTEL_BIN
@@ -119,24 +120,7 @@ check "CLI, 5 URLs answering after 3 s each: within the 5 s budget (took ${ms} m
 check_rc "CLI --fetch-host with a bad entry: exit 2" 2 "$S" verify v4.pdf --fetch-host "a b/c"
 
 # ---- the server ------------------------------------------------------------
-SP=$(free_port) || die "no free port"
-make_instance "$T/inst" --org "Pemkot Uji" --base-url "http://127.0.0.1:$SP" ||
-	die "init: $(cat "$T/inst.init.err")"
-cp inst/sertel.conf sertel.conf.orig
-# verify_conf LINES...: the instance's [verify] section, server restarted.
-verify_conf() {
-	[ -n "$SERVER_PID" ] && server_stop
-	{
-		cat sertel.conf.orig
-		printf '\n[verify]\n'
-		printf '%s\n' "$@"
-	} >inst/sertel.conf
-	server_start_port "$T/inst" "$SP" || die "server did not start: $(tail -3 serve.log)"
-	U=$SERVER_URL
-}
-# public FILE OUT: POST /api/verifikasi, prints the HTTP status.
-public() { curl -s -o "$2" -w '%{http_code}' --max-time 60 -F "file=@$1" "$U/api/verifikasi"; }
-
+verifier_instance
 verify_conf "# defaults"
 # The instance's own signer: valid offline, from its own CRL (no fetch).
 "$S" agency add --dir inst --name "Dinas Kominfo" --domain kominfo.example.go.id >/dev/null || die "agency"
