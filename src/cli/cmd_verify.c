@@ -7,7 +7,8 @@
  * each signature), or with --sig a detached CMS/CAdES signature over any
  * file.  Trust anchors come from --trust files (PEM, several certificates,
  * or DER) and, with --dir (or $SERTEL_DIR), the instance's root CA.
- * Revocation data is fetched only from --fetch-host hosts (issue 19).
+ * Revocation data is fetched only from --fetch-host hosts or, with an
+ * instance, those of its [verify] fetch = allowlist (issue 19).
  * Exit 0 valid, 1 not valid or indeterminate, 2 error (one line on stderr).
  */
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "instance/instance.h"
 #include "sign/sign.h"
 
 #define VERIFY_MAX_FILE  (512L * 1024 * 1024)
@@ -81,6 +83,8 @@ cmd_verify(int argc, char **argv)
 	unsigned char *data = NULL, *sig = NULL;
 	char *text = NULL;
 	struct net_allow allow;
+	struct verify_conf vc;
+	struct instance *in = NULL;
 	char hosts[4096] = "";
 	size_t hl = 0;
 	int c, json = 0, rc, ex = EXIT_ERROR;
@@ -138,6 +142,22 @@ cmd_verify(int argc, char **argv)
 	if (vo.dir == NULL && getenv("SERTEL_DIR") != NULL &&
 	    *getenv("SERTEL_DIR") != '\0')
 		vo.dir = getenv("SERTEL_DIR");
+	/* With an instance, its [verify] fetch / fetch_hosts apply unless
+	 * --fetch-host names the hosts for this run. */
+	if (vo.dir != NULL) {
+		if ((rc = instance_open(&in, vo.dir)) < 0 ||
+		    (rc = verify_conf_load(&vc, in->cfg)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		vo.store = in->st;
+		vo.max_fetches = vc.max_fetches;
+		vo.fetch_ms = vc.fetch_ms;
+		if (hl == 0) {
+			vo.fetch = vc.fetch;
+			vo.allow = &vc.hosts;
+		}
+	}
 	if ((trust = sk_X509_new_null()) == NULL) {
 		ex = cli_fail(sertel_err(SERTEL_ENOMEM, "out of memory"));
 		goto out;
@@ -188,5 +208,7 @@ out:
 	free(sig);
 	free(data);
 	sk_X509_pop_free(trust, X509_free);
+	if (in != NULL)
+		instance_close(in);
 	return ex;
 }

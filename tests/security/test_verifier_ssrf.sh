@@ -133,6 +133,10 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout own.
 	die "sign own"
 check_eq "public: the instance's own signer is VALID offline (its own CRL)" "200 VALID" \
 	"$(public own.pdf own.json) $(jq -r .conclusion own.json)"
+n=$(conns)
+"$S" verify v4.pdf --dir inst --trust evil-root.pem --json >dir0.json 2>&1
+check_eq "CLI --dir, instance [verify] defaults: no connection, indeterminate" "0 indeterminate" \
+	"$(since $n | wc -l) $(jq -r .verdict dir0.json)"
 for v in $VARIANTS; do
 	n=$(conns)
 	code=$(public $v.pdf pub-$v.json)
@@ -176,7 +180,10 @@ n=$(conns)
 code=$(curl -s -o v1.out -w '%{http_code}' -u "portal:$SECRET" -F "signed_file=@name.pdf" "$U/api/sign/verify")
 check_eq "fetch allowlist: v1 route, localhost URL (address not listed): no connection" "200 0" \
 	"$code $(since $n | wc -l)"
+n=$(conns)
+"$S" verify v4.pdf --dir inst --trust evil-root.pem >/dev/null 2>&1
+check_eq "CLI --dir, instance [verify] fetch allowlist 127.0.0.1:PORT: OCSP then CRL fetched" \
+	"v4 POST /ocsp HTTP/1.1|v4 GET /crl HTTP/1.1" "$(since $n | sort -r | paste -sd'|')"
 server_stop
-
 stop_listener
 finish
