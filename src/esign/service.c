@@ -99,10 +99,12 @@ verify_opts_for(struct verify_opts *vo, struct pdf_budget *b, struct esign_ctx *
 	vo->allow = &vc->hosts;
 	vo->max_fetches = vc->max_fetches;
 	vo->fetch_ms = vc->fetch_ms;
-	if (public_route)
+	if (public_route) {
 		pdf_budget_init(b, verify_conf_public_limit(vc, len), &c->pool_public);
-	else
+		b->parse_max = vc->public_parse_max;
+	} else {
 		pdf_budget_init(b, vc->decode_max, &c->pool_all);
+	}
 	vo->budget = b;
 }
 #endif
@@ -563,6 +565,14 @@ esign_verify(struct verify_report **out, struct esign_error *err, struct esign_c
 			              "Server sedang memverifikasi banyak dokumen; coba "
 			              "lagi nanti / too many verifications at once: %s",
 			              sertel_errmsg());
+			return rc;
+		}
+		if (rc < 0 && vb.exceeded == PDF_BUDGET_PARSE) {
+			esign_err_set(err, ESIGN_BAD_DOCUMENT, 422,
+			              "Dokumen terlalu rumit untuk diverifikasi (objek "
+			              "melebihi %llu byte) / parsed objects exceed %llu "
+			              "bytes",
+			              vb.parse_max, vb.parse_max);
 			return rc;
 		}
 		if (rc < 0 && vb.exceeded == PDF_BUDGET_TOTAL) {

@@ -40,7 +40,11 @@ pdf_open_budget(struct pdf_doc **out, const unsigned char *data, size_t len,
 	doc->npages = -1;
 	pdf_budget_init(&doc->own, PDF_MAX_DECODE_TOTAL, NULL);
 	doc->budget = b != NULL ? b : &doc->own;
-	arena_init(&doc->arena, PDF_MAX_ARENA);
+	arena_init(&doc->arena,
+	           b != NULL && b->parse_max != 0 && b->parse_max < PDF_MAX_ARENA
+	               ? (size_t)b->parse_max
+	               : PDF_MAX_ARENA);
+	doc->arena.budget = b;
 	if ((rc = xref_read_chain(doc)) < 0)
 		goto out;
 	*out = doc;

@@ -49,6 +49,27 @@ pool_take(struct pdf_pool *p, unsigned long long want)
 	return got;
 }
 
+int
+pdf_budget_hold(struct pdf_budget *b, size_t n)
+{
+	unsigned long long got = pool_take(b->pool, n);
+
+	if (got < n) {
+		pool_give(b->pool, got);
+		b->exceeded = PDF_BUDGET_POOL;
+		return sertel_err(SERTEL_ETOOBIG,
+		                  "pdf: the decoding budget shared by concurrent "
+		                  "verifications is spent");
+	}
+	return 0;
+}
+
+void
+pdf_budget_unhold(struct pdf_budget *b, size_t n)
+{
+	pool_give(b->pool, n);
+}
+
 void
 pdf_budget_init(struct pdf_budget *b, unsigned long long max, struct pdf_pool *pool)
 {

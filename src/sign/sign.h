@@ -293,6 +293,7 @@ struct verify_conf {
 	unsigned long long public_decode_max;   /* per public request (32 MiB) */
 	unsigned long long public_decode_ratio; /* x file size, at least 1 MiB (64) */
 	unsigned long long public_decode_pool; /* all public requests at once (256 MiB) */
+	unsigned long long public_parse_max;   /* parsed objects per revision (64 MiB) */
 	unsigned long long decode_max;  /* per authenticated verification (2 GiB) */
 	unsigned long long decode_pool; /* all verifications at once (1 GiB) */
 };

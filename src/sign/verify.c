@@ -837,6 +837,8 @@ verify_conf_load(struct verify_conf *out, const struct config *cfg)
 	        0 ||
 	    (rc = conf_bytes(&out->public_decode_pool, cfg, "public_decode_pool",
 	                     256LL * 1024 * 1024)) < 0 ||
+	    (rc = conf_bytes(&out->public_parse_max, cfg, "public_parse_max",
+	                     64LL * 1024 * 1024)) < 0 ||
 	    (rc = conf_bytes(&out->decode_max, cfg, "decode_max",
 	                     2LL * 1024 * 1024 * 1024)) < 0 ||
 	    (rc = conf_bytes(&out->decode_pool, cfg, "decode_pool",

@@ -1169,6 +1169,11 @@ budget_refusal(const struct pdf_budget *b)
 		return sertel_err(SERTEL_ETOOBIG,
 		                  "verify: the decoding budget shared by concurrent "
 		                  "verifications is spent");
+	if (b->exceeded == PDF_BUDGET_PARSE)
+		return sertel_err(SERTEL_ETOOBIG,
+		                  "verify: parsed objects exceed %llu bytes in one "
+		                  "revision",
+		                  b->parse_max);
 	return sertel_err(SERTEL_ETOOBIG, "verify: decompressed size exceeds %llu bytes",
 	                  b->max);
 }

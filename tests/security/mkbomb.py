@@ -13,6 +13,8 @@ usage: mkbomb.py KIND OUT [MIB] [COUNT]
   dss      MIB N N DSS certificate streams of MIB MiB each (each under the
                  4 MiB a DSS entry may have), all read by the verifier
   xref     MIB   the cross-reference stream itself, double Flate
+  array    MIB   no compression: /Fields is one array of MIB MiB of "0 ",
+                 which parses into some 40 times its size
   plain          the same structure with nothing big: must still verify
 
 Every file has a classic page tree, an AcroForm and a cross-reference
@@ -87,8 +89,10 @@ def build(kind, mib, count):
             plain[nxt] = stream(b"/Filter /FlateDecode", z)
             dss.append(nxt)
             nxt += 1
-    cat = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%s] >>" % b" ".join(
-        b"%d 0 R" % f for f in fields)
+    refs = b" ".join(b"%d 0 R" % f for f in fields)
+    if kind == "array":
+        refs += b" " + b"0 " * (mib * MIB // 2)
+    cat = b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%s] >>" % refs
     if dss:
         cat += b" /DSS << /Certs [%s] >>" % b" ".join(b"%d 0 R" % d for d in dss)
     plain[1] = cat + b" >>"

@@ -151,6 +151,7 @@ test_shared_pool(void **state)
 	struct pdf_doc *d1 = NULL, *d2 = NULL;
 	struct pdf_budget b1, b2;
 	struct pdf_pool all, pub;
+	unsigned long long parsed;
 
 	(void)state;
 	build(&f, 2, 300 * KIB, 1);
@@ -160,39 +161,94 @@ test_shared_pool(void **state)
 	pdf_budget_init(&b2, 32 * MIB, &pub);
 	assert_int_equal(pdf_open_budget(&d1, f.data, f.len, &b1), 0);
 	assert_int_equal(pdf_open_budget(&d2, f.data, f.len, &b2), 0);
+	/* The open documents' parsed objects are held from the pool. */
+	parsed = atomic_load(&pub.used);
+	assert_true(parsed > 0 && parsed < 200 * KIB);
+	assert_int_equal(atomic_load(&all.used), parsed);
 	assert_int_equal(decode(d1, 2), 0);
-	assert_int_equal(atomic_load(&pub.used), 300 * KIB);
-	assert_int_equal(atomic_load(&all.used), 300 * KIB);
+	assert_int_equal(atomic_load(&pub.used), parsed + 300 * KIB);
+	assert_int_equal(atomic_load(&all.used), parsed + 300 * KIB);
 	/* The second job cannot reserve 300 KiB more: refused now, not
-	 * queued, and it holds nothing of what it tried. */
+	 * queued. */
 	assert_int_equal(decode(d2, 2), SERTEL_ETOOBIG);
 	assert_int_equal(b2.exceeded, PDF_BUDGET_POOL);
 	assert_non_null(strstr(sertel_errmsg(), "concurrent"));
-	assert_int_equal(atomic_load(&pub.used), 300 * KIB + b2.used);
 	pdf_budget_release(&b2);
-	assert_int_equal(atomic_load(&pub.used), 300 * KIB);
-	/* The first job done: its bytes go back to both pools. */
+	pdf_close(d2);
+	d2 = NULL;
+	/* The first job done: everything goes back to both pools. */
+	pdf_close(d1);
+	d1 = NULL;
 	pdf_budget_release(&b1);
 	assert_int_equal(atomic_load(&pub.used), 0);
 	assert_int_equal(atomic_load(&all.used), 0);
 	pdf_budget_init(&b2, 32 * MIB, &pub);
-	pdf_close(d2);
 	assert_int_equal(pdf_open_budget(&d2, f.data, f.len, &b2), 0);
 	assert_int_equal(decode(d2, 2), 0);
+	pdf_close(d2);
 	pdf_budget_release(&b2);
+	assert_int_equal(atomic_load(&pub.used), 0);
 	/* The parent's cap binds too. */
-	pdf_pool_init(&all, 100 * KIB, NULL);
+	pdf_pool_init(&all, 200 * KIB, NULL);
 	pdf_pool_init(&pub, 64 * MIB, &all);
 	pdf_budget_init(&b1, 32 * MIB, &pub);
-	pdf_close(d1);
 	assert_int_equal(pdf_open_budget(&d1, f.data, f.len, &b1), 0);
 	assert_int_equal(decode(d1, 2), SERTEL_ETOOBIG);
 	assert_int_equal(b1.exceeded, PDF_BUDGET_POOL);
+	pdf_close(d1);
 	pdf_budget_release(&b1);
 	assert_int_equal(atomic_load(&pub.used), 0);
 	assert_int_equal(atomic_load(&all.used), 0);
-	pdf_close(d1);
-	pdf_close(d2);
+	buf_free(&f);
+	sertel_err_clear();
+}
+
+/* A small file can parse into far more memory than it has bytes: the
+ * document's parsed objects are bounded by parse_max. */
+static void
+test_parse_max(void **state)
+{
+	struct buf f;
+	struct pdf_doc *doc = NULL;
+	struct pdf_budget b;
+	struct pdf_pool pool;
+	size_t i, off1, off2, xref;
+
+	(void)state;
+	buf_init(&f, 64 * MIB);
+	assert_int_equal(buf_appendf(&f, "%%PDF-1.7\n"), 0);
+	off1 = f.len;
+	assert_int_equal(buf_appendf(&f, "1 0 obj\n<< /Type /Catalog >>\nendobj\n"), 0);
+	off2 = f.len;
+	assert_int_equal(buf_appendf(&f, "2 0 obj\n["), 0);
+	for (i = 0; i < 1000000; i++)
+		assert_int_equal(buf_append(&f, "0 ", 2), 0);
+	assert_int_equal(buf_appendf(&f, "]\nendobj\n"), 0);
+	xref = f.len;
+	assert_int_equal(
+	    buf_appendf(&f,
+	                "xref\n0 3\n0000000000 65535 f \n%010zu 00000 n \n"
+	                "%010zu 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R >>\n"
+	                "startxref\n%zu\n%%%%EOF\n",
+	                off1, off2, xref),
+	    0);
+	/* 2 MB of text, far more parsed: refused at 4 MiB. */
+	pdf_pool_init(&pool, 256 * MIB, NULL);
+	pdf_budget_init(&b, 32 * MIB, &pool);
+	b.parse_max = 4 * MIB;
+	assert_int_equal(pdf_open_budget(&doc, f.data, f.len, &b), 0);
+	assert_null(pdf_load(doc, 2));
+	assert_non_null(strstr(sertel_errmsg(), "bytes of parsed objects"));
+	assert_int_equal(b.exceeded, PDF_BUDGET_PARSE);
+	assert_true(atomic_load(&pool.used) <= 4 * MIB);
+	pdf_close(doc);
+	assert_int_equal(atomic_load(&pool.used), 0);
+	/* Without parse_max the document's own limit: it loads. */
+	pdf_budget_init(&b, 32 * MIB, &pool);
+	assert_int_equal(pdf_open_budget(&doc, f.data, f.len, &b), 0);
+	assert_non_null(pdf_load(doc, 2));
+	assert_int_equal(pdf_len(pdf_load(doc, 2)), 1000000);
+	pdf_close(doc);
 	buf_free(&f);
 	sertel_err_clear();
 }
@@ -204,6 +260,7 @@ main(void)
 	    cmocka_unit_test(test_nested_filters_total),
 	    cmocka_unit_test(test_many_small_streams),
 	    cmocka_unit_test(test_shared_pool),
+	    cmocka_unit_test(test_parse_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

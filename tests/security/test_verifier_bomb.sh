@@ -7,9 +7,10 @@
 # cap, a cross-reference stream bomb.  POST /api/verifikasi refuses each
 # with 422 and the Indonesian/English message, and the server's peak
 # memory (VmHWM) over 4 parallel bombs, 3 rounds, stays under 400 MiB (a
-# resource bound, not a timing one).  A pool too small for one request
-# gives 503 at once; the authenticated route keeps the larger document
-# limits ([verify] decode_max).
+# resource bound, not a timing one).  An 8 MiB array that parses into
+# some 40 times its size is refused by [verify] public_parse_max.  A pool
+# too small for one request gives 503 at once; the authenticated route
+# keeps the larger document limits ([verify] decode_max).
 . "$(dirname "$0")/../interop/lib.sh"
 . "$(dirname "$0")/lib_verifier.sh"
 lib_setup verifier-bomb
@@ -25,6 +26,7 @@ $MK hexflate hexflate.pdf 64 || die "mkbomb"
 $MK manystm manystm.pdf 8 40 || die "mkbomb"
 $MK dss dss.pdf 3 60 || die "mkbomb"
 $MK xref xref.pdf 64 || die "mkbomb"
+$MK array array.pdf 8 || die "mkbomb"
 note "double.pdf: $(wc -c <double.pdf) bytes for 200 MiB decoded"
 
 verifier_instance
@@ -43,22 +45,28 @@ done
 check_eq "double bomb: the limit is the 1 MiB floor of a small file" \
 	"Dokumen terlalu besar setelah didekompresi (batas 1048576 byte) / decompressed size exceeds 1048576 bytes" \
 	"$(jq -r .error double.json)"
+check_eq "array of 8 MiB (parses into far more): 422" 422 "$(public array.pdf array.json)"
+check "array: JSON error, Indonesian first" \
+	jqt array.json '.error | test("^Dokumen terlalu rumit untuk diverifikasi .*parsed objects exceed")'
 code=$(public hexflate.pdf hexflate.json)
 check "hexflate (unsupported first filter): refused or not valid, quickly" \
 	test "$code" = 400 -o "$(jq -r .conclusion hexflate.json 2>/dev/null)" != VALID
 
-# 4 at once, three rounds: the server's peak memory stays bounded.
+# 4 at once (2 decompression, 2 parse bombs), three rounds: the server's
+# peak memory stays bounded.
 base=$(hwm_kib)
 for round in 1 2 3; do
 	pids=
 	for i in 1 2 3 4; do
-		curl -s -o par-$round-$i.json -w '%{http_code}\n' --max-time 120 -F "file=@double.pdf" \
+		f=double.pdf
+		[ $i -gt 2 ] && f=array.pdf
+		curl -s -o par-$round-$i.json -w '%{http_code}\n' --max-time 120 -F "file=@$f" \
 			"$U/api/verifikasi" >par-$round-$i.code &
 		pids="$pids $!"
 	done
 	wait $pids
 done
-check_eq "12 parallel bombs: all 422" 12 "$(cat par-*.code | grep -c '^422$')"
+check_eq "12 parallel bombs (double Flate, 8 MiB array): all 422" 12 "$(cat par-*.code | grep -c '^422$')"
 peak=$(hwm_kib)
 note "server VmHWM: $((base / 1024)) MiB before, $((peak / 1024)) MiB after the bombs"
 check "server peak memory under 400 MiB (VmHWM $((peak / 1024)) MiB)" test "$peak" -lt $((400 * 1024))
