@@ -1,12 +1,14 @@
 /*
  * sertel verify FILE [--trust ROOT]... [--at TIME] [--json] [--lang id|en]
- *     [--dir DIR] [--offline] [--sig SIG.p7s]
+ *     [--dir DIR] [--offline] [--fetch-host HOST[:PORT]]... [--sig SIG.p7s]
  *
  * Verifies every signature of a PDF (ByteRange, digest, signature, signer
  * path and revocation at the signing time, timestamps, changes made after
  * each signature), or with --sig a detached CMS/CAdES signature over any
  * file.  Trust anchors come from --trust files (PEM, several certificates,
  * or DER) and, with --dir (or $SERTEL_DIR), the instance's root CA.
+ * Revocation data is fetched only from --fetch-host hosts or, with an
+ * instance, those of its [verify] fetch = allowlist (issue 19).
  * Exit 0 valid, 1 not valid or indeterminate, 2 error (one line on stderr).
  */
 #include <getopt.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "instance/instance.h"
 #include "sign/sign.h"
 
 #define VERIFY_MAX_FILE  (512L * 1024 * 1024)
@@ -23,7 +26,7 @@
 
 static const char *const usage_verify =
     "verify FILE [--trust ROOT]... [--at TIME] [--json] [--lang id|en] [--dir DIR] "
-    "[--offline] [--sig SIG.p7s]";
+    "[--offline] [--fetch-host HOST[:PORT]]... [--sig SIG.p7s]";
 
 static int load_trust(STACK_OF(X509) * out, const char *path);
 
@@ -67,6 +70,7 @@ cmd_verify(int argc, char **argv)
 	    {"lang", required_argument, NULL, 'l'},
 	    {"offline", no_argument, NULL, 'o'},
 	    {"sig", required_argument, NULL, 's'},
+	    {"fetch-host", required_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -78,6 +82,11 @@ cmd_verify(int argc, char **argv)
 	const char *sigpath = NULL;
 	unsigned char *data = NULL, *sig = NULL;
 	char *text = NULL;
+	struct net_allow allow;
+	struct verify_conf vc;
+	struct instance *in = NULL;
+	char hosts[4096] = "";
+	size_t hl = 0;
 	int c, json = 0, rc, ex = EXIT_ERROR;
 
 	memset(&vo, 0, sizeof(vo));
@@ -105,6 +114,13 @@ cmd_verify(int argc, char **argv)
 			break;
 		case 'o': vo.offline = 1; break;
 		case 's': sigpath = optarg; break;
+		case 'f':
+			/* Collected, then parsed once below. */
+			if (hl + strlen(optarg) + 2 > sizeof(hosts))
+				return cli_usage("--fetch-host: too many hosts");
+			hl += (size_t)snprintf(hosts + hl, sizeof(hosts) - hl, "%s ",
+			                       optarg);
+			break;
 		case 'h': printf("usage: sertel %s\n", usage_verify); return 0;
 		default: return cli_badopt(argv, usage_verify);
 		}
@@ -112,11 +128,36 @@ cmd_verify(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage("expected exactly one FILE (usage: sertel %s)",
 		                 usage_verify);
+	/* Revocation data from URLs in the file's certificates: only from
+	 * the hosts named here (issue 19: URLs chosen by whoever made the
+	 * file), never from loopback or private addresses not listed. */
+	if (hl > 0) {
+		if (net_allow_parse(&allow, hosts) < 0)
+			return cli_usage("--fetch-host: %s", sertel_errmsg());
+		vo.fetch = VERIFY_FETCH_ALLOWLIST;
+		vo.allow = &allow;
+	}
 	/* The instance: --dir, else $SERTEL_DIR when set (never "." by
 	 * default: verifying needs no instance). */
 	if (vo.dir == NULL && getenv("SERTEL_DIR") != NULL &&
 	    *getenv("SERTEL_DIR") != '\0')
 		vo.dir = getenv("SERTEL_DIR");
+	/* With an instance, its [verify] fetch / fetch_hosts apply unless
+	 * --fetch-host names the hosts for this run. */
+	if (vo.dir != NULL) {
+		if ((rc = instance_open(&in, vo.dir)) < 0 ||
+		    (rc = verify_conf_load(&vc, in->cfg)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		vo.store = in->st;
+		vo.max_fetches = vc.max_fetches;
+		vo.fetch_ms = vc.fetch_ms;
+		if (hl == 0) {
+			vo.fetch = vc.fetch;
+			vo.allow = &vc.hosts;
+		}
+	}
 	if ((trust = sk_X509_new_null()) == NULL) {
 		ex = cli_fail(sertel_err(SERTEL_ENOMEM, "out of memory"));
 		goto out;
@@ -167,5 +208,7 @@ out:
 	free(sig);
 	free(data);
 	sk_X509_pop_free(trust, X509_free);
+	if (in != NULL)
+		instance_close(in);
 	return ex;
 }

@@ -43,8 +43,9 @@ struct esign_conf {
 	char footer[512];               /* "" : no footer; %s is replaced by the link */
 	char tsa_url[SERTEL_MAX_NAME];  /* "" : PAdES B-B, else B-T */
 	char location[SERTEL_MAX_NAME];
-	int verify_after_sign; /* record the verifier's verdict per document (1) */
-	int verify_offline;    /* verifier never fetches OCSP/CRLs (0) */
+	int verify_after_sign;     /* record the verifier's verdict per document (1) */
+	int verify_offline;        /* verifier never fetches OCSP/CRLs (0) */
+	struct verify_conf verify; /* [verify]: fetching and decoding limits */
 };
 int esign_conf_load(struct esign_conf *out, const struct config *cfg,
                     const char *base_url);
@@ -243,9 +244,12 @@ void esign_docs_free(struct esign_doc_out *d, size_t n);
 
 /* Verifies a PDF with the instance's trust anchors (verify_pdf), reading
  * them through st (the caller's connection).  *out owned by caller
- * (verify_report_free).  err filled on failure. */
+ * (verify_report_free).  err filled on failure.  public_route: the
+ * unauthenticated POST /api/verifikasi ([verify] public_fetch and the
+ * public decoding limits apply); otherwise an authenticated client. */
 int esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
-                 struct store *st, const unsigned char *data, size_t len);
+                 struct store *st, const unsigned char *data, size_t len,
+                 int public_route);
 
 /* ---- the document registry --------------------------------------------- */
 struct esign_doc {

@@ -71,7 +71,7 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	out->verify_after_sign =
 	    (int)config_get_int(cfg, "esign", "verify_after_sign", 1);
 	out->verify_offline = (int)config_get_int(cfg, "esign", "verify_offline", 0);
-	return 0;
+	return verify_conf_load(&out->verify, cfg);
 }
 
 static const char *const status_names[] = {

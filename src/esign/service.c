@@ -28,6 +28,11 @@ struct esign_ctx {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int unsealing;
+	/* Decoding shared by the verifications running at once (issue 19):
+	 * all of them ([verify] decode_pool), and within that the public
+	 * route's (public_decode_pool). */
+	struct pdf_pool pool_all;
+	struct pdf_pool pool_public;
 };
 
 int
@@ -52,6 +57,8 @@ esign_ctx_new(struct esign_ctx **out, struct instance *in, const struct esign_co
 	c->ec = ec;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	pdf_pool_init(&c->pool_all, ec->verify.decode_pool, NULL);
+	pdf_pool_init(&c->pool_public, ec->verify.public_decode_pool, &c->pool_all);
 	*out = c;
 	return 0;
 }
@@ -71,6 +78,36 @@ esign_ctx_conf(const struct esign_ctx *c)
 {
 	return c->ec;
 }
+
+#ifdef SERTEL_ESIGN_ENGINE
+/* The verifier's options for one verification on this server: the
+ * instance's anchors and CRLs through st, [verify] fetching for the route
+ * (the public one never fetches unless public_fetch says so), and a
+ * decoding budget from the route's pool (*b, released by the caller with
+ * pdf_budget_release). */
+static void
+verify_opts_for(struct verify_opts *vo, struct pdf_budget *b, struct esign_ctx *c,
+                struct store *st, size_t len, int public_route)
+{
+	const struct verify_conf *vc = &c->ec->verify;
+
+	memset(vo, 0, sizeof(*vo));
+	vo->store = st; /* this thread's connection, not a new one */
+	vo->lang = "id";
+	vo->offline = c->ec->verify_offline;
+	vo->fetch = public_route ? vc->public_fetch : vc->fetch;
+	vo->allow = &vc->hosts;
+	vo->max_fetches = vc->max_fetches;
+	vo->fetch_ms = vc->fetch_ms;
+	if (public_route) {
+		pdf_budget_init(b, verify_conf_public_limit(vc, len), &c->pool_public);
+		b->parse_max = vc->public_parse_max;
+	} else {
+		pdf_budget_init(b, vc->decode_max, &c->pool_all);
+	}
+	vo->budget = b;
+}
+#endif
 
 static void
 unseal_enter(struct esign_ctx *c)
@@ -463,14 +500,15 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		sha256_hex(sha[i], docs[i].data, docs[i].len);
 		reg[i].verdict = -1;
 		if (ec->verify_after_sign) {
-			memset(&vo, 0, sizeof(vo));
-			vo.store = st; /* this thread's connection, not a new one */
-			vo.offline = ec->verify_offline;
-			vo.lang = "id";
+			struct pdf_budget vb;
+
+			verify_opts_for(&vo, &vb, c, st, docs[i].len, 0);
 			if (verify_pdf(&vr, docs[i].data, docs[i].len, &vo) == 0 &&
 			    vr != NULL)
 				reg[i].verdict = (int)vr->verdict;
+			pdf_budget_release(&vb);
 			verify_report_free(vr);
+			vr = NULL;
 			sertel_err_clear();
 		}
 		reg[i].id = docs[i].id;
@@ -499,7 +537,7 @@ out:
 
 int
 esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
-             struct store *st, const unsigned char *data, size_t len)
+             struct store *st, const unsigned char *data, size_t len, int public_route)
 {
 	struct esign_doc_in d = {data, len, NULL};
 	int rc;
@@ -516,11 +554,35 @@ esign_verify(struct verify_report **out, struct esign_error *err, struct esign_c
 #ifdef SERTEL_ESIGN_ENGINE
 	{
 		struct verify_opts vo;
-		memset(&vo, 0, sizeof(vo));
-		vo.store = st;
-		vo.offline = c->ec->verify_offline;
-		vo.lang = "id";
-		if ((rc = verify_pdf(out, data, len, &vo)) < 0) {
+		struct pdf_budget vb;
+
+		verify_opts_for(&vo, &vb, c, st, len, public_route);
+		rc = verify_pdf(out, data, len, &vo);
+		pdf_budget_release(&vb);
+		if (rc < 0 && vb.exceeded == PDF_BUDGET_POOL) {
+			/* Busy, not a bad file: the client may try again. */
+			esign_err_set(err, ESIGN_UNAVAILABLE, 503,
+			              "Server sedang memverifikasi banyak dokumen; coba "
+			              "lagi nanti / too many verifications at once: %s",
+			              sertel_errmsg());
+			return rc;
+		}
+		if (rc < 0 && vb.exceeded == PDF_BUDGET_PARSE) {
+			esign_err_set(err, ESIGN_BAD_DOCUMENT, 422,
+			              "Dokumen terlalu rumit untuk diverifikasi (objek "
+			              "melebihi %llu byte) / parsed objects exceed %llu "
+			              "bytes",
+			              vb.parse_max, vb.parse_max);
+			return rc;
+		}
+		if (rc < 0 && vb.exceeded == PDF_BUDGET_TOTAL) {
+			esign_err_set(err, ESIGN_BAD_DOCUMENT, 422,
+			              "Dokumen terlalu besar setelah didekompresi (batas "
+			              "%llu byte) / decompressed size exceeds %llu bytes",
+			              vb.max, vb.max);
+			return rc;
+		}
+		if (rc < 0) {
 			esign_err_set(err, ESIGN_BAD_DOCUMENT, 400,
 			              "Dokumen tidak dapat dibaca sebagai PDF: %s",
 			              sertel_errmsg());

@@ -829,7 +829,7 @@ add_registry(json_t *j, struct store *st, const char *sha256_hex, const char *ba
 static int
 verify_field(struct verify_report **vr, struct field **f, struct form *fm,
              struct esign_ctx *c, struct http_req *r, struct http_resp *resp,
-             const char *name)
+             const char *name, int public_route)
 {
 	struct esign_error err;
 	char msg[64];
@@ -843,7 +843,8 @@ verify_field(struct verify_report **vr, struct field **f, struct form *fm,
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
 		return -1;
 	}
-	if ((rc = esign_verify(vr, &err, c, r->st, (*f)->val.data, (*f)->val.len)) < 0) {
+	if ((rc = esign_verify(vr, &err, c, r->st, (*f)->val.data, (*f)->val.len,
+	                       public_route)) < 0) {
 		bsre_error_from(resp, &err, rc);
 		return -1;
 	}
@@ -864,7 +865,7 @@ api_esign_v1_verify(struct http_req *r, struct http_resp *resp)
 	if ((c = client_begin(&cl, r, resp, ESIGN_PERM_VERIFY,
 	                      "Aplikasi klien tidak berwenang memverifikasi")) == NULL)
 		return 0;
-	if (verify_field(&vr, &f, &fm, c, r, resp, "signed_file") < 0)
+	if (verify_field(&vr, &f, &fm, c, r, resp, "signed_file", 0) < 0)
 		goto out;
 	j = report_v1(vr, r->st, f->filename[0] ? f->filename : NULL);
 	add_registry(j, r->st, vr->sha256_hex, esign_ctx_conf(c)->base_url);
@@ -1290,7 +1291,7 @@ api_esign_v2_verify(struct http_req *r, struct http_resp *resp)
 		           "Field 'file' wajib berupa base64");
 		goto out;
 	}
-	if ((rc = esign_verify(&vr, &err, c, r->st, data, len)) < 0) {
+	if ((rc = esign_verify(&vr, &err, c, r->st, data, len, 0)) < 0) {
 		bsre_error_from(resp, &err, rc);
 		goto out;
 	}
@@ -1506,7 +1507,8 @@ api_esign_public_verify(struct http_req *r, struct http_resp *resp)
 		http_error_rc(resp, esign_init_rc);
 		return 0;
 	}
-	if (verify_field(&vr, &f, &fm, c, r, resp, "file") < 0)
+	/* Anyone: offline unless [verify] public_fetch, public decode limits. */
+	if (verify_field(&vr, &f, &fm, c, r, resp, "file", 1) < 0)
 		goto out;
 	j = report_v2(vr, r->st);
 	json_object_set_new(j, "sha256", json_string(vr->sha256_hex));

@@ -16,6 +16,13 @@ static int load_obj(struct pdf_obj **out, struct pdf_doc *doc, uint32_t num);
 int
 pdf_open(struct pdf_doc **out, const unsigned char *data, size_t len)
 {
+	return pdf_open_budget(out, data, len, NULL);
+}
+
+int
+pdf_open_budget(struct pdf_doc **out, const unsigned char *data, size_t len,
+                struct pdf_budget *b)
+{
 	struct pdf_doc *doc = NULL;
 	int rc;
 
@@ -31,7 +38,13 @@ pdf_open(struct pdf_doc **out, const unsigned char *data, size_t len)
 	doc->data = data;
 	doc->len = len;
 	doc->npages = -1;
-	arena_init(&doc->arena, PDF_MAX_ARENA);
+	pdf_budget_init(&doc->own, PDF_MAX_DECODE_TOTAL, NULL);
+	doc->budget = b != NULL ? b : &doc->own;
+	arena_init(&doc->arena,
+	           b != NULL && b->parse_max != 0 && b->parse_max < PDF_MAX_ARENA
+	               ? (size_t)b->parse_max
+	               : PDF_MAX_ARENA);
+	doc->arena.budget = b;
 	if ((rc = xref_read_chain(doc)) < 0)
 		goto out;
 	*out = doc;

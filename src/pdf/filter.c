@@ -3,14 +3,92 @@
  * predictors.  Output is bounded (decompression bombs stop at the limit
  * with an error, never with a truncated result).
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <zlib.h>
 
 #include "pdf/pdf_int.h"
 
+void
+pdf_pool_init(struct pdf_pool *p, unsigned long long cap, struct pdf_pool *parent)
+{
+	atomic_init(&p->used, 0);
+	p->cap = cap;
+	p->parent = parent;
+}
+
+static void
+pool_give(struct pdf_pool *p, unsigned long long n)
+{
+	for (; p != NULL && n > 0; p = p->parent)
+		atomic_fetch_sub(&p->used, n);
+}
+
+/* Reserves up to want bytes from p and its parents: what could be had
+ * everywhere (0: the pool is full). */
+static unsigned long long
+pool_take(struct pdf_pool *p, unsigned long long want)
+{
+	unsigned long long cur, got, up;
+
+	if (p == NULL)
+		return want;
+	cur = atomic_load(&p->used);
+	do {
+		got = cur >= p->cap ? 0 : p->cap - cur;
+		if (got > want)
+			got = want;
+		if (got == 0)
+			return 0;
+	} while (!atomic_compare_exchange_weak(&p->used, &cur, cur + got));
+	if (p->parent != NULL && (up = pool_take(p->parent, got)) < got) {
+		atomic_fetch_sub(&p->used, got - up);
+		got = up;
+	}
+	return got;
+}
+
 int
-pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max)
+pdf_budget_hold(struct pdf_budget *b, size_t n)
+{
+	unsigned long long got = pool_take(b->pool, n);
+
+	if (got < n) {
+		pool_give(b->pool, got);
+		b->exceeded = PDF_BUDGET_POOL;
+		return sertel_err(SERTEL_ETOOBIG,
+		                  "pdf: the decoding budget shared by concurrent "
+		                  "verifications is spent");
+	}
+	return 0;
+}
+
+void
+pdf_budget_unhold(struct pdf_budget *b, size_t n)
+{
+	pool_give(b->pool, n);
+}
+
+void
+pdf_budget_init(struct pdf_budget *b, unsigned long long max, struct pdf_pool *pool)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+	b->pool = pool;
+}
+
+void
+pdf_budget_release(struct pdf_budget *b)
+{
+	if (b == NULL)
+		return;
+	pool_give(b->pool, b->used);
+	b->used = 0;
+}
+
+int
+pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max, int *over)
 {
 	z_stream z;
 	unsigned char chunk[16384];
@@ -37,6 +115,7 @@ pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max)
 			goto out;
 		}
 		if (out->len + (sizeof(chunk) - z.avail_out) > max) {
+			*over = 1;
 			rc = sertel_err(
 			    SERTEL_EINVAL,
 			    "pdf: FlateDecode: stream decodes to more than %zu bytes",
@@ -156,23 +235,55 @@ apply_filter(struct buf *data, struct pdf_doc *doc, const struct pdf_obj *name,
 {
 	struct buf out;
 	const char *n = pdf_name(name);
-	int rc;
+	struct pdf_budget *b = NULL;
+	unsigned long long left = 0, take = 0;
+	size_t lim = max;
+	int rc, over = 0;
 
 	if (n == NULL)
 		return sertel_err(SERTEL_EINVAL, "pdf: /Filter is not a name");
 	if (strcmp(n, "FlateDecode") != 0 && strcmp(n, "Fl") != 0)
 		return sertel_err(SERTEL_EINVAL, "pdf: filter /%s is not supported", n);
-	/* the whole document's decoding is bounded too: a hostile file could
-	 * point many objects at the same bomb */
-	if (doc != NULL && doc->decoded_total > PDF_MAX_DECODE_TOTAL)
-		return sertel_err(
-		    SERTEL_EINVAL,
-		    "pdf: document decodes to more than %llu bytes in total",
-		    (unsigned long long)PDF_MAX_DECODE_TOTAL);
-	buf_init(&out, max);
-	rc = pdf_inflate(&out, data->data, data->len, max);
-	if (doc != NULL)
-		doc->decoded_total += out.len;
+	/* The whole job's decoding is bounded too (a hostile file can point
+	 * many objects at the same bomb, nest filters, or spread the bytes over
+	 * many small streams): each inflate may produce only what the budget
+	 * has left and its pool can reserve now. */
+	if (doc != NULL) {
+		b = doc->budget;
+		left = b->used >= b->max ? 0 : b->max - b->used;
+		if (left == 0) {
+			b->exceeded = PDF_BUDGET_TOTAL;
+			return sertel_err(SERTEL_ETOOBIG,
+			                  "pdf: decompressed size exceeds %llu bytes "
+			                  "in total",
+			                  b->max);
+		}
+		if ((take = pool_take(b->pool, left < max ? left : max)) == 0) {
+			b->exceeded = PDF_BUDGET_POOL;
+			return sertel_err(SERTEL_ETOOBIG,
+			                  "pdf: the decoding budget shared by concurrent "
+			                  "verifications is spent");
+		}
+		lim = (size_t)take;
+	}
+	buf_init(&out, lim);
+	rc = pdf_inflate(&out, data->data, data->len, lim, &over);
+	if (b != NULL) {
+		b->used += out.len;
+		pool_give(b->pool, take - out.len);
+		if (rc < 0 && over && lim < max) {
+			/* Stopped by the budget, not by the stream's own limit. */
+			b->exceeded = lim < left ? PDF_BUDGET_POOL : PDF_BUDGET_TOTAL;
+			rc = b->exceeded == PDF_BUDGET_TOTAL
+			         ? sertel_err(SERTEL_ETOOBIG,
+			                      "pdf: decompressed size exceeds %llu bytes "
+			                      "in total",
+			                      b->max)
+			         : sertel_err(SERTEL_ETOOBIG,
+			                      "pdf: the decoding budget shared by "
+			                      "concurrent verifications is spent");
+		}
+	}
 	if (rc < 0 || (rc = unpredict(&out, doc, parms)) < 0) {
 		buf_free(&out);
 		return rc;

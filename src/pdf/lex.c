@@ -45,12 +45,18 @@ arena_alloc(struct arena *a, size_t n)
 	}
 	cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 	if (a->total + cap > a->max) {
+		if (a->budget != NULL)
+			a->budget->exceeded = PDF_BUDGET_PARSE;
 		sertel_err(SERTEL_ETOOBIG, "pdf: more than %zu bytes of parsed objects",
 		           a->max);
 		return NULL;
 	}
+	if (a->budget != NULL && pdf_budget_hold(a->budget, cap) < 0)
+		return NULL;
 	c = malloc(sizeof(*c) + cap);
 	if (c == NULL) {
+		if (a->budget != NULL)
+			pdf_budget_unhold(a->budget, cap);
 		sertel_err(SERTEL_ENOMEM, "pdf: out of memory");
 		return NULL;
 	}
@@ -77,6 +83,8 @@ arena_free(struct arena *a)
 		next = c->next;
 		free(c);
 	}
+	if (a->budget != NULL)
+		pdf_budget_unhold(a->budget, a->total);
 	a->head = NULL;
 	a->total = 0;
 }
@@ -94,6 +102,8 @@ arena_reset(struct arena *a)
 		}
 		free(c);
 	}
+	if (a->budget != NULL)
+		pdf_budget_unhold(a->budget, a->total);
 	a->head = keep;
 	a->total = 0;
 	if (keep != NULL) {

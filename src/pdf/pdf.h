@@ -20,6 +20,7 @@
 #ifndef SERTEL_PDF_H
 #define SERTEL_PDF_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,41 @@
 
 struct pdf_doc;
 struct pdf_obj;
+
+/* ---- decoding budgets (issue 19) ----------------------------------------
+ *
+ * A pool is shared by concurrent jobs (a process-wide cap, e.g. all public
+ * verifications at once); a budget belongs to one job (one request) and
+ * bounds the bytes every document it opens may inflate in total, reserved
+ * from its pool (and the pool's parent) as they are produced.  The parsed
+ * objects of each open document are reserved from the pool too (a small
+ * file can parse into much more memory than its size).  A job that cannot
+ * reserve is refused at once, never queued.  Decoded bytes go back with
+ * pdf_budget_release() when the job is done, parsed ones at pdf_close(). */
+struct pdf_pool {
+	_Atomic unsigned long long used;
+	unsigned long long cap;
+	struct pdf_pool *parent; /* also charged, or NULL */
+};
+void pdf_pool_init(struct pdf_pool *p, unsigned long long cap, struct pdf_pool *parent);
+
+enum {
+	PDF_BUDGET_OK = 0,
+	PDF_BUDGET_TOTAL = 1, /* max decoded */
+	PDF_BUDGET_POOL = 2,  /* the pool could not reserve */
+	PDF_BUDGET_PARSE = 3, /* parse_max of one document */
+};
+struct pdf_budget {
+	unsigned long long max;  /* bytes inflated by all documents of the job */
+	unsigned long long used; /* so far (reserved from pool) */
+	struct pdf_pool *pool;   /* or NULL */
+	int exceeded;            /* PDF_BUDGET_*: why decoding was refused */
+	/* Parsed objects of one document (its arena; PDF_MAX_ARENA when 0 or
+	 * larger), reserved from pool while the document is open. */
+	unsigned long long parse_max;
+};
+void pdf_budget_init(struct pdf_budget *b, unsigned long long max, struct pdf_pool *pool);
+void pdf_budget_release(struct pdf_budget *b);
 
 enum pdf_kind {
 	PDF_NULL,
@@ -53,6 +89,10 @@ enum pdf_kind {
 /* Parses the cross-reference chain of data[0..len).  To look at an older
  * revision, open the same bytes with len = pdf_revision_end(doc, i). */
 int pdf_open(struct pdf_doc **out, const unsigned char *data, size_t len);
+/* pdf_open() charging every decoded byte to b (borrowed, outlives the
+ * document); NULL: the document's own limit (PDF_MAX_DECODE_TOTAL). */
+int pdf_open_budget(struct pdf_doc **out, const unsigned char *data, size_t len,
+                    struct pdf_budget *b);
 void pdf_close(struct pdf_doc *doc);
 
 const unsigned char *pdf_data(const struct pdf_doc *doc, size_t *len);

@@ -29,6 +29,9 @@ struct arena_chunk {
 struct arena {
 	struct arena_chunk *head;
 	size_t total, max;
+	/* Chunks are also reserved from this budget's pool (and given back
+	 * by arena_free()); NULL: none. */
+	struct pdf_budget *budget;
 };
 
 void arena_init(struct arena *a, size_t max);
@@ -180,8 +183,9 @@ struct pdf_doc {
 	size_t nsections;
 	struct revision *revs; /* oldest first */
 	size_t nrevs;
-	size_t cache_bytes;               /* decoded object streams kept */
-	unsigned long long decoded_total; /* bytes inflated so far */
+	size_t cache_bytes;        /* decoded object streams kept */
+	struct pdf_budget own;     /* when the caller gave none */
+	struct pdf_budget *budget; /* &own or the caller's */
 	struct page_ref *pages;
 	int npages;     /* -1: not walked yet */
 	int load_depth; /* nested load_obj() calls */
@@ -190,8 +194,14 @@ struct pdf_doc {
 /* Decodes a stream's data with its filters, at most max bytes. */
 int pdf_decode(struct buf *out, struct pdf_doc *doc, const struct pdf_obj *stm,
                size_t max);
+/* Reserves n bytes of parsed objects from b's pool (0), or refuses
+ * (SERTEL_ETOOBIG, b->exceeded = PDF_BUDGET_POOL); pdf_budget_unhold()
+ * gives them back. */
+int pdf_budget_hold(struct pdf_budget *b, size_t n);
+void pdf_budget_unhold(struct pdf_budget *b, size_t n);
 /* zlib inflate of in into out, at most max bytes. */
-int pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max);
+int pdf_inflate(struct buf *out, const unsigned char *in, size_t len, size_t max,
+                int *over);
 /* xref.c */
 int xref_read_chain(struct pdf_doc *doc);
 

@@ -120,6 +120,7 @@ up_post(json_t **out, long *status, struct upstream *u, const char *path, json_t
 	if ((payload = json_dumps(body, JSON_COMPACT)) == NULL)
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
 	memset(&req, 0, sizeof(req));
+	req.policy = NET_TRUSTED_CONFIG; /* [issuer] url, set by the administrator */
 	req.url = url;
 	req.body = payload;
 	req.body_len = strlen(payload);

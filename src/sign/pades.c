@@ -933,6 +933,11 @@ out:
 	return rc;
 }
 
+/* B-LT at signing time: the chain is the signer's own (its key is ours),
+ * so the URLs it carries are trusted like configuration. */
+static const struct net_req pades_fetch = {
+    .policy = NET_TRUSTED_CONFIG, .timeout = PADES_FETCH_SECS, .max = PADES_FETCH_MAX};
+
 /* An OCSP response (DER) for c from its AIA OCSP URL, appended to out;
  * out stays empty when c names no responder or its issuer is unknown. */
 static int
@@ -945,7 +950,7 @@ fetch_ocsp(struct buf *out, X509 *c, X509 *issuer)
 
 	if (issuer == NULL)
 		return 0;
-	rc = revinfo_fetch_ocsp(&got, c, issuer, PADES_FETCH_MAX, PADES_FETCH_SECS);
+	rc = revinfo_fetch_ocsp(&got, c, issuer, &pades_fetch);
 	if (rc == SERTEL_ENOTFOUND)
 		return 0;
 	if (rc < 0)
@@ -976,7 +981,7 @@ fetch_crl(struct buf *out, X509 *c)
 	struct buf got;
 	int rc;
 
-	rc = revinfo_fetch_crl(&got, c, PADES_FETCH_MAX, PADES_FETCH_SECS);
+	rc = revinfo_fetch_crl(&got, c, &pades_fetch);
 	if (rc == SERTEL_ENOTFOUND)
 		return 0;
 	if (rc < 0)

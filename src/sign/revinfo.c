@@ -31,24 +31,23 @@ uri_of(char url[URL_MAX], const GENERAL_NAME *g)
 	return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
 }
 
+/* One request as the caller's template says (policy, allow-list, budget,
+ * size and time), to url. */
 static int
-get(struct buf *out, const char *url, const void *body, size_t len, const char *ctype,
-    size_t max, long timeout)
+get(struct buf *out, const struct net_req *how, const char *url, const void *body,
+    size_t len, const char *ctype)
 {
-	struct net_req req;
+	struct net_req req = *how;
 
-	memset(&req, 0, sizeof(req));
 	req.url = url;
 	req.body = body;
 	req.body_len = len;
 	req.content_type = ctype;
-	req.max = max;
-	req.timeout = timeout;
 	return net_fetch(out, &req, NULL);
 }
 
 int
-revinfo_fetch_ocsp(struct buf *out, X509 *cert, X509 *issuer, size_t max, long timeout)
+revinfo_fetch_ocsp(struct buf *out, X509 *cert, X509 *issuer, const struct net_req *how)
 {
 	STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(cert);
 	OCSP_REQUEST *req = NULL;
@@ -75,8 +74,8 @@ revinfo_fetch_ocsp(struct buf *out, X509 *cert, X509 *issuer, size_t max, long t
 
 		if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 			continue;
-		if ((rc = get(out, url, der, (size_t)n, "application/ocsp-request", max,
-		              timeout)) == 0)
+		if ((rc = get(out, how, url, der, (size_t)n,
+		              "application/ocsp-request")) == 0)
 			break;
 	}
 out:
@@ -89,7 +88,7 @@ out:
 }
 
 int
-revinfo_fetch_crl(struct buf *out, X509 *cert, size_t max, long timeout)
+revinfo_fetch_crl(struct buf *out, X509 *cert, const struct net_req *how)
 {
 	STACK_OF(DIST_POINT) *dps =
 	    X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
@@ -106,7 +105,7 @@ revinfo_fetch_crl(struct buf *out, X509 *cert, size_t max, long timeout)
 		gns = dp->distpoint->name.fullname;
 		for (j = 0; rc != 0 && j < sk_GENERAL_NAME_num(gns); j++)
 			if (uri_of(url, sk_GENERAL_NAME_value(gns, j)))
-				rc = get(out, url, NULL, 0, NULL, max, timeout);
+				rc = get(out, how, url, NULL, 0, NULL);
 	}
 	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
 	ERR_clear_error();
@@ -114,7 +113,7 @@ revinfo_fetch_crl(struct buf *out, X509 *cert, size_t max, long timeout)
 }
 
 int
-revinfo_fetch_issuer(struct buf *out, X509 *cert, size_t max, long timeout)
+revinfo_fetch_issuer(struct buf *out, X509 *cert, const struct net_req *how)
 {
 	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(cert, NID_info_access, NULL, NULL);
 	char url[URL_MAX];
@@ -126,7 +125,7 @@ revinfo_fetch_issuer(struct buf *out, X509 *cert, size_t max, long timeout)
 
 		if (OBJ_obj2nid(ad->method) == NID_ad_ca_issuers &&
 		    uri_of(url, ad->location))
-			rc = get(out, url, NULL, 0, NULL, max, timeout);
+			rc = get(out, how, url, NULL, 0, NULL);
 	}
 	AUTHORITY_INFO_ACCESS_free(aia);
 	ERR_clear_error();

@@ -26,6 +26,8 @@
 #include <openssl/x509.h>
 
 #include "core/core.h"
+#include "net/net.h"
+#include "pdf/pdf.h"
 #include "pki/pki.h"
 
 /* ---- the signer -------------------------------------------------------- */
@@ -263,7 +265,42 @@ struct verify_opts {
 	 * instead of opening dir (a server thread passes its own).  NULL:
 	 * open dir when it is set. */
 	struct store *store;
+	/* Issue 19: revocation data from URLs that certificates in the file
+	 * name.  VERIFY_FETCH_OFF (0, the default): never; the instance's own
+	 * CRLs and what the file embeds (DSS, CMS revocation values) only.
+	 * VERIFY_FETCH_ALLOWLIST: NET_UNTRUSTED requests to the hosts in
+	 * allow, at most max_fetches requests and fetch_ms in all for the
+	 * whole verification (0: 4 and 5000).  offline = 1 overrides. */
+	int fetch;
+	const struct net_allow *allow;
+	int max_fetches;
+	long fetch_ms;
+	/* Decoding budget for every PDF this verification opens (shared by
+	 * the revisions it re-reads); NULL: the parser's document limits.
+	 * When it runs out, verify_pdf() fails with SERTEL_ETOOBIG. */
+	struct pdf_budget *budget;
 };
+enum { VERIFY_FETCH_OFF = 0, VERIFY_FETCH_ALLOWLIST = 1 };
+
+/* sertel.conf [verify] (docs/CONFIG.md): what the verifier may fetch and
+ * decode, per route. */
+struct verify_conf {
+	int fetch;              /* e-sign client routes, after-sign check (off) */
+	int public_fetch;       /* POST /api/verifikasi (off) */
+	struct net_allow hosts; /* fetch_hosts ("" : none) */
+	int max_fetches;        /* per verification (4) */
+	long fetch_ms;          /* per verification, all fetches (5000) */
+	unsigned long long public_decode_max;   /* per public request (32 MiB) */
+	unsigned long long public_decode_ratio; /* x file size, at least 1 MiB (64) */
+	unsigned long long public_decode_pool; /* all public requests at once (256 MiB) */
+	unsigned long long public_parse_max;   /* parsed objects per revision (64 MiB) */
+	unsigned long long decode_max;  /* per authenticated verification (2 GiB) */
+	unsigned long long decode_pool; /* all verifications at once (1 GiB) */
+};
+/* Reads [verify]; SERTEL_EINVAL naming the key for a bad value. */
+int verify_conf_load(struct verify_conf *out, const struct config *cfg);
+/* The public route's decoding limit for a file of len bytes. */
+unsigned long long verify_conf_public_limit(const struct verify_conf *vc, size_t len);
 
 enum verify_sig_kind {
 	VERIFY_KIND_SIGNATURE = 0, /* PDF signature (adbe/ETSI CAdES) */

@@ -27,6 +27,7 @@ tsp_post(struct buf *out, const char *url, const unsigned char *body, size_t len
 	int rc;
 
 	memset(&req, 0, sizeof(req));
+	req.policy = NET_TRUSTED_CONFIG; /* the TSA URL is the operator's choice */
 	req.url = url;
 	req.body = body;
 	req.body_len = len;

@@ -3,8 +3,10 @@
  * signatures: trust anchors (--trust, or the instance's root with --dir),
  * the pool of certificates, CRLs and OCSP responses found in the
  * signatures and the PDF's DSS, live revocation material over HTTP
- * (authorityInfoAccess OCSP, then cRLDistributionPoints; never with
- * --offline), path validation with src/pki/validate.h at the signing
+ * (authorityInfoAccess OCSP, then cRLDistributionPoints) only when
+ * opts->fetch allows it, to allow-listed hosts, as NET_UNTRUSTED requests
+ * within one budget per verification (issue 19: the URLs are whoever made
+ * the certificate's choice), path validation with src/pki/validate.h at the signing
  * time, and who signed (NIK/NIP).
  *
  * The signing time used for the path is the signature timestamp's time
@@ -119,6 +121,15 @@ verify_ctx_init(struct verify_ctx *c, const struct verify_opts *opts)
 	c->opts = opts;
 	c->en = opts->lang != NULL && strcmp(opts->lang, "en") == 0;
 	c->now = opts->at != 0 ? opts->at : time_now();
+	/* URLs in certificates come from whoever made the file. */
+	net_budget_init(&c->net,
+	                opts->max_fetches > 0 ? opts->max_fetches : VERIFY_MAX_FETCHES,
+	                opts->fetch_ms > 0 ? opts->fetch_ms : VERIFY_FETCH_MS);
+	c->how.policy = NET_UNTRUSTED;
+	c->how.allow = opts->allow;
+	c->how.budget = &c->net;
+	c->how.max = VERIFY_MAX_FETCH;
+	c->how.timeout = VERIFY_FETCH_SECS;
 	if ((rc = validate_input_new(&c->in)) < 0)
 		goto out;
 	if ((c->pool = sk_X509_new_null()) == NULL) {
@@ -271,14 +282,13 @@ verify_ctx_add_der(struct verify_ctx *c, int kind, const unsigned char *der, siz
 
 /* ---- live revocation material ------------------------------------------ */
 
-/* Whether one more fetch is allowed (not offline, under the budget). */
+/* Whether fetching is allowed at all: not offline, an allow-list given;
+ * the number of requests and their time are net_http()'s to count. */
 static int
-may_fetch(struct verify_ctx *c)
+may_fetch(const struct verify_ctx *c)
 {
-	if (c->opts->offline || c->nfetches >= VERIFY_MAX_FETCHES)
-		return 0;
-	c->nfetches++;
-	return 1;
+	return !c->opts->offline && c->opts->fetch == VERIFY_FETCH_ALLOWLIST &&
+	       c->opts->allow != NULL && c->net.left > 0;
 }
 
 static int
@@ -286,8 +296,7 @@ fetch_ocsp(struct verify_ctx *c, X509 *x, X509 *issuer)
 {
 	struct buf b;
 
-	if (!may_fetch(c) ||
-	    revinfo_fetch_ocsp(&b, x, issuer, VERIFY_MAX_FETCH, VERIFY_FETCH_SECS) < 0)
+	if (!may_fetch(c) || revinfo_fetch_ocsp(&b, x, issuer, &c->how) < 0)
 		return 0;
 	verify_ctx_add_der(c, VERIFY_DER_OCSP, b.data, b.len);
 	buf_free(&b);
@@ -301,8 +310,7 @@ fetch_crl(struct verify_ctx *c, X509 *x)
 	BIO *bio = NULL;
 	X509_CRL *crl = NULL;
 
-	if (!may_fetch(c) ||
-	    revinfo_fetch_crl(&b, x, VERIFY_MAX_FETCH, VERIFY_FETCH_SECS) < 0)
+	if (!may_fetch(c) || revinfo_fetch_crl(&b, x, &c->how) < 0)
 		return 0;
 	if (b.len > 0 && b.data[0] == '-') {
 		if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL &&
@@ -326,8 +334,7 @@ fetch_issuer(struct verify_ctx *c, X509 *x)
 	struct buf b;
 	int got = 0;
 
-	if (!may_fetch(c) ||
-	    revinfo_fetch_issuer(&b, x, VERIFY_MAX_FETCH, VERIFY_FETCH_SECS) < 0)
+	if (!may_fetch(c) || revinfo_fetch_issuer(&b, x, &c->how) < 0)
 		return 0;
 	if (b.len > 0 && b.data[0] == '-') {
 		BIO *bio = BIO_new_mem_buf(b.data, (int)b.len);
@@ -463,7 +470,7 @@ path_at(struct validate_result *r, struct verify_ctx *c, X509 *x, int64_t at,
 	vp.require_revocation = 1;
 	for (round = 0;; round++) {
 		rc = validate_cert_x509(r, x, &vp);
-		if (rc != SERTEL_EINVALID || round >= 3 || c->opts->offline ||
+		if (rc != SERTEL_EINVALID || round >= 3 || !may_fetch(c) ||
 		    r->chain == NULL || sk_X509_num(r->chain) == 0)
 			return rc;
 		fetched = 0;
@@ -770,4 +777,85 @@ out:
 		verify_ctx_free(&c);
 	ERR_clear_error();
 	return rc;
+}
+
+/* ---- [verify] configuration -------------------------------------------- */
+
+static int
+conf_fetch_mode(int *out, const struct config *cfg, const char *key)
+{
+	const char *v = config_get(cfg, "verify", key, "off");
+
+	if (strcmp(v, "off") == 0)
+		*out = VERIFY_FETCH_OFF;
+	else if (strcmp(v, "allowlist") == 0)
+		*out = VERIFY_FETCH_ALLOWLIST;
+	else
+		return sertel_err(SERTEL_EINVAL,
+		                  "[verify] %s: '%s' is not off or allowlist", key, v);
+	return 0;
+}
+
+static int
+conf_bytes(unsigned long long *out, const struct config *cfg, const char *key,
+           long long def)
+{
+	long long v = config_get_int(cfg, "verify", key, def);
+
+	if (v <= 0)
+		return sertel_err(SERTEL_EINVAL, "[verify] %s: must be a positive number",
+		                  key);
+	*out = (unsigned long long)v;
+	return 0;
+}
+
+int
+verify_conf_load(struct verify_conf *out, const struct config *cfg)
+{
+	unsigned long long n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = conf_fetch_mode(&out->fetch, cfg, "fetch")) < 0 ||
+	    (rc = conf_fetch_mode(&out->public_fetch, cfg, "public_fetch")) < 0 ||
+	    (rc = net_allow_parse(&out->hosts,
+	                          config_get(cfg, "verify", "fetch_hosts", ""))) < 0)
+		return rc;
+	if ((rc = conf_bytes(&n, cfg, "max_fetches", VERIFY_MAX_FETCHES)) < 0)
+		return rc;
+	if (n > 16)
+		return sertel_err(SERTEL_EINVAL, "[verify] max_fetches: at most 16");
+	out->max_fetches = (int)n;
+	if ((rc = conf_bytes(&n, cfg, "fetch_ms", VERIFY_FETCH_MS)) < 0)
+		return rc;
+	if (n > 60000)
+		return sertel_err(SERTEL_EINVAL, "[verify] fetch_ms: at most 60000");
+	out->fetch_ms = (long)n;
+	if ((rc = conf_bytes(&out->public_decode_max, cfg, "public_decode_max",
+	                     32LL * 1024 * 1024)) < 0 ||
+	    (rc = conf_bytes(&out->public_decode_ratio, cfg, "public_decode_ratio", 64)) <
+	        0 ||
+	    (rc = conf_bytes(&out->public_decode_pool, cfg, "public_decode_pool",
+	                     256LL * 1024 * 1024)) < 0 ||
+	    (rc = conf_bytes(&out->public_parse_max, cfg, "public_parse_max",
+	                     64LL * 1024 * 1024)) < 0 ||
+	    (rc = conf_bytes(&out->decode_max, cfg, "decode_max",
+	                     2LL * 1024 * 1024 * 1024)) < 0 ||
+	    (rc = conf_bytes(&out->decode_pool, cfg, "decode_pool",
+	                     1024LL * 1024 * 1024)) < 0)
+		return rc;
+	return 0;
+}
+
+unsigned long long
+verify_conf_public_limit(const struct verify_conf *vc, size_t len)
+{
+	/* A small file still gets 1 MiB: its xref and object streams. */
+	unsigned long long floor = 1024 * 1024, v = floor;
+
+	if (len > 0 && (unsigned long long)len <= ~0ULL / vc->public_decode_ratio)
+		v = (unsigned long long)len * vc->public_decode_ratio;
+	if (v < floor)
+		v = floor;
+	return v < vc->public_decode_max ? v : vc->public_decode_max;
 }

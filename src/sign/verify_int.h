@@ -26,8 +26,9 @@
 #define VERIFY_MAX_CMS     (4 * 1024 * 1024) /* one Contents / .p7s */
 #define VERIFY_MAX_SIGS    256               /* signatures per file */
 #define VERIFY_MAX_FETCH   (4 * 1024 * 1024) /* one fetched CRL/OCSP */
-#define VERIFY_FETCH_SECS  10L               /* per fetch */
-#define VERIFY_MAX_FETCHES 16                /* per verification */
+#define VERIFY_FETCH_SECS  5L                /* per fetch, within the budget */
+#define VERIFY_MAX_FETCHES 4                 /* requests per verification (default) */
+#define VERIFY_FETCH_MS    5000              /* all of them together (default) */
 
 struct instance;
 
@@ -40,7 +41,8 @@ struct verify_ctx {
 	int nanchors;
 	struct instance *inst; /* opened when opts->dir is set, or NULL */
 	struct store *st;      /* opts->store or inst->st, or NULL */
-	int nfetches;
+	struct net_budget net; /* requests and time left for fetches */
+	struct net_req how;    /* NET_UNTRUSTED template for revinfo */
 };
 
 /* One region of the signed bytes (a ByteRange pair). */

@@ -1065,7 +1065,7 @@ judge_changes(struct verify_sig *sig, struct verify_ctx *c, struct pdfv *p, size
 		}
 	if (rev + 1 >= p->nrev)
 		return 0;
-	if ((rc = pdf_open(&j.old, p->data, p->ends[rev])) < 0) {
+	if ((rc = pdf_open_budget(&j.old, p->data, p->ends[rev], c->opts->budget)) < 0) {
 		add_change(
 		    sig, 0,
 		    vstrdupf("%s", vtr(c, "revisi yang ditandatangani tidak terbaca",
@@ -1162,6 +1162,22 @@ docmdp_of(struct pdf_doc *doc, const struct pdf_obj *v)
 
 /* ---- the document ------------------------------------------------------ */
 
+static int
+budget_refusal(const struct pdf_budget *b)
+{
+	if (b->exceeded == PDF_BUDGET_POOL)
+		return sertel_err(SERTEL_ETOOBIG,
+		                  "verify: the decoding budget shared by concurrent "
+		                  "verifications is spent");
+	if (b->exceeded == PDF_BUDGET_PARSE)
+		return sertel_err(SERTEL_ETOOBIG,
+		                  "verify: parsed objects exceed %llu bytes in one "
+		                  "revision",
+		                  b->parse_max);
+	return sertel_err(SERTEL_ETOOBIG, "verify: decompressed size exceeds %llu bytes",
+	                  b->max);
+}
+
 int
 verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
            const struct verify_opts *opts)
@@ -1177,8 +1193,10 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
-	if ((rc = pdf_open(&p.doc, data, len)) < 0)
-		return rc;
+	if ((rc = pdf_open_budget(&p.doc, data, len, opts->budget)) < 0)
+		return opts->budget != NULL && opts->budget->exceeded != PDF_BUDGET_OK
+		           ? budget_refusal(opts->budget)
+		           : rc;
 	p.data = data;
 	p.len = len;
 	p.nrev = pdf_revision_count(p.doc);
@@ -1195,7 +1213,7 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 		goto out;
 	/* Signatures an earlier revision had and the final one dropped. */
 	for (i = 0; i + 1 < p.nrev; i++) {
-		if (pdf_open(&rd, data, p.ends[i]) < 0) {
+		if (pdf_open_budget(&rd, data, p.ends[i], opts->budget) < 0) {
 			sertel_err_clear();
 			continue;
 		}
@@ -1316,6 +1334,13 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 		    vstrdupf(c.en ? "%zu of %zu signatures cannot be confirmed"
 		                  : "%zu dari %zu tanda tangan tidak dapat dipastikan",
 		             p.nsigs - (size_t)nvalid, p.nsigs);
+	}
+	/* A budget that ran out anywhere (also where a damaged object is only
+	 * noted) refuses the whole verification: a verdict made from part of
+	 * the file would be a guess. */
+	if (opts->budget != NULL && opts->budget->exceeded != PDF_BUDGET_OK) {
+		rc = budget_refusal(opts->budget);
+		goto out;
 	}
 	*out = r;
 	r = NULL;

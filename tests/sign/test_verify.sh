@@ -21,6 +21,9 @@ done
 cd "$T" || die "cd $T"
 PORT=$(free_port) || die "no free port"
 BASE=http://127.0.0.1:$PORT
+# The live path fetches only from hosts named with --fetch-host (issue 19);
+# the server is on loopback, so its address is listed itself.
+LIVE=127.0.0.1:$PORT
 make_instance "$T/inst" --org "Pemkot Uji" --base-url "$BASE" || die "init: $(cat "$T/inst.init.err")"
 "$S" ca export --dir "$T/inst" --out ca/ >/dev/null || die "ca export"
 "$S" serve --dir "$T/inst" --listen "127.0.0.1:$PORT" >serve.log 2>&1 &
@@ -101,9 +104,11 @@ openssl pkcs12 -export -inkey siti.key -in siti.pem -name siti -passout pass:x -
 # ---- podofosign ------------------------------------------------------------
 podofosign -in base.pdf -out podofo.pdf -cert budi.pem -pkey budi.key -digest SHA256 \
 	-reason "Setuju" -sigsize 8192 >/dev/null 2>&1 || die "podofosign"
-check_eq "podofosign: valid (online: AIA issuer + OCSP)" valid "$(verdict podofo.pdf --trust ca/root.pem)"
+check_eq "podofosign: valid (online: AIA issuer + OCSP)" valid "$(verdict podofo.pdf --trust ca/root.pem --fetch-host "$LIVE")"
 check_eq "podofosign: pdfsig agrees" valid "$(pdfsig_says podofo.pdf 1)"
-check_rc "podofosign: exit 0" 0 "$S" verify podofo.pdf --trust ca/root.pem
+check_eq "podofosign: without --fetch-host nothing is fetched: indeterminate" indeterminate \
+	"$(verdict podofo.pdf --trust ca/root.pem)"
+check_rc "podofosign: exit 0" 0 "$S" verify podofo.pdf --trust ca/root.pem --fetch-host "$LIVE"
 check_eq "podofosign: valid with --dir --offline (instance CRLs)" valid \
 	"$(verdict podofo.pdf --dir inst --offline)"
 check_eq "podofosign: byterange covers the whole file" "true true" \
@@ -113,8 +118,8 @@ check_eq "podofosign: NIK and NIP from the instance" "$NIK $NIP" \
 	"$(sigfield podofo.pdf 0 '| "\(.nik) \(.nip)"' --dir inst --offline)"
 check_eq "podofosign: path of 3 to the root" 3 "$(sigfield podofo.pdf 0 '.path | length' --dir inst --offline)"
 check_eq "offline without issuer or revocation data: indeterminate" indeterminate \
-	"$(verdict podofo.pdf --trust ca/root.pem --offline)"
-check_rc "indeterminate exits 1" 1 "$S" verify podofo.pdf --trust ca/root.pem --offline
+	"$(verdict podofo.pdf --trust ca/root.pem --fetch-host "$LIVE" --offline)"
+check_rc "indeterminate exits 1" 1 "$S" verify podofo.pdf --trust ca/root.pem --fetch-host "$LIVE" --offline
 check_eq "no trust anchor at all: indeterminate" indeterminate "$(verdict podofo.pdf --offline)"
 make_instance "$T/other" --org "Lain" >/dev/null 2>&1 || die "init other"
 "$S" ca export --dir other --out other-ca/ >/dev/null || die "ca export other"
@@ -132,14 +137,14 @@ check "text (en): 'Document: VALID'" grep -q '^Document: VALID' text.en
 # for ECDSA signatures), alone and as a second signature -----------------
 $PDFSIG -add-signature -nick siti -reason "Disetujui" -new-signature-field-name TTD1 \
 	base.pdf pdfsig.pdf >/dev/null 2>&1 || die "pdfsig -add-signature"
-check_eq "pdfsig-signed: valid" valid "$(verdict pdfsig.pdf --trust ca/root.pem)"
-check_eq "pdfsig-signed: field name" TTD1 "$(sigfield pdfsig.pdf 0 .field --trust ca/root.pem)"
+check_eq "pdfsig-signed: valid" valid "$(verdict pdfsig.pdf --trust ca/root.pem --fetch-host "$LIVE")"
+check_eq "pdfsig-signed: field name" TTD1 "$(sigfield pdfsig.pdf 0 .field --trust ca/root.pem --fetch-host "$LIVE")"
 $PDFSIG -add-signature -nick siti -new-signature-field-name TTD2 \
 	podofo.pdf two.pdf >/dev/null 2>&1 || die "pdfsig second signature"
 check_eq "podofosign + pdfsig: both valid" "valid valid valid" \
-	"$("$S" verify two.pdf --trust ca/root.pem --json | jq -r '"\(.verdict) \(.signatures[0].verdict) \(.signatures[1].verdict)"')"
+	"$("$S" verify two.pdf --trust ca/root.pem --fetch-host "$LIVE" --json | jq -r '"\(.verdict) \(.signatures[0].verdict) \(.signatures[1].verdict)"')"
 check_eq "podofosign + pdfsig: first signature's later changes all allowed" "true false" \
-	"$(sigfield two.pdf 0 '| "\(.checks.changes) \(.whole_file)"' --trust ca/root.pem)"
+	"$(sigfield two.pdf 0 '| "\(.checks.changes) \(.whole_file)"' --trust ca/root.pem --fetch-host "$LIVE")"
 check_eq "podofosign + pdfsig: pdfsig agrees on both" "valid valid" \
 	"$(pdfsig_says two.pdf 1 | sed 's/partial/valid/') $(pdfsig_says two.pdf 2)"
 
@@ -238,11 +243,11 @@ sleep 1.2
 check_eq "revoked before signing: invalid (instance CRL)" "invalid true" \
 	"$(sigfield revoked-before.pdf 0 '| "\(.verdict) \(.revoked)"' --dir inst --offline)"
 check_eq "revoked before signing: invalid (live OCSP)" invalid \
-	"$(verdict revoked-before.pdf --trust ca/root.pem)"
+	"$(verdict revoked-before.pdf --trust ca/root.pem --fetch-host "$LIVE")"
 check_eq "revoked after a trusted timestamp: valid" "valid true true" \
 	"$(sigfield revoked-after-ts.pdf 0 '| "\(.verdict) \(.checks.timestamp) \(.time_trusted)"' --dir inst --offline)"
 check_eq "revoked after a trusted timestamp: valid (live OCSP)" valid \
-	"$(verdict revoked-after-ts.pdf --trust ca/root.pem)"
+	"$(verdict revoked-after-ts.pdf --trust ca/root.pem --fetch-host "$LIVE")"
 check_eq "revoked after the claimed time, no timestamp: indeterminate" "indeterminate true" \
 	"$(sigfield revoked-after.pdf 0 '| "\(.verdict) \(.revoked)"' --dir inst --offline)"
 
@@ -252,13 +257,13 @@ if "$S" sign pdf base.pdf --out s1.pdf --key budi.key --cert budi.pem --chain ca
 	"$S" sign pdf s1.pdf --out s2.pdf --key siti.key --cert siti.pem --chain ca/chain.pem \
 		--level B-LT --tsa "$BASE/tsa" >/dev/null 2>&1 || die "sign pdf B-LT"
 	check_eq "sertel sign pdf (B-T then B-LT): both valid" "valid valid valid" \
-		"$("$S" verify s2.pdf --trust ca/root.pem --json | jq -r '"\(.verdict) \(.signatures[0].verdict) \(.signatures[1].verdict)"')"
+		"$("$S" verify s2.pdf --trust ca/root.pem --fetch-host "$LIVE" --json | jq -r '"\(.verdict) \(.signatures[0].verdict) \(.signatures[1].verdict)"')"
 	check_eq "sertel B-LT: valid offline from the DSS alone" valid \
-		"$(verdict s2.pdf --trust ca/root.pem --offline)"
+		"$(verdict s2.pdf --trust ca/root.pem --fetch-host "$LIVE" --offline)"
 	# Three years on: the signers' certificates (2 years) have expired;
 	# the timestamps and the DSS still carry the signatures.
 	check_eq "sertel B-LT: valid offline --at after expiry" valid \
-		"$(verdict s2.pdf --trust ca/root.pem --offline --at 2029-12-01)"
+		"$(verdict s2.pdf --trust ca/root.pem --fetch-host "$LIVE" --offline --at 2029-12-01)"
 	"$S" sign pdf base.pdf --out sb.pdf --key budi.key --cert budi.pem --chain ca/chain.pem \
 		>/dev/null 2>&1 || die "sign pdf B-B"
 	check_eq "sertel B-B: valid now" valid "$(verdict sb.pdf --dir inst --offline)"
@@ -266,13 +271,13 @@ if "$S" sign pdf base.pdf --out s1.pdf --key budi.key --cert budi.pem --chain ca
 		"$(verdict sb.pdf --dir inst --offline --at 2029-12-01)"
 	check_eq "sertel B-T: pdfsig agrees" valid "$(pdfsig_says s1.pdf 1)"
 	check_eq "sertel B-T: ETSI.CAdES.detached" ETSI.CAdES.detached \
-		"$(sigfield s1.pdf 0 .subfilter --trust ca/root.pem --offline)"
+		"$(sigfield s1.pdf 0 .subfilter --trust ca/root.pem --fetch-host "$LIVE" --offline)"
 	"$S" sign pdf s2.pdf --out s3.pdf --key siti.key --cert siti.pem --chain ca/chain.pem \
 		--level B-LTA --tsa "$BASE/tsa" >/dev/null 2>&1 || die "sign pdf B-LTA"
 	check_eq "sertel B-LTA: document timestamp valid" "valid doc_timestamp" \
-		"$("$S" verify s3.pdf --trust ca/root.pem --offline --json | jq -r '"\(.verdict) \(.signatures[-1].kind)"')"
+		"$("$S" verify s3.pdf --trust ca/root.pem --fetch-host "$LIVE" --offline --json | jq -r '"\(.verdict) \(.signatures[-1].kind)"')"
 	$MK shadow-replace s2.pdf s2-replace.pdf || die "mkattack on sertel file"
-	check_eq "shadow-replace after sertel B-LT: invalid" invalid "$(verdict s2-replace.pdf --trust ca/root.pem --offline)"
+	check_eq "shadow-replace after sertel B-LT: invalid" invalid "$(verdict s2-replace.pdf --trust ca/root.pem --fetch-host "$LIVE" --offline)"
 else
 	note "sertel sign pdf not available: its cases are not run"
 	fail "sertel sign pdf"
@@ -283,19 +288,19 @@ echo "isi dokumen" >doc.txt
 "$S" sign cms doc.txt --out doc.p7s --key budi.key --cert budi.pem --chain ca/chain.pem \
 	--tsa "$BASE/tsa" >/dev/null 2>&1 || die "sign cms"
 check_eq "detached B-T by sertel: valid, timestamp checked" "valid true true" \
-	"$("$S" verify doc.txt --sig doc.p7s --trust ca/root.pem --json | jq -r '"\(.verdict) \(.signatures[0].checks.timestamp) \(.signatures[0].checks.signing_certificate)"')"
+	"$("$S" verify doc.txt --sig doc.p7s --trust ca/root.pem --fetch-host "$LIVE" --json | jq -r '"\(.verdict) \(.signatures[0].checks.timestamp) \(.signatures[0].checks.signing_certificate)"')"
 echo "isi dokumen lain" >doc2.txt
 check_eq "detached over other content: invalid" "invalid false" \
-	"$("$S" verify doc2.txt --sig doc.p7s --trust ca/root.pem --json | jq -r '"\(.verdict) \(.signatures[0].checks.digest)"')"
+	"$("$S" verify doc2.txt --sig doc.p7s --trust ca/root.pem --fetch-host "$LIVE" --json | jq -r '"\(.verdict) \(.signatures[0].checks.digest)"')"
 openssl cms -sign -binary -cades -in doc.txt -signer siti.pem -inkey siti.key \
 	-certfile ca/chain.pem -outform PEM -out doc-ossl.pem 2>/dev/null || die "openssl cms -sign"
 check_eq "detached CAdES by openssl (PEM): valid" valid \
-	"$("$S" verify doc.txt --sig doc-ossl.pem --trust ca/root.pem --json | jq -r .verdict)"
-check_rc "detached: exit 0 when valid" 0 "$S" verify doc.txt --sig doc-ossl.pem --trust ca/root.pem
-check_rc "detached: exit 1 when not" 1 "$S" verify doc2.txt --sig doc-ossl.pem --trust ca/root.pem
+	"$("$S" verify doc.txt --sig doc-ossl.pem --trust ca/root.pem --fetch-host "$LIVE" --json | jq -r .verdict)"
+check_rc "detached: exit 0 when valid" 0 "$S" verify doc.txt --sig doc-ossl.pem --trust ca/root.pem --fetch-host "$LIVE"
+check_rc "detached: exit 1 when not" 1 "$S" verify doc2.txt --sig doc-ossl.pem --trust ca/root.pem --fetch-host "$LIVE"
 
 # ---- errors ---------------------------------------------------------------
-check_rc "not a PDF without --sig: exit 2" 2 "$S" verify doc.txt --trust ca/root.pem
+check_rc "not a PDF without --sig: exit 2" 2 "$S" verify doc.txt --trust ca/root.pem --fetch-host "$LIVE"
 check_rc "missing file: exit 2" 2 "$S" verify nope.pdf
 check_rc "bad --at: exit 2" 2 "$S" verify podofo.pdf --at yesterday
 check_rc "bad --lang: exit 2" 2 "$S" verify podofo.pdf --lang fr
