@@ -381,8 +381,8 @@ page_link_use(struct page *pg)
 		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
 	if ((rc = throttled(pg)) != 0)
 		return rc;
-	if ((rc = portal_link_use(nik, pg->r->st, web_form_get(&pg->form, "t"), pg->peer)) <
-	    0) {
+	if ((rc = portal_link_use(nik, pg->r->st, web_form_get(&pg->form, "t"),
+	                          pg->peer)) < 0) {
 		if (rc != SERTEL_EAUTH)
 			return error_page(pg, 500, "internal error");
 		/* Counted against the address like any wrong credential, and
@@ -479,6 +479,503 @@ static int
 page_sop(struct page *pg)
 {
 	return render(pg, 200, "sop", "sop.title");
+}
+
+/* ---- applications (the applicant) ------------------------------------------ */
+static const char *const app_types[] = {"individu", "jabatan", "sistem"};
+/* Letters anyone may add besides the required ones. */
+static const char *const optional_kinds[] = {"formulir", "lainnya"};
+
+static const char *
+msg(struct page *pg, const char *prefix, const char *name)
+{
+	char key[96];
+	const char *m;
+
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	m = web_i18n_get(P.cat, pg->lang, key);
+	return m ? m : name;
+}
+
+static int
+type_valid(const char *t)
+{
+	size_t i;
+
+	for (i = 0; t != NULL && i < sizeof(app_types) / sizeof(app_types[0]); i++)
+		if (strcmp(t, app_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* [{kind, label, field}] for the letters a type needs. */
+static json_t *
+kinds_json(struct page *pg, const char *const *k, int n)
+{
+	json_t *arr = json_array();
+	char field[48];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(field, sizeof(field), "lampiran_%s", k[i]);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "kind", k[i],
+		                                     "label", msg(pg, "attach.", k[i]),
+		                                     "field", field));
+	}
+	return arr;
+}
+
+/* A usage set "a,b" as the form shows it: "Tanda tangan + SSL client". */
+static json_t *
+usage_json(struct page *pg, const char *set, const char *chosen)
+{
+	char label[256] = "", item[32];
+	const char *p = set, *comma;
+	size_t n;
+
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		snprintf(item, sizeof(item), "%.*s", (int)n, p);
+		if (label[0] != '\0')
+			strncat(label, " + ", sizeof(label) - strlen(label) - 1);
+		strncat(label, msg(pg, "usage.", item),
+		        sizeof(label) - strlen(label) - 1);
+		p += n + (comma != NULL);
+	}
+	return json_pack("{s:s, s:s, s:b}", "value", set, "label", label, "checked",
+	                 chosen != NULL && strcmp(chosen, set) == 0);
+}
+
+/* The form for a type, with what the person record says (the names in
+ * the certificate come from it, not from the form). */
+static int
+app_form(struct page *pg, int status, const char *type, struct http_multipart *in,
+         const char *error)
+{
+	const char *const *k;
+	const char *chosen = in ? http_multipart_text(in, "penggunaan") : NULL;
+	struct ra_person p;
+	struct ra_agency ag;
+	json_t *usages = json_array(), *person;
+	int n, i;
+
+	k = ra_usage_choices(type, &n);
+	for (i = 0; i < n; i++)
+		json_array_append_new(usages, usage_json(pg, k[i], chosen));
+	json_object_set_new(pg->ctx, "usages", usages);
+	k = ra_required_attachments(type, &n);
+	json_object_set_new(pg->ctx, "required", kinds_json(pg, k, n));
+	json_object_set_new(
+	    pg->ctx, "optional",
+	    kinds_json(pg, optional_kinds,
+	               (int)(sizeof(optional_kinds) / sizeof(optional_kinds[0]))));
+	json_object_set_new(pg->ctx, "type", json_string(type));
+	json_object_set_new(pg->ctx, "type_label", json_string(msg(pg, "type.", type)));
+	json_object_set_new(pg->ctx, "is_sistem",
+	                    json_boolean(strcmp(type, "sistem") == 0));
+	json_object_set_new(pg->ctx, "is_jabatan",
+	                    json_boolean(strcmp(type, "jabatan") == 0));
+	if (ra_person_get(&p, pg->r->st, pg->who.nik) == 0) {
+		person = json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", p.name, "email",
+		                   p.email, "nip", p.nip, "position", p.position,
+		                   "kepala_daerah", p.kepala_daerah != 0);
+		if (ra_agency_get(&ag, pg->r->st, p.agency_id) == 0)
+			json_object_set_new(person, "agency", json_string(ag.name));
+		json_object_set_new(pg->ctx, "person", person);
+	}
+	if (in != NULL) {
+		static const char *const keep[] = {"nama_sistem", "rincian", "dns", "ip"};
+		json_t *v = json_object();
+
+		for (i = 0; i < (int)(sizeof(keep) / sizeof(keep[0])); i++) {
+			const char *t = http_multipart_text(in, keep[i]);
+			json_object_set_new(v, keep[i], json_string(t ? t : ""));
+		}
+		json_object_set_new(pg->ctx, "v", v);
+		json_object_set_new(
+		    pg->ctx, "declared",
+		    json_boolean(http_multipart_text(in, "pernyataan") != NULL));
+	}
+	if (error != NULL)
+		json_object_set_new(pg->ctx, "form_error", json_string(error));
+	return render(pg, status, "app-new", "app.new.title");
+}
+
+static int
+page_app_new(struct page *pg)
+{
+	const char *type = http_query(pg->r, "jenis");
+	json_t *types;
+	const char *const *k;
+	size_t i;
+	int n;
+
+	if (type_valid(type))
+		return app_form(pg, 200, type, NULL, NULL);
+	types = json_array();
+	for (i = 0; i < sizeof(app_types) / sizeof(app_types[0]); i++) {
+		k = ra_required_attachments(app_types[i], &n);
+		json_array_append_new(
+		    types, json_pack("{s:s, s:s, s:s, s:o}", "type", app_types[i],
+		                     "label", msg(pg, "type.", app_types[i]), "about",
+		                     msg(pg, "type.about.", app_types[i]), "required",
+		                     kinds_json(pg, k, n)));
+	}
+	json_object_set_new(pg->ctx, "types", types);
+	return render(pg, 200, "app-type", "app.new.title");
+}
+
+/* A browser sends a filename for every file input, empty when nothing was
+ * chosen. */
+static int
+portal_is_file(const char *name, const char *filename)
+{
+	(void)name;
+	return filename != NULL;
+}
+
+/* Lines of a textarea into out[] (pointers into text, which is changed). */
+static int
+split_lines(const char **out, int max, char *text)
+{
+	char *p, *save = NULL;
+	int n = 0;
+
+	for (p = strtok_r(text, "\r\n, ", &save); p != NULL;
+	     p = strtok_r(NULL, "\r\n, ", &save)) {
+		if (n == max)
+			return -1;
+		out[n++] = p;
+	}
+	return n;
+}
+
+/* The files chosen in a form's lampiran_KIND inputs (empty ones skipped). */
+static int
+form_files(struct ra_file *files, int max, struct http_multipart *m)
+{
+	int i, n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		struct http_part *f = &m->f[i];
+
+		if (!f->is_file || f->val.len == 0 ||
+		    strncmp(f->name, "lampiran_", 9) != 0)
+			continue;
+		if (n == max)
+			return -1;
+		files[n].kind = f->name + 9;
+		files[n].data = f->val.data;
+		files[n].len = f->val.len;
+		files[n].filename = f->filename[0] ? f->filename : f->name + 9;
+		n++;
+	}
+	return n;
+}
+
+static int
+read_multipart(struct page *pg, struct http_multipart *m)
+{
+	int rc = http_multipart_parse(m, pg->r, RA_ATTACH_MAX, WEB_FORM_MAX_VALUE,
+	                              portal_is_file);
+
+	if (rc < 0)
+		return error_page(pg, rc == SERTEL_ETOOBIG ? 413 : 400, sertel_errmsg()),
+		       rc;
+	if ((rc = portal_csrf_check(&pg->sess, http_multipart_text(m, "csrf"))) < 0) {
+		http_multipart_free(m);
+		return error_page(pg, 403, sertel_errmsg()), rc;
+	}
+	return 0;
+}
+
+static int
+page_app_create(struct page *pg)
+{
+	struct http_multipart m;
+	struct ra_apply_req rq;
+	struct ra_application app;
+	struct ra_file files[16];
+	const char *type, *usage, *aksi;
+	char *dns = NULL, *ip = NULL, loc[64];
+	int nf, rc;
+
+	if (read_multipart(pg, &m) < 0)
+		return 0;
+	type = http_multipart_text(&m, "jenis");
+	usage = http_multipart_text(&m, "penggunaan");
+	aksi = http_multipart_text(&m, "aksi");
+	if (!type_valid(type)) {
+		rc = error_page(pg, 400, msg(pg, "", "app.type.invalid"));
+		goto out;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.type = type;
+	rq.usages = usage;
+	if (usage == NULL || *usage == '\0') {
+		rc = app_form(pg, 400, type, &m, msg(pg, "", "app.usage.missing"));
+		goto out;
+	}
+	/* Palembang Lampiran I: the applicant declares the data true. */
+	if (http_multipart_text(&m, "pernyataan") == NULL) {
+		rc = app_form(pg, 400, type, &m, msg(pg, "", "app.declare.missing"));
+		goto out;
+	}
+	if (strcmp(type, "sistem") == 0) {
+		rq.system_name = http_multipart_text(&m, "nama_sistem");
+		rq.system_details = http_multipart_text(&m, "rincian");
+		if ((dns = strdup(http_multipart_text(&m, "dns")
+		                      ? http_multipart_text(&m, "dns")
+		                      : "")) == NULL ||
+		    (ip = strdup(http_multipart_text(&m, "ip")
+		                     ? http_multipart_text(&m, "ip")
+		                     : "")) == NULL) {
+			rc = error_page(pg, 500, "internal error");
+			goto out;
+		}
+		if ((rq.ndns = split_lines(rq.dns, 16, dns)) < 0 ||
+		    (rq.nip = split_lines(rq.ip, 16, ip)) < 0) {
+			rc =
+			    app_form(pg, 400, type, &m, msg(pg, "", "app.names.toomany"));
+			goto out;
+		}
+	}
+	rq.self_issued_letters = http_multipart_text(&m, "surat_sendiri") != NULL;
+	if ((nf = form_files(files, 16, &m)) < 0) {
+		rc = app_form(pg, 400, type, &m, msg(pg, "", "app.files.toomany"));
+		goto out;
+	}
+	rq.files = files;
+	rq.nfiles = nf;
+	if ((rc = ra_apply(&app, pg->r->st, &pg->who, &rq,
+	                   ra_approvals_needed(pg->r->ctx->in->cfg, type))) < 0) {
+		/* The rule's own message, next to the form, nothing stored. */
+		rc = app_form(pg, rc == SERTEL_EPERM ? 403 : 400, type, &m,
+		              sertel_errmsg());
+		goto out;
+	}
+	snprintf(loc, sizeof(loc), "/permohonan/%s?ok=%s", app.id,
+	         aksi && strcmp(aksi, "ajukan") == 0 ? "ajukan" : "konsep");
+	if (aksi != NULL && strcmp(aksi, "ajukan") == 0 &&
+	    ra_submit(pg->r->st, &pg->who, app.id) < 0)
+		/* Saved as a draft; the page says what is still missing. */
+		snprintf(loc, sizeof(loc), "/permohonan/%s?ok=konsep-belum", app.id);
+	rc = redirect(pg, loc);
+out:
+	free(dns);
+	free(ip);
+	http_multipart_free(&m);
+	return rc;
+}
+
+struct att_list {
+	struct page *pg;
+	json_t *arr;
+	const char *app_id;
+};
+
+static int
+att_row(const struct ra_attachment_info *i, void *arg)
+{
+	struct att_list *l = arg;
+	char href[128], size[32];
+
+	snprintf(href, sizeof(href), PORTAL_PREFIX "/permohonan/%s/lampiran/%s",
+	         l->app_id, i->kind);
+	if (i->size >= 1024 * 1024)
+		snprintf(size, sizeof(size), "%.1f MB", (double)i->size / (1024 * 1024));
+	else
+		snprintf(size, sizeof(size), "%lld KB",
+		         (long long)((i->size + 1023) / 1024));
+	json_array_append_new(
+	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "kind", i->kind,
+	                      "label", msg(l->pg, "attach.", i->kind), "filename",
+	                      i->filename, "size", size, "sha256", i->sha256, "href",
+	                      href, "is_pdf", strcmp(i->mime, "application/pdf") == 0,
+	                      "is_image", strncmp(i->mime, "image/", 6) == 0));
+	return 0;
+}
+
+/* The application named by the path /permohonan/ID[/...]: id into out. */
+static int
+path_app(struct page *pg, struct ra_application *a, const char **rest)
+{
+	const char *id = pg->sub + strlen("/permohonan/");
+	char buf[RA_ID_LEN + 1];
+	size_t n = strcspn(id, "/");
+	int rc;
+
+	*rest = id + n;
+	if (n != RA_ID_LEN || strspn(id, "0123456789abcdef") < n) {
+		error_page(pg, 404, msg(pg, "", "error.notfound"));
+		return SERTEL_ENOTFOUND;
+	}
+	memcpy(buf, id, n);
+	buf[n] = '\0';
+	if ((rc = ra_get(a, pg->r->st, buf)) < 0) {
+		error_page(
+		    pg, rc == SERTEL_ENOTFOUND ? 404 : 500,
+		    msg(pg, "",
+		        rc == SERTEL_ENOTFOUND ? "error.notfound" : "error.title"));
+		return rc;
+	}
+	/* Who may read it, before anything about it is shown. */
+	if (!ra_may_read(&pg->who, a)) {
+		error_page(pg, 403, msg(pg, "", "error.role"));
+		return SERTEL_EPERM;
+	}
+	return 0;
+}
+
+static int
+app_page(struct page *pg, struct ra_application *a, int status, const char *error)
+{
+	struct att_list l = {pg, json_array(), a->id};
+	const char *const *k;
+	const char *ok = http_query(pg->r, "ok");
+	json_t *missing = json_array(), *kinds;
+	size_t i;
+	int n, j, have,
+	    editable = (a->state == APP_DRAFT || a->state == APP_RETURNED) &&
+	               strcmp(a->applicant_nik, pg->who.nik) == 0;
+
+	if (ra_attachment_iter(pg->r->st, a->id, att_row, &l) < 0) {
+		json_decref(l.arr);
+		json_decref(missing);
+		return error_page(pg, 500, "internal error");
+	}
+	k = ra_required_attachments(a->type, &n);
+	for (j = 0; j < n; j++) {
+		have = 0;
+		for (i = 0; i < json_array_size(l.arr); i++)
+			if (strcmp(json_string_value(
+			               json_object_get(json_array_get(l.arr, i), "kind")),
+			           k[j]) == 0)
+				have = 1;
+		if (!have)
+			json_array_append_new(missing,
+			                      json_string(msg(pg, "attach.", k[j])));
+	}
+	kinds = kinds_json(pg, k, n);
+	for (i = 0; i < sizeof(optional_kinds) / sizeof(optional_kinds[0]); i++)
+		json_array_extend(
+		    kinds, json_pack("[{s:s, s:s}]", "kind", optional_kinds[i], "label",
+		                     msg(pg, "attach.", optional_kinds[i])));
+	json_object_set_new(
+	    pg->ctx, "app",
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "id", a->id,
+	              "type", msg(pg, "type.", a->type), "usages", a->usages, "state",
+	              msg(pg, "state.", ra_state_name(a->state)), "state_code",
+	              ra_state_name(a->state), "reasons", a->reasons, "approvals",
+	              a->approvals, "needed", a->approvals_needed, "cn", a->cn));
+	json_object_set_new(pg->ctx, "attachments", l.arr);
+	json_object_set_new(pg->ctx, "has_attachments",
+	                    json_boolean(json_array_size(l.arr) > 0));
+	json_object_set_new(pg->ctx, "missing", missing);
+	json_object_set_new(pg->ctx, "has_missing",
+	                    json_boolean(json_array_size(missing) > 0));
+	json_object_set_new(pg->ctx, "kinds", kinds);
+	json_object_set_new(pg->ctx, "editable", json_boolean(editable));
+	json_object_set_new(
+	    pg->ctx, "returned",
+	    json_boolean(a->state == APP_RETURNED || a->state == APP_REJECTED));
+	if (ok != NULL && strspn(ok, "abcdefghijklmnopqrstuvwxyz-") == strlen(ok) &&
+	    strlen(ok) < 32)
+		json_object_set_new(pg->ctx, "flash",
+		                    json_pack("{s:s, s:s}", "kind", "ok", "text",
+		                              msg(pg, "app.ok.", ok)));
+	if (error != NULL)
+		json_object_set_new(
+		    pg->ctx, "flash",
+		    json_pack("{s:s, s:s}", "kind", "bad", "text", error));
+	return render(pg, status, "app", "app.title");
+}
+
+static int
+page_app(struct page *pg)
+{
+	struct ra_application a;
+	const char *rest;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char mime[64], kind[32], disp[160];
+	int rc;
+
+	if (path_app(pg, &a, &rest) < 0)
+		return 0;
+	if (*rest == '\0')
+		return app_page(pg, &a, 200, NULL);
+	if (strncmp(rest, "/lampiran/", 10) != 0 || strlen(rest + 10) >= sizeof(kind) ||
+	    !ra_attach_kind_valid(rest + 10))
+		return error_page(pg, 404, msg(pg, "", "error.notfound"));
+	str_copy(kind, sizeof(kind), rest + 10);
+	/* ra_attachment_get decides who may read it, and audits the read. */
+	if ((rc = ra_attachment_get(&data, &len, mime, pg->r->st, &pg->who, a.id, kind)) <
+	    0)
+		return error_page(pg,
+		                  rc == SERTEL_EPERM       ? 403
+		                  : rc == SERTEL_ENOTFOUND ? 404
+		                                           : 500,
+		                  sertel_errmsg());
+	free(pg->resp->body);
+	pg->resp->body = data;
+	pg->resp->len = len;
+	pg->resp->status = 200;
+	/* Only the types ra_attach let in; shown inline, never sniffed. */
+	pg->resp->ctype = strcmp(mime, "application/pdf") == 0 ? "application/pdf"
+	                  : strcmp(mime, "image/png") == 0     ? "image/png"
+	                                                       : "image/jpeg";
+	snprintf(disp, sizeof(disp), "inline; filename=\"%s-%s\"", a.id, kind);
+	header_add(pg, "Content-Disposition: %s\n", disp);
+	buf_appendf(&pg->headers, "Content-Security-Policy: default-src 'none'; "
+	                          "img-src 'self'; style-src 'unsafe-inline'; "
+	                          "frame-ancestors 'self'\n"
+	                          "X-Frame-Options: SAMEORIGIN\n"
+	                          "Cache-Control: no-store\n");
+	return 0;
+}
+
+static int
+page_app_post(struct page *pg)
+{
+	struct ra_application a;
+	struct http_multipart m;
+	struct ra_file files[16];
+	const char *rest;
+	char loc[80];
+	int rc, nf;
+
+	if (path_app(pg, &a, &rest) < 0)
+		return 0;
+	if (strcmp(rest, "/lampiran") == 0) {
+		if (read_multipart(pg, &m) < 0)
+			return 0;
+		if ((nf = form_files(files, 16, &m)) <= 0) {
+			http_multipart_free(&m);
+			return app_page(pg, &a, 400, msg(pg, "", "app.files.none"));
+		}
+		rc = ra_attach(pg->r->st, &pg->who, a.id, files, nf);
+		http_multipart_free(&m);
+		if (rc < 0)
+			return app_page(pg, &a, rc == SERTEL_EPERM ? 403 : 400,
+			                sertel_errmsg());
+		snprintf(loc, sizeof(loc), "/permohonan/%s?ok=lampiran", a.id);
+		return redirect(pg, loc);
+	}
+	if (strcmp(rest, "/ajukan") == 0) {
+		if ((rc = read_form(pg)) < 0 ||
+		    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) <
+		        0)
+			return error_page(pg, rc == SERTEL_EPERM ? 403 : 400,
+			                  sertel_errmsg());
+		if ((rc = ra_submit(pg->r->st, &pg->who, a.id)) < 0)
+			return app_page(pg, &a, rc == SERTEL_EPERM ? 403 : 409,
+			                sertel_errmsg());
+		snprintf(loc, sizeof(loc), "/permohonan/%s?ok=ajukan", a.id);
+		return redirect(pg, loc);
+	}
+	return error_page(pg, 404, msg(pg, "", "error.notfound"));
 }
 
 /* ---- the audit trail (auditors, the Kepala Dinas) -------------------------- */
@@ -624,6 +1121,10 @@ static const struct portal_route {
     {"POST", "/masuk/tautan/pakai", 0, 0, page_link_use},
     {"POST", "/keluar", 0, 0, page_logout},
     {"GET", "/sop", 0, 0, page_sop},
+    {"GET", "/permohonan/baru", 1, 0, page_app_new},
+    {"POST", "/permohonan/baru", 1, 0, page_app_create},
+    {"GET", "/permohonan/", 1, 0, page_app},
+    {"POST", "/permohonan/", 1, 0, page_app_post},
     {"GET", "/audit", 1, ROLE_AUDITOR | ROLE_KEPALA_DINAS | ROLE_ADMIN, page_audit},
     {"POST", "/audit/verifikasi", 1, ROLE_AUDITOR | ROLE_KEPALA_DINAS | ROLE_ADMIN,
      page_audit_verify},
@@ -680,7 +1181,13 @@ web_portal(struct http_req *r, struct http_resp *resp)
 	}
 	method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
 	for (i = 0; i < sizeof(portal_routes) / sizeof(portal_routes[0]); i++) {
-		if (strcmp(portal_routes[i].sub, pg.sub) != 0)
+		const char *rs = portal_routes[i].sub;
+		size_t rl = strlen(rs);
+
+		/* A route ending in '/' takes everything below it. */
+		if (rs[rl - 1] == '/' && rl > 1
+		        ? strncmp(rs, pg.sub, rl) != 0 || pg.sub[rl] == '\0'
+		        : strcmp(rs, pg.sub) != 0)
 			continue;
 		known = 1;
 		if (strcmp(portal_routes[i].method, method) == 0) {

@@ -6,7 +6,13 @@ plus the refusals a browser never shows (replayed link, forms without their
 token) sent as raw HTTP.  Screenshots of every page at 1280x900 and 390x844
 go to OUTDIR.
 
-usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME AUDITOR_EMAIL DBFILE
+usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME AUDITOR_EMAIL DBFILE OTHER_EMAIL FILES
+
+The applicant's part: an individu application with three uploads submitted
+at once, another saved as a draft, completed through the upload form and
+submitted; a file that is not what its name says refused; another
+applicant refused the first one's application and its documents.  FILES
+holds pengantar.pdf, rekomendasi.pdf, ktp.png and palsu.pdf.
 
 The auditor's part: the audit trail page, its filters and paging, the
 "verify the chain" button (intact, then after DBFILE is tampered with by
@@ -166,11 +172,12 @@ def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
 
 
 def main(argv):
-	base, maildir, outdir, email, name, auditor, dbfile = argv[1:8]
+	base, maildir, outdir, email, name, auditor, dbfile, other, files = argv[1:10]
 	os.makedirs(outdir, exist_ok=True)
 	p = Page(outdir)
 	try:
 		flow(p, base, maildir, email, name)
+		app_flow(p, base, maildir, email, other, files)
 		audit_flow(p, base, maildir, email, auditor, dbfile)
 	except (RuntimeError, TimeoutError, OSError) as e:
 		check(False, "the browser flow ran to its end", str(e))
@@ -302,6 +309,98 @@ def login_by_link(p, base, maildir, email):
 	p.goto(new[0])
 	p.click_and_load("#masuk")
 	return p.url().rstrip("/").endswith("/portal")
+
+
+def set_file(p, selector, path):
+	root = p.b.send("DOM.getDocument")["root"]["nodeId"]
+	node = p.b.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+	if not node.get("nodeId"):
+		raise RuntimeError("no element %s" % selector)
+	p.b.send("DOM.setFileInputFiles", {"files": [os.path.abspath(path)],
+	                                   "nodeId": node["nodeId"]})
+
+
+def app_flow(p, base, maildir, email, other, files):
+	portal = base + "/portal"
+	check(login_by_link(p, base, maildir, email), "applicant logs in for an application")
+	p.click_and_load("#baru")
+	check("Sertifikat individu" in p.text() and "Pindaian e-KTP" in p.text(),
+	      "the type page lists the types and their letters")
+	p.shot("app-type")
+	p.click_and_load("#jenis-individu")
+	check(p.js("document.querySelectorAll('input[name=penggunaan]').length") >= 6,
+	      "the form offers the usage sets of the registration form")
+	check("Siti Aminah" in p.text(), "the form shows the registered name (not a field)")
+	check(not p.js("!!document.querySelector('input[name=cn]')"), "no field for the name")
+	p.shot("app-new")
+	# Without the declaration (the browser's own check switched off, so the
+	# server's is what is tried): refused, nothing stored.
+	p.js("document.querySelector('input[value=signing]').checked = true;"
+	     "document.querySelector('form.card').noValidate = true")
+	p.click_and_load("#ajukan")
+	check("Centang pernyataan" in p.text(), "no declaration: the form says so",
+	      p.text()[:200])
+	# Complete: usage, three letters, the declaration; submitted at once.
+	p.js("document.querySelector('input[value=signing]').checked = true;"
+	     "document.getElementById('pernyataan').checked = true")
+	set_file(p, "#lampiran_pengantar", os.path.join(files, "pengantar.pdf"))
+	set_file(p, "#lampiran_rekomendasi", os.path.join(files, "rekomendasi.pdf"))
+	set_file(p, "#lampiran_ktp", os.path.join(files, "ktp.png"))
+	p.click_and_load("#ajukan")
+	check("Diajukan, menunggu verifikasi" in p.text(), "submitted with its letters",
+	      p.text()[:300])
+	check(p.js("document.querySelectorAll('#attachments tbody tr').length") == 3,
+	      "three letters listed")
+	first = p.url().split("/permohonan/")[1].split("?")[0]
+	href = p.js("document.querySelector('#attachments a[href$=\"/lampiran/ktp\"]').getAttribute('href')")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, hdrs, _ = raw(base, "GET", href, cookies=sess)
+	check(status == 200 and hdrs.get("Content-Type") == "image/png",
+	      "the scan is served back as image/png", "%d %s" % (status, hdrs.get("Content-Type")))
+	p.shot("app-submitted")
+
+	# A draft with one letter: saved, what is missing shown, completed.
+	p.goto(portal + "/permohonan/baru?jenis=individu")
+	p.js("document.querySelector('input[value=email]').checked = true;"
+	     "document.getElementById('pernyataan').checked = true")
+	set_file(p, "#lampiran_ktp", os.path.join(files, "ktp.png"))
+	p.click_and_load("#konsep")
+	check("Konsep" in p.text() and "Belum lengkap" in p.text(), "a draft shows what is missing")
+	p.shot("app-draft")
+	# A text file named .pdf: refused by its content, nothing changed.
+	set_file(p, "#lampiran_pengantar", os.path.join(files, "palsu.pdf"))
+	p.click_and_load("#unggah")
+	check(p.js("!!document.querySelector('.flash.bad')") and
+	      p.js("document.querySelectorAll('#attachments tbody tr').length") == 1,
+	      "a file that is not a PDF is refused, nothing added", p.text()[:300])
+	p.goto(p.url().split("?")[0].replace("/lampiran", ""))
+	set_file(p, "#lampiran_pengantar", os.path.join(files, "pengantar.pdf"))
+	set_file(p, "#lampiran_rekomendasi", os.path.join(files, "rekomendasi.pdf"))
+	p.click_and_load("#unggah")
+	check("Berkas diunggah" in p.text() and not p.js("!!document.getElementById('missing')"),
+	      "the missing letters uploaded")
+	p.click_and_load("#ajukan")
+	check("Diajukan, menunggu verifikasi" in p.text(), "the completed draft is submitted")
+	# Forged: a submit without the CSRF token.
+	status, _, _ = raw(base, "POST", "/portal/permohonan/%s/ajukan" % first, "csrf=x", cookies=sess)
+	check(status == 403, "submit without the CSRF token: 403", "status %d" % status)
+	p.goto(portal + "/")
+	check(p.js("document.querySelectorAll('table.list tbody tr').length") == 2,
+	      "the home page lists both applications")
+	p.click_and_load(".logout button")
+
+	# Another applicant: neither the application nor its documents.
+	check(login_by_link(p, base, maildir, other), "another applicant logs in")
+	osess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, body = raw(base, "GET", "/portal/permohonan/%s" % first, cookies=osess)
+	check(status == 403 and "Siti" not in body, "another applicant: the application is 403",
+	      "status %d" % status)
+	status, _, _ = raw(base, "GET", href, cookies=osess)
+	check(status == 403, "another applicant: the scan is 403", "status %d" % status)
+	status, _, _ = raw(base, "GET", "/portal/permohonan/%s" % ("0" * 16), cookies=osess)
+	check(status == 404, "an unknown application: 404", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
 
 
 def audit_flow(p, base, maildir, applicant, auditor, dbfile):

@@ -44,6 +44,9 @@ quiet "$S" agency add --dir "$I" --name "Dinas Kominfo" --domain kominfo.cirebon
 quiet "$S" person add --dir "$I" --nik 3274014101920002 --name "Siti Aminah" \
 	--email siti@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
 	die "person add failed"
+quiet "$S" person add --dir "$I" --nik 3274010101850001 --name "Andi Wijaya" \
+	--email andi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
+	die "person add (other applicant) failed"
 # Only a Kepala Dinas registers auditors.
 quiet "$S" person add --dir "$I" --nik 3274010101750001 --name "Kepala Dinas" \
 	--email kadis@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
@@ -53,11 +56,29 @@ quiet "$S" person add --dir "$I" --as 3274010101750001 --nik 3274010101800001 \
 	--name "Budi Auditor" --email budi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" \
 	--roles auditor || die "person add (auditor) failed"
 server_start_port "$I" "$PORT" || die "server did not start"
+F=$T/files
+mkdir -p "$F"
+$PY "$HERE/../esign/mkpdf.py" "$F/pengantar.pdf" "Surat pengantar" || die "mkpdf failed"
+$PY "$HERE/../esign/mkpdf.py" "$F/rekomendasi.pdf" "Surat rekomendasi" || die "mkpdf failed"
+$PY - "$F/ktp.png" <<'PYPNG' || die "png failed"
+import struct, sys, zlib
+w, h = 40, 25
+rows = b"".join(b"\0" + bytes([(x * 6) % 256, (y * 10) % 256, 160] * 1)[:3] * 1 + bytes(
+    [(x * 6) % 256, (y * 10) % 256, 160] * (w - 1)) for y in range(h) for x in [0])
+def chunk(t, d):
+    c = struct.pack(">I", len(d)) + t + d
+    return c + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + \
+    chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+PYPNG
+echo "bukan PDF, hanya teks" >"$F/palsu.pdf"
 DBFILE=$(inst_db_url "$I" | sed 's/^sqlite://')
 case $DBFILE in /*) ;; *) DBFILE=$I/$DBFILE ;; esac
 
 if $PY "$HERE/portal_flow.py" "$SERVER_URL" "$MD" "$SHOTS" \
 	siti@kominfo.cirebonkota.go.id "Siti Aminah" budi@kominfo.cirebonkota.go.id "$DBFILE" \
+	andi@kominfo.cirebonkota.go.id "$F" \
 	>"$T/flow.out" 2>"$T/flow.err"; then
 	rc=0
 else
@@ -82,7 +103,7 @@ done
 # The flow tampered with entry 3 on purpose; the CLI agrees with the page.
 check "the trail records the browser's address" jq -e '[.[] | select(.action == "portal.login" and (.reason | contains("peer=127.0.0.1")))] | length >= 1' <<<"$trail" >/dev/null
 check "audit verify (CLI) finds the same tampering" test "$("$S" audit verify --dir "$I" >/dev/null 2>&1; echo $?)" = 1
-for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken; do
+for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
 server_stop
