@@ -3,7 +3,8 @@
 
 # sec_instance DIR PORT [tls]: an instance whose URLs name PORT; with tls,
 # it serves HTTPS with a certificate of its own CA for 127.0.0.1 (the CA
-# root in $T/ca/root.pem).  Extra [server] lines come from SEC_SERVER_CONF.
+# root in $T/ca/root.pem).  Extra [server] lines come from SEC_SERVER_CONF,
+# whole other sections (written before [server]) from SEC_EXTRA_CONF.
 sec_instance() {
 	local dir=$1 port=$2 scheme=http
 	[ "${3:-}" = tls ] && scheme=https
@@ -11,6 +12,7 @@ sec_instance() {
 		return 1
 	"$SERTEL_BIN" ca export --dir "$dir" --out "$T/ca" >/dev/null || return 1
 	{
+		[ -z "${SEC_EXTRA_CONF:-}" ] || printf '\n%s\n' "$SEC_EXTRA_CONF"
 		printf '\n[server]\n'
 		printf '%s\n' "${SEC_SERVER_CONF:-}"
 	} >>"$dir/sertel.conf"

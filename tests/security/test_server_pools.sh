@@ -2,8 +2,11 @@
 # Issue 19, point 2: anonymous public verifications must not take the
 # validation services or the authenticated API with them.  150 uploads
 # to POST /api/verifikasi at once, each of a PDF whose signer's
-# certificate sends the verifier to a loopback address that never
-# answers (the slow path an anonymous caller has), while OCSP, /healthz
+# certificate sends the verifier to a revocation server that never
+# answers.  The verifier fetches nothing an uploader chose unless told
+# to, so this instance allow-lists that server ([verify] public_fetch):
+# a slow responder the Pemda configured is the slowest public request
+# there can be (4 fetches, 20 s in all at most), while OCSP, /healthz
 # and an authenticated API call are measured: those are all answered,
 # the public class takes what its pool and queue hold and answers the
 # rest 503 with Retry-After, and a queued request whose deadline passed
@@ -22,6 +25,11 @@ ulimit -n 8192 2>/dev/null || true
 # address are this test's own, not an attack on the per-address limit.
 SEC_SERVER_CONF='request_deadline_seconds = 12
 max_connections_per_ip = 512'
+SEC_EXTRA_CONF="[verify]
+public_fetch = allowlist
+fetch_hosts = 127.0.0.1:$TARPIT
+max_fetches = 4
+fetch_ms = 20000"
 sec_instance "$I" "$PORT" || die "instance: $(cat "$I.init.err" 2>/dev/null)"
 
 # ---- a PDF signed under a CA nobody trusts, whose URLs lead nowhere -----
