@@ -409,8 +409,8 @@ the_trail_of_a_login_verifies(void **state)
 	int64_t bad = 0, n = 0;
 
 	people(st);
-	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK, NULL,
-	                                      "127.0.0.9"),
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK,
+	                                      NULL, "127.0.0.9"),
 	                 0);
 	assert_int_equal(portal_session_end(st, id, "127.0.0.9"), 0);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action IN "
