@@ -137,6 +137,21 @@ out:
 	return rc;
 }
 
+/* The entry in the current row of a SELECT seq, ts, actor, action, object,
+ * reason, prev_hash, hash (borrowed from the statement). */
+static void
+entry_read(struct audit_entry *e, struct db_stmt *s)
+{
+	e->seq = db_col_int(s, 0);
+	e->ts_us = db_col_int(s, 1);
+	e->actor = db_col_text(s, 2);
+	e->action = db_col_text(s, 3);
+	e->object = db_col_text(s, 4);
+	e->reason = db_col_text(s, 5);
+	e->prev_hash = db_col_text(s, 6);
+	e->hash = db_col_text(s, 7);
+}
+
 int
 audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 {
@@ -169,14 +184,7 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 	                     "prev_hash, hash FROM audit ORDER BY seq")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == 1) {
-		e.seq = db_col_int(s, 0);
-		e.ts_us = db_col_int(s, 1);
-		e.actor = db_col_text(s, 2);
-		e.action = db_col_text(s, 3);
-		e.object = db_col_text(s, 4);
-		e.reason = db_col_text(s, 5);
-		e.prev_hash = db_col_text(s, 6);
-		e.hash = db_col_text(s, 7);
+		entry_read(&e, s);
 		if (!e.actor || !e.action || !e.object || !e.reason || !e.prev_hash ||
 		    !e.hash) {
 			*bad_seq = e.seq;
@@ -262,18 +270,70 @@ audit_iter(struct store *st, int64_t since_us, audit_iter_fn cb, void *arg)
 	if ((rc = db_bind_int(s, 1, since_us)) < 0)
 		goto out;
 	while ((rc = db_step(s)) == 1) {
-		e.seq = db_col_int(s, 0);
-		e.ts_us = db_col_int(s, 1);
-		e.actor = db_col_text(s, 2);
-		e.action = db_col_text(s, 3);
-		e.object = db_col_text(s, 4);
-		e.reason = db_col_text(s, 5);
-		e.prev_hash = db_col_text(s, 6);
-		e.hash = db_col_text(s, 7);
+		entry_read(&e, s);
 		if ((rc = cb(&e, arg)) != 0)
 			goto out;
 	}
 out:
 	db_finalize(s);
+	return rc;
+}
+
+int
+audit_query(struct store *st, const struct audit_filter *f, audit_iter_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct audit_entry e;
+	struct buf sql;
+	int limit = f->limit <= 0 ? 100 : f->limit > 1000 ? 1000 : f->limit, i = 1, rc;
+
+	/* Only fixed clauses go into the SQL; every value is a parameter.
+	 * Prefixes compare substr(), so '%' and '_' in them mean themselves. */
+	buf_init(&sql, 1024);
+	buf_appendf(&sql,
+	            "SELECT seq, ts, actor, action, object, reason, prev_hash, hash "
+	            "FROM audit WHERE ts >= ?");
+	if (f->until_us > 0)
+		buf_appendf(&sql, " AND ts < ?");
+	if (f->before_seq > 0)
+		buf_appendf(&sql, " AND seq < ?");
+	if (f->actor != NULL && f->actor[0] != '\0')
+		buf_appendf(&sql, " AND actor = ?");
+	if (f->action != NULL && f->action[0] != '\0')
+		buf_appendf(
+		    &sql,
+		    " AND substr(action, 1, length(CAST(? AS TEXT))) = CAST(? AS TEXT)");
+	if (f->object != NULL && f->object[0] != '\0')
+		buf_appendf(
+		    &sql,
+		    " AND substr(object, 1, length(CAST(? AS TEXT))) = CAST(? AS TEXT)");
+	buf_appendf(&sql, " ORDER BY seq DESC LIMIT ?");
+	if ((rc = buf_cstr(&sql)) < 0 ||
+	    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
+		goto out;
+	if ((rc = db_bind_int(s, i++, f->since_us)) < 0 ||
+	    (f->until_us > 0 && (rc = db_bind_int(s, i++, f->until_us)) < 0) ||
+	    (f->before_seq > 0 && (rc = db_bind_int(s, i++, f->before_seq)) < 0) ||
+	    (f->actor != NULL && f->actor[0] != '\0' &&
+	     (rc = db_bind_text(s, i++, f->actor)) < 0))
+		goto out;
+	if (f->action != NULL && f->action[0] != '\0' &&
+	    ((rc = db_bind_text(s, i++, f->action)) < 0 ||
+	     (rc = db_bind_text(s, i++, f->action)) < 0))
+		goto out;
+	if (f->object != NULL && f->object[0] != '\0' &&
+	    ((rc = db_bind_text(s, i++, f->object)) < 0 ||
+	     (rc = db_bind_text(s, i++, f->object)) < 0))
+		goto out;
+	if ((rc = db_bind_int(s, i++, limit)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		entry_read(&e, s);
+		if ((rc = cb(&e, arg)) != 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	buf_free(&sql);
 	return rc;
 }

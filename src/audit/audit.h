@@ -39,4 +39,20 @@ int audit_verify(struct store *st, int64_t *bad_seq, int64_t *count);
 typedef int (*audit_iter_fn)(const struct audit_entry *e, void *arg);
 int audit_iter(struct store *st, int64_t since_us, audit_iter_fn cb, void *arg);
 
+/* What audit_query() selects; zero / NULL fields select everything. */
+struct audit_filter {
+	int64_t since_us;   /* ts >= since_us */
+	int64_t until_us;   /* ts < until_us (0: no end) */
+	int64_t before_seq; /* seq < before_seq (0: from the newest) */
+	const char *actor;  /* exactly this actor */
+	const char *action; /* actions starting with this ("ra." for the RA) */
+	const char *object; /* objects starting with this */
+	int limit;          /* at most this many (0: 100; at most 1000) */
+};
+
+/* Entries matching f, newest first; e is borrowed for the call.  A
+ * non-zero cb return stops. */
+int audit_query(struct store *st, const struct audit_filter *f, audit_iter_fn cb,
+                void *arg);
+
 #endif

@@ -194,7 +194,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 		snprintf(key, sizeof(key), "%s", rec.type);
 		cert_rec_free(&rec);
 		if ((rc = ra_renew(&app, in->st, who, arg,
-		                   (int)config_get_int(in->cfg, "approval", key, 1))) < 0)
+		                   ra_approvals_needed(in->cfg, key))) < 0)
 			return cli_fail(rc);
 		if (json)
 			cli_json_print(http_app_json(&app));
@@ -581,7 +581,6 @@ cmd_ra(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(sub, "apply") == 0) {
-		char key[32];
 		if (optind != argc) {
 			rc =
 			    cli_usage("ra apply: unexpected argument '%s'", argv[optind]);
@@ -591,8 +590,7 @@ cmd_ra(int argc, char **argv)
 			rc = cli_usage("ra apply: --type and --usage are required");
 			goto out;
 		}
-		snprintf(key, sizeof(key), "%s", rq.type);
-		approvals = (int)config_get_int(in->cfg, "approval", key, 1);
+		approvals = ra_approvals_needed(in->cfg, rq.type);
 		rq.files = files;
 		rq.nfiles = natt;
 		if ((rc = ra_apply(&app, in->st, &who, &rq, approvals)) < 0) {

@@ -39,7 +39,6 @@
 #include "http/http_int.h"
 
 #define FIELD_TEXT_MAX (16 * 1024)
-#define MAX_FIELDS     64
 #define WEB_FILE_MAX   (1024 * 1024)
 
 /* ---- the service, created on first use ----------------------------------- */
@@ -199,175 +198,54 @@ client_begin(struct esign_client *cl, struct http_req *r, struct http_resp *resp
 	return c;
 }
 
-/* ---- multipart/form-data ------------------------------------------------------ */
-struct field {
-	char name[64];
-	char filename[256];
-	struct buf val;
-	int too_big;
-	int dup;
-};
-
-struct form {
-	struct field f[MAX_FIELDS];
-	int n;
-	size_t file_max;
-	int overflow;
-};
-
+/* ---- multipart/form-data (http/multipart.c) ---------------------------------- */
+/* BSrE's file fields, whatever the client sends as their filename. */
 static int
-is_file_field(const char *k)
+is_file_field(const char *k, const char *filename)
 {
+	(void)filename;
 	return strcmp(k, "file") == 0 || strcmp(k, "imageTTD") == 0 ||
 	       strcmp(k, "signed_file") == 0;
 }
 
-static enum MHD_Result
-form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-          const char *content_type, const char *transfer_encoding, const char *data,
-          uint64_t off, size_t size)
-{
-	struct form *fm = cls;
-	struct field *f = NULL;
-	int i;
-
-	(void)kind;
-	(void)content_type;
-	(void)transfer_encoding;
-	if (key == NULL)
-		return MHD_YES;
-	/* A new part starts at offset 0; later chunks continue the last one. */
-	if (off == 0) {
-		for (i = 0; i < fm->n; i++) {
-			if (strcmp(fm->f[i].name, key) == 0) {
-				fm->f[i].dup = 1;
-				return MHD_YES;
-			}
-		}
-		if (fm->n >= MAX_FIELDS || strlen(key) >= sizeof(fm->f[0].name)) {
-			fm->overflow = 1;
-			return MHD_YES;
-		}
-		f = &fm->f[fm->n++];
-		str_copy(f->name, sizeof(f->name), key);
-		if (filename != NULL)
-			str_copy(f->filename, sizeof(f->filename), filename);
-		buf_init(&f->val, is_file_field(key) ? fm->file_max : FIELD_TEXT_MAX);
-	} else {
-		for (i = fm->n - 1; i >= 0; i--)
-			if (strcmp(fm->f[i].name, key) == 0) {
-				f = &fm->f[i];
-				break;
-			}
-		if (f == NULL || f->dup)
-			return MHD_YES;
-	}
-	if (size > 0 && !f->too_big && buf_append(&f->val, data, size) < 0)
-		f->too_big = 1;
-	return MHD_YES;
-}
-
-static void
-form_free(struct form *fm)
-{
-	int i;
-
-	for (i = 0; i < fm->n; i++)
-		buf_free(&fm->f[i].val);
-	fm->n = 0;
-}
-
-/* Parses the buffered body; on failure fills resp. */
+/* Parses the buffered body; on failure fills resp with BSrE's error. */
 static int
-form_parse(struct form *fm, struct http_req *r, struct http_resp *resp, size_t file_max)
+form_parse(struct http_multipart *fm, struct http_req *r, struct http_resp *resp,
+           size_t file_max)
 {
-	struct MHD_PostProcessor *pp;
-	const char *ct = http_header(r, "Content-Type");
-	int i;
+	char msg[256];
+	int rc = http_multipart_parse(fm, r, file_max, FIELD_TEXT_MAX, is_file_field);
 
-	memset(fm, 0, sizeof(*fm));
-	/* +1: one byte over the limit tells "too big" from "exactly at it". */
-	fm->file_max = file_max + 1;
-	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+	switch (rc == 0 ? HTTP_MP_OK : fm->err) {
+	case HTTP_MP_OK: return 0;
+	case HTTP_MP_NOT_MULTIPART:
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
 		           "Content-Type harus multipart/form-data");
-		return SERTEL_EINVAL;
-	}
-	pp = MHD_create_post_processor(r->conn, 64 * 1024, form_iter, fm);
-	if (pp == NULL) {
-		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
-		           "Badan permintaan multipart tidak sah");
-		return SERTEL_EINVAL;
-	}
-	if (MHD_post_process(pp, (const char *)r->body, r->body_len) != MHD_YES) {
-		MHD_destroy_post_processor(pp);
-		form_free(fm);
-		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
-		           "Badan permintaan multipart tidak sah");
-		return SERTEL_EINVAL;
-	}
-	MHD_destroy_post_processor(pp);
-	if (fm->overflow) {
-		form_free(fm);
+		break;
+	case HTTP_MP_TOO_MANY:
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST, "Terlalu banyak field");
-		return SERTEL_EINVAL;
+		break;
+	case HTTP_MP_DUP:
+		bsre_error(resp, 400, ESIGN_BAD_REQUEST, "Field ganda dalam permintaan");
+		break;
+	case HTTP_MP_TOO_BIG:
+		snprintf(msg, sizeof(msg), "Field '%s' melebihi batas ukuran",
+		         fm->err_field);
+		bsre_error(resp, 413, ESIGN_BAD_DOCUMENT, msg);
+		break;
+	case HTTP_MP_NUL:
+		snprintf(
+		    msg, sizeof(msg),
+		    "Field '%s' berisi karakter NUL (field '%s' contains a NUL byte)",
+		    fm->err_field, fm->err_field);
+		bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
+		break;
+	default:
+		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
+		           "Badan permintaan multipart tidak sah");
+		break;
 	}
-	for (i = 0; i < fm->n; i++) {
-		if (fm->f[i].dup) {
-			bsre_error(resp, 400, ESIGN_BAD_REQUEST,
-			           "Field ganda dalam permintaan");
-			form_free(fm);
-			return SERTEL_EINVAL;
-		}
-		if (fm->f[i].too_big) {
-			char msg[160];
-			snprintf(msg, sizeof(msg), "Field '%s' melebihi batas ukuran",
-			         fm->f[i].name);
-			bsre_error(resp, 413, ESIGN_BAD_DOCUMENT, msg);
-			form_free(fm);
-			return SERTEL_ETOOBIG;
-		}
-		/* Text fields are used as C strings: a NUL inside would cut
-		 * "right\0anything" to "right" (issue 19).  Files are binary. */
-		if (!is_file_field(fm->f[i].name) && fm->f[i].val.len > 0 &&
-		    memchr(fm->f[i].val.data, '\0', fm->f[i].val.len) != NULL) {
-			char msg[256];
-			snprintf(msg, sizeof(msg),
-			         "Field '%s' berisi karakter NUL (field '%s' contains "
-			         "a NUL byte)",
-			         fm->f[i].name, fm->f[i].name);
-			bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
-			form_free(fm);
-			return SERTEL_EINVAL;
-		}
-		if (buf_cstr(&fm->f[i].val) < 0) {
-			/* A file exactly at the limit has no room for the NUL. */
-			bsre_error(resp, 413, ESIGN_BAD_DOCUMENT,
-			           "Field melebihi batas ukuran");
-			form_free(fm);
-			return SERTEL_ETOOBIG;
-		}
-	}
-	return 0;
-}
-
-static struct field *
-form_get(struct form *fm, const char *name)
-{
-	int i;
-
-	for (i = 0; i < fm->n; i++)
-		if (strcmp(fm->f[i].name, name) == 0)
-			return &fm->f[i];
-	return NULL;
-}
-
-static const char *
-form_text(struct form *fm, const char *name)
-{
-	struct field *f = form_get(fm, name);
-
-	return f ? (const char *)f->val.data : NULL;
+	return rc;
 }
 
 /* ---- small parsers ----------------------------------------------------------- */
@@ -402,19 +280,21 @@ nik_syntax(const char *nik)
 
 /* ---- v1: POST /api/sign/pdf ------------------------------------------------------ */
 static int
-v1_props(struct esign_props *p, struct form *fm, char *msg, size_t msgsz)
+v1_props(struct esign_props *p, struct http_multipart *fm, char *msg, size_t msgsz)
 {
-	const char *tampilan = form_text(fm, "tampilan"), *image = form_text(fm, "image");
-	const char *page = form_text(fm, "page"), *halaman = form_text(fm, "halaman");
-	const char *tag = form_text(fm, "tag_koordinat");
-	struct field *img = form_get(fm, "imageTTD");
+	const char *tampilan = http_multipart_text(fm, "tampilan"),
+	           *image = http_multipart_text(fm, "image");
+	const char *page = http_multipart_text(fm, "page"),
+	           *halaman = http_multipart_text(fm, "halaman");
+	const char *tag = http_multipart_text(fm, "tag_koordinat");
+	struct http_part *img = http_multipart_get(fm, "imageTTD");
 	double v;
 	int i;
 
 	memset(p, 0, sizeof(*p));
-	p->reason = form_text(fm, "reason");
-	p->location = form_text(fm, "location");
-	p->text = form_text(fm, "text");
+	p->reason = http_multipart_text(fm, "reason");
+	p->location = http_multipart_text(fm, "location");
+	p->text = http_multipart_text(fm, "text");
 	if (tampilan == NULL) {
 		snprintf(msg, msgsz,
 		         "Field 'tampilan' wajib diisi (visible atau invisible)");
@@ -440,7 +320,7 @@ v1_props(struct esign_props *p, struct form *fm, char *msg, size_t msgsz)
 		p->image_len = img->val.len;
 	} else if (image == NULL || strcasecmp(image, "false") == 0) {
 		p->want_qr = 1;
-		p->qr = form_text(fm, "linkQR");
+		p->qr = http_multipart_text(fm, "linkQR");
 	} else {
 		snprintf(msg, msgsz, "Field 'image' harus true atau false");
 		return -1;
@@ -474,7 +354,7 @@ v1_props(struct esign_props *p, struct form *fm, char *msg, size_t msgsz)
 	{
 		static const char *const k[4] = {"xAxis", "yAxis", "width", "height"};
 		for (i = 0; i < 4; i++) {
-			if (parse_num(&v, form_text(fm, k[i])) < 0 || v < 0 ||
+			if (parse_num(&v, http_multipart_text(fm, k[i])) < 0 || v < 0 ||
 			    (i >= 2 && v <= 0)) {
 				snprintf(msg, msgsz,
 				         "Field '%s' wajib berupa angka yang sah", k[i]);
@@ -496,8 +376,8 @@ api_esign_v1_sign(struct http_req *r, struct http_resp *resp)
 	struct esign_props props;
 	struct esign_doc_in doc;
 	struct esign_doc_out *out = NULL;
-	struct form fm;
-	struct field *file;
+	struct http_multipart fm;
+	struct http_part *file;
 	const char *nik, *pass;
 	char msg[200], disp[400];
 	int rc;
@@ -508,9 +388,9 @@ api_esign_v1_sign(struct http_req *r, struct http_resp *resp)
 		return 0;
 	if (form_parse(&fm, r, resp, esign_ctx_conf(c)->max_file_bytes) < 0)
 		return 0;
-	file = form_get(&fm, "file");
-	nik = form_text(&fm, "nik");
-	pass = form_text(&fm, "passphrase");
+	file = http_multipart_get(&fm, "file");
+	nik = http_multipart_text(&fm, "nik");
+	pass = http_multipart_text(&fm, "passphrase");
 	if (file == NULL) {
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST, "Field 'file' wajib diisi");
 		goto out;
@@ -541,7 +421,7 @@ api_esign_v1_sign(struct http_req *r, struct http_resp *resp)
 	rq.nik = nik;
 	rq.passphrase = pass;
 	rq.passlen = strlen(pass);
-	rq.totp = form_text(&fm, "totp");
+	rq.totp = http_multipart_text(&fm, "totp");
 	rq.docs = &doc;
 	rq.ndocs = 1;
 	rq.props = &props;
@@ -559,11 +439,11 @@ api_esign_v1_sign(struct http_req *r, struct http_resp *resp)
 	out[0].data = NULL;
 	esign_docs_free(out, 1);
 out : {
-	struct field *pf = form_get(&fm, "passphrase");
+	struct http_part *pf = http_multipart_get(&fm, "passphrase");
 	if (pf != NULL && pf->val.data != NULL)
 		secure_wipe(pf->val.data, pf->val.len);
 }
-	form_free(&fm);
+	http_multipart_free(&fm);
 	return 0;
 }
 
@@ -827,7 +707,7 @@ add_registry(json_t *j, struct store *st, const char *sha256_hex, const char *ba
  * (400 or the verification refusal) in resp.  fm is freed by the caller,
  * also on failure. */
 static int
-verify_field(struct verify_report **vr, struct field **f, struct form *fm,
+verify_field(struct verify_report **vr, struct http_part **f, struct http_multipart *fm,
              struct esign_ctx *c, struct http_req *r, struct http_resp *resp,
              const char *name, int public_route)
 {
@@ -838,7 +718,7 @@ verify_field(struct verify_report **vr, struct field **f, struct form *fm,
 	memset(fm, 0, sizeof(*fm));
 	if (form_parse(fm, r, resp, esign_ctx_conf(c)->max_file_bytes) < 0)
 		return -1;
-	if ((*f = form_get(fm, name)) == NULL) {
+	if ((*f = http_multipart_get(fm, name)) == NULL) {
 		snprintf(msg, sizeof(msg), "Field '%s' wajib diisi", name);
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
 		return -1;
@@ -858,8 +738,8 @@ api_esign_v1_verify(struct http_req *r, struct http_resp *resp)
 	struct esign_ctx *c;
 	struct esign_client cl;
 	struct verify_report *vr = NULL;
-	struct form fm;
-	struct field *f;
+	struct http_multipart fm;
+	struct http_part *f;
 	json_t *j;
 
 	if ((c = client_begin(&cl, r, resp, ESIGN_PERM_VERIFY,
@@ -872,7 +752,7 @@ api_esign_v1_verify(struct http_req *r, struct http_resp *resp)
 	http_json(resp, 200, j);
 out:
 	verify_report_free(vr);
-	form_free(&fm);
+	http_multipart_free(&fm);
 	return 0;
 }
 
@@ -1499,8 +1379,8 @@ api_esign_public_verify(struct http_req *r, struct http_resp *resp)
 {
 	struct esign_ctx *c = service(r);
 	struct verify_report *vr = NULL;
-	struct form fm;
-	struct field *f;
+	struct http_multipart fm;
+	struct http_part *f;
 	json_t *j;
 
 	if (c == NULL) {
@@ -1516,7 +1396,7 @@ api_esign_public_verify(struct http_req *r, struct http_resp *resp)
 	http_json(resp, 200, j);
 out:
 	verify_report_free(vr);
-	form_free(&fm);
+	http_multipart_free(&fm);
 	return 0;
 }
 

@@ -95,12 +95,11 @@ change_check(struct http_req *r, struct http_resp *resp)
 }
 
 /* Auditors read everything; the Dinas (operators, kepala-dinas, admin)
- * works on everything. */
+ * works on everything (the rule is ra_sees_all). */
 static int
 sees_all(const struct ra_actor *a)
 {
-	return (a->roles &
-	        (ROLE_AUDITOR | ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_ADMIN)) != 0;
+	return ra_sees_all(a);
 }
 
 /* ---- JSON in -------------------------------------------------------------- */
@@ -296,41 +295,35 @@ created(struct http_resp *resp, json_t *j, const char *fmt, const char *id)
 
 /* What is attached (never the bytes): kind, name, type, size, SHA-256. */
 static int
+attachment_one(const struct ra_attachment_info *i, void *arg)
+{
+	char at[32];
+
+	time_fmt(at, i->created_at);
+	return json_array_append_new(
+	           arg, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "kind", i->kind,
+	                          "filename", i->filename, "mime", i->mime, "size",
+	                          (json_int_t)i->size, "sha256", i->sha256, "uploaded_by",
+	                          i->uploaded_by, "uploaded_at", at)) == 0
+	           ? 0
+	           : SERTEL_ENOMEM;
+}
+
+static int
 attachments_json(json_t **out, struct store *st, const char *app_id)
 {
-	struct db_stmt *s = NULL;
 	json_t *arr = json_array();
-	char at[32];
 	int rc;
 
 	*out = NULL;
 	if (arr == NULL)
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT kind, filename, mime, size, sha256, uploaded_by, "
-	                     "created_at FROM attachments WHERE application_id = ? "
-	                     "ORDER BY kind")) < 0)
-		goto out;
-	if ((rc = db_bind_text(s, 1, app_id)) < 0)
-		goto out;
-	while ((rc = db_step(s)) == 1) {
-		time_fmt(at, db_col_int(s, 6));
-		json_array_append_new(
-		    arr,
-		    json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "kind",
-		              db_col_text(s, 0), "filename", db_col_text(s, 1), "mime",
-		              db_col_text(s, 2), "size", (json_int_t)db_col_int(s, 3),
-		              "sha256", db_col_text(s, 4), "uploaded_by",
-		              db_col_text(s, 5), "uploaded_at", at));
+	if ((rc = ra_attachment_iter(st, app_id, attachment_one, arr)) < 0) {
+		json_decref(arr);
+		return rc;
 	}
-	if (rc == 0) {
-		*out = arr;
-		arr = NULL;
-	}
-out:
-	db_finalize(s);
-	json_decref(arr);
-	return rc;
+	*out = arr;
+	return 0;
 }
 
 /* One application as it is now, with its attachments. */
@@ -838,9 +831,8 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 			goto out;
 		}
 		snprintf(key, sizeof(key), "%s", rec.type);
-		if ((rc = ra_renew(
-		         &app, r->st, &r->ra, serial,
-		         (int)config_get_int(r->ctx->in->cfg, "approval", key, 1))) < 0 ||
+		if ((rc = ra_renew(&app, r->st, &r->ra, serial,
+		                   ra_approvals_needed(r->ctx->in->cfg, key))) < 0 ||
 		    (rc = app_full_json(&out, r->st, app.id)) < 0) {
 			http_error_rc(resp, rc);
 			goto out;
@@ -941,7 +933,7 @@ app_create(struct http_req *r, struct http_resp *resp)
 	struct ra_apply_req rq;
 	struct ra_application app;
 	struct uploads up;
-	char usages[128], key[32];
+	char usages[128];
 	json_t *j = NULL, *out = NULL;
 	int rc, approvals;
 
@@ -972,8 +964,7 @@ app_create(struct http_req *r, struct http_resp *resp)
 	rq.files = up.files;
 	rq.nfiles = up.n;
 	/* N-of-M per type, as the CLI: [approval] TYPE, default 1. */
-	snprintf(key, sizeof(key), "%s", rq.type);
-	approvals = (int)config_get_int(r->ctx->in->cfg, "approval", key, 1);
+	approvals = ra_approvals_needed(r->ctx->in->cfg, rq.type);
 	if ((rc = ra_apply(&app, r->st, &r->ra, &rq, approvals)) < 0) {
 		error_ref(resp, rc);
 		goto out;

@@ -96,7 +96,7 @@ struct http_resp {
 	const char *ctype;
 	unsigned char *body; /* owned; freed by the server */
 	size_t len;
-	char extra_headers[512]; /* "Name: value\n" lines */
+	char extra_headers[2048]; /* "Name: value\n" lines */
 };
 
 /* A header value of the request (borrowed) or NULL. */
@@ -135,6 +135,47 @@ json_t *http_json_body(struct http_req *r, struct http_resp *resp);
 int http_json_names(const char **out, int *n, int max, json_t *j, const char *key,
                     struct http_resp *resp);
 
+/* ---- multipart/form-data (multipart.c) -------------------------------------- */
+#define HTTP_MULTIPART_MAX 64
+enum http_mp_error {
+	HTTP_MP_OK,
+	HTTP_MP_NOT_MULTIPART,
+	HTTP_MP_MALFORMED,
+	HTTP_MP_TOO_MANY,
+	HTTP_MP_DUP,
+	HTTP_MP_TOO_BIG,
+	HTTP_MP_NUL /* a NUL byte in a text field */
+};
+struct http_part {
+	char name[64];
+	char filename[256];
+	struct buf val; /* NUL-terminated after a successful parse */
+	int is_file;
+	int too_big;
+	int dup;
+};
+struct http_multipart {
+	struct http_part f[HTTP_MULTIPART_MAX];
+	int n;
+	size_t file_max;
+	size_t text_max;
+	int overflow;
+	int (*is_file)(const char *name, const char *filename);
+	enum http_mp_error err; /* after a failure: what, and which field */
+	char err_field[64];
+};
+/* Splits the request's body into parts: file parts (is_file says which)
+ * up to file_max bytes, text parts up to text_max.  Refused, with m->err
+ * and a message in both languages: not multipart, malformed, more than
+ * HTTP_MULTIPART_MAX parts, a name given twice, a part over its limit, a
+ * NUL in a text part.  m is the caller's (http_multipart_free()). */
+int http_multipart_parse(struct http_multipart *m, struct http_req *r, size_t file_max,
+                         size_t text_max, int (*is_file)(const char *, const char *));
+void http_multipart_free(struct http_multipart *m);
+/* The part called name (borrowed) or NULL; its text, or NULL. */
+struct http_part *http_multipart_get(struct http_multipart *m, const char *name);
+const char *http_multipart_text(struct http_multipart *m, const char *name);
+
 /* Handlers. */
 int api_healthz(struct http_req *r, struct http_resp *resp);
 int api_certificates_post(struct http_req *r, struct http_resp *resp);
@@ -158,6 +199,8 @@ int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
+/* The portal's pages under /portal (web_portal.c). */
+int web_portal(struct http_req *r, struct http_resp *resp);
 /* The BSrE-compatible e-sign API and the public verification pages
  * (api_esign.c). */
 int api_esign_v1_sign(struct http_req *r, struct http_resp *resp);

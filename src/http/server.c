@@ -250,6 +250,8 @@ static const struct route {
     {"GET", "/v/", 1, api_esign_public_doc, 0, RC_PUBLIC},
     {"GET", "/verifikasi", 1, api_esign_public_page, 0, RC_PUBLIC},
     {"POST", "/api/verifikasi", 0, api_esign_public_verify, 0, RC_PUBLIC},
+    {"GET", "/portal", 1, web_portal, 0, RC_API},
+    {"POST", "/portal", 1, web_portal, 0, RC_API},
     {"GET", "/static/", 1, api_web_static, 0, RC_VA},
     {"GET", "/", 0, api_web_index, 0, RC_VA},
     {"GET", "/index.html", 0, api_web_index, 0, RC_VA},

@@ -58,6 +58,26 @@ serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial)
 }
 
 int
+cert_der_serial(char out[SERIAL_HEX_MAX + 1], const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x;
+	int rc;
+
+	out[0] = '\0';
+	if (len == 0 || len > SERTEL_MAX_CERT ||
+	    (x = d2i_X509(NULL, &p, (long)len)) == NULL)
+		return sertel_err_ossl(SERTEL_EINVAL, "certificate: not DER");
+	if (p != der + len) {
+		X509_free(x);
+		return sertel_err(SERTEL_EINVAL, "certificate: trailing bytes after DER");
+	}
+	rc = serial_to_hex(out, X509_get0_serialNumber(x));
+	X509_free(x);
+	return rc;
+}
+
+int
 serial_generate(ASN1_INTEGER **out, char hex[SERIAL_HEX_MAX + 1])
 {
 	unsigned char b[17];

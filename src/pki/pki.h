@@ -189,6 +189,9 @@ void ca_set_revoke_hook(revoke_hook_fn fn, void *arg);
 int serial_generate(ASN1_INTEGER **out, char hex[SERIAL_HEX_MAX + 1]);
 /* Canonical lowercase hex of an INTEGER, as stored. */
 int serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial);
+/* The serial of a DER certificate, as serial_to_hex writes it; the whole
+ * of der must be one certificate. */
+int cert_der_serial(char out[SERIAL_HEX_MAX + 1], const unsigned char *der, size_t len);
 
 /* ---- CRLs (crl.c) ------------------------------------------------------ */
 /* Builds, signs, stores (and audits) a full CRL for ca; must run inside a

@@ -71,8 +71,8 @@ ra_attach_kind_valid(const char *kind)
 }
 
 /* What each type requires before it can be submitted. */
-static const char *const *
-required_attachments(const char *type, int *n)
+const char *const *
+ra_required_attachments(const char *type, int *n)
 {
 	static const char *base[] = {"pengantar", "rekomendasi", "ktp"};
 	static const char *jabatan[] = {"pengantar", "rekomendasi", "ktp", "sk",
@@ -84,6 +84,83 @@ required_attachments(const char *type, int *n)
 	}
 	*n = 3;
 	return base;
+}
+
+/* The usage sets the registration form offers (Palembang Lampiran I.B):
+ * people and offices combine signing, e-mail and document protection with
+ * TLS client authentication; systems are TLS servers (and clients). */
+const char *const *
+ra_usage_choices(const char *type, int *n)
+{
+	static const char *person[] = {"signing",
+	                               "email",
+	                               "signing,email",
+	                               "document",
+	                               "signing,ssl-client",
+	                               "email,ssl-client",
+	                               "document,ssl-client",
+	                               "ssl-client"};
+	static const char *system[] = {"ssl-server", "ssl-server,ssl-client",
+	                               "ssl-client"};
+
+	if (strcmp(type, "sistem") == 0) {
+		*n = (int)(sizeof(system) / sizeof(system[0]));
+		return system;
+	}
+	*n = (int)(sizeof(person) / sizeof(person[0]));
+	return person;
+}
+
+int
+ra_approvals_needed(const struct config *cfg, const char *type)
+{
+	long long n = config_get_int(cfg, "approval", type, 1);
+
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+int
+ra_sees_all(const struct ra_actor *who)
+{
+	return (who->roles &
+	        (ROLE_AUDITOR | ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_ADMIN)) != 0;
+}
+
+int
+ra_may_read(const struct ra_actor *who, const struct ra_application *a)
+{
+	return ra_sees_all(who) ||
+	       (who->nik[0] != '\0' && strcmp(who->nik, a->applicant_nik) == 0);
+}
+
+int
+ra_attachment_iter(struct store *st, const char *app_id, ra_attachment_fn cb, void *arg)
+{
+	struct ra_attachment_info i;
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT kind, filename, mime, size, sha256, uploaded_by, "
+	                     "created_at FROM attachments WHERE application_id = ? "
+	                     "ORDER BY kind")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		i.kind = db_col_text(s, 0);
+		i.filename = db_col_text(s, 1);
+		i.mime = db_col_text(s, 2);
+		i.size = db_col_int(s, 3);
+		i.sha256 = db_col_text(s, 4);
+		i.uploaded_by = db_col_text(s, 5);
+		i.created_at = db_col_int(s, 6);
+		if ((rc = cb(&i, arg)) != 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -687,7 +764,7 @@ submit_fn(struct store *st, void *arg)
 	if ((rc = ra_get(&a, st, m->app_id)) < 0 || (rc = may_edit(&a, m->who)) < 0)
 		return rc;
 	/* Cirebon 10(2)-(3): the letters and scans each type requires. */
-	req = required_attachments(a.type, &n);
+	req = ra_required_attachments(a.type, &n);
 	for (i = 0; i < n; i++) {
 		if ((rc = count_attached(st, a.id, req[i])) < 0)
 			return rc;

@@ -194,7 +194,35 @@ struct ra_apply_req {
 /* Attachments each type requires (Cirebon 10(2), 10(3); Bekasi 11(4)). */
 #define RA_ATTACH_MAX (10 * 1024 * 1024)
 int ra_attach_kind_valid(const char *kind);
+/* The attachment kinds a type needs before it can be submitted (borrowed;
+ * Cirebon 10(2)-(3)). */
+const char *const *ra_required_attachments(const char *type, int *n);
+/* The usage sets the registration form offers for a type (borrowed;
+ * Palembang Lampiran I.B), each "a,b" as profile_usages_parse reads it. */
+const char *const *ra_usage_choices(const char *type, int *n);
+/* Who reads every application and person record: auditors, OP operators,
+ * the Kepala Dinas, the administrator. */
+int ra_sees_all(const struct ra_actor *who);
+/* 1 when who may read application a: its applicant, or ra_sees_all(). */
+int ra_may_read(const struct ra_actor *who, const struct ra_application *a);
+/* What is attached (never the bytes), in kind order; i is borrowed for the
+ * call, a non-zero cb return stops. */
+struct ra_attachment_info {
+	const char *kind;
+	const char *filename;
+	const char *mime;
+	const char *sha256;
+	const char *uploaded_by;
+	int64_t size;
+	int64_t created_at;
+};
+typedef int (*ra_attachment_fn)(const struct ra_attachment_info *i, void *arg);
+int ra_attachment_iter(struct store *st, const char *app_id, ra_attachment_fn cb,
+                       void *arg);
 
+/* N-of-M: how many distinct operators approve an application of a type
+ * ([approval] TYPE in sertel.conf, default 1, at least 1). */
+int ra_approvals_needed(const struct config *cfg, const char *type);
 int ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
              const struct ra_apply_req *rq, int approvals_needed);
 /* Content-checked (PDF, JPEG or PNG by their bytes), size-limited,

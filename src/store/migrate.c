@@ -160,6 +160,18 @@ static const struct migration migrations[] = {
      " attempts INTEGER NOT NULL DEFAULT 0, requested_by TEXT NOT NULL,"
      " created_at BIGINT NOT NULL, verified_at BIGINT,"
      " PRIMARY KEY (nik, email));"},
+    {9, "portal: sessions and one-time login links (hashes only)",
+     /* The browser holds the 256-bit id or token; only its SHA-256 is
+      * here, so a copy of the database opens no session. */
+     "CREATE TABLE portal_sessions (id_hash TEXT PRIMARY KEY, nik TEXT NOT NULL,"
+     " method TEXT NOT NULL, csrf TEXT NOT NULL, cert_serial TEXT,"
+     " created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
+     " expires_at BIGINT NOT NULL, ended_at BIGINT, peer TEXT);"
+     "CREATE INDEX portal_sessions_nik ON portal_sessions(nik);"
+     "CREATE TABLE portal_links (token_hash TEXT PRIMARY KEY, nik TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,"
+     " peer TEXT);"
+     "CREATE INDEX portal_links_nik ON portal_links(nik, used_at);"},
 };
 
 static char *

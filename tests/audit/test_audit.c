@@ -180,6 +180,78 @@ iteration_respects_since(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+struct picked {
+	int n;
+	int64_t seqs[16];
+};
+
+static int
+pick(const struct audit_entry *e, void *arg)
+{
+	struct picked *p = arg;
+
+	if (p->n < 16)
+		p->seqs[p->n] = e->seq;
+	p->n++;
+	return 0;
+}
+
+static void
+query_filters_newest_first(void **state)
+{
+	struct store *st = *state;
+	struct audit_filter f;
+	struct picked p;
+
+	append_n(st, 5);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(
+	    audit_append(st, "nik:3274010101800001", "ra.approve", "app:ab%_", "ok"), 0);
+	assert_int_equal(
+	    audit_append(st, "nik:3274010101800001", "ra.return", "app:cd", "needs KTP"),
+	    0);
+	assert_int_equal(store_commit(st), 0);
+	memset(&f, 0, sizeof(f));
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 7);
+	assert_int_equal(p.seqs[0], 7);
+	assert_int_equal(p.seqs[6], 1);
+	/* Paging. */
+	f.limit = 2;
+	f.before_seq = 6;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.seqs[0], 5);
+	assert_int_equal(p.seqs[1], 4);
+	/* Prefixes are literal: '%' and '_' are no wildcards. */
+	memset(&f, 0, sizeof(f));
+	f.action = "ra.";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 2);
+	f.object = "app:ab%";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.seqs[0], 6);
+	f.object = "app:a%";
+	f.action = NULL;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 0);
+	memset(&f, 0, sizeof(f));
+	f.actor = "cli:op";
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 5);
+	f.until_us = 1;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(audit_query(st, &f, pick, &p), 0);
+	assert_int_equal(p.n, 0);
+}
+
 #define T(f)                                                                             \
 	cmocka_unit_test_setup_teardown(f, fixture_store_setup, fixture_store_teardown)
 
@@ -188,6 +260,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(intact_chain_verifies),
+	    T(query_filters_newest_first),
 	    T(append_needs_a_transaction),
 	    T(rolled_back_change_leaves_no_entry),
 	    T(changed_field_is_caught),

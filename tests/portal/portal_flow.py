@@ -1,0 +1,475 @@
+#!/usr/bin/python3
+"""The portal in a real headless Chromium (DevTools protocol, tests/web/cdp.py's
+Browser), as an applicant uses it: log in with a one-time link read from a
+real SMTP server's mailbox, see the home page, switch language, log out;
+plus the refusals a browser never shows (replayed link, forms without their
+token) sent as raw HTTP.  Screenshots of every page at 1280x900 and 390x844
+go to OUTDIR.
+
+usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME AUDITOR_EMAIL DBFILE OTHER_EMAIL FILES
+
+The applicant's part: an individu application with three uploads submitted
+at once, another saved as a draft, completed through the upload form and
+submitted; a file that is not what its name says refused; another
+applicant refused the first one's application and its documents.  FILES
+holds pengantar.pdf, rekomendasi.pdf, ktp.png and palsu.pdf.
+
+The auditor's part: the audit trail page, its filters and paging, the
+"verify the chain" button (intact, then after DBFILE is tampered with by
+sqlite3, broken), and an applicant refused there.
+
+Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
+"""
+import base64
+import http.client
+import json
+import mailbox
+import os
+import re
+import sys
+import time
+import urllib.parse
+from email import policy
+from email.parser import BytesParser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
+from cdp import Browser  # noqa: E402
+
+PASS = FAIL = 0
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def check(cond, what, detail=""):
+	global PASS, FAIL
+	if cond:
+		PASS += 1
+		print("ok   %s" % what)
+	else:
+		FAIL += 1
+		print("FAIL %s%s" % (what, (": " + detail) if detail else ""))
+	sys.stdout.flush()
+	return cond
+
+
+class Page:
+	def __init__(self, outdir):
+		self.b = Browser(20.0)
+		self.b.attach()
+		self.outdir = outdir
+		self.size("desktop")
+
+	def size(self, kind):
+		w, h = SIZES[kind]
+		self.b.send("Emulation.setDeviceMetricsOverride",
+		            {"width": w, "height": h, "deviceScaleFactor": 1,
+		             "mobile": kind == "phone"})
+
+	def goto(self, url):
+		self.b.send("Page.navigate", {"url": url})
+		self.b.wait_event("Page.loadEventFired")
+
+	def js(self, expr):
+		return self.b.evaluate(expr)
+
+	def text(self):
+		return self.js("document.body ? document.body.innerText : ''")
+
+	def url(self):
+		return self.js("location.href")
+
+	def click_and_load(self, selector):
+		"""Clicks and waits for the page the click leads to."""
+		seen = len(self.b.events)
+		ok = self.js("(function(){var e=document.querySelector(%s);if(!e)return false;"
+		             "e.click();return true})()" % json.dumps(selector))
+		if not ok:
+			raise RuntimeError("no element %s" % selector)
+		self._wait_load(seen)
+
+	def _wait_load(self, seen):
+		deadline = time.monotonic() + 20
+		while time.monotonic() < deadline:
+			if any(e["method"] == "Page.loadEventFired" for e in self.b.events[seen:]):
+				return
+			self.b.pump(0.1)
+		raise TimeoutError("no page load")
+
+	def key(self, key, code=None, text=None):
+		p = {"type": "keyDown", "key": key, "code": code or key}
+		if text:
+			p["text"] = text
+		if key == "Enter":
+			p.update({"windowsVirtualKeyCode": 13, "text": "\r"})
+		if key == "Tab":
+			p["windowsVirtualKeyCode"] = 9
+		self.b.send("Input.dispatchKeyEvent", p)
+		self.b.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key,
+		                                       "code": code or key})
+
+	def tab_to(self, element_id, most=15):
+		for _ in range(most):
+			self.key("Tab")
+			if self.js("document.activeElement && document.activeElement.id") == element_id:
+				return True
+		return False
+
+	def type(self, s):
+		self.b.send("Input.insertText", {"text": s})
+
+	def shot(self, name):
+		for kind in ("desktop", "phone"):
+			self.size(kind)
+			self.b.pump(0.2)
+			r = self.b.send("Page.captureScreenshot",
+			                {"format": "png", "captureBeyondViewport": True})
+			with open(os.path.join(self.outdir, "%s-%s.png" % (name, kind)), "wb") as f:
+				f.write(base64.b64decode(r["data"]))
+		self.size("desktop")
+		self.b.pump(0.1)
+
+	def cookies(self):
+		return {c["name"]: c["value"]
+		        for c in self.b.send("Network.getAllCookies")["cookies"]}
+
+	def errors(self):
+		return self.b.errors()
+
+	def close(self):
+		self.b.close()
+
+
+def wait_mail(maildir, to, after_count, seconds=30):
+	"""The bodies of the messages to `to`, once there are more than after_count."""
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		found = []
+		if os.path.isdir(os.path.join(maildir, "new")):
+			for key, msg in mailbox.Maildir(maildir, factory=None).items():
+				m = BytesParser(policy=policy.default).parsebytes(msg.as_bytes())
+				if to.lower() in str(m["To"]).lower():
+					found.append(m.get_body(("plain",)).get_content())
+		if len(found) > after_count:
+			return found
+		time.sleep(0.3)
+	return []
+
+
+def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
+	u = urllib.parse.urlsplit(base)
+	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15,
+	                               source_address=(source, 0) if source else None)
+	h = {}
+	if cookies:
+		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
+	if body is not None:
+		h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
+	c.request(method, path, body=body, headers=h)
+	r = c.getresponse()
+	data = r.read().decode("utf-8", "replace")
+	out = (r.status, dict(r.getheaders()), data)
+	c.close()
+	return out
+
+
+def main(argv):
+	base, maildir, outdir, email, name, auditor, dbfile, other, files = argv[1:10]
+	os.makedirs(outdir, exist_ok=True)
+	p = Page(outdir)
+	try:
+		flow(p, base, maildir, email, name)
+		app_flow(p, base, maildir, email, other, files)
+		audit_flow(p, base, maildir, email, auditor, dbfile)
+	except (RuntimeError, TimeoutError, OSError) as e:
+		check(False, "the browser flow ran to its end", str(e))
+	finally:
+		p.close()
+	print("%d passed, %d failed" % (PASS, FAIL))
+	return 0 if FAIL == 0 else 1
+
+
+def flow(p, base, maildir, email, name):
+	portal = base + "/portal"
+	# Not logged in: the home page leads to the login page.
+	p.goto(portal + "/")
+	check(p.url().endswith("/portal/masuk"), "home without a session redirects to /masuk",
+	      p.url())
+	check(p.js("document.documentElement.lang") == "id", "Bahasa Indonesia first")
+	check("Kirim tautan masuk" in p.text(), "login page offers the e-mail link")
+	check(p.js("!!document.querySelector('label[for=email]')"), "the e-mail field has a label")
+	p.shot("login")
+
+	# Keyboard only: Tab to the field, type, Enter.
+	check(p.tab_to("email"), "the e-mail field is reachable with Tab")
+	p.type(email)
+	seen = len(p.b.events)
+	p.key("Enter")
+	p._wait_load(seen)
+	check("Periksa kotak surat Anda" in p.text(), "Enter submits: 'check your mailbox' page",
+	      p.text()[:200])
+	p.shot("link-sent")
+	bodies = wait_mail(maildir, email, 0)
+	check(len(bodies) == 1, "one login link mailed to %s" % email, "%d mails" % len(bodies))
+	m = re.search(r"(https?://\S+/portal/masuk/tautan\?t=([0-9a-f]{64}))", bodies[0] if bodies else "")
+	check(m is not None, "the mail carries a link with a 256-bit token")
+	if m is None:
+		return
+	link = m.group(1).replace("https://", "http://") if base.startswith("http://") else m.group(1)
+
+	# The link opens a page with a button (a mail scanner's GET spends nothing).
+	status, _, body = raw(base, "GET", urllib.parse.urlsplit(link).path + "?" +
+	                      urllib.parse.urlsplit(link).query)
+	check(status == 200 and "Masuk ke portal" in body, "GET of the link only shows a button")
+	p.goto(link)
+	check("Lanjutkan masuk" in p.text(), "link page asks to continue")
+	p.shot("link-confirm")
+	p.click_and_load("#masuk")
+	check(p.url().rstrip("/").endswith("/portal"), "after the link: the home page", p.url())
+	check(("Selamat datang, %s" % name) in p.text(), "home page greets %s" % name,
+	      p.text()[:200])
+	check("Anda belum mempunyai permohonan" in p.text(), "no applications yet")
+	ck = p.cookies()
+	check("sertel_sesi" in ck and re.fullmatch("[0-9a-f]{64}", ck["sertel_sesi"]) is not None,
+	      "session cookie set")
+	p.shot("dashboard")
+
+	# The same link again: refused.
+	status, _, body = raw(base, "POST", "/portal/masuk/tautan/pakai",
+	                      "pra=%s&t=%s" % ("a" * 64, m.group(2)),
+	                      cookies={"sertel_pra": "a" * 64})
+	check(status == 401 and "tidak berlaku" in body, "a used link is refused (401)",
+	      "status %d" % status)
+
+	# Forms without their token change nothing.
+	sess = {"sertel_sesi": ck["sertel_sesi"]}
+	status, _, _ = raw(base, "POST", "/portal/keluar", "csrf=" + "0" * 64, cookies=sess)
+	check(status == 403, "logout without the CSRF token: 403", "status %d" % status)
+	status, _, body = raw(base, "GET", "/portal/", cookies=sess)
+	check(status == 200 and name in body, "the session survived the forged logout")
+	status, _, _ = raw(base, "POST", "/portal/masuk/tautan", "email=" + email)
+	check(status == 403, "link request without the form token: 403", "status %d" % status)
+	status, _, _ = raw(base, "POST", "/portal/masuk/tautan", '{"email":"x"}',
+	                   cookies={"sertel_pra": "b" * 64}, ctype="application/json")
+	check(status == 400, "a JSON body to a form: 400", "status %d" % status)
+	status, _, _ = raw(base, "GET", "/portal/", cookies={"sertel_sesi": "f" * 64})
+	check(status == 303, "an unknown session id: back to login (303)", "status %d" % status)
+
+	# English and back; the choice is remembered.
+	p.click_and_load("a.lang")
+	check(("Welcome, %s" % name) in p.text(), "English switch", p.text()[:120])
+	check(p.js("document.documentElement.lang") == "en", "html lang follows")
+	p.goto(portal + "/sop")
+	check("Owners' duties" in p.text(), "the choice is remembered on the next page")
+	p.shot("sop-en")
+	p.click_and_load("a.lang")
+	check("Kewajiban pemilik" in p.text(), "back to Bahasa Indonesia")
+	p.shot("sop")
+
+	# Unknown page: a page, not a JSON error.
+	p.goto(portal + "/tidak-ada")
+	check("Halaman tidak ditemukan" in p.text(), "unknown page says so in Bahasa Indonesia")
+	p.shot("error-404")
+
+	# Log out with the button.
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+	check(p.url().startswith(portal + "/masuk"), "logout leads to the login page", p.url())
+	p.goto(portal + "/")
+	check(p.url().endswith("/portal/masuk"), "after logout the home page needs a login again")
+	status, _, _ = raw(base, "GET", "/portal/", cookies=sess)
+	check(status == 303, "the old session cookie no longer works", "status %d" % status)
+
+	# An address nobody registered: the same page, and no mail.
+	p.goto(portal + "/masuk")
+	p.js("document.getElementById('email').value = 'orang.lain@example.go.id'")
+	p.click_and_load("form button[type=submit]")
+	check("Periksa kotak surat Anda" in p.text(), "unknown address: the same answer")
+	# A malformed address: the message next to the field.
+	p.goto(portal + "/masuk")
+	p.js("document.getElementById('email').value = 'bukan alamat'")
+	p.click_and_load("form button[type=submit]")
+	check(p.js("!!document.querySelector('.field.invalid #email-err')"),
+	      "a malformed address: an error next to the field")
+	p.shot("login-error")
+	errs = [e for e in p.errors() if "status of 4" not in e]
+	check(not errs, "no console errors or CSP violations", "; ".join(errs[:3]))
+
+
+def login_by_link(p, base, maildir, email):
+	"""Logs in through the login page and the mailed link; True on success."""
+	link_re = r"https?://\S+/portal/masuk/tautan\?t=[0-9a-f]{64}"
+	old = wait_mail(maildir, email, -1, 1)
+	seen = set(m for b in old for m in re.findall(link_re, b))
+	p.goto(base + "/portal/masuk")
+	p.js("document.getElementById('email').value = %s" % json.dumps(email))
+	p.click_and_load("form button[type=submit]")
+	bodies = wait_mail(maildir, email, len(old))
+	new = [m for b in bodies for m in re.findall(link_re, b) if m not in seen]
+	if len(new) != 1:
+		return False
+	p.goto(new[0])
+	p.click_and_load("#masuk")
+	return p.url().rstrip("/").endswith("/portal")
+
+
+def set_file(p, selector, path):
+	root = p.b.send("DOM.getDocument")["root"]["nodeId"]
+	node = p.b.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+	if not node.get("nodeId"):
+		raise RuntimeError("no element %s" % selector)
+	p.b.send("DOM.setFileInputFiles", {"files": [os.path.abspath(path)],
+	                                   "nodeId": node["nodeId"]})
+
+
+def app_flow(p, base, maildir, email, other, files):
+	portal = base + "/portal"
+	check(login_by_link(p, base, maildir, email), "applicant logs in for an application")
+	p.click_and_load("#baru")
+	check("Sertifikat individu" in p.text() and "Pindaian e-KTP" in p.text(),
+	      "the type page lists the types and their letters")
+	p.shot("app-type")
+	p.click_and_load("#jenis-individu")
+	check(p.js("document.querySelectorAll('input[name=penggunaan]').length") >= 6,
+	      "the form offers the usage sets of the registration form")
+	check("Siti Aminah" in p.text(), "the form shows the registered name (not a field)")
+	check(not p.js("!!document.querySelector('input[name=cn]')"), "no field for the name")
+	p.shot("app-new")
+	# Without the declaration (the browser's own check switched off, so the
+	# server's is what is tried): refused, nothing stored.
+	p.js("document.querySelector('input[value=signing]').checked = true;"
+	     "document.querySelector('form.card').noValidate = true")
+	p.click_and_load("#ajukan")
+	check("Centang pernyataan" in p.text(), "no declaration: the form says so",
+	      p.text()[:200])
+	# Complete: usage, three letters, the declaration; submitted at once.
+	p.js("document.querySelector('input[value=signing]').checked = true;"
+	     "document.getElementById('pernyataan').checked = true")
+	set_file(p, "#lampiran_pengantar", os.path.join(files, "pengantar.pdf"))
+	set_file(p, "#lampiran_rekomendasi", os.path.join(files, "rekomendasi.pdf"))
+	set_file(p, "#lampiran_ktp", os.path.join(files, "ktp.png"))
+	p.click_and_load("#ajukan")
+	check("Diajukan, menunggu verifikasi" in p.text(), "submitted with its letters",
+	      p.text()[:300])
+	check(p.js("document.querySelectorAll('#attachments tbody tr').length") == 3,
+	      "three letters listed")
+	first = p.url().split("/permohonan/")[1].split("?")[0]
+	href = p.js("document.querySelector('#attachments a[href$=\"/lampiran/ktp\"]').getAttribute('href')")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, hdrs, _ = raw(base, "GET", href, cookies=sess)
+	check(status == 200 and hdrs.get("Content-Type") == "image/png",
+	      "the scan is served back as image/png", "%d %s" % (status, hdrs.get("Content-Type")))
+	p.shot("app-submitted")
+
+	# A draft with one letter: saved, what is missing shown, completed.
+	p.goto(portal + "/permohonan/baru?jenis=individu")
+	p.js("document.querySelector('input[value=email]').checked = true;"
+	     "document.getElementById('pernyataan').checked = true")
+	set_file(p, "#lampiran_ktp", os.path.join(files, "ktp.png"))
+	p.click_and_load("#konsep")
+	check("Konsep" in p.text() and "Belum lengkap" in p.text(), "a draft shows what is missing")
+	p.shot("app-draft")
+	# A text file named .pdf: refused by its content, nothing changed.
+	set_file(p, "#lampiran_pengantar", os.path.join(files, "palsu.pdf"))
+	p.click_and_load("#unggah")
+	check(p.js("!!document.querySelector('.flash.bad')") and
+	      p.js("document.querySelectorAll('#attachments tbody tr').length") == 1,
+	      "a file that is not a PDF is refused, nothing added", p.text()[:300])
+	p.goto(p.url().split("?")[0].replace("/lampiran", ""))
+	set_file(p, "#lampiran_pengantar", os.path.join(files, "pengantar.pdf"))
+	set_file(p, "#lampiran_rekomendasi", os.path.join(files, "rekomendasi.pdf"))
+	p.click_and_load("#unggah")
+	check("Berkas diunggah" in p.text() and not p.js("!!document.getElementById('missing')"),
+	      "the missing letters uploaded")
+	p.click_and_load("#ajukan")
+	check("Diajukan, menunggu verifikasi" in p.text(), "the completed draft is submitted")
+	# Forged: a submit without the CSRF token.
+	status, _, _ = raw(base, "POST", "/portal/permohonan/%s/ajukan" % first, "csrf=x", cookies=sess)
+	check(status == 403, "submit without the CSRF token: 403", "status %d" % status)
+	p.goto(portal + "/")
+	check(p.js("document.querySelectorAll('table.list tbody tr').length") == 2,
+	      "the home page lists both applications")
+	p.click_and_load(".logout button")
+
+	# Another applicant: neither the application nor its documents.
+	check(login_by_link(p, base, maildir, other), "another applicant logs in")
+	osess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, body = raw(base, "GET", "/portal/permohonan/%s" % first, cookies=osess)
+	check(status == 403 and "Siti" not in body, "another applicant: the application is 403",
+	      "status %d" % status)
+	status, _, _ = raw(base, "GET", href, cookies=osess)
+	check(status == 403, "another applicant: the scan is 403", "status %d" % status)
+	status, _, _ = raw(base, "GET", "/portal/permohonan/%s" % ("0" * 16), cookies=osess)
+	check(status == 404, "an unknown application: 404", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+
+def audit_flow(p, base, maildir, applicant, auditor, dbfile):
+	portal = base + "/portal"
+	# An applicant: no link to the trail, and the page itself refused.
+	check(login_by_link(p, base, maildir, applicant), "applicant logs in again")
+	check(not p.js("!!document.querySelector('a[href$=\"/audit\"]')"),
+	      "applicant: no audit trail in the menu")
+	p.goto(portal + "/audit")
+	check("Peran Anda tidak mengizinkan" in p.text(), "applicant: the trail is refused")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, _ = raw(base, "GET", "/portal/audit", cookies=sess)
+	check(status == 403, "applicant: GET /portal/audit is 403", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+	check(login_by_link(p, base, maildir, auditor), "auditor logs in")
+	check(p.js("!!document.querySelector('a[href$=\"/audit\"]')"), "auditor: trail in the menu")
+	p.click_and_load('a[href$="/audit"]')
+	rows = p.js("document.querySelectorAll('#trail tbody tr').length")
+	check(rows >= 5, "the trail lists entries", "%s rows" % rows)
+	check("portal.login" in p.text() and "portal.link.used" in p.text(),
+	      "the logins are in the trail")
+	p.shot("audit")
+	# Filters: only portal.link entries.
+	p.goto(portal + "/audit?tindakan=portal.link.used")
+	acts = p.js("Array.from(document.querySelectorAll('#trail tbody tr td:nth-child(4)'))"
+	            ".map(function(td){return td.innerText})")
+	check(acts and all(a == "portal.link.used" for a in acts), "filter by action", str(acts))
+	p.goto(portal + "/audit?dari=31-12-2026")
+	check(p.js("!!document.querySelector('.field.invalid #dari')"), "a bad date is shown at the field")
+	# Verify: intact.
+	p.goto(portal + "/audit")
+	p.click_and_load("#verify")
+	check("Rantai utuh" in p.text(), "verify: the chain is intact", p.text()[:200])
+	p.shot("audit-verified")
+	# Without the CSRF token the button's POST is refused.
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, _ = raw(base, "POST", "/portal/audit/verifikasi", "csrf=", cookies=sess)
+	check(status == 403, "verify without CSRF token: 403", "status %d" % status)
+	# Someone with database access changes one reason: the button says so.
+	import sqlite3
+	db = sqlite3.connect(dbfile)
+	db.execute("UPDATE audit SET reason = reason || ' (diubah)' WHERE seq = 3")
+	db.commit()
+	db.close()
+	p.goto(portal + "/audit")
+	p.click_and_load("#verify")
+	check("Rantai RUSAK mulai catatan nomor 3" in p.text(), "verify: tampering is found at entry 3",
+	      p.text()[:300])
+	p.shot("audit-broken")
+
+	# Guessing links from one address: after 10 wrong ones, a 429 page for
+	# that address only (another address still gets the ordinary answer).
+	pre = {"sertel_pra": "c" * 64}
+	codes = []
+	for i in range(11):
+		status, hdrs, body = raw(base, "POST", "/portal/masuk/tautan/pakai",
+		                         "pra=%s&t=%064x" % ("c" * 64, i), cookies=pre,
+		                         source="127.0.0.2")
+		codes.append(status)
+	check(codes[:10] == [401] * 10 and codes[10] == 429, "the 11th wrong link from one address: 429",
+	      str(codes))
+	check("Terlalu banyak percobaan" in body and hdrs.get("Retry-After") == "60",
+	      "the 429 page says why and when to retry")
+	status, _, _ = raw(base, "POST", "/portal/masuk/tautan/pakai",
+	                   "pra=%s&t=%064x" % ("c" * 64, 99), cookies=pre, source="127.0.0.3")
+	check(status == 401, "another address is not blocked", "status %d" % status)
+
+
+if __name__ == "__main__":
+	sys.exit(main(sys.argv))

@@ -1,0 +1,444 @@
+/*
+ * The portal's rules (src/portal), on SQLite and PostgreSQL: sessions
+ * (only hashes stored, idle and absolute ends, logout, a revoked login
+ * certificate ends its sessions), CSRF tokens, one-time login links
+ * (mailed, single use even when raced, expiry, no account enumeration)
+ * and client-certificate logins (only the exact certificate issued here,
+ * valid, unrevoked, for ssl-client, bound to a person).
+ */
+#include "fixture.h"
+
+#include <pthread.h>
+
+#include "audit/audit.h"
+#include "pki/pki.h"
+#include "pki/pkitest.h"
+#include "portal/portal.h"
+#include "ra/ra.h"
+
+#define NIK_A "3274010101800001"
+#define NIK_B "3274014101920002"
+
+static struct portal_conf pc;
+
+static void
+people(struct store *st)
+{
+	struct ra_actor admin;
+	struct ra_agency ag;
+	struct ra_person p;
+
+	ra_actor_local(&admin, "cli:test");
+	assert_int_equal(portal_conf_load(&pc, NULL, "https://sertel.example.go.id/"), 0);
+	assert_string_equal(pc.base_url, "https://sertel.example.go.id");
+	if (ra_agency_add(&ag, st, &admin, "Dinas Kominfo", "kominfo.example.go.id") < 0)
+		fail_msg("%s", sertel_errmsg());
+	memset(&p, 0, sizeof(p));
+	str_copy(p.nik, sizeof(p.nik), NIK_A);
+	str_copy(p.name, sizeof(p.name), "Budi Santoso");
+	str_copy(p.email, sizeof(p.email), "budi@kominfo.example.go.id");
+	str_copy(p.agency_id, sizeof(p.agency_id), ag.id);
+	p.roles = ROLE_PEMOHON;
+	if (ra_person_add(st, &admin, &p) < 0)
+		fail_msg("%s", sertel_errmsg());
+	str_copy(p.nik, sizeof(p.nik), NIK_B);
+	str_copy(p.name, sizeof(p.name), "Siti Aminah");
+	str_copy(p.email, sizeof(p.email), "siti@kominfo.example.go.id");
+	if (ra_person_add(st, &admin, &p) < 0)
+		fail_msg("%s", sertel_errmsg());
+}
+
+static int64_t
+count(const char *sql)
+{
+	struct db *db = NULL;
+	struct db_stmt *s = NULL;
+	int64_t n = -1;
+
+	assert_int_equal(db_open(&db, test_url), 0);
+	assert_int_equal(db_prepare(&s, db, sql), 0);
+	if (db_step(s) == 1)
+		n = db_col_int(s, 0);
+	db_finalize(s);
+	db_close(db);
+	return n;
+}
+
+static void
+sessions_store_hashes_and_end(void **state)
+{
+	struct store *st = *state;
+	struct portal_session s, g;
+	char id[PORTAL_ID_HEX + 1], sql[256], bad[PORTAL_ID_HEX + 1];
+
+	people(st);
+	if (portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK, NULL,
+	                         "127.0.0.1") < 0)
+		fail_msg("%s", sertel_errmsg());
+	assert_int_equal(strlen(id), PORTAL_ID_HEX);
+	assert_int_equal(strlen(s.csrf), PORTAL_ID_HEX);
+	assert_string_not_equal(id, s.csrf);
+	/* The id itself is nowhere in the store. */
+	snprintf(sql, sizeof(sql),
+	         "SELECT COUNT(*) FROM portal_sessions WHERE id_hash = '%s'", id);
+	assert_int_equal(count(sql), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM portal_sessions"), 1);
+	assert_int_equal(portal_session_get(&g, st, &pc, id), 0);
+	assert_string_equal(g.nik, NIK_A);
+	assert_string_equal(g.csrf, s.csrf);
+	assert_string_equal(g.method, "link");
+	/* One changed digit, a short id, upper case, NULL: unknown. */
+	memcpy(bad, id, sizeof(bad));
+	bad[10] = bad[10] == 'a' ? 'b' : 'a';
+	assert_int_equal(portal_session_get(&g, st, &pc, bad), SERTEL_EAUTH);
+	assert_int_equal(portal_session_get(&g, st, &pc, "abc"), SERTEL_EAUTH);
+	assert_int_equal(portal_session_get(&g, st, &pc, NULL), SERTEL_EAUTH);
+	bad[10] = 'A';
+	assert_int_equal(portal_session_get(&g, st, &pc, bad), SERTEL_EAUTH);
+	/* Logout ends it for good. */
+	assert_int_equal(portal_session_end(st, id, "127.0.0.1"), 0);
+	assert_int_equal(portal_session_get(&g, st, &pc, id), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "keluar"));
+	assert_int_equal(portal_session_end(st, id, "127.0.0.1"), SERTEL_EAUTH);
+	/* Unknown people get no session. */
+	assert_int_equal(portal_session_start(id, &s, st, &pc, "3274010101800099",
+	                                      PORTAL_BY_LINK, NULL, "127.0.0.1"),
+	                 SERTEL_EAUTH);
+	assert_int_equal(
+	    portal_session_start(id, &s, st, &pc, NIK_A, "password", NULL, "127.0.0.1"),
+	    SERTEL_EINVAL);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
+	                       "'portal.login'"),
+	                 1);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
+	                       "'portal.logout'"),
+	                 1);
+}
+
+static void
+sessions_end_when_idle_or_old(void **state)
+{
+	struct store *st = *state;
+	struct portal_session s, g;
+	char id[PORTAL_ID_HEX + 1];
+
+	people(st);
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK,
+	                                      NULL, "127.0.0.1"),
+	                 0);
+	/* Last seen 31 minutes ago (idle limit 30). */
+	fixture_sql("UPDATE portal_sessions SET last_seen = last_seen - 1860");
+	assert_int_equal(portal_session_get(&g, st, &pc, id), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "berakhir"));
+	/* Seen 29 minutes ago: alive, and the visit moves last_seen on. */
+	fixture_sql("UPDATE portal_sessions SET last_seen = last_seen + 120");
+	assert_int_equal(portal_session_get(&g, st, &pc, id), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM portal_sessions WHERE last_seen > "
+	                       "created_at - 60"),
+	                 1);
+	/* Past the absolute end, however active. */
+	fixture_sql("UPDATE portal_sessions SET expires_at = created_at - 1");
+	assert_int_equal(portal_session_get(&g, st, &pc, id), SERTEL_EAUTH);
+	/* A person removed from the register loses the session. */
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_B, PORTAL_BY_LINK,
+	                                      NULL, "127.0.0.1"),
+	                 0);
+	assert_int_equal(portal_session_get(&g, st, &pc, id), 0);
+	fixture_sql("UPDATE persons SET nik = '3274014101920003' WHERE nik = '" NIK_B
+	            "'");
+	assert_int_equal(portal_session_get(&g, st, &pc, id), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "terdaftar"));
+}
+
+static void
+csrf_tokens_must_match(void **state)
+{
+	struct store *st = *state;
+	struct portal_session s;
+	char id[PORTAL_ID_HEX + 1], other[PORTAL_ID_HEX + 1];
+
+	people(st);
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK,
+	                                      NULL, "127.0.0.1"),
+	                 0);
+	assert_int_equal(portal_csrf_check(&s, s.csrf), 0);
+	memcpy(other, s.csrf, sizeof(other));
+	other[0] = other[0] == '0' ? '1' : '0';
+	assert_int_equal(portal_csrf_check(&s, other), SERTEL_EPERM);
+	assert_int_equal(portal_csrf_check(&s, NULL), SERTEL_EPERM);
+	assert_int_equal(portal_csrf_check(&s, ""), SERTEL_EPERM);
+	other[PORTAL_ID_HEX - 1] = '\0';
+	assert_int_equal(portal_csrf_check(&s, other), SERTEL_EPERM);
+}
+
+/* The token in the newest queued mail to addr. */
+static void
+mailed_token(char out[PORTAL_ID_HEX + 1], const char *addr)
+{
+	struct db *db = NULL;
+	struct db_stmt *s = NULL;
+	const char *body, *t;
+
+	out[0] = '\0';
+	assert_int_equal(db_open(&db, test_url), 0);
+	assert_int_equal(db_prepare(&s, db,
+	                            "SELECT body FROM mail_queue WHERE to_addr = ? AND "
+	                            "kind = 'portal-link' ORDER BY created_at DESC, id"),
+	                 0);
+	assert_int_equal(db_bind_text(s, 1, addr), 0);
+	assert_int_equal(db_step(s), 1);
+	body = db_col_text(s, 0);
+	assert_non_null(t = strstr(body, "https://sertel.example.go.id/masuk/tautan?t="));
+	t += strlen("https://sertel.example.go.id/masuk/tautan?t=");
+	assert_true(strspn(t, "0123456789abcdef") == PORTAL_ID_HEX);
+	memcpy(out, t, PORTAL_ID_HEX);
+	out[PORTAL_ID_HEX] = '\0';
+	db_finalize(s);
+	db_close(db);
+}
+
+static void
+login_links_are_single_use(void **state)
+{
+	struct store *st = *state;
+	char tok[PORTAL_ID_HEX + 1], nik[17], sql[256];
+	int sent = -1;
+
+	people(st);
+	/* An address nobody has: the same answer, nothing queued or stored. */
+	assert_int_equal(
+	    portal_link_request(&sent, st, &pc, "nobody@example.go.id", "127.0.0.1"), 0);
+	assert_int_equal(sent, 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM mail_queue"), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM portal_links"), 0);
+	assert_int_equal(portal_link_request(&sent, st, &pc, "not an address", "x"),
+	                 SERTEL_EINVAL);
+	/* The registered address (any letter case). */
+	assert_int_equal(portal_link_request(&sent, st, &pc, "Budi@Kominfo.Example.go.id",
+	                                     "127.0.0.1"),
+	                 0);
+	assert_int_equal(sent, 1);
+	mailed_token(tok, "budi@kominfo.example.go.id");
+	snprintf(sql, sizeof(sql),
+	         "SELECT COUNT(*) FROM portal_links WHERE token_hash = '%s'", tok);
+	assert_int_equal(count(sql), 0);
+	assert_int_equal(portal_link_use(nik, st, tok, "127.0.0.1"), 0);
+	assert_string_equal(nik, NIK_A);
+	/* Once only. */
+	assert_int_equal(portal_link_use(nik, st, tok, "127.0.0.1"), SERTEL_EAUTH);
+	assert_string_equal(nik, "");
+	assert_non_null(strstr(sertel_errmsg(), "sudah dipakai"));
+	/* Expired. */
+	assert_int_equal(portal_link_request(&sent, st, &pc, "budi@kominfo.example.go.id",
+	                                     "127.0.0.1"),
+	                 0);
+	mailed_token(tok, "budi@kominfo.example.go.id");
+	fixture_sql(
+	    "UPDATE portal_links SET expires_at = created_at - 1 WHERE used_at IS "
+	    "NULL");
+	assert_int_equal(portal_link_use(nik, st, tok, "127.0.0.1"), SERTEL_EAUTH);
+	/* Malformed tokens. */
+	assert_int_equal(portal_link_use(nik, st, "abc", "x"), SERTEL_EAUTH);
+	assert_int_equal(portal_link_use(nik, st, NULL, "x"), SERTEL_EAUTH);
+	/* At most max_open_links unused links at once. */
+	for (int i = 0; i < pc.max_open_links; i++)
+		assert_int_equal(portal_link_request(&sent, st, &pc,
+		                                     "siti@kominfo.example.go.id",
+		                                     "127.0.0.1"),
+		                 0);
+	assert_int_equal(portal_link_request(&sent, st, &pc, "siti@kominfo.example.go.id",
+	                                     "127.0.0.1"),
+	                 SERTEL_EPERM);
+	assert_int_equal(count("SELECT COUNT(*) FROM mail_queue WHERE to_addr = "
+	                       "'siti@kominfo.example.go.id'"),
+	                 pc.max_open_links);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
+	                       "'portal.link.used'"),
+	                 1);
+}
+
+struct race {
+	char token[PORTAL_ID_HEX + 1];
+	int ok;
+};
+
+static void *
+race_use(void *arg)
+{
+	struct race *r = arg;
+	struct store *st = NULL;
+	char nik[17];
+
+	if (store_open(&st, test_url, test_master) == 0) {
+		r->ok = portal_link_use(nik, st, r->token, "127.0.0.1") == 0;
+		store_close(st);
+	}
+	return NULL;
+}
+
+static void
+a_raced_link_opens_one_session(void **state)
+{
+	struct store *st = *state;
+	struct race r[8];
+	pthread_t th[8];
+	char tok[PORTAL_ID_HEX + 1];
+	int sent, i, ok = 0;
+
+	people(st);
+	assert_int_equal(portal_link_request(&sent, st, &pc, "budi@kominfo.example.go.id",
+	                                     "127.0.0.1"),
+	                 0);
+	mailed_token(tok, "budi@kominfo.example.go.id");
+	for (i = 0; i < 8; i++) {
+		memcpy(r[i].token, tok, sizeof(tok));
+		r[i].ok = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, race_use, &r[i]), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		ok += r[i].ok;
+	}
+	assert_int_equal(ok, 1);
+}
+
+/* A certificate record as the issuer would store it. */
+static void
+put_cert(struct store *st, X509 *x, const char *serial, const char *usages,
+         const char *nik)
+{
+	struct cert_rec r;
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
+
+	assert_true(len > 0);
+	memset(&r, 0, sizeof(r));
+	str_copy(r.serial, sizeof(r.serial), serial);
+	str_copy(r.issuer_id, sizeof(r.issuer_id), "0011223344556677");
+	str_copy(r.type, sizeof(r.type), "individu");
+	str_copy(r.usages, sizeof(r.usages), usages);
+	str_copy(r.subject, sizeof(r.subject), "CN=test");
+	str_copy(r.nik, sizeof(r.nik), nik);
+	r.not_before = time_now() - 60;
+	r.not_after = time_now() + 86400;
+	r.reason = -1;
+	r.created_at = time_now();
+	r.der = der;
+	r.der_len = (size_t)len;
+	if (store_cert_put(st, &r) < 0)
+		fail_msg("%s", sertel_errmsg());
+	OPENSSL_free(der);
+}
+
+static void
+put_issuer(void)
+{
+	fixture_sql("INSERT INTO issuers (id, role, name, cert_der, key_pem, created_at) "
+	            "VALUES ('0011223344556677', 'issuing', 'Test CA', 'x', 'x', 0)");
+}
+
+static int
+login(struct store *st, X509 *x, char serial[SERIAL_HEX_MAX + 1], char nik[17])
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der), rc;
+
+	rc = portal_cert_login(serial, nik, st, der, (size_t)len);
+	OPENSSL_free(der);
+	return rc;
+}
+
+static void
+client_certificates_must_be_ours_and_valid(void **state)
+{
+	struct store *st = *state;
+	EVP_PKEY *k = mkkey(), *k2 = mkkey();
+	X509 *ok = mkcert(k, "Budi", NULL, NULL, "0a01", -60, 86400, NULL),
+	     *forged = mkcert(k2, "Budi", NULL, NULL, "0a01", -60, 86400, NULL),
+	     *signing = mkcert(k, "Budi", NULL, NULL, "0a02", -60, 86400, NULL),
+	     *unbound = mkcert(k, "Budi", NULL, NULL, "0a03", -60, 86400, NULL),
+	     *stranger = mkcert(k, "Budi", NULL, NULL, "0a04", -60, 86400, NULL);
+	struct portal_session s, g;
+	char serial[SERIAL_HEX_MAX + 1], nik[17], id[PORTAL_ID_HEX + 1];
+	unsigned char junk[8] = {0x30, 0x03, 1, 2, 3, 4, 5, 6};
+
+	people(st);
+	put_issuer();
+	put_cert(st, ok, "0a01", "signing,ssl-client", NIK_A);
+	put_cert(st, signing, "0a02", "signing", NIK_A);
+	put_cert(st, unbound, "0a03", "ssl-client", "");
+	assert_int_equal(login(st, ok, serial, nik), 0);
+	assert_string_equal(serial, "0a01");
+	assert_string_equal(nik, NIK_A);
+	/* Same serial, other bytes: not the certificate issued here. */
+	assert_int_equal(login(st, forged, serial, nik), SERTEL_EAUTH);
+	assert_string_equal(nik, "");
+	assert_int_equal(login(st, signing, serial, nik), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "SSL client"));
+	assert_int_equal(login(st, unbound, serial, nik), SERTEL_EAUTH);
+	assert_int_equal(login(st, stranger, serial, nik), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "tidak diterbitkan"));
+	assert_int_equal(portal_cert_login(serial, nik, st, junk, sizeof(junk)),
+	                 SERTEL_EAUTH);
+	/* A session opened with it ends when it is revoked. */
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_CERT,
+	                                      "0a01", "127.0.0.1"),
+	                 0);
+	assert_int_equal(portal_session_get(&g, st, &pc, id), 0);
+	assert_string_equal(g.cert_serial, "0a01");
+	assert_int_equal(store_cert_revoke(st, "0a01", time_now(), 1), 0);
+	assert_int_equal(portal_session_get(&g, st, &pc, id), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "dicabut"));
+	assert_int_equal(login(st, ok, serial, nik), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "dicabut"));
+	X509_free(ok);
+	X509_free(forged);
+	X509_free(signing);
+	X509_free(unbound);
+	X509_free(stranger);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(k2);
+}
+
+static void
+the_trail_of_a_login_verifies(void **state)
+{
+	struct store *st = *state;
+	struct portal_session s;
+	char id[PORTAL_ID_HEX + 1];
+	int64_t bad = 0, n = 0;
+
+	people(st);
+	assert_int_equal(portal_session_start(id, &s, st, &pc, NIK_A, PORTAL_BY_LINK,
+	                                      NULL, "127.0.0.9"),
+	                 0);
+	assert_int_equal(portal_session_end(st, id, "127.0.0.9"), 0);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action IN "
+	                       "('portal.login', 'portal.logout') AND reason LIKE "
+	                       "'%peer=127.0.0.9%'"),
+	                 2);
+	assert_int_equal(audit_verify(st, &bad, &n), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(sessions_store_hashes_and_end,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(sessions_end_when_idle_or_old,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(csrf_tokens_must_match, fixture_store_setup,
+	                                    fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(login_links_are_single_use,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(a_raced_link_opens_one_session,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(client_certificates_must_be_ours_and_valid,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(the_trail_of_a_login_verifies,
+	                                    fixture_store_setup, fixture_store_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
