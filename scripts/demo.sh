@@ -19,6 +19,11 @@ if [ ! -f "$DIR/sertel.conf" ]; then
 	"$SERTEL" init --dir "$DIR" --org "Pemerintah Kota Demo" --base-url "http://$ADDR"
 	"$SERTEL" token create --dir "$DIR" --name demo-admin --role admin > "$DIR/admin.token"
 	chmod 600 "$DIR/admin.token"
+	# Someone to log in to the portal as (no SMTP server in the demo: the
+	# login link waits in the mail queue, `sertel mail show` prints it).
+	"$SERTEL" agency add --dir "$DIR" --name "Dinas Kominfo" --domain kominfo.demo.go.id >/dev/null
+	"$SERTEL" person add --dir "$DIR" --nik 3274014101920002 --name "Siti Aminah" \
+		--email siti@kominfo.demo.go.id --agency "Dinas Kominfo" --roles pemohon >/dev/null
 fi
 if running; then
 	echo "demo: already running (pid $(cat "$PIDF"))"
@@ -40,6 +45,8 @@ cat <<MSG
 
   sertel berjalan / sertel is running:  http://$ADDR/
   health:        curl http://$ADDR/healthz
+  portal:        http://$ADDR/portal/   log in as siti@kominfo.demo.go.id; the link:
+                 $SERTEL mail list --dir $DIR; $SERTEL mail show --dir $DIR ID
   verifikasi:    http://$ADDR/verifikasi   (upload a signed PDF: the verifier's report)
   e-sign API:    $SERTEL client add --dir $DIR --name app --perms sign,verify
                  then docs/api-bsre.md (BSrE-compatible /api/sign/pdf, /api/v2/...)

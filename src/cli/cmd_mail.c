@@ -1,5 +1,5 @@
 /*
- * sertel mail list [--state S] | flush | retry ID
+ * sertel mail list [--state S] | show ID | flush | retry ID
  *
  * The server delivers the notice queue by itself; flush is for instances
  * run from cron, retry puts a failed notice back in the queue.
@@ -32,6 +32,36 @@ mail_one(const struct mail_rec *m, void *arg)
 	return 0;
 }
 
+/* `mail show ID`: one message as it was (or will be) sent, for the
+ * administrator who holds the instance anyway (e.g. a login link when no
+ * SMTP server is configured, as in the demo). */
+struct mail_find {
+	const char *id;
+	int found;
+	int json;
+};
+
+static int
+mail_show_one(const struct mail_rec *m, void *arg)
+{
+	struct mail_find *f = arg;
+	char at[32];
+
+	if (strcmp(m->id, f->id) != 0)
+		return 0;
+	f->found = 1;
+	time_fmt(at, m->created_at);
+	if (f->json)
+		cli_json_print(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", m->id,
+		                         "to", m->to, "subject", m->subject, "kind", m->kind,
+		                         "state", m->state, "created_at", at, "body",
+		                         m->body));
+	else
+		printf("To: %s\nSubject: %s\nKind: %s\nState: %s\nQueued: %s\n\n%s\n", m->to,
+		       m->subject, m->kind, m->state, at, m->body);
+	return 1;
+}
+
 int
 cmd_mail(int argc, char **argv)
 {
@@ -48,8 +78,8 @@ cmd_mail(int argc, char **argv)
 	int c, json = 0, rc, sent = 0, failed = 0;
 
 	if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "flush") &&
-	                 strcmp(argv[1], "retry")))
-		return cli_usage("mail: expected list, flush or retry");
+	                 strcmp(argv[1], "retry") && strcmp(argv[1], "show")))
+		return cli_usage("mail: expected list, show, flush or retry");
 	sub = argv[1];
 	argc--;
 	argv++;
@@ -60,10 +90,11 @@ cmd_mail(int argc, char **argv)
 		case 's': state = optarg; break;
 		default:
 			return cli_badopt(argv,
-			                  "mail list [--state S] | flush | retry ID");
+			                  "mail list [--state S] | show ID | flush | retry ID");
 		}
 	}
-	if (strcmp(sub, "retry") == 0 ? optind + 1 != argc : optind != argc)
+	if (strcmp(sub, "retry") == 0 || strcmp(sub, "show") == 0 ? optind + 1 != argc
+	                                                           : optind != argc)
 		return cli_usage("mail %s: wrong arguments", sub);
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
@@ -77,6 +108,18 @@ cmd_mail(int argc, char **argv)
 		}
 		if (json)
 			cli_json_print(arr);
+	} else if (strcmp(sub, "show") == 0) {
+		struct mail_find f = {argv[optind], 0, json};
+
+		if ((rc = mail_list(in->st, NULL, mail_show_one, &f)) < 0) {
+			instance_close(in);
+			return cli_fail(rc);
+		}
+		if (!f.found) {
+			instance_close(in);
+			return cli_fail(sertel_err(SERTEL_ENOTFOUND, "mail %s: no such message",
+			                           argv[optind]));
+		}
 	} else if (strcmp(sub, "retry") == 0) {
 		if ((rc = mail_retry(in->st, argv[optind])) < 0) {
 			instance_close(in);
