@@ -8,18 +8,6 @@
 
 #include "web/web.h"
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 static int
 utf8_valid(const unsigned char *s, size_t n)
@@ -69,8 +57,8 @@ decode(char **out, const char *s, size_t n, const char *what)
 		if (s[i] == '+') {
 			d[j++] = ' ';
 		} else if (s[i] == '%') {
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0) {
+			if (i + 2 >= n || (hi = hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (lo = hex_digit((unsigned char)s[i + 2])) < 0) {
 				free(d);
 				return sertel_err(SERTEL_EINVAL,
 				                  "form %s: '%%' without two hex digits",
