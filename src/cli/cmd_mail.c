@@ -52,13 +52,13 @@ mail_show_one(const struct mail_rec *m, void *arg)
 	f->found = 1;
 	time_fmt(at, m->created_at);
 	if (f->json)
-		cli_json_print(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", m->id,
-		                         "to", m->to, "subject", m->subject, "kind", m->kind,
-		                         "state", m->state, "created_at", at, "body",
-		                         m->body));
+		cli_json_print(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+		                         m->id, "to", m->to, "subject", m->subject,
+		                         "kind", m->kind, "state", m->state, "created_at",
+		                         at, "body", m->body));
 	else
-		printf("To: %s\nSubject: %s\nKind: %s\nState: %s\nQueued: %s\n\n%s\n", m->to,
-		       m->subject, m->kind, m->state, at, m->body);
+		printf("To: %s\nSubject: %s\nKind: %s\nState: %s\nQueued: %s\n\n%s\n",
+		       m->to, m->subject, m->kind, m->state, at, m->body);
 	return 1;
 }
 
@@ -89,12 +89,12 @@ cmd_mail(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 's': state = optarg; break;
 		default:
-			return cli_badopt(argv,
-			                  "mail list [--state S] | show ID | flush | retry ID");
+			return cli_badopt(
+			    argv, "mail list [--state S] | show ID | flush | retry ID");
 		}
 	}
 	if (strcmp(sub, "retry") == 0 || strcmp(sub, "show") == 0 ? optind + 1 != argc
-	                                                           : optind != argc)
+	                                                          : optind != argc)
 		return cli_usage("mail %s: wrong arguments", sub);
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
@@ -117,8 +117,8 @@ cmd_mail(int argc, char **argv)
 		}
 		if (!f.found) {
 			instance_close(in);
-			return cli_fail(sertel_err(SERTEL_ENOTFOUND, "mail %s: no such message",
-			                           argv[optind]));
+			return cli_fail(sertel_err(
+			    SERTEL_ENOTFOUND, "mail %s: no such message", argv[optind]));
 		}
 	} else if (strcmp(sub, "retry") == 0) {
 		if ((rc = mail_retry(in->st, argv[optind])) < 0) {

@@ -143,7 +143,8 @@ page_headers(struct page *pg)
 {
 	buf_appendf(&pg->headers,
 	            "Content-Security-Policy: default-src 'none'; script-src 'self'; "
-	            "style-src 'self'; img-src 'self' data:; form-action 'self'; "
+	            "style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+	            "form-action 'self'; "
 	            "frame-ancestors 'none'; base-uri 'none'\n"
 	            "X-Frame-Options: DENY\n"
 	            "Cache-Control: no-store\n"
@@ -189,6 +190,9 @@ ctx_common(struct page *pg, const char *title_key)
 	json_object_set_new(pg->ctx, "csrf", json_string(pg->sess.csrf));
 	json_object_set_new(pg->ctx, "user", json_pack("{s:s}", "name", pg->who.name));
 	nav = json_array();
+	if (pg->who.roles &
+	    (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN))
+		json_array_append_new(nav, nav_item(pg, "/antrian", "nav.queue"));
 	if (pg->who.roles & (ROLE_AUDITOR | ROLE_KEPALA_DINAS | ROLE_ADMIN))
 		json_array_append_new(nav, nav_item(pg, "/audit", "nav.audit"));
 	json_array_append_new(nav, nav_item(pg, "/sop", "nav.sop"));
@@ -482,6 +486,8 @@ page_sop(struct page *pg)
 }
 
 /* ---- applications (the applicant) ------------------------------------------ */
+struct ra_application;
+static int app_decide(struct page *pg, struct ra_application *a);
 static const char *const app_types[] = {"individu", "jabatan", "sistem"};
 /* Letters anyone may add besides the required ones. */
 static const char *const optional_kinds[] = {"formulir", "lainnya"};
@@ -834,7 +840,7 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	struct att_list l = {pg, json_array(), a->id};
 	const char *const *k;
 	const char *ok = http_query(pg->r, "ok");
-	json_t *missing = json_array(), *kinds;
+	json_t *missing = json_array(), *kinds, *usage = usage_json(pg, a->usages, NULL);
 	size_t i;
 	int n, j, have,
 	    editable = (a->state == APP_DRAFT || a->state == APP_RETURNED) &&
@@ -843,6 +849,7 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	if (ra_attachment_iter(pg->r->st, a->id, att_row, &l) < 0) {
 		json_decref(l.arr);
 		json_decref(missing);
+		json_decref(usage);
 		return error_page(pg, 500, "internal error");
 	}
 	k = ra_required_attachments(a->type, &n);
@@ -862,13 +869,15 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 		json_array_extend(
 		    kinds, json_pack("[{s:s, s:s}]", "kind", optional_kinds[i], "label",
 		                     msg(pg, "attach.", optional_kinds[i])));
-	json_object_set_new(
-	    pg->ctx, "app",
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "id", a->id,
-	              "type", msg(pg, "type.", a->type), "usages", a->usages, "state",
-	              msg(pg, "state.", ra_state_name(a->state)), "state_code",
-	              ra_state_name(a->state), "reasons", a->reasons, "approvals",
-	              a->approvals, "needed", a->approvals_needed, "cn", a->cn));
+	json_object_set_new(pg->ctx, "app",
+	                    json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:i, s:i, s:s}",
+	                              "id", a->id, "type", msg(pg, "type.", a->type),
+	                              "usages", json_object_get(usage, "label"), "state",
+	                              msg(pg, "state.", ra_state_name(a->state)),
+	                              "state_code", ra_state_name(a->state), "reasons",
+	                              a->reasons, "approvals", a->approvals, "needed",
+	                              a->approvals_needed, "cn", a->cn));
+	json_decref(usage);
 	json_object_set_new(pg->ctx, "attachments", l.arr);
 	json_object_set_new(pg->ctx, "has_attachments",
 	                    json_boolean(json_array_size(l.arr) > 0));
@@ -877,6 +886,29 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	                    json_boolean(json_array_size(missing) > 0));
 	json_object_set_new(pg->ctx, "kinds", kinds);
 	json_object_set_new(pg->ctx, "editable", json_boolean(editable));
+	/* The decision is offered to operators on submitted applications; the
+	 * rules (their own certificate, not their own application, N of M)
+	 * are ra_approve's. */
+	if (a->state == APP_SUBMITTED && (pg->who.roles & ROLE_OPERATOR)) {
+		char review[1024], *item, *save = NULL;
+		json_t *items = json_array();
+		int ni = 0;
+
+		if (ra_needs_review(review, sizeof(review), a) == 0)
+			for (item = strtok_r(review, ",", &save); item != NULL && ni < 32;
+			     item = strtok_r(NULL, ",", &save), ni++)
+				json_array_append_new(
+				    items,
+				    json_pack("{s:s, s:s}", "value", item, "field", ""));
+		for (i = 0; i < json_array_size(items); i++) {
+			char field[32];
+			snprintf(field, sizeof(field), "tinjau_%d", (int)i);
+			json_object_set_new(json_array_get(items, i), "field",
+			                    json_string(field));
+		}
+		json_object_set_new(pg->ctx, "decide",
+		                    json_pack("{s:o}", "review", items));
+	}
 	json_object_set_new(
 	    pg->ctx, "returned",
 	    json_boolean(a->state == APP_RETURNED || a->state == APP_REJECTED));
@@ -963,6 +995,8 @@ page_app_post(struct page *pg)
 		snprintf(loc, sizeof(loc), "/permohonan/%s?ok=lampiran", a.id);
 		return redirect(pg, loc);
 	}
+	if (strcmp(rest, "/putuskan") == 0)
+		return app_decide(pg, &a);
 	if (strcmp(rest, "/ajukan") == 0) {
 		if ((rc = read_form(pg)) < 0 ||
 		    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) <
@@ -976,6 +1010,168 @@ page_app_post(struct page *pg)
 		return redirect(pg, loc);
 	}
 	return error_page(pg, 404, msg(pg, "", "error.notfound"));
+}
+
+/* ---- the operator's queue --------------------------------------------------- */
+#define QUEUE_PAGE 50
+
+struct queue_rows {
+	struct page *pg;
+	json_t *arr;
+	int64_t now;
+};
+
+static int
+queue_row(const struct ra_application *a, void *arg)
+{
+	struct queue_rows *q = arg;
+	struct ra_person p;
+	struct ra_agency ag;
+	char when[32], age[32];
+	int64_t days = (q->now - a->updated_at) / 86400;
+
+	memset(&p, 0, sizeof(p));
+	memset(&ag, 0, sizeof(ag));
+	if (ra_person_get(&p, q->pg->r->st, a->applicant_nik) == 0)
+		ra_agency_get(&ag, q->pg->r->st, p.agency_id);
+	time_fmt(when, a->updated_at);
+	when[10] = '\0';
+	snprintf(age, sizeof(age), "%lld", (long long)days);
+	json_array_append_new(q->arr,
+	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:b}",
+	                                "id", a->id, "type", msg(q->pg, "type.", a->type),
+	                                "name", p.name, "agency", ag.name, "since", when,
+	                                "days", age, "approvals", a->approvals, "needed",
+	                                a->approvals_needed, "old", days >= 7));
+	return 0;
+}
+
+struct agency_opts {
+	json_t *arr;
+	const char *chosen;
+};
+
+static int
+agency_opt(const struct ra_agency *a, void *arg)
+{
+	struct agency_opts *o = arg;
+
+	json_array_append_new(
+	    o->arr, json_pack("{s:s, s:s, s:b}", "id", a->id, "name", a->name, "selected",
+	                      o->chosen && strcmp(o->chosen, a->id) == 0));
+	return 0;
+}
+
+static int
+page_queue(struct page *pg)
+{
+	const char *type = http_query(pg->r, "jenis"),
+	           *agency = http_query(pg->r, "instansi"),
+	           *age = http_query(pg->r, "umur"), *page = http_query(pg->r, "hal");
+	struct queue_rows q = {pg, json_array(), time_now()};
+	struct agency_opts ao = {json_array(), agency};
+	struct ra_filter f;
+	long long days = 0, pn = 1;
+	int64_t total = 0;
+	json_t *types = json_array();
+	char next[512];
+	size_t i;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	f.state = APP_SUBMITTED;
+	f.limit = QUEUE_PAGE;
+	f.type = type_valid(type) ? type : NULL;
+	f.agency_id = agency && *agency ? agency : NULL;
+	if (age != NULL && *age != '\0' && parse_ll(&days, age, 0, 3650) == 0 && days > 0)
+		f.updated_before = q.now - days * 86400;
+	if (page != NULL && parse_ll(&pn, page, 1, 100000) < 0)
+		pn = 1;
+	f.offset = (int)((pn - 1) * QUEUE_PAGE);
+	if ((rc = ra_query(pg->r->st, &f, &total, queue_row, &q)) < 0 ||
+	    (rc = ra_agency_iter(pg->r->st, agency_opt, &ao)) < 0) {
+		json_decref(q.arr);
+		json_decref(ao.arr);
+		json_decref(types);
+		log_msg(LOG_ERROR, "portal: queue: %s", sertel_errmsg());
+		return error_page(pg, 500, "internal error");
+	}
+	for (i = 0; i < sizeof(app_types) / sizeof(app_types[0]); i++)
+		json_array_append_new(
+		    types, json_pack("{s:s, s:s, s:b}", "type", app_types[i], "label",
+		                     msg(pg, "type.", app_types[i]), "selected",
+		                     f.type && strcmp(f.type, app_types[i]) == 0));
+	json_object_set_new(pg->ctx, "rows", q.arr);
+	json_object_set_new(pg->ctx, "has_rows",
+	                    json_boolean(json_array_size(q.arr) > 0));
+	json_object_set_new(pg->ctx, "total", json_integer((json_int_t)total));
+	json_object_set_new(pg->ctx, "agencies", ao.arr);
+	json_object_set_new(pg->ctx, "types", types);
+	json_object_set_new(pg->ctx, "umur", json_string(age ? age : ""));
+	if ((int64_t)pn * QUEUE_PAGE < total) {
+		snprintf(next, sizeof(next), "hal=%lld&jenis=%s&instansi=%s&umur=%lld",
+		         pn + 1, f.type ? f.type : "", f.agency_id ? f.agency_id : "",
+		         days);
+		json_object_set_new(pg->ctx, "next", json_string(next));
+	}
+	return render(pg, 200, "queue", "queue.title");
+}
+
+/* POST /permohonan/{id}/putuskan: approve, return or reject, with the
+ * reasons the regulation requires for the last two (ra_* check them). */
+static int
+app_decide(struct page *pg, struct ra_application *a)
+{
+	const char *what, *why;
+	char reviewed[1024] = "", key[16], loc[80];
+	int rc, approved = 0, i;
+
+	if ((rc = read_form(pg)) < 0 ||
+	    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) < 0)
+		return error_page(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
+	what = web_form_get(&pg->form, "keputusan");
+	why = web_form_get(&pg->form, "alasan");
+	if (what == NULL)
+		return app_page(pg, a, 400, msg(pg, "", "decide.missing"));
+	if (strcmp(what, "setujui") == 0) {
+		/* The items the operator ticked as looked at (tinjau_0..). */
+		for (i = 0; i < 32; i++) {
+			const char *v;
+
+			snprintf(key, sizeof(key), "tinjau_%d", i);
+			if ((v = web_form_get(&pg->form, key)) == NULL)
+				continue;
+			if (strlen(reviewed) + strlen(v) + 2 >= sizeof(reviewed))
+				break;
+			if (reviewed[0] != '\0')
+				strncat(reviewed, ",",
+				        sizeof(reviewed) - strlen(reviewed) - 1);
+			strncat(reviewed, v, sizeof(reviewed) - strlen(reviewed) - 1);
+		}
+		rc = ra_approve(pg->r->st, &pg->who, a->id, why && *why ? why : NULL,
+		                reviewed[0] ? reviewed : NULL, &approved);
+	} else if (strcmp(what, "kembalikan") == 0) {
+		rc = ra_return(pg->r->st, &pg->who, a->id, why ? why : "");
+	} else if (strcmp(what, "tolak") == 0) {
+		rc = ra_reject(pg->r->st, &pg->who, a->id, why ? why : "");
+	} else {
+		return app_page(pg, a, 400, msg(pg, "", "decide.missing"));
+	}
+	if (rc < 0) {
+		/* The rule's own words (reasons required, not an operator, no
+		 * certificate of their own, decided already, ...). */
+		ra_get(a, pg->r->st, a->id);
+		return app_page(pg, a,
+		                rc == SERTEL_EPERM    ? 403
+		                : rc == SERTEL_ESTATE ? 409
+		                                      : 400,
+		                sertel_errmsg());
+	}
+	snprintf(loc, sizeof(loc), "/permohonan/%s?ok=%s", a->id,
+	         strcmp(what, "setujui") == 0 ? (approved ? "disetujui" : "setuju-satu")
+	         : strcmp(what, "tolak") == 0 ? "ditolak"
+	                                      : "dikembalikan");
+	return redirect(pg, loc);
 }
 
 /* ---- the audit trail (auditors, the Kepala Dinas) -------------------------- */
@@ -1125,6 +1321,8 @@ static const struct portal_route {
     {"POST", "/permohonan/baru", 1, 0, page_app_create},
     {"GET", "/permohonan/", 1, 0, page_app},
     {"POST", "/permohonan/", 1, 0, page_app_post},
+    {"GET", "/antrian", 1, ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN,
+     page_queue},
     {"GET", "/audit", 1, ROLE_AUDITOR | ROLE_KEPALA_DINAS | ROLE_ADMIN, page_audit},
     {"POST", "/audit/verifikasi", 1, ROLE_AUDITOR | ROLE_KEPALA_DINAS | ROLE_ADMIN,
      page_audit_verify},

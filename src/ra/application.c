@@ -262,6 +262,85 @@ out:
 	return rc;
 }
 
+int
+ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
+         void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_application a;
+	struct buf where, sql;
+	int limit = f->limit <= 0     ? 100
+	            : f->limit > 1000 ? 1000
+	                              : f->limit,
+	    pass, i, rc = 0;
+
+	*total = 0;
+	/* Only fixed clauses go into the SQL; every value is a parameter. */
+	buf_init(&where, 512);
+	buf_init(&sql, 2048);
+	buf_appendf(&where, " WHERE 1 = 1");
+	if (f->state >= 0)
+		buf_appendf(&where, " AND state = ?");
+	if (f->type != NULL && f->type[0] != '\0')
+		buf_appendf(&where, " AND type = ?");
+	if (f->agency_id != NULL && f->agency_id[0] != '\0')
+		buf_appendf(&where,
+		            " AND applicant_nik IN (SELECT nik FROM persons WHERE "
+		            "agency_id = ?)");
+	if (f->updated_before > 0)
+		buf_appendf(&where, " AND updated_at < ?");
+	if ((rc = buf_cstr(&where)) < 0)
+		goto out;
+	for (pass = 0; pass < 2; pass++) {
+		buf_reset(&sql);
+		if (pass == 0)
+			buf_appendf(&sql, "SELECT COUNT(*) FROM applications%s",
+			            (char *)where.data);
+		else
+			buf_appendf(&sql,
+			            "SELECT " APP_COLS " FROM applications%s ORDER BY "
+			            "updated_at, id LIMIT ? OFFSET ?",
+			            (char *)where.data);
+		if ((rc = buf_cstr(&sql)) < 0 ||
+		    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
+			goto out;
+		i = 1;
+		if ((f->state >= 0 &&
+		     (rc = db_bind_text(s, i++, ra_state_name((enum ra_state)f->state))) <
+		         0) ||
+		    (f->type != NULL && f->type[0] != '\0' &&
+		     (rc = db_bind_text(s, i++, f->type)) < 0) ||
+		    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
+		     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
+		    (f->updated_before > 0 &&
+		     (rc = db_bind_int(s, i++, f->updated_before)) < 0))
+			goto out;
+		if (pass == 0) {
+			if ((rc = db_step(s)) == 1) {
+				*total = db_col_int(s, 0);
+				rc = 0;
+			}
+		} else if ((rc = db_bind_int(s, i++, limit)) == 0 &&
+		           (rc = db_bind_int(s, i++, f->offset < 0 ? 0 : f->offset)) ==
+		               0) {
+			while ((rc = db_step(s)) == 1) {
+				app_row(&a, s);
+				if ((rc = cb(&a, arg)) != 0)
+					break;
+			}
+		}
+		db_finalize(s);
+		s = NULL;
+		if (rc < 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	buf_free(&where);
+	buf_free(&sql);
+	return rc;
+}
+
 /* ---- creating ----------------------------------------------------------- */
 static int
 join_names(char *out, size_t outsz, const char *const *v, int n)

@@ -233,6 +233,20 @@ int ra_get(struct ra_application *out, struct store *st, const char *app_id);
 typedef int (*ra_app_fn)(const struct ra_application *a, void *arg);
 int ra_iter(struct store *st, int state, const char *applicant_nik, ra_app_fn cb,
             void *arg);
+/* What ra_query() selects; zero / NULL fields select everything. */
+struct ra_filter {
+	int state;              /* an enum ra_state, or -1 for any */
+	const char *type;       /* individu, jabatan, sistem */
+	const char *agency_id;  /* the applicant's agency */
+	int64_t updated_before; /* last changed before this time (0: any) */
+	int limit;              /* 0: 100; at most 1000 */
+	int offset;
+};
+/* Applications matching f, oldest change first (a queue: who waited
+ * longest comes first), with *total the number matching (for paging). */
+int ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
+             void *arg);
+
 /* Transitions; each refuses illegal ones with SERTEL_ESTATE and writes
  * the audit entry (actor, time, reason) in the same transaction. */
 int ra_submit(struct store *st, const struct ra_actor *who, const char *app_id);

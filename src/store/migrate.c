@@ -172,6 +172,9 @@ static const struct migration migrations[] = {
      " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,"
      " peer TEXT);"
      "CREATE INDEX portal_links_nik ON portal_links(nik, used_at);"},
+    {10, "RA: the operator's queue read in the order of waiting",
+     /* ra_query: one state, oldest change first, a page at a time. */
+     "CREATE INDEX applications_queue ON applications(state, updated_at, id);"},
 };
 
 static char *

@@ -6,7 +6,13 @@ plus the refusals a browser never shows (replayed link, forms without their
 token) sent as raw HTTP.  Screenshots of every page at 1280x900 and 390x844
 go to OUTDIR.
 
-usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME AUDITOR_EMAIL DBFILE OTHER_EMAIL FILES
+usage: portal_flow.py BASE_URL MAILDIR OUTDIR EMAIL NAME AUDITOR_EMAIL DBFILE OTHER_EMAIL FILES OP1 OP2
+
+The operators' part (N-of-M = 2 for individu): the queue with its filters,
+documents shown inline, a return without reasons refused, a return with
+reasons the applicant reads and answers by replacing the scan and
+resubmitting, two approvals by two operators; an applicant's and an
+auditor's forged decisions refused.
 
 The applicant's part: an individu application with three uploads submitted
 at once, another saved as a draft, completed through the upload form and
@@ -172,12 +178,13 @@ def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
 
 
 def main(argv):
-	base, maildir, outdir, email, name, auditor, dbfile, other, files = argv[1:10]
+	base, maildir, outdir, email, name, auditor, dbfile, other, files, op1, op2 = argv[1:12]
 	os.makedirs(outdir, exist_ok=True)
 	p = Page(outdir)
 	try:
 		flow(p, base, maildir, email, name)
-		app_flow(p, base, maildir, email, other, files)
+		first = app_flow(p, base, maildir, email, other, files)
+		decide_flow(p, base, maildir, email, auditor, op1, op2, files, first)
 		audit_flow(p, base, maildir, email, auditor, dbfile)
 	except (RuntimeError, TimeoutError, OSError) as e:
 		check(False, "the browser flow ran to its end", str(e))
@@ -399,6 +406,90 @@ def app_flow(p, base, maildir, email, other, files):
 	check(status == 403, "another applicant: the scan is 403", "status %d" % status)
 	status, _, _ = raw(base, "GET", "/portal/permohonan/%s" % ("0" * 16), cookies=osess)
 	check(status == 404, "an unknown application: 404", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+	return first
+
+
+def decide(p, choice, reason=""):
+	p.js("document.getElementById(%s).checked = true;"
+	     "document.getElementById('alasan').value = %s" % (json.dumps(choice), json.dumps(reason)))
+	p.click_and_load("#putuskan")
+
+
+def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):
+	portal = base + "/portal"
+	app = portal + "/permohonan/" + first
+	check(login_by_link(p, base, maildir, op1), "operator 1 logs in")
+	p.click_and_load('a[href$="/antrian"]')
+	rows = p.js("document.querySelectorAll('#queue tbody tr').length")
+	check(rows == 2, "the queue lists the two submitted applications", "%s rows" % rows)
+	check("Siti Aminah" in p.text() and "Dinas Kominfo" in p.text(), "with name and agency")
+	p.shot("queue")
+	p.goto(portal + "/antrian?jenis=sistem")
+	check("Tidak ada permohonan" in p.text(), "the type filter")
+	p.goto(app)
+	check(p.js("!!document.querySelector('img.doc')") and
+	      p.js("document.querySelectorAll('iframe.doc').length") == 2,
+	      "the documents are shown in the page (the scan and two PDFs)")
+	check(p.js("document.querySelector('img.doc').naturalWidth") == 40,
+	      "the scan really renders (40 px wide)")
+	p.shot("app-decide")
+	decide(p, "kembalikan", "")
+	check("reasons are required" in p.text() and "Diajukan, menunggu verifikasi" in p.text(),
+	      "a return without reasons is refused, nothing changed", p.text()[:300])
+	decide(p, "kembalikan", "Pindaian e-KTP buram, mohon unggah ulang")
+	check("dikembalikan kepada pemohon" in p.text() and "Dikembalikan untuk dilengkapi" in p.text(),
+	      "returned with reasons")
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+	check(login_by_link(p, base, maildir, applicant), "the applicant logs in again")
+	p.goto(app)
+	check("Pindaian e-KTP buram" in (p.js("(document.getElementById('reasons')||{}).innerText") or ""),
+	      "the applicant reads the operator's reasons")
+	p.shot("app-returned")
+	set_file(p, "#lampiran_ktp", os.path.join(files, "ktp.png"))
+	p.click_and_load("#unggah")
+	p.click_and_load("#ajukan")
+	check("Diajukan, menunggu verifikasi" in p.text(), "the applicant resubmits")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, _ = raw(base, "POST", "/portal/permohonan/%s/putuskan" % first,
+	                   "csrf=%s&keputusan=setujui" % p.js("document.querySelector('input[name=csrf]').value"),
+	                   cookies=sess)
+	check(status == 403, "the applicant cannot decide (a forged POST: 403)", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+	check(login_by_link(p, base, maildir, op1), "operator 1 again")
+	p.goto(app)
+	decide(p, "setujui")
+	check("masih menunggu persetujuan operator lain" in p.text() and "1 / 2" in p.text(),
+	      "one approval of two", p.text()[:300])
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+	check(login_by_link(p, base, maildir, op2), "operator 2 logs in")
+	p.goto(app)
+	decide(p, "setujui")
+	check("Disetujui, menunggu penerbitan" in p.text(), "the second approval approves", p.text()[:300])
+	p.shot("app-approved")
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+	# An auditor reads the queue and the application, and decides nothing.
+	check(login_by_link(p, base, maildir, auditor), "auditor logs in (queue)")
+	p.goto(portal + "/antrian")
+	check(p.js("document.querySelectorAll('#queue tbody tr').length") == 1, "auditor reads the queue")
+	second = p.js("document.querySelector('#queue tbody a').getAttribute('href')")
+	p.goto(base + second)
+	check(not p.js("!!document.getElementById('keputusan')"), "auditor: no decision form")
+	csrf = p.js("document.querySelector('form.logout input[name=csrf]').value")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	status, _, _ = raw(base, "POST", second + "/putuskan", "csrf=%s&keputusan=tolak&alasan=x" % csrf,
+	                   cookies=sess)
+	check(status == 403, "auditor: a forged decision is 403", "status %d" % status)
+	p.goto(base + second)
+	check("Diajukan, menunggu verifikasi" in p.text(), "auditor: and nothing changed")
 	p.goto(portal + "/")
 	p.click_and_load(".logout button")
 

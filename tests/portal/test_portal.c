@@ -420,6 +420,72 @@ the_trail_of_a_login_verifies(void **state)
 	assert_int_equal(audit_verify(st, &bad, &n), 0);
 }
 
+static int
+count_app(const struct ra_application *a, void *arg)
+{
+	int *n = arg;
+
+	(*n)++;
+	return 0;
+}
+
+/* The operator's queue query (ra_query) on this engine: state, type,
+ * agency, age filters, the total and paging. */
+static void
+the_queue_query_filters_and_pages(void **state)
+{
+	struct store *st = *state;
+	struct ra_application app;
+	struct ra_apply_req rq;
+	struct ra_actor a;
+	struct ra_filter f;
+	int64_t total = 0;
+	int i, n;
+
+	people(st);
+	assert_int_equal(ra_actor_person(&a, st, NIK_A), 0);
+	for (i = 0; i < 5; i++) {
+		memset(&rq, 0, sizeof(rq));
+		rq.type = "individu";
+		rq.usages = i % 2 ? "signing" : "email";
+		if (ra_apply(&app, st, &a, &rq, 1) < 0)
+			fail_msg("%s", sertel_errmsg());
+	}
+	memset(&f, 0, sizeof(f));
+	f.state = APP_DRAFT;
+	n = 0;
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 5);
+	assert_int_equal(n, 5);
+	f.limit = 2;
+	f.offset = 4;
+	n = 0;
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 5);
+	assert_int_equal(n, 1);
+	f.limit = 0;
+	f.offset = 0;
+	f.type = "sistem";
+	n = 0;
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 0);
+	f.type = "individu";
+	f.agency_id = "no-such-agency";
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 0);
+	f.agency_id = NULL;
+	f.updated_before = time_now() - 86400;
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 0);
+	fixture_sql("UPDATE applications SET updated_at = updated_at - 8 * 86400");
+	n = 0;
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 5);
+	f.state = APP_SUBMITTED;
+	assert_int_equal(ra_query(st, &f, &total, count_app, &n), 0);
+	assert_int_equal(total, 0);
+}
+
 int
 main(void)
 {
@@ -435,6 +501,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(a_raced_link_opens_one_session,
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(client_certificates_must_be_ours_and_valid,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(the_queue_query_filters_and_pages,
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(the_trail_of_a_login_verifies,
 	                                    fixture_store_setup, fixture_store_teardown),

@@ -29,6 +29,9 @@ starttls = none
 from = Sertel Kota Cirebon <noreply@cirebonkota.go.id>
 timeout_seconds = 5
 poll_seconds = 1
+
+[approval]
+individu = 2
 CONF
 
 $PY -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$T/smtp.log" 2>&1 &
@@ -55,6 +58,19 @@ quiet "$S" person appoint --dir "$I" 3274010101750001 --role kepala-dinas || die
 quiet "$S" person add --dir "$I" --as 3274010101750001 --nik 3274010101800001 \
 	--name "Budi Auditor" --email budi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" \
 	--roles auditor || die "person add (auditor) failed"
+# Two OP operators, appointed by the Kepala Dinas, each with a certificate
+# of their own (Cirebon 20(1)).
+for op in "3274010101820001 op1 Operator Satu" "3274010101830001 op2 Operator Dua"; do
+	set -- $op
+	quiet "$S" person add --dir "$I" --as 3274010101750001 --nik "$1" --name "$3 $4" \
+		--email "$2@kominfo.cirebonkota.go.id" --agency "Dinas Kominfo" --roles pemohon ||
+		die "person add ($2) failed"
+	quiet "$S" person appoint --dir "$I" --as 3274010101750001 "$1" --role operator-op ||
+		die "appoint $2 failed"
+	make_csr "$T/$2.csr" ec-p256 "$2" || die "csr $2"
+	quiet "$S" cert issue --dir "$I" --csr "$T/$2.csr" --type individu --usage signing \
+		--cn "$3 $4" --nik "$1" --out "$T/$2.pem" || die "cert for $2 failed"
+done
 server_start_port "$I" "$PORT" || die "server did not start"
 F=$T/files
 mkdir -p "$F"
@@ -78,7 +94,7 @@ case $DBFILE in /*) ;; *) DBFILE=$I/$DBFILE ;; esac
 
 if $PY "$HERE/portal_flow.py" "$SERVER_URL" "$MD" "$SHOTS" \
 	siti@kominfo.cirebonkota.go.id "Siti Aminah" budi@kominfo.cirebonkota.go.id "$DBFILE" \
-	andi@kominfo.cirebonkota.go.id "$F" \
+	andi@kominfo.cirebonkota.go.id "$F" op1@kominfo.cirebonkota.go.id op2@kominfo.cirebonkota.go.id \
 	>"$T/flow.out" 2>"$T/flow.err"; then
 	rc=0
 else
@@ -103,7 +119,7 @@ done
 # The flow tampered with entry 3 on purpose; the CLI agrees with the page.
 check "the trail records the browser's address" jq -e '[.[] | select(.action == "portal.login" and (.reason | contains("peer=127.0.0.1")))] | length >= 1' <<<"$trail" >/dev/null
 check "audit verify (CLI) finds the same tampering" test "$("$S" audit verify --dir "$I" >/dev/null 2>&1; echo $?)" = 1
-for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft; do
+for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft queue app-decide app-returned app-approved; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
 server_stop
