@@ -867,8 +867,8 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	}
 	kinds = kinds_json(pg, k, n);
 	for (i = 0; i < sizeof(optional_kinds) / sizeof(optional_kinds[0]); i++)
-		json_array_extend(
-		    kinds, json_pack("[{s:s, s:s}]", "kind", optional_kinds[i], "label",
+		json_array_append_new(
+		    kinds, json_pack("{s:s, s:s}", "kind", optional_kinds[i], "label",
 		                     msg(pg, "attach.", optional_kinds[i])));
 	json_object_set_new(pg->ctx, "app",
 	                    json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:i, s:i, s:s}",
