@@ -190,6 +190,7 @@ ctx_common(struct page *pg, const char *title_key)
 	json_object_set_new(pg->ctx, "csrf", json_string(pg->sess.csrf));
 	json_object_set_new(pg->ctx, "user", json_pack("{s:s}", "name", pg->who.name));
 	nav = json_array();
+	json_array_append_new(nav, nav_item(pg, "/sertifikat", "nav.certs"));
 	if (pg->who.roles &
 	    (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN))
 		json_array_append_new(nav, nav_item(pg, "/antrian", "nav.queue"));
@@ -866,8 +867,8 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	}
 	kinds = kinds_json(pg, k, n);
 	for (i = 0; i < sizeof(optional_kinds) / sizeof(optional_kinds[0]); i++)
-		json_array_extend(
-		    kinds, json_pack("[{s:s, s:s}]", "kind", optional_kinds[i], "label",
+		json_array_append_new(
+		    kinds, json_pack("{s:s, s:s}", "kind", optional_kinds[i], "label",
 		                     msg(pg, "attach.", optional_kinds[i])));
 	json_object_set_new(pg->ctx, "app",
 	                    json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:i, s:i, s:s}",
@@ -1010,6 +1011,159 @@ page_app_post(struct page *pg)
 		return redirect(pg, loc);
 	}
 	return error_page(pg, 404, msg(pg, "", "error.notfound"));
+}
+
+/* ---- my certificates -------------------------------------------------------- */
+struct cert_rows {
+	struct page *pg;
+	json_t *arr;
+	int64_t now;
+};
+
+static int
+cert_row_json(const struct cert_rec *c, void *arg)
+{
+	struct cert_rows *l = arg;
+	char from[32], to[32], shown[3 * SERIAL_HEX_MAX], *p = shown;
+	const char *status = cert_status_name(cert_rec_status(c, l->now));
+	json_t *usage = usage_json(l->pg, c->usages, NULL);
+	size_t i;
+
+	/* 01:ad:4a:... as certificate viewers show it. */
+	for (i = 0; c->serial[i] != '\0' && c->serial[i + 1] != '\0'; i += 2) {
+		if (i > 0)
+			*p++ = ':';
+		*p++ = c->serial[i];
+		*p++ = c->serial[i + 1];
+	}
+	*p = '\0';
+	time_fmt(from, c->not_before);
+	time_fmt(to, c->not_after);
+	from[10] = to[10] = '\0';
+	json_array_append_new(
+	    l->arr,
+	    json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:s}", "serial",
+	              c->serial, "shown", shown, "type", msg(l->pg, "type.", c->type),
+	              "usages", json_object_get(usage, "label"), "subject", c->subject,
+	              "status", msg(l->pg, "cert.status.", status), "status_code", status,
+	              "from", from, "to", to));
+	json_decref(usage);
+	return 0;
+}
+
+static int
+page_certs(struct page *pg)
+{
+	struct cert_rows l = {pg, json_array(), time_now()};
+
+	if (store_cert_iter_nik(pg->r->st, pg->who.nik, cert_row_json, &l) < 0) {
+		json_decref(l.arr);
+		log_msg(LOG_ERROR, "portal: certificates: %s", sertel_errmsg());
+		return error_page(pg, 500, "internal error");
+	}
+	json_object_set_new(pg->ctx, "has_certs",
+	                    json_boolean(json_array_size(l.arr) > 0));
+	json_object_set_new(pg->ctx, "certs", l.arr);
+	return render(pg, 200, "certs", "certs.title");
+}
+
+/* GET /sertifikat/SERIAL.pem|.der|.p7b: the owner's certificate (PEM with
+ * its chain, DER alone, or the chain as a PKCS#7 bundle), for the owner
+ * and those who read every record. */
+static int
+page_cert_file(struct page *pg)
+{
+	const char *name = pg->sub + strlen("/sertifikat/"), *dot = strrchr(name, '.');
+	struct issuer_rec iss, root;
+	struct cert_rec c;
+	struct buf b;
+	char serial[SERIAL_HEX_MAX + 1], disp[128], *pem = NULL;
+	unsigned char *out = NULL;
+	size_t outlen = 0;
+	int rc, have_iss = 0, have_root = 0;
+
+	memset(&c, 0, sizeof(c));
+	memset(&iss, 0, sizeof(iss));
+	memset(&root, 0, sizeof(root));
+	if (dot == NULL || (size_t)(dot - name) > SERIAL_HEX_MAX ||
+	    strspn(name, "0123456789abcdef") != (size_t)(dot - name) ||
+	    (strcmp(dot, ".pem") && strcmp(dot, ".der") && strcmp(dot, ".p7b")))
+		return error_page(pg, 404, msg(pg, "", "error.notfound"));
+	memcpy(serial, name, (size_t)(dot - name));
+	serial[dot - name] = '\0';
+	if ((rc = store_cert_get(pg->r->st, serial, &c)) < 0)
+		return error_page(pg, rc == SERTEL_ENOTFOUND ? 404 : 500,
+		                  msg(pg, "", "error.notfound"));
+	/* The same answer for someone else's certificate as for none. */
+	if (strcmp(c.nik, pg->who.nik) != 0 && !ra_sees_all(&pg->who)) {
+		cert_rec_free(&c);
+		return error_page(pg, 404, msg(pg, "", "error.notfound"));
+	}
+	if (store_issuer_get(pg->r->st, c.issuer_id, &iss) == 0) {
+		have_iss = 1;
+		if (iss.parent_id[0] != '\0' &&
+		    store_issuer_get(pg->r->st, iss.parent_id, &root) == 0)
+			have_root = 1;
+	}
+	if (strcmp(dot, ".der") == 0) {
+		out = malloc(c.der_len);
+		if (out != NULL) {
+			memcpy(out, c.der, c.der_len);
+			outlen = c.der_len;
+		}
+		rc = out ? 0 : SERTEL_ENOMEM;
+		pg->resp->ctype = "application/pkix-cert";
+	} else if (strcmp(dot, ".p7b") == 0) {
+		const unsigned char *ders[3] = {c.der, iss.cert_der, root.cert_der};
+		size_t lens[3] = {c.der_len, iss.cert_len, root.cert_len};
+
+		rc = cert_bundle_p7b(&out, &outlen, ders, lens, 1 + have_iss + have_root);
+		pg->resp->ctype = "application/x-pkcs7-certificates";
+	} else {
+		buf_init(&b, 256 * 1024);
+		rc = 0;
+		if ((rc = pem_from_der(&pem, c.der, c.der_len, "CERTIFICATE")) == 0) {
+			buf_append(&b, pem, strlen(pem));
+			free(pem);
+			pem = NULL;
+		}
+		if (rc == 0 && have_iss &&
+		    (rc = pem_from_der(&pem, iss.cert_der, iss.cert_len,
+		                       "CERTIFICATE")) == 0) {
+			buf_append(&b, pem, strlen(pem));
+			free(pem);
+			pem = NULL;
+		}
+		if (rc == 0 && have_root &&
+		    (rc = pem_from_der(&pem, root.cert_der, root.cert_len,
+		                       "CERTIFICATE")) == 0) {
+			buf_append(&b, pem, strlen(pem));
+			free(pem);
+			pem = NULL;
+		}
+		out = buf_detach(&b, &outlen);
+		buf_free(&b);
+		pg->resp->ctype = "application/x-pem-file";
+	}
+	if (have_iss)
+		issuer_rec_free(&iss);
+	if (have_root)
+		issuer_rec_free(&root);
+	cert_rec_free(&c);
+	if (rc < 0) {
+		free(out);
+		pg->resp->ctype = NULL;
+		log_msg(LOG_ERROR, "portal: certificate file: %s", sertel_errmsg());
+		return error_page(pg, 500, "internal error");
+	}
+	free(pg->resp->body);
+	pg->resp->body = out;
+	pg->resp->len = outlen;
+	pg->resp->status = 200;
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s%s\"", serial, dot);
+	header_add(pg, "Content-Disposition: %s\n", disp);
+	buf_appendf(&pg->headers, "Cache-Control: no-store\n");
+	return 0;
 }
 
 /* ---- the operator's queue --------------------------------------------------- */
@@ -1321,6 +1475,8 @@ static const struct portal_route {
     {"POST", "/permohonan/baru", 1, 0, page_app_create},
     {"GET", "/permohonan/", 1, 0, page_app},
     {"POST", "/permohonan/", 1, 0, page_app_post},
+    {"GET", "/sertifikat", 1, 0, page_certs},
+    {"GET", "/sertifikat/", 1, 0, page_cert_file},
     {"GET", "/antrian", 1, ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN,
      page_queue},
     {"GET", "/audit", 1, ROLE_AUDITOR | ROLE_KEPALA_DINAS | ROLE_ADMIN, page_audit},

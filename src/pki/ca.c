@@ -58,6 +58,55 @@ serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial)
 }
 
 int
+cert_bundle_p7b(unsigned char **out, size_t *outlen, const unsigned char *const *der,
+                const size_t *len, int n)
+{
+	PKCS7 *p7 = NULL;
+	PKCS7_SIGNED *sd;
+	X509 *x = NULL;
+	unsigned char *buf = NULL;
+	const unsigned char *p;
+	int i, l, rc = SERTEL_ECRYPTO;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((p7 = PKCS7_new()) == NULL || !PKCS7_set_type(p7, NID_pkcs7_signed) ||
+	    (sd = p7->d.sign) == NULL || !ASN1_INTEGER_set(sd->version, 1) ||
+	    !PKCS7_content_new(p7, NID_pkcs7_data))
+		goto out;
+	for (i = 0; i < n; i++) {
+		p = der[i];
+		if ((x = d2i_X509(NULL, &p, (long)len[i])) == NULL ||
+		    p != der[i] + len[i]) {
+			rc = sertel_err_ossl(SERTEL_EINVAL,
+			                     "p7b: certificate %d is not DER", i);
+			goto out;
+		}
+		if (!PKCS7_add_certificate(p7, x))
+			goto out;
+		X509_free(x);
+		x = NULL;
+	}
+	if ((l = i2d_PKCS7(p7, &buf)) <= 0)
+		goto out;
+	*out = malloc((size_t)l);
+	if (*out == NULL) {
+		rc = sertel_err(SERTEL_ENOMEM, "p7b: out of memory");
+		goto out;
+	}
+	memcpy(*out, buf, (size_t)l);
+	*outlen = (size_t)l;
+	rc = 0;
+out:
+	if (rc == SERTEL_ECRYPTO)
+		sertel_err_ossl(rc, "p7b: cannot build the bundle");
+	OPENSSL_free(buf);
+	X509_free(x);
+	PKCS7_free(p7);
+	return rc;
+}
+
+int
 cert_der_serial(char out[SERIAL_HEX_MAX + 1], const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;

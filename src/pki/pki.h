@@ -201,6 +201,10 @@ int crl_publish(unsigned char **der, size_t *len, struct ca *ca, struct store *s
 
 /* ---- helpers shared by the CLI and HTTP layers ------------------------- */
 /* DER of a certificate to PEM text; *out owned by caller. */
+/* A certs-only PKCS#7 SignedData (the ".p7b" bundle browsers and Windows
+ * import) holding the n DER certificates; *out owned by caller. */
+int cert_bundle_p7b(unsigned char **out, size_t *outlen, const unsigned char *const *der,
+                    const size_t *len, int n);
 int pem_from_der(char **out, const unsigned char *der, size_t len, const char *label);
 /* The issuer id of a certificate: hex of the first 8 SKI bytes. */
 int issuer_id_of(char out[ISSUER_ID_LEN + 1], X509 *cert);

@@ -527,6 +527,32 @@ out:
 }
 
 int
+store_cert_iter_nik(struct store *st, const char *nik, cert_iter_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct cert_rec r;
+	int rc;
+
+	if ((rc = db_prepare(&s, st->db,
+	                     "SELECT " CERT_COLS " FROM certs WHERE nik = ? "
+	                     "ORDER BY created_at DESC, serial")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, nik)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		if ((rc = cert_row(&r, s, 1)) < 0)
+			goto out;
+		rc = cb(&r, arg);
+		cert_rec_free(&r);
+		if (rc != 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc;
+}
+
+int
 store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;

@@ -161,6 +161,8 @@ int64_t store_cert_count(struct store *st);
 typedef int (*cert_iter_fn)(const struct cert_rec *rec, void *arg);
 int store_cert_iter(struct store *st, int status, int64_t now, cert_iter_fn cb,
                     void *arg);
+/* The certificates bound to one person (nik), newest first. */
+int store_cert_iter_nik(struct store *st, const char *nik, cert_iter_fn cb, void *arg);
 /* Revoked certificates of one issuer, for CRLs: serial, time, reason only. */
 typedef int (*revoked_iter_fn)(const char *serial, int64_t when, int reason, void *arg);
 int store_revoked_iter(struct store *st, const char *issuer_id, revoked_iter_fn cb,

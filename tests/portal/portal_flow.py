@@ -417,6 +417,55 @@ def decide(p, choice, reason=""):
 	p.click_and_load("#putuskan")
 
 
+def certs_flow(p, base):
+	"""The logged-in operator's own certificate: listed, and each download
+	judged by openssl."""
+	import subprocess
+	import tempfile
+	p.click_and_load('a[href$="/sertifikat"]')
+	check(p.js("document.querySelectorAll('#certs tbody tr').length") == 1 and "Berlaku" in p.text(),
+	      "my certificates: one, valid")
+	p.shot("certs")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	pem_href = p.js("document.querySelector('#certs a.pem').getAttribute('href')")
+	serial = pem_href.rsplit("/", 1)[1][:-4]
+	d = tempfile.mkdtemp(prefix="sertel-portal-certs-")
+	got = {}
+	for ext in ("pem", "der", "p7b"):
+		u = urllib.parse.urlsplit(base)
+		c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
+		c.request("GET", pem_href[:-3] + ext, headers={"Cookie": "sertel_sesi=" + sess["sertel_sesi"]})
+		r = c.getresponse()
+		got[ext] = (r.status, r.read())
+		c.close()
+		with open(os.path.join(d, "c." + ext), "wb") as f:
+			f.write(got[ext][1])
+	check(all(v[0] == 200 for v in got.values()), "PEM, DER and P7B download",
+	      str({k: v[0] for k, v in got.items()}))
+	blocks = re.findall(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n?",
+	                    got["pem"][1], re.S)
+	check(len(blocks) == 3, "the PEM holds the certificate, the issuing CA and the root",
+	      "%d blocks" % len(blocks))
+	if len(blocks) == 3:
+		for i, n in enumerate(("leaf", "issuing", "root")):
+			with open(os.path.join(d, n + ".pem"), "wb") as f:
+				f.write(blocks[i])
+		r = subprocess.run(["openssl", "verify", "-CAfile", os.path.join(d, "root.pem"),
+		                    "-untrusted", os.path.join(d, "issuing.pem"),
+		                    os.path.join(d, "leaf.pem")], capture_output=True, text=True)
+		check(r.returncode == 0 and ": OK" in r.stdout, "openssl verify accepts the chain",
+		      r.stdout + r.stderr)
+	r = subprocess.run(["openssl", "x509", "-inform", "DER", "-in", os.path.join(d, "c.der"),
+	                    "-noout", "-serial"], capture_output=True, text=True)
+	check(r.returncode == 0 and r.stdout.strip().lower() == "serial=" + serial,
+	      "the DER is the certificate with that serial", r.stdout + r.stderr)
+	r = subprocess.run(["openssl", "pkcs7", "-inform", "DER", "-in", os.path.join(d, "c.p7b"),
+	                    "-print_certs", "-noout"], capture_output=True, text=True)
+	check(r.returncode == 0 and r.stdout.count("subject=") == 3, "the P7B holds the chain (openssl pkcs7)",
+	      r.stdout + r.stderr)
+	return serial
+
+
 def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):
 	portal = base + "/portal"
 	app = portal + "/permohonan/" + first
@@ -473,6 +522,17 @@ def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):
 	decide(p, "setujui")
 	check("Disetujui, menunggu penerbitan" in p.text(), "the second approval approves", p.text()[:300])
 	p.shot("app-approved")
+	op_serial = certs_flow(p, base)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+
+	# An applicant asks for the operator's certificate file: as if none.
+	check(login_by_link(p, base, maildir, applicant), "the applicant, for someone else's certificate")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	p.click_and_load('a[href$="/sertifikat"]')
+	check("belum mempunyai sertifikat" in p.text(), "the applicant has none yet")
+	status, _, _ = raw(base, "GET", "/portal/sertifikat/%s.pem" % op_serial, cookies=sess)
+	check(status == 404, "someone else's certificate file: 404", "status %d" % status)
 	p.goto(portal + "/")
 	p.click_and_load(".logout button")
 

@@ -316,7 +316,8 @@ shipped_templates_load(void **state)
 	/* Every template src/http/web_portal.c renders. */
 	static const char *pages[] = {"header",       "footer",    "login",   "link-sent",
 	                              "link-confirm", "dashboard", "error",   "sop",
-	                              "audit",        "app-type",  "app-new", "app"};
+	                              "audit",        "app-type",  "app-new", "app",
+	                              "queue",        "certs"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
