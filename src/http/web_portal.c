@@ -429,6 +429,7 @@ struct app_list {
 	json_t *arr;
 	int lang;
 	int n;
+	int returned; /* returned to me, to be completed */
 };
 
 static int
@@ -440,6 +441,8 @@ app_row(const struct ra_application *a, void *arg)
 
 	if (l->n++ >= 200)
 		return 1;
+	if (a->state == APP_RETURNED)
+		l->returned++;
 	snprintf(key, sizeof(key), "state.%s", ra_state_name(a->state));
 	state = web_i18n_get(P.cat, l->lang, key);
 	time_fmt(when, a->updated_at);
@@ -451,9 +454,17 @@ app_row(const struct ra_application *a, void *arg)
 }
 
 static int
+dash_none(const struct ra_application *a, void *arg)
+{
+	(void)a;
+	(void)arg;
+	return 1; /* only the count is wanted */
+}
+
+static int
 page_dashboard(struct page *pg)
 {
-	struct app_list mine = {json_array(), pg->lang, 0};
+	struct app_list mine = {json_array(), pg->lang, 0, 0};
 	char roles[256], key[64];
 	const char *p, *comma, *label;
 	json_t *rl = json_array();
@@ -476,7 +487,27 @@ page_dashboard(struct page *pg)
 		return error_page(pg, 500, "internal error");
 	}
 	json_object_set_new(pg->ctx, "has_applications", json_boolean(mine.n > 0));
+	json_object_set_new(pg->ctx, "returned", json_integer(mine.returned));
 	json_object_set_new(pg->ctx, "applications", mine.arr);
+	/* What waits for me: an operator's queue (the oldest first), and my
+	 * applications an operator returned. */
+	if (pg->who.roles & (ROLE_OPERATOR | ROLE_KEPALA_DINAS)) {
+		struct ra_filter f;
+		int64_t waiting = 0, old = 0;
+
+		memset(&f, 0, sizeof(f));
+		f.state = APP_SUBMITTED;
+		f.limit = 1;
+		if (ra_query(pg->r->st, &f, &waiting, dash_none, NULL) >= 0) {
+			f.updated_before = time_now() - 7 * 86400;
+			if (ra_query(pg->r->st, &f, &old, dash_none, NULL) >= 0)
+				json_object_set_new(
+				    pg->ctx, "queue",
+				    json_pack("{s:I, s:I, s:b}", "waiting",
+				              (json_int_t)waiting, "old", (json_int_t)old,
+				              "any_old", old > 0));
+		}
+	}
 	return render(pg, 200, "dashboard", "dashboard.title");
 }
 

@@ -309,8 +309,15 @@ def login_by_link(p, base, maildir, email):
 	p.goto(base + "/portal/masuk")
 	p.js("document.getElementById('email').value = %s" % json.dumps(email))
 	p.click_and_load("form button[type=submit]")
-	bodies = wait_mail(maildir, email, len(old))
-	new = [m for b in bodies for m in re.findall(link_re, b) if m not in seen]
+	# Other notices (submitted, returned, ...) may arrive meanwhile: wait
+	# for a link not seen before.
+	deadline = time.monotonic() + 30
+	new = []
+	while time.monotonic() < deadline and not new:
+		bodies = wait_mail(maildir, email, -1, 1)
+		new = [m for b in bodies for m in re.findall(link_re, b) if m not in seen]
+		if not new:
+			time.sleep(0.3)
 	if len(new) != 1:
 		return False
 	p.goto(new[0])
@@ -470,6 +477,9 @@ def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):
 	portal = base + "/portal"
 	app = portal + "/permohonan/" + first
 	check(login_by_link(p, base, maildir, op1), "operator 1 logs in")
+	check("2 permohonan menunggu verifikasi" in p.text(), "operator's home: what waits (2)",
+	      p.text()[:300])
+	p.shot("dashboard-operator")
 	p.click_and_load('a[href$="/antrian"]')
 	rows = p.js("document.querySelectorAll('#queue tbody tr').length")
 	check(rows == 2, "the queue lists the two submitted applications", "%s rows" % rows)
@@ -494,6 +504,8 @@ def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):
 	p.click_and_load(".logout button")
 
 	check(login_by_link(p, base, maildir, applicant), "the applicant logs in again")
+	check("1 permohonan Anda dikembalikan" in p.text(), "applicant's home: one returned",
+	      p.text()[:300])
 	p.goto(app)
 	check("Pindaian e-KTP buram" in (p.js("(document.getElementById('reasons')||{}).innerText") or ""),
 	      "the applicant reads the operator's reasons")

@@ -119,7 +119,7 @@ done
 # The flow tampered with entry 3 on purpose; the CLI agrees with the page.
 check "the trail records the browser's address" jq -e '[.[] | select(.action == "portal.login" and (.reason | contains("peer=127.0.0.1")))] | length >= 1' <<<"$trail" >/dev/null
 check "audit verify (CLI) finds the same tampering" test "$("$S" audit verify --dir "$I" >/dev/null 2>&1; echo $?)" = 1
-for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft queue app-decide app-returned app-approved certs; do
+for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft queue app-decide app-returned app-approved certs dashboard-operator; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
 server_stop
