@@ -1110,8 +1110,9 @@ page_cert_file(struct page *pg)
 	struct buf b;
 	char serial[SERIAL_HEX_MAX + 1], disp[128], *pem = NULL;
 	unsigned char *out = NULL;
-	size_t outlen = 0;
-	int rc, have_iss = 0, have_root = 0;
+	const unsigned char *ders[3];
+	size_t outlen = 0, lens[3];
+	int rc, have_iss = 0, have_root = 0, nchain = 1, i;
 
 	memset(&c, 0, sizeof(c));
 	memset(&iss, 0, sizeof(iss));
@@ -1136,6 +1137,16 @@ page_cert_file(struct page *pg)
 		    store_issuer_get(pg->r->st, iss.parent_id, &root) == 0)
 			have_root = 1;
 	}
+	ders[0] = c.der;
+	lens[0] = c.der_len;
+	if (have_iss) {
+		ders[nchain] = iss.cert_der;
+		lens[nchain++] = iss.cert_len;
+	}
+	if (have_root) {
+		ders[nchain] = root.cert_der;
+		lens[nchain++] = root.cert_len;
+	}
 	if (strcmp(dot, ".der") == 0) {
 		out = malloc(c.der_len);
 		if (out != NULL) {
@@ -1145,30 +1156,15 @@ page_cert_file(struct page *pg)
 		rc = out ? 0 : SERTEL_ENOMEM;
 		pg->resp->ctype = "application/pkix-cert";
 	} else if (strcmp(dot, ".p7b") == 0) {
-		const unsigned char *ders[3] = {c.der, iss.cert_der, root.cert_der};
-		size_t lens[3] = {c.der_len, iss.cert_len, root.cert_len};
-
-		rc = cert_bundle_p7b(&out, &outlen, ders, lens, 1 + have_iss + have_root);
+		rc = cert_bundle_p7b(&out, &outlen, ders, lens, nchain);
 		pg->resp->ctype = "application/x-pkcs7-certificates";
 	} else {
+		/* The certificate, then its issuing CA and root, as one file. */
 		buf_init(&b, 256 * 1024);
-		rc = 0;
-		if ((rc = pem_from_der(&pem, c.der, c.der_len, "CERTIFICATE")) == 0) {
-			buf_append(&b, pem, strlen(pem));
-			free(pem);
-			pem = NULL;
-		}
-		if (rc == 0 && have_iss &&
-		    (rc = pem_from_der(&pem, iss.cert_der, iss.cert_len,
-		                       "CERTIFICATE")) == 0) {
-			buf_append(&b, pem, strlen(pem));
-			free(pem);
-			pem = NULL;
-		}
-		if (rc == 0 && have_root &&
-		    (rc = pem_from_der(&pem, root.cert_der, root.cert_len,
-		                       "CERTIFICATE")) == 0) {
-			buf_append(&b, pem, strlen(pem));
+		for (i = 0, rc = 0; i < nchain && rc == 0; i++) {
+			if ((rc = pem_from_der(&pem, ders[i], lens[i], "CERTIFICATE")) ==
+			    0)
+				rc = buf_append(&b, pem, strlen(pem));
 			free(pem);
 			pem = NULL;
 		}
