@@ -178,13 +178,14 @@ def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
 
 
 def main(argv):
-	base, maildir, outdir, email, name, auditor, dbfile, other, files, op1, op2 = argv[1:12]
+	base, maildir, outdir, email, name, auditor, dbfile, other, files, op1, op2, kadis = argv[1:13]
 	os.makedirs(outdir, exist_ok=True)
 	p = Page(outdir)
 	try:
 		flow(p, base, maildir, email, name)
 		first = app_flow(p, base, maildir, email, other, files)
 		decide_flow(p, base, maildir, email, auditor, op1, op2, files, first)
+		dinas_flow(p, base, maildir, kadis, op1, other)
 		audit_flow(p, base, maildir, email, auditor, dbfile)
 	except (RuntimeError, TimeoutError, OSError) as e:
 		check(False, "the browser flow ran to its end", str(e))
@@ -471,6 +472,35 @@ def certs_flow(p, base):
 	check(r.returncode == 0 and r.stdout.count("subject=") == 3, "the P7B holds the chain (openssl pkcs7)",
 	      r.stdout + r.stderr)
 	return serial
+
+
+def dinas_flow(p, base, maildir, kadis, op1, other):
+	"""The Kepala Dinas appoints an operator and sets a new agreement
+	version; an operator's forged appointment is refused."""
+	portal = base + "/portal"
+	check(login_by_link(p, base, maildir, op1), "an operator, for the Kepala Dinas's page")
+	sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	check(not p.js("!!document.querySelector('a[href$=\"/dinas\"]')"), "operator: no OP management in the menu")
+	csrf = p.js("document.querySelector('form.logout input[name=csrf]').value")
+	status, _, _ = raw(base, "POST", "/portal/dinas/angkat", "csrf=%s&nik=3274010101850001" % csrf,
+	                   cookies=sess)
+	check(status == 403, "operator: a forged appointment is 403", "status %d" % status)
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
+	check(login_by_link(p, base, maildir, kadis), "the Kepala Dinas logs in")
+	p.click_and_load('a[href$="/dinas"]')
+	check("Versi 1" in p.text(), "the agreement in force is shown (version 1)")
+	p.shot("dinas")
+	p.click_and_load('button.appoint[data-nik="3274010101850001"]')
+	check("Pengelola OP diangkat" in p.text(), "the Kepala Dinas appoints an operator")
+	row = p.js("Array.from(document.querySelectorAll('#people tbody tr')).map(function(r){return r.innerText})"
+	           ".filter(function(t){return t.indexOf('Andi Wijaya') >= 0})[0]")
+	check(row is not None and "Pengelola OP" in row, "the new operator's role is listed", str(row))
+	p.js("document.getElementById('teks').value = 'Perjanjian pemilik sertifikat, versi kedua.'")
+	p.click_and_load("#perjanjian")
+	check("Versi 2" in p.text() and "versi kedua" in p.text(), "a new agreement version is in force")
+	p.goto(portal + "/")
+	p.click_and_load(".logout button")
 
 
 def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):

@@ -95,6 +95,7 @@ case $DBFILE in /*) ;; *) DBFILE=$I/$DBFILE ;; esac
 if $PY "$HERE/portal_flow.py" "$SERVER_URL" "$MD" "$SHOTS" \
 	siti@kominfo.cirebonkota.go.id "Siti Aminah" budi@kominfo.cirebonkota.go.id "$DBFILE" \
 	andi@kominfo.cirebonkota.go.id "$F" op1@kominfo.cirebonkota.go.id op2@kominfo.cirebonkota.go.id \
+	kadis@kominfo.cirebonkota.go.id \
 	>"$T/flow.out" 2>"$T/flow.err"; then
 	rc=0
 else
@@ -113,13 +114,13 @@ check "the browser flow exited 0" test "$rc" = 0
 # Every step is in the audit trail: the link mailed, used, the login and
 # the logout, with the person as object.
 trail=$("$S" audit list --dir "$I" --json 2>/dev/null)
-for a in portal.link portal.link.used portal.login portal.logout auth.fail auth.throttle; do
+for a in portal.link portal.link.used portal.login portal.logout auth.fail auth.throttle person.appoint agreement.create; do
 	check "audit has $a" jq -e --arg a "$a" '[.[] | select(.action == $a)] | length >= 1' <<<"$trail" >/dev/null
 done
 # The flow tampered with entry 3 on purpose; the CLI agrees with the page.
 check "the trail records the browser's address" jq -e '[.[] | select(.action == "portal.login" and (.reason | contains("peer=127.0.0.1")))] | length >= 1' <<<"$trail" >/dev/null
 check "audit verify (CLI) finds the same tampering" test "$("$S" audit verify --dir "$I" >/dev/null 2>&1; echo $?)" = 1
-for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft queue app-decide app-returned app-approved certs dashboard-operator; do
+for f in login dashboard link-sent link-confirm sop error-404 audit audit-verified audit-broken app-type app-new app-submitted app-draft queue app-decide app-returned app-approved certs dashboard-operator dinas; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
 server_stop
