@@ -6,110 +6,12 @@
 # their token).  Screenshots land in $SERTEL_BUILD/screenshots/portal.
 . "$(dirname "$0")/../interop/lib.sh"
 lib_setup portal_web
-S=$SERTEL_BIN
-HERE=$(cd "$(dirname "$0")" && pwd)
-PY=/usr/bin/python3
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
-[ -x "$CHROMIUM" ] || die "chromium is not installed ($CHROMIUM)"
-$PY -c 'import aiosmtpd' 2>/dev/null || die "python3-aiosmtpd is not installed"
-I=$T/inst
-PORT=$(free_port)
-SMTP_PORT=$(free_port)
-MD=$T/maildir
-SHOTS=${SERTEL_BUILD:-$T}/screenshots/portal
-make_instance "$I" --org "Pemerintah Kota Cirebon" --base-url "http://127.0.0.1:$PORT" ||
-	die "init failed: $(cat "$I.init.err")"
-cat >>"$I/sertel.conf" <<CONF
+. "$(dirname "$0")/setup.sh"
 
-[smtp]
-host = 127.0.0.1
-port = $SMTP_PORT
-starttls = none
-from = Sertel Kota Cirebon <noreply@cirebonkota.go.id>
-timeout_seconds = 5
-poll_seconds = 1
-
-[approval]
-individu = 2
-CONF
-
-$PY -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MD" >"$T/smtp.log" 2>&1 &
-SMTP_PID=$!
-trap 'kill $SMTP_PID 2>/dev/null; server_stop 2>/dev/null; on_exit' EXIT
-for _ in $(seq 50); do
-	$PY -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)" 2>/dev/null && break
-	sleep 0.1
-done
-
-quiet "$S" agency add --dir "$I" --name "Dinas Kominfo" --domain kominfo.cirebonkota.go.id ||
-	die "agency add failed"
-quiet "$S" person add --dir "$I" --nik 3274014101920002 --name "Siti Aminah" \
-	--email siti@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
-	die "person add failed"
-quiet "$S" person add --dir "$I" --nik 3274010101850001 --name "Andi Wijaya" \
-	--email andi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
-	die "person add (other applicant) failed"
-# Only a Kepala Dinas registers auditors.
-quiet "$S" person add --dir "$I" --nik 3274010101750001 --name "Kepala Dinas" \
-	--email kadis@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon ||
-	die "person add (kepala dinas) failed"
-quiet "$S" person appoint --dir "$I" 3274010101750001 --role kepala-dinas || die "appoint failed"
-quiet "$S" person add --dir "$I" --as 3274010101750001 --nik 3274010101800001 \
-	--name "Budi Auditor" --email budi@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" \
-	--roles auditor || die "person add (auditor) failed"
-# Two OP operators, appointed by the Kepala Dinas, each with a certificate
-# of their own (Cirebon 20(1)).
-for op in "3274010101820001 op1 Operator Satu" "3274010101830001 op2 Operator Dua"; do
-	set -- $op
-	quiet "$S" person add --dir "$I" --as 3274010101750001 --nik "$1" --name "$3 $4" \
-		--email "$2@kominfo.cirebonkota.go.id" --agency "Dinas Kominfo" --roles pemohon ||
-		die "person add ($2) failed"
-	quiet "$S" person appoint --dir "$I" --as 3274010101750001 "$1" --role operator-op ||
-		die "appoint $2 failed"
-	make_csr "$T/$2.csr" ec-p256 "$2" || die "csr $2"
-	quiet "$S" cert issue --dir "$I" --csr "$T/$2.csr" --type individu --usage signing \
-		--cn "$3 $4" --nik "$1" --out "$T/$2.pem" || die "cert for $2 failed"
-done
-server_start_port "$I" "$PORT" || die "server did not start"
-F=$T/files
-mkdir -p "$F"
-$PY "$HERE/../esign/mkpdf.py" "$F/pengantar.pdf" "Surat pengantar" || die "mkpdf failed"
-$PY "$HERE/../esign/mkpdf.py" "$F/rekomendasi.pdf" "Surat rekomendasi" || die "mkpdf failed"
-$PY - "$F/ktp.png" <<'PYPNG' || die "png failed"
-import struct, sys, zlib
-w, h = 40, 25
-rows = b"".join(b"\0" + bytes([(x * 6) % 256, (y * 10) % 256, 160] * 1)[:3] * 1 + bytes(
-    [(x * 6) % 256, (y * 10) % 256, 160] * (w - 1)) for y in range(h) for x in [0])
-def chunk(t, d):
-    c = struct.pack(">I", len(d)) + t + d
-    return c + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + \
-    chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-open(sys.argv[1], "wb").write(png)
-PYPNG
-echo "bukan PDF, hanya teks" >"$F/palsu.pdf"
-DBFILE=$(inst_db_url "$I" | sed 's/^sqlite://')
-case $DBFILE in /*) ;; *) DBFILE=$I/$DBFILE ;; esac
-
-if $PY "$HERE/portal_flow.py" "$SERVER_URL" "$MD" "$SHOTS" \
+portal_run_flow portal_flow.py "$SERVER_URL" "$MD" "$SHOTS" \
 	siti@kominfo.cirebonkota.go.id "Siti Aminah" budi@kominfo.cirebonkota.go.id "$DBFILE" \
 	andi@kominfo.cirebonkota.go.id "$F" op1@kominfo.cirebonkota.go.id op2@kominfo.cirebonkota.go.id \
-	kadis@kominfo.cirebonkota.go.id \
-	>"$T/flow.out" 2>"$T/flow.err"; then
-	rc=0
-else
-	rc=$?
-fi
-# The flow's own lines, counted here too.
-while IFS= read -r line; do
-	case $line in
-	"ok   "*) pass "${line#ok   }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	esac
-done <"$T/flow.out"
-[ -s "$T/flow.err" ] && sed 's/^/#      /' "$T/flow.err" | tail -n 20
-check "the browser flow exited 0" test "$rc" = 0
+	kadis@kominfo.cirebonkota.go.id
 
 # Every step is in the audit trail: the link mailed, used, the login and
 # the logout, with the person as object.

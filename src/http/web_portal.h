@@ -1,0 +1,95 @@
+/*
+ * The portal's page layer, shared by the files web_portal*.c: one struct
+ * page per request, the helpers every page uses (render a template, an
+ * error page, Post/Redirect/Get, read a form), and the route tables each
+ * area of the portal exports.  Only the web layer includes this: the rules
+ * are in src/ra, src/portal and src/audit.
+ */
+#ifndef SERTEL_HTTP_WEB_PORTAL_H
+#define SERTEL_HTTP_WEB_PORTAL_H
+
+#include <stddef.h>
+
+#include "http/http_int.h"
+#include "portal/portal.h"
+#include "web/web.h"
+
+#define PORTAL_PREFIX  "/portal"
+#define COOKIE_SESSION "sertel_sesi"
+#define COOKIE_PRE     "sertel_pra"
+#define COOKIE_LANG    "sertel_lang"
+
+/* One request. */
+struct page {
+	struct http_req *r;
+	struct http_resp *resp;
+	const char *sub; /* the path below /portal ("/" at least) */
+	int lang;
+	json_t *ctx;
+	int logged_in;
+	struct portal_session sess;
+	struct ra_actor who;
+	struct web_form form;
+	struct buf headers; /* extra response headers */
+	char peer[64];      /* the client's address, for the audit trail */
+};
+
+/*
+ * A route: method and the path below /portal; a path ending in '/' takes
+ * everything below it.  login: only with a session, and then only for one
+ * of roles (0: anyone logged in).  nav: the message key of its entry in
+ * the navigation bar, shown to whoever may open it (NULL: none).
+ */
+struct wp_route {
+	const char *method;
+	const char *sub;
+	int login;
+	unsigned roles;
+	int (*fn)(struct page *);
+	const char *nav;
+};
+
+struct wp_routes {
+	const struct wp_route *r;
+	size_t n;
+};
+
+#define WP_ROUTES(name, ...)                                                             \
+	static const struct wp_route name##_r[] = {__VA_ARGS__};                         \
+	const struct wp_routes name = {name##_r, sizeof(name##_r) / sizeof(name##_r[0])}
+
+/* Each area's routes (web_portal_AREA.c). */
+extern const struct wp_routes wp_routes_app, wp_routes_cert, wp_routes_queue,
+    wp_routes_dinas, wp_routes_audit;
+
+/* The three certificate types, in the order forms show them. */
+#define WP_APP_TYPES 3
+extern const char *const wp_app_types[WP_APP_TYPES];
+int wp_type_valid(const char *t);
+
+/* Message key in the request's language (NULL when the catalogue lacks it). */
+const char *wp_text(struct page *pg, const char *key);
+/* The message prefix+name, or name itself when there is none. */
+const char *wp_msg(struct page *pg, const char *prefix, const char *name);
+const struct portal_conf *wp_conf(void);
+/* A usage set "a,b" as forms show it ("Tanda tangan + SSL client"):
+ * {value, label, checked: set is chosen}. */
+json_t *wp_usage_json(struct page *pg, const char *set, const char *chosen);
+
+void wp_cookie_get(char *out, size_t outsz, struct http_req *r, const char *name);
+void wp_cookie_set(struct page *pg, const char *name, const char *value, long max_age);
+void wp_header_add(struct page *pg, const char *fmt, const char *v);
+
+/* Each returns 0: the response is set. */
+int wp_render(struct page *pg, int status, const char *name, const char *title_key);
+int wp_error(struct page *pg, int status, const char *msg);
+int wp_redirect(struct page *pg, const char *sub);
+
+/* The POSTed form: urlencoded into pg->form; multipart (file uploads, limit
+ * RA_ATTACH_MAX a file) into m, with the session's CSRF token checked and on
+ * failure the error page already set. */
+int wp_read_form(struct page *pg);
+int wp_is_file(const char *name, const char *filename);
+int wp_read_multipart(struct page *pg, struct http_multipart *m);
+
+#endif

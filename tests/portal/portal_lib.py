@@ -1,0 +1,195 @@
+"""What every portal browser test shares: check() with its counters, a
+Page on a real headless Chromium (tests/web/cdp.py), the mailbox of the
+loopback SMTP server, raw HTTP for what a browser never sends, and logging
+in with a mailed one-time link."""
+import base64
+import http.client
+import json
+import mailbox
+import os
+import re
+import sys
+import time
+import urllib.parse
+from email import policy
+from email.parser import BytesParser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
+from cdp import Browser  # noqa: E402
+
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+COUNT = {"pass": 0, "fail": 0}
+
+
+def check(cond, what, detail=""):
+	if cond:
+		COUNT["pass"] += 1
+		print("ok   %s" % what)
+	else:
+		COUNT["fail"] += 1
+		print("FAIL %s%s" % (what, (": " + detail) if detail else ""))
+	sys.stdout.flush()
+	return cond
+
+
+class Page:
+	def __init__(self, outdir):
+		self.b = Browser(20.0)
+		self.b.attach()
+		self.outdir = outdir
+		self.size("desktop")
+
+	def size(self, kind):
+		w, h = SIZES[kind]
+		self.b.send("Emulation.setDeviceMetricsOverride",
+		            {"width": w, "height": h, "deviceScaleFactor": 1,
+		             "mobile": kind == "phone"})
+
+	def goto(self, url):
+		self.b.send("Page.navigate", {"url": url})
+		self.b.wait_event("Page.loadEventFired")
+
+	def js(self, expr):
+		return self.b.evaluate(expr)
+
+	def text(self):
+		return self.js("document.body ? document.body.innerText : ''")
+
+	def url(self):
+		return self.js("location.href")
+
+	def click_and_load(self, selector):
+		"""Clicks and waits for the page the click leads to."""
+		seen = len(self.b.events)
+		ok = self.js("(function(){var e=document.querySelector(%s);if(!e)return false;"
+		             "e.click();return true})()" % json.dumps(selector))
+		if not ok:
+			raise RuntimeError("no element %s" % selector)
+		self._wait_load(seen)
+
+	def _wait_load(self, seen):
+		deadline = time.monotonic() + 20
+		while time.monotonic() < deadline:
+			if any(e["method"] == "Page.loadEventFired" for e in self.b.events[seen:]):
+				return
+			self.b.pump(0.1)
+		raise TimeoutError("no page load")
+
+	def key(self, key, code=None, text=None):
+		p = {"type": "keyDown", "key": key, "code": code or key}
+		if text:
+			p["text"] = text
+		if key == "Enter":
+			p.update({"windowsVirtualKeyCode": 13, "text": "\r"})
+		if key == "Tab":
+			p["windowsVirtualKeyCode"] = 9
+		self.b.send("Input.dispatchKeyEvent", p)
+		self.b.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key,
+		                                       "code": code or key})
+
+	def tab_to(self, element_id, most=15):
+		for _ in range(most):
+			self.key("Tab")
+			if self.js("document.activeElement && document.activeElement.id") == element_id:
+				return True
+		return False
+
+	def type(self, s):
+		self.b.send("Input.insertText", {"text": s})
+
+	def shot(self, name):
+		for kind in ("desktop", "phone"):
+			self.size(kind)
+			self.b.pump(0.2)
+			r = self.b.send("Page.captureScreenshot",
+			                {"format": "png", "captureBeyondViewport": True})
+			with open(os.path.join(self.outdir, "%s-%s.png" % (name, kind)), "wb") as f:
+				f.write(base64.b64decode(r["data"]))
+		self.size("desktop")
+		self.b.pump(0.1)
+
+	def cookies(self):
+		return {c["name"]: c["value"]
+		        for c in self.b.send("Network.getAllCookies")["cookies"]}
+
+	def errors(self):
+		return self.b.errors()
+
+	def close(self):
+		self.b.close()
+
+
+def wait_mail(maildir, to, after_count, seconds=30):
+	"""The bodies of the messages to `to`, once there are more than after_count."""
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		found = []
+		if os.path.isdir(os.path.join(maildir, "new")):
+			for key, msg in mailbox.Maildir(maildir, factory=None).items():
+				m = BytesParser(policy=policy.default).parsebytes(msg.as_bytes())
+				if to.lower() in str(m["To"]).lower():
+					found.append(m.get_body(("plain",)).get_content())
+		if len(found) > after_count:
+			return found
+		time.sleep(0.3)
+	return []
+
+
+def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
+	u = urllib.parse.urlsplit(base)
+	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15,
+	                               source_address=(source, 0) if source else None)
+	h = {}
+	if cookies:
+		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
+	if body is not None:
+		h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
+	c.request(method, path, body=body, headers=h)
+	r = c.getresponse()
+	data = r.read().decode("utf-8", "replace")
+	out = (r.status, dict(r.getheaders()), data)
+	c.close()
+	return out
+
+
+def login_by_link(p, base, maildir, email):
+	"""Logs in through the login page and the mailed link; True on success."""
+	link_re = r"https?://\S+/portal/masuk/tautan\?t=[0-9a-f]{64}"
+	old = wait_mail(maildir, email, -1, 1)
+	seen = set(m for b in old for m in re.findall(link_re, b))
+	p.goto(base + "/portal/masuk")
+	p.js("document.getElementById('email').value = %s" % json.dumps(email))
+	p.click_and_load("form button[type=submit]")
+	# Other notices (submitted, returned, ...) may arrive meanwhile: wait
+	# for a link not seen before.
+	deadline = time.monotonic() + 30
+	new = []
+	while time.monotonic() < deadline and not new:
+		bodies = wait_mail(maildir, email, -1, 1)
+		new = [m for b in bodies for m in re.findall(link_re, b) if m not in seen]
+		if not new:
+			time.sleep(0.3)
+	if len(new) != 1:
+		return False
+	p.goto(new[0])
+	p.click_and_load("#masuk")
+	return p.url().rstrip("/").endswith("/portal")
+
+
+def set_file(p, selector, path):
+	root = p.b.send("DOM.getDocument")["root"]["nodeId"]
+	node = p.b.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+	if not node.get("nodeId"):
+		raise RuntimeError("no element %s" % selector)
+	p.b.send("DOM.setFileInputFiles", {"files": [os.path.abspath(path)],
+	                                   "nodeId": node["nodeId"]})
+
+
+
+
+def summary():
+	"""The closing line ctest's reader counts; the exit status."""
+	print("%d passed, %d failed" % (COUNT["pass"], COUNT["fail"]))
+	return 0 if COUNT["fail"] == 0 else 1
