@@ -334,6 +334,22 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	                              a->reasons, "approvals", a->approvals, "needed",
 	                              a->approvals_needed, "cn", a->cn));
 	json_decref(usage);
+	/* What the certificate will say besides the name: the operator checks
+	 * these against the letters. */
+	{
+		json_t *app = json_object_get(pg->ctx, "app");
+
+		json_object_set_new(app, "email", json_string(a->email));
+		/* Always set: a missing key would be looked up in the page's
+		 * context (its title). */
+		json_object_set_new(app, "position", json_string(a->title));
+		if (a->system_name[0] != '\0')
+			json_object_set_new(app, "system",
+			                    json_pack("{s:s, s:s, s:s, s:s}", "name",
+			                              a->system_name, "details",
+			                              a->system_details, "dns", a->dns,
+			                              "ip", a->ip));
+	}
 	json_object_set_new(pg->ctx, "attachments", l.arr);
 	json_object_set_new(pg->ctx, "has_attachments",
 	                    json_boolean(json_array_size(l.arr) > 0));

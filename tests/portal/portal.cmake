@@ -11,3 +11,9 @@ add_test(NAME portal_web
   COMMAND ${SERTEL_BASH_PORTAL} ${CMAKE_CURRENT_LIST_DIR}/test_portal_web.sh)
 set_tests_properties(portal_web PROPERTIES TIMEOUT 300 LABELS "browser"
   ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR}")
+
+# The whole lifecycle for each type, only through the portal's pages.
+add_test(NAME portal_lifecycle
+  COMMAND ${SERTEL_BASH_PORTAL} ${CMAKE_CURRENT_LIST_DIR}/test_portal_lifecycle.sh)
+set_tests_properties(portal_lifecycle PROPERTIES TIMEOUT 400 LABELS "browser"
+  ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR}")

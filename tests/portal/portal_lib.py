@@ -103,8 +103,16 @@ class Page:
 		for kind in ("desktop", "phone"):
 			self.size(kind)
 			self.b.pump(0.2)
-			r = self.b.send("Page.captureScreenshot",
-			                {"format": "png", "captureBeyondViewport": True})
+			# The whole page in a viewport as tall as it: capturing beyond
+			# the viewport instead lays the page out without the scroll
+			# bar but crops the image by its width.
+			w, h = SIZES[kind]
+			full = self.js("Math.max(document.documentElement.scrollHeight, %d)" % h)
+			self.b.send("Emulation.setDeviceMetricsOverride",
+			            {"width": w, "height": int(full), "deviceScaleFactor": 1,
+			             "mobile": kind == "phone"})
+			self.b.pump(0.1)
+			r = self.b.send("Page.captureScreenshot", {"format": "png"})
 			with open(os.path.join(self.outdir, "%s-%s.png" % (name, kind)), "wb") as f:
 				f.write(base64.b64decode(r["data"]))
 		self.size("desktop")

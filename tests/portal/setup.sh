@@ -70,6 +70,10 @@ for op in "3274010101820001 op1 Operator Satu" "3274010101830001 op2 Operator Du
 	quiet "$S" cert issue --dir "$I" --csr "$T/$2.csr" --type individu --usage signing \
 		--cn "$3 $4" --nik "$1" --out "$T/$2.pem" || die "cert for $2 failed"
 done
+# A test's own people or configuration, before the server starts.
+if declare -F portal_setup_more >/dev/null; then
+	portal_setup_more || die "the test's own set-up failed"
+fi
 server_start_port "$I" "$PORT" || die "server did not start"
 F=$T/files
 mkdir -p "$F"
