@@ -27,6 +27,9 @@ LETTERS = {
 	"jabatan": ["pengantar", "rekomendasi", "ktp", "sk", "penunjukan"],
 	"sistem": ["pengantar", "rekomendasi", "ktp"],
 }
+# What the trail must hold for each application, and how many times.
+STEPS = [("application.create", 1), ("application.attach", 1), ("application.submit", 2),
+         ("application.return", 1), ("application.approve", 2)]
 USAGE = {"individu": "signing", "jabatan": "signing,email", "sistem": "ssl-server"}
 
 
@@ -113,6 +116,27 @@ def review(p, base, maildir, files, apps, appl, op1, op2):
 		logout(p, base)
 
 
+def audit(p, base, maildir, auditor, apps, steps):
+	"""The auditor finds every step of each application in the trail, and the
+	chain intact."""
+	check(login_by_link(p, base, maildir, auditor), "the auditor logs in")
+	for kind, app in apps.items():
+		p.goto(base + "/portal/audit?objek=application:" + app)
+		acts = p.js("Array.from(document.querySelectorAll('#trail tbody tr td:nth-child(4)'))"
+		            ".map(function(td){return td.innerText})") or []
+		for step, times in steps:
+			check(acts.count(step) >= times, "%s: the trail has %s (x%d)" % (kind, step, times),
+			      str(acts))
+		p.goto(base + "/portal/permohonan/" + app)
+		check(not p.js("!!document.querySelector('main form:not(.logout)')"),
+		      "%s: the auditor sees no form that changes anything" % kind)
+	p.goto(base + "/portal/audit")
+	p.click_and_load("#verify")
+	check("Rantai utuh" in p.text(), "the auditor verifies the chain: intact", p.text()[:200])
+	p.shot("lifecycle-audit")
+	logout(p, base)
+
+
 def main(argv):
 	base, maildir, outdir, files, op1, op2, auditor, appl_arg = argv[1:9]
 	appl = dict(kv.split("=", 1) for kv in appl_arg.split(","))
@@ -125,6 +149,7 @@ def main(argv):
 			apps[kind] = apply(p, base, maildir, files, kind, appl[kind])
 		if all(apps.values()):
 			review(p, base, maildir, files, apps, appl, op1, op2)
+			audit(p, base, maildir, auditor, apps, STEPS)
 		out["applications"] = apps
 	except (RuntimeError, TimeoutError, OSError) as e:
 		check(False, "the lifecycle flow ran to its end", str(e))
