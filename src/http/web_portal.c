@@ -614,6 +614,23 @@ route_allowed(const struct wp_route *rt, const struct page *pg)
 	return pg->logged_in && (rt->roles == 0 || (pg->who.roles & rt->roles) != 0);
 }
 
+int
+web_portal_routes(web_portal_route_fn cb, void *arg)
+{
+	size_t t, i;
+	int rc;
+
+	for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
+		for (i = 0; i < route_tables[t]->n; i++) {
+			const struct wp_route *rt = &route_tables[t]->r[i];
+
+			if ((rc = cb(rt->method, rt->sub, rt->login, rt->roles, arg)) !=
+			    0)
+				return rc;
+		}
+	return cb(sop_route.method, sop_route.sub, sop_route.login, sop_route.roles, arg);
+}
+
 /* The navigation bar: every route with an entry the user may open. */
 static json_t *
 nav_build(struct page *pg)
