@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "http/web_portal.h"
@@ -75,6 +76,33 @@ const struct portal_conf *
 wp_conf(void)
 {
 	return &P.conf;
+}
+
+void
+wp_time(char out[WP_TIME_MAX], struct page *pg, int64_t t, int with_time)
+{
+	time_t local = (time_t)(t + P.conf.tz_offset);
+	char key[24];
+	const char *mon;
+	struct tm tm;
+	int n;
+
+	if (t <= 0 || gmtime_r(&local, &tm) == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(key, sizeof(key), "month.%d", tm.tm_mon + 1);
+	mon = wp_text(pg, key);
+	if (with_time)
+		n = snprintf(out, WP_TIME_MAX, "%d %.12s %d %02d%s%02d %.7s", tm.tm_mday,
+		             mon ? mon : key, tm.tm_year + 1900, tm.tm_hour,
+		             pg->lang == WEB_LANG_ID ? "." : ":", tm.tm_min,
+		             P.conf.tz_name);
+	else
+		n = snprintf(out, WP_TIME_MAX, "%d %.12s %d", tm.tm_mday, mon ? mon : key,
+		             tm.tm_year + 1900);
+	if (n < 0 || n >= WP_TIME_MAX)
+		out[0] = '\0';
 }
 
 /* ---- one request ------------------------------------------------------- */
@@ -488,7 +516,7 @@ page_logout(struct page *pg)
 
 struct app_list {
 	json_t *arr;
-	int lang;
+	struct page *pg;
 	int n;
 	int returned; /* returned to me, to be completed */
 };
@@ -497,7 +525,7 @@ static int
 app_row(const struct ra_application *a, void *arg)
 {
 	struct app_list *l = arg;
-	char key[48], when[32];
+	char key[48], when[WP_TIME_MAX];
 	const char *state;
 
 	if (l->n++ >= 200)
@@ -505,8 +533,8 @@ app_row(const struct ra_application *a, void *arg)
 	if (a->state == APP_RETURNED)
 		l->returned++;
 	snprintf(key, sizeof(key), "state.%s", ra_state_name(a->state));
-	state = web_i18n_get(P.cat, l->lang, key);
-	time_fmt(when, a->updated_at);
+	state = wp_text(l->pg, key);
+	wp_time(when, l->pg, a->updated_at, 1);
 	json_array_append_new(
 	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", a->id, "type", a->type,
 	                      "state", state ? state : key, "state_code",
@@ -525,7 +553,7 @@ dash_none(const struct ra_application *a, void *arg)
 static int
 page_dashboard(struct page *pg)
 {
-	struct app_list mine = {json_array(), pg->lang, 0, 0};
+	struct app_list mine = {json_array(), pg, 0, 0};
 	char roles[256], key[64];
 	const char *p, *comma, *label;
 	json_t *rl = json_array();

@@ -76,6 +76,11 @@ const struct portal_conf *wp_conf(void);
  * {value, label, checked: set is chosen}. */
 json_t *wp_usage_json(struct page *pg, const char *set, const char *chosen);
 
+/* A time as people here read it, in the region's zone: "7 Des 2026 08.39
+ * WIB" (with_time 0: "7 Des 2026").  out: WP_TIME_MAX bytes. */
+#define WP_TIME_MAX 48
+void wp_time(char out[WP_TIME_MAX], struct page *pg, int64_t t, int with_time);
+
 void wp_cookie_get(char *out, size_t outsz, struct http_req *r, const char *name);
 void wp_cookie_set(struct page *pg, const char *name, const char *value, long max_age);
 void wp_header_add(struct page *pg, const char *fmt, const char *v);

@@ -289,6 +289,24 @@ path_app(struct page *pg, struct ra_application *a, const char **rest)
 	return 0;
 }
 
+/* One approval for the page: the operator's name (not their NIK) and when. */
+struct approvers {
+	struct page *pg;
+	json_t *arr;
+};
+
+static int
+approver_row(const char *nik, const char *name, int64_t at, void *arg)
+{
+	struct approvers *l = arg;
+	char when[WP_TIME_MAX];
+
+	wp_time(when, l->pg, at, 1);
+	json_array_append_new(
+	    l->arr, json_pack("{s:s, s:s}", "name", name[0] ? name : nik, "at", when));
+	return 0;
+}
+
 static int
 app_page(struct page *pg, struct ra_application *a, int status, const char *error)
 {
@@ -349,6 +367,16 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 			                              a->system_name, "details",
 			                              a->system_details, "dns", a->dns,
 			                              "ip", a->ip));
+	}
+	{
+		struct approvers who = {pg, json_array()};
+
+		if (ra_approval_iter(pg->r->st, a->id, approver_row, &who) == 0 &&
+		    json_array_size(who.arr) > 0)
+			json_object_set_new(json_object_get(pg->ctx, "app"), "approvers",
+			                    who.arr);
+		else
+			json_decref(who.arr);
 	}
 	json_object_set_new(pg->ctx, "attachments", l.arr);
 	json_object_set_new(pg->ctx, "has_attachments",

@@ -1089,6 +1089,31 @@ ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
 	return rc;
 }
 
+int
+ra_approval_iter(struct store *st, const char *app_id, ra_approval_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT a.operator_nik, COALESCE(p.name, ''), a.at "
+	                     "FROM approvals a LEFT JOIN persons p ON p.nik = "
+	                     "a.operator_nik WHERE a.application_id = ? "
+	                     "ORDER BY a.at, a.operator_nik")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1)
+		if ((rc = cb(db_col_text(s, 0), db_col_text(s, 1), db_col_int(s, 2),
+		             arg)) != 0)
+			break;
+	if (rc > 0)
+		rc = 0; /* stopped by the callback */
+out:
+	db_finalize(s);
+	return rc;
+}
+
 /* ---- renewal and re-application -------------------------------------------- */
 static int
 app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)

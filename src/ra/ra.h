@@ -260,6 +260,11 @@ int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
  * application shows as needs_review ("ip:10.1.2.3,..."); NULL when none. */
 int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
                const char *note, const char *reviewed, int *approved);
+/* The approvals an application holds so far, oldest first: the operator's
+ * NIK and registered name, and when (for "who has approved": N of M). */
+typedef int (*ra_approval_fn)(const char *operator_nik, const char *name, int64_t at,
+                              void *arg);
+int ra_approval_iter(struct store *st, const char *app_id, ra_approval_fn cb, void *arg);
 /* What the operator must look at before approving: "ip:ADDR" for every IP
  * address of the application, comma-separated ("" when nothing). */
 int ra_needs_review(char *out, size_t outsz, const struct ra_application *a);

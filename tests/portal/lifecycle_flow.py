@@ -17,6 +17,7 @@ Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -111,6 +112,14 @@ def review(p, base, maildir, files, apps, appl, op1, op2):
 			decide(p, "setujui")
 			want = "1 / 2" if n == 1 else "Disetujui, menunggu penerbitan"
 			check(want in p.text(), "%s: approval %d of 2" % (kind, n), p.text()[:300])
+			names = p.js("Array.from(document.querySelectorAll('.approver'))"
+			             ".map(function(e){return e.innerText})") or []
+			check(len(names) == n and "Operator Satu" in names[0] and
+			      (n == 1 or "Operator Dua" in names[1]),
+			      "%s: the page shows who has approved" % kind, str(names))
+			check(all(re.search(r", \d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) "
+			                    r"20\d\d \d\d\.\d\d WIB$", x) for x in names),
+			      "%s: and when, as people here write it (WIB)" % kind, str(names))
 		if n == 2:
 			p.shot("lifecycle-approved")
 		logout(p, base)

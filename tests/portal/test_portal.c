@@ -486,6 +486,46 @@ the_queue_query_filters_and_pages(void **state)
 	assert_int_equal(total, 0);
 }
 
+static int
+approver_seen(const char *nik, const char *name, int64_t at, void *arg)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 256 - n, "%s%s=%s@%lld", n ? ";" : "", nik, name,
+	         (long long)at);
+	return 0;
+}
+
+/* Who approved an application, oldest first, with the registered name
+ * (an approval by someone not registered keeps the NIK alone). */
+static void
+approvals_list_who_and_when(void **state)
+{
+	struct store *st = *state;
+	struct ra_application app;
+	struct ra_apply_req rq;
+	struct ra_actor a;
+	char seen[256] = "", sql[256];
+
+	people(st);
+	assert_int_equal(ra_actor_person(&a, st, NIK_A), 0);
+	memset(&rq, 0, sizeof(rq));
+	rq.type = "individu";
+	rq.usages = "signing";
+	if (ra_apply(&app, st, &a, &rq, 2) < 0)
+		fail_msg("%s", sertel_errmsg());
+	assert_int_equal(ra_approval_iter(st, app.id, approver_seen, seen), 0);
+	assert_string_equal(seen, "");
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO approvals (application_id, operator_nik, at) VALUES "
+	         "('%s', '%s', 200), ('%s', '3274010101990009', 100)",
+	         app.id, NIK_B, app.id);
+	fixture_sql(sql);
+	assert_int_equal(ra_approval_iter(st, app.id, approver_seen, seen), 0);
+	assert_string_equal(seen, "3274010101990009=@100;" NIK_B "=Siti Aminah@200");
+}
+
 int
 main(void)
 {
@@ -501,6 +541,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(a_raced_link_opens_one_session,
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(client_certificates_must_be_ours_and_valid,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(approvals_list_who_and_when,
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(the_queue_query_filters_and_pages,
 	                                    fixture_store_setup, fixture_store_teardown),
