@@ -519,26 +519,31 @@ struct app_list {
 	struct page *pg;
 	int n;
 	int returned; /* returned to me, to be completed */
+	int approved; /* approved: come to the desk for issuance */
 };
 
 static int
 app_row(const struct ra_application *a, void *arg)
 {
 	struct app_list *l = arg;
-	char key[48], when[WP_TIME_MAX];
+	char key[48], when[WP_TIME_MAX], iso[32];
 	const char *state;
 
 	if (l->n++ >= 200)
 		return 1;
 	if (a->state == APP_RETURNED)
 		l->returned++;
+	if (a->state == APP_APPROVED)
+		l->approved++;
 	snprintf(key, sizeof(key), "state.%s", ra_state_name(a->state));
 	state = wp_text(l->pg, key);
 	wp_time(when, l->pg, a->updated_at, 1);
+	time_fmt(iso, a->updated_at);
 	json_array_append_new(
-	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", a->id, "type", a->type,
-	                      "state", state ? state : key, "state_code",
-	                      ra_state_name(a->state), "updated", when));
+	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", a->id, "type",
+	                      wp_msg(l->pg, "type.", a->type), "state",
+	                      state ? state : key, "state_code", ra_state_name(a->state),
+	                      "updated", when, "updated_iso", iso));
 	return 0;
 }
 
@@ -550,10 +555,35 @@ dash_none(const struct ra_application *a, void *arg)
 	return 1; /* only the count is wanted */
 }
 
+#define EXPIRY_NOTICE_DAYS 30
+
+struct expiring {
+	struct page *pg;
+	json_t *arr;
+	int64_t now;
+};
+
+static int
+expiring_row(const struct cert_rec *c, void *arg)
+{
+	struct expiring *e = arg;
+	char until[WP_TIME_MAX];
+
+	if (cert_rec_status(c, e->now) != CERT_VALID ||
+	    c->not_after > e->now + EXPIRY_NOTICE_DAYS * 86400)
+		return 0;
+	wp_time(until, e->pg, c->not_after, 0);
+	json_array_append_new(
+	    e->arr, json_pack("{s:s, s:s, s:I}", "serial", c->serial, "until", until,
+	                      "days", (json_int_t)((c->not_after - e->now) / 86400)));
+	return 0;
+}
+
 static int
 page_dashboard(struct page *pg)
 {
-	struct app_list mine = {json_array(), pg, 0, 0};
+	struct app_list mine = {json_array(), pg, 0, 0, 0};
+	struct expiring soon = {pg, json_array(), time_now()};
 	char roles[256], key[64];
 	const char *p, *comma, *label;
 	json_t *rl = json_array();
@@ -577,6 +607,14 @@ page_dashboard(struct page *pg)
 	}
 	json_object_set_new(pg->ctx, "has_applications", json_boolean(mine.n > 0));
 	json_object_set_new(pg->ctx, "returned", json_integer(mine.returned));
+	json_object_set_new(pg->ctx, "approved", json_integer(mine.approved));
+	/* My valid certificates that end within 30 days: renew before
+	 * (Cirebon 14). */
+	if (store_cert_iter_nik(pg->r->st, pg->who.nik, expiring_row, &soon) == 0 &&
+	    json_array_size(soon.arr) > 0)
+		json_object_set_new(pg->ctx, "expiring", soon.arr);
+	else
+		json_decref(soon.arr);
 	json_object_set_new(pg->ctx, "applications", mine.arr);
 	/* What waits for me: an operator's queue (the oldest first), and my
 	 * applications an operator returned. */

@@ -107,6 +107,11 @@ def review(p, base, maildir, files, apps, appl, op1, op2):
 		logout(p, base)
 	for n, op in ((1, op1), (2, op2)):
 		check(operator_login(p, base, maildir, op), "operator %d logs in to approve" % n)
+		if n == 2:
+			exp = p.js("(document.getElementById('expiring')||{}).innerText") or ""
+			check("10 hari lagi" in exp and "ajukan perpanjangan" in exp,
+			      "operator 2's home: the certificate that ends in 10 days", exp)
+			p.shot("lifecycle-dashboard-expiring")
 		for kind, app in apps.items():
 			p.goto(base + "/portal/permohonan/" + app)
 			decide(p, "setujui")
@@ -122,6 +127,12 @@ def review(p, base, maildir, files, apps, appl, op1, op2):
 			      "%s: and when, as people here write it (WIB)" % kind, str(names))
 		if n == 2:
 			p.shot("lifecycle-approved")
+		logout(p, base)
+	for kind in apps:
+		check(login_by_link(p, base, maildir, appl[kind]), "%s: the applicant, approved" % kind)
+		check("datanglah sendiri ke loket OP" in
+		      (p.js("(document.getElementById('approved')||{}).innerText") or ""),
+		      "%s: the home page says to come to the desk in person" % kind)
 		logout(p, base)
 
 

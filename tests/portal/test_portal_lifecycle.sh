@@ -23,7 +23,12 @@ CONF
 		quiet "$S" person add --dir "$I" --nik 3274010707700001 --name "Hendra Kusuma" \
 			--nip 197007071995031001 --position "Kepala Dinas Komunikasi dan Informatika" \
 			--email hendra@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" \
-			--roles kepala-perangkat-daerah
+			--roles kepala-perangkat-daerah || return 1
+	# Operator 2's certificate ends in 10 days (its home page says so).
+	local db
+	db=$(inst_db_url "$I" | sed 's/^sqlite://')
+	case $db in /*) ;; *) db=$I/$db ;; esac
+	sqlite3 "$db" "UPDATE certs SET not_after = CAST(strftime('%s', 'now') AS INTEGER) + 10 * 86400 + 3600 WHERE nik = '3274010101830001'"
 }
 . "$(dirname "$0")/setup.sh"
 
