@@ -101,6 +101,10 @@ desk_done(struct page *pg, int status, const struct ra_desk *d,
 	}
 	time_fmt(from, c.not_before);
 	time_fmt(to, c.not_after);
+	/* "2026-12-07 02:00 UTC": the minute is enough on a receipt page. */
+	from[10] = to[10] = ' ';
+	memcpy(from + 16, " UTC", 5);
+	memcpy(to + 16, " UTC", 5);
 	serial_shown(shown, sizeof(shown), c.serial);
 	usage = wp_usage_json(pg, c.usages, NULL);
 	json_object_set_new(pg->ctx, "cert",
@@ -143,6 +147,7 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 		return wp_error(pg, 500, "internal error");
 	}
 	time_fmt(until, d->expires_at);
+	until[19] = '\0'; /* HH:MM:SS from YYYY-MM-DDTHH:MM:SSZ */
 	usage = wp_usage_json(pg, a.usages, NULL);
 	json_object_set_new(pg->ctx, "app",
 	                    json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:b}",
