@@ -175,9 +175,6 @@ ra_desk_start(struct ra_desk *out, struct store *st, const struct ra_actor *who,
 	struct start_req w;
 	struct ra_application app;
 	struct ra_person p;
-	unsigned char r[8];
-	uint64_t v = 0;
-	size_t i;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -204,15 +201,8 @@ ra_desk_start(struct ra_desk *out, struct store *st, const struct ra_actor *who,
 		return sertel_err(
 		    SERTEL_EINVAL,
 		    "NIK %s: no registered e-mail address for the desk code", p.nik);
-	/* Uniform over 10^8 up to a bias of 2^-37: negligible. */
-	if ((rc = rand_bytes(r, sizeof(r))) < 0 ||
-	    (rc = rand_hex(out->id, RA_ID_LEN / 2)) < 0)
+	if ((rc = ra_code_new(w.code)) < 0 || (rc = rand_hex(out->id, RA_ID_LEN / 2)) < 0)
 		return rc;
-	for (i = 0; i < sizeof(r); i++)
-		v = v << 8 | r[i];
-	snprintf(w.code, sizeof(w.code), "%0*llu", RA_DESK_CODE_DIGITS,
-	         (unsigned long long)(v % 100000000ULL));
-	secure_wipe(r, sizeof(r));
 	str_copy(out->app_id, sizeof(out->app_id), app.id);
 	str_copy(out->operator_nik, sizeof(out->operator_nik), who->nik);
 	out->state = DESK_OPEN;

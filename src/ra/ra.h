@@ -110,6 +110,9 @@ int ra_operator_check(struct store *st, const char *nik, int64_t now);
 #define RA_EMAIL_CODE_DIGITS 8
 #define RA_EMAIL_CODE_TTL    (15 * 60) /* seconds a code is valid */
 #define RA_EMAIL_CODE_TRIES  5         /* wrong codes before it is spent */
+/* A fresh random code of RA_EMAIL_CODE_DIGITS decimal digits (mailed
+ * codes: e-mail verification, the desk). */
+int ra_code_new(char out[RA_EMAIL_CODE_DIGITS + 1]);
 /* Mails a fresh code to email (at the agency's domain of nik; nik NULL:
  * the actor) through the mail queue; the person or the Dinas asks.
  * Replaces an earlier code.  Audited; the code is never stored. */
@@ -365,9 +368,9 @@ int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
  * applicant at the desk starts a desk session (the witness), a code goes
  * to the applicant's registered address, and the applicant proves being
  * there by typing it; ra_issue then runs with the applicant as actor. */
-#define RA_DESK_CODE_DIGITS 8
-#define RA_DESK_TTL         (15 * 60) /* seconds a desk session is open */
-#define RA_DESK_TRIES       5         /* wrong codes before it is spent */
+#define RA_DESK_CODE_DIGITS RA_EMAIL_CODE_DIGITS /* ra_code_new */
+#define RA_DESK_TTL         (15 * 60)            /* seconds a desk session is open */
+#define RA_DESK_TRIES       5                    /* wrong codes before it is spent */
 enum ra_desk_state { DESK_OPEN, DESK_ISSUED, DESK_SPENT };
 struct ra_desk {
 	char id[RA_ID_LEN + 1];
