@@ -61,6 +61,10 @@ struct wp_routes {
 /* Each area's routes (web_portal_AREA.c). */
 extern const struct wp_routes wp_routes_app, wp_routes_cert, wp_routes_queue,
     wp_routes_dinas, wp_routes_audit;
+extern const struct wp_routes wp_routes_desk;
+/* GET /permohonan/ID/tanda-terima.pdf (web_portal_desk.c), for whoever
+ * may read application a. */
+int wp_desk_receipt(struct page *pg, const struct ra_application *a);
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

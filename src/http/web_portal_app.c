@@ -409,6 +409,13 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 		json_object_set_new(pg->ctx, "decide",
 		                    json_pack("{s:o}", "review", items));
 	}
+	/* Issuance at the desk (web_portal_desk.c): an operator starts it on
+	 * an approved application not their own; the receipt once issued. */
+	json_object_set_new(pg->ctx, "desk_start",
+	                    json_boolean(a->state == APP_APPROVED &&
+	                                 (pg->who.roles & ROLE_OPERATOR) &&
+	                                 strcmp(a->applicant_nik, pg->who.nik) != 0));
+	json_object_set_new(pg->ctx, "issued", json_boolean(a->state == APP_ISSUED));
 	json_object_set_new(
 	    pg->ctx, "returned",
 	    json_boolean(a->state == APP_RETURNED || a->state == APP_REJECTED));
@@ -438,6 +445,8 @@ page_app(struct page *pg)
 		return 0;
 	if (*rest == '\0')
 		return app_page(pg, &a, 200, NULL);
+	if (strcmp(rest, "/tanda-terima.pdf") == 0)
+		return wp_desk_receipt(pg, &a);
 	if (strncmp(rest, "/lampiran/", 10) != 0 || strlen(rest + 10) >= sizeof(kind) ||
 	    !ra_attach_kind_valid(rest + 10))
 		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));

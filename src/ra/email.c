@@ -142,29 +142,40 @@ request_fn(struct store *st, void *arg)
 }
 
 int
+ra_code_new(char out[RA_EMAIL_CODE_DIGITS + 1])
+{
+	unsigned char r[8];
+	uint64_t v = 0;
+	size_t i;
+	int rc;
+
+	/* Uniform over 10^8 up to a bias of 2^-37: negligible. */
+	if ((rc = rand_bytes(r, sizeof(r))) < 0)
+		return rc;
+	for (i = 0; i < sizeof(r); i++)
+		v = v << 8 | r[i];
+	snprintf(out, RA_EMAIL_CODE_DIGITS + 1, "%0*llu", RA_EMAIL_CODE_DIGITS,
+	         (unsigned long long)(v % 100000000ULL));
+	secure_wipe(r, sizeof(r));
+	secure_wipe(&v, sizeof(v));
+	return 0;
+}
+
+int
 ra_email_verify_request(int64_t *expires_at, struct store *st, const struct ra_actor *who,
                         const char *nik, const char *email_in)
 {
 	struct verify_req w;
 	struct ra_person p;
 	char email[MAIL_ADDR_MAX + 1];
-	unsigned char r[8];
-	uint64_t v = 0;
-	size_t i;
 	int rc;
 
 	*expires_at = 0;
 	memset(&w, 0, sizeof(w));
 	if ((rc = subject_check(&p, email, st, who, nik, email_in, 0)) < 0)
 		return rc;
-	/* Uniform over 10^8 up to a bias of 2^-37: negligible. */
-	if ((rc = rand_bytes(r, sizeof(r))) < 0)
+	if ((rc = ra_code_new(w.code)) < 0)
 		return rc;
-	for (i = 0; i < sizeof(r); i++)
-		v = v << 8 | r[i];
-	snprintf(w.code, sizeof(w.code), "%0*llu", RA_EMAIL_CODE_DIGITS,
-	         (unsigned long long)(v % 100000000ULL));
-	secure_wipe(r, sizeof(r));
 	w.who = who;
 	w.nik = p.nik;
 	w.email = email;

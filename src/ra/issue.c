@@ -234,6 +234,7 @@ struct issue_also {
 	struct ra_agreement *agreement;
 	const struct sealed_key *sealed; /* NULL: the owner's own CSR */
 	int64_t accepted_at;
+	const struct ra_issue_req *rq;
 };
 
 /* Runs in the certificate's own transaction. */
@@ -250,6 +251,13 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	 * transaction, so a failed issuance records nothing. */
 	if ((rc = agreement_ensure_fn(st, &ens)) < 0)
 		return rc;
+	/* Cirebon 13(3): what is accepted is the text the applicant read. */
+	if (w->rq->agreement_version > 0 &&
+	    w->rq->agreement_version != w->agreement->version)
+		return sertel_err(SERTEL_ESTATE,
+		                  "the subscriber agreement in force is version %d, not "
+		                  "the version %d shown; read it again (Cirebon 13(3))",
+		                  w->agreement->version, w->rq->agreement_version);
 
 	/* Still approved, and nobody issued it meanwhile. */
 	if ((rc = db_prepare(&s, store_db(st),
@@ -307,7 +315,19 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	         w->sealed ? "generated and sealed" : "from the owner's CSR");
 	if ((rc = audit_append(st, w->who->label, "application.issue", obj, detail)) < 0)
 		return rc;
-	return ra_notify_application(st, w->app->id, "issued");
+	if ((rc = ra_notify_application(st, w->app->id, "issued")) < 0)
+		return rc;
+	if (w->rq->also != NULL) {
+		struct ra_issued info;
+
+		memset(&info, 0, sizeof(info));
+		str_copy(info.app_id, sizeof(info.app_id), w->app->id);
+		info.agreement = *w->agreement;
+		info.accepted_at = w->accepted_at;
+		info.generated = w->sealed != NULL;
+		return w->rq->also(st, rec, &info, w->rq->also_arg);
+	}
+	return 0;
 }
 
 int
@@ -399,6 +419,7 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	also.agreement = &ag;
 	also.sealed = rq->passphrase ? &sealed : NULL;
 	also.accepted_at = time_now();
+	also.rq = rq;
 	irq.also = issue_also_fn;
 	irq.also_arg = &also;
 	if ((rc = issuer_issue(out, is, st, &irq)) < 0)

@@ -110,6 +110,9 @@ int ra_operator_check(struct store *st, const char *nik, int64_t now);
 #define RA_EMAIL_CODE_DIGITS 8
 #define RA_EMAIL_CODE_TTL    (15 * 60) /* seconds a code is valid */
 #define RA_EMAIL_CODE_TRIES  5         /* wrong codes before it is spent */
+/* A fresh random code of RA_EMAIL_CODE_DIGITS decimal digits (mailed
+ * codes: e-mail verification, the desk). */
+int ra_code_new(char out[RA_EMAIL_CODE_DIGITS + 1]);
 /* Mails a fresh code to email (at the agency's domain of nik; nik NULL:
  * the actor) through the mail queue; the person or the Dinas asks.
  * Replaces an earlier code.  Audited; the code is never stored. */
@@ -329,9 +332,13 @@ int ra_agreement_text(char **out, struct ra_agreement *ag, struct store *st, int
 int ra_agreement_set(struct ra_agreement *out, struct store *st,
                      const struct ra_actor *who, const char *text);
 
+struct ra_issued;
 struct ra_issue_req {
 	const char *app_id;
 	int accept_agreement;
+	/* The version the applicant was shown (0: whichever is in force);
+	 * another one in force at issuance is refused. */
+	int agreement_version;
 	/* Either the owner's CSR ... */
 	const unsigned char *csr;
 	size_t csr_len;
@@ -340,6 +347,12 @@ struct ra_issue_req {
 	size_t passlen;
 	size_t pass_min_len;
 	const char *algo; /* for a generated key; NULL: ec-p256 */
+	/* More work inside the issuance's transaction (NULL: none), after
+	 * the acceptance and the application's new state are written; a
+	 * failure rolls the issuance back (the desk session, desk.c). */
+	int (*also)(struct store *st, const struct cert_rec *rec,
+	            const struct ra_issued *info, void *arg);
+	void *also_arg;
 };
 struct ra_issued {
 	char app_id[RA_ID_LEN + 1];
@@ -354,6 +367,51 @@ int ra_last_approver(struct store *st, const char *app_id, char out[17]);
 int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
              const struct ra_actor *who, struct issuer *is,
              const struct ra_issue_req *rq);
+
+/* ---- issuance at the OP desk (desk.c) --------------------------------- */
+/* Cirebon 13(3)-(4) on the operator's screen: the operator who sees the
+ * applicant at the desk starts a desk session (the witness), a code goes
+ * to the applicant's registered address, and the applicant proves being
+ * there by typing it; ra_issue then runs with the applicant as actor. */
+#define RA_DESK_CODE_DIGITS RA_EMAIL_CODE_DIGITS /* ra_code_new */
+#define RA_DESK_TTL         (15 * 60)            /* seconds a desk session is open */
+#define RA_DESK_TRIES       5                    /* wrong codes before it is spent */
+enum ra_desk_state { DESK_OPEN, DESK_ISSUED, DESK_SPENT };
+struct ra_desk {
+	char id[RA_ID_LEN + 1];
+	char app_id[RA_ID_LEN + 1];
+	char operator_nik[17]; /* the witness */
+	enum ra_desk_state state;
+	int attempts;
+	int expired; /* open but past expires_at */
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t used_at;
+	char cert_serial[SERIAL_HEX_MAX + 1];
+};
+const char *ra_desk_state_name(enum ra_desk_state s);
+/* An OP operator holding a valid certificate of their own (Cirebon 20(1)),
+ * for an approved application that is not their own: records the session
+ * (only the code's SHA-256; earlier open sessions of that application are
+ * spent) and queues the code to the applicant's registered address, in
+ * one transaction with its audit entry. */
+int ra_desk_start(struct ra_desk *out, struct store *st, const struct ra_actor *who,
+                  const char *app_id);
+/* The session, for its witness only (SERTEL_EPERM otherwise). */
+int ra_desk_get(struct ra_desk *out, struct store *st, const struct ra_actor *who,
+                const char *desk_id);
+/* The witness submits what the applicant typed: the code (constant-time
+ * compare; each wrong one counted and audited although the call fails, the
+ * RA_DESK_TRIES-th spends the session), then ra_issue for the applicant
+ * with rq (its app_id and also are set here).  The session is consumed in
+ * the issuance's transaction, which also records the witness, the
+ * agreement version and hash, the key's origin and the session id.  Any
+ * other failure leaves the session as it was. */
+int ra_desk_confirm(struct cert_rec *out, struct ra_issued *info, struct store *st,
+                    const struct ra_actor *who, struct issuer *is, const char *desk_id,
+                    const char *code, const struct ra_issue_req *rq);
+/* The witness of the desk session that issued app_id (out[0] = 0: none). */
+int ra_desk_witness(struct store *st, const char *app_id, char out[17]);
 
 /* ---- the receipt (receipt.c) ------------------------------------------ */
 /* The receipt (bukti tanda terima) PDF of an issued application, for the

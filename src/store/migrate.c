@@ -175,6 +175,19 @@ static const struct migration migrations[] = {
     {10, "RA: the operator's queue read in the order of waiting",
      /* ra_query: one state, oldest change first, a page at a time. */
      "CREATE INDEX applications_queue ON applications(state, updated_at, id);"},
+    /* Issue 10: issuance at the OP desk.  The operator who witnesses the
+     * applicant's presence starts a session; the applicant proves it with
+     * the code mailed to them, of which only the SHA-256 is kept.  A row
+     * is used once (state open -> issued, or spent after too many wrong
+     * codes or a newer session for the same application). */
+    {11, "RA: desk sessions for issuance in person (code hashes only)",
+     "CREATE TABLE desk_sessions (id TEXT PRIMARY KEY,"
+     " application_id TEXT NOT NULL REFERENCES applications(id),"
+     " operator_nik TEXT NOT NULL, code_hash TEXT NOT NULL,"
+     " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+     " used_at BIGINT, cert_serial TEXT);"
+     "CREATE INDEX desk_sessions_app ON desk_sessions(application_id, state);"},
 };
 
 static char *
