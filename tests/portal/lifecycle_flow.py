@@ -6,7 +6,7 @@ resubmits, two operators approve (N-of-M = 2), the certificate is issued in
 person at the desk, the owner downloads it, the head of agency has it
 revoked, and the auditor finds every step in the trail and the chain intact.
 
-usage: lifecycle_flow.py BASE_URL MAILDIR OUTDIR FILES OP1 OP2 AUDITOR APPLICANTS
+usage: lifecycle_flow.py BASE_URL MAILDIR OUTDIR FILES OP1 OP2 AUDITOR APPLICANTS CADIR TMP
 
 APPLICANTS: type=email,... (individu, jabatan, sistem), each applicant
 registered in Dinas Kominfo.  Writes OUTDIR/lifecycle.json: for each type
@@ -22,6 +22,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from portal_lib import Page, check, login_by_link, raw, set_file, summary  # noqa: E402
+from desk_flow import STRONG, codes, fill, judge_receipt, new_code, owner_downloads  # noqa: E402
 
 LETTERS = {
 	"individu": ["pengantar", "rekomendasi", "ktp"],
@@ -30,7 +31,7 @@ LETTERS = {
 }
 # What the trail must hold for each application, and how many times.
 STEPS = [("application.create", 1), ("application.attach", 1), ("application.submit", 2),
-         ("application.return", 1), ("application.approve", 2)]
+         ("application.return", 1), ("application.approve", 2), ("application.issue", 1)]
 USAGE = {"individu": "signing", "jabatan": "signing,email", "sistem": "ssl-server"}
 
 
@@ -136,6 +137,40 @@ def review(p, base, maildir, files, apps, appl, op1, op2):
 		logout(p, base)
 
 
+def desk(p, base, maildir, tmp, cadir, apps, appl, op1):
+	"""op1 issues each at the desk with its applicant present: the code the
+	applicant reads from their mailbox, the agreement accepted, a key
+	generated here under the applicant's passphrase; the receipt opens as a
+	PDF; the owner then downloads the certificate in their own session.
+	The serials, by type."""
+	serials = {}
+	check(login_by_link(p, base, maildir, op1), "operator 1 logs in at the desk")
+	op_sess = {"sertel_sesi": p.cookies()["sertel_sesi"]}
+	for kind, app in apps.items():
+		p.goto(base + "/portal/permohonan/" + app)
+		before = codes(maildir, appl[kind])
+		p.click_and_load("#mulai-loket")
+		code = new_code(maildir, appl[kind], before)
+		check(code is not None, "%s: the applicant reads the desk code from their mailbox" % kind)
+		check(p.js("(document.getElementById('teks-perjanjian')||{}).textContent || ''") != "",
+		      "%s: the subscriber agreement is shown in full" % kind)
+		fill(p, code or "", True, STRONG)
+		p.click_and_load("#terbitkan")
+		serial = p.js("(function(){var e=document.getElementById('serial');"
+		              "return e&&e.dataset.serial})()")
+		check(serial is not None and "Sertifikat terbit" in p.text(),
+		      "%s: issued at the desk" % kind, p.text()[:200])
+		if kind == "individu":
+			p.shot("lifecycle-desk-issued")
+		serials[kind] = serial
+		judge_receipt(base, tmp, op_sess, app, serial, kind)
+	logout(p, base)
+	for kind in apps:
+		owner_downloads(p, base, maildir, tmp, cadir, appl[kind], serials[kind], kind)
+		logout(p, base)
+	return serials
+
+
 def audit(p, base, maildir, auditor, apps, steps):
 	"""The auditor finds every step of each application in the trail, and the
 	chain intact."""
@@ -158,7 +193,7 @@ def audit(p, base, maildir, auditor, apps, steps):
 
 
 def main(argv):
-	base, maildir, outdir, files, op1, op2, auditor, appl_arg = argv[1:9]
+	base, maildir, outdir, files, op1, op2, auditor, appl_arg, cadir, tmp = argv[1:11]
 	appl = dict(kv.split("=", 1) for kv in appl_arg.split(","))
 	os.makedirs(outdir, exist_ok=True)
 	p = Page(outdir)
@@ -169,6 +204,7 @@ def main(argv):
 			apps[kind] = apply(p, base, maildir, files, kind, appl[kind])
 		if all(apps.values()):
 			review(p, base, maildir, files, apps, appl, op1, op2)
+			out["serials"] = desk(p, base, maildir, tmp, cadir, apps, appl, op1)
 			audit(p, base, maildir, auditor, apps, STEPS)
 		out["applications"] = apps
 	except (RuntimeError, TimeoutError, OSError) as e:
