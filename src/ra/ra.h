@@ -405,6 +405,26 @@ int ra_report_loss(struct store *st, const struct ra_actor *who, struct issuer *
                    const char *serial, const char *acknowledged_by,
                    const struct ra_file *statement, const struct ra_file *police,
                    const char *note);
+/* A loss report as the superior named in its statement letter sees it. */
+struct ra_loss {
+	char id[17];
+	char serial[SERIAL_HEX_MAX + 1];
+	char owner_nik[17];
+	char owner_name[SERTEL_MAX_NAME];
+	char note[600];
+	int64_t created_at;
+	int64_t acknowledged_at; /* 0: not yet acknowledged */
+};
+typedef int (*ra_loss_fn)(const struct ra_loss *l, void *arg);
+/* The loss reports whose statement letter names the superior ack_nik,
+ * newest first (at most 200); a non-zero cb return stops. */
+int ra_loss_iter(struct store *st, const char *ack_nik, ra_loss_fn cb, void *arg);
+/* Cirebon 15(3): the superior named in the statement letter acknowledges
+ * it, once, as its own act (recorded with the time, audited as
+ * revocation.acknowledge).  Only that superior: SERTEL_EPERM for anyone
+ * else, SERTEL_ESTATE when already acknowledged. */
+int ra_loss_acknowledge(struct store *st, const struct ra_actor *who,
+                        const char *report_id, const char *note);
 /* A written warning (Palembang 16); at `threshold` warnings every valid
  * certificate of the person gets a revocation proposal (cause sanksi). */
 int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,

@@ -384,6 +384,60 @@ pdfdoc_line(struct pdfdoc *d, double x0, double y0, double x1, double y1, double
 }
 
 int
+pdfdoc_qr_svg(char **out, const char *text)
+{
+	QRcode *qr = NULL;
+	struct buf b;
+	int row, col, run, side, rc = 0;
+
+	*out = NULL;
+	if (text == NULL || text[0] == '\0')
+		return sertel_err(SERTEL_EINVAL, "qr: empty text");
+	errno = 0;
+	qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (qr == NULL) {
+		if (errno == ENOMEM)
+			return sertel_err(SERTEL_ENOMEM, "qr: out of memory");
+		return sertel_err(SERTEL_ETOOBIG, "qr: %zu bytes do not fit a QR code",
+		                  strlen(text));
+	}
+	/* ISO/IEC 18004 7.3.7: four modules of quiet zone; crispEdges keeps
+	 * the modules sharp at any scale. */
+	side = qr->width + 8;
+	buf_init(&b, 1 << 20);
+	rc =
+	    buf_appendf(&b,
+	                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	                "shape-rendering=\"crispEdges\"><rect width=\"%d\" "
+	                "height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+	                side, side, side, side);
+	for (row = 0; rc == 0 && row < qr->width; row++)
+		for (col = 0; rc == 0 && col < qr->width; col = run) {
+			if (!(qr->data[row * qr->width + col] & 1)) {
+				run = col + 1;
+				continue;
+			}
+			for (run = col;
+			     run < qr->width && (qr->data[row * qr->width + run] & 1);
+			     run++)
+				;
+			rc = buf_appendf(&b, "M%d %dh%dv1h-%dz", col + 4, row + 4,
+			                 run - col, run - col);
+		}
+	if (rc == 0)
+		rc = buf_appendf(&b, "\"/></svg>");
+	if (rc == 0)
+		rc = buf_cstr(&b);
+	QRcode_free(qr);
+	if (rc < 0) {
+		buf_free(&b);
+		return rc;
+	}
+	*out = (char *)buf_detach(&b, NULL);
+	return 0;
+}
+
+int
 pdfdoc_qr(double *out, struct pdfdoc *d, double x, double y, double module,
           const char *text, int flags)
 {

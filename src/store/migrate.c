@@ -175,6 +175,13 @@ static const struct migration migrations[] = {
     {10, "RA: the operator's queue read in the order of waiting",
      /* ra_query: one state, oldest change first, a page at a time. */
      "CREATE INDEX applications_queue ON applications(state, updated_at, id);"},
+    {14, "RA: the superior's acknowledgement of a loss report, as its own step",
+     /* Cirebon 15(3): the statement letter names the superior, who then
+      * acknowledges it (ra_loss_acknowledge); reports are listed by the
+      * superior named. */
+     "ALTER TABLE revocation_requests ADD COLUMN acknowledged_at BIGINT;"
+     "CREATE INDEX revocation_requests_ack ON revocation_requests(acknowledged_by, "
+     "created_at);"},
 };
 
 static char *
