@@ -386,7 +386,10 @@ ack_fn(struct store *st, void *arg)
 		acked = db_col_int(s, 2);
 		rc = 0;
 	} else if (rc == 0) {
-		rc = sertel_err(SERTEL_ENOTFOUND, "loss report %s: not found", w->id);
+		rc = sertel_err(
+		    SERTEL_ENOTFOUND,
+		    "Laporan kehilangan %s tidak ditemukan / loss report not found",
+		    w->id);
 	}
 	db_finalize(s);
 	if (rc < 0)
@@ -395,12 +398,15 @@ ack_fn(struct store *st, void *arg)
 	 * (the same answer for another person as for a report of another). */
 	if (w->who->nik[0] == '\0' || strcmp(named, w->who->nik) != 0)
 		return sertel_err(SERTEL_EPERM,
-		                  "%s: only the superior named in the statement letter "
-		                  "acknowledges a loss report (Cirebon 15(3))",
+		                  "%s: hanya atasan yang disebut dalam surat pernyataan "
+		                  "yang mengakui laporan kehilangan / only the superior "
+		                  "named in the statement letter acknowledges it "
+		                  "(Cirebon 15(3))",
 		                  w->who->label);
 	if (acked != 0)
 		return sertel_err(SERTEL_ESTATE,
-		                  "loss report %s: acknowledged already (Cirebon 15(3))",
+		                  "Laporan kehilangan %s sudah diakui / acknowledged "
+		                  "already (Cirebon 15(3))",
 		                  w->id);
 	/* Compare-and-set: two acknowledgements at once record one. */
 	n = db_run(store_db(st),
@@ -411,7 +417,8 @@ ack_fn(struct store *st, void *arg)
 		return (int)n;
 	if (n != 1)
 		return sertel_err(SERTEL_ESTATE,
-		                  "loss report %s: acknowledged already (Cirebon 15(3))",
+		                  "Laporan kehilangan %s sudah diakui / acknowledged "
+		                  "already (Cirebon 15(3))",
 		                  w->id);
 	snprintf(obj, sizeof(obj), "cert:%s", serial);
 	snprintf(detail, sizeof(detail),
@@ -430,7 +437,8 @@ ra_loss_acknowledge(struct store *st, const struct ra_actor *who, const char *re
 	if (report_id == NULL || strlen(report_id) != 16 ||
 	    strspn(report_id, "0123456789abcdef") != 16)
 		return sertel_err(SERTEL_EINVAL,
-		                  "loss report: a 16-hex-digit id is required");
+		                  "Nomor laporan kehilangan tidak sah / a 16-hex-digit "
+		                  "report id is required");
 	if (note != NULL && *note && (rc = name_check_text("note", note, 500)) < 0)
 		return rc;
 	return store_atomic(st, ack_fn, &w);
