@@ -519,13 +519,16 @@ page_security(struct page *pg)
 	return security_page(pg, 200, NULL, NULL);
 }
 
-/* An esign call's failure as the page shows it: its Bahasa Indonesia line
- * and the rule's message. */
+/* An esign call's failure as the page shows it: its Bahasa Indonesia line,
+ * with the rule broken when the input was refused (a weak passphrase:
+ * which rule); a wrong passphrase is said as such and no more. */
 static const char *
 esign_msg(char *out, size_t outsz, const struct esign_error *e)
 {
-	if (e->code != 0)
+	if (e->code == ESIGN_BAD_REQUEST)
 		snprintf(out, outsz, "%s (%s)", e->msg, sertel_errmsg());
+	else if (e->code != 0)
+		str_copy(out, outsz, e->msg);
 	else
 		str_copy(out, outsz, sertel_errmsg());
 	return out;

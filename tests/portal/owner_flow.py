@@ -28,6 +28,7 @@ import os
 import re
 import sqlite3
 import struct
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -305,6 +306,21 @@ def owner_flow(p, cfg, db):
 	check(re.fullmatch(r"[A-Z2-7]{32}", secret) is not None, "the base32 secret is shown", secret)
 	check(uri.startswith("otpauth://totp/") and ("secret=" + secret) in uri, "the otpauth URI carries it", uri[:80])
 	check(cfg["newpw"] not in html(p), "the passphrase is not in the page")
+	# The QR code as a phone's camera reads it: the rendered image, decoded
+	# by zbarimg, is the otpauth URI.
+	r = p.js("JSON.stringify(document.getElementById('qr').getBoundingClientRect())")
+	r = json.loads(r)
+	shot = p.b.send("Page.captureScreenshot", {"format": "png", "clip": {
+		"x": r["x"], "y": r["y"], "width": r["width"], "height": r["height"], "scale": 2}})
+	qrfile = os.path.join(cfg["shots"], "owner-totp-qr.png")
+	with open(qrfile, "wb") as f:
+		f.write(base64.b64decode(shot["data"]))
+	try:
+		dec = subprocess.run(["zbarimg", "--raw", "-q", qrfile], capture_output=True, text=True,
+		                     timeout=30).stdout.strip()
+	except OSError as e:
+		dec = "zbarimg: %s" % e
+	check(dec == uri, "the QR code on the page decodes (zbarimg) to the otpauth URI", dec[:80])
 	p.shot("owner-totp")
 	p.goto(base + "/pemilik/keamanan")
 	check(p.js("!!document.getElementById('totp-on')") and secret not in html(p),
@@ -428,10 +444,6 @@ def roles(cfg, db):
 		                                      "image/png")})
 		refused("%s reports Wati's key lost" % who,
 		        lambda: req(cfg["base"], "POST", "/portal/pemilik/%s/hilang" % wati, b, s[who].cookies, ct))
-	st, hd, body = s["rina"].get("/portal/pemilik/%s" % wati)
-	if st == 403:
-		with open(os.path.join(cfg["shots"], "error-403-owner.html"), "w") as f:
-			f.write(body)
 
 	# Forms without the CSRF token: refused, nothing changed.
 	refused("the owner's revocation without the CSRF token",
