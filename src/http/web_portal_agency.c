@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
-#include "http/web_portal.h"
+#include "http/web_portal_owner.h"
 
 /* The head's causes (ra_revoke's BY_HEAD), in the order the form shows. */
 static const char *const head_causes[] = {"mutasi", "meninggal", "mengundurkan-diri",
@@ -212,17 +212,6 @@ staff_cert_get(struct page *pg, struct cert_rec *c, struct ra_person *owner)
 	return 0;
 }
 
-static int
-head_cause_valid(const char *cause)
-{
-	size_t i;
-
-	for (i = 0; cause != NULL && i < NHEAD_CAUSES; i++)
-		if (strcmp(cause, head_causes[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 staff_cert_ctx(struct page *pg, const struct cert_rec *c, const struct ra_person *owner)
 {
@@ -240,23 +229,10 @@ static int
 head_revoke_form(struct page *pg, const struct cert_rec *c, const struct ra_person *owner,
                  int status, const char *error)
 {
-	const char *chosen = web_form_get(&pg->form, "sebab"),
-	           *why = web_form_get(&pg->form, "alasan");
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; i < NHEAD_CAUSES; i++)
-		json_array_append_new(
-		    arr,
-		    json_pack("{s:s, s:s, s:s, s:b}", "value", head_causes[i], "label",
-		              wp_msg(pg, "cause.", head_causes[i]), "about",
-		              wp_msg(pg, "cause.about.", head_causes[i]), "checked",
-		              chosen != NULL && strcmp(chosen, head_causes[i]) == 0));
 	staff_cert_ctx(pg, c, owner);
-	json_object_set_new(pg->ctx, "causes", arr);
-	json_object_set_new(pg->ctx, "alasan", json_string(why ? why : ""));
-	if (error != NULL)
-		json_object_set_new(pg->ctx, "form_error", json_string(error));
+	wp_cause_form(pg, head_causes, NHEAD_CAUSES, error);
+	json_object_set_new(pg->ctx, "reason_help",
+	                    json_string(wp_text(pg, "agency.revoke.reason.help")));
 	return wp_render(pg, status, "agency-revoke", "agency.revoke.title");
 }
 
@@ -291,7 +267,7 @@ page_head_revoke_post(struct page *pg)
 	cause = web_form_get(&pg->form, "sebab");
 	why = web_form_get(&pg->form, "alasan");
 	sure = web_form_get(&pg->form, "yakin");
-	if (!head_cause_valid(cause)) {
+	if (!wp_cause_in(head_causes, NHEAD_CAUSES, cause)) {
 		/* An owner's or the OP's cause is not offered here; ra_revoke
 		 * refuses it for a head anyway. */
 		rc = head_revoke_form(pg, &c, &owner, 400,
@@ -301,10 +277,7 @@ page_head_revoke_post(struct page *pg)
 		                      wp_text(pg, "owner.revoke.noreason"));
 	} else if (sure == NULL || strcmp(sure, "1") != 0) {
 		staff_cert_ctx(pg, &c, &owner);
-		json_object_set_new(pg->ctx, "confirm",
-		                    json_pack("{s:s, s:s, s:s}", "cause", cause,
-		                              "cause_label", wp_msg(pg, "cause.", cause),
-		                              "reason", why));
+		wp_cause_confirm(pg, cause, why);
 		rc = wp_render(pg, 200, "agency-revoke-confirm", "owner.confirm.title");
 	} else if ((rc = ra_revoke(pg->r->st, &pg->who, pg->r->ctx->issuer, c.serial,
 	                           cause, why)) < 0) {

@@ -29,7 +29,7 @@
 
 #include "audit/audit.h"
 #include "esign/esign.h"
-#include "http/web_portal.h"
+#include "http/web_portal_owner.h"
 #include "report/report.h"
 
 /* The owner's causes (ra_revoke's BY_OWNER), in the order the form shows. */
@@ -181,38 +181,54 @@ cert_page(struct page *pg, struct cert_rec *c)
 	return wp_render(pg, 200, "owner-cert", "owner.title");
 }
 
-/* ---- revocation for the owner's causes -------------------------------------- */
-static int
-owner_cause_valid(const char *cause)
+/* ---- revocation forms, shared with the head's pages -------------------------- */
+int
+wp_cause_in(const char *const *causes, size_t n, const char *cause)
 {
 	size_t i;
 
-	for (i = 0; cause != NULL && i < NOWNER_CAUSES; i++)
-		if (strcmp(cause, owner_causes[i]) == 0)
+	for (i = 0; cause != NULL && i < n; i++)
+		if (strcmp(cause, causes[i]) == 0)
 			return 1;
 	return 0;
 }
 
-static int
-revoke_form(struct page *pg, struct cert_rec *c, int status, const char *error)
+void
+wp_cause_form(struct page *pg, const char *const *causes, size_t n, const char *error)
 {
 	const char *chosen = web_form_get(&pg->form, "sebab"),
 	           *why = web_form_get(&pg->form, "alasan");
 	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; i < NOWNER_CAUSES; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(
-		    arr,
-		    json_pack("{s:s, s:s, s:s, s:b}", "value", owner_causes[i], "label",
-		              wp_msg(pg, "cause.", owner_causes[i]), "about",
-		              wp_msg(pg, "cause.about.", owner_causes[i]), "checked",
-		              chosen != NULL && strcmp(chosen, owner_causes[i]) == 0));
-	cert_ctx(pg, c);
+		    arr, json_pack("{s:s, s:s, s:s, s:b}", "value", causes[i], "label",
+		                   wp_msg(pg, "cause.", causes[i]), "about",
+		                   wp_msg(pg, "cause.about.", causes[i]), "checked",
+		                   chosen != NULL && strcmp(chosen, causes[i]) == 0));
 	json_object_set_new(pg->ctx, "causes", arr);
 	json_object_set_new(pg->ctx, "alasan", json_string(why ? why : ""));
 	if (error != NULL)
 		json_object_set_new(pg->ctx, "form_error", json_string(error));
+}
+
+void
+wp_cause_confirm(struct page *pg, const char *cause, const char *why)
+{
+	json_object_set_new(pg->ctx, "confirm",
+	                    json_pack("{s:s, s:s, s:s}", "cause", cause, "cause_label",
+	                              wp_msg(pg, "cause.", cause), "reason", why));
+}
+
+/* ---- revocation for the owner's causes -------------------------------------- */
+static int
+revoke_form(struct page *pg, struct cert_rec *c, int status, const char *error)
+{
+	cert_ctx(pg, c);
+	wp_cause_form(pg, owner_causes, NOWNER_CAUSES, error);
+	json_object_set_new(pg->ctx, "reason_help",
+	                    json_string(wp_text(pg, "owner.revoke.reason.help")));
 	return wp_render(pg, status, "owner-revoke", "owner.revoke.title");
 }
 
@@ -228,17 +244,14 @@ revoke_post(struct page *pg, struct cert_rec *c)
 	cause = web_form_get(&pg->form, "sebab");
 	why = web_form_get(&pg->form, "alasan");
 	sure = web_form_get(&pg->form, "yakin");
-	if (!owner_cause_valid(cause))
+	if (!wp_cause_in(owner_causes, NOWNER_CAUSES, cause))
 		return revoke_form(pg, c, 400, wp_text(pg, "owner.revoke.nocause"));
 	if (why == NULL || *why == '\0')
 		return revoke_form(pg, c, 400, wp_text(pg, "owner.revoke.noreason"));
 	if (sure == NULL || strcmp(sure, "1") != 0) {
 		/* The confirmation step: what will happen, the cause in words. */
 		cert_ctx(pg, c);
-		json_object_set_new(
-		    pg->ctx, "confirm",
-		    json_pack("{s:s, s:s, s:s, s:s}", "action", "cabut", "cause", cause,
-		              "cause_label", wp_msg(pg, "cause.", cause), "reason", why));
+		wp_cause_confirm(pg, cause, why);
 		return wp_render(pg, 200, "owner-revoke-confirm", "owner.confirm.title");
 	}
 	if ((rc = ra_revoke(pg->r->st, &pg->who, pg->r->ctx->issuer, c->serial, cause,
