@@ -656,6 +656,7 @@ out:
 static int
 page_totp_disable(struct page *pg)
 {
+	struct esign_owner o;
 	int rc;
 
 	if (form_begin(pg) < 0)
@@ -663,6 +664,15 @@ page_totp_disable(struct page *pg)
 	if (web_form_get(&pg->form, "yakin") == NULL)
 		return security_page(pg, 400, "totp_error",
 		                     wp_text(pg, "owner.totp.sure"));
+	/* Nothing to turn off: say so, and write nothing (not even an audit
+	 * entry) for a form no page offered. */
+	memset(&o, 0, sizeof(o));
+	if ((rc = esign_owner_get(&o, pg->r->st, pg->who.nik, NULL, time_now())) < 0 &&
+	    rc != SERTEL_ENOTFOUND)
+		return wp_error(pg, 500, "internal error");
+	if (!o.totp_enrolled)
+		return security_page(pg, 409, "totp_error",
+		                     wp_text(pg, "owner.totp.none"));
 	if ((rc = esign_totp_disable(pg->r->st, &pg->who, pg->who.nik)) < 0)
 		return security_page(pg, rc == SERTEL_EPERM ? 403 : 400, "totp_error",
 		                     sertel_errmsg());

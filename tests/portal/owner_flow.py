@@ -322,7 +322,10 @@ def owner_flow(p, cfg, db):
 		dec = "zbarimg: %s" % e
 	check(dec == uri, "the QR code on the page decodes (zbarimg) to the otpauth URI", dec[:80])
 	p.shot("owner-totp")
-	p.goto(base + "/pemilik/keamanan")
+	p.goto(base + "/pemilik/keamanan?lang=en")
+	check(p.js("document.documentElement.lang") == "en" and "Change the passphrase" in p.text(),
+	      "the English switch works on the owner's pages")
+	p.goto(base + "/pemilik/keamanan?lang=id")
 	check(p.js("!!document.getElementById('totp-on')") and secret not in html(p),
 	      "later the page says TOTP is on and never shows the secret again")
 	p.shot("owner-security-totp")
@@ -477,6 +480,18 @@ def roles(cfg, db):
 	        (400, 403, 404))
 	refused("the auditor's forged TOTP enrolment",
 	        lambda: s["auditor"].post("/portal/pemilik/totp", {"passphrase": "Apa-Saja-2026"}), (400, 403, 404))
+	body = refused("the auditor's forged TOTP removal",
+	               lambda: s["auditor"].post("/portal/pemilik/totp/hapus", {"yakin": "1"}), (409,))
+	check("TOTP belum aktif" in body, "the auditor is told there is nothing to turn off")
+	# The owner turns TOTP off: allowed, recorded.
+	st, hd, _ = s["rina"].post("/portal/pemilik/totp/hapus", {"yakin": "1"})
+	check(st == 303 and hget(hd, "Location") == ["/portal/pemilik/keamanan?ok=totp-hapus"],
+	      "the owner turns TOTP off", str(st))
+	check(db.one("SELECT totp_secret IS NULL FROM esign_owners WHERE nik = ?", cfg["nik"]["rina"]) == 1,
+	      "the TOTP secret is gone from the store")
+	st, j = sign(cfg, cfg["nik"]["rina"], cfg["newpw"])
+	check(st != 200 and j.get("status_code") != 2052, "signing no longer asks for a code (the certificate is revoked)",
+	      "%d %s" % (st, str(j)[:200]))
 
 	# The head's page: heads and superiors only.
 	for who in ("other", "operator", "kadis", "auditor", "rina"):

@@ -82,7 +82,7 @@ check "OCSP gives the reason cessationOfOperation" grep -qi "Reason: cessationOf
 
 # Every state change is in the audit trail, with the actor.
 trail=$("$S" audit list --dir "$I" --json 2>/dev/null)
-for a in revocation.acknowledge esign.passphrase.change esign.totp.enrol; do
+for a in revocation.acknowledge esign.passphrase.change esign.totp.enrol esign.totp.disable; do
 	check "audit has $a" jq -e --arg a "$a" '[.[] | select(.action == $a)] | length == 1' <<<"$trail" >/dev/null
 done
 check "the acknowledgement names the head as actor" \
