@@ -9,6 +9,9 @@
  *                                     causes (Palembang 11(1))
  *   POST /pegawai/cabut/SERIAL        without yakin=1 a confirmation page;
  *                                     with it ra_revoke, the head as actor
+ *   GET  /pegawai/laporan/ID/pernyataan, .../laporan-polisi
+ *                                     the report's letters, for the superior
+ *                                     it names (ra_loss_letter_get)
  *   POST /pegawai/laporan/ID/akui     ra_loss_acknowledge (Cirebon 15(3))
  *
  * NIKs are shown masked (3274********0002): a head reads their staff's
@@ -319,9 +322,56 @@ page_loss_ack(struct page *pg)
 	return wp_redirect(pg, "/pegawai?ok=akui");
 }
 
+/* GET /pegawai/laporan/ID/pernyataan|laporan-polisi: a letter of the
+ * report, inline, for the superior it names (ra_loss_letter_get decides
+ * and audits the read). */
+static int
+page_loss_letter(struct page *pg)
+{
+	const char *id = pg->sub + strlen("/pegawai/laporan/"), *which;
+	unsigned char *data = NULL;
+	const char *mime = NULL;
+	char rid[17], disp[96];
+	size_t len = 0;
+	int rc;
+
+	if (strlen(id) < 18 || id[16] != '/')
+		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
+	memcpy(rid, id, 16);
+	rid[16] = '\0';
+	which = id + 17;
+	if ((rc = ra_loss_letter_get(&data, &len, &mime, pg->r->st, &pg->who, rid,
+	                             which)) < 0)
+		return wp_error(pg,
+		                rc == SERTEL_EPERM                              ? 403
+		                : rc == SERTEL_ENOTFOUND || rc == SERTEL_EINVAL ? 404
+		                                                                : 500,
+		                sertel_errmsg());
+	free(pg->resp->body);
+	pg->resp->body = data;
+	pg->resp->len = len;
+	pg->resp->status = 200;
+	/* Only the types ra_report_loss let in; shown inline, never sniffed
+	 * (the server sends nosniff with every answer). */
+	pg->resp->ctype = mime == NULL ? "application/octet-stream"
+	                  : strcmp(mime, "application/pdf") == 0 ? "application/pdf"
+	                  : strcmp(mime, "image/png") == 0       ? "image/png"
+	                                                         : "image/jpeg";
+	snprintf(disp, sizeof(disp), "inline; filename=\"%s-%s\"", rid,
+	         strcmp(which, "pernyataan") == 0 ? "pernyataan" : "laporan-polisi");
+	wp_header_add(pg, "Content-Disposition: %s\n", disp);
+	buf_appendf(&pg->headers, "Content-Security-Policy: default-src 'none'; "
+	                          "img-src 'self'; style-src 'unsafe-inline'; "
+	                          "frame-ancestors 'self'\n"
+	                          "Cache-Control: no-store\n");
+	return 0;
+}
+
 WP_ROUTES(wp_routes_agency,
           {"GET", "/pegawai", 1, ROLE_KEPALA_PD | ROLE_ATASAN, page_staff, "nav.staff"},
           {"GET", "/pegawai/cabut/", 1, ROLE_KEPALA_PD, page_head_revoke, NULL},
           {"POST", "/pegawai/cabut/", 1, ROLE_KEPALA_PD, page_head_revoke_post, NULL},
+          {"GET", "/pegawai/laporan/", 1, ROLE_KEPALA_PD | ROLE_ATASAN, page_loss_letter,
+           NULL},
           {"POST", "/pegawai/laporan/", 1, ROLE_KEPALA_PD | ROLE_ATASAN, page_loss_ack,
            NULL}, );

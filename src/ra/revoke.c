@@ -444,6 +444,108 @@ ra_loss_acknowledge(struct store *st, const struct ra_actor *who, const char *re
 	return store_atomic(st, ack_fn, &w);
 }
 
+/* ---- the letters of a loss report ------------------------------------------ */
+struct letter_read {
+	const struct ra_actor *who;
+	const char *id;
+	const char *which;
+	unsigned char *data;
+	size_t len;
+};
+
+static int
+letter_fn(struct store *st, void *arg)
+{
+	struct letter_read *l = arg;
+	int police = strcmp(l->which, "laporan-polisi") == 0;
+	struct db_stmt *s = NULL;
+	char named[17] = "", owner[17] = "", serial[SERIAL_HEX_MAX + 1] = "",
+	     blob[33] = "", obj[64];
+	int rc;
+
+	/* A group commit may run this again after a failed batch. */
+	free(l->data);
+	l->data = NULL;
+	l->len = 0;
+	if ((rc = db_prepare(&s, store_db(st),
+	                     police ? "SELECT r.acknowledged_by, c.nik, r.serial, "
+	                              "r.police_blob FROM revocation_requests r JOIN "
+	                              "certs c ON c.serial = r.serial WHERE r.id = ? AND "
+	                              "r.cause = 'hilang'"
+	                            : "SELECT r.acknowledged_by, c.nik, r.serial, "
+	                              "r.statement_blob FROM revocation_requests r JOIN "
+	                              "certs c ON c.serial = r.serial WHERE r.id = ? AND "
+	                              "r.cause = 'hilang'")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, l->id)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(named, sizeof(named),
+		         db_col_text(s, 0) ? db_col_text(s, 0) : "");
+		str_copy(owner, sizeof(owner),
+		         db_col_text(s, 1) ? db_col_text(s, 1) : "");
+		str_copy(serial, sizeof(serial), db_col_text(s, 2));
+		str_copy(blob, sizeof(blob), db_col_text(s, 3) ? db_col_text(s, 3) : "");
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND,
+		                "Laporan kehilangan %s tidak ditemukan / loss report not "
+		                "found",
+		                l->id);
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	/* Who first: the same refusal whatever the report holds. */
+	if ((l->who->nik[0] == '\0' ||
+	     (strcmp(l->who->nik, named) != 0 && strcmp(l->who->nik, owner) != 0)) &&
+	    !(l->who->roles &
+	      (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN)))
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "%s: surat laporan kehilangan hanya untuk atasan yang "
+		    "disebut, pemiliknya, dan OP / may not read the letters "
+		    "of this loss report (Cirebon 15(3))",
+		    l->who->label);
+	if (blob[0] == '\0')
+		return sertel_err(SERTEL_ENOTFOUND, "loss report %s: no %s kept", l->id,
+		                  l->which);
+	if ((rc = store_blob_get(st, blob, police ? "police-report" : "loss-statement",
+	                         &l->data, &l->len)) < 0)
+		return rc;
+	/* Reading a personal letter is itself recorded, as for attachments. */
+	snprintf(obj, sizeof(obj), "cert:%s", serial);
+	return audit_append(st, l->who->label, "revocation.read-letter", obj, l->which);
+}
+
+int
+ra_loss_letter_get(unsigned char **out, size_t *len, const char **mime, struct store *st,
+                   const struct ra_actor *who, const char *report_id, const char *which)
+{
+	struct letter_read l = {who, report_id, which, NULL, 0};
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	*mime = NULL;
+	if (which == NULL ||
+	    (strcmp(which, "pernyataan") != 0 && strcmp(which, "laporan-polisi") != 0))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "loss report letter: expected pernyataan or laporan-polisi");
+	if (report_id == NULL || strlen(report_id) != 16 ||
+	    strspn(report_id, "0123456789abcdef") != 16)
+		return sertel_err(SERTEL_EINVAL, "Nomor laporan kehilangan tidak sah / a "
+		                                 "16-hex-digit report id is required");
+	if ((rc = store_atomic(st, letter_fn, &l)) < 0) {
+		free(l.data);
+		return rc;
+	}
+	/* Checked by content when it was reported (ra_file_check). */
+	*mime = ra_file_mime(l.data, l.len);
+	*out = l.data;
+	*len = l.len;
+	return 0;
+}
+
 /* ---- sanctions ------------------------------------------------------------ */
 struct warn_write {
 	const struct ra_actor *who;

@@ -40,8 +40,8 @@ LINK_RE = r"https?://\S+/portal/masuk/tautan\?t=([0-9a-f]{64})"
 
 
 # ---- raw HTTP ------------------------------------------------------------------
-def req(base, method, path, body=None, cookies=None, ctype=None, headers=None):
-	"""(status, [(header, value)], body text) of one request."""
+def req(base, method, path, body=None, cookies=None, ctype=None, headers=None, binary=False):
+	"""(status, [(header, value)], body text, or bytes when binary) of one request."""
 	u = urllib.parse.urlsplit(base)
 	c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
 	h = dict(headers or {})
@@ -51,8 +51,8 @@ def req(base, method, path, body=None, cookies=None, ctype=None, headers=None):
 		h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
 	c.request(method, path, body=body, headers=h)
 	r = c.getresponse()
-	data = r.read().decode("utf-8", "replace")
-	out = (r.status, r.getheaders(), data)
+	data = r.read()
+	out = (r.status, r.getheaders(), data if binary else data.decode("utf-8", "replace"))
 	c.close()
 	return out
 
@@ -100,8 +100,8 @@ class Session:
 		st, hd, body = self.get("/portal/")
 		self.csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', body).group(1)
 
-	def get(self, path):
-		return req(self.base, "GET", path, cookies=self.cookies)
+	def get(self, path, binary=False):
+		return req(self.base, "GET", path, cookies=self.cookies, binary=binary)
 
 	def post(self, path, fields, csrf=True):
 		f = dict(fields)
@@ -419,7 +419,7 @@ def roles(cfg, db):
 
 	# Anonymous: the login page, for pages and forms alike.
 	for path in ("/portal/pemilik/%s" % wati, "/portal/pemilik/keamanan", "/portal/pegawai",
-	             "/portal/pegawai/cabut/%s" % wati):
+	             "/portal/pegawai/cabut/%s" % wati, "/portal/pegawai/laporan/%s/pernyataan" % report):
 		st, hd, _ = req(cfg["base"], "GET", path)
 		check(st == 303 and hget(hd, "Location") == ["/portal/masuk"], "anonymous GET %s: to the login page" % path)
 	for path, f in (("/portal/pemilik/%s/cabut" % wati, {"sebab": "permintaan-pemilik", "alasan": "x", "yakin": "1"}),
@@ -501,6 +501,8 @@ def roles(cfg, db):
 		                            {"sebab": "pensiun", "alasan": "x", "yakin": "1"}))
 		refused("%s acknowledges the loss report" % who,
 		        lambda: s[who].post("/portal/pegawai/laporan/%s/akui" % report, {}))
+		refused("%s reads the loss report's statement letter" % who,
+		        lambda: s[who].get("/portal/pegawai/laporan/%s/pernyataan" % report))
 	st, _, body = s["head2"].get("/portal/pegawai")
 	check(st == 200 and "Wati Sulastri" not in body and "Dedi Kurnia" not in body,
 	      "the other agency's head sees no staff of Kominfo")
@@ -509,6 +511,20 @@ def roles(cfg, db):
 	                                {"sebab": "pensiun", "alasan": "x", "yakin": "1"}))
 	refused("a head acknowledges a report that does not name them",
 	        lambda: s["head2"].post("/portal/pegawai/laporan/%s/akui" % report, {}))
+	refused("a head reads the letters of a report that does not name them",
+	        lambda: s["head2"].get("/portal/pegawai/laporan/%s/laporan-polisi" % report))
+	# The superior named reads both letters, as they were uploaded; each read audited.
+	reads = db.one("SELECT COUNT(*) FROM audit WHERE action = 'revocation.read-letter'")
+	for which, name, ctype in (("pernyataan", "pengantar.pdf", "application/pdf"),
+	                           ("laporan-polisi", "ktp.png", "image/png")):
+		st, hd, data = s["head"].get("/portal/pegawai/laporan/%s/%s" % (report, which), binary=True)
+		check(st == 200 and hget(hd, "Content-Type") == [ctype] and
+		      data == open(os.path.join(cfg["files"], name), "rb").read(),
+		      "the superior named reads the %s as uploaded (%s)" % (which, ctype), str(st))
+		check(hget(hd, "X-Content-Type-Options") == ["nosniff"] and
+		      hget(hd, "Cache-Control") == ["no-store"], "the %s is never sniffed nor cached" % which)
+	check(db.one("SELECT COUNT(*) FROM audit WHERE action = 'revocation.read-letter'") == reads + 2,
+	      "each read of a letter is in the audit trail")
 	body = refused("the head uses an owner's cause",
 	               lambda: s["head"].post("/portal/pegawai/cabut/%s" % wati,
 	                                      {"sebab": "permintaan-pemilik", "alasan": "x", "yakin": "1"}), (400, 403))

@@ -4,7 +4,8 @@
  * PostgreSQL, on a real instance: a certificate issued by its CA, the loss
  * reported with both letters (revoked at once), then acknowledged only by
  * the superior the statement letter names, once, recorded and audited; a
- * refusal changes nothing.
+ * refusal changes nothing.  The report's letters are read by the superior
+ * named and the owner only, each read audited.
  */
 #include "testutil.h"
 
@@ -165,6 +166,9 @@ loss_is_acknowledged_by_the_superior_named_only(void **state)
 	char *csr, id[17] = "", sql[256];
 	size_t csrlen;
 	int64_t audits;
+	unsigned char *data = NULL;
+	const char *mime = NULL;
+	size_t len = 0;
 	struct db_stmt *s = NULL;
 
 	(void)state;
@@ -273,6 +277,40 @@ loss_is_acknowledged_by_the_superior_named_only(void **state)
 	assert_int_equal(ra_loss_iter(in->st, NIK_SUP, loss_seen, &seen), 0);
 	assert_int_equal(seen.n, 1);
 	assert_true(seen.last.acknowledged_at > 0);
+
+	/* The letters: for the superior named and the owner, each read
+	 * audited; refused to the rest of the staff and the heads, unaudited. */
+	audits = count("SELECT COUNT(*) FROM audit");
+	assert_int_equal(
+	    ra_loss_letter_get(&data, &len, &mime, in->st, &sup, id, "pernyataan"), 0);
+	assert_int_equal(len, sizeof(pdf) - 1);
+	assert_memory_equal(data, pdf, len);
+	assert_string_equal(mime, "application/pdf");
+	free(data);
+	assert_int_equal(
+	    ra_loss_letter_get(&data, &len, &mime, in->st, &owner, id, "laporan-polisi"),
+	    0);
+	free(data);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
+	                       "'revocation.read-letter'"),
+	                 2);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audits + 2);
+	assert_int_equal(
+	    ra_loss_letter_get(&data, &len, &mime, in->st, &other, id, "pernyataan"),
+	    SERTEL_EPERM);
+	assert_null(data);
+	assert_int_equal(
+	    ra_loss_letter_get(&data, &len, &mime, in->st, &head, id, "pernyataan"),
+	    SERTEL_EPERM);
+	assert_int_equal(
+	    ra_loss_letter_get(&data, &len, &mime, in->st, &headb, id, "laporan-polisi"),
+	    SERTEL_EPERM);
+	assert_int_equal(ra_loss_letter_get(&data, &len, &mime, in->st, &sup, id, "ktp"),
+	                 SERTEL_EINVAL);
+	assert_int_equal(ra_loss_letter_get(&data, &len, &mime, in->st, &sup,
+	                                    "00112233445566ff", "pernyataan"),
+	                 SERTEL_ENOTFOUND);
+	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audits + 2);
 	cert_rec_free(&rec);
 }
 
