@@ -65,6 +65,7 @@ extern const struct wp_routes wp_routes_desk;
 /* GET /permohonan/ID/tanda-terima.pdf (web_portal_desk.c), for whoever
  * may read application a. */
 int wp_desk_receipt(struct page *pg, const struct ra_application *a);
+extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

@@ -645,6 +645,12 @@ may_edit(const struct ra_application *a, const struct ra_actor *who)
 	return 0;
 }
 
+const char *
+ra_file_mime(const unsigned char *data, size_t len)
+{
+	return sniff_mime(data, len);
+}
+
 int
 ra_file_check(const struct ra_file *f)
 {

@@ -452,6 +452,9 @@ int ra_remind(struct store *st, const char *actor, const char *days_list, int *s
 /* ---- revocation, loss reports, sanctions (revoke.c) -------------------- */
 /* Checks a document outside an application (any kind label). */
 int ra_file_check(const struct ra_file *f);
+/* The content type of a checked document by its bytes: "application/pdf",
+ * "image/jpeg", "image/png", or NULL for anything else. */
+const char *ra_file_mime(const unsigned char *data, size_t len);
 /* RFC 5280 reason of a cause, or <0 for an unknown cause. */
 int ra_cause_reason(const char *cause);
 /* Revokes a certificate bound to a registered person for a cause, if who
@@ -468,6 +471,34 @@ int ra_report_loss(struct store *st, const struct ra_actor *who, struct issuer *
                    const char *serial, const char *acknowledged_by,
                    const struct ra_file *statement, const struct ra_file *police,
                    const char *note);
+/* A loss report as the superior named in its statement letter sees it. */
+struct ra_loss {
+	char id[17];
+	char serial[SERIAL_HEX_MAX + 1];
+	char owner_nik[17];
+	char owner_name[SERTEL_MAX_NAME];
+	char note[600];
+	int64_t created_at;
+	int64_t acknowledged_at; /* 0: not yet acknowledged */
+};
+typedef int (*ra_loss_fn)(const struct ra_loss *l, void *arg);
+/* The loss reports whose statement letter names the superior ack_nik,
+ * newest first (at most 200); a non-zero cb return stops. */
+int ra_loss_iter(struct store *st, const char *ack_nik, ra_loss_fn cb, void *arg);
+/* Cirebon 15(3): the superior named in the statement letter acknowledges
+ * it, once, as its own act (recorded with the time, audited as
+ * revocation.acknowledge).  Only that superior: SERTEL_EPERM for anyone
+ * else, SERTEL_ESTATE when already acknowledged. */
+int ra_loss_acknowledge(struct store *st, const struct ra_actor *who,
+                        const char *report_id, const char *note);
+/* A letter of a loss report (which: "pernyataan", the statement letter, or
+ * "laporan-polisi", the police report), decrypted, with its content type
+ * (borrowed), for the superior the report names, the owner, and those who
+ * read every archive (operators, the Kepala Dinas, auditors, the
+ * administrator); each read is audited.  *out owned by caller. */
+int ra_loss_letter_get(unsigned char **out, size_t *len, const char **mime,
+                       struct store *st, const struct ra_actor *who,
+                       const char *report_id, const char *which);
 /* A written warning (Palembang 16); at `threshold` warnings every valid
  * certificate of the person gets a revocation proposal (cause sanksi). */
 int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,

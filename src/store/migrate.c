@@ -188,6 +188,13 @@ static const struct migration migrations[] = {
      " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
      " used_at BIGINT, cert_serial TEXT);"
      "CREATE INDEX desk_sessions_app ON desk_sessions(application_id, state);"},
+    {14, "RA: the superior's acknowledgement of a loss report, as its own step",
+     /* Cirebon 15(3): the statement letter names the superior, who then
+      * acknowledges it (ra_loss_acknowledge); reports are listed by the
+      * superior named. */
+     "ALTER TABLE revocation_requests ADD COLUMN acknowledged_at BIGINT;"
+     "CREATE INDEX revocation_requests_ack ON revocation_requests(acknowledged_by, "
+     "created_at);"},
 };
 
 static char *
