@@ -378,6 +378,21 @@ wp_usage_json(struct page *pg, const char *set, const char *chosen)
 	                 chosen != NULL && strcmp(chosen, set) == 0);
 }
 
+/* 01:ad:4a:... as certificate viewers show a serial. */
+void
+wp_serial_shown(char *out, size_t outsz, const char *serial)
+{
+	size_t i, o = 0;
+
+	for (i = 0; serial[i] != '\0' && serial[i + 1] != '\0' && o + 4 < outsz; i += 2) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = serial[i];
+		out[o++] = serial[i + 1];
+	}
+	out[o] = '\0';
+}
+
 /* A browser sends a filename for every file input, empty when nothing was
  * chosen. */
 int

@@ -86,6 +86,9 @@ json_t *wp_usage_json(struct page *pg, const char *set, const char *chosen);
 #define WP_TIME_MAX 48
 void wp_time(char out[WP_TIME_MAX], struct page *pg, int64_t t, int with_time);
 
+/* A serial as certificate viewers show it: "01:ad:4a:..." (cut to outsz). */
+void wp_serial_shown(char *out, size_t outsz, const char *serial);
+
 void wp_cookie_get(char *out, size_t outsz, struct http_req *r, const char *name);
 void wp_cookie_set(struct page *pg, const char *name, const char *value, long max_age);
 void wp_header_add(struct page *pg, const char *fmt, const char *v);

@@ -38,21 +38,6 @@ status_of(int rc)
 	}
 }
 
-/* 01:ad:4a:... as certificate viewers show a serial. */
-static void
-serial_shown(char *out, size_t outsz, const char *serial)
-{
-	size_t i, o = 0;
-
-	for (i = 0; serial[i] != '\0' && serial[i + 1] != '\0' && o + 4 < outsz; i += 2) {
-		if (i > 0)
-			out[o++] = ':';
-		out[o++] = serial[i];
-		out[o++] = serial[i + 1];
-	}
-	out[o] = '\0';
-}
-
 /* The desk session named by the path /loket/ID, for its witness. */
 static int
 path_desk(struct page *pg, struct ra_desk *d)
@@ -105,7 +90,7 @@ desk_done(struct page *pg, int status, const struct ra_desk *d,
 	from[10] = to[10] = ' ';
 	memcpy(from + 16, " UTC", 5);
 	memcpy(to + 16, " UTC", 5);
-	serial_shown(shown, sizeof(shown), c.serial);
+	wp_serial_shown(shown, sizeof(shown), c.serial);
 	usage = wp_usage_json(pg, c.usages, NULL);
 	json_object_set_new(pg->ctx, "cert",
 	                    json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:s}",
