@@ -81,10 +81,9 @@ staff_cert(const struct cert_rec *c, void *arg)
 	struct staff_certs *l = arg;
 	const char *status = cert_status_name(cert_rec_status(c, l->now));
 	json_t *usage = wp_usage_json(l->pg, c->usages, NULL);
-	char to[32];
+	char to[WP_TIME_MAX];
 
-	time_fmt(to, c->not_after);
-	to[10] = '\0';
+	wp_time(to, l->pg, c->not_after, 0);
 	json_array_append_new(
 	    l->arr,
 	    json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:b}", "serial", c->serial, "type",
@@ -107,14 +106,11 @@ static int
 loss_row(const struct ra_loss *r, void *arg)
 {
 	struct loss_rows *l = arg;
-	char when[32], acked[32] = "";
+	char when[WP_TIME_MAX], acked[WP_TIME_MAX] = "";
 
-	time_fmt(when, r->created_at);
-	when[16] = '\0';
-	when[10] = ' ';
+	wp_time(when, l->pg, r->created_at, 1);
 	if (r->acknowledged_at != 0) {
-		time_fmt(acked, r->acknowledged_at);
-		acked[10] = '\0';
+		wp_time(acked, l->pg, r->acknowledged_at, 0);
 	} else {
 		l->waiting++;
 	}
@@ -218,10 +214,9 @@ staff_cert_get(struct page *pg, struct cert_rec *c, struct ra_person *owner)
 static void
 staff_cert_ctx(struct page *pg, const struct cert_rec *c, const struct ra_person *owner)
 {
-	char to[32];
+	char to[WP_TIME_MAX];
 
-	time_fmt(to, c->not_after);
-	to[10] = '\0';
+	wp_time(to, pg, c->not_after, 0);
 	json_object_set_new(pg->ctx, "cert",
 	                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "serial", c->serial,
 	                              "owner", owner->name, "position", owner->position,

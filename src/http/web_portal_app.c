@@ -536,15 +536,14 @@ queue_row(const struct ra_application *a, void *arg)
 	struct queue_rows *q = arg;
 	struct ra_person p;
 	struct ra_agency ag;
-	char when[32], age[32];
+	char when[WP_TIME_MAX], age[32];
 	int64_t days = (q->now - a->updated_at) / 86400;
 
 	memset(&p, 0, sizeof(p));
 	memset(&ag, 0, sizeof(ag));
 	if (ra_person_get(&p, q->pg->r->st, a->applicant_nik) == 0)
 		ra_agency_get(&ag, q->pg->r->st, p.agency_id);
-	time_fmt(when, a->updated_at);
-	when[10] = '\0';
+	wp_time(when, q->pg, a->updated_at, 0);
 	snprintf(age, sizeof(age), "%lld", (long long)days);
 	json_array_append_new(
 	    q->arr,

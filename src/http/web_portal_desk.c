@@ -76,7 +76,7 @@ desk_done(struct page *pg, int status, const struct ra_desk *d,
           const struct ra_application *a)
 {
 	struct cert_rec c;
-	char from[32], to[32], shown[3 * SERIAL_HEX_MAX];
+	char from[WP_TIME_MAX], to[WP_TIME_MAX], shown[3 * SERIAL_HEX_MAX];
 	json_t *usage;
 
 	memset(&c, 0, sizeof(c));
@@ -84,12 +84,9 @@ desk_done(struct page *pg, int status, const struct ra_desk *d,
 		log_msg(LOG_ERROR, "portal: desk %s: %s", d->id, sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
 	}
-	time_fmt(from, c.not_before);
-	time_fmt(to, c.not_after);
-	/* "2026-12-07 02:00 UTC": the minute is enough on a receipt page. */
-	from[10] = to[10] = ' ';
-	memcpy(from + 16, " UTC", 5);
-	memcpy(to + 16, " UTC", 5);
+	/* To the minute: enough on a receipt page. */
+	wp_time(from, pg, c.not_before, 1);
+	wp_time(to, pg, c.not_after, 1);
 	wp_serial_shown(shown, sizeof(shown), c.serial);
 	usage = wp_usage_json(pg, c.usages, NULL);
 	json_object_set_new(pg->ctx, "cert",
@@ -113,7 +110,7 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 	struct ra_person p;
 	struct ra_agency ag;
 	struct ra_agreement agr;
-	char *text = NULL, until[32], forbid[1024];
+	char *text = NULL, until[WP_TIME_MAX], forbid[1024];
 	const char *ok = http_query(pg->r, "ok");
 	json_t *usage;
 	int rc;
@@ -131,8 +128,7 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 		log_msg(LOG_ERROR, "portal: desk agreement: %s", sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
 	}
-	time_fmt(until, d->expires_at);
-	until[19] = '\0'; /* HH:MM:SS from YYYY-MM-DDTHH:MM:SSZ */
+	wp_time(until, pg, d->expires_at, 1);
 	usage = wp_usage_json(pg, a.usages, NULL);
 	json_object_set_new(pg->ctx, "app",
 	                    json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:b}",
@@ -151,9 +147,9 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 	free(text);
 	json_object_set_new(pg->ctx, "desk",
 	                    json_pack("{s:s, s:s, s:i, s:b, s:b}", "id", d->id, "until",
-	                              until + 11, "left", RA_DESK_TRIES - d->attempts,
-	                              "open", d->state == DESK_OPEN && !d->expired,
-	                              "approved", a.state == APP_APPROVED));
+	                              until, "left", RA_DESK_TRIES - d->attempts, "open",
+	                              d->state == DESK_OPEN && !d->expired, "approved",
+	                              a.state == APP_APPROVED));
 	/* The live check (passphrase.js) mirrors passphrase_check: these are
 	 * what the passphrase must not contain; the server checks again. */
 	snprintf(forbid, sizeof(forbid), "%s\n%s\n%s\n%s", p.nik, p.nip, p.email, p.name);

@@ -148,15 +148,12 @@ cert_ctx(struct page *pg, const struct cert_rec *c)
 {
 	const char *status = cert_status_name(cert_rec_status(c, time_now()));
 	json_t *usage = wp_usage_json(pg, c->usages, NULL);
-	char from[32], to[32], when[32] = "";
+	char from[WP_TIME_MAX], to[WP_TIME_MAX], when[WP_TIME_MAX] = "";
 
-	time_fmt(from, c->not_before);
-	time_fmt(to, c->not_after);
-	from[10] = to[10] = '\0';
-	if (c->revoked) {
-		time_fmt(when, c->revoked_at);
-		when[10] = '\0';
-	}
+	wp_time(from, pg, c->not_before, 0);
+	wp_time(to, pg, c->not_after, 0);
+	if (c->revoked)
+		wp_time(when, pg, c->revoked_at, 0);
 	json_object_set_new(
 	    pg->ctx, "cert",
 	    json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "serial",
