@@ -1124,20 +1124,10 @@ out:
 static int
 app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)
 {
-	struct db_stmt *s = NULL;
-	int rc;
+	int rc = db_get_text(store_db(st), out, RA_ID_LEN + 1,
+	                     "SELECT id FROM applications WHERE cert_serial = ?", serial);
 
-	out[0] = '\0';
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT id FROM applications WHERE "
-	                     "cert_serial = ?")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, serial)) == 0 && (rc = db_step(s)) == 1) {
-		str_copy(out, RA_ID_LEN + 1, db_col_text(s, 0));
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 int

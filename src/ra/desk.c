@@ -403,18 +403,10 @@ ra_desk_confirm(struct cert_rec *out, struct ra_issued *info, struct store *st,
 int
 ra_desk_witness(struct store *st, const char *app_id, char out[17])
 {
-	struct db_stmt *s = NULL;
-	int rc;
-
-	out[0] = '\0';
-	if ((rc = db_prepare(&s, store_db(st),
+	int rc = db_get_text(store_db(st), out, 17,
 	                     "SELECT operator_nik FROM desk_sessions WHERE "
-	                     "application_id = ? AND state = 'issued'")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_step(s)) == 1) {
-		str_copy(out, 17, db_col_text(s, 0));
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
+	                     "application_id = ? AND state = 'issued'",
+	                     app_id);
+
+	return rc < 0 ? rc : 0;
 }

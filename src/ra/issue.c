@@ -438,19 +438,11 @@ out:
 int
 ra_last_approver(struct store *st, const char *app_id, char out[17])
 {
-	struct db_stmt *s = NULL;
-	int rc;
-
-	out[0] = '\0';
-	if ((rc = db_prepare(&s, store_db(st),
+	int rc = db_get_text(store_db(st), out, 17,
 	                     "SELECT operator_nik FROM approvals WHERE "
 	                     "application_id = ? ORDER BY at DESC, "
-	                     "operator_nik LIMIT 1")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_step(s)) == 1) {
-		str_copy(out, 17, db_col_text(s, 0));
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
+	                     "operator_nik LIMIT 1",
+	                     app_id);
+
+	return rc < 0 ? rc : 0;
 }
