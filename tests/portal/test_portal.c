@@ -48,22 +48,6 @@ people(struct store *st)
 		fail_msg("%s", sertel_errmsg());
 }
 
-static int64_t
-count(const char *sql)
-{
-	struct db *db = NULL;
-	struct db_stmt *s = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(db_open(&db, test_url), 0);
-	assert_int_equal(db_prepare(&s, db, sql), 0);
-	if (db_step(s) == 1)
-		n = db_col_int(s, 0);
-	db_finalize(s);
-	db_close(db);
-	return n;
-}
-
 static void
 sessions_store_hashes_and_end(void **state)
 {
@@ -81,8 +65,8 @@ sessions_store_hashes_and_end(void **state)
 	/* The id itself is nowhere in the store. */
 	snprintf(sql, sizeof(sql),
 	         "SELECT COUNT(*) FROM portal_sessions WHERE id_hash = '%s'", id);
-	assert_int_equal(count(sql), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM portal_sessions"), 1);
+	assert_int_equal(fixture_count(sql), 0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM portal_sessions"), 1);
 	assert_int_equal(portal_session_get(&g, st, &pc, id), 0);
 	assert_string_equal(g.nik, NIK_A);
 	assert_string_equal(g.csrf, s.csrf);
@@ -107,11 +91,11 @@ sessions_store_hashes_and_end(void **state)
 	assert_int_equal(
 	    portal_session_start(id, &s, st, &pc, NIK_A, "password", NULL, "127.0.0.1"),
 	    SERTEL_EINVAL);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'portal.login'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                               "'portal.login'"),
 	                 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'portal.logout'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                               "'portal.logout'"),
 	                 1);
 }
 
@@ -133,9 +117,10 @@ sessions_end_when_idle_or_old(void **state)
 	/* Seen 29 minutes ago: alive, and the visit moves last_seen on. */
 	fixture_sql("UPDATE portal_sessions SET last_seen = last_seen + 120");
 	assert_int_equal(portal_session_get(&g, st, &pc, id), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM portal_sessions WHERE last_seen > "
-	                       "created_at - 60"),
-	                 1);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM portal_sessions WHERE last_seen > "
+	                  "created_at - 60"),
+	    1);
 	/* Past the absolute end, however active. */
 	fixture_sql("UPDATE portal_sessions SET expires_at = created_at - 1");
 	assert_int_equal(portal_session_get(&g, st, &pc, id), SERTEL_EAUTH);
@@ -209,8 +194,8 @@ login_links_are_single_use(void **state)
 	assert_int_equal(
 	    portal_link_request(&sent, st, &pc, "nobody@example.go.id", "127.0.0.1"), 0);
 	assert_int_equal(sent, 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM mail_queue"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM portal_links"), 0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM mail_queue"), 0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM portal_links"), 0);
 	assert_int_equal(portal_link_request(&sent, st, &pc, "not an address", "x"),
 	                 SERTEL_EINVAL);
 	/* The registered address (any letter case). */
@@ -221,7 +206,7 @@ login_links_are_single_use(void **state)
 	mailed_token(tok, "budi@kominfo.example.go.id");
 	snprintf(sql, sizeof(sql),
 	         "SELECT COUNT(*) FROM portal_links WHERE token_hash = '%s'", tok);
-	assert_int_equal(count(sql), 0);
+	assert_int_equal(fixture_count(sql), 0);
 	assert_int_equal(portal_link_use(nik, st, tok, "127.0.0.1"), 0);
 	assert_string_equal(nik, NIK_A);
 	/* Once only. */
@@ -249,11 +234,11 @@ login_links_are_single_use(void **state)
 	assert_int_equal(portal_link_request(&sent, st, &pc, "siti@kominfo.example.go.id",
 	                                     "127.0.0.1"),
 	                 SERTEL_EPERM);
-	assert_int_equal(count("SELECT COUNT(*) FROM mail_queue WHERE to_addr = "
-	                       "'siti@kominfo.example.go.id'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM mail_queue WHERE to_addr = "
+	                               "'siti@kominfo.example.go.id'"),
 	                 pc.max_open_links);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'portal.link.used'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                               "'portal.link.used'"),
 	                 1);
 }
 
@@ -413,10 +398,11 @@ the_trail_of_a_login_verifies(void **state)
 	                                      NULL, "127.0.0.9"),
 	                 0);
 	assert_int_equal(portal_session_end(st, id, "127.0.0.9"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action IN "
-	                       "('portal.login', 'portal.logout') AND reason LIKE "
-	                       "'%peer=127.0.0.9%'"),
-	                 2);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action IN "
+	                  "('portal.login', 'portal.logout') AND reason LIKE "
+	                  "'%peer=127.0.0.9%'"),
+	    2);
 	assert_int_equal(audit_verify(st, &bad, &n), 0);
 }
 

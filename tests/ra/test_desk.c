@@ -35,22 +35,6 @@ struct env {
 	struct ra_actor admin, kadis, op1, op2, op3, siti, andi;
 };
 
-static int64_t
-count(const char *sql)
-{
-	struct db *db = NULL;
-	struct db_stmt *s = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(db_open(&db, test_url), 0);
-	assert_int_equal(db_prepare(&s, db, sql), 0);
-	if (db_step(s) == 1)
-		n = db_col_int(s, 0);
-	db_finalize(s);
-	db_close(db);
-	return n;
-}
-
 static char *
 csr_pem(void)
 {
@@ -274,16 +258,17 @@ desk_stores_only_hash_and_issues_once(void **state)
 	         "SELECT COUNT(*) FROM desk_sessions WHERE code_hash LIKE '%%%s%%' OR "
 	         "id LIKE '%%%s%%'",
 	         code, code);
-	assert_int_equal(count(sql), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM desk_sessions WHERE "
-	                       "length(code_hash) = 64"),
+	assert_int_equal(fixture_count(sql), 0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM desk_sessions WHERE "
+	                               "length(code_hash) = 64"),
 	                 1);
 	snprintf(sql, sizeof(sql),
 	         "SELECT COUNT(*) FROM audit WHERE reason LIKE '%%%s%%'", code);
-	assert_int_equal(count(sql), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = 'desk.start' "
-	                       "AND actor = 'nik:" NIK_OP1 "'"),
-	                 1);
+	assert_int_equal(fixture_count(sql), 0);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action = 'desk.start' "
+	                  "AND actor = 'nik:" NIK_OP1 "'"),
+	    1);
 	/* Only the witness opens it. */
 	assert_int_equal(ra_desk_get(&g, e->st, &e->op1, d.id), 0);
 	assert_string_equal(g.app_id, app);
@@ -291,36 +276,38 @@ desk_stores_only_hash_and_issues_once(void **state)
 	assert_int_equal(ra_desk_get(&g, e->st, &e->siti, d.id), SERTEL_EPERM);
 	/* Another operator with the right code: refused, nothing counted. */
 	generated(&rq, STRONG);
-	certs = count("SELECT COUNT(*) FROM certs");
+	certs = fixture_count("SELECT COUNT(*) FROM certs");
 	assert_int_equal(
 	    ra_desk_confirm(&rec, &info, e->st, &e->op2, e->is, d.id, code, &rq),
 	    SERTEL_EPERM);
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM desk_sessions WHERE attempts = 0 AND "
-	          "state = 'open'"),
+	    fixture_count("SELECT COUNT(*) FROM desk_sessions WHERE attempts = 0 AND "
+	                  "state = 'open'"),
 	    1);
 	if (ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, code, &rq) < 0)
 		fail_msg("confirm: %s", sertel_errmsg());
 	assert_int_equal(info.generated, 1);
 	assert_int_equal(info.agreement.version, 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs + 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs + 1);
 	assert_string_equal(rec.nik, NIK_SITI);
 	assert_int_equal(ra_get(&a, e->st, app), 0);
 	assert_int_equal(a.state, APP_ISSUED);
 	assert_string_equal(a.cert_serial, rec.serial);
 	/* The applicant acted; the witness, agreement hash, key origin and
 	 * session are in the trail. */
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'application.issue' AND actor = 'nik:" NIK_SITI "'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                               "'application.issue' AND actor = 'nik:" NIK_SITI
+	                               "'"),
 	                 1);
 	snprintf(sql, sizeof(sql),
 	         "SELECT COUNT(*) FROM audit WHERE action = 'desk.issue' AND actor = "
 	         "'nik:" NIK_OP1 "' AND reason LIKE '%%%s%%' AND reason LIKE "
 	         "'%%sha256 %s%%' AND reason LIKE '%%generated%%'",
 	         d.id, info.agreement.sha256);
-	assert_int_equal(count(sql), 1);
+	assert_int_equal(fixture_count(sql), 1);
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM sealed_keys WHERE nik = '" NIK_SITI "'"), 1);
+	    fixture_count("SELECT COUNT(*) FROM sealed_keys WHERE nik = '" NIK_SITI "'"),
+	    1);
 	assert_int_equal(ra_desk_witness(e->st, app, wit), 0);
 	assert_string_equal(wit, NIK_OP1);
 	/* Single use: the same code again issues nothing. */
@@ -328,7 +315,7 @@ desk_stores_only_hash_and_issues_once(void **state)
 	assert_int_equal(
 	    ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, code, &rq),
 	    SERTEL_ESTATE);
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs + 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs + 1);
 	assert_int_equal(ra_desk_get(&g, e->st, &e->op1, d.id), 0);
 	assert_int_equal(g.state, DESK_ISSUED);
 	assert_string_equal(g.cert_serial, a.cert_serial);
@@ -346,7 +333,7 @@ desk_wrong_codes_spend_it(void **state)
 	struct cert_rec rec;
 	char app[RA_ID_LEN + 1], code[RA_DESK_CODE_DIGITS + 1],
 	    bad[RA_DESK_CODE_DIGITS + 1];
-	int64_t certs = count("SELECT COUNT(*) FROM certs"), audits;
+	int64_t certs = fixture_count("SELECT COUNT(*) FROM certs"), audits;
 	int i;
 
 	application(app, e, &e->siti, &e->op2);
@@ -358,7 +345,7 @@ desk_wrong_codes_spend_it(void **state)
 	assert_int_equal(
 	    ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, "", &rq),
 	    SERTEL_EINVAL);
-	audits = count("SELECT COUNT(*) FROM audit");
+	audits = fixture_count("SELECT COUNT(*) FROM audit");
 	for (i = 1; i < RA_DESK_TRIES; i++) {
 		assert_int_equal(
 		    ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, bad, &rq),
@@ -367,19 +354,20 @@ desk_wrong_codes_spend_it(void **state)
 	}
 	/* Each wrong code is counted and audited although the call failed. */
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM desk_sessions WHERE attempts = 4 AND "
-	          "state = 'open'"),
+	    fixture_count("SELECT COUNT(*) FROM desk_sessions WHERE attempts = 4 AND "
+	                  "state = 'open'"),
 	    1);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audits + RA_DESK_TRIES - 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'desk.code-fail'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit"),
+	                 audits + RA_DESK_TRIES - 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                               "'desk.code-fail'"),
 	                 RA_DESK_TRIES - 1);
 	/* The fifth wrong code spends it: the right one then opens nothing. */
 	assert_int_equal(
 	    ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, bad, &rq),
 	    SERTEL_EAUTH);
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM desk_sessions WHERE state = 'spent'"), 1);
+	    fixture_count("SELECT COUNT(*) FROM desk_sessions WHERE state = 'spent'"), 1);
 	assert_int_equal(
 	    ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, code, &rq),
 	    SERTEL_EPERM);
@@ -388,14 +376,14 @@ desk_wrong_codes_spend_it(void **state)
 	assert_int_equal(ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id,
 	                                 "123456789012345678901234567890123456", &rq),
 	                 SERTEL_EPERM);
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs);
 	/* A new session (with a new code) works. */
 	assert_int_equal(ra_desk_start(&d, e->st, &e->op1, app), 0);
 	mailed_code(code, "siti@kominfo.cirebonkota.go.id");
 	if (ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, code, &rq) < 0)
 		fail_msg("confirm: %s", sertel_errmsg());
 	cert_rec_free(&rec);
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs + 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs + 1);
 }
 
 static void
@@ -407,7 +395,7 @@ desk_expires_and_newer_spends_older(void **state)
 	struct ra_issued info;
 	struct cert_rec rec;
 	char app[RA_ID_LEN + 1], c1[RA_DESK_CODE_DIGITS + 1], c2[RA_DESK_CODE_DIGITS + 1];
-	int64_t certs = count("SELECT COUNT(*) FROM certs");
+	int64_t certs = fixture_count("SELECT COUNT(*) FROM certs");
 
 	application(app, e, &e->andi, &e->op2);
 	generated(&rq, STRONG);
@@ -432,9 +420,9 @@ desk_expires_and_newer_spends_older(void **state)
 	    ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d2.id, c2, &rq),
 	    SERTEL_EPERM);
 	assert_non_null(strstr(sertel_errmsg(), "expired"));
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs);
-	assert_int_equal(count("SELECT COUNT(*) FROM applications WHERE state = "
-	                       "'approved'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM applications WHERE state = "
+	                               "'approved'"),
 	                 1);
 }
 
@@ -449,9 +437,9 @@ desk_who_may_start(void **state)
 	application(app, e, &e->siti, &e->op2);
 	application(own, e, &e->op1, &e->op2);
 	application(sub, e, &e->andi, NULL);
-	sessions = count("SELECT COUNT(*) FROM desk_sessions");
-	mails = count("SELECT COUNT(*) FROM mail_queue");
-	audits = count("SELECT COUNT(*) FROM audit");
+	sessions = fixture_count("SELECT COUNT(*) FROM desk_sessions");
+	mails = fixture_count("SELECT COUNT(*) FROM mail_queue");
+	audits = fixture_count("SELECT COUNT(*) FROM audit");
 	/* Not an operator: the applicant, another applicant, the Kepala
 	 * Dinas, the administrator. */
 	assert_int_equal(ra_desk_start(&d, e->st, &e->siti, app), SERTEL_EPERM);
@@ -468,9 +456,9 @@ desk_who_may_start(void **state)
 	assert_int_equal(ra_desk_start(&d, e->st, &e->op1, sub), SERTEL_ESTATE);
 	assert_int_equal(ra_desk_start(&d, e->st, &e->op1, "0123456789abcdef"),
 	                 SERTEL_ENOTFOUND);
-	assert_int_equal(count("SELECT COUNT(*) FROM desk_sessions"), sessions);
-	assert_int_equal(count("SELECT COUNT(*) FROM mail_queue"), mails);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audits);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM desk_sessions"), sessions);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM mail_queue"), mails);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit"), audits);
 	/* Another operator may witness op1's own application. */
 	assert_int_equal(ra_desk_start(&d, e->st, &e->op2, own), 0);
 	assert_int_equal(ra_desk_get(&d, e->st, &e->op1, d.id), SERTEL_EPERM);
@@ -486,14 +474,14 @@ desk_failures_leave_session_open(void **state)
 	struct cert_rec rec;
 	struct ra_agreement ag;
 	char app[RA_ID_LEN + 1], code[RA_DESK_CODE_DIGITS + 1], *csr = csr_pem();
-	int64_t certs = count("SELECT COUNT(*) FROM certs"), accepted;
+	int64_t certs = fixture_count("SELECT COUNT(*) FROM certs"), accepted;
 	static const char bad_csr[] = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n"
 	                              "-----END CERTIFICATE REQUEST-----\n";
 
 	application(app, e, &e->siti, &e->op2);
 	assert_int_equal(ra_desk_start(&d, e->st, &e->op1, app), 0);
 	mailed_code(code, "siti@kominfo.cirebonkota.go.id");
-	accepted = count("SELECT COUNT(*) FROM acceptances");
+	accepted = fixture_count("SELECT COUNT(*) FROM acceptances");
 	/* The agreement not accepted. */
 	generated(&rq, STRONG);
 	rq.accept_agreement = 0;
@@ -532,13 +520,14 @@ desk_failures_leave_session_open(void **state)
 	    SERTEL_ESTATE);
 	assert_non_null(strstr(sertel_errmsg(), "13(3)"));
 	/* None of that issued anything or used the session up. */
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs);
-	assert_int_equal(count("SELECT COUNT(*) FROM acceptances"), accepted);
-	assert_int_equal(count("SELECT COUNT(*) FROM desk_sessions WHERE state = 'open' "
-	                       "AND attempts = 0"),
-	                 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM applications WHERE state = "
-	                       "'approved'"),
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM acceptances"), accepted);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM desk_sessions WHERE state = 'open' "
+	                  "AND attempts = 0"),
+	    1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM applications WHERE state = "
+	                               "'approved'"),
 	                 1);
 	/* From the owner's CSR, for the version shown. */
 	rq.agreement_version = ag.version;
@@ -546,10 +535,11 @@ desk_failures_leave_session_open(void **state)
 		fail_msg("confirm: %s", sertel_errmsg());
 	assert_int_equal(info.generated, 0);
 	assert_int_equal(info.agreement.version, ag.version);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = 'desk.issue' "
-	                       "AND reason LIKE '%owner''s CSR%'"),
-	                 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM certs"), certs + 1);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action = 'desk.issue' "
+	                  "AND reason LIKE '%owner''s CSR%'"),
+	    1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM certs"), certs + 1);
 	cert_rec_free(&rec);
 	free(csr);
 }
