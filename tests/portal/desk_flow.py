@@ -23,7 +23,6 @@ refusal.
 Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 """
 import hashlib
-import http.client
 import json
 import os
 import re
@@ -31,10 +30,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, login_by_link, raw, set_file, summary, wait_mail  # noqa: E402
+from portal_lib import Page, check, login_by_link, raw, request, set_file, summary, wait_mail  # noqa: E402
 
 OP1 = "op1@kominfo.cirebonkota.go.id"
 OP2 = "op2@kominfo.cirebonkota.go.id"
@@ -70,13 +68,8 @@ class Store:
 
 
 def raw_bytes(base, path, cookies):
-	u = urllib.parse.urlsplit(base)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
-	c.request("GET", path, headers={"Cookie": "; ".join("%s=%s" % kv for kv in cookies.items())})
-	r = c.getresponse()
-	out = (r.status, dict(r.getheaders()), r.read())
-	c.close()
-	return out
+	st, hd, data = request(base, "GET", path, cookies=cookies)
+	return st, dict(hd), data
 
 
 def multipart(fields, boundary="----deskflow7MA4YWxkTrZu0gW"):

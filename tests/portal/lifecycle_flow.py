@@ -21,7 +21,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, login_by_link, raw, set_file, summary  # noqa: E402
+from portal_lib import Page, check, login_by_link, set_file, summary  # noqa: E402
 from desk_flow import STRONG, codes, fill, judge_receipt, new_code, owner_downloads  # noqa: E402
 
 LETTERS = {

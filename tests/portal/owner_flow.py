@@ -22,7 +22,6 @@ Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 import base64
 import hashlib
 import hmac
-import http.client
 import json
 import os
 import re
@@ -34,40 +33,19 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, login_by_link, set_file, summary, wait_mail  # noqa: E402
+from portal_lib import Page, check, login_by_link, login_raw, request, set_file, summary  # noqa: E402
 
-LINK_RE = r"https?://\S+/portal/masuk/tautan\?t=([0-9a-f]{64})"
 
 
 # ---- raw HTTP ------------------------------------------------------------------
 def req(base, method, path, body=None, cookies=None, ctype=None, headers=None, binary=False):
 	"""(status, [(header, value)], body text, or bytes when binary) of one request."""
-	u = urllib.parse.urlsplit(base)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-	h = dict(headers or {})
-	if cookies:
-		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
-	if body is not None:
-		h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
-	c.request(method, path, body=body, headers=h)
-	r = c.getresponse()
-	data = r.read()
-	out = (r.status, r.getheaders(), data if binary else data.decode("utf-8", "replace"))
-	c.close()
-	return out
+	st, hd, data = request(base, method, path, body, cookies, ctype, headers, timeout=30)
+	return st, hd, data if binary else data.decode("utf-8", "replace")
 
 
 def hget(headers, name):
 	return [v for k, v in headers if k.lower() == name.lower()]
-
-
-def set_cookies(headers):
-	out = {}
-	for v in hget(headers, "Set-Cookie"):
-		kv = v.split(";", 1)[0]
-		k, _, val = kv.partition("=")
-		out[k.strip()] = val
-	return out
 
 
 class Session:
@@ -75,30 +53,11 @@ class Session:
 
 	def __init__(self, cfg, who):
 		self.base = cfg["base"]
-		self.cookies = {}
-		self.csrf = ""
 		email = cfg["mail"][who]
-		st, hd, body = req(self.base, "GET", "/portal/masuk")
-		pra = set_cookies(hd).get("sertel_pra") or re.search(r'name="pra" value="([0-9a-f]+)"', body).group(1)
-		seen = set(t for b in wait_mail(cfg["maildir"], email, -1, 1) for t in re.findall(LINK_RE, b))
-		req(self.base, "POST", "/portal/masuk/tautan",
-		     urllib.parse.urlencode({"email": email, "pra": pra}), {"sertel_pra": pra})
-		deadline, new = time.monotonic() + 30, []
-		while time.monotonic() < deadline and not new:
-			new = [t for b in wait_mail(cfg["maildir"], email, -1, 1)
-			       for t in re.findall(LINK_RE, b) if t not in seen]
-			if not new:
-				time.sleep(0.3)
-		if len(new) != 1:
-			raise RuntimeError("no login link for %s" % email)
-		st, hd, body = req(self.base, "POST", "/portal/masuk/tautan/pakai",
-		                    urllib.parse.urlencode({"t": new[0], "pra": pra}), {"sertel_pra": pra})
-		sid = set_cookies(hd).get("sertel_sesi")
-		if st != 303 or not sid:
-			raise RuntimeError("login for %s: %d" % (email, st))
-		self.cookies = {"sertel_sesi": sid}
-		st, hd, body = self.get("/portal/")
-		self.csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', body).group(1)
+		got = login_raw(self.base, cfg["maildir"], email)
+		if got is None:
+			raise RuntimeError("no session for %s by one-time link" % email)
+		self.cookies, self.csrf = got
 
 	def get(self, path, binary=False):
 		return req(self.base, "GET", path, cookies=self.cookies, binary=binary)

@@ -26,74 +26,14 @@ Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 """
 import json
 import os
-import re
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import check, raw, summary, wait_mail  # noqa: E402
+from portal_lib import check, login_raw, raw, summary  # noqa: E402
 
-LINK_RE = r"https?://\S+/portal/masuk/tautan\?t=([0-9a-f]{64})"
 # Entries a refused or read-only request may leave: logins, refusals.
 QUIET = ("portal.", "auth.")
-
-
-def cookies_of(hdrs_list):
-	out = {}
-	for k, v in hdrs_list:
-		if k.lower() == "set-cookie":
-			name, _, rest = v.partition("=")
-			out[name] = rest.split(";", 1)[0]
-	return out
-
-
-def raw_full(base, method, path, body=None, cookies=None):
-	"""raw() with every Set-Cookie header (http.client merges them)."""
-	import http.client
-	import urllib.parse
-	u = urllib.parse.urlsplit(base)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
-	h = {}
-	if cookies:
-		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
-	if body is not None:
-		h["Content-Type"] = "application/x-www-form-urlencoded"
-	c.request(method, path, body=body, headers=h)
-	r = c.getresponse()
-	data = r.read().decode("utf-8", "replace")
-	out = (r.status, r.getheaders(), data)
-	c.close()
-	return out
-
-
-def login(base, maildir, email):
-	"""A session by one-time link, all in raw HTTP: (cookies, csrf) or None."""
-	old = set(m for b in wait_mail(maildir, email, -1, 1) for m in re.findall(LINK_RE, b))
-	st, hd, body = raw_full(base, "GET", "/portal/masuk")
-	jar = cookies_of(hd)
-	pra = re.search(r'name="pra" value="([0-9a-f]+)"', body)
-	if st != 200 or not pra:
-		return None
-	st, hd, _ = raw_full(base, "POST", "/portal/masuk/tautan",
-	                     "pra=%s&email=%s" % (pra.group(1), email), cookies=jar)
-	deadline = time.monotonic() + 30
-	new = []
-	while time.monotonic() < deadline and not new:
-		new = [m for b in wait_mail(maildir, email, -1, 1)
-		       for m in re.findall(LINK_RE, b) if m not in old]
-		time.sleep(0.2)
-	if len(new) != 1:
-		return None
-	st, hd, _ = raw_full(base, "POST", "/portal/masuk/tautan/pakai",
-	                     "pra=%s&t=%s" % (pra.group(1), new[0]), cookies=jar)
-	sess = cookies_of(hd).get("sertel_sesi")
-	if st != 303 or not sess:
-		return None
-	jar = {"sertel_sesi": sess}
-	st, _, body = raw(base, "GET", "/portal/", cookies=jar)
-	csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', body)
-	return (jar, csrf.group(1)) if st == 200 and csrf else None
 
 
 def trail(sertel, inst):
@@ -167,7 +107,7 @@ def main(argv):
 		rt["roles"] = policy.get((rt["method"], rt["path"]), rt["roles"])
 	sessions = {}
 	for name, email, _ in people:
-		s = login(base, maildir, email)
+		s = login_raw(base, maildir, email)
 		check(s is not None, "%s logs in (raw HTTP, one-time link)" % name)
 		sessions[name] = s
 	before = trail(sertel, inst)
