@@ -667,15 +667,15 @@ WP_ROUTES(wp_routes_core, {"GET", "/", 1, 0, page_dashboard, NULL},
           {"POST", "/masuk/tautan/pakai", 0, 0, page_link_use, NULL},
           {"POST", "/keluar", 0, 0, page_logout, NULL}, );
 
-/* Every area's routes; the navigation bar follows this order, the SOP
- * (public) last. */
-static const struct wp_routes *const route_tables[] = {
-    &wp_routes_core,  &wp_routes_cert,  &wp_routes_app,
-    &wp_routes_queue, &wp_routes_dinas, &wp_routes_audit,
-    &wp_routes_desk,  &wp_routes_owner, &wp_routes_agency,
-};
+/* The public pages, last in the navigation bar. */
+WP_ROUTES(wp_routes_public, {"GET", "/sop", 0, 0, page_sop, "nav.sop"}, );
 
-static const struct wp_route sop_route = {"GET", "/sop", 0, 0, page_sop, "nav.sop"};
+/* Every area's routes; the navigation bar follows this order. */
+static const struct wp_routes *const route_tables[] = {
+    &wp_routes_core,   &wp_routes_cert,   &wp_routes_app,  &wp_routes_queue,
+    &wp_routes_dinas,  &wp_routes_audit,  &wp_routes_desk, &wp_routes_owner,
+    &wp_routes_agency, &wp_routes_public,
+};
 
 static int
 route_match(const struct wp_route *rt, const char *sub)
@@ -710,7 +710,7 @@ web_portal_routes(web_portal_route_fn cb, void *arg)
 			    0)
 				return rc;
 		}
-	return cb(sop_route.method, sop_route.sub, sop_route.login, sop_route.roles, arg);
+	return 0;
 }
 
 /* The navigation bar: every route with an entry the user may open. */
@@ -729,7 +729,6 @@ nav_build(struct page *pg)
 				json_array_append_new(nav,
 				                      nav_item(pg, rt->sub, rt->nav));
 		}
-	json_array_append_new(nav, nav_item(pg, sop_route.sub, sop_route.nav));
 	return nav;
 }
 
@@ -783,17 +782,11 @@ web_portal(struct http_req *r, struct http_resp *resp)
 			wp_cookie_set(&pg, COOKIE_SESSION, "", 0);
 	}
 	method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	for (t = 0; rt == NULL && t <= sizeof(route_tables) / sizeof(route_tables[0]);
+	for (t = 0; rt == NULL && t < sizeof(route_tables) / sizeof(route_tables[0]);
 	     t++) {
-		const struct wp_route *tab =
-		    t < sizeof(route_tables) / sizeof(route_tables[0])
-		        ? route_tables[t]->r
-		        : &sop_route;
-		size_t n = t < sizeof(route_tables) / sizeof(route_tables[0])
-		               ? route_tables[t]->n
-		               : 1;
+		const struct wp_route *tab = route_tables[t]->r;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < route_tables[t]->n; i++) {
 			if (!route_match(&tab[i], pg.sub))
 				continue;
 			known = 1;
