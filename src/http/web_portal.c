@@ -385,6 +385,7 @@ page_login(struct page *pg)
 		return wp_redirect(pg, "/");
 	pre_token(pre, pg);
 	json_object_set_new(pg->ctx, "pra", json_string(pre));
+	wp_login_options(pg);
 	return wp_render(pg, 200, "login", "login.title");
 }
 
@@ -439,8 +440,7 @@ page_link_confirm(struct page *pg)
 static int
 page_link_use(struct page *pg)
 {
-	struct portal_session s;
-	char nik[17], id[PORTAL_ID_HEX + 1];
+	char nik[17];
 	int rc;
 
 	if ((rc = wp_read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
@@ -456,13 +456,42 @@ page_link_use(struct page *pg)
 		http_auth_fail(pg->r, NULL, "portal login link");
 		return wp_error(pg, 401, wp_text(pg, "link.bad"));
 	}
-	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, PORTAL_BY_LINK,
-	                               NULL, pg->peer)) < 0)
+	return wp_session_begin(pg, nik, PORTAL_BY_LINK, NULL);
+}
+
+int
+wp_session_begin(struct page *pg, const char *nik, const char *method,
+                 const char *cert_serial)
+{
+	struct portal_session s;
+	char id[PORTAL_ID_HEX + 1];
+	int rc;
+
+	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, method,
+	                               cert_serial, pg->peer)) < 0)
 		return wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
 	wp_cookie_set(pg, COOKIE_SESSION, id, -1);
 	wp_cookie_set(pg, COOKIE_PRE, "", 0);
 	secure_wipe(id, sizeof(id));
 	return wp_redirect(pg, "/");
+}
+
+void
+wp_pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg)
+{
+	pre_token(out, pg);
+}
+
+int
+wp_pre_token_check(struct page *pg)
+{
+	return pre_token_check(pg);
+}
+
+int
+wp_throttled(struct page *pg)
+{
+	return throttled(pg);
 }
 
 static int
@@ -589,8 +618,8 @@ WP_ROUTES(wp_routes_core, {"GET", "/", 1, 0, page_dashboard, NULL},
 /* Every area's routes; the navigation bar follows this order, the SOP
  * (public) last. */
 static const struct wp_routes *const route_tables[] = {
-    &wp_routes_core,  &wp_routes_cert,  &wp_routes_app,
-    &wp_routes_queue, &wp_routes_dinas, &wp_routes_audit,
+    &wp_routes_core,  &wp_routes_cert,  &wp_routes_app,   &wp_routes_queue,
+    &wp_routes_dinas, &wp_routes_audit, &wp_routes_login, &wp_routes_sso,
 };
 
 static const struct wp_route sop_route = {"GET", "/sop", 0, 0, page_sop, "nav.sop"};

@@ -268,3 +268,28 @@ out:
 	cert_rec_free(&cr);
 	return rc;
 }
+
+struct refused_work {
+	const char *method, *claimed, *why, *peer;
+};
+
+static int
+refused_fn(struct store *st, void *arg)
+{
+	const struct refused_work *w = arg;
+	char obj[160], why[512];
+
+	snprintf(obj, sizeof(obj), "login:%s:%.120s", w->method, w->claimed);
+	snprintf(why, sizeof(why), "%.420s; peer=%s", w->why, w->peer);
+	return audit_append(st, "portal:login", "portal.login.refused", obj, why);
+}
+
+int
+portal_login_refused(struct store *st, const char *method, const char *claimed,
+                     const char *why, const char *peer)
+{
+	struct refused_work w = {method, claimed ? claimed : "", why ? why : "",
+	                         peer ? peer : ""};
+
+	return store_atomic(st, refused_fn, &w);
+}

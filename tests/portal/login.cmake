@@ -1,0 +1,9 @@
+# Logging in to the portal with a client certificate on the portal's own
+# listener (raw HTTPS and headless Chromium with an NSS database of its
+# own) and with OpenID Connect against a provider written for the test;
+# screenshots under build/screenshots/portal-mtls and portal-oidc.
+find_program(SERTEL_BASH_LOGIN bash REQUIRED)
+add_test(NAME portal_mtls
+  COMMAND ${SERTEL_BASH_LOGIN} ${CMAKE_CURRENT_LIST_DIR}/test_portal_mtls.sh)
+set_tests_properties(portal_mtls PROPERTIES TIMEOUT 300 LABELS "browser"
+  ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR};PORTAL_SHOTS=portal-mtls")
