@@ -460,19 +460,30 @@ page_link_use(struct page *pg)
 }
 
 int
-wp_session_begin(struct page *pg, const char *nik, const char *method,
-                 const char *cert_serial)
+wp_session_open(struct page *pg, const char *nik, const char *method,
+                const char *cert_serial)
 {
 	struct portal_session s;
 	char id[PORTAL_ID_HEX + 1];
 	int rc;
 
 	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, method,
-	                               cert_serial, pg->peer)) < 0)
-		return wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+	                               cert_serial, pg->peer)) < 0) {
+		wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+		return rc;
+	}
 	wp_cookie_set(pg, COOKIE_SESSION, id, -1);
 	wp_cookie_set(pg, COOKIE_PRE, "", 0);
 	secure_wipe(id, sizeof(id));
+	return 0;
+}
+
+int
+wp_session_begin(struct page *pg, const char *nik, const char *method,
+                 const char *cert_serial)
+{
+	if (wp_session_open(pg, nik, method, cert_serial) < 0)
+		return 0;
 	return wp_redirect(pg, "/");
 }
 

@@ -102,6 +102,10 @@ int wp_throttled(struct page *pg);
  * cookie and a redirect home; a refusal sets its error page. */
 int wp_session_begin(struct page *pg, const char *nik, const char *method,
                      const char *cert_serial);
+/* The same without the redirect: 0 with the cookie set, or the error page
+ * set and a negative code. */
+int wp_session_open(struct page *pg, const char *nik, const char *method,
+                    const char *cert_serial);
 /* What the login page offers besides the link (web_portal_login.c): the
  * certificate button when the connection presented one, single sign-on
  * when [oidc] is configured. */

@@ -112,6 +112,10 @@ int portal_cert_login(char serial[SERIAL_HEX_MAX + 1], char nik[17], struct stor
  * message shown) and the peer address.  The callers throttle first, so
  * nobody fills the trail.
  */
+/* The NIK of the person registered with e-mail address email (any case)
+ * into nik; "" when nobody has it. */
+int portal_person_by_email(char nik[17], struct store *st, const char *email);
+
 int portal_login_refused(struct store *st, const char *method, const char *claimed,
                          const char *why, const char *peer);
 

@@ -175,6 +175,15 @@ static const struct migration migrations[] = {
     {10, "RA: the operator's queue read in the order of waiting",
      /* ra_query: one state, oldest change first, a page at a time. */
      "CREATE INDEX applications_queue ON applications(state, updated_at, id);"},
+    /* Issue 10: an OpenID Connect login in flight (portal/oidc.c).  The
+     * browser holds the state; only its SHA-256 is here, with the SHA-256
+     * of the browser's pre-login cookie it is bound to; spent once. */
+    {13, "portal: OpenID Connect logins in flight (state hashed, single use)",
+     "CREATE TABLE portal_oidc (state_hash TEXT PRIMARY KEY,"
+     " browser_hash TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,"
+     " peer TEXT);"
+     "CREATE INDEX portal_oidc_expires ON portal_oidc(expires_at);"},
 };
 
 static char *
