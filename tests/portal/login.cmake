@@ -11,3 +11,9 @@ set_tests_properties(portal_mtls PROPERTIES TIMEOUT 300 LABELS "browser"
 # The ID token checks of OpenID Connect (RS256, ES256; claims; refused
 # algorithms and keys), tokens made in the test with OpenSSL.
 sertel_unit_test(portal_oidc SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_oidc.c LIBS sertel_portal)
+
+# Single sign-on against a provider written for the test (loopback only).
+add_test(NAME portal_oidc_web
+  COMMAND ${SERTEL_BASH_LOGIN} ${CMAKE_CURRENT_LIST_DIR}/test_portal_oidc.sh)
+set_tests_properties(portal_oidc_web PROPERTIES TIMEOUT 300 LABELS "browser"
+  ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR};PORTAL_SHOTS=portal-oidc")

@@ -88,8 +88,10 @@ portal_run_flow mtls_flow.py "$PORTAL_URL" "$SERVER_URL" "$T" "$MD" "$SHOTS" "$D
 	siti@kominfo.cirebonkota.go.id
 
 trail=$("$S" audit list --dir "$I" --json 2>/dev/null)
-check "audit has a certificate login (method mtls)" jq -e '[.[] | select(.action == "portal.login" and (.reason | contains("mtls")))] | length >= 1' <<<"$trail" >/dev/null
-check "audit has refused certificate logins" jq -e '[.[] | select(.action == "portal.login.refused")] | length >= 4' <<<"$trail" >/dev/null
+# jq -e over the trail, its output (not check's line) discarded.
+jqc() { jq -e "$1" <<<"$trail" >/dev/null; }
+check "audit has a certificate login (method mtls)" jqc '[.[] | select(.action == "portal.login" and (.reason | contains("mtls")))] | length >= 1'
+check "audit has refused certificate logins" jqc '[.[] | select(.action == "portal.login.refused")] | length >= 4'
 for f in login-cert dashboard-cert queue-cert; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
