@@ -111,6 +111,22 @@ def raw_flow(portal, maildir, dbfile, sertel, inst, siti):
 	st, _, body, _ = https(portal, "GET", "/portal/antrian", cookies=sess)
 	check(st == 200 and "Antrean" in body, "  ... and op1 opens the queue", str(st))
 
+	# Each official's own certificate opens their own pages, and only
+	# those: the auditor reads the trail but not the Kepala Dinas's page,
+	# the Kepala Dinas opens both.
+	for cert, who, allowed, refused_path in (
+	        ("budi-tls", "Budi Auditor", "/portal/audit", "/portal/dinas"),
+	        ("kadis-tls", "Kepala Dinas", "/portal/dinas", None)):
+		st, _, body, setc = cert_login(portal, cert)
+		s2 = {"sertel_sesi": setc.get("sertel_sesi", "")}
+		st, _, home, _ = https(portal, "GET", "/portal/", cookies=s2)
+		st2, _, _, _ = https(portal, "GET", allowed, cookies=s2)
+		check(st == 200 and who in home and st2 == 200,
+		      "%s logs in by certificate and opens %s" % (who, allowed), "%s %s" % (st, st2))
+		if refused_path:
+			st, _, body, _ = https(portal, "GET", refused_path, cookies=s2)
+			check(st == 403, "  ... and is refused %s (403)" % refused_path, str(st))
+
 	for cert, words, what in (
 	        ("siti-sign", "tidak untuk autentikasi klien", "an applicant's signing-only certificate"),
 	        ("nobody-tls", "tidak terikat pada orang terdaftar", "a certificate bound to nobody"),

@@ -49,6 +49,8 @@ issue() { # NAME NIK USAGE
 issue op1-tls 3274010101820001 signing,ssl-client
 issue op2-tls 3274010101830001 signing,ssl-client
 issue siti-sign 3274014101920002 signing
+issue budi-tls 3274010101800001 ssl-client
+issue kadis-tls 3274010101750001 signing,ssl-client
 issue nobody-tls "" ssl-client
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
 	-keyout "$T/other-ca.key" -subj "/CN=Other CA" -out "$T/other-ca.pem" 2>/dev/null || die "other ca"
