@@ -10,13 +10,12 @@
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/param_build.h>
 
 #include "pki/jws.h"
 #include "pki/pki.h"
+#include "pki/pki_int.h"
 
 static const char B64URL[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -69,29 +68,17 @@ jwk_rsa(EVP_PKEY **out, const json_t *k)
 	unsigned char *nb = NULL, *eb = NULL;
 	size_t nl = 0, el = 0;
 	BIGNUM *n = NULL, *e = NULL;
-	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	int rc;
 
 	if ((rc = jwk_bytes(&nb, &nl, k, "n", 1024)) < 0 ||
 	    (rc = jwk_bytes(&eb, &el, k, "e", 32)) < 0)
 		goto out;
-	rc = 0;
 	if ((n = BN_bin2bn(nb, (int)nl, NULL)) == NULL ||
-	    (e = BN_bin2bn(eb, (int)el, NULL)) == NULL ||
-	    (bld = OSSL_PARAM_BLD_new()) == NULL ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
-		rc = sertel_err_ossl(SERTEL_EAUTH, "JWK: RSA public key rejected");
+	    (e = BN_bin2bn(eb, (int)el, NULL)) == NULL)
+		rc = sertel_err_ossl(SERTEL_ENOMEM, "JWK: out of memory");
+	else if ((rc = key_public_rsa(out, n, e, "JWK")) < 0)
+		rc = sertel_err(SERTEL_EAUTH, "%s", sertel_errmsg());
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
 	BN_free(n);
 	BN_free(e);
 	free(nb);
@@ -104,8 +91,6 @@ jwk_ec(EVP_PKEY **out, const json_t *k)
 {
 	unsigned char *x = NULL, *y = NULL, pub[65];
 	size_t xl = 0, yl = 0;
-	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *ctx = NULL;
 	int rc;
 
 	if (!json_is_string(json_object_get(k, "crv")) ||
@@ -123,19 +108,9 @@ jwk_ec(EVP_PKEY **out, const json_t *k)
 	pub[0] = 0x04; /* SEC 1 2.3.3: uncompressed point */
 	memcpy(pub + 1, x, 32);
 	memcpy(pub + 33, y, 32);
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-	                                             (char *)"prime256v1", 0);
-	params[1] =
-	    OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub));
-	params[2] = OSSL_PARAM_construct_end();
-	rc = 0;
-	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
-		rc = sertel_err_ossl(SERTEL_EAUTH,
-		                     "JWK: EC public key is not a point on P-256");
+	if ((rc = key_public_ec(out, "prime256v1", pub, sizeof(pub), "JWK")) < 0)
+		rc = sertel_err(SERTEL_EAUTH, "%s", sertel_errmsg());
 out:
-	EVP_PKEY_CTX_free(ctx);
 	free(x);
 	free(y);
 	return rc;

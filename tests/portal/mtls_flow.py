@@ -14,14 +14,12 @@ usage: mtls_flow.py PORTAL_URL MAIN_URL T MAILDIR OUTDIR DBFILE SERTEL INSTANCE 
 T holds NAME.pem / NAME.key for op1-tls, op2-tls, siti-sign, nobody-tls,
 foreign and ca/root.pem.  Prints "ok"/"FAIL" lines and a closing summary.
 """
-import http.client
 import os
 import re
 import sqlite3
 import ssl
 import subprocess
 import sys
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import portal_lib  # noqa: E402
@@ -32,28 +30,10 @@ T = ""
 
 def https(base, method, path, cert=None, body=None, cookies=None):
 	"""One request on a fresh TLS connection, presenting cert (a name in T)."""
-	u = urllib.parse.urlsplit(base)
 	ctx = ssl.create_default_context(cafile=os.path.join(T, "ca", "root.pem"))
 	if cert:
 		ctx.load_cert_chain(os.path.join(T, cert + ".pem"), os.path.join(T, cert + ".key"))
-	c = http.client.HTTPSConnection(u.hostname, u.port, timeout=15, context=ctx)
-	h = {}
-	if cookies:
-		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
-	if body is not None:
-		h["Content-Type"] = "application/x-www-form-urlencoded"
-		body = urllib.parse.urlencode(body)
-	c.request(method, path, body=body, headers=h)
-	r = c.getresponse()
-	data = r.read().decode("utf-8", "replace")
-	setc = {}
-	for k, v in r.getheaders():
-		if k.lower() == "set-cookie":
-			name, _, rest = v.partition("=")
-			setc[name] = rest.split(";")[0]
-	out = (r.status, dict(r.getheaders()), data, setc)
-	c.close()
-	return out
+	return portal_lib.request(base + path, method, body, cookies, ctx)
 
 
 def counts(dbfile):

@@ -11,7 +11,6 @@ reason on the page, opens no session and adds one portal.login.refused.
 
 usage: oidc_flow.py BASE_URL PROVIDER_URL OUTDIR DBFILE
 """
-import http.client
 import json
 import os
 import re
@@ -21,27 +20,14 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, summary  # noqa: E402
+from portal_lib import Page, check, request, summary  # noqa: E402
 
 OP1 = "3274010101820001"
 KADIS = "3274010101750001"
 
 
 def get(url, cookies=None):
-	u = urllib.parse.urlsplit(url)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
-	h = {"Cookie": "; ".join("%s=%s" % kv for kv in cookies.items())} if cookies else {}
-	c.request("GET", u.path + ("?" + u.query if u.query else ""), headers=h)
-	r = c.getresponse()
-	body = r.read().decode("utf-8", "replace")
-	setc = {}
-	for k, v in r.getheaders():
-		if k.lower() == "set-cookie":
-			name, _, rest = v.partition("=")
-			setc[name] = rest.split(";")[0]
-	out = (r.status, dict(r.getheaders()), body, setc)
-	c.close()
-	return out
+	return request(url, cookies=cookies)
 
 
 def counts(dbfile):

@@ -193,3 +193,32 @@ def summary():
 	"""The closing line ctest's reader counts; the exit status."""
 	print("%d passed, %d failed" % (COUNT["pass"], COUNT["fail"]))
 	return 0 if COUNT["fail"] == 0 else 1
+
+
+def request(url, method="GET", form=None, cookies=None, context=None):
+	"""One request on a fresh connection to url (HTTPS with the ssl context
+	given, e.g. one presenting a client certificate); form is urlencoded.
+	Returns (status, headers, body, the cookies the answer sets)."""
+	u = urllib.parse.urlsplit(url)
+	if u.scheme == "https":
+		c = http.client.HTTPSConnection(u.hostname, u.port, timeout=15, context=context)
+	else:
+		c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
+	h = {}
+	if cookies:
+		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
+	body = None
+	if form is not None:
+		h["Content-Type"] = "application/x-www-form-urlencoded"
+		body = urllib.parse.urlencode(form)
+	c.request(method, u.path + ("?" + u.query if u.query else ""), body=body, headers=h)
+	r = c.getresponse()
+	data = r.read().decode("utf-8", "replace")
+	setc = {}
+	for k, v in r.getheaders():
+		if k.lower() == "set-cookie":
+			name, _, rest = v.partition("=")
+			setc[name] = rest.split(";")[0]
+	out = (r.status, dict(r.getheaders()), data, setc)
+	c.close()
+	return out

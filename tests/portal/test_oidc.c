@@ -58,9 +58,10 @@ bn_b64u(EVP_PKEY *k, const char *name)
 static json_t *
 jwk_rsa(const char *kid)
 {
-	char *n = bn_b64u(rsa, OSSL_PKEY_PARAM_RSA_N), *e = bn_b64u(rsa, OSSL_PKEY_PARAM_RSA_E);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "kid", kid, "use",
-	                      "sig", "n", n, "e", e);
+	char *n = bn_b64u(rsa, OSSL_PKEY_PARAM_RSA_N),
+	     *e = bn_b64u(rsa, OSSL_PKEY_PARAM_RSA_E);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "RSA", "kid", kid,
+	                      "use", "sig", "n", n, "e", e);
 
 	free(n);
 	free(e);
@@ -81,8 +82,8 @@ jwk_ec(const char *kid)
 	assert_int_equal(len, 65);
 	x = b64u(pub + 1, 32);
 	y = b64u(pub + 33, 32);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "kid", kid, "crv", "P-256", "x",
-	              x, "y", y);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "kid", kid, "crv",
+	              "P-256", "x", x, "y", y);
 	free(x);
 	free(y);
 	return j;
@@ -94,8 +95,9 @@ static char *
 token(const char *alg, const char *kid, json_t *claims, EVP_PKEY *key,
       const unsigned char *hmac_key, size_t hmac_len)
 {
-	json_t *h = kid ? json_pack("{s:s, s:s, s:s}", "alg", alg, "typ", "JWT", "kid", kid)
-	                : json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
+	json_t *h =
+	    kid ? json_pack("{s:s, s:s, s:s}", "alg", alg, "typ", "JWT", "kid", kid)
+	        : json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
 	char *hs = json_dumps(h, JSON_COMPACT), *cs = json_dumps(claims, JSON_COMPACT);
 	char *h64 = b64u(hs, strlen(hs)), *c64 = b64u(cs, strlen(cs)), *s64, *out;
 	unsigned char sig[512], rs[64];
@@ -111,9 +113,11 @@ token(const char *alg, const char *kid, json_t *claims, EVP_PKEY *key,
 	} else if (key != NULL) {
 		EVP_MD_CTX *md = EVP_MD_CTX_new();
 
-		assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
+		assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key),
+		                 1);
 		assert_int_equal(
-		    EVP_DigestSign(md, sig, &slen, (unsigned char *)input, strlen(input)), 1);
+		    EVP_DigestSign(md, sig, &slen, (unsigned char *)input, strlen(input)),
+		    1);
 		EVP_MD_CTX_free(md);
 		if (EVP_PKEY_is_a(key, "EC")) {
 			const unsigned char *p = sig;
@@ -121,7 +125,8 @@ token(const char *alg, const char *kid, json_t *claims, EVP_PKEY *key,
 
 			assert_non_null(es);
 			assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(es), rs, 32), 32);
-			assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(es), rs + 32, 32), 32);
+			assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(es), rs + 32, 32),
+			                 32);
 			ECDSA_SIG_free(es);
 			memcpy(sig, rs, 64);
 			slen = 64;
@@ -146,9 +151,9 @@ token(const char *alg, const char *kid, json_t *claims, EVP_PKEY *key,
 static json_t *
 claims(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "iss", ISS, "sub", "u-17", "aud",
-	                 CID, "exp", (json_int_t)(now + 300), "iat", (json_int_t)now, "nonce",
-	                 NONCE, "nik", "3274010101820001");
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "iss", ISS, "sub", "u-17",
+	                 "aud", CID, "exp", (json_int_t)(now + 300), "iat",
+	                 (json_int_t)now, "nonce", NONCE, "nik", "3274010101820001");
 }
 
 /* Checks tok; want NULL: accepted; otherwise refused with want in the
@@ -282,7 +287,8 @@ other_algorithms_and_keys_are_refused(void **state)
 	/* RFC 8725 2.1: HS256 keyed with the public key's bytes. */
 	expect(token("HS256", "r1", c, NULL, (unsigned char *)n, strlen(n)),
 	       "algorithm \"HS256\" refused");
-	expect(token("RS256", "unknown", c, rsa, NULL, 0), "no RS256 key with kid \"unknown\"");
+	expect(token("RS256", "unknown", c, rsa, NULL, 0),
+	       "no RS256 key with kid \"unknown\"");
 	/* No kid: the only RSA key is taken; with two, the provider must say. */
 	expect(token("RS256", NULL, c, rsa, NULL, 0), NULL);
 	two = json_pack("{s:[o, o]}", "keys", jwk_rsa("r1"), jwk_rsa("r2"));

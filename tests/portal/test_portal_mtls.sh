@@ -98,4 +98,6 @@ for f in login-cert dashboard-cert queue-cert; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
 server_stop
+# Under the sanitizers a leak or an error makes this non-zero.
+check "the server stopped cleanly (exit 0 on SIGTERM)" test "$SERVER_STOP_OK$SERVER_RC" = 10
 finish
