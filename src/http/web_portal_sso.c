@@ -72,8 +72,12 @@ page_sso_start(struct page *pg)
 
 	if (c == NULL || wp_throttled(pg))
 		return 0;
-	if ((rc = rand_hex(b, PORTAL_ID_HEX / 2)) < 0 ||
-	    (rc = oidc_begin(&url, pg->r->st, c, b, pg->peer)) < 0) {
+	if ((rc = rand_hex(b, PORTAL_ID_HEX / 2)) == 0 &&
+	    (rc = oidc_begin(&url, pg->r->st, c, b, pg->peer)) == SERTEL_EPERM) {
+		wp_header_add(pg, "Retry-After: %s\n", "60");
+		return wp_error(pg, 503, sertel_errmsg());
+	}
+	if (rc < 0) {
 		log_msg(LOG_ERROR, "portal: sso: %s", sertel_errmsg());
 		return wp_error(pg, rc == SERTEL_EIO ? 502 : 500,
 		                wp_text(pg, "sso.unreachable"));
@@ -115,7 +119,12 @@ page_sso_back(struct page *pg)
 		/* RFC 6749 4.1.2.1: the provider refused (the user cancelled,
 		 * or it does not know them); its code only, bounded. */
 		snprintf(msg, sizeof(msg), "%s (%.40s)", wp_text(pg, "sso.denied"), err);
-		portal_login_refused(pg->r->st, PORTAL_BY_OIDC, "", msg, pg->peer);
+		/* Counted like any failed login: nobody fills the trail. */
+		http_auth_fail(pg->r, NULL, "portal single sign-on");
+		if (portal_login_refused(pg->r->st, PORTAL_BY_OIDC, "", msg, pg->peer) <
+		    0)
+			log_msg(LOG_ERROR, "portal: audit of a refused login: %s",
+			        sertel_errmsg());
 		return wp_error(pg, 401, msg);
 	}
 	rc = oidc_finish(nik, claimed, pg->r->st, c, http_query(pg->r, "state"),

@@ -5,6 +5,7 @@
  * (RFC 6749 2.3.1) through src/net, the ID token verified with OpenSSL
  * (pki/jws.c) and checked by OpenID Connect Core 3.1.3.7.  See oidc.h.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,10 @@
 #include "ra/ra.h"
 #include "web/web.h"
 
-#define OIDC_SKEW      60  /* seconds of clock difference we accept */
-#define OIDC_IAT_MAX   600 /* an ID token older than this is not fresh */
-#define OIDC_FETCH_MAX (256 * 1024)
+#define OIDC_SKEW          60  /* seconds of clock difference we accept */
+#define OIDC_IAT_MAX       600 /* an ID token older than this is not fresh */
+#define OIDC_FETCH_MAX     (256 * 1024)
+#define OIDC_DISCOVERY_TTL 300 /* seconds a discovery document is reused */
 
 /* ---- configuration ------------------------------------------------------ */
 static int
@@ -218,8 +220,44 @@ endpoint(char out[OIDC_URL_MAX], const json_t *d, const char *name)
 	return 0;
 }
 
+/* The last discovery document, reused for OIDC_DISCOVERY_TTL: a login
+ * page opened by anyone must not make a fetch from the provider each
+ * time. */
+static pthread_mutex_t disc_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char issuer[512];
+	int64_t at;
+	struct oidc_provider p;
+} disc;
+
+static int discover_fetch(struct oidc_provider *p, const struct oidc_conf *c);
+
 static int
 discover(struct oidc_provider *p, const struct oidc_conf *c)
+{
+	int64_t now = time_now();
+	int rc;
+
+	pthread_mutex_lock(&disc_mu);
+	if (disc.at > now - OIDC_DISCOVERY_TTL && disc.at <= now &&
+	    strcmp(disc.issuer, c->issuer) == 0) {
+		*p = disc.p;
+		pthread_mutex_unlock(&disc_mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&disc_mu);
+	if ((rc = discover_fetch(p, c)) < 0)
+		return rc;
+	pthread_mutex_lock(&disc_mu);
+	str_copy(disc.issuer, sizeof(disc.issuer), c->issuer);
+	disc.p = *p;
+	disc.at = now;
+	pthread_mutex_unlock(&disc_mu);
+	return 0;
+}
+
+static int
+discover_fetch(struct oidc_provider *p, const struct oidc_conf *c)
 {
 	char url[700];
 	json_t *d = NULL;
@@ -254,19 +292,53 @@ static int
 begin_fn(struct store *st, void *arg)
 {
 	const struct begin_work *w = arg;
-	int64_t now = time_now();
+	struct db_stmt *s = NULL;
+	int64_t now = time_now(), open = 0;
+	int rc;
 
 	/* Old rows go as new ones come: nothing in flight lives past its
 	 * expiry anyway. */
 	if (db_run(store_db(st), "DELETE FROM portal_oidc WHERE expires_at < ?", "i",
-	           now - 3600) < 0 ||
-	    db_run(store_db(st),
+	           now - 3600) < 0)
+		return SERTEL_ESTORE;
+	/* Anyone may start a login: what waits is bounded. */
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT COUNT(*) FROM portal_oidc WHERE used_at IS NULL AND "
+	                     "expires_at > ?")) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, 1, now)) == 0 && (rc = db_step(s)) == 1) {
+		open = db_col_int(s, 0);
+		rc = 0;
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (open >= OIDC_MAX_IN_FLIGHT)
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "Terlalu banyak permintaan masuk SSO yang menunggu; coba "
+		    "lagi beberapa menit lagi / %lld SSO logins in flight",
+		    (long long)open);
+	if (db_run(store_db(st),
 	           "INSERT INTO portal_oidc (state_hash, browser_hash, nonce, verifier, "
 	           "created_at, expires_at, peer) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	           "ssssiis", w->state_hash, w->browser_hash, w->nonce, w->verifier, now,
 	           w->expires, w->peer) < 0)
 		return SERTEL_ESTORE;
 	return 0;
+}
+
+int
+oidc_state_new(struct store *st, const char *state, const char *browser,
+               const char *nonce, const char *verifier, int64_t expires, const char *peer)
+{
+	struct begin_work w;
+	char sh[65], bh[65];
+
+	sha256_hex(sh, state, strlen(state));
+	sha256_hex(bh, browser, strlen(browser));
+	w = (struct begin_work){sh, bh, nonce, verifier, peer ? peer : "", expires};
+	return store_atomic(st, begin_fn, &w);
 }
 
 static int
@@ -284,9 +356,8 @@ oidc_begin(char **url, struct store *st, const struct oidc_conf *c, const char *
            const char *peer)
 {
 	struct oidc_provider p;
-	struct begin_work w;
 	unsigned char raw[32], dig[32];
-	char state[65], nonce[65], sh[65], bh[65], *verifier = NULL, *challenge = NULL;
+	char state[65], nonce[65], *verifier = NULL, *challenge = NULL;
 	struct buf q;
 	int rc;
 
@@ -307,11 +378,8 @@ oidc_begin(char **url, struct store *st, const struct oidc_conf *c, const char *
 	sha256(dig, verifier, strlen(verifier));
 	if ((rc = b64_encode(&challenge, dig, sizeof(dig), 1)) < 0)
 		goto out;
-	sha256_hex(sh, state, strlen(state));
-	sha256_hex(bh, browser, strlen(browser));
-	w = (struct begin_work){
-	    sh, bh, nonce, verifier, peer ? peer : "", time_now() + c->state_seconds};
-	if ((rc = store_atomic(st, begin_fn, &w)) < 0)
+	if ((rc = oidc_state_new(st, state, browser, nonce, verifier,
+	                         time_now() + c->state_seconds, peer)) < 0)
 		goto out;
 	if ((rc = param(&q, "response_type", "code")) < 0 ||
 	    (rc = param(&q, "client_id", c->client_id)) < 0 ||
@@ -381,6 +449,34 @@ spend_fn(struct store *st, void *arg)
 		rc = sertel_err(SERTEL_ESTORE, "oidc: spent state vanished");
 	}
 	db_finalize(s);
+	return rc;
+}
+
+int
+oidc_state_spend(char nonce[65], char verifier[64], struct store *st, const char *state,
+                 const char *browser)
+{
+	struct spend_work w;
+	char sh[65], bh[65];
+	int rc;
+
+	nonce[0] = verifier[0] = '\0';
+	if (state == NULL || strlen(state) != 64 ||
+	    strspn(state, "0123456789abcdef") != 64 || browser == NULL ||
+	    strlen(browser) != PORTAL_ID_HEX)
+		return sertel_err(SERTEL_EAUTH,
+		                  "Jawaban penyedia SSO tidak lengkap / the "
+		                  "callback lacks a valid state or cookie");
+	sha256_hex(sh, state, strlen(state));
+	sha256_hex(bh, browser, strlen(browser));
+	memset(&w, 0, sizeof(w));
+	w.state_hash = sh;
+	w.browser_hash = bh;
+	if ((rc = store_atomic(st, spend_fn, &w)) == 0) {
+		str_copy(nonce, 65, w.nonce);
+		str_copy(verifier, 64, w.verifier);
+	}
+	secure_wipe(w.verifier, sizeof(w.verifier));
 	return rc;
 }
 
@@ -533,36 +629,29 @@ oidc_finish(char nik[17], char claimed[160], struct store *st, const struct oidc
             const char *state, const char *code, const char *browser, const char *peer)
 {
 	struct oidc_provider p;
-	struct spend_work w;
-	char sh[65], bh[65];
+	char nonce[65], verifier[64];
 	struct buf body, creds;
 	json_t *tok = NULL, *jwks = NULL, *claims = NULL;
 	int rc;
 
 	(void)peer;
-	nik[0] = claimed[0] = '\0';
+	nik[0] = claimed[0] = nonce[0] = verifier[0] = '\0';
 	buf_init(&body, 16384);
 	buf_init(&creds, 2048);
-	memset(&w, 0, sizeof(w));
 	if (!c->enabled)
 		return sertel_err(SERTEL_ENOTFOUND,
 		                  "oidc: not configured ([oidc] issuer)");
-	if (state == NULL || strlen(state) != 64 ||
-	    strspn(state, "0123456789abcdef") != 64 || code == NULL || code[0] == '\0' ||
-	    strlen(code) > 2048 || browser == NULL || strlen(browser) != PORTAL_ID_HEX)
+	if (code == NULL || code[0] == '\0' || strlen(code) > 2048)
 		return sertel_err(SERTEL_EAUTH,
 		                  "Jawaban penyedia SSO tidak lengkap / the "
-		                  "callback lacks a valid state or code");
-	sha256_hex(sh, state, strlen(state));
-	sha256_hex(bh, browser, strlen(browser));
-	w.state_hash = sh;
-	w.browser_hash = bh;
-	if ((rc = store_atomic(st, spend_fn, &w)) < 0 || (rc = discover(&p, c)) < 0)
+		                  "callback lacks a valid code");
+	if ((rc = oidc_state_spend(nonce, verifier, st, state, browser)) < 0 ||
+	    (rc = discover(&p, c)) < 0)
 		goto out;
 	if ((rc = param(&body, "grant_type", "authorization_code")) < 0 ||
 	    (rc = param(&body, "code", code)) < 0 ||
 	    (rc = param(&body, "redirect_uri", c->redirect_uri)) < 0 ||
-	    (rc = param(&body, "code_verifier", w.verifier)) < 0 ||
+	    (rc = param(&body, "code_verifier", verifier)) < 0 ||
 	    (rc = buf_cstr(&body)) < 0 || (rc = basic_creds(&creds, c)) < 0)
 		goto out;
 	if ((rc = provider_json(&tok, c, p.token, (const char *)body.data,
@@ -571,14 +660,14 @@ oidc_finish(char nik[17], char claimed[160], struct store *st, const struct oidc
 		goto out;
 	if ((rc = oidc_id_token_check(
 	         &claims, json_string_value(json_object_get(tok, "id_token")), jwks,
-	         c->issuer, c->client_id, w.nonce, time_now())) < 0 ||
+	         c->issuer, c->client_id, nonce, time_now())) < 0 ||
 	    (rc = person_of(nik, claimed, st, c, claims)) < 0)
 		goto out;
 	rc = 0;
 out:
 	if (rc < 0)
 		nik[0] = '\0';
-	secure_wipe(w.verifier, sizeof(w.verifier));
+	secure_wipe(verifier, sizeof(verifier));
 	if (creds.data != NULL)
 		secure_wipe(creds.data, creds.len);
 	buf_free(&creds);

@@ -67,6 +67,22 @@ int oidc_finish(char nik[17], char claimed[160], struct store *st,
                 const char *browser, const char *peer);
 
 /*
+ * The store part of a login in flight (oidc_begin and oidc_finish call
+ * these; the tests call them on both engines).  oidc_state_new keeps the
+ * SHA-256 of state and of browser with nonce and verifier until expires;
+ * SERTEL_EPERM when OIDC_MAX_IN_FLIGHT logins already wait (anyone may
+ * start one).  oidc_state_spend spends it once, only for the same browser
+ * and before its expiry, and gives back nonce and verifier; SERTEL_EAUTH
+ * otherwise (even under a race, one caller wins).
+ */
+#define OIDC_MAX_IN_FLIGHT 10000
+int oidc_state_new(struct store *st, const char *state, const char *browser,
+                   const char *nonce, const char *verifier, int64_t expires,
+                   const char *peer);
+int oidc_state_spend(char nonce[65], char verifier[64], struct store *st,
+                     const char *state, const char *browser);
+
+/*
  * The checks of an ID token (OpenID Connect Core 3.1.3.7): the signature
  * with a key of jwks (RS256 or ES256 only, pki/jws.h), iss equal to
  * issuer, aud naming client_id (and azp equal to it when present), exp

@@ -17,3 +17,8 @@ add_test(NAME portal_oidc_web
   COMMAND ${SERTEL_BASH_LOGIN} ${CMAKE_CURRENT_LIST_DIR}/test_portal_oidc.sh)
 set_tests_properties(portal_oidc_web PROPERTIES TIMEOUT 300 LABELS "browser"
   ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR};PORTAL_SHOTS=portal-oidc")
+
+# OpenID Connect logins in flight on SQLite and PostgreSQL: hashes only,
+# single use by the browser that started them (even raced), expiry, bound.
+sertel_store_unit_test(portal_oidc_state SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_oidc_state.c
+  LIBS sertel_portal)

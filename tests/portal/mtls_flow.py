@@ -20,6 +20,7 @@ import sqlite3
 import ssl
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import portal_lib  # noqa: E402
@@ -158,6 +159,22 @@ def raw_flow(portal, maildir, dbfile, sertel, inst, siti):
 	check(st == 401 and "sudah dicabut" in body and "sertel_sesi" not in setc,
 	      "  ... and the revoked certificate is refused", str(st))
 	check(counts(dbfile)[0] == before[0], "  ... no session opened")
+
+	# An expired certificate: the store's validity is what counts (the
+	# certificate's own end is years away, so the row is moved back).
+	_, _, _, setc = cert_login(portal, "kadis-tls")
+	sess3 = {"sertel_sesi": setc.get("sertel_sesi", "")}
+	db = sqlite3.connect(dbfile, timeout=10)
+	db.execute("UPDATE certs SET not_after = ? WHERE serial = ?",
+	           (int(time.time()) - 60, serial_of("kadis-tls")))
+	db.commit()
+	db.close()
+	st, hdr, _, _ = https(portal, "GET", "/portal/", cookies=sess3)
+	check(st == 303 and hdr.get("Location") == "/portal/masuk",
+	      "an expired certificate's open session ends", str(st))
+	st, _, body, setc = cert_login(portal, "kadis-tls")
+	check(st == 401 and "sudah kedaluwarsa" in body and "sertel_sesi" not in setc,
+	      "  ... and the expired certificate is refused", str(st))
 	return sess
 
 
