@@ -572,10 +572,9 @@ out:
 	return rc;
 }
 
-/* The registered person the claims stand for ([oidc] claim). */
-static int
-person_of(char nik[17], char claimed[160], struct store *st, const struct oidc_conf *c,
-          const json_t *claims)
+int
+oidc_claims_person(char nik[17], char claimed[160], struct store *st,
+                   const struct oidc_conf *c, const json_t *claims)
 {
 	struct ra_person p;
 	const char *v = json_string_value(json_object_get(claims, c->claim));
@@ -661,7 +660,7 @@ oidc_finish(char nik[17], char claimed[160], struct store *st, const struct oidc
 	if ((rc = oidc_id_token_check(
 	         &claims, json_string_value(json_object_get(tok, "id_token")), jwks,
 	         c->issuer, c->client_id, nonce, time_now())) < 0 ||
-	    (rc = person_of(nik, claimed, st, c, claims)) < 0)
+	    (rc = oidc_claims_person(nik, claimed, st, c, claims)) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -94,4 +94,15 @@ int oidc_id_token_check(json_t **claims, const char *token, const json_t *jwks,
                         const char *issuer, const char *client_id, const char *nonce,
                         int64_t now);
 
+/*
+ * The registered person the verified claims stand for ([oidc] claim):
+ * "nik" (16 digits, a person the OP registered) or "email" (only with
+ * email_verified true; the address a person is registered with, any
+ * case).  nik is filled; claimed says what the provider claimed
+ * ("nik:..." or "email:...", for the audit trail of a refusal).
+ * SERTEL_EAUTH with the reason when nobody registered matches.
+ */
+int oidc_claims_person(char nik[17], char claimed[160], struct store *st,
+                       const struct oidc_conf *c, const json_t *claims);
+
 #endif

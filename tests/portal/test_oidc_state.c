@@ -3,7 +3,8 @@
  * on SQLite and PostgreSQL: only hashes of the state and of the browser
  * cookie are stored; a state is spent once, by the browser that started
  * it, before its expiry, and of 8 threads racing with one state exactly
- * one wins; what waits is bounded.
+ * one wins; what waits is bounded.  And the claims of a verified ID token
+ * name a registered person only: by NIK, or by a verified e-mail address.
  */
 #include "fixture.h"
 
@@ -11,6 +12,7 @@
 
 #include "portal/oidc.h"
 #include "portal/portal.h"
+#include "ra/ra.h"
 
 #define STATE   "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
 #define BROWSER "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0"
@@ -151,6 +153,70 @@ a_raced_state_is_spent_once(void **state)
 	assert_int_equal(ok, 1);
 }
 
+static void
+claims_map_to_registered_people_only(void **state)
+{
+	struct store *st = *state;
+	struct ra_actor admin;
+	struct ra_agency ag;
+	struct ra_person p;
+	struct oidc_conf c;
+	char nik[17], claimed[160];
+	json_t *j;
+
+	ra_actor_local(&admin, "cli:test");
+	if (ra_agency_add(&ag, st, &admin, "Dinas Kominfo", "kominfo.example.go.id") < 0)
+		fail_msg("%s", sertel_errmsg());
+	memset(&p, 0, sizeof(p));
+	str_copy(p.nik, sizeof(p.nik), "3274010101800001");
+	str_copy(p.name, sizeof(p.name), "Budi Santoso");
+	str_copy(p.email, sizeof(p.email), "budi@kominfo.example.go.id");
+	str_copy(p.agency_id, sizeof(p.agency_id), ag.id);
+	p.roles = ROLE_PEMOHON;
+	if (ra_person_add(st, &admin, &p) < 0)
+		fail_msg("%s", sertel_errmsg());
+	memset(&c, 0, sizeof(c));
+	str_copy(c.claim, sizeof(c.claim), "nik");
+
+	j = json_pack("{s:s}", "nik", "3274010101800001");
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), 0);
+	assert_string_equal(nik, "3274010101800001");
+	json_decref(j);
+	j = json_pack("{s:s}", "nik", "3274010101990009");
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "tidak terdaftar"));
+	assert_string_equal(claimed, "nik:3274010101990009");
+	json_decref(j);
+	j = json_pack("{s:s}", "nik", "32740101018000011");
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), SERTEL_EAUTH);
+	json_decref(j);
+	j = json_pack("{s:s}", "email", "budi@kominfo.example.go.id");
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "tidak mengirim klaim nik"));
+	json_decref(j);
+
+	str_copy(c.claim, sizeof(c.claim), "email");
+	j = json_pack("{s:s, s:b}", "email", "Budi@Kominfo.Example.go.id",
+	              "email_verified", 1);
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), 0);
+	assert_string_equal(nik, "3274010101800001");
+	json_decref(j);
+	/* Core 5.1: an address the provider did not verify proves nothing. */
+	j = json_pack("{s:s, s:b}", "email", "budi@kominfo.example.go.id",
+	              "email_verified", 0);
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "belum diverifikasi"));
+	json_decref(j);
+	j = json_pack("{s:s}", "email", "budi@kominfo.example.go.id");
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), SERTEL_EAUTH);
+	json_decref(j);
+	j = json_pack("{s:s, s:b}", "email", "orang@lain.example", "email_verified", 1);
+	assert_int_equal(oidc_claims_person(nik, claimed, st, &c, j), SERTEL_EAUTH);
+	assert_non_null(strstr(sertel_errmsg(), "tidak terdaftar"));
+	assert_string_equal(nik, "");
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -162,6 +228,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(what_waits_is_bounded, fixture_store_setup,
 	                                    fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(a_raced_state_is_spent_once,
+	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(claims_map_to_registered_people_only,
 	                                    fixture_store_setup, fixture_store_teardown),
 	};
 
