@@ -428,6 +428,7 @@ page_login(struct page *pg)
 		return wp_redirect(pg, "/");
 	pre_token(pre, pg);
 	json_object_set_new(pg->ctx, "pra", json_string(pre));
+	wp_login_options(pg);
 	return wp_render(pg, 200, "login", "login.title");
 }
 
@@ -482,8 +483,7 @@ page_link_confirm(struct page *pg)
 static int
 page_link_use(struct page *pg)
 {
-	struct portal_session s;
-	char nik[17], id[PORTAL_ID_HEX + 1];
+	char nik[17];
 	int rc;
 
 	if ((rc = wp_read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
@@ -499,13 +499,53 @@ page_link_use(struct page *pg)
 		http_auth_fail(pg->r, NULL, "portal login link");
 		return wp_error(pg, 401, wp_text(pg, "link.bad"));
 	}
-	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, PORTAL_BY_LINK,
-	                               NULL, pg->peer)) < 0)
-		return wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+	return wp_session_begin(pg, nik, PORTAL_BY_LINK, NULL);
+}
+
+int
+wp_session_open(struct page *pg, const char *nik, const char *method,
+                const char *cert_serial)
+{
+	struct portal_session s;
+	char id[PORTAL_ID_HEX + 1];
+	int rc;
+
+	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, method,
+	                               cert_serial, pg->peer)) < 0) {
+		wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+		return rc;
+	}
 	wp_cookie_set(pg, COOKIE_SESSION, id, -1);
 	wp_cookie_set(pg, COOKIE_PRE, "", 0);
 	secure_wipe(id, sizeof(id));
+	return 0;
+}
+
+int
+wp_session_begin(struct page *pg, const char *nik, const char *method,
+                 const char *cert_serial)
+{
+	if (wp_session_open(pg, nik, method, cert_serial) < 0)
+		return 0;
 	return wp_redirect(pg, "/");
+}
+
+void
+wp_pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg)
+{
+	pre_token(out, pg);
+}
+
+int
+wp_pre_token_check(struct page *pg)
+{
+	return pre_token_check(pg);
+}
+
+int
+wp_throttled(struct page *pg)
+{
+	return throttled(pg);
 }
 
 static int
@@ -674,7 +714,7 @@ WP_ROUTES(wp_routes_public, {"GET", "/sop", 0, 0, page_sop, "nav.sop"}, );
 static const struct wp_routes *const route_tables[] = {
     &wp_routes_core,   &wp_routes_cert,   &wp_routes_app,  &wp_routes_queue,
     &wp_routes_dinas,  &wp_routes_audit,  &wp_routes_desk, &wp_routes_owner,
-    &wp_routes_agency, &wp_routes_public,
+    &wp_routes_agency, &wp_routes_login,  &wp_routes_sso,  &wp_routes_public,
 };
 
 static int

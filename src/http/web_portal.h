@@ -66,6 +66,7 @@ extern const struct wp_routes wp_routes_desk;
  * may read application a. */
 int wp_desk_receipt(struct page *pg, const struct ra_application *a);
 extern const struct wp_routes wp_routes_owner, wp_routes_agency;
+extern const struct wp_routes wp_routes_login, wp_routes_sso;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3
@@ -102,6 +103,28 @@ int wp_redirect(struct page *pg, const char *sub);
  * RA_ATTACH_MAX a file) into m, with the session's CSRF token checked and on
  * failure the error page already set. */
 int wp_read_form(struct page *pg);
+
+/* Forms before login (web_portal.c): the pre-login token (a cookie and
+ * the same value in the form, set when missing), its check (SERTEL_EPERM
+ * with a message), and the login throttle (1: the 429 page is set). */
+void wp_pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg);
+int wp_pre_token_check(struct page *pg);
+int wp_throttled(struct page *pg);
+/* Starts the session of a person who proved who they are (method
+ * PORTAL_BY_*; cert_serial for a certificate login) and answers with the
+ * cookie and a redirect home; a refusal sets its error page. */
+int wp_session_begin(struct page *pg, const char *nik, const char *method,
+                     const char *cert_serial);
+/* The same without the redirect: 0 with the cookie set, or the error page
+ * set and a negative code. */
+int wp_session_open(struct page *pg, const char *nik, const char *method,
+                    const char *cert_serial);
+/* What the login page offers besides the link (web_portal_login.c): the
+ * certificate button when the connection presented one, single sign-on
+ * when [oidc] is configured. */
+void wp_login_options(struct page *pg);
+/* The single sign-on entry of the login page (web_portal_sso.c). */
+void wp_sso_login_option(struct page *pg);
 int wp_is_file(const char *name, const char *filename);
 int wp_read_multipart(struct page *pg, struct http_multipart *m);
 

@@ -109,4 +109,18 @@ int portal_link_use(char nik[17], struct store *st, const char *token, const cha
 int portal_cert_login(char serial[SERIAL_HEX_MAX + 1], char nik[17], struct store *st,
                       const unsigned char *der, size_t len);
 
+/*
+ * A refused login (a client certificate or a single sign-on answer) in
+ * the audit trail as portal.login.refused: method (PORTAL_BY_*), who it
+ * claimed to be (a serial, "nik:..." or "email:..."; may be ""), why (the
+ * message shown) and the peer address.  The callers throttle first, so
+ * nobody fills the trail.
+ */
+/* The NIK of the person registered with e-mail address email (any case)
+ * into nik; "" when nobody has it. */
+int portal_person_by_email(char nik[17], struct store *st, const char *email);
+
+int portal_login_refused(struct store *st, const char *method, const char *claimed,
+                         const char *why, const char *peer);
+
 #endif

@@ -188,6 +188,15 @@ static const struct migration migrations[] = {
      " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
      " used_at BIGINT, cert_serial TEXT);"
      "CREATE INDEX desk_sessions_app ON desk_sessions(application_id, state);"},
+    /* Issue 10: an OpenID Connect login in flight (portal/oidc.c).  The
+     * browser holds the state; only its SHA-256 is here, with the SHA-256
+     * of the browser's pre-login cookie it is bound to; spent once. */
+    {13, "portal: OpenID Connect logins in flight (state hashed, single use)",
+     "CREATE TABLE portal_oidc (state_hash TEXT PRIMARY KEY,"
+     " browser_hash TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,"
+     " peer TEXT);"
+     "CREATE INDEX portal_oidc_expires ON portal_oidc(expires_at);"},
     {14, "RA: the superior's acknowledgement of a loss report, as its own step",
      /* Cirebon 15(3): the statement letter names the superior, who then
       * acknowledges it (ra_loss_acknowledge); reports are listed by the

@@ -146,12 +146,18 @@ def wait_mail(maildir, to, after_count, seconds=30):
 
 
 def request(base, method, path, body=None, cookies=None, ctype=None, headers=None,
-            source=None, timeout=15):
-	"""One request as a script sends it: (status, [(header, value)] with every
-	repeated header kept, body bytes)."""
+            source=None, timeout=15, context=None):
+	"""One request as a script sends it, on a fresh connection (HTTPS when base
+	is https://, with the ssl context given): (status, [(header, value)] with
+	every repeated header kept, body bytes)."""
 	u = urllib.parse.urlsplit(base)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
-	                               source_address=(source, 0) if source else None)
+	src = (source, 0) if source else None
+	if u.scheme == "https":
+		c = http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout,
+		                                source_address=src, context=context)
+	else:
+		c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
+		                               source_address=src)
 	h = dict(headers or {})
 	if cookies:
 		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
@@ -254,3 +260,15 @@ def summary():
 	"""The closing line ctest's reader counts; the exit status."""
 	print("%d passed, %d failed" % (COUNT["pass"], COUNT["fail"]))
 	return 0 if COUNT["fail"] == 0 else 1
+
+
+
+def url_request(url, method="GET", form=None, cookies=None, context=None):
+	"""request() by a whole URL (HTTPS with the ssl context given, e.g. one
+	presenting a client certificate), form urlencoded. Returns (status,
+	headers as a dict, body text, the cookies the answer sets)."""
+	u = urllib.parse.urlsplit(url)
+	body = urllib.parse.urlencode(form) if form is not None else None
+	st, hd, data = request(url, method, u.path + ("?" + u.query if u.query else ""),
+	                       body, cookies, context=context)
+	return st, dict(hd), data.decode("utf-8", "replace"), set_cookies(hd)

@@ -322,7 +322,9 @@ shipped_templates_load(void **state)
 	    "owner-cert", "owner-revoke", "owner-revoke-confirm", "owner-loss-confirm",
 	    "owner-loss", "owner-security", "owner-totp", "agency", "agency-revoke",
 	    "agency-revoke-confirm", "owner-causes", "owner-confirm",
-	    "owner-confirm-fields"};
+	    "owner-confirm-fields",
+	    /* single sign-on */
+	    "sso-done"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
