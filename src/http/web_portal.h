@@ -61,6 +61,7 @@ struct wp_routes {
 /* Each area's routes (web_portal_AREA.c). */
 extern const struct wp_routes wp_routes_app, wp_routes_cert, wp_routes_queue,
     wp_routes_dinas, wp_routes_audit;
+extern const struct wp_routes wp_routes_oper;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

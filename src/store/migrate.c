@@ -175,6 +175,19 @@ static const struct migration migrations[] = {
     {10, "RA: the operator's queue read in the order of waiting",
      /* ra_query: one state, oldest change first, a page at a time. */
      "CREATE INDEX applications_queue ON applications(state, updated_at, id);"},
+    {12, "portal, the operator's tools and the Kepala Dinas's approval rules",
+     /* ra_approval_rule: N-of-M per type, set on the portal; the config's
+      * [approval] TYPE stays the default when no row exists. */
+     "CREATE TABLE approval_rules (type TEXT PRIMARY KEY, needed INTEGER NOT NULL,"
+     " set_by TEXT NOT NULL, reason TEXT NOT NULL, updated_at BIGINT NOT NULL);"
+     /* mail_list_to: the notices a person received, newest first. */
+     "CREATE INDEX mail_queue_to ON mail_queue(to_addr, created_at);"
+     /* esign_locked_iter: the locked owners, longest locked first. */
+     "CREATE INDEX esign_owners_locked ON esign_owners(locked_at) WHERE locked = 1;"
+     /* ra_cert_query: the owner's agency, and the search sorted by name. */
+     "CREATE INDEX persons_name ON persons(name);"
+     "CREATE INDEX sanctions_nik ON sanctions(nik, created_at);"
+     "CREATE INDEX revocation_requests_state ON revocation_requests(state, created_at);"},
 };
 
 static char *
