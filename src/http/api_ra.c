@@ -831,8 +831,8 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 			goto out;
 		}
 		snprintf(key, sizeof(key), "%s", rec.type);
-		if ((rc = ra_approval_rule(&needed, NULL, r->st, r->ctx->in->cfg,
-		                           key)) < 0 ||
+		if ((rc = ra_approval_rule(&needed, NULL, r->st, r->ctx->in->cfg, key)) <
+		        0 ||
 		    (rc = ra_renew(&app, r->st, &r->ra, serial, needed)) < 0 ||
 		    (rc = app_full_json(&out, r->st, app.id)) < 0) {
 			http_error_rc(resp, rc);
@@ -966,8 +966,8 @@ app_create(struct http_req *r, struct http_resp *resp)
 	rq.nfiles = up.n;
 	/* N-of-M per type, as the CLI: the Kepala Dinas's rule, else
 	 * [approval] TYPE, default 1. */
-	if ((rc = ra_approval_rule(&approvals, NULL, r->st, r->ctx->in->cfg,
-	                           rq.type)) < 0 ||
+	if ((rc = ra_approval_rule(&approvals, NULL, r->st, r->ctx->in->cfg, rq.type)) <
+	        0 ||
 	    (rc = ra_apply(&app, r->st, &r->ra, &rq, approvals)) < 0) {
 		error_ref(resp, rc);
 		goto out;

@@ -589,9 +589,8 @@ WP_ROUTES(wp_routes_core, {"GET", "/", 1, 0, page_dashboard, NULL},
 /* Every area's routes; the navigation bar follows this order, the SOP
  * (public) last. */
 static const struct wp_routes *const route_tables[] = {
-    &wp_routes_core,  &wp_routes_cert,  &wp_routes_app,
-    &wp_routes_queue, &wp_routes_dinas, &wp_routes_audit,
-    &wp_routes_oper,
+    &wp_routes_core,  &wp_routes_cert,  &wp_routes_app,  &wp_routes_queue,
+    &wp_routes_dinas, &wp_routes_audit, &wp_routes_oper,
 };
 
 static const struct wp_route sop_route = {"GET", "/sop", 0, 0, page_sop, "nav.sop"};

@@ -210,8 +210,8 @@ page_app_create(struct page *pg)
 	rq.files = files;
 	rq.nfiles = nf;
 	/* N-of-M: the Kepala Dinas's rule for the type, else the config. */
-	if ((rc = ra_approval_rule(&needed, NULL, pg->r->st, pg->r->ctx->in->cfg,
-	                           type)) < 0 ||
+	if ((rc = ra_approval_rule(&needed, NULL, pg->r->st, pg->r->ctx->in->cfg, type)) <
+	        0 ||
 	    (rc = ra_apply(&app, pg->r->st, &pg->who, &rq, needed)) < 0) {
 		/* The rule's own message, next to the form, nothing stored. */
 		rc = app_form(pg, rc == SERTEL_EPERM ? 403 : 400, type, &m,

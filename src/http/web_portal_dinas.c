@@ -39,12 +39,12 @@ person_row(const struct ra_person *p, void *arg)
 		        sizeof(label) - strlen(label) - 1);
 	}
 	json_array_append_new(
-	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:b}", "nik", p->nik, "name",
-	                      p->name, "agency", ag.name, "roles", label, "operator",
-	                      (p->roles & ROLE_OPERATOR) != 0, "dismiss",
-	                      dismissable(l->pg, p->roles), "may_dismiss",
-	                      (p->roles & (ROLE_OPERATOR | ROLE_KEPALA_PD | ROLE_AUDITOR)) !=
-	                          0));
+	    l->arr,
+	    json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:b}", "nik", p->nik, "name",
+	              p->name, "agency", ag.name, "roles", label, "operator",
+	              (p->roles & ROLE_OPERATOR) != 0, "dismiss",
+	              dismissable(l->pg, p->roles), "may_dismiss",
+	              (p->roles & (ROLE_OPERATOR | ROLE_KEPALA_PD | ROLE_AUDITOR)) != 0));
 	return 0;
 }
 
@@ -67,10 +67,10 @@ dismissable(struct page *pg, unsigned roles)
 
 	for (i = 0; i < sizeof(dismiss_roles) / sizeof(dismiss_roles[0]); i++)
 		if (roles & dismiss_roles[i].bit)
-			json_array_append_new(arr, json_pack("{s:s, s:s}", "role",
-			                                     dismiss_roles[i].name, "label",
-			                                     wp_msg(pg, "role.",
-			                                            dismiss_roles[i].name)));
+			json_array_append_new(
+			    arr, json_pack("{s:s, s:s}", "role", dismiss_roles[i].name,
+			                   "label",
+			                   wp_msg(pg, "role.", dismiss_roles[i].name)));
 	return arr;
 }
 
@@ -82,16 +82,18 @@ rules_json(json_t **out, struct page *pg)
 	int i, n, from_store, rc;
 
 	for (i = 0; i < WP_APP_TYPES; i++) {
-		if ((rc = ra_approval_rule(&n, &from_store, pg->r->st, pg->r->ctx->in->cfg,
-		                           wp_app_types[i])) < 0) {
+		if ((rc = ra_approval_rule(&n, &from_store, pg->r->st,
+		                           pg->r->ctx->in->cfg, wp_app_types[i])) < 0) {
 			json_decref(arr);
 			return rc;
 		}
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:i, s:s}", "type", wp_app_types[i], "label",
-		                   wp_msg(pg, "type.", wp_app_types[i]), "needed", n, "source",
-		                   wp_msg(pg, "", from_store ? "dinas.rule.store"
-		                                             : "dinas.rule.config")));
+		    arr,
+		    json_pack(
+		        "{s:s, s:s, s:i, s:s}", "type", wp_app_types[i], "label",
+		        wp_msg(pg, "type.", wp_app_types[i]), "needed", n, "source",
+		        wp_msg(pg, "",
+		               from_store ? "dinas.rule.store" : "dinas.rule.config")));
 	}
 	*out = arr;
 	return 0;
@@ -106,7 +108,8 @@ page_dinas(struct page *pg)
 	json_t *rules = NULL;
 
 	if (ra_person_iter(pg->r->st, NULL, person_row, &l) < 0 ||
-	    ra_agreement_text(&text, &ag, pg->r->st, 0) < 0 || rules_json(&rules, pg) < 0) {
+	    ra_agreement_text(&text, &ag, pg->r->st, 0) < 0 ||
+	    rules_json(&rules, pg) < 0) {
 		json_decref(l.arr);
 		free(text);
 		log_msg(LOG_ERROR, "portal: dinas: %s", sertel_errmsg());

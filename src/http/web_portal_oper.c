@@ -140,7 +140,8 @@ page_search(struct page *pg)
 	           *serial = http_query(pg->r, "seri"),
 	           *agency = http_query(pg->r, "instansi"),
 	           *status = http_query(pg->r, "status"),
-	           *days = http_query(pg->r, "berakhir"), *page = http_query(pg->r, "hal");
+	           *days = http_query(pg->r, "berakhir"),
+	           *page = http_query(pg->r, "hal");
 	struct cert_rows l = {pg, json_array(), 0};
 	struct agency_opts ao = {json_array(), agency};
 	struct ra_cert_filter f;
@@ -194,7 +195,8 @@ page_search(struct page *pg)
 	json_object_set_new(pg->ctx, "q", q);
 	json_object_set_new(pg->ctx, "rows", l.arr);
 	json_object_set_new(pg->ctx, "searched", json_boolean(searched));
-	json_object_set_new(pg->ctx, "has_rows", json_boolean(json_array_size(l.arr) > 0));
+	json_object_set_new(pg->ctx, "has_rows",
+	                    json_boolean(json_array_size(l.arr) > 0));
 	json_object_set_new(pg->ctx, "total", json_integer((json_int_t)total));
 	json_object_set_new(pg->ctx, "agencies", ao.arr);
 	json_object_set_new(pg->ctx, "statuses", st);
@@ -205,7 +207,7 @@ page_search(struct page *pg)
 	                    json_boolean((pg->who.roles & ROLE_OPERATOR) != 0));
 	if ((int64_t)pn * SEARCH_PAGE < total) {
 		/* The same filters, the next page; every value URL-encoded. */
-		static const char *const keys[] = {"nik", "nama", "seri",
+		static const char *const keys[] = {"nik",      "nama",   "seri",
 		                                   "instansi", "status", "berakhir"};
 		const char *vals[] = {nik, name, serial, agency, status, days};
 		struct buf b;
@@ -334,8 +336,8 @@ page_revoke_run(struct page *pg)
 		               reason);
 		if (rc == 0)
 			ok++;
-		json_array_append_new(arr, json_pack("{s:s, s:b, s:s}", "serial", serials[i],
-		                                     "ok", rc == 0, "error",
+		json_array_append_new(arr, json_pack("{s:s, s:b, s:s}", "serial",
+		                                     serials[i], "ok", rc == 0, "error",
 		                                     rc == 0 ? "" : sertel_errmsg()));
 	}
 	json_object_set_new(pg->ctx, "rows", arr);
@@ -354,10 +356,9 @@ warning_row(const struct ra_warning *w, void *arg)
 	char at[32];
 
 	day_fmt(at, w->created_at);
-	json_array_append_new(l->arr,
-	                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "nik", w->nik, "name",
-	                                w->name, "serial", w->serial, "reason", w->reason,
-	                                "at", at));
+	json_array_append_new(
+	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "nik", w->nik, "name", w->name,
+	                      "serial", w->serial, "reason", w->reason, "at", at));
 	return 0;
 }
 
@@ -368,11 +369,11 @@ proposal_row(const struct ra_proposal *p, void *arg)
 	char at[32];
 
 	day_fmt(at, p->created_at);
-	json_array_append_new(
-	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "serial", p->serial, "nik",
-	                      p->nik, "name", p->name, "cause",
-	                      wp_msg(l->pg, "oper.cause.", p->cause),
-	                      "note", p->note, "at", at));
+	json_array_append_new(l->arr,
+	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "serial",
+	                                p->serial, "nik", p->nik, "name", p->name,
+	                                "cause", wp_msg(l->pg, "oper.cause.", p->cause),
+	                                "note", p->note, "at", at));
 	return 0;
 }
 
@@ -406,13 +407,14 @@ page_warn(struct page *pg)
 		return rule_error(pg, rc, "oper.bad.search");
 	}
 	if (nik != NULL)
-		json_object_set_new(pg->ctx, "person",
-		                    json_pack("{s:s, s:s}", "nik", person.nik, "name",
-		                              person.name));
+		json_object_set_new(
+		    pg->ctx, "person",
+		    json_pack("{s:s, s:s}", "nik", person.nik, "name", person.name));
 	json_object_set_new(pg->ctx, "nik", json_string(nik ? nik : ""));
 	json_object_set_new(pg->ctx, "seri", json_string(serial ? serial : ""));
 	json_object_set_new(pg->ctx, "warnings", w.arr);
-	json_object_set_new(pg->ctx, "has_warnings", json_boolean(json_array_size(w.arr)));
+	json_object_set_new(pg->ctx, "has_warnings",
+	                    json_boolean(json_array_size(w.arr)));
 	json_object_set_new(pg->ctx, "proposals", p.arr);
 	json_object_set_new(pg->ctx, "has_proposals",
 	                    json_boolean(json_array_size(p.arr)));
@@ -424,8 +426,9 @@ page_warn(struct page *pg)
 		char text[300];
 
 		snprintf(text, sizeof(text), "%s (%s: %s, %s: %s)",
-		         wp_msg(pg, "", "oper.warn.ok"), wp_msg(pg, "", "oper.warn.count"),
-		         n ? n : "?", wp_msg(pg, "", "oper.warn.proposed"), np ? np : "0");
+		         wp_msg(pg, "", "oper.warn.ok"),
+		         wp_msg(pg, "", "oper.warn.count"), n ? n : "?",
+		         wp_msg(pg, "", "oper.warn.proposed"), np ? np : "0");
 		flash_set(pg, "ok", text);
 	}
 	return wp_render(pg, 200, "oper-warn", "oper.warn.title");
@@ -464,9 +467,9 @@ locked_row(const struct esign_locked *k, void *arg)
 
 	time_fmt(at, k->locked_at);
 	at[16] = '\0';
-	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:i, s:s}", "nik", k->nik,
-	                                        "name", k->name, "agency", k->agency,
-	                                        "failures", k->failures, "at", at));
+	json_array_append_new(
+	    l->arr, json_pack("{s:s, s:s, s:s, s:i, s:s}", "nik", k->nik, "name", k->name,
+	                      "agency", k->agency, "failures", k->failures, "at", at));
 	return 0;
 }
 
@@ -518,10 +521,10 @@ client_row(const struct esign_client *c, void *arg)
 		time_fmt(used, c->last_used_at);
 		used[16] = '\0';
 	}
-	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name",
-	                                        c->name, "perms", perms, "seal",
-	                                        c->seal_id, "created", made, "used", used,
-	                                        "i", l->i));
+	json_array_append_new(l->arr,
+	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->name,
+	                                "perms", perms, "seal", c->seal_id, "created",
+	                                made, "used", used, "i", l->i));
 	l->i++;
 	return 0;
 }
@@ -544,8 +547,9 @@ clients_render(struct page *pg, int status, const char *name, const char *secret
 	json_object_set_new(pg->ctx, "rows", l.arr);
 	json_object_set_new(pg->ctx, "has_rows", json_boolean(json_array_size(l.arr)));
 	if (secret != NULL)
-		json_object_set_new(pg->ctx, "secret",
-		                    json_pack("{s:s, s:s}", "name", name, "value", secret));
+		json_object_set_new(
+		    pg->ctx, "secret",
+		    json_pack("{s:s, s:s}", "name", name, "value", secret));
 	if (ok != NULL && strcmp(ok, "cabut") == 0)
 		flash_set(pg, "ok", wp_msg(pg, "", "oper.clients.revoked"));
 	return wp_render(pg, status, "oper-clients", "oper.clients.title");
@@ -597,7 +601,8 @@ page_clients_post(struct page *pg)
 	} else if (strcmp(what, "cabut") == 0) {
 		if (*reason == '\0')
 			return wp_error(pg, 400, wp_msg(pg, "", "oper.bad.reason"));
-		if ((rc = esign_client_revoke(pg->r->st, pg->who.label, name, reason)) < 0)
+		if ((rc = esign_client_revoke(pg->r->st, pg->who.label, name, reason)) <
+		    0)
 			return rule_error(pg, rc, "oper.clients.refused");
 		return wp_redirect(pg, "/klien?ok=cabut");
 	} else {
@@ -620,10 +625,10 @@ notice_row(const struct mail_rec *m, void *arg)
 
 	time_fmt(at, m->created_at);
 	at[16] = '\0';
-	json_array_append_new(
-	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject", m->subject, "at", at,
-	                      "state", wp_msg(l->pg, "oper.mail.", m->state), "state_key",
-	                      m->state, "body", m->body));
+	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject",
+	                                        m->subject, "at", at, "state",
+	                                        wp_msg(l->pg, "oper.mail.", m->state),
+	                                        "state_key", m->state, "body", m->body));
 	return 0;
 }
 
@@ -659,8 +664,7 @@ page_notices(struct page *pg)
 	return wp_render(pg, 200, "oper-notices", "oper.notices.title");
 }
 
-WP_ROUTES(wp_routes_oper,
-          {"GET", "/cari", 1, SEARCH_ROLES, page_search, "nav.search"},
+WP_ROUTES(wp_routes_oper, {"GET", "/cari", 1, SEARCH_ROLES, page_search, "nav.search"},
           {"POST", "/cari/cabut", 1, ROLE_OPERATOR, page_revoke_confirm, NULL},
           {"POST", "/cari/cabut/jalankan", 1, ROLE_OPERATOR, page_revoke_run, NULL},
           {"GET", "/peringatan", 1, SEARCH_ROLES, page_warn, "nav.warn"},
@@ -669,6 +673,5 @@ WP_ROUTES(wp_routes_oper,
           {"POST", "/kunci/buka", 1, ROLE_OPERATOR | ROLE_ADMIN, page_unlock, NULL},
           {"GET", "/klien", 1, ROLE_KEPALA_DINAS | ROLE_ADMIN, page_clients,
            "nav.clients"},
-          {"POST", "/klien/", 1, ROLE_KEPALA_DINAS | ROLE_ADMIN, page_clients_post,
-           NULL},
+          {"POST", "/klien/", 1, ROLE_KEPALA_DINAS | ROLE_ADMIN, page_clients_post, NULL},
           {"GET", "/pemberitahuan", 1, 0, page_notices, "nav.notices"}, );

@@ -511,7 +511,8 @@ col_or_empty(struct db_stmt *s, int col)
 
 /* One row of a mail_queue SELECT in the column order of MAIL_COLS. */
 #define MAIL_COLS                                                                        \
-	"id, to_addr, subject, body, kind, state, attempts, next_attempt_at, last_error, " \
+	"id, to_addr, subject, body, kind, state, attempts, next_attempt_at, "           \
+	"last_error, "                                                                   \
 	"created_at, sent_at"
 
 static void

@@ -92,7 +92,8 @@ serial_normalise(char out[SERIAL_HEX_MAX + 1], char dec[SERIAL_HEX_MAX + 1],
 			digits[n++] = *in;
 		else
 			return sertel_err(SERTEL_EINVAL,
-			                  "serial: '%c' is not a hex or decimal digit", *in);
+			                  "serial: '%c' is not a hex or decimal digit",
+			                  *in);
 		if (!(*in >= '0' && *in <= '9'))
 			alldec = 0;
 	}
@@ -127,8 +128,9 @@ serial_normalise(char out[SERIAL_HEX_MAX + 1], char dec[SERIAL_HEX_MAX + 1],
 		skip += 2;
 	len = n - skip;
 	if (len / 2 > 20)
-		return sertel_err(SERTEL_EINVAL,
-		                  "serial: too long (RFC 5280 4.1.2.2: at most 20 octets)");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "serial: too long (RFC 5280 4.1.2.2: at most 20 octets)");
 	memcpy(out, digits + skip, len + 1);
 	return 0;
 }

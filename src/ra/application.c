@@ -122,8 +122,9 @@ ra_approvals_needed(const struct config *cfg, const char *type)
 static int
 type_known(const char *type)
 {
-	return type != NULL && (strcmp(type, "individu") == 0 ||
-	                        strcmp(type, "jabatan") == 0 || strcmp(type, "sistem") == 0);
+	return type != NULL &&
+	       (strcmp(type, "individu") == 0 || strcmp(type, "jabatan") == 0 ||
+	        strcmp(type, "sistem") == 0);
 }
 
 int
@@ -164,12 +165,13 @@ rule_fn(struct store *st, void *arg)
 	char obj[40], detail[600];
 	int64_t n;
 
-	n = db_run(store_db(st),
-	           "INSERT INTO approval_rules (type, needed, set_by, reason, updated_at) "
-	           "VALUES (?, ?, ?, ?, ?) ON CONFLICT (type) DO UPDATE SET needed = "
-	           "excluded.needed, set_by = excluded.set_by, reason = excluded.reason, "
-	           "updated_at = excluded.updated_at",
-	           "sissi", w->type, (int64_t)w->n, w->who->label, w->reason, time_now());
+	n = db_run(
+	    store_db(st),
+	    "INSERT INTO approval_rules (type, needed, set_by, reason, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (type) DO UPDATE SET needed = "
+	    "excluded.needed, set_by = excluded.set_by, reason = excluded.reason, "
+	    "updated_at = excluded.updated_at",
+	    "sissi", w->type, (int64_t)w->n, w->who->label, w->reason, time_now());
 	if (n < 0)
 		return (int)n;
 	snprintf(obj, sizeof(obj), "approval:%s", w->type);
@@ -191,11 +193,13 @@ ra_approval_rule_set(struct store *st, const struct ra_actor *who, const char *t
 		                  "%s: approval rules are set by the kepala-dinas",
 		                  who->label);
 	if (!type_known(type))
-		return sertel_err(SERTEL_EINVAL,
-		                  "approval rule: type must be individu, jabatan or sistem");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "approval rule: type must be individu, jabatan or sistem");
 	if (n < 1 || n > 16)
-		return sertel_err(SERTEL_EINVAL,
-		                  "approval rule: 1..16 operators approve an application");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "approval rule: 1..16 operators approve an application");
 	if (reason == NULL || *reason == '\0')
 		return sertel_err(SERTEL_EINVAL, "approval rule: a reason is required");
 	if ((rc = name_check_text("reason", reason, 500)) < 0)

@@ -504,11 +504,13 @@ dismiss_fn(struct store *st, void *arg)
 	if ((rc = ra_person_get(&p, st, w->nik)) < 0)
 		return rc;
 	if (!(p.roles & w->role))
-		return sertel_err(SERTEL_ESTATE, "NIK %s: does not hold that role", w->nik);
+		return sertel_err(SERTEL_ESTATE, "NIK %s: does not hold that role",
+		                  w->nik);
 	ra_roles_format(roles, sizeof(roles), p.roles & ~w->role);
 	/* Inside the transaction: the roles read above are the ones replaced. */
-	n = db_run(store_db(st), "UPDATE persons SET roles = ?, updated_at = ? WHERE nik = ?",
-	           "sis", roles, time_now(), w->nik);
+	n = db_run(store_db(st),
+	           "UPDATE persons SET roles = ?, updated_at = ? WHERE nik = ?", "sis",
+	           roles, time_now(), w->nik);
 	if (n < 0)
 		return (int)n;
 	snprintf(obj, sizeof(obj), "person:%s", w->nik);
@@ -530,16 +532,19 @@ ra_person_dismiss(struct store *st, const struct ra_actor *who, const char *nik,
 			return sertel_err(SERTEL_EPERM,
 			                  "%s: only the admin dismisses a kepala-dinas",
 			                  who->label);
-	} else if (role == ROLE_OPERATOR || role == ROLE_AUDITOR || role == ROLE_KEPALA_PD) {
+	} else if (role == ROLE_OPERATOR || role == ROLE_AUDITOR ||
+	           role == ROLE_KEPALA_PD) {
 		if (!(who->roles & ROLE_KEPALA_DINAS))
-			return sertel_err(SERTEL_EPERM,
-			                  "%s: only a kepala-dinas dismisses OP operators, "
-			                  "heads of agency and auditors (Cirebon 20(1))",
-			                  who->label);
+			return sertel_err(
+			    SERTEL_EPERM,
+			    "%s: only a kepala-dinas dismisses OP operators, "
+			    "heads of agency and auditors (Cirebon 20(1))",
+			    who->label);
 	} else {
-		return sertel_err(SERTEL_EINVAL,
-		                  "dismiss: operator-op, kepala-perangkat-daerah, auditor "
-		                  "or kepala-dinas");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "dismiss: operator-op, kepala-perangkat-daerah, auditor "
+		    "or kepala-dinas");
 	}
 	if (reason == NULL || *reason == '\0')
 		return sertel_err(SERTEL_EINVAL, "dismiss: a reason is required");

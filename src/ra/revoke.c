@@ -460,8 +460,7 @@ ra_warning_iter(struct store *st, const struct ra_actor *who, const char *nik,
 	                       "= s.nik WHERE s.nik = ? ORDER BY s.created_at DESC, s.id"
 	                     : "SELECT s.nik, p.name, s.serial, s.reason, s.by_nik, "
 	                       "s.created_at FROM sanctions s JOIN persons p ON p.nik "
-	                       "= s.nik ORDER BY s.created_at DESC, s.id LIMIT 200")) <
-	    0)
+	                       "= s.nik ORDER BY s.created_at DESC, s.id LIMIT 200")) < 0)
 		return rc;
 	if (nik != NULL && (rc = db_bind_text(s, 1, nik)) < 0)
 		goto out;
@@ -490,7 +489,8 @@ ra_proposal_iter(struct store *st, const struct ra_actor *who, ra_proposal_fn cb
 
 	if (!ra_sees_all(who))
 		return sertel_err(SERTEL_EPERM,
-		                  "%s: revocation proposals are read by the OP", who->label);
+		                  "%s: revocation proposals are read by the OP",
+		                  who->label);
 	if ((rc = db_prepare(&s, store_db(st),
 	                     "SELECT r.serial, c.nik, p.name, r.cause, r.note, "
 	                     "r.created_at FROM revocation_requests r JOIN certs c ON "

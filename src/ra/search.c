@@ -27,7 +27,8 @@ like_pattern(char *out, size_t outsz, const char *s)
 		char c = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
 
 		if (n + 4 >= outsz)
-			return sertel_err(SERTEL_EINVAL, "name: too long (at most %zu bytes)",
+			return sertel_err(SERTEL_EINVAL,
+			                  "name: too long (at most %zu bytes)",
 			                  outsz / 2);
 		if (c == '%' || c == '_' || c == '!')
 			out[n++] = '!';
@@ -58,7 +59,7 @@ ra_cert_query(struct store *st, const struct ra_actor *who,
 	struct buf where, sql;
 	char hex[SERIAL_HEX_MAX + 1], dec[SERIAL_HEX_MAX + 1], like[260];
 	int64_t now = time_now();
-	int limit = f->limit <= 0               ? CERT_PAGE_DEFAULT
+	int limit = f->limit <= 0              ? CERT_PAGE_DEFAULT
 	            : f->limit > CERT_PAGE_MAX ? CERT_PAGE_MAX
 	                                       : f->limit,
 	    pass, i, rc = 0, st_valid = 0, st_revoked = 0, st_expired = 0;
@@ -86,9 +87,10 @@ ra_cert_query(struct store *st, const struct ra_actor *who,
 		st_revoked = strcmp(f->status, "revoked") == 0;
 		st_expired = strcmp(f->status, "expired") == 0;
 		if (!st_valid && !st_revoked && !st_expired) {
-			rc = sertel_err(SERTEL_EINVAL,
-			                "status '%.32s': expected valid, revoked or expired",
-			                f->status);
+			rc = sertel_err(
+			    SERTEL_EINVAL,
+			    "status '%.32s': expected valid, revoked or expired",
+			    f->status);
 			goto out;
 		}
 	}
@@ -107,8 +109,9 @@ ra_cert_query(struct store *st, const struct ra_actor *who,
 	if (f->agency_id != NULL && *f->agency_id != '\0')
 		buf_appendf(&where, " AND p.agency_id = ?");
 	if (st_valid || f->expiring_days > 0)
-		buf_appendf(&where,
-		            " AND c.revoked = 0 AND c.not_before <= ? AND c.not_after > ?");
+		buf_appendf(
+		    &where,
+		    " AND c.revoked = 0 AND c.not_before <= ? AND c.not_after > ?");
 	if (st_revoked)
 		buf_appendf(&where, " AND c.revoked = 1");
 	if (st_expired)
@@ -125,14 +128,15 @@ ra_cert_query(struct store *st, const struct ra_actor *who,
 			            "p.nik = c.nik%s",
 			            (char *)where.data);
 		else
-			buf_appendf(&sql,
-			            "SELECT c.serial, c.type, c.usages, c.subject, c.nik, "
-			            "c.not_before, c.not_after, c.revoked, c.revoked_at, "
-			            "c.reason, p.name, a.id, a.name FROM certs c LEFT JOIN "
-			            "persons p ON p.nik = c.nik LEFT JOIN agencies a ON a.id "
-			            "= p.agency_id%s ORDER BY COALESCE(p.name, c.subject), "
-			            "c.serial LIMIT ? OFFSET ?",
-			            (char *)where.data);
+			buf_appendf(
+			    &sql,
+			    "SELECT c.serial, c.type, c.usages, c.subject, c.nik, "
+			    "c.not_before, c.not_after, c.revoked, c.revoked_at, "
+			    "c.reason, p.name, a.id, a.name FROM certs c LEFT JOIN "
+			    "persons p ON p.nik = c.nik LEFT JOIN agencies a ON a.id "
+			    "= p.agency_id%s ORDER BY COALESCE(p.name, c.subject), "
+			    "c.serial LIMIT ? OFFSET ?",
+			    (char *)where.data);
 		if ((rc = buf_cstr(&sql)) < 0 ||
 		    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
 			goto out;
@@ -140,9 +144,9 @@ ra_cert_query(struct store *st, const struct ra_actor *who,
 		if ((f->nik != NULL && *f->nik != '\0' &&
 		     (rc = db_bind_text(s, i++, f->nik)) < 0) ||
 		    (like[0] != '\0' && (rc = db_bind_text(s, i++, like)) < 0) ||
-		    (hex[0] != '\0' && ((rc = db_bind_text(s, i++, hex)) < 0 ||
-		                        (rc = db_bind_text(s, i++, dec[0] ? dec : hex)) <
-		                            0)) ||
+		    (hex[0] != '\0' &&
+		     ((rc = db_bind_text(s, i++, hex)) < 0 ||
+		      (rc = db_bind_text(s, i++, dec[0] ? dec : hex)) < 0)) ||
 		    (f->agency_id != NULL && *f->agency_id != '\0' &&
 		     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
 		    ((st_valid || f->expiring_days > 0) &&

@@ -14,12 +14,12 @@
 #include "pki/pki.h"
 #include "ra/ra.h"
 
-#define NIK_A   "3274010101800001" /* Budi Santoso, Dinas Kominfo */
-#define NIK_B   "3274014101920002" /* Siti Aminah, Dinas Kesehatan */
-#define NIK_KD  "3274010101750001" /* the Kepala Dinas */
-#define NIK_OP  "3274010101820001" /* an OP operator */
-#define ISSUER  "0011223344556677"
-#define DAY     86400
+#define NIK_A  "3274010101800001" /* Budi Santoso, Dinas Kominfo */
+#define NIK_B  "3274014101920002" /* Siti Aminah, Dinas Kesehatan */
+#define NIK_KD "3274010101750001" /* the Kepala Dinas */
+#define NIK_OP "3274010101820001" /* an OP operator */
+#define ISSUER "0011223344556677"
+#define DAY    86400
 
 static struct ra_agency ag1, ag2;
 
@@ -41,8 +41,8 @@ person(struct store *st, const struct ra_actor *by, const char *nik, const char 
 
 /* A certificate row as the issuer stores it (the DER is not read here). */
 static void
-put_cert(struct store *st, const char *serial, const char *nik, int64_t from,
-         int64_t to, int revoked)
+put_cert(struct store *st, const char *serial, const char *nik, int64_t from, int64_t to,
+         int revoked)
 {
 	static const unsigned char der[] = {0x30, 0x00};
 	struct cert_rec r;
@@ -90,8 +90,10 @@ world(struct store *st, struct ra_actor *a, struct ra_actor *kd, struct ra_actor
 	struct ra_actor admin;
 
 	ra_actor_local(&admin, "cli:test");
-	if (ra_agency_add(&ag1, st, &admin, "Dinas Kominfo", "kominfo.example.go.id") < 0 ||
-	    ra_agency_add(&ag2, st, &admin, "Dinas Kesehatan", "dinkes.example.go.id") < 0)
+	if (ra_agency_add(&ag1, st, &admin, "Dinas Kominfo", "kominfo.example.go.id") <
+	        0 ||
+	    ra_agency_add(&ag2, st, &admin, "Dinas Kesehatan", "dinkes.example.go.id") <
+	        0)
 		fail_msg("%s", sertel_errmsg());
 	person(st, &admin, NIK_A, "Budi Santoso", "budi@kominfo.example.go.id", &ag1);
 	person(st, &admin, NIK_B, "Siti Aminah", "siti@dinkes.example.go.id", &ag2);
@@ -111,8 +113,8 @@ static void
 serials_are_read_in_every_common_form(void **state)
 {
 	char hex[SERIAL_HEX_MAX + 1], dec[SERIAL_HEX_MAX + 1];
-	static const char *const same[] = {"01:A3:FF", "01 a3 ff", "0x1a3ff", "1A3FF",
-	                                   "00:01:a3:ff", "01-a3-ff"};
+	static const char *const same[] = {"01:A3:FF", "01 a3 ff",    "0x1a3ff",
+	                                   "1A3FF",    "00:01:a3:ff", "01-a3-ff"};
 	size_t i;
 
 	(void)state;
@@ -283,9 +285,10 @@ a_dismissed_operator_can_no_longer_decide(void **state)
 	assert_int_equal(
 	    ra_person_dismiss(st, &kd, NIK_OP, ROLE_OPERATOR, "masa tugas berakhir"), 0);
 	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audit0 + 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = "
-	                       "'person.dismiss' AND reason LIKE '%masa tugas berakhir%'"),
-	                 1);
+	assert_int_equal(
+	    count("SELECT COUNT(*) FROM audit WHERE action = "
+	          "'person.dismiss' AND reason LIKE '%masa tugas berakhir%'"),
+	    1);
 	assert_int_equal(ra_person_get(&p, st, NIK_OP), 0);
 	assert_false(p.roles & ROLE_OPERATOR);
 	assert_true(p.roles & ROLE_PEMOHON);
@@ -295,8 +298,8 @@ a_dismissed_operator_can_no_longer_decide(void **state)
 	assert_int_equal(ra_warn(st, &op, NIK_A, NULL, "x", 3, NULL, NULL), SERTEL_EPERM);
 	/* The admin dismisses a Kepala Dinas. */
 	ra_actor_local(&admin, "cli:test");
-	assert_int_equal(ra_person_dismiss(st, &admin, NIK_KD, ROLE_KEPALA_DINAS, "mutasi"),
-	                 0);
+	assert_int_equal(
+	    ra_person_dismiss(st, &admin, NIK_KD, ROLE_KEPALA_DINAS, "mutasi"), 0);
 }
 
 static void
@@ -315,8 +318,10 @@ approval_rules_live_in_the_store(void **state)
 	audit0 = count("SELECT COUNT(*) FROM audit");
 	assert_int_equal(ra_approval_rule_set(st, &a, "individu", 3, "x"), SERTEL_EPERM);
 	assert_int_equal(ra_approval_rule_set(st, &op, "individu", 3, "x"), SERTEL_EPERM);
-	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 0, "x"), SERTEL_EINVAL);
-	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 17, "x"), SERTEL_EINVAL);
+	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 0, "x"),
+	                 SERTEL_EINVAL);
+	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 17, "x"),
+	                 SERTEL_EINVAL);
 	assert_int_equal(ra_approval_rule_set(st, &kd, "bogus", 2, "x"), SERTEL_EINVAL);
 	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 2, ""), SERTEL_EINVAL);
 	assert_int_equal(count("SELECT COUNT(*) FROM approval_rules"), 0);
@@ -330,8 +335,8 @@ approval_rules_live_in_the_store(void **state)
 	assert_int_equal(ra_approval_rule(&n, &from, st, NULL, "individu"), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(count("SELECT COUNT(*) FROM approval_rules"), 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit WHERE action = 'approval.set'"),
-	                 2);
+	assert_int_equal(
+	    count("SELECT COUNT(*) FROM audit WHERE action = 'approval.set'"), 2);
 	/* Other types keep the default. */
 	assert_int_equal(ra_approval_rule(&n, &from, st, NULL, "jabatan"), 0);
 	assert_int_equal(n, 1);
@@ -414,8 +419,9 @@ locked_owners_are_listed_until_unlocked(void **state)
 	int n = 0;
 
 	world(st, &a, &kd, &op);
-	fixture_sql("INSERT INTO esign_owners (nik, failures, locked, locked_at, updated_at) "
-	            "VALUES ('" NIK_A "', 5, 1, 1000, 1000), ('" NIK_B "', 2, 0, NULL, 1000)");
+	fixture_sql(
+	    "INSERT INTO esign_owners (nik, failures, locked, locked_at, updated_at) "
+	    "VALUES ('" NIK_A "', 5, 1, 1000, 1000), ('" NIK_B "', 2, 0, NULL, 1000)");
 	assert_int_equal(esign_locked_iter(st, &op, count_locked, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(esign_locked_iter(st, &a, count_locked, &n), SERTEL_EPERM);
@@ -469,25 +475,29 @@ notices_are_listed_by_recipient_newest_first(void **state)
 	struct subjects s;
 	int64_t total = 0;
 
-	assert_int_equal(mail_enqueue(st, "budi@kominfo.example.go.id", "satu", "b", "t"), 0);
-	assert_int_equal(mail_enqueue(st, "siti@dinkes.example.go.id", "lain", "b", "t"), 0);
-	assert_int_equal(mail_enqueue(st, "budi@kominfo.example.go.id", "dua", "b", "t"), 0);
-	assert_int_equal(mail_enqueue(st, "budi@kominfo.example.go.id", "tiga", "b", "t"), 0);
+	assert_int_equal(mail_enqueue(st, "budi@kominfo.example.go.id", "satu", "b", "t"),
+	                 0);
+	assert_int_equal(mail_enqueue(st, "siti@dinkes.example.go.id", "lain", "b", "t"),
+	                 0);
+	assert_int_equal(mail_enqueue(st, "budi@kominfo.example.go.id", "dua", "b", "t"),
+	                 0);
+	assert_int_equal(mail_enqueue(st, "budi@kominfo.example.go.id", "tiga", "b", "t"),
+	                 0);
 	/* Same second: order by time, then id; make the times distinct. */
 	fixture_sql("UPDATE mail_queue SET created_at = 100 WHERE subject = 'satu'");
 	fixture_sql("UPDATE mail_queue SET created_at = 200 WHERE subject = 'dua'");
 	fixture_sql("UPDATE mail_queue SET created_at = 300 WHERE subject = 'tiga'");
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(mail_list_to(st, "budi@kominfo.example.go.id", 50, 0, &total,
-	                              got_mail, &s),
-	                 0);
+	assert_int_equal(
+	    mail_list_to(st, "budi@kominfo.example.go.id", 50, 0, &total, got_mail, &s),
+	    0);
 	assert_int_equal(total, 3);
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.first, "tiga");
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(mail_list_to(st, "budi@kominfo.example.go.id", 1, 1, &total,
-	                              got_mail, &s),
-	                 0);
+	assert_int_equal(
+	    mail_list_to(st, "budi@kominfo.example.go.id", 1, 1, &total, got_mail, &s),
+	    0);
 	assert_int_equal(total, 3);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.first, "dua");
@@ -503,8 +513,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(serials_are_read_in_every_common_form),
-	    cmocka_unit_test_setup_teardown(the_certificate_search_filters_joins_and_pages,
-	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        the_certificate_search_filters_joins_and_pages, fixture_store_setup,
+	        fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(a_dismissed_operator_can_no_longer_decide,
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(approval_rules_live_in_the_store,
@@ -513,8 +524,9 @@ main(void)
 	                                    fixture_store_setup, fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(locked_owners_are_listed_until_unlocked,
 	                                    fixture_store_setup, fixture_store_teardown),
-	    cmocka_unit_test_setup_teardown(only_the_kepala_dinas_manages_client_applications,
-	                                    fixture_store_setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        only_the_kepala_dinas_manages_client_applications, fixture_store_setup,
+	        fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(notices_are_listed_by_recipient_newest_first,
 	                                    fixture_store_setup, fixture_store_teardown),
 	};

@@ -314,13 +314,12 @@ shipped_templates_load(void **state)
 	if (web_tmpl_load(&set, tdir, cat) < 0)
 		fail_msg("%s", sertel_errmsg());
 	/* Every template src/http/web_portal.c renders. */
-	static const char *pages[] = {"header",       "footer",    "login",   "link-sent",
-	                              "link-confirm", "dashboard", "error",   "sop",
-	                              "audit",        "app-type",  "app-new", "app",
-	                              "queue",        "certs",     "dinas",
-	                              "oper-search",  "oper-confirm", "oper-result",
-	                              "oper-warn",    "oper-locked",  "oper-clients",
-	                              "oper-notices"};
+	static const char *pages[] = {
+	    "header",       "footer",       "login",       "link-sent", "link-confirm",
+	    "dashboard",    "error",        "sop",         "audit",     "app-type",
+	    "app-new",      "app",          "queue",       "certs",     "dinas",
+	    "oper-search",  "oper-confirm", "oper-result", "oper-warn", "oper-locked",
+	    "oper-clients", "oper-notices"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
