@@ -512,8 +512,11 @@ col_or_empty(struct db_stmt *s, int col)
 /* One row of a mail_queue SELECT in the column order of MAIL_COLS. */
 #define MAIL_COLS                                                                        \
 	"id, to_addr, subject, body, kind, state, attempts, next_attempt_at, "           \
-	"last_error, "                                                                   \
-	"created_at, sent_at"
+	"last_error, created_at, sent_at"
+
+/* Calls cb for each row of the prepared and bound SELECT s (MAIL_COLS),
+ * then finalises s; a non-zero cb return stops and is returned. */
+static int mail_walk(struct db_stmt *s, mail_iter_fn cb, void *arg);
 
 static void
 mail_row(struct mail_rec *r, struct db_stmt *s)
@@ -531,11 +534,25 @@ mail_row(struct mail_rec *r, struct db_stmt *s)
 	r->sent_at = db_col_null(s, 10) ? 0 : db_col_int(s, 10);
 }
 
+static int
+mail_walk(struct db_stmt *s, mail_iter_fn cb, void *arg)
+{
+	struct mail_rec r;
+	int rc;
+
+	while ((rc = db_step(s)) == 1) {
+		mail_row(&r, s);
+		if ((rc = cb(&r, arg)) != 0)
+			break;
+	}
+	db_finalize(s);
+	return rc;
+}
+
 int
 mail_list(struct store *st, const char *state, mail_iter_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;
-	struct mail_rec r;
 	int rc;
 
 	if (state != NULL && (rc = state_check(state)) < 0)
@@ -549,11 +566,7 @@ mail_list(struct store *st, const char *state, mail_iter_fn cb, void *arg)
 		goto out;
 	if (state != NULL && (rc = db_bind_text(s, 1, state)) < 0)
 		goto out;
-	while ((rc = db_step(s)) == 1) {
-		mail_row(&r, s);
-		if ((rc = cb(&r, arg)) != 0)
-			goto out;
-	}
+	return mail_walk(s, cb, arg);
 out:
 	db_finalize(s);
 	return rc;
@@ -564,7 +577,6 @@ mail_list_to(struct store *st, const char *to, int limit, int offset, int64_t *t
              mail_iter_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;
-	struct mail_rec r;
 	int rc;
 
 	*total = 0;
@@ -586,16 +598,11 @@ mail_list_to(struct store *st, const char *to, int limit, int offset, int64_t *t
 	                     "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, to)) < 0 || (rc = db_bind_int(s, 2, limit)) < 0 ||
-	    (rc = db_bind_int(s, 3, offset)) < 0)
-		goto out;
-	while ((rc = db_step(s)) == 1) {
-		mail_row(&r, s);
-		if ((rc = cb(&r, arg)) != 0)
-			goto out;
+	    (rc = db_bind_int(s, 3, offset)) < 0) {
+		db_finalize(s);
+		return rc;
 	}
-out:
-	db_finalize(s);
-	return rc;
+	return mail_walk(s, cb, arg);
 }
 
 int
