@@ -297,6 +297,16 @@ try:
 	p.shot("clients-revoked")
 	status, _ = basic("srikandi", secret, "/api/v2/user/check/status", {"nik": E["SITI"]})
 	check(status == 401, "the revoked client's secret no longer authenticates")
+	# A new secret for the one added with the CLI: shown once, the old one fails.
+	p.js("document.querySelector('button.rotate[data-name=penyiapan]')"
+	     ".closest('form').querySelector('input[name=alasan]').value = 'rahasia bocor'")
+	p.click_and_load("button.rotate[data-name=penyiapan]")
+	fresh = p.js("(document.getElementById('secret')||{}).textContent || ''")
+	check(len(fresh) >= 20 and fresh != E["SETUP_SECRET"], "rotation shows a new secret")
+	check(basic("penyiapan", fresh, "/api/v2/user/check/status", {"nik": E["SITI"]})[0] == 200,
+	      "the new secret authenticates")
+	check(basic("penyiapan", E["SETUP_SECRET"], "/api/v2/user/check/status",
+	            {"nik": E["SITI"]})[0] == 401, "the old secret no longer does")
 
 	# ---- the Kepala Dinas: every queue, approval rules, dismissal -------------------------------
 	p.goto(base + "/portal/antrian")

@@ -296,6 +296,23 @@ a_dismissed_operator_can_no_longer_decide(void **state)
 	/* Roles are read afresh: the old actor's next warning is refused. */
 	assert_int_equal(ra_actor_person(&op, st, NIK_OP), 0);
 	assert_int_equal(ra_warn(st, &op, NIK_A, NULL, "x", 3, NULL, NULL), SERTEL_EPERM);
+	/* A head of agency (a role given at registration) is dismissed too. */
+	{
+		struct ra_person h;
+
+		memset(&h, 0, sizeof(h));
+		str_copy(h.nik, sizeof(h.nik), "3274010101700001");
+		str_copy(h.name, sizeof(h.name), "Kepala Kominfo");
+		str_copy(h.email, sizeof(h.email), "kepala@kominfo.example.go.id");
+		str_copy(h.agency_id, sizeof(h.agency_id), ag1.id);
+		h.roles = ROLE_PEMOHON | ROLE_KEPALA_PD;
+		ra_actor_local(&admin, "cli:test");
+		assert_int_equal(ra_person_add(st, &admin, &h), 0);
+		assert_int_equal(
+		    ra_person_dismiss(st, &kd, h.nik, ROLE_KEPALA_PD, "pensiun"), 0);
+		assert_int_equal(ra_person_get(&h, st, "3274010101700001"), 0);
+		assert_false(h.roles & ROLE_KEPALA_PD);
+	}
 	/* The admin dismisses a Kepala Dinas. */
 	ra_actor_local(&admin, "cli:test");
 	assert_int_equal(

@@ -78,7 +78,7 @@ check_eq "set-up: an application made before the rule change needs 2" 2 \
 	"$("$S" ra show --dir "$I" "$RAPP" --json 2>/dev/null | jq -r .approvals_needed)"
 
 export SITI ANDI KADIS OP1 OP2 HEAD RINA LUKMAN SITI1 SITI2 ANDI1 RINA1 RAPP
-export SERTEL_BIN INST_DIR=$I ATT_DIR=$F
+export SERTEL_BIN SETUP_SECRET INST_DIR=$I ATT_DIR=$F
 portal_run_flow oper_flow.py "$SERVER_URL" "$MD" "$SHOTS" "$DBFILE"
 
 # The CRL, read by openssl, lists both bulk-revoked serials with the OP's
@@ -93,7 +93,7 @@ check "the CRL does not list Andi's certificate" sh -c "! grep -qi 'Serial Numbe
 
 trail=$("$S" audit list --dir "$I" --json 2>/dev/null)
 for a in cert.revoke sanction.warn revocation.propose esign.unlock esign.client.add \
-	esign.client.revoke person.dismiss approval.set; do
+	esign.client.revoke esign.client.rotate person.dismiss approval.set; do
 	check "audit has $a" jq -e --arg a "$a" '[.[] | select(.action == $a)] | length >= 1' <<<"$trail" >/dev/null
 done
 check_eq "one audit entry per bulk revocation (the two and Rina's)" 3 \
