@@ -312,7 +312,10 @@ page_revoke_confirm(struct page *pg)
  * transaction (and one audit entry) each.  Not all-or-nothing: the issuer
  * publishes a CRL with every revocation, and an upstream issuer has
  * revoked before our transaction starts, so a later failure cannot undo
- * an earlier success; the page says which ones failed and why. */
+ * an earlier success; the page says which ones failed and why.  The page
+ * is the answer to the POST (not a redirect): the outcome per row is what
+ * the operator must read, and a resubmission revokes nothing twice
+ * (revocation is one-way, ra_revoke refuses a revoked certificate). */
 static int
 page_revoke_run(struct page *pg)
 {

@@ -184,8 +184,9 @@ static const struct migration migrations[] = {
      "CREATE INDEX mail_queue_to ON mail_queue(to_addr, created_at);"
      /* esign_locked_iter: the locked owners, longest locked first. */
      "CREATE INDEX esign_owners_locked ON esign_owners(locked_at) WHERE locked = 1;"
-     /* ra_cert_query: the owner's agency, and the search sorted by name. */
-     "CREATE INDEX persons_name ON persons(name);"
+     /* ra_cert_query uses the indexes that exist (certs: serial, nik,
+      * not_after; persons: agency); a part of a name is a scan of persons,
+      * which no B-tree index serves. */
      "CREATE INDEX sanctions_nik ON sanctions(nik, created_at);"
      "CREATE INDEX revocation_requests_state ON revocation_requests(state, created_at);"},
 };
