@@ -27,6 +27,16 @@ day_fmt(char out[32], int64_t t)
 	out[10] = '\0';
 }
 
+/* "2026-12-07 01:57 UTC": the minute, as people read it. */
+static void
+minute_fmt(char out[32], int64_t t)
+{
+	char iso[32];
+
+	time_fmt(iso, t);
+	snprintf(out, 32, "%.10s %.5s UTC", iso, iso + 11);
+}
+
 static void
 flash_set(struct page *pg, const char *kind, const char *text)
 {
@@ -468,8 +478,7 @@ locked_row(const struct esign_locked *k, void *arg)
 	struct cert_rows *l = arg;
 	char at[32];
 
-	time_fmt(at, k->locked_at);
-	at[16] = '\0';
+	minute_fmt(at, k->locked_at);
 	json_array_append_new(
 	    l->arr, json_pack("{s:s, s:s, s:s, s:i, s:s}", "nik", k->nik, "name", k->name,
 	                      "agency", k->agency, "failures", k->failures, "at", at));
@@ -520,10 +529,8 @@ client_row(const struct esign_client *c, void *arg)
 
 	esign_perms_format(perms, sizeof(perms), c->perms);
 	day_fmt(made, c->created_at);
-	if (c->last_used_at > 0) {
-		time_fmt(used, c->last_used_at);
-		used[16] = '\0';
-	}
+	if (c->last_used_at > 0)
+		minute_fmt(used, c->last_used_at);
 	json_array_append_new(l->arr,
 	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->name,
 	                                "perms", perms, "seal", c->seal_id, "created",
@@ -626,8 +633,7 @@ notice_row(const struct mail_rec *m, void *arg)
 	struct cert_rows *l = arg;
 	char at[32];
 
-	time_fmt(at, m->created_at);
-	at[16] = '\0';
+	minute_fmt(at, m->created_at);
 	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "subject",
 	                                        m->subject, "at", at, "state",
 	                                        wp_msg(l->pg, "oper.mail.", m->state),
