@@ -158,6 +158,20 @@ try:
 	      "an unreadable serial: 400 with the message in Bahasa Indonesia")
 	status, _, body = raw(base, "GET", "/portal/cari?berakhir=-3", cookies=S["op1"])
 	check(status == 400, "a negative number of days: 400")
+	status, _, body = raw(base, "GET", "/portal/cari?nama=" + "a" * 400, cookies=S["op1"])
+	check(status == 400 and "Pencarian tidak dapat dilakukan" in body,
+	      "an oversized name: 400, said on the page")
+	c0 = counts()
+	status, _, body = raw(base, "POST", "/portal/cari/cabut/jalankan",
+	                      form({"csrf": csrf_of(S["op1"]), "sebab": "evaluasi-op",
+	                            "alasan": "x" * 501, "c_0": E["ANDI1"]}), cookies=S["op1"])
+	check(status == 400 and "paling banyak 500" in body and counts() == c0,
+	      "a reason over 500 characters: 400, nothing revoked")
+	status, _, body = raw(base, "POST", "/portal/cari/cabut",
+	                      form({"csrf": csrf_of(S["op1"]), "sebab": "pensiun",
+	                            "alasan": "x", "satu": E["ANDI1"]}), cookies=S["op1"])
+	check(status == 400 and "sebab pencabutan yang boleh dipakai OP" in body,
+	      "a cause that is not the OP's (pensiun) is refused")
 
 	# ---- select all on the page: the confirmation names every row ---------------------
 	p.goto(base + "/portal/cari?status=valid&nik=" + E["ANDI"])
@@ -387,7 +401,7 @@ try:
 	everyone = tuple(MAILS)
 	gets = [("/portal/cari", readers), ("/portal/peringatan", readers),
 	        ("/portal/kunci", op_only), ("/portal/klien", kd_only),
-	        ("/portal/pemberitahuan", everyone)]
+	        ("/portal/pemberitahuan", everyone), ("/portal/dinas", kd_only)]
 	for path, allowed in gets:
 		status, hdrs, _ = raw(base, "GET", path, cookies=ANON)
 		check(status == 303 and hdrs.get("Location", "").endswith("/portal/masuk"),
