@@ -158,8 +158,6 @@ page_search(struct page *pg)
 	long long d = 0, pn = 1;
 	int64_t total = 0;
 	json_t *st = json_array(), *q;
-	char next[1024];
-
 	size_t i;
 	int rc, searched;
 
@@ -222,7 +220,7 @@ page_search(struct page *pg)
 		const char *vals[] = {nik, name, serial, agency, status, days};
 		struct buf b;
 
-		buf_init(&b, sizeof(next));
+		buf_init(&b, 2048); /* six filters of a bounded query string */
 		buf_appendf(&b, "hal=%lld", pn + 1);
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			if (vals[i] == NULL || *vals[i] == '\0')
