@@ -67,6 +67,7 @@ extern const struct wp_routes wp_routes_desk;
 int wp_desk_receipt(struct page *pg, const struct ra_application *a);
 extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 extern const struct wp_routes wp_routes_login, wp_routes_sso;
+extern const struct wp_routes wp_routes_oper;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

@@ -160,7 +160,7 @@ page_app_create(struct page *pg)
 	struct ra_file files[16];
 	const char *type, *usage, *aksi;
 	char *dns = NULL, *ip = NULL, loc[64];
-	int nf, rc;
+	int nf, rc, needed = 1;
 
 	if (wp_read_multipart(pg, &m) < 0)
 		return 0;
@@ -209,8 +209,10 @@ page_app_create(struct page *pg)
 	}
 	rq.files = files;
 	rq.nfiles = nf;
-	if ((rc = ra_apply(&app, pg->r->st, &pg->who, &rq,
-	                   ra_approvals_needed(pg->r->ctx->in->cfg, type))) < 0) {
+	/* N-of-M: the Kepala Dinas's rule for the type, else the config. */
+	if ((rc = ra_approval_rule(&needed, NULL, pg->r->st, pg->r->ctx->in->cfg, type)) <
+	        0 ||
+	    (rc = ra_apply(&app, pg->r->st, &pg->who, &rq, needed)) < 0) {
 		/* The rule's own message, next to the form, nothing stored. */
 		rc = app_form(pg, rc == SERTEL_EPERM ? 403 : 400, type, &m,
 		              sertel_errmsg());

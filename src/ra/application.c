@@ -119,6 +119,94 @@ ra_approvals_needed(const struct config *cfg, const char *type)
 	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
+static int
+type_known(const char *type)
+{
+	return type != NULL &&
+	       (strcmp(type, "individu") == 0 || strcmp(type, "jabatan") == 0 ||
+	        strcmp(type, "sistem") == 0);
+}
+
+int
+ra_approval_rule(int *out, int *from_store, struct store *st, const struct config *cfg,
+                 const char *type)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*out = ra_approvals_needed(cfg, type);
+	if (from_store != NULL)
+		*from_store = 0;
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT needed FROM approval_rules WHERE type = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, type)) == 0 && (rc = db_step(s)) == 1) {
+		int64_t n = db_col_int(s, 0);
+
+		*out = n < 1 ? 1 : n > 16 ? 16 : (int)n;
+		if (from_store != NULL)
+			*from_store = 1;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+struct rule_write {
+	const struct ra_actor *who;
+	const char *type;
+	int n;
+	const char *reason;
+};
+
+static int
+rule_fn(struct store *st, void *arg)
+{
+	struct rule_write *w = arg;
+	char obj[40], detail[600];
+	int64_t n;
+
+	n = db_run(
+	    store_db(st),
+	    "INSERT INTO approval_rules (type, needed, set_by, reason, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (type) DO UPDATE SET needed = "
+	    "excluded.needed, set_by = excluded.set_by, reason = excluded.reason, "
+	    "updated_at = excluded.updated_at",
+	    "sissi", w->type, (int64_t)w->n, w->who->label, w->reason, time_now());
+	if (n < 0)
+		return (int)n;
+	snprintf(obj, sizeof(obj), "approval:%s", w->type);
+	snprintf(detail, sizeof(detail), "%d of M: %.500s", w->n, w->reason);
+	return audit_append(st, w->who->label, "approval.set", obj, detail);
+}
+
+int
+ra_approval_rule_set(struct store *st, const struct ra_actor *who, const char *type,
+                     int n, const char *reason)
+{
+	struct rule_write w = {who, type, n, reason};
+	int rc;
+
+	/* The Kepala Dinas runs the OP (Cirebon 20(1)); the admin holds the
+	 * instance's config, which stays the default. */
+	if (!(who->roles & (ROLE_KEPALA_DINAS | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: approval rules are set by the kepala-dinas",
+		                  who->label);
+	if (!type_known(type))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "approval rule: type must be individu, jabatan or sistem");
+	if (n < 1 || n > 16)
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "approval rule: 1..16 operators approve an application");
+	if (reason == NULL || *reason == '\0')
+		return sertel_err(SERTEL_EINVAL, "approval rule: a reason is required");
+	if ((rc = name_check_text("reason", reason, 500)) < 0)
+		return rc;
+	return store_atomic(st, rule_fn, &w);
+}
+
 int
 ra_sees_all(const struct ra_actor *who)
 {

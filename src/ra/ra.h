@@ -103,6 +103,13 @@ int ra_person_appoint(struct store *st, const struct ra_actor *who, const char *
 /* An operator may decide only while holding a valid certificate of their
  * own (Cirebon 20(1)); SERTEL_EPERM with the reason otherwise. */
 int ra_operator_check(struct store *st, const char *nik, int64_t now);
+/* Takes a role back (Cirebon 20(1): who appoints also dismisses): a
+ * kepala-dinas dismisses OP operators, heads of agency and auditors, the
+ * admin a kepala-dinas.  A reason is required; audited (person.dismiss).
+ * A dismissed operator's next decision is refused (roles are read at each
+ * request).  SERTEL_ESTATE when the person does not hold the role. */
+int ra_person_dismiss(struct store *st, const struct ra_actor *who, const char *nik,
+                      unsigned role, const char *reason);
 
 /* ---- a second e-mail address, verified by a mailed code (email.c) ---- */
 /* Issue 19: a certificate names the person's registered address, or
@@ -226,6 +233,16 @@ int ra_attachment_iter(struct store *st, const char *app_id, ra_attachment_fn cb
 /* N-of-M: how many distinct operators approve an application of a type
  * ([approval] TYPE in sertel.conf, default 1, at least 1). */
 int ra_approvals_needed(const struct config *cfg, const char *type);
+/* The rule in force for a type: the Kepala Dinas's rule in the store
+ * (ra_approval_rule_set) or, without one, ra_approvals_needed(cfg).  An
+ * application keeps the number it was created with.  *from_store says
+ * which (may be NULL). */
+int ra_approval_rule(int *out, int *from_store, struct store *st,
+                     const struct config *cfg, const char *type);
+/* Sets the N of N-of-M for a type (1..16; kepala-dinas or admin), with a
+ * reason, audited (approval.set); applies to applications created after. */
+int ra_approval_rule_set(struct store *st, const struct ra_actor *who, const char *type,
+                         int n, const char *reason);
 int ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
              const struct ra_apply_req *rq, int approvals_needed);
 /* Content-checked (PDF, JPEG or PNG by their bytes), size-limited,
@@ -271,6 +288,44 @@ int ra_approval_iter(struct store *st, const char *app_id, ra_approval_fn cb, vo
 /* What the operator must look at before approving: "ip:ADDR" for every IP
  * address of the application, comma-separated ("" when nothing). */
 int ra_needs_review(char *out, size_t outsz, const struct ra_application *a);
+
+/* ---- the operator's certificate search (search.c) ---------------------- */
+/* What ra_cert_query() selects; NULL / 0 fields select everything. */
+struct ra_cert_filter {
+	const char *nik;
+	const char *name;      /* part of the owner's registered name, any case */
+	const char *serial;    /* any form serial_normalise() reads */
+	const char *agency_id; /* the owner's agency */
+	const char *status;    /* valid, revoked, expired */
+	int expiring_days;     /* valid and ending within this many days */
+	int limit;             /* 0: 50; at most 1000 */
+	int offset;
+};
+/* One result, borrowed for the callback: the certificate with its owner's
+ * name and agency (one query with joins, no lookup per row). */
+struct ra_cert_row {
+	const char *serial;
+	const char *type;
+	const char *usages;
+	const char *subject;
+	const char *nik; /* "" when not bound to a person */
+	const char *owner_name;
+	const char *agency_id;
+	const char *agency_name;
+	int64_t not_before;
+	int64_t not_after;
+	int revoked;
+	int64_t revoked_at;
+	int reason;
+	const char *status; /* valid, revoked, expired, not-yet-valid */
+};
+typedef int (*ra_cert_fn)(const struct ra_cert_row *c, void *arg);
+/* Certificates matching f, by owner name then serial, with *total the
+ * number matching; only for those who read every record (ra_sees_all).
+ * SERTEL_EINVAL for an unreadable serial or status. */
+int ra_cert_query(struct store *st, const struct ra_actor *who,
+                  const struct ra_cert_filter *f, int64_t *total, ra_cert_fn cb,
+                  void *arg);
 
 /* ---- where certificates come from (issuer.c, issuer_upstream.c) ------- */
 /* The issuer connector (Cirebon 13(2): the OP forwards to the issuer).
@@ -442,7 +497,8 @@ int ra_renew(struct ra_application *out, struct store *st, const struct ra_actor
              const char *serial, int approvals_needed);
 
 /* ---- notices (notify.c), queued inside the caller's transaction -------- */
-/* kind: submitted, returned, rejected, approved, issued. */
+/* kind: submitted, returned, rejected, approved, issued; a submitted
+ * application is also announced to every OP operator (kind waiting). */
 int ra_notify_application(struct store *st, const char *app_id, const char *kind);
 int ra_notify_revoked(struct store *st, const char *serial, const char *cause);
 /* Expiry reminders for each number of days in the list ("30,14,7"), once
@@ -504,5 +560,32 @@ int ra_loss_letter_get(unsigned char **out, size_t *len, const char **mime,
 int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,
             const char *serial, const char *reason, int threshold, int *warnings,
             int *proposals);
+/* The causes an OP operator may invoke (evaluasi-op, sanksi), borrowed. */
+const char *const *ra_operator_causes(int *n);
+/* Written warnings (nik NULL: everyone's), newest first, for those who
+ * read every record; borrowed for the callback. */
+struct ra_warning {
+	const char *nik;
+	const char *name;
+	const char *serial; /* "" when given to the person */
+	const char *reason;
+	const char *by_nik;
+	int64_t created_at;
+};
+typedef int (*ra_warning_fn)(const struct ra_warning *w, void *arg);
+int ra_warning_iter(struct store *st, const struct ra_actor *who, const char *nik,
+                    ra_warning_fn cb, void *arg);
+/* Open revocation proposals (state requested), oldest first. */
+struct ra_proposal {
+	const char *serial;
+	const char *nik;
+	const char *name;
+	const char *cause;
+	const char *note;
+	int64_t created_at;
+};
+typedef int (*ra_proposal_fn)(const struct ra_proposal *p, void *arg);
+int ra_proposal_iter(struct store *st, const struct ra_actor *who, ra_proposal_fn cb,
+                     void *arg);
 
 #endif

@@ -659,3 +659,92 @@ ra_warn(struct store *st, const struct ra_actor *who, const char *nik, const cha
 		*proposals = w.proposals;
 	return rc;
 }
+
+const char *const *
+ra_operator_causes(int *n)
+{
+	/* Cirebon 15(1); Palembang 14(d), 16: the causes table's BY_OPERATOR
+	 * rows, in its order. */
+	static const char *const op[] = {"evaluasi-op", "sanksi"};
+
+	*n = (int)(sizeof(op) / sizeof(op[0]));
+	return op;
+}
+
+static const char *
+text_or_empty(struct db_stmt *s, int col)
+{
+	const char *t = db_col_text(s, col);
+
+	return t != NULL ? t : "";
+}
+
+int
+ra_warning_iter(struct store *st, const struct ra_actor *who, const char *nik,
+                ra_warning_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_warning w;
+	int rc;
+
+	if (!ra_sees_all(who))
+		return sertel_err(SERTEL_EPERM, "%s: warnings are read by the OP",
+		                  who->label);
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         nik != NULL ? "SELECT s.nik, p.name, s.serial, s.reason, s.by_nik, "
+	                       "s.created_at FROM sanctions s JOIN persons p ON p.nik "
+	                       "= s.nik WHERE s.nik = ? ORDER BY s.created_at DESC, s.id"
+	                     : "SELECT s.nik, p.name, s.serial, s.reason, s.by_nik, "
+	                       "s.created_at FROM sanctions s JOIN persons p ON p.nik "
+	                       "= s.nik ORDER BY s.created_at DESC, s.id LIMIT 200")) < 0)
+		return rc;
+	if (nik != NULL && (rc = db_bind_text(s, 1, nik)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		w.nik = text_or_empty(s, 0);
+		w.name = text_or_empty(s, 1);
+		w.serial = text_or_empty(s, 2);
+		w.reason = text_or_empty(s, 3);
+		w.by_nik = text_or_empty(s, 4);
+		w.created_at = db_col_int(s, 5);
+		if ((rc = cb(&w, arg)) != 0)
+			break;
+	}
+out:
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+ra_proposal_iter(struct store *st, const struct ra_actor *who, ra_proposal_fn cb,
+                 void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_proposal p;
+	int rc;
+
+	if (!ra_sees_all(who))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: revocation proposals are read by the OP",
+		                  who->label);
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT r.serial, c.nik, p.name, r.cause, r.note, "
+	                     "r.created_at FROM revocation_requests r JOIN certs c ON "
+	                     "c.serial = r.serial LEFT JOIN persons p ON p.nik = c.nik "
+	                     "WHERE r.state = 'requested' ORDER BY r.created_at, r.id "
+	                     "LIMIT 500")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == 1) {
+		p.serial = text_or_empty(s, 0);
+		p.nik = text_or_empty(s, 1);
+		p.name = text_or_empty(s, 2);
+		p.cause = text_or_empty(s, 3);
+		p.note = text_or_empty(s, 4);
+		p.created_at = db_col_int(s, 5);
+		if ((rc = cb(&p, arg)) != 0)
+			break;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}

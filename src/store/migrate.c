@@ -188,6 +188,20 @@ static const struct migration migrations[] = {
      " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
      " used_at BIGINT, cert_serial TEXT);"
      "CREATE INDEX desk_sessions_app ON desk_sessions(application_id, state);"},
+    {12, "portal, the operator's tools and the Kepala Dinas's approval rules",
+     /* ra_approval_rule: N-of-M per type, set on the portal; the config's
+      * [approval] TYPE stays the default when no row exists. */
+     "CREATE TABLE approval_rules (type TEXT PRIMARY KEY, needed INTEGER NOT NULL,"
+     " set_by TEXT NOT NULL, reason TEXT NOT NULL, updated_at BIGINT NOT NULL);"
+     /* mail_list_to: the notices a person received, newest first. */
+     "CREATE INDEX mail_queue_to ON mail_queue(to_addr, created_at);"
+     /* esign_locked_iter: the locked owners, longest locked first. */
+     "CREATE INDEX esign_owners_locked ON esign_owners(locked_at) WHERE locked = 1;"
+     /* ra_cert_query uses the indexes that exist (certs: serial, nik,
+      * not_after; persons: agency); a part of a name is a scan of persons,
+      * which no B-tree index serves. */
+     "CREATE INDEX sanctions_nik ON sanctions(nik, created_at);"
+     "CREATE INDEX revocation_requests_state ON revocation_requests(state, created_at);"},
     /* Issue 10: an OpenID Connect login in flight (portal/oidc.c).  The
      * browser holds the state; only its SHA-256 is here, with the SHA-256
      * of the browser's pre-login cookie it is bound to; spent once. */

@@ -324,7 +324,10 @@ shipped_templates_load(void **state)
 	    "agency-revoke-confirm", "owner-causes", "owner-confirm",
 	    "owner-confirm-fields",
 	    /* single sign-on */
-	    "sso-done"};
+	    "sso-done",
+	    /* the operator's tools */
+	    "oper-search", "oper-confirm", "oper-result", "oper-warn", "oper-locked",
+	    "oper-clients", "oper-notices"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
