@@ -17,7 +17,8 @@
 # answer is not 200; never because something is slow.
 #
 # Tunables: APPS (10000) SESSIONS (50) WRK_THREADS (2) WRK_CONNS (50)
-# DURATION (10) WARMUP (2) BENCH_PG (1; 0 skips PostgreSQL) BENCH_BASELINE
+# DURATION (10) WARMUP (2) BENCH_SQLITE (1; 0 skips SQLite) BENCH_PG (1; 0
+# skips PostgreSQL) BENCH_BASELINE
 # (1; 0 skips both baselines) SERTEL_THREADS API_WORKERS; SERTEL and
 # PORTAL_SEED (the tools, default BUILD_DIR/sertel and
 # BUILD_DIR/tests/portal-bench-seed).  The smoke test (ctest -L bench-smoke)
@@ -45,7 +46,7 @@ export DURATION WARMUP
 WORK=$BUILD/bench/portal
 rm -rf "$WORK"
 bench_init portal
-PGDIR=$WORK/pg
+PGDIR=$WORK/pgcluster
 pg_started=0
 cleanup() {
 	stop_tracked
@@ -58,8 +59,10 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 rc=0
 
-log "sqlite: $APPS applications, $SESSIONS sessions"
-sh "$BENCH_ROOT/portal/engine.sh" "$S" "$SEED" "$WORK" sqlite || rc=1
+if [ "${BENCH_SQLITE:-1}" != 0 ]; then
+	log "sqlite: $APPS applications, $SESSIONS sessions"
+	sh "$BENCH_ROOT/portal/engine.sh" "$S" "$SEED" "$WORK" sqlite || rc=1
+fi
 if [ "${BENCH_PG:-1}" != 0 ]; then
 	log "postgresql: starting a throwaway cluster"
 	if sh "$ROOT/tests/pg/pg-ctl.sh" start "$PGDIR" >"$WORK/pg-start.log" 2>&1; then
@@ -82,10 +85,10 @@ fi
 # the same load: what a plain web server does with a file of that size.
 LT=""
 if [ "$BENCH_BASELINE" != 0 ] && command -v lighttpd >/dev/null 2>&1 &&
-	[ -s "$WORK/sqlite/queue.html" ]; then
+	[ -s "$WORK/${BENCH_LT_PAGE:-sqlite}/queue.html" ]; then
 	LT=$WORK/lighttpd
 	mkdir -p "$LT/www"
-	cp "$WORK/sqlite/queue.html" "$LT/www/antrian.html"
+	cp "$WORK/${BENCH_LT_PAGE:-sqlite}/queue.html" "$LT/www/antrian.html"
 	LPORT=$(free_port)
 	cat >"$LT/lighttpd.conf" <<EOF
 server.document-root = "$LT/www"

@@ -65,9 +65,14 @@ static int
 seed_agencies(struct seed *s)
 {
 	static const char *const names[SEED_MAX_AGENCIES] = {
-	    "Dinas Komunikasi dan Informatika", "Dinas Kesehatan",
-	    "Dinas Pendidikan", "Badan Kepegawaian Daerah", "Dinas Perhubungan",
-	    "Badan Pendapatan Daerah", "Dinas Sosial", "Inspektorat",
+	    "Dinas Komunikasi dan Informatika",
+	    "Dinas Kesehatan",
+	    "Dinas Pendidikan",
+	    "Badan Kepegawaian Daerah",
+	    "Dinas Perhubungan",
+	    "Badan Pendapatan Daerah",
+	    "Dinas Sosial",
+	    "Inspektorat",
 	    "Sekretariat Daerah"};
 	struct ra_agency ag;
 	int i, rc;
@@ -111,7 +116,7 @@ static int
 seed_app(struct seed *s, int i)
 {
 	static const char *const types[] = {"individu", "jabatan", "sistem"};
-	const char *type = types[i % 3], *const *req, *const *uses;
+	const char *type = types[i % 3], *const * req, *const * uses;
 	struct ra_apply_req rq;
 	struct ra_application a;
 	struct ra_actor who;
@@ -128,7 +133,8 @@ seed_app(struct seed *s, int i)
 	uses = ra_usage_choices(type, &nu);
 	rq.usages = uses[i % nu];
 	if (i % 3 == 2) {
-		snprintf(dns, sizeof(dns), "layanan%d.%s", i, s->domains[k % s->agencies]);
+		snprintf(dns, sizeof(dns), "layanan%d.%s", i,
+		         s->domains[k % s->agencies]);
 		snprintf(sysname, sizeof(sysname), "Sistem Layanan %d", i);
 		rq.dns[0] = dns;
 		rq.ndns = 1;
@@ -166,11 +172,10 @@ seed_app(struct seed *s, int i)
 	case 3:
 		if ((rc = ra_needs_review(review, sizeof(review), &a)) < 0)
 			break;
-		rc = ra_approve(s->in->st, &s->op, a.id, NULL,
-		                review[0] ? review : NULL, &approved);
+		rc = ra_approve(s->in->st, &s->op, a.id, NULL, review[0] ? review : NULL,
+		                &approved);
 		break;
-	default:
-		rc = 0;
+	default: rc = 0;
 	}
 	if (rc < 0)
 		return seed_fail("decision", rc);
@@ -180,17 +185,16 @@ seed_app(struct seed *s, int i)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"dir", required_argument, NULL, 'd'},
-	    {"kadis", required_argument, NULL, 'k'},
-	    {"operator", required_argument, NULL, 'o'},
-	    {"pdf", required_argument, NULL, 'p'},
-	    {"png", required_argument, NULL, 'g'},
-	    {"out", required_argument, NULL, 'O'},
-	    {"apps", required_argument, NULL, 'n'},
-	    {"sessions", required_argument, NULL, 's'},
-	    {"agencies", required_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
+	                                     {"kadis", required_argument, NULL, 'k'},
+	                                     {"operator", required_argument, NULL, 'o'},
+	                                     {"pdf", required_argument, NULL, 'p'},
+	                                     {"png", required_argument, NULL, 'g'},
+	                                     {"out", required_argument, NULL, 'O'},
+	                                     {"apps", required_argument, NULL, 'n'},
+	                                     {"sessions", required_argument, NULL, 's'},
+	                                     {"agencies", required_argument, NULL, 'a'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *dir = NULL, *kadis = NULL, *op = NULL, *pdf = NULL, *png = NULL,
 	           *out = NULL;
 	long long apps = 10000, sessions = 50, agencies = 5, v;
@@ -218,7 +222,9 @@ main(int argc, char **argv)
 			             : c == 's' ? SEED_MAX_SESSIONS
 			                        : SEED_MAX_AGENCIES) < 0) {
 				fprintf(stderr, "portal-bench-seed: --%s: %s\n",
-				        c == 'n' ? "apps" : c == 's' ? "sessions" : "agencies",
+				        c == 'n'   ? "apps"
+				        : c == 's' ? "sessions"
+				                   : "agencies",
 				        sertel_errmsg());
 				return 2;
 			}
@@ -274,8 +280,8 @@ main(int argc, char **argv)
 
 		seed_nik(nik, "60", i);
 		if (ra_person_appoint(s.in->st, &s.kadis, nik, ROLE_OPERATOR) < 0 ||
-		    portal_session_start(sid, &ps, s.in->st, &pc, nik, PORTAL_BY_LINK, NULL,
-		                         "127.0.0.1") < 0) {
+		    portal_session_start(sid, &ps, s.in->st, &pc, nik, PORTAL_BY_LINK,
+		                         NULL, "127.0.0.1") < 0) {
 			seed_fail("session", -1);
 			goto out;
 		}
