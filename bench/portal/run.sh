@@ -9,7 +9,7 @@
 # (the same server without store and templates: the upper bound) and by
 # lighttpd when it is installed (a plain Debian web server).
 #
-#   bench/portal/run.sh BUILD_DIR
+#   bench/portal/run.sh BUILD_DIR    (or: run.sh SERTEL WORK, as bench/run.sh)
 #
 # Writes BUILD_DIR/bench/portal/results.md (the table bench/run.sh puts
 # into docs/BENCHMARKS.md) and one .env per engine.  Fails when a check
@@ -24,12 +24,19 @@
 # BUILD_DIR/tests/portal-bench-seed).  The smoke test (ctest -L bench-smoke)
 # runs APPS=200 SESSIONS=5 DURATION=3 on SQLite alone.
 set -eu
-BUILD=${1:?usage: bench/portal/run.sh BUILD_DIR}
 BENCH_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=$(cd "$BENCH_ROOT/.." && pwd)
-mkdir -p "$BUILD"
-BUILD=$(cd "$BUILD" && pwd)
-S=${SERTEL:-$BUILD/sertel}
+if [ -f "${1:?usage: bench/portal/run.sh BUILD_DIR | SERTEL WORK}" ] && [ -x "$1" ]; then
+	# As bench/run.sh calls every benchmark: SERTEL WORK.
+	S=$1
+	BUILD=$(cd "$(dirname "$1")" && pwd)
+	WORK=${2:?usage: bench/portal/run.sh SERTEL WORK}
+else
+	mkdir -p "$1"
+	BUILD=$(cd "$1" && pwd)
+	S=${SERTEL:-$BUILD/sertel}
+	WORK=$BUILD/bench/portal
+fi
 SEED=${PORTAL_SEED:-$BUILD/tests/portal-bench-seed}
 for t in "$S" "$SEED"; do
 	[ -x "$t" ] || { echo "bench/portal: $t not found: build first" >&2; exit 2; }
@@ -43,7 +50,6 @@ export APPS=${APPS:-10000} SESSIONS=${SESSIONS:-50} WRK_THREADS WRK_CONNS
 export BENCH_ROOT BENCH_BASELINE=${BENCH_BASELINE:-1}
 . "$BENCH_ROOT/lib.sh"
 export DURATION WARMUP
-WORK=$BUILD/bench/portal
 rm -rf "$WORK"
 bench_init portal
 PGDIR=$WORK/pgcluster
