@@ -266,6 +266,18 @@ struct ra_filter {
  * longest comes first), with *total the number matching (for paging). */
 int ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
              void *arg);
+/* The same selection as ra_query, each row with its applicant's registered
+ * name and agency name ("" when unknown), read in one query: what the
+ * operator's queue shows.  The row and its strings are borrowed for the
+ * call; a non-zero cb return stops. */
+struct ra_queue_row {
+	const struct ra_application *app;
+	const char *name;
+	const char *agency;
+};
+typedef int (*ra_queue_fn)(const struct ra_queue_row *r, void *arg);
+int ra_queue(struct store *st, const struct ra_filter *f, int64_t *total, ra_queue_fn cb,
+             void *arg);
 
 /* Transitions; each refuses illegal ones with SERTEL_ESTATE and writes
  * the audit entry (actor, time, reason) in the same transaction. */

@@ -218,6 +218,16 @@ static const struct migration migrations[] = {
      "ALTER TABLE revocation_requests ADD COLUMN acknowledged_at BIGINT;"
      "CREATE INDEX revocation_requests_ack ON revocation_requests(acknowledged_by, "
      "created_at);"},
+    /* bench/portal: with 6,000 applications waiting, the queue filtered by
+     * type or agency read every waiting row from the table (the filter's
+     * columns were not in the index): 7-12 ms for the count alone.  With
+     * type and applicant_nik in the index, ra_query's count and its page
+     * are answered from the index (the agency filter looks the NIK up in
+     * the persons of that agency) and only the 50 rows shown are read. */
+    {15, "RA: the operator's queue filtered from the index alone",
+     "DROP INDEX applications_queue;"
+     "CREATE INDEX applications_queue ON applications(state, updated_at, id, type,"
+     " applicant_nik);"},
 };
 
 static char *
