@@ -44,18 +44,6 @@ desk_state_parse(const char *s)
 	return DESK_SPENT; /* unknown: treat as unusable */
 }
 
-/* The hash binds the code to its session: a code mailed for one session
- * opens no other. */
-static void
-code_hash(char out[65], const char *desk_id, const char *code)
-{
-	char in[8 + RA_ID_LEN + 1 + 32];
-
-	snprintf(in, sizeof(in), "desk|%s|%s", desk_id, code);
-	sha256_hex(out, in, strlen(in));
-	secure_wipe(in, sizeof(in));
-}
-
 #define DESK_COLS                                                                        \
 	"id, application_id, operator_nik, state, attempts, created_at, expires_at, "    \
 	"used_at, cert_serial, code_hash"
@@ -133,7 +121,7 @@ start_fn(struct store *st, void *arg)
 	int64_t n;
 	int rc;
 
-	code_hash(hash, w->out->id, w->code);
+	ra_code_hash(hash, "desk", w->out->id, w->code);
 	/* One open session per application: a newer one spends the older. */
 	if ((n = db_run(store_db(st),
 	                "UPDATE desk_sessions SET state = 'spent' WHERE "
@@ -273,7 +261,7 @@ check_fn(struct store *st, void *arg)
 		w->refused = EXPIRED;
 	if (w->refused != OK)
 		return 0;
-	code_hash(got, d.id, w->code);
+	ra_code_hash(got, "desk", d.id, w->code);
 	if (strlen(want) == 64 && ct_equal(got, want, 64)) {
 		memcpy(w->hash, want, sizeof(w->hash));
 		return 0;

@@ -23,18 +23,6 @@
 #include "pki/pki.h"
 #include "ra/ra.h"
 
-/* The hash binds the code to the person and the address, so a code
- * mailed for one row cannot confirm another. */
-static void
-code_hash(char out[65], const char *nik, const char *email, const char *code)
-{
-	char in[16 + 1 + MAIL_ADDR_MAX + 1 + RA_EMAIL_CODE_DIGITS + 1];
-
-	snprintf(in, sizeof(in), "%s|%s|%s", nik, email, code);
-	sha256_hex(out, in, strlen(in));
-	secure_wipe(in, sizeof(in));
-}
-
 /* Lower-cased copy of the address (the key of its row). */
 static int
 email_norm(char out[MAIL_ADDR_MAX + 1], const char *email)
@@ -108,7 +96,7 @@ request_fn(struct store *st, void *arg)
 	int64_t now = time_now(), n;
 	int rc;
 
-	code_hash(hash, w->nik, w->email, w->code);
+	ra_code_hash(hash, w->nik, w->email, w->code);
 	w->expires_at = now + RA_EMAIL_CODE_TTL;
 	/* A new code replaces an older one (and its attempts); an address
 	 * verified already is asked again from scratch. */
@@ -139,6 +127,16 @@ request_fn(struct store *st, void *arg)
 	rc = mail_enqueue(st, w->email, subject, body, "email-verify");
 	secure_wipe(body, sizeof(body));
 	return rc;
+}
+
+void
+ra_code_hash(char out[65], const char *a, const char *b, const char *code)
+{
+	char in[MAIL_ADDR_MAX + RA_ID_LEN + 40];
+
+	snprintf(in, sizeof(in), "%s|%s|%s", a, b, code);
+	sha256_hex(out, in, strlen(in));
+	secure_wipe(in, sizeof(in));
 }
 
 int
@@ -234,7 +232,7 @@ confirm_fn(struct store *st, void *arg)
 	} else if (attempts >= RA_EMAIL_CODE_TRIES) {
 		w->refused = SPENT;
 	} else {
-		code_hash(got, w->nik, w->email, w->code);
+		ra_code_hash(got, w->nik, w->email, w->code);
 		if (!ct_equal(got, want, 64))
 			w->refused = WRONG;
 	}

@@ -120,6 +120,11 @@ int ra_person_dismiss(struct store *st, const struct ra_actor *who, const char *
 /* A fresh random code of RA_EMAIL_CODE_DIGITS decimal digits (mailed
  * codes: e-mail verification, the desk). */
 int ra_code_new(char out[RA_EMAIL_CODE_DIGITS + 1]);
+/* What the store keeps of a mailed code: the SHA-256 hex of "a|b|code",
+ * where a and b bind it to its one use (a NIK and an address; "desk" and a
+ * desk session), so a code mailed for one row confirms no other.  code is
+ * at most 32 characters. */
+void ra_code_hash(char out[65], const char *a, const char *b, const char *code);
 /* Mails a fresh code to email (at the agency's domain of nik; nik NULL:
  * the actor) through the mail queue; the person or the Dinas asks.
  * Replaces an earlier code.  Audited; the code is never stored. */
