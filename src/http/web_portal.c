@@ -356,6 +356,55 @@ wp_type_valid(const char *t)
 	return 0;
 }
 
+struct agency_opts {
+	json_t *arr;
+	const char *chosen;
+};
+
+static int
+agency_opt(const struct ra_agency *a, void *arg)
+{
+	struct agency_opts *o = arg;
+
+	json_array_append_new(
+	    o->arr, json_pack("{s:s, s:s, s:b}", "id", a->id, "name", a->name, "selected",
+	                      o->chosen && strcmp(o->chosen, a->id) == 0));
+	return 0;
+}
+
+int
+wp_agency_options(struct page *pg, json_t *arr, const char *chosen)
+{
+	struct agency_opts o = {arr, chosen};
+
+	return ra_agency_iter(pg->r->st, agency_opt, &o);
+}
+
+int
+wp_rule_status(int rc)
+{
+	switch (rc) {
+	case SERTEL_EPERM: return 403;
+	case SERTEL_ENOTFOUND: return 404;
+	case SERTEL_ESTATE:
+	case SERTEL_EEXISTS: return 409;
+	case SERTEL_ETOOBIG: return 413;
+	case SERTEL_EINVAL:
+	case SERTEL_EINVALID:
+	case SERTEL_EAUTH: return 400;
+	default: return 500; /* the store, the crypto, memory: not the user's */
+	}
+}
+
+int
+wp_rule_error(struct page *pg, int rc, const char *key)
+{
+	char msg[700];
+
+	snprintf(msg, sizeof(msg), "%s: %s", wp_msg(pg, "", key), sertel_errmsg());
+	return wp_error(pg, wp_rule_status(rc), msg);
+}
+
 /* A usage set "a,b" as the form shows it: "Tanda tangan + SSL client". */
 json_t *
 wp_usage_json(struct page *pg, const char *set, const char *chosen)

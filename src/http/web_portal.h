@@ -82,6 +82,16 @@ const struct portal_conf *wp_conf(void);
 /* A usage set "a,b" as forms show it ("Tanda tangan + SSL client"):
  * {value, label, checked: set is chosen}. */
 json_t *wp_usage_json(struct page *pg, const char *set, const char *chosen);
+/* The HTTP status of a refused rule: 403 not allowed, 404 not found, 409
+ * not in this state or already there, 413 too big, 400 bad input, 500 for
+ * what is not the user's doing (the store, the crypto). */
+int wp_rule_status(int rc);
+/* The error page "<key's message>: <the rule's own words>", Bahasa
+ * Indonesia first, with wp_rule_status(rc). */
+int wp_rule_error(struct page *pg, int rc, const char *key);
+/* Every agency appended to arr as {id, name, selected: id is chosen}, for
+ * a filter's <select>; ra_agency_iter's result. */
+int wp_agency_options(struct page *pg, json_t *arr, const char *chosen);
 
 /* A time as people here read it, in the region's zone: "7 Des 2026 08.39
  * WIB" (with_time 0: "7 Des 2026").  out: WP_TIME_MAX bytes. */

@@ -279,11 +279,8 @@ page_head_revoke_post(struct page *pg)
 		rc = wp_render(pg, 200, "agency-revoke-confirm", "owner.confirm.title");
 	} else if ((rc = ra_revoke(pg->r->st, &pg->who, pg->r->ctx->issuer, c.serial,
 	                           cause, why)) < 0) {
-		rc = head_revoke_form(pg, &c, &owner,
-		                      rc == SERTEL_EPERM    ? 403
-		                      : rc == SERTEL_ESTATE ? 409
-		                                            : 400,
-		                      sertel_errmsg());
+		rc =
+		    head_revoke_form(pg, &c, &owner, wp_rule_status(rc), sertel_errmsg());
 	} else {
 		rc = wp_redirect(pg, "/pegawai?ok=dicabut");
 	}
@@ -308,12 +305,7 @@ page_loss_ack(struct page *pg)
 	rid[16] = '\0';
 	if ((rc = ra_loss_acknowledge(pg->r->st, &pg->who, rid,
 	                              web_form_get(&pg->form, "catatan"))) < 0)
-		return wp_error(pg,
-		                rc == SERTEL_EPERM       ? 403
-		                : rc == SERTEL_ENOTFOUND ? 404
-		                : rc == SERTEL_ESTATE    ? 409
-		                                         : 400,
-		                sertel_errmsg());
+		return wp_error(pg, wp_rule_status(rc), sertel_errmsg());
 	return wp_redirect(pg, "/pegawai?ok=akui");
 }
 

@@ -553,22 +553,6 @@ queue_row(const struct ra_queue_row *r, void *arg)
 	return 0;
 }
 
-struct agency_opts {
-	json_t *arr;
-	const char *chosen;
-};
-
-static int
-agency_opt(const struct ra_agency *a, void *arg)
-{
-	struct agency_opts *o = arg;
-
-	json_array_append_new(
-	    o->arr, json_pack("{s:s, s:s, s:b}", "id", a->id, "name", a->name, "selected",
-	                      o->chosen && strcmp(o->chosen, a->id) == 0));
-	return 0;
-}
-
 static int
 page_queue(struct page *pg)
 {
@@ -576,7 +560,7 @@ page_queue(struct page *pg)
 	           *agency = http_query(pg->r, "instansi"),
 	           *age = http_query(pg->r, "umur"), *page = http_query(pg->r, "hal");
 	struct queue_rows q = {pg, json_array(), time_now()};
-	struct agency_opts ao = {json_array(), agency};
+	json_t *agencies = json_array();
 	struct ra_filter f;
 	long long days = 0, pn = 1;
 	int64_t total = 0;
@@ -596,9 +580,9 @@ page_queue(struct page *pg)
 		pn = 1;
 	f.offset = (int)((pn - 1) * QUEUE_PAGE);
 	if ((rc = ra_queue(pg->r->st, &f, &total, queue_row, &q)) < 0 ||
-	    (rc = ra_agency_iter(pg->r->st, agency_opt, &ao)) < 0) {
+	    (rc = wp_agency_options(pg, agencies, agency)) < 0) {
 		json_decref(q.arr);
-		json_decref(ao.arr);
+		json_decref(agencies);
 		json_decref(types);
 		log_msg(LOG_ERROR, "portal: queue: %s", sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
@@ -612,7 +596,7 @@ page_queue(struct page *pg)
 	json_object_set_new(pg->ctx, "has_rows",
 	                    json_boolean(json_array_size(q.arr) > 0));
 	json_object_set_new(pg->ctx, "total", json_integer((json_int_t)total));
-	json_object_set_new(pg->ctx, "agencies", ao.arr);
+	json_object_set_new(pg->ctx, "agencies", agencies);
 	json_object_set_new(pg->ctx, "types", types);
 	json_object_set_new(pg->ctx, "umur", json_string(age ? age : ""));
 	if ((int64_t)pn * QUEUE_PAGE < total) {
@@ -668,11 +652,7 @@ app_decide(struct page *pg, struct ra_application *a)
 		/* The rule's own words (reasons required, not an operator, no
 		 * certificate of their own, decided already, ...). */
 		ra_get(a, pg->r->st, a->id);
-		return app_page(pg, a,
-		                rc == SERTEL_EPERM    ? 403
-		                : rc == SERTEL_ESTATE ? 409
-		                                      : 400,
-		                sertel_errmsg());
+		return app_page(pg, a, wp_rule_status(rc), sertel_errmsg());
 	}
 	snprintf(loc, sizeof(loc), "/permohonan/%s?ok=%s", a->id,
 	         strcmp(what, "setujui") == 0 ? (approved ? "disetujui" : "setuju-satu")

@@ -23,21 +23,6 @@
 #include "audit/audit.h"
 #include "http/web_portal.h"
 
-/* HTTP status for a refused rule. */
-static int
-status_of(int rc)
-{
-	switch (rc) {
-	case SERTEL_EPERM: return 403;
-	case SERTEL_ENOTFOUND: return 404;
-	case SERTEL_ESTATE: return 409;
-	case SERTEL_ETOOBIG: return 413;
-	case SERTEL_EINVAL:
-	case SERTEL_EAUTH: return 400;
-	default: return 500;
-	}
-}
-
 /* The desk session named by the path /loket/ID, for its witness. */
 static int
 path_desk(struct page *pg, struct ra_desk *d)
@@ -46,7 +31,7 @@ path_desk(struct page *pg, struct ra_desk *d)
 	int rc;
 
 	if ((rc = ra_desk_get(d, pg->r->st, &pg->who, id)) < 0) {
-		wp_error(pg, status_of(rc),
+		wp_error(pg, wp_rule_status(rc),
 		         rc == SERTEL_EPERM       ? wp_msg(pg, "", "desk.not.yours")
 		         : rc == SERTEL_ENOTFOUND ? wp_msg(pg, "", "error.notfound")
 		                                  : "internal error");
@@ -193,7 +178,7 @@ page_desk_start(struct page *pg)
 	/* ra_desk_start's rules: an operator with a certificate, not their
 	 * own application, approved. */
 	if ((rc = ra_desk_start(&d, pg->r->st, &pg->who, id)) < 0)
-		return wp_error(pg, status_of(rc), sertel_errmsg());
+		return wp_error(pg, wp_rule_status(rc), sertel_errmsg());
 	snprintf(loc, sizeof(loc), "/loket/%s?ok=kode", d.id);
 	return wp_redirect(pg, loc);
 }
@@ -287,7 +272,7 @@ page_desk_confirm(struct page *pg)
 		goto out;
 	}
 	/* Next to the field the refusal is about, in the rule's words. */
-	status = status_of(rc);
+	status = wp_rule_status(rc);
 	if (rc == SERTEL_EAUTH ||
 	    ((rc == SERTEL_EINVAL && (code == NULL || *code == '\0'))))
 		field_error(pg, "kode", "desk.err.code", sertel_errmsg());
@@ -334,7 +319,7 @@ wp_desk_receipt(struct page *pg, const struct ra_application *a)
 	 * the Kepala Dinas, auditors) and that it is issued. */
 	if ((rc = ra_receipt_pdf(&pdf, &len, pg->r->st, &pg->who, a->id,
 	                         pg->r->ctx->in->pc.org)) < 0)
-		return wp_error(pg, status_of(rc),
+		return wp_error(pg, wp_rule_status(rc),
 		                rc == SERTEL_ESTATE ? wp_msg(pg, "", "desk.receipt.none")
 		                                    : sertel_errmsg());
 	free(pg->resp->body);

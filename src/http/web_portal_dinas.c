@@ -195,19 +195,8 @@ page_dinas_post(struct page *pg)
 		                          : "");
 	else
 		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
-	if (rc < 0) {
-		char msg[700];
-
-		/* Bahasa Indonesia first, then the rule's own words. */
-		snprintf(msg, sizeof(msg), "%s: %s", wp_msg(pg, "", "dinas.refused"),
-		         sertel_errmsg());
-		return wp_error(pg,
-		                rc == SERTEL_EPERM       ? 403
-		                : rc == SERTEL_ENOTFOUND ? 404
-		                : rc == SERTEL_ESTATE    ? 409
-		                                         : 400,
-		                msg);
-	}
+	if (rc < 0)
+		return wp_rule_error(pg, rc, "dinas.refused");
 	snprintf(loc, sizeof(loc), "/dinas?ok=%s", what);
 	return wp_redirect(pg, loc);
 }

@@ -27,21 +27,6 @@ flash_set(struct page *pg, const char *kind, const char *text)
 	                    json_pack("{s:s, s:s}", "kind", kind, "text", text));
 }
 
-/* "<what the page says>: <the rule's own words>", Bahasa Indonesia first. */
-static int
-rule_error(struct page *pg, int rc, const char *key)
-{
-	char msg[700];
-
-	snprintf(msg, sizeof(msg), "%s: %s", wp_msg(pg, "", key), sertel_errmsg());
-	return wp_error(pg,
-	                rc == SERTEL_EPERM       ? 403
-	                : rc == SERTEL_ENOTFOUND ? 404
-	                : rc == SERTEL_ESTATE    ? 409
-	                                         : 400,
-	                msg);
-}
-
 static int
 form_begin(struct page *pg)
 {
@@ -93,22 +78,6 @@ cert_row(const struct ra_cert_row *c, void *arg)
 	return 0;
 }
 
-struct agency_opts {
-	json_t *arr;
-	const char *chosen;
-};
-
-static int
-agency_opt(const struct ra_agency *a, void *arg)
-{
-	struct agency_opts *o = arg;
-
-	json_array_append_new(
-	    o->arr, json_pack("{s:s, s:s, s:b}", "id", a->id, "name", a->name, "selected",
-	                      o->chosen && strcmp(o->chosen, a->id) == 0));
-	return 0;
-}
-
 static json_t *
 causes_json(struct page *pg, const char *chosen)
 {
@@ -136,7 +105,7 @@ page_search(struct page *pg)
 	           *days = http_query(pg->r, "berakhir"),
 	           *page = http_query(pg->r, "hal");
 	struct cert_rows l = {pg, json_array(), 0};
-	struct agency_opts ao = {json_array(), agency};
+	json_t *agencies = json_array();
 	struct ra_cert_filter f;
 	long long d = 0, pn = 1;
 	int64_t total = 0;
@@ -153,7 +122,7 @@ page_search(struct page *pg)
 	f.limit = SEARCH_PAGE;
 	if (days != NULL && *days != '\0' && parse_ll(&d, days, 1, 3650) < 0) {
 		json_decref(l.arr);
-		json_decref(ao.arr);
+		json_decref(agencies);
 		json_decref(st);
 		return wp_error(pg, 400, wp_msg(pg, "", "oper.bad.days"));
 	}
@@ -163,15 +132,15 @@ page_search(struct page *pg)
 	f.offset = (int)((pn - 1) * SEARCH_PAGE);
 	searched = (nik && *nik) || (name && *name) || (serial && *serial) ||
 	           (agency && *agency) || (status && *status) || d > 0 || page != NULL;
-	rc = ra_agency_iter(pg->r->st, agency_opt, &ao);
+	rc = wp_agency_options(pg, agencies, agency);
 	if (rc == 0 && searched)
 		rc = ra_cert_query(pg->r->st, &pg->who, &f, &total, cert_row, &l);
 	if (rc < 0) {
 		json_decref(l.arr);
-		json_decref(ao.arr);
+		json_decref(agencies);
 		json_decref(st);
 		if (rc == SERTEL_EINVAL || rc == SERTEL_EPERM)
-			return rule_error(pg, rc, "oper.bad.search");
+			return wp_rule_error(pg, rc, "oper.bad.search");
 		log_msg(LOG_ERROR, "portal: search: %s", sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
 	}
@@ -189,7 +158,7 @@ page_search(struct page *pg)
 	json_object_set_new(pg->ctx, "has_rows",
 	                    json_boolean(json_array_size(l.arr) > 0));
 	json_object_set_new(pg->ctx, "total", json_integer((json_int_t)total));
-	json_object_set_new(pg->ctx, "agencies", ao.arr);
+	json_object_set_new(pg->ctx, "agencies", agencies);
 	json_object_set_new(pg->ctx, "statuses", st);
 	json_object_set_new(pg->ctx, "causes", causes_json(pg, NULL));
 	/* Only an operator sees the revocation controls (the auditor and the
@@ -283,7 +252,7 @@ page_revoke_confirm(struct page *pg)
 		if ((rc = ra_cert_query(pg->r->st, &pg->who, &f, &total, cert_row, &l)) <
 		    0) {
 			json_decref(l.arr);
-			return rule_error(pg, rc, "oper.bad.search");
+			return wp_rule_error(pg, rc, "oper.bad.search");
 		}
 		if ((int)json_array_size(l.arr) == before) {
 			json_decref(l.arr);
@@ -398,7 +367,7 @@ page_warn(struct page *pg)
 	    (rc = ra_proposal_iter(pg->r->st, &pg->who, proposal_row, &p)) < 0) {
 		json_decref(w.arr);
 		json_decref(p.arr);
-		return rule_error(pg, rc, "oper.bad.search");
+		return wp_rule_error(pg, rc, "oper.bad.search");
 	}
 	if (nik != NULL)
 		json_object_set_new(
@@ -446,7 +415,7 @@ page_warn_post(struct page *pg)
 		return wp_error(pg, 400, wp_msg(pg, "", "oper.bad.reason"));
 	if ((rc = ra_warn(pg->r->st, &pg->who, nik, *serial ? serial : NULL, reason,
 	                  sanction_threshold(pg), &warnings, &proposals)) < 0)
-		return rule_error(pg, rc, "oper.warn.refused");
+		return wp_rule_error(pg, rc, "oper.warn.refused");
 	snprintf(loc, sizeof(loc), "/peringatan?nik=%.16s&ok=1&n=%d&p=%d", nik, warnings,
 	         proposals);
 	return wp_redirect(pg, loc);
@@ -475,7 +444,7 @@ page_locked(struct page *pg)
 
 	if ((rc = esign_locked_iter(pg->r->st, &pg->who, locked_row, &l)) < 0) {
 		json_decref(l.arr);
-		return rule_error(pg, rc, "oper.bad.search");
+		return wp_rule_error(pg, rc, "oper.bad.search");
 	}
 	json_object_set_new(pg->ctx, "rows", l.arr);
 	json_object_set_new(pg->ctx, "has_rows", json_boolean(json_array_size(l.arr)));
@@ -497,7 +466,7 @@ page_unlock(struct page *pg)
 	if (*reason == '\0')
 		return wp_error(pg, 400, wp_msg(pg, "", "oper.bad.reason"));
 	if ((rc = esign_unlock(pg->r->st, &pg->who, nik, reason)) < 0)
-		return rule_error(pg, rc, "oper.locked.refused");
+		return wp_rule_error(pg, rc, "oper.locked.refused");
 	return wp_redirect(pg, "/kunci?ok=1");
 }
 
@@ -552,7 +521,7 @@ page_clients(struct page *pg)
 	int rc;
 
 	if ((rc = esign_client_manage_check(&pg->who)) < 0)
-		return rule_error(pg, rc, "oper.clients.refused");
+		return wp_rule_error(pg, rc, "oper.clients.refused");
 	return clients_render(pg, 200, NULL, NULL);
 }
 
@@ -568,7 +537,7 @@ page_clients_post(struct page *pg)
 	if (form_begin(pg) < 0)
 		return 0;
 	if ((rc = esign_client_manage_check(&pg->who)) < 0)
-		return rule_error(pg, rc, "oper.clients.refused");
+		return wp_rule_error(pg, rc, "oper.clients.refused");
 	name = form_text(pg, "nama");
 	reason = form_text(pg, "alasan");
 	if (*name == '\0')
@@ -594,13 +563,13 @@ page_clients_post(struct page *pg)
 			return wp_error(pg, 400, wp_msg(pg, "", "oper.bad.reason"));
 		if ((rc = esign_client_revoke(pg->r->st, pg->who.label, name, reason)) <
 		    0)
-			return rule_error(pg, rc, "oper.clients.refused");
+			return wp_rule_error(pg, rc, "oper.clients.refused");
 		return wp_redirect(pg, "/klien?ok=cabut");
 	} else {
 		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 	}
 	if (rc < 0)
-		return rule_error(pg, rc, "oper.clients.refused");
+		return wp_rule_error(pg, rc, "oper.clients.refused");
 	rc = clients_render(pg, 200, name, secret);
 	secure_wipe(secret, strlen(secret));
 	free(secret);

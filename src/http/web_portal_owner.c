@@ -253,11 +253,7 @@ revoke_post(struct page *pg, struct cert_rec *c)
 	}
 	if ((rc = ra_revoke(pg->r->st, &pg->who, pg->r->ctx->issuer, c->serial, cause,
 	                    why)) < 0)
-		return revoke_form(pg, c,
-		                   rc == SERTEL_EPERM    ? 403
-		                   : rc == SERTEL_ESTATE ? 409
-		                                         : 400,
-		                   sertel_errmsg());
+		return revoke_form(pg, c, wp_rule_status(rc), sertel_errmsg());
 	snprintf(loc, sizeof(loc), "/pemilik/%s?ok=dicabut", c->serial);
 	return wp_redirect(pg, loc);
 }
@@ -418,11 +414,7 @@ loss_post(struct page *pg, struct cert_rec *c)
 	                         statement, police, http_multipart_text(&m, "catatan"))) <
 	    0) {
 		/* The rule's own words; nothing stored. */
-		rc = loss_form(pg, c,
-		               rc == SERTEL_EPERM       ? 403
-		               : rc == SERTEL_ENOTFOUND ? 400
-		               : rc == SERTEL_ESTATE    ? 409
-		                                        : 400,
+		rc = loss_form(pg, c, rc == SERTEL_ENOTFOUND ? 400 : wp_rule_status(rc),
 		               &m, sertel_errmsg());
 		goto out;
 	}

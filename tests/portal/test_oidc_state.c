@@ -20,22 +20,6 @@
 #define NONCE   "4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e"
 #define VERIF   "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 
-static int64_t
-count(const char *sql)
-{
-	struct db *db = NULL;
-	struct db_stmt *s = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(db_open(&db, test_url), 0);
-	assert_int_equal(db_prepare(&s, db, sql), 0);
-	if (db_step(s) == 1)
-		n = db_col_int(s, 0);
-	db_finalize(s);
-	db_close(db);
-	return n;
-}
-
 static void
 a_state_is_spent_once_by_its_browser(void **state)
 {
@@ -47,10 +31,10 @@ a_state_is_spent_once_by_its_browser(void **state)
 	                 0);
 	/* Neither the state nor the cookie is stored as it is. */
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM portal_oidc WHERE state_hash = '" STATE
-	          "' OR browser_hash = '" BROWSER "'"),
+	    fixture_count("SELECT COUNT(*) FROM portal_oidc WHERE state_hash = '" STATE
+	                  "' OR browser_hash = '" BROWSER "'"),
 	    0);
-	assert_int_equal(count("SELECT COUNT(*) FROM portal_oidc"), 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM portal_oidc"), 1);
 	/* Another browser: refused, and the state stays usable. */
 	assert_int_equal(oidc_state_spend(nonce, verifier, st, STATE, OTHER),
 	                 SERTEL_EAUTH);
@@ -82,12 +66,13 @@ an_expired_state_is_refused(void **state)
 	assert_int_equal(oidc_state_spend(nonce, verifier, st, STATE, BROWSER),
 	                 SERTEL_EAUTH);
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM portal_oidc WHERE used_at IS NOT NULL"), 0);
+	    fixture_count("SELECT COUNT(*) FROM portal_oidc WHERE used_at IS NOT NULL"),
+	    0);
 	/* Rows long past their expiry go when the next login starts. */
 	fixture_sql("UPDATE portal_oidc SET expires_at = expires_at - 7200");
 	assert_int_equal(
 	    oidc_state_new(st, OTHER, BROWSER, NONCE, VERIF, time_now() + 600, ""), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM portal_oidc"), 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM portal_oidc"), 1);
 }
 
 static void
@@ -106,12 +91,12 @@ what_waits_is_bounded(void **state)
 	    "< %d) SELECT g FROM c) AS t",
 	    (long long)(time_now() + 600), OIDC_MAX_IN_FLIGHT);
 	fixture_sql(sql);
-	before = count("SELECT COUNT(*) FROM portal_oidc");
+	before = fixture_count("SELECT COUNT(*) FROM portal_oidc");
 	assert_int_equal(before, OIDC_MAX_IN_FLIGHT);
 	assert_int_equal(
 	    oidc_state_new(st, STATE, BROWSER, NONCE, VERIF, time_now() + 600, ""),
 	    SERTEL_EPERM);
-	assert_int_equal(count("SELECT COUNT(*) FROM portal_oidc"), before);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM portal_oidc"), before);
 }
 
 struct race {

@@ -66,22 +66,6 @@ put_cert(struct store *st, const char *serial, const char *nik, int64_t from, in
 		fail_msg("%s", sertel_errmsg());
 }
 
-static int64_t
-count(const char *sql)
-{
-	struct db *db = NULL;
-	struct db_stmt *s = NULL;
-	int64_t n = -1;
-
-	assert_int_equal(db_open(&db, test_url), 0);
-	assert_int_equal(db_prepare(&s, db, sql), 0);
-	if (db_step(s) == 1)
-		n = db_col_int(s, 0);
-	db_finalize(s);
-	db_close(db);
-	return n;
-}
-
 /* Two agencies, two applicants, a Kepala Dinas and an operator holding a
  * valid certificate (Cirebon 20(1)); the actors for each. */
 static void
@@ -264,7 +248,7 @@ a_dismissed_operator_can_no_longer_decide(void **state)
 
 	world(st, &a, &kd, &op);
 	assert_int_equal(ra_operator_check(st, NIK_OP, time_now()), 0);
-	audit0 = count("SELECT COUNT(*) FROM audit");
+	audit0 = fixture_count("SELECT COUNT(*) FROM audit");
 	/* Refused: no reason, not the Kepala Dinas, a role not held, oneself. */
 	assert_int_equal(ra_person_dismiss(st, &kd, NIK_OP, ROLE_OPERATOR, ""),
 	                 SERTEL_EINVAL);
@@ -278,16 +262,16 @@ a_dismissed_operator_can_no_longer_decide(void **state)
 	                 SERTEL_EPERM);
 	assert_int_equal(ra_person_dismiss(st, &kd, NIK_OP, ROLE_PEMOHON, "x"),
 	                 SERTEL_EINVAL);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audit0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit"), audit0);
 	assert_int_equal(ra_person_get(&p, st, NIK_OP), 0);
 	assert_true(p.roles & ROLE_OPERATOR);
 	/* Allowed: the Kepala Dinas, with a reason; audited. */
 	assert_int_equal(
 	    ra_person_dismiss(st, &kd, NIK_OP, ROLE_OPERATOR, "masa tugas berakhir"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audit0 + 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit"), audit0 + 1);
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM audit WHERE action = "
-	          "'person.dismiss' AND reason LIKE '%masa tugas berakhir%'"),
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                  "'person.dismiss' AND reason LIKE '%masa tugas berakhir%'"),
 	    1);
 	assert_int_equal(ra_person_get(&p, st, NIK_OP), 0);
 	assert_false(p.roles & ROLE_OPERATOR);
@@ -332,7 +316,7 @@ approval_rules_live_in_the_store(void **state)
 	assert_int_equal(ra_approval_rule(&n, &from, st, NULL, "individu"), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(from, 0);
-	audit0 = count("SELECT COUNT(*) FROM audit");
+	audit0 = fixture_count("SELECT COUNT(*) FROM audit");
 	assert_int_equal(ra_approval_rule_set(st, &a, "individu", 3, "x"), SERTEL_EPERM);
 	assert_int_equal(ra_approval_rule_set(st, &op, "individu", 3, "x"), SERTEL_EPERM);
 	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 0, "x"),
@@ -341,8 +325,8 @@ approval_rules_live_in_the_store(void **state)
 	                 SERTEL_EINVAL);
 	assert_int_equal(ra_approval_rule_set(st, &kd, "bogus", 2, "x"), SERTEL_EINVAL);
 	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 2, ""), SERTEL_EINVAL);
-	assert_int_equal(count("SELECT COUNT(*) FROM approval_rules"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM audit"), audit0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM approval_rules"), 0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit"), audit0);
 	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 3, "dua tahap"), 0);
 	assert_int_equal(ra_approval_rule(&n, &from, st, NULL, "individu"), 0);
 	assert_int_equal(n, 3);
@@ -351,9 +335,9 @@ approval_rules_live_in_the_store(void **state)
 	assert_int_equal(ra_approval_rule_set(st, &kd, "individu", 2, "kembali"), 0);
 	assert_int_equal(ra_approval_rule(&n, &from, st, NULL, "individu"), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(count("SELECT COUNT(*) FROM approval_rules"), 1);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM approval_rules"), 1);
 	assert_int_equal(
-	    count("SELECT COUNT(*) FROM audit WHERE action = 'approval.set'"), 2);
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action = 'approval.set'"), 2);
 	/* Other types keep the default. */
 	assert_int_equal(ra_approval_rule(&n, &from, st, NULL, "jabatan"), 0);
 	assert_int_equal(n, 1);
