@@ -56,17 +56,19 @@ struct cert_rows {
 static json_t *
 cert_json(struct page *pg, const struct ra_cert_row *c, int i)
 {
-	char nb[WP_TIME_MAX], na[WP_TIME_MAX];
+	char nb[WP_TIME_MAX], na[WP_TIME_MAX], shown[3 * SERIAL_HEX_MAX];
 
+	wp_serial_shown(shown, sizeof(shown), c->serial);
 	wp_time(nb, pg, c->not_before, 0);
 	wp_time(na, pg, c->not_after, 0);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}",
-	                 "serial", c->serial, "type", wp_msg(pg, "type.", c->type),
-	                 "usages", c->usages, "nik", c->nik, "name",
-	                 c->owner_name[0] ? c->owner_name : c->subject, "agency",
-	                 c->agency_name, "status", wp_msg(pg, "oper.status.", c->status),
-	                 "from", nb, "until", na, "status_key", c->status, "valid",
-	                 strcmp(c->status, "revoked") != 0 && c->nik[0] != '\0', "i", i);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "serial",
+	    c->serial, "shown", shown, "type", wp_msg(pg, "type.", c->type), "usages",
+	    c->usages, "nik", c->nik, "name",
+	    c->owner_name[0] ? c->owner_name : c->subject, "agency", c->agency_name,
+	    "status", wp_msg(pg, "oper.status.", c->status), "from", nb, "until", na,
+	    "status_key", c->status, "valid",
+	    strcmp(c->status, "revoked") != 0 && c->nik[0] != '\0', "i", i);
 }
 
 static int
@@ -295,13 +297,17 @@ page_revoke_run(struct page *pg)
 		return wp_error(pg, 400, wp_msg(pg, "", "oper.bad.reason"));
 	arr = json_array();
 	for (i = 0; i < n; i++) {
+		char shown[3 * SERIAL_HEX_MAX];
+
+		wp_serial_shown(shown, sizeof(shown), serials[i]);
 		rc = ra_revoke(pg->r->st, &pg->who, pg->r->ctx->issuer, serials[i], cause,
 		               reason);
 		if (rc == 0)
 			ok++;
-		json_array_append_new(arr, json_pack("{s:s, s:b, s:s}", "serial",
-		                                     serials[i], "ok", rc == 0, "error",
-		                                     rc == 0 ? "" : sertel_errmsg()));
+		json_array_append_new(arr,
+		                      json_pack("{s:s, s:s, s:b, s:s}", "serial",
+		                                serials[i], "shown", shown, "ok", rc == 0,
+		                                "error", rc == 0 ? "" : sertel_errmsg()));
 	}
 	json_object_set_new(pg->ctx, "rows", arr);
 	json_object_set_new(pg->ctx, "done", json_integer(ok));
@@ -316,12 +322,14 @@ static int
 warning_row(const struct ra_warning *w, void *arg)
 {
 	struct cert_rows *l = arg;
-	char at[WP_TIME_MAX];
+	char at[WP_TIME_MAX], shown[3 * SERIAL_HEX_MAX];
 
 	wp_time(at, l->pg, w->created_at, 0);
-	json_array_append_new(
-	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "nik", w->nik, "name", w->name,
-	                      "serial", w->serial, "reason", w->reason, "at", at));
+	wp_serial_shown(shown, sizeof(shown), w->serial);
+	json_array_append_new(l->arr,
+	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "nik", w->nik,
+	                                "name", w->name, "serial", w->serial, "shown",
+	                                shown, "reason", w->reason, "at", at));
 	return 0;
 }
 
@@ -329,14 +337,15 @@ static int
 proposal_row(const struct ra_proposal *p, void *arg)
 {
 	struct cert_rows *l = arg;
-	char at[WP_TIME_MAX];
+	char at[WP_TIME_MAX], shown[3 * SERIAL_HEX_MAX];
 
 	wp_time(at, l->pg, p->created_at, 0);
-	json_array_append_new(l->arr,
-	                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "serial",
-	                                p->serial, "nik", p->nik, "name", p->name,
-	                                "cause", wp_msg(l->pg, "oper.cause.", p->cause),
-	                                "note", p->note, "at", at));
+	wp_serial_shown(shown, sizeof(shown), p->serial);
+	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	                                        "serial", p->serial, "shown", shown,
+	                                        "nik", p->nik, "name", p->name, "cause",
+	                                        wp_msg(l->pg, "oper.cause.", p->cause),
+	                                        "note", p->note, "at", at));
 	return 0;
 }
 

@@ -15,7 +15,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, login_by_link, raw, summary  # noqa: E402
+from portal_lib import Page, check, login_by_link, raw, shown, summary  # noqa: E402
 
 base, maildir, shots, dbfile = sys.argv[1:5]
 E = os.environ
@@ -126,14 +126,14 @@ try:
 	check(p.js("!!document.getElementById('search')"), "operator: the search form")
 	check("Cari sertifikat" in p.text(), "the menu names the search in Bahasa Indonesia")
 	p.goto(base + "/portal/cari?nik=" + E["SITI"])
-	check(rows("certs") == 2 and E["SITI1"] in p.text() and E["SITI2"] in p.text(),
+	check(rows("certs") == 2 and shown(E["SITI1"]) in p.text() and shown(E["SITI2"]) in p.text(),
 	      "search by NIK finds Siti's two certificates", p.text()[:300])
 	check("2 sertifikat ditemukan" in p.text(), "the count is shown")
 	p.shot("search")
 	p.goto(base + "/portal/cari?nama=aminah")
 	check(rows("certs") == 2, "search by part of the name, any case")
 	s1 = E["ANDI1"]
-	colon = ":".join(s1[i:i + 2] for i in range(0, len(s1), 2)).upper()
+	colon = shown(s1).upper()
 	spaced = " ".join(s1[i:i + 2] for i in range(0, len(s1), 2))
 	decimal = str(int(s1, 16))
 	for label, typed in (("hex with colons, upper case", colon),
@@ -141,14 +141,14 @@ try:
 		p.goto(base + "/portal/cari")
 		fill("#seri", typed)
 		p.click_and_load("#cari")
-		check(rows("certs") == 1 and s1 in p.text(),
+		check(rows("certs") == 1 and shown(s1) in p.text(),
 		      "search by serial typed as %s" % label, typed)
 	p.shot("search-serial")
 	kes = db_one("SELECT id FROM agencies WHERE name = 'Dinas Kesehatan'")
 	p.goto(base + "/portal/cari?instansi=" + kes)
 	check(rows("certs") == 1 and "Rina Kusuma" in p.text(), "search by agency")
 	p.goto(base + "/portal/cari?berakhir=10")
-	check(rows("certs") == 1 and E["RINA1"] in p.text(), "search: ending within 10 days")
+	check(rows("certs") == 1 and shown(E["RINA1"]) in p.text(), "search: ending within 10 days")
 	p.goto(base + "/portal/cari?status=valid&nik=" + E["ANDI"])
 	check(rows("certs") == 1, "search by status valid")
 	p.goto(base + "/portal/cari?status=revoked")
@@ -178,7 +178,7 @@ try:
 	p.js("document.getElementById('semua').click()")
 	fill("#alasan", "evaluasi berkala")
 	p.click_and_load("#bulk-revoke")
-	check(rows("confirm") == 1 and s1 in p.text(), "'select all on this page' confirms each row")
+	check(rows("confirm") == 1 and shown(s1) in p.text(), "'select all on this page' confirms each row")
 	p.shot("search-all")
 
 	# ---- bulk revocation of Siti's two -------------------------------------------------
@@ -196,7 +196,7 @@ try:
 	fill("#alasan", "hasil evaluasi OP triwulan")
 	p.click_and_load("#bulk-revoke")
 	t = p.text()
-	check(rows("confirm") == 2 and E["SITI1"] in t and E["SITI2"] in t and
+	check(rows("confirm") == 2 and shown(E["SITI1"]) in t and shown(E["SITI2"]) in t and
 	      "Siti Aminah" in t and "Dinas Kominfo" in t,
 	      "the confirmation lists each certificate with its owner and agency")
 	check("2 sertifikat akan dicabut" in t, "the confirmation says how many")
@@ -245,7 +245,7 @@ try:
 	check("jumlah peringatan: 3" in t and "usulan pencabutan baru: 1" in t,
 	      "the third warning opens a revocation proposal", t[:300])
 	check(rows("warnings") == 3, "the warnings list holds the three")
-	check(rows("proposals") == 1 and E["ANDI1"] in t, "the proposal names Andi's certificate")
+	check(rows("proposals") == 1 and shown(E["ANDI1"]) in t, "the proposal names Andi's certificate")
 	p.shot("warn-proposal")
 	p.goto(base + "/portal/peringatan")
 	p.shot("warn")

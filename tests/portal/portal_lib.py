@@ -211,6 +211,11 @@ def login_by_link(p, base, maildir, email):
 	return p.url().rstrip("/").endswith("/portal")
 
 
+def shown(serial):
+	"""A serial as the portal shows it (and certificate viewers do): 01:ad:4a:..."""
+	return ":".join(serial[i:i + 2] for i in range(0, len(serial), 2))
+
+
 def set_cookies(headers):
 	"""The cookies a response sets, from request()'s header list."""
 	out = {}
