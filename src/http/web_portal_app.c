@@ -558,19 +558,25 @@ page_queue(struct page *pg)
 {
 	const char *type = http_query(pg->r, "jenis"),
 	           *agency = http_query(pg->r, "instansi"),
-	           *age = http_query(pg->r, "umur"), *page = http_query(pg->r, "hal");
+	           *age = http_query(pg->r, "umur"), *page = http_query(pg->r, "hal"),
+	           *state = http_query(pg->r, "status");
 	struct queue_rows q = {pg, json_array(), time_now()};
 	json_t *agencies = json_array();
 	struct ra_filter f;
 	long long days = 0, pn = 1;
 	int64_t total = 0;
-	json_t *types = json_array();
+	json_t *types = json_array(), *states = json_array();
+	enum ra_state want = APP_SUBMITTED, k;
 	char next[512];
 	size_t i;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
-	f.state = APP_SUBMITTED;
+	/* The queue is what waits (submitted); those who read every record
+	 * (operators, the Kepala Dinas, auditors) may list any other state. */
+	if (state != NULL && *state != '\0' && ra_state_parse(&want, state) < 0)
+		want = APP_SUBMITTED;
+	f.state = want;
 	f.limit = QUEUE_PAGE;
 	f.type = wp_type_valid(type) ? type : NULL;
 	f.agency_id = agency && *agency ? agency : NULL;
@@ -584,6 +590,7 @@ page_queue(struct page *pg)
 		json_decref(q.arr);
 		json_decref(agencies);
 		json_decref(types);
+		json_decref(states);
 		log_msg(LOG_ERROR, "portal: queue: %s", sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
 	}
@@ -598,11 +605,21 @@ page_queue(struct page *pg)
 	json_object_set_new(pg->ctx, "total", json_integer((json_int_t)total));
 	json_object_set_new(pg->ctx, "agencies", agencies);
 	json_object_set_new(pg->ctx, "types", types);
+	for (k = APP_DRAFT; k <= APP_ISSUED; k++)
+		json_array_append_new(
+		    states, json_pack("{s:s, s:s, s:b}", "state", ra_state_name(k),
+		                      "label", wp_msg(pg, "state.", ra_state_name(k)),
+		                      "selected", k == want));
+	json_object_set_new(pg->ctx, "states", states);
+	json_object_set_new(pg->ctx, "waiting", json_boolean(want == APP_SUBMITTED));
+	json_object_set_new(pg->ctx, "state_label",
+	                    json_string(wp_msg(pg, "state.", ra_state_name(want))));
 	json_object_set_new(pg->ctx, "umur", json_string(age ? age : ""));
 	if ((int64_t)pn * QUEUE_PAGE < total) {
-		snprintf(next, sizeof(next), "hal=%lld&jenis=%s&instansi=%s&umur=%lld",
-		         pn + 1, f.type ? f.type : "", f.agency_id ? f.agency_id : "",
-		         days);
+		snprintf(next, sizeof(next),
+		         "hal=%lld&status=%s&jenis=%s&instansi=%s&umur=%lld", pn + 1,
+		         ra_state_name(want), f.type ? f.type : "",
+		         f.agency_id ? f.agency_id : "", days);
 		json_object_set_new(pg->ctx, "next", json_string(next));
 	}
 	return wp_render(pg, 200, "queue", "queue.title");

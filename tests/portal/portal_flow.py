@@ -413,6 +413,21 @@ def decide_flow(p, base, maildir, applicant, auditor, op1, op2, files, first):
 	check(status == 403, "auditor: a forged decision is 403", "status %d" % status)
 	p.goto(base + second)
 	check("Diajukan, menunggu verifikasi" in p.text(), "auditor: and nothing changed")
+	# Every application, in any state, not only what waits: the approved one.
+	p.goto(portal + "/antrian?status=approved")
+	rows = p.js("document.querySelectorAll('#queue tbody tr').length")
+	href = p.js("(document.querySelector('#queue tbody a') || {}).href || ''")
+	check(rows == 1 and href.endswith(app[app.index("/permohonan/"):]) and
+	      "berstatus: Disetujui, menunggu penerbitan" in p.text(),
+	      "auditor: the list by state shows the approved application", "%s rows %s" % (rows, href))
+	check(p.js("document.getElementById('status').value") == "approved",
+	      "auditor: the state chosen stays selected")
+	p.shot("queue-approved")
+	p.goto(portal + "/antrian?status=issued")
+	check("Tidak ada permohonan dengan status ini" in p.text(), "auditor: none issued yet")
+	p.goto(portal + "/antrian?status=nonsense")
+	check(p.js("document.getElementById('status').value") == "submitted",
+	      "an unknown state lists what waits")
 	p.goto(portal + "/")
 	p.click_and_load(".logout button")
 
