@@ -13,7 +13,7 @@
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Length-prefixed fields, so "ab"+"c" and "a"+"bc" hash differently. */
-static void
+static int
 audit_hash(char out[65], const struct audit_entry *e)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -21,19 +21,28 @@ audit_hash(char out[65], const struct audit_entry *e)
 	const char *f[5] = {e->actor, e->action, e->object, e->reason, e->prev_hash};
 	char num[48];
 	unsigned int n = 0;
-	int i;
+	int i, ok;
 
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	/* The chain is only as good as this hash: any EVP failure is an error
+	 * the caller sees, never an entry with a hash of garbage. */
 	snprintf(num, sizeof(num), "%lld:%lld:", (long long)e->seq, (long long)e->ts_us);
-	EVP_DigestUpdate(c, num, strlen(num));
-	for (i = 0; i < 5; i++) {
+	ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(c, num, strlen(num)) == 1;
+	for (i = 0; ok && i < 5; i++) {
 		snprintf(num, sizeof(num), "%zu:", strlen(f[i]));
-		EVP_DigestUpdate(c, num, strlen(num));
-		EVP_DigestUpdate(c, f[i], strlen(f[i]));
+		ok = EVP_DigestUpdate(c, num, strlen(num)) == 1 &&
+		     EVP_DigestUpdate(c, f[i], strlen(f[i])) == 1;
 	}
-	EVP_DigestFinal_ex(c, md, &n);
+	ok = ok && EVP_DigestFinal_ex(c, md, &n) == 1 && n == sizeof(md);
 	EVP_MD_CTX_free(c);
+	if (!ok) {
+		out[0] = '\0';
+		return sertel_err_ossl(SERTEL_ECRYPTO,
+		                       "audit: SHA-256 of entry %lld failed",
+		                       (long long)e->seq);
+	}
 	hex_encode(out, md, 32);
+	return 0;
 }
 
 static int
@@ -104,7 +113,8 @@ audit_append(struct store *st, const char *actor, const char *action, const char
 	e.object = object ? object : "";
 	e.reason = reason ? reason : "";
 	e.prev_hash = prev;
-	audit_hash(hash, &e);
+	if ((rc = audit_hash(hash, &e)) < 0)
+		goto out;
 	if ((rc = db_prepare(&s, db,
 	                     "INSERT INTO audit (seq, ts, actor, action, "
 	                     "object, reason, prev_hash, hash) VALUES "
@@ -209,7 +219,8 @@ audit_verify(struct store *st, int64_t *bad_seq, int64_t *count)
 			               (long long)e.seq, (long long)e.seq - 1);
 			goto out;
 		}
-		audit_hash(hash, &e);
+		if ((rc = audit_hash(hash, &e)) < 0)
+			goto out;
 		if (strcmp(hash, e.hash) != 0) {
 			*bad_seq = e.seq;
 			rc = sertel_err(SERTEL_EINVALID,

@@ -822,21 +822,23 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		EVP_MD_CTX *s1 = EVP_MD_CTX_new();
 		static const unsigned char zero[256];
 		size_t left = r->reserve - cms.len;
+		int ok;
 
-		if (s1 == NULL || EVP_DigestInit_ex(s1, EVP_sha1(), NULL) != 1 ||
-		    EVP_DigestUpdate(s1, cms.data, cms.len) != 1) {
-			EVP_MD_CTX_free(s1);
-			rc = sertel_err_ossl(SERTEL_ECRYPTO, "pades: SHA-1");
-			goto out;
-		}
-		while (left > 0) {
+		ok = s1 != NULL && EVP_DigestInit_ex(s1, EVP_sha1(), NULL) == 1 &&
+		     EVP_DigestUpdate(s1, cms.data, cms.len) == 1;
+		while (ok && left > 0) {
 			size_t n = left < sizeof(zero) ? left : sizeof(zero);
 
-			EVP_DigestUpdate(s1, zero, n);
+			ok = EVP_DigestUpdate(s1, zero, n) == 1;
 			left -= n;
 		}
-		EVP_DigestFinal_ex(s1, sha1, NULL);
+		ok = ok && EVP_DigestFinal_ex(s1, sha1, NULL) == 1;
 		EVP_MD_CTX_free(s1);
+		if (!ok) {
+			rc = sertel_err_ossl(SERTEL_ECRYPTO,
+			                     "pades: SHA-1 of the VRI key");
+			goto out;
+		}
 		for (k = 0; k < 20; k++)
 			snprintf(r->vri + 2 * k, 3, "%02X", sha1[k]);
 	}
