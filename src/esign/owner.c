@@ -270,8 +270,9 @@ esign_owner_get(struct esign_owner *out, struct store *st, const char *nik,
 	else if (pending_new)
 		out->status = ESIGN_ST_NEW;
 	else if (have_latest && latest_revoked)
-		/* RFC 5280 5.3.1 certificateHold (6) is a suspension. */
-		out->status = latest_reason == 6 ? ESIGN_ST_SUSPEND : ESIGN_ST_REVOKE;
+		/* RFC 5280 5.3.1 certificateHold is a suspension. */
+		out->status = latest_reason == REVOKE_CERTIFICATE_HOLD ? ESIGN_ST_SUSPEND
+		                                                       : ESIGN_ST_REVOKE;
 	else if (have_latest && latest_expired)
 		out->status = ESIGN_ST_EXPIRED;
 	else

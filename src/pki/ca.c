@@ -1049,41 +1049,44 @@ out:
 }
 
 /* ---- revocation -------------------------------------------------------- */
+/* RFC 5280 5.3.1, every code.  Only the final reasons that apply to an
+ * end-entity certificate are accepted for a revocation (ee): cACompromise
+ * and aACompromise concern CA certificates; certificateHold and
+ * removeFromCRL are not final, and a revoked certificate can never be used
+ * again (Cirebon 15). */
 static const struct {
 	int code;
 	const char *name;
 	const char *alias;
+	int ee;
 } reasons[] = {
-    /* RFC 5280 5.3.1.  cACompromise/aACompromise concern CA certificates;
-     * certificateHold and removeFromCRL are not final, and a revoked
-     * certificate can never be used again (Cirebon 15). */
-    {0, "unspecified", "unspecified"},
-    {1, "keyCompromise", "key-compromise"},
-    {3, "affiliationChanged", "affiliation-changed"},
-    {4, "superseded", "superseded"},
-    {5, "cessationOfOperation", "cessation-of-operation"},
-    {9, "privilegeWithdrawn", "privilege-withdrawn"},
+    {REVOKE_UNSPECIFIED, "unspecified", "unspecified", 1},
+    {REVOKE_KEY_COMPROMISE, "keyCompromise", "key-compromise", 1},
+    {REVOKE_CA_COMPROMISE, "cACompromise", "ca-compromise", 0},
+    {REVOKE_AFFILIATION_CHANGED, "affiliationChanged", "affiliation-changed", 1},
+    {REVOKE_SUPERSEDED, "superseded", "superseded", 1},
+    {REVOKE_CESSATION_OF_OPERATION, "cessationOfOperation", "cessation-of-operation", 1},
+    {REVOKE_CERTIFICATE_HOLD, "certificateHold", "certificate-hold", 0},
+    {REVOKE_REMOVE_FROM_CRL, "removeFromCRL", "remove-from-crl", 0},
+    {REVOKE_PRIVILEGE_WITHDRAWN, "privilegeWithdrawn", "privilege-withdrawn", 1},
+    {REVOKE_AA_COMPROMISE, "aACompromise", "aa-compromise", 0},
 };
+#define NREASONS (sizeof(reasons) / sizeof(reasons[0]))
 
 int
 revoke_reason_parse(int *out, const char *s)
 {
 	size_t i;
-	long long n;
+	long long n = -1;
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-		if (strcasecmp(s, reasons[i].name) == 0 ||
-		    strcasecmp(s, reasons[i].alias) == 0) {
+	if (parse_ll(&n, s, 0, 10) < 0)
+		n = -1;
+	for (i = 0; i < NREASONS; i++) {
+		if (reasons[i].ee &&
+		    (strcasecmp(s, reasons[i].name) == 0 ||
+		     strcasecmp(s, reasons[i].alias) == 0 || reasons[i].code == n)) {
 			*out = reasons[i].code;
 			return 0;
-		}
-	}
-	if (parse_ll(&n, s, 0, 10) == 0) {
-		for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-			if (reasons[i].code == n) {
-				*out = (int)n;
-				return 0;
-			}
 		}
 	}
 	return sertel_err(SERTEL_EINVAL,
@@ -1096,16 +1099,12 @@ revoke_reason_parse(int *out, const char *s)
 const char *
 revoke_reason_name(int reason)
 {
-	static const char *all[] = {"unspecified",     "keyCompromise",
-	                            "cACompromise",    "affiliationChanged",
-	                            "superseded",      "cessationOfOperation",
-	                            "certificateHold", "",
-	                            "removeFromCRL",   "privilegeWithdrawn",
-	                            "aACompromise"};
+	size_t i;
 
-	if (reason < 0 || reason > 10 || reason == 7)
-		return "unknown";
-	return all[reason];
+	for (i = 0; i < NREASONS; i++)
+		if (reasons[i].code == reason)
+			return reasons[i].name;
+	return "unknown";
 }
 
 struct revoke_write {

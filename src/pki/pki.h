@@ -161,10 +161,27 @@ int ca_init_hierarchy(struct store *st, const struct pki_conf *pc, const char *a
 int ca_issue(struct cert_rec *out, struct ca *ca, struct store *st,
              const struct pki_conf *pc, const struct issue_req *req);
 
+/* RFC 5280 5.3.1 CRLReason codes, for the layers that do not see OpenSSL
+ * (its CRL_REASON_* have the same values). */
+enum revoke_reason {
+	REVOKE_UNSPECIFIED = 0,
+	REVOKE_KEY_COMPROMISE = 1,
+	REVOKE_CA_COMPROMISE = 2,
+	REVOKE_AFFILIATION_CHANGED = 3,
+	REVOKE_SUPERSEDED = 4,
+	REVOKE_CESSATION_OF_OPERATION = 5,
+	REVOKE_CERTIFICATE_HOLD = 6,
+	REVOKE_REMOVE_FROM_CRL = 8,
+	REVOKE_PRIVILEGE_WITHDRAWN = 9,
+	REVOKE_AA_COMPROMISE = 10,
+};
+
 /* RFC 5280 5.3.1 CRLReason by name ("keyCompromise", "key-compromise",
  * "superseded", ...) or number.  Only reasons that apply to end-entity
  * certificates and are final are accepted. */
 int revoke_reason_parse(int *out, const char *s);
+/* The RFC 5280 name of any CRLReason code ("cessationOfOperation"),
+ * "unknown" for a number that is none. */
 const char *revoke_reason_name(int reason);
 
 /* Revokes one certificate: status, audit entry and a fresh CRL in one

@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/core.h"
+#include "pki/pki.h"
 #include "pki/validate_int.h"
 
 #define VMAX_POLICIES_PER_CERT 256
@@ -1511,20 +1512,6 @@ out:
 
 /* ---- revocation ---------------------------------------------------------- */
 
-static const char *
-reason_name(int r)
-{
-	static const char *names[] = {
-	    "unspecified",        "keyCompromise", "cACompromise",
-	    "affiliationChanged", "superseded",    "cessationOfOperation",
-	    "certificateHold",    "(7)",           "removeFromCRL",
-	    "privilegeWithdrawn", "aACompromise"};
-
-	if (r < 0 || r > 10)
-		return "unspecified";
-	return names[r];
-}
-
 static int
 in_revstack(const struct vctx *c, const struct vcert *x)
 {
@@ -1696,7 +1683,7 @@ path_revocation(struct vctx *c, struct vpath *p, struct vnote *note, int *progre
 			note_set(note, VALIDATE_ERR_REVOKED, (int)k, x,
 			         "RFC 5280 6.1.3(a)(3): revoked at %s, "
 			         "reason %s, according to %s",
-			         st.when, reason_name(st.reason), st.source);
+			         st.when, revoke_reason_name(st.reason), st.source);
 			return 1;
 		}
 		if (st.status == VREV_GOOD)

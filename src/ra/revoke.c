@@ -31,19 +31,20 @@ static const struct {
 	const char *text;
 } causes[] = {
     /* The owner (Cirebon 15(4); Palembang 11(2)). */
-    {"permintaan-pemilik", 0, BY_OWNER, "owner's request"},
-    {"penyalahgunaan", 1, BY_OWNER, "suspected misuse"},
-    {"data-salah", 3, BY_OWNER, "wrong data in the certificate"},
-    {"kunci-bocor", 1, BY_OWNER, "key leaked"},
+    {"permintaan-pemilik", REVOKE_UNSPECIFIED, BY_OWNER, "owner's request"},
+    {"penyalahgunaan", REVOKE_KEY_COMPROMISE, BY_OWNER, "suspected misuse"},
+    {"data-salah", REVOKE_AFFILIATION_CHANGED, BY_OWNER, "wrong data in the certificate"},
+    {"kunci-bocor", REVOKE_KEY_COMPROMISE, BY_OWNER, "key leaked"},
     /* The head of the owner's agency (Palembang 11(1)). */
-    {"mutasi", 3, BY_HEAD, "transferred (mutasi)"},
-    {"meninggal", 5, BY_HEAD, "died"},
-    {"mengundurkan-diri", 3, BY_HEAD, "resigned"},
-    {"pensiun", 5, BY_HEAD, "retired"},
-    {"lainnya", 5, BY_HEAD, "another cause that ends the duty"},
+    {"mutasi", REVOKE_AFFILIATION_CHANGED, BY_HEAD, "transferred (mutasi)"},
+    {"meninggal", REVOKE_CESSATION_OF_OPERATION, BY_HEAD, "died"},
+    {"mengundurkan-diri", REVOKE_AFFILIATION_CHANGED, BY_HEAD, "resigned"},
+    {"pensiun", REVOKE_CESSATION_OF_OPERATION, BY_HEAD, "retired"},
+    {"lainnya", REVOKE_CESSATION_OF_OPERATION, BY_HEAD,
+     "another cause that ends the duty"},
     /* The OP (Cirebon 15(1); Palembang 14(d), 16). */
-    {"evaluasi-op", 9, BY_OPERATOR, "OP evaluation"},
-    {"sanksi", 9, BY_OPERATOR, "sanction"},
+    {"evaluasi-op", REVOKE_PRIVILEGE_WITHDRAWN, BY_OPERATOR, "OP evaluation"},
+    {"sanksi", REVOKE_PRIVILEGE_WITHDRAWN, BY_OPERATOR, "sanction"},
 };
 #define NCAUSES (sizeof(causes) / sizeof(causes[0]))
 
@@ -617,7 +618,7 @@ warn_fn(struct store *st, void *arg)
 		memset(&r, 0, sizeof(r));
 		r.serial = serial;
 		r.cause = "sanksi";
-		r.reason = 9;
+		r.reason = REVOKE_PRIVILEGE_WITHDRAWN;
 		r.who = w->who;
 		r.state = "requested";
 		r.note = detail;
