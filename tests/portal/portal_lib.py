@@ -145,6 +145,11 @@ def wait_mail(maildir, to, after_count, seconds=30):
 	return []
 
 
+# The ssl context of an https:// request that names none (a flow sets it
+# to one trusting the instance's root, for helpers written for plain HTTP).
+HTTPS_CONTEXT = None
+
+
 def request(base, method, path, body=None, cookies=None, ctype=None, headers=None,
             source=None, timeout=15, context=None):
 	"""One request as a script sends it, on a fresh connection (HTTPS when base
@@ -154,7 +159,7 @@ def request(base, method, path, body=None, cookies=None, ctype=None, headers=Non
 	src = (source, 0) if source else None
 	if u.scheme == "https":
 		c = http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout,
-		                                source_address=src, context=context)
+		                                source_address=src, context=context or HTTPS_CONTEXT)
 	else:
 		c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
 		                               source_address=src)
