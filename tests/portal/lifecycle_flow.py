@@ -32,13 +32,12 @@ import os
 import re
 import sqlite3
 import ssl
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import portal_lib  # noqa: E402
-from portal_lib import (Page, cert_page, check, links_seen, login_by_link, set_file,  # noqa: E402
-                        summary)
+from portal_lib import (Page, cert_page, check, links_seen, login_by_link, pem_serial,  # noqa: E402
+                        set_file, summary)
 from desk_flow import STRONG, codes, fill, judge_receipt, new_code, owner_downloads  # noqa: E402
 
 LETTERS = {
@@ -100,7 +99,7 @@ class Officials:
 		for item in spec.split(","):
 			key, rest = item.split("=", 1)
 			email, cn, name = rest.split(":", 2)
-			self.who[key] = {"email": email, "cn": cn, "name": name, "serial": serial_of(tmp, cn)}
+			self.who[key] = {"email": email, "cn": cn, "name": name, "serial": pem_serial(os.path.join(tmp, cn + ".pem"))}
 
 	def login(self, key):
 		"""key's browser, logged in by certificate; RuntimeError when not."""
@@ -138,10 +137,6 @@ class Officials:
 		p.close()
 
 
-def serial_of(tmp, cn):
-	out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in",
-	                      os.path.join(tmp, cn + ".pem")], capture_output=True, text=True)
-	return out.stdout.strip().split("=", 1)[-1].lower()
 
 
 def review(p, off, base, maildir, files, apps, appl):

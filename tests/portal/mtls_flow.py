@@ -49,9 +49,7 @@ def counts(dbfile):
 
 
 def serial_of(name):
-	out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in",
-	                      os.path.join(T, name + ".pem")], capture_output=True, text=True)
-	return out.stdout.strip().split("=", 1)[1].lower()
+	return portal_lib.pem_serial(os.path.join(T, name + ".pem"))
 
 
 def login_page(portal, cert):

@@ -8,6 +8,7 @@ import json
 import mailbox
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -296,6 +297,14 @@ cat >"$prof/Default/Preferences" <<PREFS
 PREFS
 exec "%s" "$@"
 """
+
+
+def pem_serial(path):
+	"""The serial of the certificate in the PEM file path, lower-case hex as
+	openssl prints it (leading zero bytes kept)."""
+	out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in", path],
+	                     capture_output=True, text=True)
+	return out.stdout.strip().split("=", 1)[-1].lower()
 
 
 def cert_page(outdir, portal, tmp, bhome, cn=None):
