@@ -49,9 +49,7 @@ def counts(dbfile):
 
 
 def serial_of(name):
-	out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in",
-	                      os.path.join(T, name + ".pem")], capture_output=True, text=True)
-	return out.stdout.strip().split("=", 1)[1].lower()
+	return portal_lib.pem_serial(os.path.join(T, name + ".pem"))
 
 
 def login_page(portal, cert):
@@ -178,37 +176,11 @@ def raw_flow(portal, maildir, dbfile, sertel, inst, siti):
 	return sess
 
 
-WRAPPER = """#!/bin/sh
-# Chromium with this test's profile setting: for the portal's origin,
-# present the client certificate without asking (headless Chromium has no
-# dialog to ask with and would wait for ever).  The content setting
-# AutoSelectCertificateForUrls is also a policy, but policies on Linux are
-# read only from /etc/chromium/policies (the whole machine); as a setting
-# it lives in the per-test --user-data-dir.
-for a in "$@"; do
-	case $a in --user-data-dir=*) prof=${a#--user-data-dir=} ;; esac
-done
-mkdir -p "$prof/Default"
-cat >"$prof/Default/Preferences" <<PREFS
-{"profile":{"content_settings":{"exceptions":{"auto_select_certificate":
- {"%s,*":{"last_modified":"13300000000000000","setting":{"filters":[{}]}}}}}}}
-PREFS
-exec "%s" "$@"
-"""
-
-
 def browser_flow(portal, outdir, bhome):
 	"""op1 logs in by the button, in Chromium presenting the certificate
 	from the NSS database in bhome (its HOME: nothing outside the test's
 	folder is written)."""
-	import cdp  # tests/web, on the path portal_lib set
-	wrapper = os.path.join(T, "chromium-cert")
-	with open(wrapper, "w") as f:
-		f.write(WRAPPER % (portal, cdp.CHROMIUM))
-	os.chmod(wrapper, 0o755)
-	cdp.CHROMIUM = wrapper
-	os.environ["HOME"] = bhome
-	p = portal_lib.Page(outdir)
+	p = portal_lib.cert_page(outdir, portal, T, bhome)
 	try:
 		p.goto(portal + "/portal/masuk")
 		has = p.js("!!document.getElementById('cert-login')")

@@ -8,6 +8,7 @@ import json
 import mailbox
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -145,6 +146,11 @@ def wait_mail(maildir, to, after_count, seconds=30):
 	return []
 
 
+# The ssl context of an https:// request that names none (a flow sets it
+# to one trusting the instance's root, for helpers written for plain HTTP).
+HTTPS_CONTEXT = None
+
+
 def request(base, method, path, body=None, cookies=None, ctype=None, headers=None,
             source=None, timeout=15, context=None):
 	"""One request as a script sends it, on a fresh connection (HTTPS when base
@@ -154,7 +160,7 @@ def request(base, method, path, body=None, cookies=None, ctype=None, headers=Non
 	src = (source, 0) if source else None
 	if u.scheme == "https":
 		c = http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout,
-		                                source_address=src, context=context)
+		                                source_address=src, context=context or HTTPS_CONTEXT)
 	else:
 		c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
 		                               source_address=src)
@@ -277,3 +283,54 @@ def url_request(url, method="GET", form=None, cookies=None, context=None):
 	st, hd, data = request(url, method, u.path + ("?" + u.query if u.query else ""),
 	                       body, cookies, context=context)
 	return st, dict(hd), data.decode("utf-8", "replace"), set_cookies(hd)
+
+
+CERT_WRAPPER = """#!/bin/sh
+# Chromium with this test's profile setting: for the portal's origin,
+# present the client certificate the filter picks without asking (headless
+# Chromium has no dialog to ask with and would wait for ever).  The content
+# setting AutoSelectCertificateForUrls is also a policy, but policies on
+# Linux are read only from /etc/chromium/policies (the whole machine); as a
+# setting it lives in the per-test --user-data-dir.
+for a in "$@"; do
+	case $a in --user-data-dir=*) prof=${a#--user-data-dir=} ;; esac
+done
+mkdir -p "$prof/Default"
+cat >"$prof/Default/Preferences" <<PREFS
+{"profile":{"content_settings":{"exceptions":{"auto_select_certificate":
+ {"%s,*":{"last_modified":"13300000000000000","setting":{"filters":[%s]}}}}}}}
+PREFS
+exec "%s" "$@"
+"""
+
+
+def pem_serial(path):
+	"""The serial of the certificate in the PEM file path, lower-case hex as
+	openssl prints it (leading zero bytes kept)."""
+	out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in", path],
+	                     capture_output=True, text=True)
+	return out.stdout.strip().split("=", 1)[-1].lower()
+
+
+def cert_page(outdir, portal, tmp, bhome, cn=None):
+	"""A Page on a Chromium whose NSS database is the one in bhome (its HOME:
+	nothing outside the test's folder is written) and which presents, to the
+	portal's origin, the client certificate whose subject CN is cn (any
+	certificate when cn is None) without a dialog."""
+	import cdp  # tests/web, on the path set above
+	flt = json.dumps({"SUBJECT": {"CN": cn}} if cn else {})
+	wrapper = os.path.join(tmp, "chromium-cert-%s" % re.sub(r"[^A-Za-z0-9-]", "_", cn or "any"))
+	real = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+	with open(wrapper, "w") as f:
+		f.write(CERT_WRAPPER % (portal, flt, real))
+	os.chmod(wrapper, 0o755)
+	saved = (cdp.CHROMIUM, os.environ.get("HOME"))
+	cdp.CHROMIUM, os.environ["HOME"] = wrapper, bhome
+	try:
+		return Page(outdir)
+	finally:
+		cdp.CHROMIUM = saved[0]
+		if saved[1] is None:
+			del os.environ["HOME"]
+		else:
+			os.environ["HOME"] = saved[1]

@@ -115,3 +115,60 @@ portal_run_flow() {
 	[ -s "$T/$script.err" ] && sed 's/^/#      /' "$T/$script.err" | tail -n 20
 	check "the browser flow $script exited 0" test "$rc" = 0
 }
+
+# portal_setup_mtls: the portal's own HTTPS listener ([portal] listen) with
+# a server certificate of this instance for 127.0.0.1, asking for a client
+# certificate (the built-in client CAs); the server is restarted with it on
+# the same $PORT.  Sets PPORT, PORTAL_URL, $T/ca (the exported CA
+# certificates) and BHOME: a HOME of the test's own whose NSS database
+# (what Chromium reads client certificates from) trusts our root and holds
+# no key yet (portal_nss_add).  Nothing outside $T is written.
+portal_setup_mtls() {
+	command -v pk12util >/dev/null 2>&1 && command -v certutil >/dev/null 2>&1 ||
+		die "pk12util and certutil (libnss3-tools) are not installed"
+	server_stop
+	PPORT=$(free_port)
+	"$S" ca export --dir "$I" --out "$T/ca" >/dev/null || die "ca export failed"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$I/tls.key" -subj /CN=portal -out "$T/tls.csr" 2>/dev/null || die "tls csr"
+	chmod 600 "$I/tls.key"
+	quiet "$S" cert issue --dir "$I" --csr "$T/tls.csr" --type sistem --usage ssl-server \
+		--cn "Portal Kota Cirebon" --ip 127.0.0.1 --out "$T/tls-leaf.pem" || die "tls cert failed"
+	cat "$T/tls-leaf.pem" "$T/ca/issuing.pem" >"$I/tls.pem"
+	cat >>"$I/sertel.conf" <<CONF
+
+[portal]
+listen = 127.0.0.1:$PPORT
+tls_cert = tls.pem
+tls_key = tls.key
+CONF
+	server_start_port "$I" "$PORT" || die "server did not start: $(tail -5 "$SERVER_LOG")"
+	for _ in $(seq 50); do
+		curl -s -o /dev/null --cacert "$T/ca/root.pem" "https://127.0.0.1:$PPORT/healthz" && break
+		sleep 0.1
+	done
+	PORTAL_URL=https://127.0.0.1:$PPORT
+	BHOME=$T/browser-home
+	mkdir -p "$BHOME/.pki/nssdb"
+	certutil -N -d "sql:$BHOME/.pki/nssdb" --empty-password || die "certutil -N"
+	certutil -A -d "sql:$BHOME/.pki/nssdb" -n "Sertel Root" -t "C,," -i "$T/ca/root.pem" ||
+		die "certutil -A"
+}
+
+# portal_client_cert NAME NIK USAGE: a certificate of this instance with
+# subject CN NAME for the person NIK (none when empty) with USAGE (e.g.
+# signing,ssl-client), in $T/NAME.pem and its key in $T/NAME.key.
+portal_client_cert() {
+	make_csr "$T/$1.csr" ec-p256 "$1" || die "csr $1"
+	quiet "$S" cert issue --dir "$I" --csr "$T/$1.csr" --type individu --usage "$3" \
+		--cn "$1" ${2:+--nik "$2"} --out "$T/$1.pem" || die "cert for $1 failed"
+	cp "$T/$1.csr.key" "$T/$1.key"
+}
+
+# portal_nss_add NAME: imports $T/NAME.pem and .key (with the issuing CA)
+# into BHOME's NSS database, as an official imports their .p12.
+portal_nss_add() {
+	openssl pkcs12 -export -inkey "$T/$1.key" -in "$T/$1.pem" -certfile "$T/ca/issuing.pem" \
+		-name "$1" -passout pass:uji -out "$T/$1.p12" 2>/dev/null || die "pkcs12 $1"
+	pk12util -i "$T/$1.p12" -d "sql:$BHOME/.pki/nssdb" -W uji >/dev/null || die "pk12util $1"
+}
