@@ -165,6 +165,13 @@ int
 portal_session_get(struct portal_session *out, struct store *st,
                    const struct portal_conf *pc, const char *id)
 {
+	return portal_session_actor(out, NULL, st, pc, id);
+}
+
+int
+portal_session_actor(struct portal_session *out, struct ra_actor *who, struct store *st,
+                     const struct portal_conf *pc, const char *id)
+{
 	struct db_stmt *s = NULL;
 	struct cert_rec cr;
 	struct ra_person p;
@@ -173,6 +180,8 @@ portal_session_get(struct portal_session *out, struct store *st,
 	int rc, ended = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (who != NULL)
+		memset(who, 0, sizeof(*who));
 	if (!id_wellformed(id))
 		return sertel_err(
 		    SERTEL_EAUTH,
@@ -242,6 +251,8 @@ portal_session_get(struct portal_session *out, struct store *st,
 			goto fail;
 		out->last_seen = now;
 	}
+	if (who != NULL)
+		ra_actor_of(who, &p);
 	return 0;
 fail:
 	memset(out, 0, sizeof(*out));
