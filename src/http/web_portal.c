@@ -865,8 +865,7 @@ web_portal(struct http_req *r, struct http_resp *resp)
 	}
 	wp_cookie_get(sid, sizeof(sid), r, COOKIE_SESSION);
 	if (sid[0] != '\0') {
-		if (portal_session_get(&pg.sess, r->st, &P.conf, sid) == 0 &&
-		    ra_actor_person(&pg.who, r->st, pg.sess.nik) == 0)
+		if (portal_session_actor(&pg.sess, &pg.who, r->st, &P.conf, sid) == 0)
 			pg.logged_in = 1;
 		else
 			wp_cookie_set(&pg, COOKIE_SESSION, "", 0);

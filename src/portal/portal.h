@@ -72,6 +72,12 @@ int portal_session_start(char id[PORTAL_ID_HEX + 1], struct portal_session *out,
  */
 int portal_session_get(struct portal_session *out, struct store *st,
                        const struct portal_conf *pc, const char *id);
+/* portal_session_get, and who (when not NULL) is the session's person as
+ * an actor (ra_actor_person) from the same look-up: a page checks its
+ * session with two queries, not three (bench/portal). */
+struct ra_actor;
+int portal_session_actor(struct portal_session *out, struct ra_actor *who,
+                         struct store *st, const struct portal_conf *pc, const char *id);
 
 /* Ends the session (logout); audited as portal.logout.  Unknown or
  * already ended ids: SERTEL_EAUTH. */

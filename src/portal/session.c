@@ -165,26 +165,45 @@ int
 portal_session_get(struct portal_session *out, struct store *st,
                    const struct portal_conf *pc, const char *id)
 {
+	return portal_session_actor(out, NULL, st, pc, id);
+}
+
+int
+portal_session_actor(struct portal_session *out, struct ra_actor *who, struct store *st,
+                     const struct portal_conf *pc, const char *id)
+{
 	struct db_stmt *s = NULL;
 	struct cert_rec cr;
 	struct ra_person p;
 	char hash[65];
 	int64_t now = time_now();
-	int rc, ended = 0;
+	int rc, ended = 0, registered = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (who != NULL)
+		memset(who, 0, sizeof(*who));
 	if (!id_wellformed(id))
 		return sertel_err(
 		    SERTEL_EAUTH,
 		    "Sesi tidak dikenal; silakan masuk lagi / unknown session");
 	sha256_hex(hash, id, PORTAL_ID_HEX);
+	/* The person comes with the session, in the same query: a page checks
+	 * its session with one round trip to the store (bench/portal). */
+	memset(&p, 0, sizeof(p));
 	if ((rc = db_prepare(
 	         &s, store_db(st),
-	         "SELECT nik, method, csrf, cert_serial, created_at, last_seen,"
-	         " expires_at, ended_at FROM portal_sessions "
-	         "WHERE id_hash = ?")) < 0)
+	         "SELECT s.nik, s.method, s.csrf, s.cert_serial, s.created_at,"
+	         " s.last_seen, s.expires_at, s.ended_at, p.nik, p.name, p.roles "
+	         "FROM portal_sessions s LEFT JOIN persons p ON p.nik = s.nik "
+	         "WHERE s.id_hash = ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, hash)) == 0 && (rc = db_step(s)) == 1) {
+		if (!db_col_null(s, 8)) {
+			registered = 1;
+			str_copy(p.nik, sizeof(p.nik), db_col_text(s, 8));
+			str_copy(p.name, sizeof(p.name), db_col_text(s, 9));
+			ra_roles_parse(&p.roles, db_col_text(s, 10));
+		}
 		str_copy(out->nik, sizeof(out->nik), db_col_text(s, 0));
 		str_copy(out->method, sizeof(out->method), db_col_text(s, 1));
 		str_copy(out->csrf, sizeof(out->csrf), db_col_text(s, 2));
@@ -213,10 +232,9 @@ portal_session_get(struct portal_session *out, struct store *st,
 		                              "session expired");
 		goto fail;
 	}
-	if ((rc = ra_person_get(&p, st, out->nik)) < 0) {
-		if (rc == SERTEL_ENOTFOUND)
-			rc = sertel_err(SERTEL_EAUTH, "NIK ini tidak lagi terdaftar / "
-			                              "no longer registered");
+	if (!registered) {
+		rc = sertel_err(SERTEL_EAUTH, "NIK ini tidak lagi terdaftar / "
+		                              "no longer registered");
 		goto fail;
 	}
 	/* A session opened with a certificate lives no longer than that
@@ -242,6 +260,8 @@ portal_session_get(struct portal_session *out, struct store *st,
 			goto fail;
 		out->last_seen = now;
 	}
+	if (who != NULL)
+		ra_actor_of(who, &p);
 	return 0;
 fail:
 	memset(out, 0, sizeof(*out));

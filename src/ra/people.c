@@ -100,11 +100,18 @@ ra_actor_person(struct ra_actor *out, struct store *st, const char *nik)
 		           ? sertel_err(SERTEL_EAUTH,
 		                        "--as %s: no such registered person", nik)
 		           : rc;
-	str_copy(out->nik, sizeof(out->nik), p.nik);
-	str_copy(out->name, sizeof(out->name), p.name);
-	out->roles = p.roles;
-	snprintf(out->label, sizeof(out->label), "nik:%s", p.nik);
+	ra_actor_of(out, &p);
 	return 0;
+}
+
+void
+ra_actor_of(struct ra_actor *out, const struct ra_person *p)
+{
+	memset(out, 0, sizeof(*out));
+	str_copy(out->nik, sizeof(out->nik), p->nik);
+	str_copy(out->name, sizeof(out->name), p->name);
+	out->roles = p->roles;
+	snprintf(out->label, sizeof(out->label), "nik:%s", p->nik);
 }
 
 /* ---- agencies ----------------------------------------------------------- */

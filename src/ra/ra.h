@@ -93,6 +93,9 @@ struct ra_person {
 int ra_person_add(struct store *st, const struct ra_actor *who,
                   const struct ra_person *p);
 int ra_person_get(struct ra_person *out, struct store *st, const char *nik);
+/* The actor a registered person is (what ra_actor_person gives), from a
+ * person already read: no second look-up. */
+void ra_actor_of(struct ra_actor *out, const struct ra_person *p);
 typedef int (*ra_person_fn)(const struct ra_person *p, void *arg);
 int ra_person_iter(struct store *st, const char *agency_id, ra_person_fn cb, void *arg);
 /* Cirebon 20(1): only a kepala-dinas appoints OP operators (role

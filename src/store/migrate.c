@@ -228,6 +228,18 @@ static const struct migration migrations[] = {
      "DROP INDEX applications_queue;"
      "CREATE INDEX applications_queue ON applications(state, updated_at, id, type,"
      " applicant_nik);"},
+    /* bench/portal again: the queue filtered by agency still walked all
+     * 6,000 waiting entries of applications_queue and probed the agency's
+     * NIK list for each (SQLite: 0.75 ms for the count).  With state and
+     * type after applicant_nik the count seeks the agency's applicants
+     * one by one (0.11 ms), and the type filter reads only its own type's
+     * entries, in the queue's order (count 0.37 ms -> 0.08 ms).  The old
+     * applicant index is a prefix of the new one. */
+    {17, "RA: the operator's queue filtered by agency or type from its own index",
+     "DROP INDEX applications_applicant;"
+     "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
+     "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
+     " id, applicant_nik);"},
 };
 
 static char *
