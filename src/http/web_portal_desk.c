@@ -449,7 +449,7 @@ receipt_page(struct page *pg, int status, const struct ra_application *a,
 		json_object_set_new(
 		    pg->ctx, "flash",
 		    json_pack("{s:s, s:s}", "kind", "bad", "text", error));
-	return wp_render(pg, status, "receipt-sign", "receipt.sign.title");
+	return wp_render(pg, status, "receipt-sign", "receipt.page.title");
 }
 
 /* GET /tanda-terima/ID. */
