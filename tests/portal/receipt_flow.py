@@ -19,80 +19,34 @@ says so, and the e-sign API refuses op1's right passphrase too (2051).
 Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 """
 import base64
-import hashlib
-import hmac
 import json
 import os
 import re
 import sqlite3
-import struct
 import subprocess
 import sys
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, login_by_link, request, summary, wait_mail  # noqa: E402
-
-OP1 = "op1@kominfo.cirebonkota.go.id"
-OP2 = "op2@kominfo.cirebonkota.go.id"
-SITI = "siti@kominfo.cirebonkota.go.id"
-ANDI = "andi@kominfo.cirebonkota.go.id"
-KADIS = "kadis@kominfo.cirebonkota.go.id"
-AUDITOR = "budi@kominfo.cirebonkota.go.id"
-STRONG = "Kopi-Tubruk-2026!"  # the applicants' own passphrases at the desk
-CODE_RE = r"Kode penerbitan: (\d{8})"
+from portal_lib import Page, check, request, summary  # noqa: E402
+# The desk flow's people and helpers: the desk code from the mailbox, a
+# session for raw requests, typing into a field, a multipart body.
+from desk_flow import (ANDI, AUDITOR, KADIS, OP1, OP2, SITI, STRONG, codes, multipart,  # noqa: E402
+                       new_code, session_of, type_into)
+from desk_flow import Store as DeskStore  # noqa: E402
+from owner_flow import totp_code  # noqa: E402
 
 
-class Store:
-	"""Counts in the store, read through a second connection."""
-
-	def __init__(self, path):
-		self.path = path
-
-	def count(self, sql, *args):
-		c = sqlite3.connect("file:%s?mode=ro" % self.path, uri=True, timeout=10)
-		try:
-			r = c.execute(sql, args).fetchone()
-			return r[0] if r else None
-		finally:
-			c.close()
+class Store(DeskStore):
+	"""The desk flow's counts, and what a signing may change."""
 
 	def snapshot(self):
 		return tuple(self.count("SELECT COUNT(*) FROM " + t) for t in ("audit", "esign_docs", "blobs")) + (
 			self.count("SELECT COALESCE(SUM(failures), 0) || ':' || COALESCE(SUM(locked), 0) FROM esign_owners"),)
 
 	def failures(self, nik):
-		return self.count("SELECT failures FROM esign_owners WHERE nik = ?", nik) or 0
-
-
-def codes(maildir, to):
-	return [c for b in wait_mail(maildir, to, -1, 1) for c in re.findall(CODE_RE, b)]
-
-
-def new_code(maildir, to, before):
-	deadline = time.monotonic() + 30
-	while time.monotonic() < deadline:
-		now = codes(maildir, to)
-		if len(now) > len(before):
-			return now[-1]
-		time.sleep(0.3)
-	return None
-
-
-def session_of(p, base, maildir, email):
-	"""Logs email in; its session cookie and CSRF token (the session stays
-	open for raw requests after the browser forgets it)."""
-	p.b.send("Network.clearBrowserCookies")
-	if not check(login_by_link(p, base, maildir, email), "%s logs in by link" % email):
-		return None, None
-	return ({"sertel_sesi": p.cookies()["sertel_sesi"]},
-	        p.js("document.querySelector('form.logout input[name=csrf]').value"))
-
-
-def type_into(p, field, text):
-	p.js("(function(){var e=document.getElementById(%s);e.value='';e.focus();})()" % json.dumps(field))
-	p.type(text)
+		return self.count("SELECT COALESCE((SELECT failures FROM esign_owners WHERE nik = ?), 0)", nik)
 
 
 def desk_issue(p, base, maildir, app, email, who):
@@ -116,13 +70,6 @@ def desk_issue(p, base, maildir, app, email, who):
 
 def form_post(base, path, cookies, fields):
 	return request(base, "POST", path, urllib.parse.urlencode(fields).encode(), cookies=cookies)
-
-
-def totp_code(secret_b32, t=None):
-	k = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-	m = hmac.new(k, struct.pack(">Q", int(t if t is not None else time.time()) // 30), hashlib.sha1).digest()
-	o = m[-1] & 15
-	return "%06d" % ((struct.unpack(">I", m[o:o + 4])[0] & 0x7fffffff) % 1000000)
 
 
 def main():
@@ -294,14 +241,10 @@ def main():
 		r = subprocess.run([cfg["bin"], "client", "add", "--dir", cfg["dir"], "--name", "uji-kuitansi",
 		                    "--perms", "sign"], capture_output=True, text=True)
 		secret = r.stdout.strip().split()[-1] if r.returncode == 0 and r.stdout.strip() else ""
-		bnd = "----receiptflowQ7"
-		mp = b""
-		for k, v in (("nik", op1_nik), ("passphrase", pw), ("tampilan", "invisible")):
-			mp += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (bnd, k, v)).encode()
-		mp += ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
-		       "Content-Type: application/pdf\r\n\r\n" % bnd).encode() + unsigned + ("\r\n--%s--\r\n" % bnd).encode()
+		mp, ctype = multipart([("nik", op1_nik), ("passphrase", pw), ("tampilan", "invisible"),
+		                       ("file", ("a.pdf", unsigned))])
 		auth = base64.b64encode(("uji-kuitansi:" + secret).encode()).decode()
-		st, _, body = request(base, "POST", "/api/sign/pdf", mp, ctype="multipart/form-data; boundary=" + bnd,
+		st, _, body = request(base, "POST", "/api/sign/pdf", mp, ctype=ctype,
 		                      headers={"Authorization": "Basic " + auth})
 		try:
 			code = json.loads(body).get("status_code")
