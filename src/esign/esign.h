@@ -240,6 +240,13 @@ struct esign_sign_req {
 	size_t ndocs;
 	const struct esign_props *props; /* 1 (for all) or ndocs entries */
 	size_t nprops;
+	/* Run inside the registry's transaction, after the entries and their
+	 * audit (first document's id, the certificate serial): a caller's own
+	 * record of the signing (the portal's signed receipt) commits with it
+	 * or not at all.  NULL: none. */
+	int (*on_register)(struct store *st, const char *doc_id, const char *serial,
+	                   void *arg);
+	void *on_register_arg;
 };
 
 struct esign_ctx; /* shared by the server's threads */

@@ -51,7 +51,8 @@ int esign_seal_load(EVP_PKEY **key, unsigned char **cert_der, size_t *cert_len,
                     struct store *st, const char *id,
                     const unsigned char master[SECRET_LEN]);
 
-/* Registers signed documents (one transaction, one audit entry). */
+/* Registers signed documents (one transaction, one audit entry, then
+ * hook(st, docs[0].id, docs[0].serial, hook_arg) when hook is set). */
 struct esign_reg {
 	const char *id;
 	const char *sha256;
@@ -64,6 +65,9 @@ struct esign_reg {
 	size_t len;
 };
 int esign_register(struct store *st, const char *client, int seal,
-                   const struct esign_reg *docs, size_t n);
+                   const struct esign_reg *docs, size_t n,
+                   int (*hook)(struct store *st, const char *doc_id, const char *serial,
+                               void *arg),
+                   void *hook_arg);
 
 #endif

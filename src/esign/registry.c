@@ -18,6 +18,8 @@ struct reg_work {
 	int seal;
 	const struct esign_reg *docs;
 	size_t n;
+	int (*hook)(struct store *st, const char *doc_id, const char *serial, void *arg);
+	void *hook_arg;
 };
 
 static int
@@ -56,15 +58,20 @@ reg_fn(struct store *st, void *arg)
 	         w->docs[0].signer_nik ? w->docs[0].signer_nik : w->docs[0].signer_name,
 	         w->docs[0].serial, w->docs[0].id);
 	snprintf(actor, sizeof(actor), "client:%s", w->client);
-	return audit_append(st, actor, w->seal ? "esign.seal" : "esign.sign", obj,
-	                    detail);
+	if ((rc = audit_append(st, actor, w->seal ? "esign.seal" : "esign.sign", obj,
+	                       detail)) < 0)
+		return (int)rc;
+	return w->hook ? w->hook(st, w->docs[0].id, w->docs[0].serial, w->hook_arg) : 0;
 }
 
 int
 esign_register(struct store *st, const char *client, int seal,
-               const struct esign_reg *docs, size_t n)
+               const struct esign_reg *docs, size_t n,
+               int (*hook)(struct store *st, const char *doc_id, const char *serial,
+                           void *arg),
+               void *hook_arg)
 {
-	struct reg_work w = {client, seal, docs, n};
+	struct reg_work w = {client, seal, docs, n, hook, hook_arg};
 
 	if (n == 0)
 		return 0;

@@ -522,7 +522,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 	}
 #endif
 	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg,
-	                         rq->ndocs)) < 0)
+	                         rq->ndocs, rq->on_register, rq->on_register_arg)) < 0)
 		goto out;
 	*out = docs;
 	docs = NULL;

@@ -65,6 +65,12 @@ service(struct http_req *r)
 	return esign_init_rc < 0 ? NULL : esign_ctx;
 }
 
+struct esign_ctx *
+api_esign_service(struct http_req *r)
+{
+	return service(r);
+}
+
 /* ---- responses ------------------------------------------------------------- */
 /* BSrE's error shape. */
 static void

@@ -226,6 +226,11 @@ int api_esign_v2_verify(struct http_req *r, struct http_resp *resp);
 int api_esign_public_doc(struct http_req *r, struct http_resp *resp);
 int api_esign_public_page(struct http_req *r, struct http_resp *resp);
 int api_esign_public_verify(struct http_req *r, struct http_resp *resp);
+/* The one e-sign service of the server (created on first use; NULL when
+ * [esign] is unreadable), shared with the portal so that a signature
+ * there is made by the same call under the same unsealing bound. */
+struct esign_ctx;
+struct esign_ctx *api_esign_service(struct http_req *r);
 /* The e-sign paths decide their own body limit ([esign] max_request_bytes
  * for an authenticated client application). */
 int api_esign_path(const char *url);

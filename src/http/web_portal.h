@@ -65,6 +65,9 @@ extern const struct wp_routes wp_routes_desk;
 /* GET /permohonan/ID/tanda-terima.pdf (web_portal_desk.c), for whoever
  * may read application a. */
 int wp_desk_receipt(struct page *pg, const struct ra_application *a);
+/* The offer to sign that receipt ("receipt_sign" in the page: the form, or
+ * why not), for the desk's witness only; nothing for anyone else. */
+int wp_desk_receipt_offer(struct page *pg, const char *app_id);
 extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 extern const struct wp_routes wp_routes_login, wp_routes_sso;
 extern const struct wp_routes wp_routes_oper;

@@ -418,6 +418,10 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	                                 (pg->who.roles & ROLE_OPERATOR) &&
 	                                 strcmp(a->applicant_nik, pg->who.nik) != 0));
 	json_object_set_new(pg->ctx, "issued", json_boolean(a->state == APP_ISSUED));
+	if (a->state == APP_ISSUED && wp_desk_receipt_offer(pg, a->id) < 0) {
+		log_msg(LOG_ERROR, "portal: application %s: %s", a->id, sertel_errmsg());
+		return wp_error(pg, 500, "internal error");
+	}
 	json_object_set_new(
 	    pg->ctx, "returned",
 	    json_boolean(a->state == APP_RETURNED || a->state == APP_REJECTED));

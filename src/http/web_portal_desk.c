@@ -12,8 +12,19 @@
  *                                   kunci, sandi, sandi2, csr)
  *   GET  /permohonan/{id}/tanda-terima.pdf   the receipt (wp_desk_receipt,
  *                                   dispatched from web_portal_app.c)
+ *   GET  /tanda-terima/{app id}     the witness's signing form
+ *   POST /tanda-terima/{app id}     sign the receipt (form: sandi, totp):
+ *                                   the signed PDF, as an attachment
  *
- * The passphrase is never put back into a page, never logged, and wiped
+ * The receipt is signed by the operator who witnessed the issuance, with
+ * the key sealed under their own passphrase, through esign_sign: the call
+ * POST /api/v2/sign/pdf makes, with its failure count and lock.  The
+ * signed copy is not kept by the portal: the receipt is rebuilt from the
+ * store byte for byte whenever asked for, and signing it again is one more
+ * audited signature; the e-sign registry keeps its hash (and its content
+ * only under [esign] keep_content, as for every signed document).
+ *
+ * Passphrases are never put back into a page, never logged, and wiped
  * from the parsed form once used.
  */
 #include <stdio.h>
@@ -21,7 +32,15 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "esign/esign.h"
 #include "http/web_portal.h"
+#include "http/web_portal_owner.h"
+
+/* The registry's client for signatures made on the portal: a name with a
+ * ':' no API client can have (RFC 7617 user names), so no client
+ * application ever downloads these documents. */
+static const struct esign_client portal_signer = {.name = "portal:loket",
+                                                  .perms = ESIGN_PERM_SIGN};
 
 /* The desk session named by the path /loket/ID, for its witness. */
 static int
@@ -82,6 +101,10 @@ desk_done(struct page *pg, int status, const struct ra_desk *d,
 	                              from, "to", to, "app_id", a->id));
 	json_decref(usage);
 	cert_rec_free(&c);
+	if (wp_desk_receipt_offer(pg, a->id) < 0) {
+		log_msg(LOG_ERROR, "portal: desk %s: %s", d->id, sertel_errmsg());
+		return wp_error(pg, 500, "internal error");
+	}
 	return wp_render(pg, status, "desk-done", "desk.done.title");
 }
 
@@ -307,6 +330,23 @@ out:
 	return rc;
 }
 
+/* A receipt PDF as the answer (pdf owned by the page from here on). */
+static int
+receipt_answer(struct page *pg, unsigned char *pdf, size_t len, const char *disp)
+{
+	free(pg->resp->body);
+	pg->resp->body = pdf;
+	pg->resp->len = len;
+	pg->resp->status = 200;
+	pg->resp->ctype = "application/pdf";
+	wp_header_add(pg, "Content-Disposition: %s\n", disp);
+	buf_appendf(&pg->headers, "Content-Security-Policy: default-src 'none'; "
+	                          "frame-ancestors 'self'\n"
+	                          "X-Frame-Options: SAMEORIGIN\n"
+	                          "Cache-Control: no-store\n");
+	return 0;
+}
+
 int
 wp_desk_receipt(struct page *pg, const struct ra_application *a)
 {
@@ -322,21 +362,193 @@ wp_desk_receipt(struct page *pg, const struct ra_application *a)
 		return wp_error(pg, wp_rule_status(rc),
 		                rc == SERTEL_ESTATE ? wp_msg(pg, "", "desk.receipt.none")
 		                                    : sertel_errmsg());
-	free(pg->resp->body);
-	pg->resp->body = pdf;
-	pg->resp->len = len;
-	pg->resp->status = 200;
-	pg->resp->ctype = "application/pdf";
 	/* Inline: it opens in the browser's viewer, for printing. */
 	snprintf(disp, sizeof(disp), "inline; filename=\"tanda-terima-%s.pdf\"", a->id);
-	wp_header_add(pg, "Content-Disposition: %s\n", disp);
-	buf_appendf(&pg->headers, "Content-Security-Policy: default-src 'none'; "
-	                          "frame-ancestors 'self'\n"
-	                          "X-Frame-Options: SAMEORIGIN\n"
-	                          "Cache-Control: no-store\n");
+	return receipt_answer(pg, pdf, len, disp);
+}
+
+/* ---- the receipt signed by the witness ------------------------------------ */
+int
+wp_desk_receipt_offer(struct page *pg, const char *app_id)
+{
+	struct esign_owner o;
+	int rc;
+
+	/* Nothing at all for anyone but the witness. */
+	if (ra_receipt_sign_check(pg->r->st, &pg->who, app_id) < 0) {
+		sertel_err_clear();
+		return 0;
+	}
+	memset(&o, 0, sizeof(o));
+	if ((rc = esign_owner_get(&o, pg->r->st, pg->who.nik, NULL, time_now())) < 0 &&
+	    rc != SERTEL_ENOTFOUND)
+		return rc;
+	/* The key itself must be held here, sealed under the witness's
+	 * passphrase; a locked one waits for an unlock (esign_unlock). */
+	json_object_set_new(
+	    pg->ctx, "receipt_sign",
+	    json_pack("{s:s, s:b, s:b, s:b, s:b}", "app_id", app_id, "form",
+	              o.has_sealed_key && !o.locked, "nokey", !o.has_sealed_key, "locked",
+	              o.has_sealed_key && o.locked, "totp", o.totp_enrolled));
 	return 0;
+}
+
+/* The application named by the path /tanda-terima/ID, for its witness. */
+static int
+path_receipt(struct page *pg, struct ra_application *a)
+{
+	const char *id = pg->sub + strlen("/tanda-terima/");
+	int rc;
+
+	if (strlen(id) != RA_ID_LEN || strspn(id, "0123456789abcdef") != RA_ID_LEN ||
+	    (rc = ra_get(a, pg->r->st, id)) == SERTEL_ENOTFOUND) {
+		wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
+		return SERTEL_ENOTFOUND;
+	}
+	if (rc < 0 || (rc = ra_receipt_sign_check(pg->r->st, &pg->who, a->id)) < 0) {
+		wp_error(pg, status_of(rc),
+		         rc == SERTEL_EPERM    ? wp_msg(pg, "", "receipt.sign.not.yours")
+		         : rc == SERTEL_ESTATE ? wp_msg(pg, "", "receipt.sign.no.desk")
+		                               : "internal error");
+		return rc;
+	}
+	return 0;
+}
+
+/* The signing page: the form again (after a refusal, with its message). */
+static int
+receipt_page(struct page *pg, int status, const struct ra_application *a,
+             const char *error)
+{
+	char shown[3 * SERIAL_HEX_MAX];
+
+	if (wp_desk_receipt_offer(pg, a->id) < 0) {
+		log_msg(LOG_ERROR, "portal: receipt %s: %s", a->id, sertel_errmsg());
+		return wp_error(pg, 500, "internal error");
+	}
+	wp_serial_shown(shown, sizeof(shown), a->cert_serial);
+	json_object_set_new(pg->ctx, "receipt",
+	                    json_pack("{s:s, s:s, s:s}", "app_id", a->id, "serial",
+	                              a->cert_serial, "shown", shown));
+	if (error != NULL)
+		json_object_set_new(
+		    pg->ctx, "flash",
+		    json_pack("{s:s, s:s}", "kind", "bad", "text", error));
+	return wp_render(pg, status, "receipt-sign", "receipt.page.title");
+}
+
+/* GET /tanda-terima/ID. */
+static int
+page_receipt(struct page *pg)
+{
+	struct ra_application a;
+
+	if (path_receipt(pg, &a) < 0)
+		return 0;
+	return receipt_page(pg, 200, &a, NULL);
+}
+
+struct receipt_signed {
+	const struct ra_actor *who;
+	const char *app_id;
+};
+
+/* In the registry's transaction: the signing and its record together. */
+static int
+receipt_signed_fn(struct store *st, const char *doc_id, const char *serial, void *arg)
+{
+	const struct receipt_signed *w = arg;
+
+	return ra_receipt_signed_audit(st, w->who, w->app_id, serial, doc_id);
+}
+
+/* POST /tanda-terima/ID: the witness's passphrase (and TOTP code). */
+static int
+page_receipt_sign(struct page *pg)
+{
+	struct ra_application a;
+	struct esign_ctx *c;
+	struct esign_error err;
+	struct esign_sign_req rq;
+	struct esign_props props;
+	struct esign_doc_in doc;
+	struct esign_doc_out *out = NULL;
+	struct receipt_signed w;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	const char *pass, *totp;
+	char name[64], disp[128], msg[700];
+	int rc;
+
+	if ((rc = wp_read_form(pg)) < 0 ||
+	    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) < 0) {
+		wp_form_wipe(pg);
+		return wp_error(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
+	}
+	if (path_receipt(pg, &a) < 0) {
+		wp_form_wipe(pg);
+		return 0;
+	}
+	pass = web_form_get(&pg->form, "sandi");
+	totp = web_form_get(&pg->form, "totp");
+	if (pass == NULL || *pass == '\0') {
+		wp_form_wipe(pg);
+		return receipt_page(pg, 400, &a,
+		                    wp_msg(pg, "", "receipt.sign.pass.empty"));
+	}
+	if ((c = api_esign_service(pg->r)) == NULL) {
+		wp_form_wipe(pg);
+		return wp_error(pg, 503, "e-sign: [esign] settings unreadable");
+	}
+	/* The receipt as GET .../tanda-terima.pdf hands it over: the signed
+	 * file starts with exactly these bytes (an incremental update). */
+	if ((rc = ra_receipt_pdf(&pdf, &len, pg->r->st, &pg->who, a.id,
+	                         pg->r->ctx->in->pc.org)) < 0) {
+		wp_form_wipe(pg);
+		return wp_error(pg, status_of(rc), sertel_errmsg());
+	}
+	snprintf(name, sizeof(name), "tanda-terima-%s.pdf", a.id);
+	doc.data = pdf;
+	doc.len = len;
+	doc.name = name;
+	memset(&props, 0, sizeof(props));
+	props.page = -1;
+	props.reason = "Tanda terima Sertifikat Elektronik, ditandatangani petugas OP";
+	w.who = &pg->who;
+	w.app_id = a.id;
+	memset(&rq, 0, sizeof(rq));
+	rq.client = &portal_signer;
+	rq.nik = pg->who.nik;
+	rq.passphrase = pass;
+	rq.passlen = strlen(pass);
+	rq.totp = totp != NULL && *totp != '\0' ? totp : NULL;
+	rq.docs = &doc;
+	rq.ndocs = 1;
+	rq.props = &props;
+	rq.nprops = 1;
+	rq.on_register = receipt_signed_fn;
+	rq.on_register_arg = &w;
+	rc = esign_sign(&out, &err, c, pg->r->st, &rq);
+	/* Never echoed back, never kept. */
+	wp_form_wipe(pg);
+	free(pdf);
+	if (rc < 0) {
+		if (err.code == 0)
+			log_msg(LOG_ERROR, "portal: receipt %s: %s", a.id,
+			        sertel_errmsg());
+		return receipt_page(pg, err.http ? err.http : status_of(rc), &a,
+		                    wp_esign_msg(msg, sizeof(msg), &err));
+	}
+	snprintf(disp, sizeof(disp),
+	         "attachment; filename=\"tanda-terima-%s-ditandatangani.pdf\"", a.id);
+	rc = receipt_answer(pg, out[0].data, out[0].len, disp);
+	out[0].data = NULL;
+	esign_docs_free(out, 1);
+	return rc;
 }
 
 WP_ROUTES(wp_routes_desk, {"POST", "/loket", 1, ROLE_OPERATOR, page_desk_start, NULL},
           {"GET", "/loket/", 1, ROLE_OPERATOR, page_desk, NULL},
-          {"POST", "/loket/", 1, ROLE_OPERATOR, page_desk_confirm, NULL}, );
+          {"POST", "/loket/", 1, ROLE_OPERATOR, page_desk_confirm, NULL},
+          {"GET", "/tanda-terima/", 1, ROLE_OPERATOR, page_receipt, NULL},
+          {"POST", "/tanda-terima/", 1, ROLE_OPERATOR, page_receipt_sign, NULL}, );

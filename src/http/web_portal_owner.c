@@ -61,8 +61,8 @@ owner_esign_conf(struct page *pg)
 }
 
 /* Wipes every value of the posted form and the raw body (passphrases). */
-static void
-form_wipe(struct page *pg)
+void
+wp_form_wipe(struct page *pg)
 {
 	unsigned char *body;
 	int i;
@@ -83,7 +83,7 @@ form_begin(struct page *pg)
 
 	if ((rc = wp_read_form(pg)) < 0 ||
 	    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) < 0) {
-		form_wipe(pg);
+		wp_form_wipe(pg);
 		wp_error(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
 		return rc;
 	}
@@ -524,8 +524,8 @@ page_security(struct page *pg)
 /* An esign call's failure as the page shows it: its Bahasa Indonesia line,
  * with the rule broken when the input was refused (a weak passphrase:
  * which rule); a wrong passphrase is said as such and no more. */
-static const char *
-esign_msg(char *out, size_t outsz, const struct esign_error *e)
+const char *
+wp_esign_msg(char *out, size_t outsz, const struct esign_error *e)
 {
 	if (e->code == ESIGN_BAD_REQUEST)
 		snprintf(out, outsz, "%s (%s)", e->msg, sertel_errmsg());
@@ -551,17 +551,17 @@ page_passphrase(struct page *pg)
 	nw = web_form_get(&pg->form, "baru");
 	again = web_form_get(&pg->form, "ulang");
 	if (ec == NULL) {
-		form_wipe(pg);
+		wp_form_wipe(pg);
 		return wp_error(pg, 503, "e-sign: [esign] settings unreadable");
 	}
 	if (old == NULL || *old == '\0' || nw == NULL || *nw == '\0') {
-		form_wipe(pg);
+		wp_form_wipe(pg);
 		return security_page(pg, 400, "pass_error",
 		                     wp_text(pg, "owner.pass.missing"));
 	}
 	if (again == NULL || strlen(again) != strlen(nw) ||
 	    !ct_equal(again, nw, strlen(nw))) {
-		form_wipe(pg);
+		wp_form_wipe(pg);
 		return security_page(pg, 400, "pass_error",
 		                     wp_text(pg, "owner.pass.differ"));
 	}
@@ -569,11 +569,11 @@ page_passphrase(struct page *pg)
 	rc = esign_passphrase_change(&err, pg->r->st, ec, pg->who.nik, old, strlen(old),
 	                             nw, strlen(nw));
 	/* Never echoed back, never kept. */
-	form_wipe(pg);
+	wp_form_wipe(pg);
 	if (rc < 0) {
 		status = err.http ? err.http : (rc == SERTEL_EPERM ? 403 : 400);
 		return security_page(pg, status, "pass_error",
-		                     esign_msg(msg, sizeof(msg), &err));
+		                     wp_esign_msg(msg, sizeof(msg), &err));
 	}
 	return wp_redirect(pg, "/pemilik/keamanan?ok=passphrase");
 }
@@ -592,21 +592,21 @@ page_totp_enrol(struct page *pg)
 		return 0;
 	pass = web_form_get(&pg->form, "passphrase");
 	if (ec == NULL) {
-		form_wipe(pg);
+		wp_form_wipe(pg);
 		return wp_error(pg, 503, "e-sign: [esign] settings unreadable");
 	}
 	if (pass == NULL || *pass == '\0') {
-		form_wipe(pg);
+		wp_form_wipe(pg);
 		return security_page(pg, 400, "totp_error",
 		                     wp_text(pg, "owner.pass.missing"));
 	}
 	memset(&err, 0, sizeof(err));
 	rc = esign_totp_enrol(&err, &b32, &uri, pg->r->st, ec, pg->who.nik, pass,
 	                      strlen(pass));
-	form_wipe(pg);
+	wp_form_wipe(pg);
 	if (rc < 0)
 		return security_page(pg, err.http ? err.http : 400, "totp_error",
-		                     esign_msg(msg, sizeof(msg), &err));
+		                     wp_esign_msg(msg, sizeof(msg), &err));
 	/* The QR code drawn here, as an image the CSP allows (img-src data:). */
 	if ((rc = pdfdoc_qr_svg(&svg, uri)) == 0 &&
 	    (rc = b64_encode(&b64, (const unsigned char *)svg, strlen(svg), 0)) == 0) {

@@ -19,5 +19,11 @@ void wp_cause_form(struct page *pg, const char *const *causes, size_t n,
 /* The confirmation's fields (partials owner-confirm, owner-confirm-fields): the cause in
  * words and the reason, carried to the final POST with yakin=1. */
 void wp_cause_confirm(struct page *pg, const char *cause, const char *why);
+/* Wipes every value of the posted form and the raw body (passphrases). */
+void wp_form_wipe(struct page *pg);
+/* An esign call's failure as a page shows it (its Bahasa Indonesia line;
+ * a refused input with the rule broken). */
+struct esign_error;
+const char *wp_esign_msg(char *out, size_t outsz, const struct esign_error *e);
 
 #endif

@@ -502,6 +502,17 @@ typedef int (*ra_receipt_signer_fn)(unsigned char **out, size_t *outlen,
                                     const unsigned char *pdf, size_t len,
                                     const char *operator_nik, void *arg);
 void ra_receipt_set_signer(ra_receipt_signer_fn fn, void *arg);
+/* Who signs the receipt of an application issued at the desk (Cirebon 13:
+ * the operator who handed the certificate over): the desk session's
+ * witness, still an OP operator.  0 when who may; SERTEL_EPERM for anyone
+ * else; SERTEL_ESTATE when it was not issued at the desk. */
+int ra_receipt_sign_check(struct store *st, const struct ra_actor *who,
+                          const char *app_id);
+/* The record of a signed receipt ("tanda terima ditandatangani": who, the
+ * application, the certificate serial, the registry's document id).  Runs
+ * inside the caller's transaction (esign_sign's on_register). */
+int ra_receipt_signed_audit(struct store *st, const struct ra_actor *who,
+                            const char *app_id, const char *serial, const char *doc_id);
 
 /* An archived attachment (Cirebon 11(4)), decrypted, for the applicant,
  * operators, kepala-dinas, auditors and the admin; each read is audited.

@@ -7,11 +7,16 @@
  * CLI at issuance and GET .../receipt later hand over the same document.
  *
  * Signing with the operator's certificate is a hook (ra_receipt_set_signer)
- * that the PAdES signer fills in; without it the receipt is unsigned.
+ * that the PAdES signer fills in; without it the receipt is unsigned.  The
+ * portal signs through the e-sign service instead (esign_sign, as the API
+ * does): ra_receipt_sign_check says who may, ra_receipt_signed_audit
+ * records it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "ra/ra.h"
 #include "report/report.h"
 
@@ -163,4 +168,48 @@ out:
 	free(pdf);
 	cert_rec_free(&rec);
 	return rc;
+}
+
+int
+ra_receipt_sign_check(struct store *st, const struct ra_actor *who, const char *app_id)
+{
+	struct ra_application app;
+	char witness[17] = "";
+	int rc;
+
+	if ((rc = ra_get(&app, st, app_id)) < 0)
+		return rc;
+	if (app.state != APP_ISSUED)
+		return sertel_err(SERTEL_ESTATE,
+		                  "application %s: is %s; only an issued application "
+		                  "has a receipt to sign",
+		                  app.id, ra_state_name(app.state));
+	if ((rc = ra_desk_witness(st, app.id, witness)) < 0)
+		return rc;
+	if (witness[0] == '\0')
+		return sertel_err(SERTEL_ESTATE,
+		                  "application %s: not issued at the desk; its receipt "
+		                  "has no witness to sign it (Cirebon 13)",
+		                  app.id);
+	/* The witness, and still an operator: an appointment withdrawn since
+	 * the issuance takes the signing with it. */
+	if (!(who->roles & ROLE_OPERATOR) || strcmp(who->nik, witness) != 0)
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "%s: only the operator who witnessed the issuance of %s "
+		    "signs its receipt (Cirebon 13)",
+		    who->label, app.id);
+	return 0;
+}
+
+int
+ra_receipt_signed_audit(struct store *st, const struct ra_actor *who, const char *app_id,
+                        const char *serial, const char *doc_id)
+{
+	char obj[64], detail[200];
+
+	snprintf(obj, sizeof(obj), "application:%s", app_id);
+	snprintf(detail, sizeof(detail),
+	         "tanda terima ditandatangani; cert %s; document %s", serial, doc_id);
+	return audit_append(st, who->label, "receipt.sign", obj, detail);
 }

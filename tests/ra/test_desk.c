@@ -5,7 +5,9 @@
  * valid certificate of their own, the applicant's own operator role (self-
  * issuance) and an unapproved application are refused; another operator
  * cannot use a session; and no failure issues anything or consumes the
- * session beyond its attempt counter.
+ * session beyond its attempt counter.  The receipt of a desk issuance is
+ * signed by its witness only (ra_receipt_sign_check), and the signing is
+ * recorded (ra_receipt_signed_audit).
  */
 #include "fixture.h"
 
@@ -544,6 +546,82 @@ desk_failures_leave_session_open(void **state)
 	free(csr);
 }
 
+struct signed_rec {
+	const struct ra_actor *who;
+	const char *app;
+};
+
+static int
+signed_fn(struct store *st, void *arg)
+{
+	const struct signed_rec *w = arg;
+
+	return ra_receipt_signed_audit(st, w->who, w->app, "0a1b2c", "d0c1d");
+}
+
+static void
+desk_receipt_signed_by_witness(void **state)
+{
+	struct env *e = *state;
+	struct ra_desk d;
+	struct ra_issue_req rq;
+	struct ra_issued info;
+	struct cert_rec rec;
+	struct signed_rec w;
+	char app[RA_ID_LEN + 1], csr_app[RA_ID_LEN + 1], pending[RA_ID_LEN + 1],
+	    code[RA_DESK_CODE_DIGITS + 1], *csr = csr_pem();
+	int64_t audits;
+
+	application(app, e, &e->siti, &e->op2);
+	application(csr_app, e, &e->andi, &e->op2);
+	application(pending, e, &e->andi, NULL);
+	/* Before issuance nobody signs: there is no receipt yet. */
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->op1, app), SERTEL_ESTATE);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->op1, pending), SERTEL_ESTATE);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->op1, "0123456789abcdef"),
+	                 SERTEL_ENOTFOUND);
+	assert_int_equal(ra_desk_start(&d, e->st, &e->op1, app), 0);
+	mailed_code(code, "siti@kominfo.cirebonkota.go.id");
+	generated(&rq, STRONG);
+	if (ra_desk_confirm(&rec, &info, e->st, &e->op1, e->is, d.id, code, &rq) < 0)
+		fail_msg("confirm: %s", sertel_errmsg());
+	cert_rec_free(&rec);
+	/* The witness, and nobody else: the approving operator, the owner,
+	 * another applicant, the Kepala Dinas, the administrator. */
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->op1, app), 0);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->op2, app), SERTEL_EPERM);
+	assert_non_null(strstr(sertel_errmsg(), "Cirebon 13"));
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->siti, app), SERTEL_EPERM);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->andi, app), SERTEL_EPERM);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->kadis, app), SERTEL_EPERM);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->admin, app), SERTEL_EPERM);
+	/* Issued by the applicant themself, not at the desk: no witness. */
+	memset(&rq, 0, sizeof(rq));
+	rq.accept_agreement = 1;
+	rq.csr = (const unsigned char *)csr;
+	rq.csr_len = strlen(csr);
+	rq.pass_min_len = 10;
+	memset(&rec, 0, sizeof(rec));
+	rq.app_id = csr_app;
+	if (ra_issue(&rec, &info, e->st, &e->andi, e->is, &rq) < 0)
+		fail_msg("issue: %s", sertel_errmsg());
+	cert_rec_free(&rec);
+	assert_int_equal(ra_receipt_sign_check(e->st, &e->op1, csr_app), SERTEL_ESTATE);
+	assert_non_null(strstr(sertel_errmsg(), "not issued at the desk"));
+	/* The record: who, the application, the serial, the document. */
+	audits = fixture_count("SELECT COUNT(*) FROM audit");
+	w.who = &e->op1;
+	w.app = app;
+	assert_int_equal(store_atomic(e->st, signed_fn, &w), 0);
+	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit"), audits + 1);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action = 'receipt.sign' AND "
+	                  "actor = 'nik:" NIK_OP1 "' AND reason LIKE 'tanda terima "
+	                  "ditandatangani; cert 0a1b2c; document d0c1d'"),
+	    1);
+	free(csr);
+}
+
 int
 main(void)
 {
@@ -555,6 +633,8 @@ main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(desk_who_may_start, setup, teardown),
 	    cmocka_unit_test_setup_teardown(desk_failures_leave_session_open, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(desk_receipt_signed_by_witness, setup,
 	                                    teardown),
 	};
 

@@ -327,7 +327,9 @@ shipped_templates_load(void **state)
 	    "sso-done",
 	    /* the operator's tools */
 	    "oper-search", "oper-confirm", "oper-result", "oper-warn", "oper-locked",
-	    "oper-clients", "oper-notices"};
+	    "oper-clients", "oper-notices",
+	    /* the receipt signed by the desk's witness */
+	    "receipt-sign", "receipt-sign-form"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
