@@ -41,7 +41,7 @@ static const char *const vc_usage =
     "[--crl FILE]... [--ocsp-response FILE]... [--require-revocation] "
     "[--policy OID]... [--explicit-policy] [--inhibit-policy-mapping] "
     "[--inhibit-any-policy] [--at TIME] "
-    "[--purpose signing|email|ssl-server|ssl-client] [--json] CERT";
+    "[--purpose signing|email|ssl-server|ssl-client] [--allow-sha1] [--json] CERT";
 
 static int vc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int vc_load(struct validate_input *in, int kind, const char *path);
@@ -180,6 +180,7 @@ cmd_verify_cert(int argc, char **argv)
 	    {"at", required_argument, NULL, 'a'},
 	    {"purpose", required_argument, NULL, 'P'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"allow-sha1", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -227,6 +228,7 @@ cmd_verify_cert(int argc, char **argv)
 				return vc_error("--purpose: %s", sertel_errmsg());
 			break;
 		case 'j': json = 1; break;
+		case 'S': p.allow_sha1 = 1; break;
 		case 'h': printf("usage: sertel %s\n", vc_usage); return VC_OK;
 		default:
 			return vc_error("bad option '%s' (usage: sertel %s)",

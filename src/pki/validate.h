@@ -110,7 +110,14 @@ struct validate_params {
 	 * validated, including those for CRL issuers.  0 means default. */
 	unsigned max_depth;
 	unsigned max_steps;
+	/* SHA-1 signatures on certificates below the anchor (issue 18):
+	 * refused unless set, for historic documents only (chosen-prefix
+	 * collisions make a SHA-1 signature no proof that the issuer signed
+	 * that certificate).  MD2/MD4/MD5 are refused always. */
+	int allow_sha1;
 };
+/* 1 when cert's own signature uses SHA-1, 2 for MD2/MD4/MD5, else 0. */
+int validate_sig_weak(const X509 *cert);
 
 /* Defaults: time now, any purpose, anyPolicy, no inhibits, revocation
  * used when given but not required, default bounds. */

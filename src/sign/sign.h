@@ -279,6 +279,11 @@ struct verify_opts {
 	 * the revisions it re-reads); NULL: the parser's document limits.
 	 * When it runs out, verify_pdf() fails with SERTEL_ETOOBIG. */
 	struct pdf_budget *budget;
+	/* Issue 18: SHA-1 signatures on certificates are refused (the path
+	 * is not valid: indeterminate) unless this is set, for historic
+	 * documents; the verdict then says SHA-1 was accepted.  From
+	 * [verify] allow_sha1 (no). */
+	int allow_sha1;
 };
 enum { VERIFY_FETCH_OFF = 0, VERIFY_FETCH_ALLOWLIST = 1 };
 
@@ -296,6 +301,7 @@ struct verify_conf {
 	unsigned long long public_parse_max;   /* parsed objects per revision (64 MiB) */
 	unsigned long long decode_max;  /* per authenticated verification (2 GiB) */
 	unsigned long long decode_pool; /* all verifications at once (1 GiB) */
+	int allow_sha1; /* SHA-1 signatures on certificates (no; issue 18) */
 };
 /* Reads [verify]; SERTEL_EINVAL naming the key for a bad value. */
 int verify_conf_load(struct verify_conf *out, const struct config *cfg);

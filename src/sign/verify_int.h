@@ -59,6 +59,9 @@ char *vstrdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *vname(const X509_NAME *n);
 /* Appends "; msg" (or msg) to *dst (owned). */
 void vappend(char **dst, const char *msg);
+/* Issue 18: names an accepted SHA-1 signature of chain in sig's message. */
+void verify_note_sha1(struct verify_sig *sig, struct verify_ctx *c,
+                      STACK_OF(X509) * chain);
 
 int verify_ctx_init(struct verify_ctx *c, const struct verify_opts *opts);
 void verify_ctx_free(struct verify_ctx *c);

@@ -5,3 +5,6 @@ find_program(SERTEL_BASH bash REQUIRED)
 add_test(NAME sign_verify_18_pdf COMMAND ${SERTEL_BASH} ${CMAKE_CURRENT_LIST_DIR}/test_verify_18_pdf.sh)
 set_tests_properties(sign_verify_18_pdf PROPERTIES LABELS "interop;sign" TIMEOUT 300
   ENVIRONMENT "SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_TEST_DB=sqlite")
+add_test(NAME sign_verify_18_cms COMMAND ${SERTEL_BASH} ${CMAKE_CURRENT_LIST_DIR}/test_verify_18_cms.sh)
+set_tests_properties(sign_verify_18_cms PROPERTIES LABELS "interop;sign" TIMEOUT 300
+  ENVIRONMENT "SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_TEST_DB=sqlite")
