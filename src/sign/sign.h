@@ -362,6 +362,11 @@ struct verify_sig {
 	int docmdp;      /* PDF: certification /P (0 approval signature) */
 	size_t nchanges;
 	struct verify_change *changes; /* PDF: what changed after it */
+	/* Issue 18: a format or algorithm sertel does not verify (enveloping
+	 * CMS, PLAIN-ECDSA, adbe.pkcs7.sha1, SHAKE digests, unknown OIDs):
+	 * indeterminate with the reason in message, never "does not
+	 * verify". */
+	int unsupported;
 };
 
 struct verify_report {
@@ -375,6 +380,11 @@ struct verify_report {
 	size_t nrevisions;   /* PDF: incremental revisions in the file */
 	int unsigned_tail;   /* PDF: bytes after the last signed revision */
 	size_t nunreadable;  /* PDF: signature dictionaries that cannot be read */
+	/* PDF: usage-rights signatures (/Perms /UR3, ISO 32000-1 12.8.2.3):
+	 * Reader-enabling signatures by the writing software, which say
+	 * nothing about who signed the document; reported, not verified, and
+	 * not counted as unreadable (issue 18). */
+	size_t nusage_rights;
 };
 
 /* Verifies every signature of a PDF.  Returns 0 and a report (whatever the

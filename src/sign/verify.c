@@ -654,9 +654,13 @@ out:
 void
 verify_sig_conclude(struct verify_sig *sig, struct verify_ctx *c)
 {
-	if (!sig->byterange_ok || !sig->digest_ok || !sig->signature_ok ||
-	    (sig->ess_present && !sig->ess_ok) || !sig->changes_allowed)
+	if (!sig->byterange_ok || !sig->changes_allowed ||
+	    (!sig->unsupported && (!sig->digest_ok || !sig->signature_ok ||
+	                           (sig->ess_present && !sig->ess_ok))))
 		vworse(&sig->verdict, VERIFY_INVALID);
+	/* Not verified at all: nothing known either way (issue 18). */
+	if (sig->unsupported)
+		vworse(&sig->verdict, VERIFY_INDETERMINATE);
 	if (sig->timestamp_present && !sig->timestamp_ok)
 		vworse(&sig->verdict, VERIFY_INDETERMINATE);
 	if (sig->digest_alg != NULL && (strcmp(sig->digest_alg, "MD5") == 0 ||

@@ -318,7 +318,7 @@ cms_take_material(struct verify_ctx *c, CMS_ContentInfo *cms)
 }
 
 int
-verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
+verify_tst(int64_t *time, char **tsa, char **why, int *held, struct verify_ctx *c,
            const unsigned char *der, size_t len, const unsigned char *data,
            const struct verify_range *ranges, size_t nranges)
 {
@@ -335,18 +335,29 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 	unsigned char dg[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 	struct validate_result vr;
-	int ess_present = 0, rc = 0;
+	int ess_present = 0, rc = 0, dummy = 0;
 
 	memset(&vr, 0, sizeof(vr));
 	*why = NULL;
 	*tsa = NULL;
 	*time = 0;
+	if (held == NULL)
+		held = &dummy;
+	*held = 0;
+	/* By the ContentInfo's own length (BER indefinite lengths end in
+	 * zero octets that look like padding); then only zeros may follow. */
 	if (len > VERIFY_MAX_CMS ||
-	    (tok = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL || p != der + len) {
-		rc =
-		    sertel_err(SERTEL_EINVAL, "timestamp token: not one DER ContentInfo");
+	    (tok = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL) {
+		rc = sertel_err(SERTEL_EINVAL, "timestamp token: not a ContentInfo");
 		goto out;
 	}
+	for (; p < der + len; p++)
+		if (*p != 0) {
+			rc = sertel_err(SERTEL_EINVAL,
+			                "timestamp token: bytes other than "
+			                "zero padding after the ContentInfo");
+			goto out;
+		}
 	if (CMS_get0_type(tok) == NULL ||
 	    OBJ_obj2nid(CMS_get0_type(tok)) != NID_pkcs7_signed ||
 	    OBJ_obj2nid(CMS_get0_eContentType(tok)) != NID_id_smime_ct_TSTInfo ||
@@ -374,33 +385,9 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 		                          "timestamp token signature does not verify"));
 		goto out;
 	}
-	sis = CMS_get0_SignerInfos(tok);
-	if ((signers = CMS_get0_signers(tok)) == NULL || sk_X509_num(signers) != 1 ||
-	    sk_CMS_SignerInfo_num(sis) != 1) {
-		*why = vstrdupf("%s", vtr(c, "cap waktu harus punya satu penanda tangan",
-		                          "timestamp token must have one signer"));
-		goto out;
-	}
-	tsx = sk_X509_value(signers, 0);
-	*tsa = vname(X509_get_subject_name(tsx));
-	/* RFC 3161 2.4.2 / RFC 5816: ESS signing-certificate(-v2) required. */
-	if (!ess_check(&ess_present, sk_CMS_SignerInfo_value(sis, 0), tsx) ||
-	    !ess_present) {
-		*why = vstrdupf("%s",
-		                vtr(c,
-		                    "cap waktu: atribut signing-certificate tidak ada "
-		                    "atau tidak cocok",
-		                    "timestamp: signing-certificate attribute missing or "
-		                    "does not match"));
-		goto out;
-	}
-	/* RFC 3161 2.3: the TSA certificate has id-kp-timeStamping. */
-	if (!(X509_get_extension_flags(tsx) & EXFLAG_XKUSAGE) ||
-	    !(X509_get_extended_key_usage(tsx) & XKU_TIMESTAMP)) {
-		*why = vstrdupf("%s", vtr(c, "sertifikat TSA tanpa id-kp-timeStamping",
-		                          "TSA certificate lacks id-kp-timeStamping"));
-		goto out;
-	}
+	*held |= VERIFY_TST_SIGNATURE;
+	/* The imprint next, so the report says what held even when the TSA
+	 * is not trusted (issue 18). */
 	imp = TS_TST_INFO_get_msg_imprint(tst);
 	want = TS_MSG_IMPRINT_get_msg(imp);
 	md = EVP_get_digestbyobj(TS_MSG_IMPRINT_get_algo(imp)->algorithm);
@@ -415,6 +402,36 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 	    memcmp(want->data, dg, dlen) != 0) {
 		*why = vstrdupf("%s", vtr(c, "cap waktu bukan atas data ini",
 		                          "timestamp imprint does not match the data"));
+		goto out;
+	}
+	*held |= VERIFY_TST_IMPRINT;
+	sis = CMS_get0_SignerInfos(tok);
+	if ((signers = CMS_get0_signers(tok)) == NULL || sk_X509_num(signers) != 1 ||
+	    sk_CMS_SignerInfo_num(sis) != 1) {
+		*why = vstrdupf("%s", vtr(c, "cap waktu harus punya satu penanda tangan",
+		                          "timestamp token must have one signer"));
+		goto out;
+	}
+	tsx = sk_X509_value(signers, 0);
+	*tsa = vname(X509_get_subject_name(tsx));
+	/* RFC 3161 2.4.2 / RFC 5816: ESS signing-certificate(-v2) required. */
+	if (!ess_check(&ess_present, sk_CMS_SignerInfo_value(sis, 0), tsx) ||
+	    !ess_present) {
+		/* The token does not bind its signer: not a held signature. */
+		*held &= ~VERIFY_TST_SIGNATURE;
+		*why = vstrdupf("%s",
+		                vtr(c,
+		                    "cap waktu: atribut signing-certificate tidak ada "
+		                    "atau tidak cocok",
+		                    "timestamp: signing-certificate attribute missing or "
+		                    "does not match"));
+		goto out;
+	}
+	/* RFC 3161 2.3: the TSA certificate has id-kp-timeStamping. */
+	if (!(X509_get_extension_flags(tsx) & EXFLAG_XKUSAGE) ||
+	    !(X509_get_extended_key_usage(tsx) & XKU_TIMESTAMP)) {
+		*why = vstrdupf("%s", vtr(c, "sertifikat TSA tanpa id-kp-timeStamping",
+		                          "TSA certificate lacks id-kp-timeStamping"));
 		goto out;
 	}
 	/* The TSA's path at the time it asserts. */
@@ -692,9 +709,13 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 	}
 	si = sk_CMS_SignerInfo_value(sis, 0);
 	if (!CMS_is_detached(cms)) {
+		sig->unsupported = 1;
 		vappend(&sig->message,
-		        vtr(c, "CMS tidak terpisah (berisi konten)",
-		            "the CMS is not detached (it carries content)"));
+		        vtr(c,
+		            "tidak didukung: CMS enveloping (berisi konten), bukan "
+		            "tanda tangan terpisah",
+		            "unsupported: an enveloping CMS (it carries content), not a "
+		            "detached signature"));
 		rc = 0;
 		goto done;
 	}
@@ -715,16 +736,24 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 		goto done;
 	}
 	/* find_signer may have returned one of certs: keep a reference in
-	 * the pool, which outlives this call. */
+	 * the pool, which outlives this call.  The pool entry is the very
+	 * certificate found (X509_cmp), not the first with the same issuer
+	 * and serial: another signature's certificate may share them
+	 * (issue 18), and this signature's own CMS decides. */
 	{
 		STACK_OF(X509) *one = sk_X509_new_null();
+		X509 *found = out->signer;
 
-		if (one != NULL && sk_X509_push(one, out->signer))
+		if (one != NULL && sk_X509_push(one, found))
 			verify_ctx_add_certs(c, one);
 		sk_X509_free(one);
-		out->signer = find_signer(si, NULL, c->pool);
+		out->signer = NULL;
+		for (i = 0; i < sk_X509_num(c->pool); i++)
+			if (X509_cmp(sk_X509_value(c->pool, i), found) == 0)
+				out->signer = sk_X509_value(c->pool, i);
 		if (out->signer == NULL) {
-			rc = sertel_err(SERTEL_ENOMEM, "signature: out of memory");
+			rc = sertel_err(SERTEL_ETOOBIG,
+			                "signature: too many certificates in the file");
 			goto out;
 		}
 	}
@@ -738,11 +767,39 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 		rc = 0;
 		goto done;
 	}
-	if (md == NULL) {
-		vappend(&sig->message, vtr(c, "algoritma hash tidak dikenal",
-		                           "unknown digest algorithm"));
+	if (md == NULL || (EVP_MD_get_flags(md) & EVP_MD_FLAG_XOF) != 0) {
+		sig->unsupported = 1;
+		vappend(&sig->message,
+		        vtr(c, "tidak didukung: algoritma hash tidak dikenal atau XOF",
+		            "unsupported: an unknown or extendable-output (SHAKE) "
+		            "digest algorithm"));
 		rc = 0;
 		goto done;
+	}
+	{
+		const ASN1_OBJECT *sobj;
+		char oid[80] = "";
+
+		X509_ALGOR_get0(&sobj, NULL, NULL, salg);
+		OBJ_obj2txt(oid, sizeof(oid), sobj, 1);
+		/* BSI TR-03111 5.2.1: ecdsa-plain-signatures (r || s). */
+		if (strncmp(oid, "0.4.0.127.0.7.1.1.4.1.", 22) == 0 ||
+		    OBJ_obj2nid(sobj) == NID_undef) {
+			char *m =
+			    vstrdupf(c->en ? "unsupported: signature algorithm %s%s"
+			                   : "tidak didukung: algoritma tanda tangan "
+			                     "%s%s",
+			             oid,
+			             strncmp(oid, "0.4.0.127.0.7.1.1.4.1.", 22) == 0
+			                 ? " (PLAIN-ECDSA, BSI TR-03111)"
+			                 : "");
+
+			sig->unsupported = 1;
+			vappend(&sig->message, m);
+			free(m);
+			rc = 0;
+			goto done;
+		}
 	}
 	if ((rc = digest_ranges(dg, &dlen, md, data, ranges, nranges)) < 0)
 		goto out;
@@ -817,7 +874,7 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 		char *why = NULL;
 
 		out->ts_present = 1;
-		rc = verify_tst(&out->ts_time, &out->ts_tsa, &why, c, tokder->data,
+		rc = verify_tst(&out->ts_time, &out->ts_tsa, &why, NULL, c, tokder->data,
 		                (size_t)tokder->length, sigval->data, &r, 1);
 		out->ts_ok = rc == 1;
 		if (rc < 0) {

@@ -52,9 +52,11 @@ struct pdfv {
 	size_t *ends;
 	struct psig *sigs;
 	size_t nsigs;
-	int docmdp;        /* P of the certification signature, 0 none */
-	size_t budget;     /* fields still to visit (loops, fan-out) */
-	size_t unreadable; /* signature dictionaries that cannot be read */
+	int docmdp;                  /* P of the certification signature, 0 none */
+	size_t budget;               /* fields still to visit (loops, fan-out) */
+	size_t unreadable;           /* signature dictionaries that cannot be read */
+	size_t ur_off[2], ur_len[2]; /* /Perms /UR3 and /UR dictionaries */
+	size_t usage_rights;
 	size_t docmdp_rev;
 };
 
@@ -417,6 +419,26 @@ collect_fields(struct pdfv *p, struct pdf_doc *doc, int final)
 	return rc;
 }
 
+/* The usage-rights signature dictionaries of the catalog's /Perms (UR3,
+ * and the older UR): their spans, so their /ByteRange is not taken for a
+ * damaged signature. */
+static void
+find_usage_rights(struct pdfv *p)
+{
+	static const char *const keys[2] = {"UR3", "UR"};
+	const struct pdf_obj *cat = pdf_catalog(p->doc), *perms, *u;
+	size_t i;
+
+	perms = cat != NULL ? pdf_getr(p->doc, cat, "Perms") : NULL;
+	for (i = 0; perms != NULL && pdf_kind(perms) == PDF_DICT && i < 2; i++) {
+		u = pdf_getr(p->doc, perms, keys[i]);
+		if (u == NULL || pdf_kind(u) != PDF_DICT ||
+		    pdf_span(u, &p->ur_off[i], &p->ur_len[i]) < 0)
+			p->ur_off[i] = p->ur_len[i] = 0;
+	}
+	sertel_err_clear();
+}
+
 /* Every "/ByteRange" in the file should belong to a signature dictionary
  * that was read; one that does not is a signature the form no longer
  * reaches or whose dictionary is damaged (never silently dropped). */
@@ -435,6 +457,12 @@ count_stray_byteranges(struct pdfv *p)
 		for (i = 0; !known && i < p->nsigs; i++)
 			known = off >= p->sigs[i].dict_off &&
 			        off < p->sigs[i].dict_off + p->sigs[i].dict_len;
+		for (i = 0; !known && i < 2; i++)
+			if (p->ur_len[i] > 0 && off >= p->ur_off[i] &&
+			    off < p->ur_off[i] + p->ur_len[i]) {
+				known = 1;
+				p->usage_rights++;
+			}
 		if (!known)
 			p->unreadable++;
 		q = hit + sizeof(key) - 1;
@@ -581,18 +609,20 @@ check_sig(struct verify_sig *sig, struct verify_cms *vc, CMS_ContentInfo **cms,
 	if (sig->kind == VERIFY_KIND_DOC_TIMESTAMP) {
 		char *why = NULL, *tsa = NULL;
 		int64_t t = 0;
-		const unsigned char *q = der + derlen;
+		int held = 0;
 
-		/* The token is zero-padded in /Contents. */
-		while (q > der && q[-1] == 0)
-			q--;
-		rc = verify_tst(&t, &tsa, &why, c, der, (size_t)(q - der), p->data,
-		                ranges, 2);
+		/* The token is zero-padded in /Contents: verify_tst reads it by
+		 * its own length (a BER token ends in zero octets). */
+		rc =
+		    verify_tst(&t, &tsa, &why, &held, c, der, derlen, p->data, ranges, 2);
 		if (rc < 0) {
 			vappend(&sig->message, sertel_errmsg());
 			sertel_err_clear();
 		}
-		sig->digest_ok = sig->signature_ok = rc == 1;
+		/* What held is reported as such: an untrusted TSA makes the
+		 * timestamp indeterminate (chain), not its bytes changed. */
+		sig->digest_ok = (held & VERIFY_TST_IMPRINT) != 0;
+		sig->signature_ok = (held & VERIFY_TST_SIGNATURE) != 0;
 		sig->timestamp_present = 1;
 		sig->timestamp_ok = rc == 1;
 		sig->timestamp_time = t;
@@ -609,8 +639,16 @@ check_sig(struct verify_sig *sig, struct verify_cms *vc, CMS_ContentInfo **cms,
 	}
 	if (sf != NULL && strcmp(sf, "adbe.pkcs7.detached") != 0 &&
 	    strcmp(sf, "ETSI.CAdES.detached") != 0) {
-		vappend(&sig->message,
-		        vtr(c, "SubFilter tidak didukung", "unsupported SubFilter"));
+		/* adbe.pkcs7.sha1 (a SHA-1 digest signed as content),
+		 * adbe.x509.rsa_sha1 and others: not verified, so not known
+		 * either way (issue 18). */
+		char *m = vstrdupf(c->en ? "unsupported SubFilter %s"
+		                         : "SubFilter %s tidak didukung",
+		                   sf);
+
+		sig->unsupported = 1;
+		vappend(&sig->message, m);
+		free(m);
 		return 0;
 	}
 	rc = verify_cms_check(vc, cms, sig, c, der, derlen, p->data, ranges, 2);
@@ -1265,6 +1303,7 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 			goto out;
 	}
 	sertel_err_clear();
+	find_usage_rights(&p);
 	count_stray_byteranges(&p);
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (p.nsigs > 0 && ((r->sigs = calloc(p.nsigs, sizeof(*r->sigs))) == NULL ||
@@ -1349,6 +1388,7 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 	}
 	r->unsigned_tail = last_signed < p.nrev;
 	r->nunreadable = p.unreadable;
+	r->nusage_rights = p.usage_rights;
 	if (p.nsigs == 0 && p.unreadable == 0) {
 		r->verdict = VERIFY_INDETERMINATE;
 		r->message = vstrdupf("%s", vtr(&c, "dokumen tidak ditandatangani",
