@@ -966,15 +966,18 @@ judge_one(struct judge *j, struct verify_sig *sig, struct verify_ctx *c, uint32_
 	r = role_of(j, j->old, num, o);
 	switch (r) {
 	case ROLE_CATALOG: {
-		static const char *const ok[] = {"AcroForm", "DSS", "Extensions",
-		                                 "Metadata", NULL};
+		/* An LTV update (ETSI EN 319 142-1 5.4) adds /DSS and may
+		 * raise /Version and /Extensions (issue 18). */
+		static const char *const ok[] = {"AcroForm", "DSS",     "Extensions",
+		                                 "Metadata", "Version", NULL};
 
 		diff_keys(&keys, o, n, ok, &other);
 		/* /Perms may be added, not changed. */
 		if (other && pdf_get(o, "Perms") == NULL && pdf_get(n, "Perms") != NULL) {
 			struct buf k2;
 			static const char *const ok2[] = {
-			    "AcroForm", "DSS", "Extensions", "Metadata", "Perms", NULL};
+			    "AcroForm", "DSS",     "Extensions", "Metadata",
+			    "Perms",    "Version", NULL};
 
 			buf_init(&k2, 4096);
 			diff_keys(&k2, o, n, ok2, &other);

@@ -53,4 +53,29 @@ for f in approval own cert2 cert3; do
 done
 check_eq "cert1: form filling under P=1: invalid" invalid "$(verdict cert1-fill.pdf)"
 
+# ---- legitimate files that were refused ---------------------------------------
+mutool create -o base.pdf /dev/stdin <<'EOP' || die "mutool create"
+%%MediaBox 0 0 595 842
+%%Font F1 Helvetica
+BT /F1 24 Tf 72 720 Td (Surat Keputusan Nomor 1) Tj ET
+EOP
+$MK sign base.pdf signed.pdf --cert budi.pem --key budi.key --chain ca/chain.pem || die "sign base"
+check_eq "signed base: valid" valid "$(verdict signed.pdf)"
+$MK xref-ws base.pdf base-ws.pdf || die "xref-ws"
+check_rc "startxref at the end-of-line before xref: read (not signed: exit 1, not 2)" 1 \
+	"$S" verify base-ws.pdf --dir inst --offline
+$MK sign base-ws.pdf ws.pdf --cert budi.pem --key budi.key --chain ca/chain.pem || die "sign ws"
+check_eq "... signed on top (/Prev off by white space too): valid" valid "$(verdict ws.pdf)"
+$MK ltv-rewrite signed.pdf ltv.pdf || die "ltv-rewrite"
+check_eq "LTV update: /DSS, /Version, /Extensions, MediaBox 595 -> 595.0: allowed, valid" "valid true" \
+	"$(sigfield ltv.pdf 0 '| "\(.verdict) \(.checks.changes)"')"
+$MK ur3 signed.pdf ur3.pdf || die "ur3"
+check_eq "/Perms /UR3: reported separately, not unreadable; valid" "valid 0 1" \
+	"$("$S" verify ur3.pdf --json --dir inst --offline 2>/dev/null | jq -r '"\(.verdict) \(.unreadable_signatures) \(.usage_rights_signatures)"')"
+$MK sign base.pdf sha1sf.pdf --cert budi.pem --key budi.key --chain ca/chain.pem \
+	--subfilter adbe.pkcs7.sha1 || die "sign adbe.pkcs7.sha1"
+check_eq "adbe.pkcs7.sha1: unsupported, indeterminate (not invalid)" "indeterminate true" \
+	"$(sigfield sha1sf.pdf 0 '| "\(.verdict) \(.unsupported)"')"
+check "... the reason is named" sh -c "'$S' verify sha1sf.pdf --dir inst --offline --lang en | grep -q 'unsupported SubFilter adbe.pkcs7.sha1'"
+
 finish

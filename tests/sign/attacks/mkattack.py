@@ -40,6 +40,15 @@ exactly as an attacker would do after the document was signed.
   mkattack.py fill-ap IN OUT        form filling with an appearance: /V
                                      and /AP change together (allowed
                                      unless DocMDP P=1)
+  mkattack.py xref-ws IN OUT        the last startxref points one byte
+                                     early, at the end-of-line before
+                                     "xref" (what common writers do)
+  mkattack.py ltv-rewrite IN OUT    an LTV-style update: the catalog gets
+                                     /DSS, /Version /2.0 and /Extensions,
+                                     the page is rewritten with its
+                                     MediaBox respelled (595 -> 595.0)
+  mkattack.py ur3 IN OUT            a usage-rights signature dictionary
+                                     added as /Perms /UR3
   mkattack.py bytes-after IN OUT    the page content changed in a revision
                                      appended after the signed one, without
                                      a new xref (junk after %%EOF)
@@ -218,7 +227,7 @@ def cmd_sign(a):
     u.put(field, b"<</FT /Sig /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 "
           b"/T (%s) /P %d 0 R /V %d 0 R>>" % (a.field.encode(), page, sig))
     placeholder = b"0" * (2 * 16384)
-    u.put(sig, b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+    u.put(sig, b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /" + a.subfilter.encode() + b" "
           b"/M (" + pdf_now().encode() + b") /ByteRange [0 0000000000 0000000000 0000000000] "
           b"/Contents <" + placeholder + b">>>")
     out = bytearray(u.build())
@@ -435,6 +444,52 @@ def cmd_fill_ap(a):
     open(a.out, "wb").write(u.build())
 
 
+def cmd_xref_ws(a):
+    data = open(a.inp, "rb").read()
+    i = data.rfind(b"startxref")
+    n = last_startxref(data)
+    if data[n - 1:n] not in (b"\n", b"\r", b" "):
+        die("no white space before the last xref")
+    m = re.match(rb"startxref\s+\d+", data[i:])
+    new = b"startxref\n%d" % (n - 1)
+    open(a.out, "wb").write(data[:i] + new + data[i + m.end():])
+
+
+def cmd_ltv_rewrite(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    page = first_page(data, u.root)
+    dss = u.alloc()
+    u.put(dss, b"<</Type /DSS /Certs []>>")
+    cat = obj_body(data, u.root)
+    cat = re.sub(rb"/Version\s*/[0-9.]+", b"", cat)
+    cat = cat[:-2] + (b"/DSS %d 0 R /Version /2.0 /Extensions <</ESIC <</BaseVersion /1.7 "
+                      b"/ExtensionLevel 5>>>>>>" % dss)
+    u.put(u.root, cat)
+    body = obj_body(data, page)
+    body2 = re.sub(rb"/MediaBox\s*\[([^\]]*)\]",
+                   lambda m: b"/MediaBox [" + b" ".join(
+                       x + b".0" if re.fullmatch(rb"\d+", x) else x
+                       for x in m.group(1).split()) + b"]", body)
+    if body2 == body:
+        die("page has no /MediaBox to respell")
+    u.put(page, body2)
+    open(a.out, "wb").write(u.build())
+
+
+def cmd_ur3(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    ur = u.alloc()
+    u.put(ur, b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+          b"/ByteRange [0 0 0 0] /Contents <00> /Reference [<</Type /SigRef "
+          b"/TransformMethod /UR3 /TransformParams <</Type /TransformParams /V /2.2 "
+          b"/Document [/FullSave]>>>>]>>")
+    cat = obj_body(data, u.root)
+    u.put(u.root, cat[:-2] + b"/Perms <</UR3 %d 0 R>>>>" % ur)
+    open(a.out, "wb").write(u.build())
+
+
 def cmd_bytes_after(a):
     data = open(a.inp, "rb").read()
     # A replacement content stream after %%EOF, without xref: viewers that
@@ -456,6 +511,7 @@ def main():
     p.add_argument("--signer", default="openssl")
     p.add_argument("--sertel")
     p.add_argument("--tsa")
+    p.add_argument("--subfilter", default="adbe.pkcs7.detached")
     a = p.parse_args()
     cmds = {"sign": cmd_sign, "flip": cmd_flip, "shadow-hide": cmd_shadow_hide,
             "shadow-replace": cmd_shadow_replace,
@@ -463,7 +519,8 @@ def main():
             "shadow-font": cmd_shadow_font, "overlap": cmd_overlap,
             "bytes-after": cmd_bytes_after, "unsign": cmd_unsign,
             "mkform": cmd_mkform, "fill": cmd_fill,
-            "ap-replace": cmd_ap_replace, "fill-ap": cmd_fill_ap}
+            "ap-replace": cmd_ap_replace, "fill-ap": cmd_fill_ap,
+            "xref-ws": cmd_xref_ws, "ltv-rewrite": cmd_ltv_rewrite, "ur3": cmd_ur3}
     if a.cmd not in cmds:
         die("unknown command %s" % a.cmd)
     if a.cmd == "sign" and (not a.cert or not a.key):
