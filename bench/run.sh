@@ -4,7 +4,8 @@
 #
 #   bench/run.sh BUILD_DIR [BENCHMARK...]
 #
-# BENCHMARK: issue, ocsp, crl, sign (default: all of them, in that order).
+# BENCHMARK: issue, ocsp, crl, sign, portal (default: all of them, in that
+# order).
 #
 # BUILD_DIR holds the built `sertel` (override with SERTEL=/path/to/sertel);
 # scratch data and raw results go to BUILD_DIR/bench/.  The results table
@@ -23,14 +24,14 @@
 # see bench/ocsp/run.sh and bench/crl/run.sh.  Their tables go between
 # their own "bench/ocsp results" and "bench/crl results" markers.
 set -eu
-BUILD=${1:?usage: bench/run.sh BUILD_DIR [issue] [ocsp] [crl] [sign]}
+BUILD=${1:?usage: bench/run.sh BUILD_DIR [issue] [ocsp] [crl] [sign] [portal]}
 shift
-BENCHES=${*:-issue ocsp crl sign}
+BENCHES=${*:-issue ocsp crl sign portal}
 for b in $BENCHES; do
 	case $b in
-	issue | ocsp | crl | sign) ;;
+	issue | ocsp | crl | sign | portal) ;;
 	*)
-		echo "bench: unknown benchmark '$b' (issue, ocsp, crl, sign)" >&2
+		echo "bench: unknown benchmark '$b' (issue, ocsp, crl, sign, portal)" >&2
 		exit 2
 		;;
 	esac
@@ -150,5 +151,14 @@ fi
 # SIGN_PARTS (see bench/sign/run.sh), BENCH_SIGN_TIMEOUT.
 if want sign; then
 	run_bounded sign "${BENCH_SIGN_TIMEOUT:-$((300 + 2 * idle))}" "$ROOT/bench/sign/run.sh"
+fi
+# bench/portal: the portal's queue and application pages with 10,000
+# applications and 50 sessions on SQLite and PostgreSQL, next to the same
+# page's bytes as a file (sertel /static/, lighttpd); tunables APPS
+# SESSIONS WRK_CONNS DURATION WARMUP BENCH_PG BENCH_BASELINE (see
+# bench/portal/run.sh), BENCH_PORTAL_TIMEOUT.  The PostgreSQL data takes
+# a few minutes to make (every application through ra_apply).
+if want portal; then
+	run_bounded portal "${BENCH_PORTAL_TIMEOUT:-$((900 + 4 * idle))}" "$ROOT/bench/portal/run.sh"
 fi
 exit "$rc"

@@ -61,4 +61,22 @@ fixture_sql(const char *sql)
 	db_close(db);
 }
 
+/* The one integer sql returns (a COUNT), read through a second connection;
+ * -1 when it returns no row. */
+static inline int64_t
+fixture_count(const char *sql)
+{
+	struct db *db = NULL;
+	struct db_stmt *s = NULL;
+	int64_t n = -1;
+
+	assert_int_equal(db_open(&db, test_url), 0);
+	assert_int_equal(db_prepare(&s, db, sql), 0);
+	if (db_step(s) == 1)
+		n = db_col_int(s, 0);
+	db_finalize(s);
+	db_close(db);
+	return n;
+}
+
 #endif

@@ -51,6 +51,7 @@ int cmd_agency(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_ra(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_portal(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_esign(int argc, char **argv);
 /* sertel verify: PDF signatures, or a detached signature with --sig. */

@@ -193,31 +193,6 @@ cert_list(int argc, char **argv)
 	return 0;
 }
 
-/* Serials are accepted with or without colons, in either case. */
-static int
-serial_normalise(char out[SERIAL_HEX_MAX + 1], const char *in)
-{
-	size_t n = 0;
-
-	for (; *in; in++) {
-		if (*in == ':')
-			continue;
-		if (n >= SERIAL_HEX_MAX)
-			return sertel_err(SERTEL_EINVAL, "serial: too long");
-		if (*in >= 'A' && *in <= 'F')
-			out[n++] = (char)(*in - 'A' + 'a');
-		else if ((*in >= '0' && *in <= '9') || (*in >= 'a' && *in <= 'f'))
-			out[n++] = *in;
-		else
-			return sertel_err(SERTEL_EINVAL,
-			                  "serial: '%c' is not a hex digit", *in);
-	}
-	out[n] = '\0';
-	if (n == 0)
-		return sertel_err(SERTEL_EINVAL, "serial: empty");
-	return 0;
-}
-
 static int
 cert_show(int argc, char **argv)
 {
@@ -241,7 +216,7 @@ cert_show(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage("cert show: exactly one SERIAL");
-	if ((rc = serial_normalise(serial, argv[optind])) < 0)
+	if ((rc = serial_normalise(serial, NULL, argv[optind])) < 0)
 		return cli_fail(rc);
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
@@ -306,7 +281,7 @@ cert_revoke(int argc, char **argv)
 		return cli_usage("cert revoke: exactly one SERIAL");
 	if (reason == NULL)
 		return cli_usage("cert revoke: --reason is required (RFC 5280 reason)");
-	if ((rc = serial_normalise(serial, argv[optind])) < 0 ||
+	if ((rc = serial_normalise(serial, NULL, argv[optind])) < 0 ||
 	    (rc = revoke_reason_parse(&code, reason)) < 0)
 		return cli_fail(rc);
 	instance_cli_actor(actor, sizeof(actor));

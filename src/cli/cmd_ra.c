@@ -182,7 +182,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 	struct ra_application app;
 	struct issuer *is = NULL;
 	char key[32];
-	int rc, warnings = 0, proposals = 0;
+	int rc, warnings = 0, proposals = 0, needed = 1;
 
 	if (arg == NULL)
 		return cli_usage("ra %s: exactly one %s", sub,
@@ -193,8 +193,8 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 			return cli_fail(rc);
 		snprintf(key, sizeof(key), "%s", rec.type);
 		cert_rec_free(&rec);
-		if ((rc = ra_renew(&app, in->st, who, arg,
-		                   ra_approvals_needed(in->cfg, key))) < 0)
+		if ((rc = ra_approval_rule(&needed, NULL, in->st, in->cfg, key)) < 0 ||
+		    (rc = ra_renew(&app, in->st, who, arg, needed)) < 0)
 			return cli_fail(rc);
 		if (json)
 			cli_json_print(http_app_json(&app));
@@ -590,10 +590,11 @@ cmd_ra(int argc, char **argv)
 			rc = cli_usage("ra apply: --type and --usage are required");
 			goto out;
 		}
-		approvals = ra_approvals_needed(in->cfg, rq.type);
 		rq.files = files;
 		rq.nfiles = natt;
-		if ((rc = ra_apply(&app, in->st, &who, &rq, approvals)) < 0) {
+		if ((rc = ra_approval_rule(&approvals, NULL, in->st, in->cfg, rq.type)) <
+		        0 ||
+		    (rc = ra_apply(&app, in->st, &who, &rq, approvals)) < 0) {
 			rc = cli_fail(rc);
 			goto out;
 		}

@@ -30,6 +30,7 @@ static const struct {
      "return | reject | issue | receipt | renew | revoke | report-loss | warn | "
      "remind"},
     {"mail", cmd_mail, "e-mail notices: list | flush | retry"},
+    {"portal", cmd_portal, "the portal's pages and who may open them: routes"},
     {"client", cmd_client, "e-sign API client applications: add | list | remove"},
     {"esign", cmd_esign,
      "signing service: status | unlock | passphrase | totp enrol|disable | seal add"},

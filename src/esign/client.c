@@ -357,3 +357,14 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 	}
 	return 0;
 }
+
+int
+esign_client_manage_check(const struct ra_actor *who)
+{
+	if (who->roles & (ROLE_ADMIN | ROLE_KEPALA_DINAS))
+		return 0;
+	return sertel_err(SERTEL_EPERM,
+	                  "%s: client applications are managed by the kepala-dinas or "
+	                  "the administrator",
+	                  who->label);
+}

@@ -113,6 +113,18 @@ int esign_owner_get(struct esign_owner *out, struct store *st, const char *nik,
  * own, or the local administrator); resets the count; audited. */
 int esign_unlock(struct store *st, const struct ra_actor *who, const char *nik,
                  const char *reason);
+/* The owners locked now, longest locked first, for those who unlock them
+ * (an operator-op or the administrator; SERTEL_EPERM otherwise). */
+struct esign_locked {
+	const char *nik;
+	const char *name;
+	const char *agency;
+	int failures;
+	int64_t locked_at;
+};
+typedef int (*esign_locked_fn)(const struct esign_locked *l, void *arg);
+int esign_locked_iter(struct store *st, const struct ra_actor *who, esign_locked_fn cb,
+                      void *arg);
 /* Passphrase change: the old passphrase unseals, the new one (passing
  * passphrase_check) seals again; both wiped by the caller. */
 int esign_passphrase_change(struct esign_error *err, struct store *st,
@@ -167,6 +179,11 @@ int esign_client_revoke(struct store *st, const char *actor, const char *name,
  * caller, wipe it); the old one fails at the next request.  Audited. */
 int esign_client_rotate(char **secret, struct store *st, const char *actor,
                         const char *name, const char *reason);
+/* Who manages client applications: today `sertel client` is run by whoever
+ * holds the instance directory (the local administrator); on the portal
+ * that authority is the Kepala Dinas's, who runs the OP and its
+ * services.  0 when who may, SERTEL_EPERM otherwise. */
+int esign_client_manage_check(const struct ra_actor *who);
 typedef int (*esign_client_fn)(const struct esign_client *c, void *arg);
 int esign_client_iter(struct store *st, esign_client_fn cb, void *arg);
 /* HTTP Basic: SERTEL_EAUTH for an unknown name, a wrong secret or a

@@ -774,3 +774,36 @@ out:
 	sealed_key_free(&sk);
 	return rc;
 }
+
+int
+esign_locked_iter(struct store *st, const struct ra_actor *who, esign_locked_fn cb,
+                  void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct esign_locked l;
+	const char *t;
+	int rc;
+
+	if (!(who->roles & (ROLE_ADMIN | ROLE_OPERATOR)))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: locked keys are listed for the OP operators who "
+		                  "unlock them",
+		                  who->label);
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT o.nik, p.name, a.name, o.failures, o.locked_at "
+	                     "FROM esign_owners o JOIN persons p ON p.nik = o.nik "
+	                     "LEFT JOIN agencies a ON a.id = p.agency_id WHERE "
+	                     "o.locked = 1 ORDER BY o.locked_at, o.nik LIMIT 500")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == 1) {
+		l.nik = db_col_text(s, 0);
+		l.name = db_col_text(s, 1);
+		l.agency = (t = db_col_text(s, 2)) != NULL ? t : "";
+		l.failures = (int)db_col_int(s, 3);
+		l.locked_at = db_col_null(s, 4) ? 0 : db_col_int(s, 4);
+		if ((rc = cb(&l, arg)) != 0)
+			break;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}

@@ -810,7 +810,7 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 	struct uploads up;
 	const char *action, *cause, *note, *ack;
 	json_t *j = NULL, *out = NULL;
-	int rc;
+	int rc, needed = 1;
 
 	memset(&up, 0, sizeof(up));
 	memset(&rec, 0, sizeof(rec));
@@ -831,8 +831,9 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 			goto out;
 		}
 		snprintf(key, sizeof(key), "%s", rec.type);
-		if ((rc = ra_renew(&app, r->st, &r->ra, serial,
-		                   ra_approvals_needed(r->ctx->in->cfg, key))) < 0 ||
+		if ((rc = ra_approval_rule(&needed, NULL, r->st, r->ctx->in->cfg, key)) <
+		        0 ||
+		    (rc = ra_renew(&app, r->st, &r->ra, serial, needed)) < 0 ||
 		    (rc = app_full_json(&out, r->st, app.id)) < 0) {
 			http_error_rc(resp, rc);
 			goto out;
@@ -963,9 +964,11 @@ app_create(struct http_req *r, struct http_resp *resp)
 	rq.usages = usages;
 	rq.files = up.files;
 	rq.nfiles = up.n;
-	/* N-of-M per type, as the CLI: [approval] TYPE, default 1. */
-	approvals = ra_approvals_needed(r->ctx->in->cfg, rq.type);
-	if ((rc = ra_apply(&app, r->st, &r->ra, &rq, approvals)) < 0) {
+	/* N-of-M per type, as the CLI: the Kepala Dinas's rule, else
+	 * [approval] TYPE, default 1. */
+	if ((rc = ra_approval_rule(&approvals, NULL, r->st, r->ctx->in->cfg, rq.type)) <
+	        0 ||
+	    (rc = ra_apply(&app, r->st, &r->ra, &rq, approvals)) < 0) {
 		error_ref(resp, rc);
 		goto out;
 	}

@@ -26,4 +26,12 @@ json_t *http_agency_json(const struct ra_agency *a);
 json_t *http_person_json(const struct ra_person *p);
 json_t *http_app_json(const struct ra_application *a);
 
+/* Every route of the portal (under /portal): method, path (a path ending
+ * in '/' takes everything below it), whether it needs a session, and the
+ * roles that may open it (0: anyone logged in).  For `sertel portal
+ * routes` and the role tests; cb returning non-zero stops. */
+typedef int (*web_portal_route_fn)(const char *method, const char *path, int login,
+                                   unsigned roles, void *arg);
+int web_portal_routes(web_portal_route_fn cb, void *arg);
+
 #endif

@@ -85,6 +85,17 @@ struct http_req {
 	void *conn; /* struct MHD_Connection *, for header lookups */
 	struct http_ctx *ctx;
 	struct store *st; /* this thread's connection */
+	/* The portal's own listener ([portal] listen) asks the browser for a
+	 * TLS client certificate without requiring one.  When one was
+	 * presented: its DER (borrowed from the TLS session, alive as long
+	 * as the connection) and whether it chains to [portal] client_ca
+	 * and is within its validity (GnuTLS's check; the portal then
+	 * checks it against the store, portal_cert_login).  NULL/0 on the
+	 * main listener and without a certificate. */
+	const unsigned char *peer_cert_der;
+	size_t peer_cert_len;
+	int peer_cert_trusted;
+	unsigned peer_cert_status; /* GnuTLS's verification status bits */
 	/* Set by authentication: */
 	char actor[96];
 	char role[32];      /* the token's role; "person" for a person's token */

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
 #include "http/http_int.h"
@@ -257,6 +258,12 @@ static const struct route {
     {"GET", "/index.html", 0, api_web_index, 0, RC_VA},
 };
 
+/* Which daemon a request arrived on (the cls of on_request). */
+struct listener {
+	struct http_ctx *ctx;
+	int portal;
+};
+
 struct conn_state {
 	struct http_job job; /* a pool's, while the connection is suspended */
 	struct buf body;
@@ -265,6 +272,7 @@ struct conn_state {
 	int done;    /* a pool worker has put the answer in resp */
 	const struct route *rt;
 	struct MHD_Connection *conn;
+	int portal; /* arrived on the portal's own listener */
 	struct http_req req;
 	struct http_resp resp;
 };
@@ -368,6 +376,35 @@ job_run(struct http_job *job, int cancelled)
 	MHD_resume_connection(cs->conn);
 }
 
+/* The client certificate the browser presented on the portal's listener,
+ * if any: its DER borrowed from the TLS session, and GnuTLS's verdict on
+ * it against [portal] client_ca (chain, signatures, validity).  GnuTLS has
+ * already checked in the handshake that the peer holds its key
+ * (CertificateVerify, RFC 8446 4.4.3). */
+static void
+peer_cert_read(struct http_req *req, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	const gnutls_datum_t *peers;
+	gnutls_session_t tls;
+	unsigned int n = 0, status = 0;
+
+	if (ci == NULL || ci->tls_session == NULL)
+		return;
+	tls = (gnutls_session_t)ci->tls_session;
+	if (gnutls_certificate_type_get(tls) != GNUTLS_CRT_X509 ||
+	    (peers = gnutls_certificate_get_peers(tls, &n)) == NULL || n == 0 ||
+	    peers[0].size == 0)
+		return;
+	req->peer_cert_der = peers[0].data;
+	req->peer_cert_len = peers[0].size;
+	if (gnutls_certificate_verify_peers2(tls, &status) < 0)
+		status = GNUTLS_CERT_INVALID;
+	req->peer_cert_status = status;
+	req->peer_cert_trusted = status == 0;
+}
+
 static enum MHD_Result
 dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
          const char *method, struct conn_state *cs)
@@ -420,6 +457,15 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 			http_error(&resp, 404, "not_found", "no such resource: %s", url);
 		return send_resp(c, &resp);
 	}
+	/* The portal's listener serves the portal (and its style sheet and
+	 * health check), nothing else: the API keeps its own listener, where
+	 * no client certificate is asked for. */
+	if (cs->portal && strncmp(rt->path, "/portal", 7) != 0 &&
+	    strcmp(rt->path, "/static/") != 0 && strcmp(rt->path, "/healthz") != 0) {
+		http_error(&resp, 404, "not_found",
+		           "%s: this is the portal's listener ([portal] listen)", url);
+		return send_resp(c, &resp);
+	}
 	if (rt->needs_ca && ctx->issuing == NULL) {
 		http_error(&resp, 404, "not_found",
 		           "%s: an RA-only instance has no CA of its own; certificates, "
@@ -435,6 +481,8 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 	req->body_len = cs->body.len;
 	req->conn = c;
 	req->ctx = ctx;
+	if (cs->portal)
+		peer_cert_read(req, c);
 	if ((pool = pools[rt->cls]) == NULL) {
 		route_run(rt, req, &resp);
 		return send_resp(c, &resp);
@@ -591,7 +639,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
            const char *version, const char *upload_data, size_t *upload_data_size,
            void **con_cls)
 {
-	struct http_ctx *ctx = cls;
+	const struct listener *ls = cls;
+	struct http_ctx *ctx = ls->ctx;
 	struct conn_state *cs = *con_cls;
 	const char *cl;
 	long long n;
@@ -606,6 +655,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		                          (unsigned int)CONN_TIMEOUT_S);
 		atomic_fetch_add(&inflight, 1);
 		cs->refused = atomic_load(&stopping) != 0;
+		cs->portal = ls->portal;
 		buf_init(&cs->body, body_limit(ctx, c, url, method));
 		/* Refuse a declared oversized body before reading any of it. */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -670,12 +720,15 @@ parse_listen(struct sockaddr_in *sa, const char *listen)
 /* [server] tls_cert (PEM: the server certificate, then its issuing CA) and
  * tls_key (PEM private key, mode 0600), relative to the instance
  * directory; libmicrohttpd serves them with GnuTLS.  Neither set: plain
- * HTTP.  The memory stays alive until the daemon stops. */
+ * HTTP.  The portal's own listener reads [portal] tls_cert and tls_key
+ * (default: the [server] ones) and always speaks TLS, with the trusted
+ * client CAs in trust.  The memory stays alive until the daemon stops. */
 struct tls_conf {
 	char *cert;
 	char *key;
 	size_t key_len;
-	struct MHD_OptionItem opts[4];
+	char *trust; /* PEM of the client CAs ([portal] client_ca) or NULL */
+	struct MHD_OptionItem opts[5];
 };
 
 static void
@@ -685,7 +738,8 @@ tls_clear(struct tls_conf *t)
 		secure_wipe(t->key, t->key_len);
 	free(t->key);
 	free(t->cert);
-	t->key = t->cert = NULL;
+	free(t->trust);
+	t->key = t->cert = t->trust = NULL;
 }
 
 static int
@@ -699,42 +753,60 @@ tls_path(char *out, size_t outsz, const char *dir, const char *v)
 	           : 0;
 }
 
-static int
-tls_load(struct tls_conf *t, struct instance *in)
+/* sect's key, falling back to [server]'s. */
+static const char *
+tls_conf_get(struct instance *in, const char *sect, const char *key, const char *def)
 {
-	const char *cert = config_get(in->cfg, "server", "tls_cert", NULL),
-	           *key = config_get(in->cfg, "server", "tls_key", NULL),
-	           *prio = config_get(in->cfg, "server", "tls_priorities",
-	                              TLS_PRIORITIES_DEFAULT);
+	const char *v = config_get(in->cfg, "server", key, def);
+
+	return strcmp(sect, "server") == 0 ? v : config_get(in->cfg, sect, key, v);
+}
+
+/* The TLS options of the listener of section sect ("server" or "portal").
+ * trust: PEM of the CAs whose client certificates are asked for (NULL:
+ * none asked for); t takes it over. */
+static int
+tls_load(struct tls_conf *t, struct instance *in, const char *sect, char *trust)
+{
+	const char *cert = tls_conf_get(in, sect, "tls_cert", NULL),
+	           *key = tls_conf_get(in, sect, "tls_key", NULL),
+	           *prio =
+	               tls_conf_get(in, sect, "tls_priorities", TLS_PRIORITIES_DEFAULT);
 	char path[2048];
 	struct stat sb;
 	size_t len;
-	int rc;
+	int rc, n;
 
+	t->trust = trust;
 	t->opts[0].option = MHD_OPTION_END;
-	if (cert == NULL && key == NULL)
+	if (cert == NULL && key == NULL && trust == NULL)
 		return 0;
 	if (cert == NULL || key == NULL)
 		return sertel_err(SERTEL_EINVAL,
-		                  "[server] tls_cert and tls_key go together");
+		                  trust != NULL
+		                      ? "[%s] listen: the portal's listener speaks TLS; "
+		                        "set tls_cert and tls_key ([%s] or [server])"
+		                      : "[%s] tls_cert and tls_key go together%s",
+		                  sect, trust != NULL ? sect : "");
 	/* GnuTLS parses it when the daemon starts; a bad one is reported
 	 * there with GnuTLS's reason (mhd_log). */
 	if (prio[0] == '\0' || strlen(prio) > 1024)
 		return sertel_err(SERTEL_EINVAL,
-		                  "[server] tls_priorities: a GnuTLS priority string "
-		                  "of 1..1024 characters");
+		                  "[%s] tls_priorities: a GnuTLS priority string "
+		                  "of 1..1024 characters",
+		                  sect);
 	if (!(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES))
-		return sertel_err(
-		    SERTEL_EINVAL,
-		    "[server] tls_cert: libmicrohttpd was built without TLS");
+		return sertel_err(SERTEL_EINVAL,
+		                  "[%s] tls_cert: libmicrohttpd was built without TLS",
+		                  sect);
 	if ((rc = tls_path(path, sizeof(path), in->dir, key)) < 0)
 		return rc;
 	if (stat(path, &sb) != 0)
-		return sertel_err(SERTEL_EINVAL, "[server] tls_key %s: %s", path,
+		return sertel_err(SERTEL_EINVAL, "[%s] tls_key %s: %s", sect, path,
 		                  strerror(errno));
 	if (sb.st_mode & 077)
 		return sertel_err(SERTEL_EINVAL,
-		                  "[server] tls_key %s: readable by others (chmod 600)",
+		                  "[%s] tls_key %s: readable by others (chmod 600)", sect,
 		                  path);
 	if ((rc = file_read((unsigned char **)&t->key, &t->key_len, path, 64 * 1024)) < 0)
 		return rc;
@@ -746,16 +818,63 @@ tls_load(struct tls_conf *t, struct instance *in)
 	if (strstr(t->cert, "-----BEGIN CERTIFICATE-----") == NULL ||
 	    strstr(t->key, "PRIVATE KEY-----") == NULL) {
 		tls_clear(t);
-		return sertel_err(
-		    SERTEL_EINVAL,
-		    "[server] tls_cert/tls_key: expected PEM certificate and "
-		    "private key");
+		return sertel_err(SERTEL_EINVAL,
+		                  "[%s] tls_cert/tls_key: expected PEM certificate and "
+		                  "private key",
+		                  sect);
 	}
-	t->opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, t->key};
-	t->opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert};
-	t->opts[2] =
+	n = 0;
+	t->opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, t->key};
+	t->opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, t->cert};
+	t->opts[n++] =
 	    (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)prio};
-	t->opts[3] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	/* libmicrohttpd 0.9.75 with a trust list sets GNUTLS_CERT_REQUEST on
+	 * every session: the certificate is asked for, not required, so an
+	 * applicant without one still reaches the link login. */
+	if (trust != NULL)
+		t->opts[n++] =
+		    (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, t->trust};
+	t->opts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return 0;
+}
+
+/* The client CAs of the portal's listener: [portal] client_ca (a PEM file,
+ * relative to the instance directory), by default this instance's issuing
+ * CA and root: the certificates a portal login accepts are the ones issued
+ * here (portal_cert_login checks the exact bytes). */
+static int
+portal_trust_load(char **out, struct instance *in, const struct http_ctx *ctx)
+{
+	const char *ca = config_get(in->cfg, "portal", "client_ca", NULL);
+	char path[2048], *pem = NULL;
+	size_t len, a, b;
+	int rc;
+
+	*out = NULL;
+	if (ca != NULL) {
+		if ((rc = tls_path(path, sizeof(path), in->dir, ca)) < 0 ||
+		    (rc = file_read((unsigned char **)&pem, &len, path, 256 * 1024)) < 0)
+			return rc;
+		if (strstr(pem, "-----BEGIN CERTIFICATE-----") == NULL) {
+			free(pem);
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "[portal] client_ca %s: expected PEM certificates", path);
+		}
+		*out = pem;
+		return 0;
+	}
+	if (ctx->chain_pem[0] == NULL || ctx->chain_pem[1] == NULL)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[portal] client_ca: an RA-only instance has no CA of "
+		                  "its own; name the upstream's issuing CA (PEM)");
+	a = strlen(ctx->chain_pem[0]);
+	b = strlen(ctx->chain_pem[1]);
+	if ((pem = malloc(a + b + 1)) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "out of memory");
+	memcpy(pem, ctx->chain_pem[0], a);
+	memcpy(pem + a, ctx->chain_pem[1], b + 1);
+	*out = pem;
 	return 0;
 }
 
@@ -808,12 +927,35 @@ pools_free(void)
 	}
 }
 
+/* One libmicrohttpd daemon on sa (the main one, or the portal's). */
+static struct MHD_Daemon *
+daemon_start(struct tls_conf *tls, struct sockaddr_in *sa, struct listener *ls,
+             long long threads, long long hs_timeout, long long per_ip)
+{
+	return MHD_start_daemon(
+	    MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+	        MHD_USE_ERROR_LOG | (tls->key != NULL ? MHD_USE_TLS : 0),
+	    0, NULL, NULL, on_request, ls, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_ARRAY, tls->opts, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)hs_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)per_ip,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, ls->ctx, MHD_OPTION_END);
+}
+
 int
 http_serve(struct instance *in, const char *listen)
 {
 	struct http_ctx ctx;
-	struct MHD_Daemon *d = NULL;
-	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL, *pd = NULL;
+	struct sockaddr_in sa, psa;
+	struct listener main_ls, portal_ls;
+	const char *plisten;
+	char *trust = NULL;
+	struct tls_conf ptls;
 	sigset_t set;
 	long long threads, hs_timeout, per_ip, pub_w, pub_q, api_w, api_q, deadline;
 	pthread_t refresher, notices;
@@ -825,11 +967,20 @@ http_serve(struct instance *in, const char *listen)
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&tls, 0, sizeof(tls));
+	memset(&ptls, 0, sizeof(ptls));
 	tls.opts[0].option = MHD_OPTION_END;
+	ptls.opts[0].option = MHD_OPTION_END;
 	ctx.in = in;
+	main_ls = (struct listener){&ctx, 0};
+	portal_ls = (struct listener){&ctx, 1};
 	if (listen == NULL)
 		listen = config_get(in->cfg, "server", "listen", "127.0.0.1:8080");
 	if ((rc = parse_listen(&sa, listen)) < 0)
+		return rc;
+	/* The portal's own listener: HTTPS asking for a client certificate
+	 * (operators and officials log in with theirs), in this process. */
+	plisten = config_get(in->cfg, "portal", "listen", NULL);
+	if (plisten != NULL && (rc = parse_listen(&psa, plisten)) < 0)
 		return rc;
 	threads = config_get_int(in->cfg, "server", "threads", 32);
 	if (threads < 1 || threads > MAX_THREADS)
@@ -884,9 +1035,14 @@ http_serve(struct instance *in, const char *listen)
 	                         ctx.root->rec.cert_len, "CERTIFICATE")) < 0 ||
 	      (rc = http_va_setup(&ctx)) < 0)) ||
 	    (rc = issuer_open(&ctx.issuer, in, ctx.issuing)) < 0 ||
-	    (rc = tls_load(&tls, in)) < 0) {
+	    (rc = tls_load(&tls, in, "server", NULL)) < 0 ||
+	    (plisten != NULL && ((rc = portal_trust_load(&trust, in, &ctx)) < 0 ||
+	                         (rc = tls_load(&ptls, in, "portal", trust)) < 0))) {
+		if (ptls.trust == NULL)
+			free(trust);
 		issuer_free(ctx.issuer);
 		tls_clear(&tls);
+		tls_clear(&ptls);
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
@@ -917,19 +1073,7 @@ http_serve(struct instance *in, const char *listen)
 	atomic_store(&mhd_running, 0);
 	mhd_last[0] = '\0';
 	if (rc == 0 &&
-	    (d = MHD_start_daemon(
-	         MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
-	             MHD_USE_ERROR_LOG | (tls.key != NULL ? MHD_USE_TLS : 0),
-	         0, NULL, NULL, on_request, &ctx, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-	         NULL, MHD_OPTION_ARRAY, tls.opts, MHD_OPTION_SOCK_ADDR,
-	         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-	         (unsigned int)threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	         (unsigned int)hs_timeout, MHD_OPTION_CONNECTION_LIMIT,
-	         (unsigned int)MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	         (unsigned int)per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	         (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
-	         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ctx, MHD_OPTION_END)) ==
-	        NULL)
+	    (d = daemon_start(&tls, &sa, &main_ls, threads, hs_timeout, per_ip)) == NULL)
 		rc =
 		    tls.key != NULL
 		        ? sertel_err(SERTEL_EIO,
@@ -939,10 +1083,24 @@ http_serve(struct instance *in, const char *listen)
 		                     listen, mhd_last[0] != '\0' ? mhd_last : "no detail")
 		        : sertel_err(SERTEL_EIO, "cannot listen on %s: %s", listen,
 		                     strerror(errno));
+	/* A quarter of the threads: the portal's pages run on the API pool
+	 * like the main listener's, these threads only read and write. */
+	if (rc == 0 && plisten != NULL &&
+	    (pd = daemon_start(&ptls, &psa, &portal_ls, threads / 4 + 1, hs_timeout,
+	                       per_ip)) == NULL) {
+		rc = sertel_err(SERTEL_EIO,
+		                "[portal] listen = %s: cannot listen with TLS (%s): is "
+		                "the port free, do tls_cert and tls_key match, is "
+		                "client_ca PEM?",
+		                plisten, mhd_last[0] != '\0' ? mhd_last : "no detail");
+		MHD_stop_daemon(d);
+		d = NULL;
+	}
 	if (rc < 0) {
 		pools_free();
 		issuer_free(ctx.issuer);
 		tls_clear(&tls);
+		tls_clear(&ptls);
 		free(ctx.chain_pem[0]);
 		free(ctx.chain_pem[1]);
 		http_va_teardown(&ctx);
@@ -955,6 +1113,11 @@ http_serve(struct instance *in, const char *listen)
 	atomic_store(&mhd_running, 1);
 	log_msg(LOG_INFO, "listening on %s://%s (%lld threads, issuer %s)",
 	        tls.key ? "https" : "http", listen, threads, issuer_mode(ctx.issuer));
+	if (pd != NULL)
+		log_msg(LOG_INFO,
+		        "portal listening on https://%s (client certificates "
+		        "asked for, not required)",
+		        plisten);
 	atomic_store(&stopping, 0);
 	refresher_stop = 0;
 	if (ra_only)
@@ -977,6 +1140,8 @@ http_serve(struct instance *in, const char *listen)
 	 * responses go out (bounded by [server] shutdown_grace_seconds). */
 	atomic_store(&stopping, 1);
 	MHD_quiesce_daemon(d);
+	if (pd != NULL)
+		MHD_quiesce_daemon(pd);
 	grace = config_get_int(in->cfg, "server", "shutdown_grace_seconds", 10) * 100;
 	for (i = 0; i < grace && atomic_load(&inflight) > 0; i++)
 		usleep(10000);
@@ -993,6 +1158,8 @@ http_serve(struct instance *in, const char *listen)
 	for (i = 0; i < 100 && atomic_load(&inflight) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	if (pd != NULL)
+		MHD_stop_daemon(pd);
 	pools_free();
 	refresher_stop = 1;
 	notices_stop = 1;
@@ -1003,6 +1170,7 @@ http_serve(struct instance *in, const char *listen)
 	stores_close_all();
 	issuer_free(ctx.issuer);
 	tls_clear(&tls);
+	tls_clear(&ptls);
 	free(ctx.chain_pem[0]);
 	free(ctx.chain_pem[1]);
 	store_batch_free(ctx.batch);

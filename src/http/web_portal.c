@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "http/web_portal.h"
@@ -75,6 +76,33 @@ const struct portal_conf *
 wp_conf(void)
 {
 	return &P.conf;
+}
+
+void
+wp_time(char out[WP_TIME_MAX], struct page *pg, int64_t t, int with_time)
+{
+	time_t local = (time_t)(t + P.conf.tz_offset);
+	char key[24];
+	const char *mon;
+	struct tm tm;
+	int n;
+
+	if (t <= 0 || gmtime_r(&local, &tm) == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(key, sizeof(key), "month.%d", tm.tm_mon + 1);
+	mon = wp_text(pg, key);
+	if (with_time)
+		n = snprintf(out, WP_TIME_MAX, "%d %.12s %d %02d%s%02d %.7s", tm.tm_mday,
+		             mon ? mon : key, tm.tm_year + 1900, tm.tm_hour,
+		             pg->lang == WEB_LANG_ID ? "." : ":", tm.tm_min,
+		             P.conf.tz_name);
+	else
+		n = snprintf(out, WP_TIME_MAX, "%d %.12s %d", tm.tm_mday, mon ? mon : key,
+		             tm.tm_year + 1900);
+	if (n < 0 || n >= WP_TIME_MAX)
+		out[0] = '\0';
 }
 
 /* ---- one request ------------------------------------------------------- */
@@ -350,6 +378,21 @@ wp_usage_json(struct page *pg, const char *set, const char *chosen)
 	                 chosen != NULL && strcmp(chosen, set) == 0);
 }
 
+/* 01:ad:4a:... as certificate viewers show a serial. */
+void
+wp_serial_shown(char *out, size_t outsz, const char *serial)
+{
+	size_t i, o = 0;
+
+	for (i = 0; serial[i] != '\0' && serial[i + 1] != '\0' && o + 4 < outsz; i += 2) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = serial[i];
+		out[o++] = serial[i + 1];
+	}
+	out[o] = '\0';
+}
+
 /* A browser sends a filename for every file input, empty when nothing was
  * chosen. */
 int
@@ -385,6 +428,7 @@ page_login(struct page *pg)
 		return wp_redirect(pg, "/");
 	pre_token(pre, pg);
 	json_object_set_new(pg->ctx, "pra", json_string(pre));
+	wp_login_options(pg);
 	return wp_render(pg, 200, "login", "login.title");
 }
 
@@ -439,8 +483,7 @@ page_link_confirm(struct page *pg)
 static int
 page_link_use(struct page *pg)
 {
-	struct portal_session s;
-	char nik[17], id[PORTAL_ID_HEX + 1];
+	char nik[17];
 	int rc;
 
 	if ((rc = wp_read_form(pg)) < 0 || (rc = pre_token_check(pg)) < 0)
@@ -456,13 +499,53 @@ page_link_use(struct page *pg)
 		http_auth_fail(pg->r, NULL, "portal login link");
 		return wp_error(pg, 401, wp_text(pg, "link.bad"));
 	}
-	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, PORTAL_BY_LINK,
-	                               NULL, pg->peer)) < 0)
-		return wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+	return wp_session_begin(pg, nik, PORTAL_BY_LINK, NULL);
+}
+
+int
+wp_session_open(struct page *pg, const char *nik, const char *method,
+                const char *cert_serial)
+{
+	struct portal_session s;
+	char id[PORTAL_ID_HEX + 1];
+	int rc;
+
+	if ((rc = portal_session_start(id, &s, pg->r->st, &P.conf, nik, method,
+	                               cert_serial, pg->peer)) < 0) {
+		wp_error(pg, rc == SERTEL_EAUTH ? 401 : 500, sertel_errmsg());
+		return rc;
+	}
 	wp_cookie_set(pg, COOKIE_SESSION, id, -1);
 	wp_cookie_set(pg, COOKIE_PRE, "", 0);
 	secure_wipe(id, sizeof(id));
+	return 0;
+}
+
+int
+wp_session_begin(struct page *pg, const char *nik, const char *method,
+                 const char *cert_serial)
+{
+	if (wp_session_open(pg, nik, method, cert_serial) < 0)
+		return 0;
 	return wp_redirect(pg, "/");
+}
+
+void
+wp_pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg)
+{
+	pre_token(out, pg);
+}
+
+int
+wp_pre_token_check(struct page *pg)
+{
+	return pre_token_check(pg);
+}
+
+int
+wp_throttled(struct page *pg)
+{
+	return throttled(pg);
 }
 
 static int
@@ -488,29 +571,34 @@ page_logout(struct page *pg)
 
 struct app_list {
 	json_t *arr;
-	int lang;
+	struct page *pg;
 	int n;
 	int returned; /* returned to me, to be completed */
+	int approved; /* approved: come to the desk for issuance */
 };
 
 static int
 app_row(const struct ra_application *a, void *arg)
 {
 	struct app_list *l = arg;
-	char key[48], when[32];
+	char key[48], when[WP_TIME_MAX], iso[32];
 	const char *state;
 
 	if (l->n++ >= 200)
 		return 1;
 	if (a->state == APP_RETURNED)
 		l->returned++;
+	if (a->state == APP_APPROVED)
+		l->approved++;
 	snprintf(key, sizeof(key), "state.%s", ra_state_name(a->state));
-	state = web_i18n_get(P.cat, l->lang, key);
-	time_fmt(when, a->updated_at);
+	state = wp_text(l->pg, key);
+	wp_time(when, l->pg, a->updated_at, 1);
+	time_fmt(iso, a->updated_at);
 	json_array_append_new(
-	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", a->id, "type", a->type,
-	                      "state", state ? state : key, "state_code",
-	                      ra_state_name(a->state), "updated", when));
+	    l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", a->id, "type",
+	                      wp_msg(l->pg, "type.", a->type), "state",
+	                      state ? state : key, "state_code", ra_state_name(a->state),
+	                      "updated", when, "updated_iso", iso));
 	return 0;
 }
 
@@ -522,10 +610,35 @@ dash_none(const struct ra_application *a, void *arg)
 	return 1; /* only the count is wanted */
 }
 
+#define EXPIRY_NOTICE_DAYS 30
+
+struct expiring {
+	struct page *pg;
+	json_t *arr;
+	int64_t now;
+};
+
+static int
+expiring_row(const struct cert_rec *c, void *arg)
+{
+	struct expiring *e = arg;
+	char until[WP_TIME_MAX];
+
+	if (cert_rec_status(c, e->now) != CERT_VALID ||
+	    c->not_after > e->now + EXPIRY_NOTICE_DAYS * 86400)
+		return 0;
+	wp_time(until, e->pg, c->not_after, 0);
+	json_array_append_new(
+	    e->arr, json_pack("{s:s, s:s, s:I}", "serial", c->serial, "until", until,
+	                      "days", (json_int_t)((c->not_after - e->now) / 86400)));
+	return 0;
+}
+
 static int
 page_dashboard(struct page *pg)
 {
-	struct app_list mine = {json_array(), pg->lang, 0, 0};
+	struct app_list mine = {json_array(), pg, 0, 0, 0};
+	struct expiring soon = {pg, json_array(), time_now()};
 	char roles[256], key[64];
 	const char *p, *comma, *label;
 	json_t *rl = json_array();
@@ -549,6 +662,14 @@ page_dashboard(struct page *pg)
 	}
 	json_object_set_new(pg->ctx, "has_applications", json_boolean(mine.n > 0));
 	json_object_set_new(pg->ctx, "returned", json_integer(mine.returned));
+	json_object_set_new(pg->ctx, "approved", json_integer(mine.approved));
+	/* My valid certificates that end within 30 days: renew before
+	 * (Cirebon 14). */
+	if (store_cert_iter_nik(pg->r->st, pg->who.nik, expiring_row, &soon) == 0 &&
+	    json_array_size(soon.arr) > 0)
+		json_object_set_new(pg->ctx, "expiring", soon.arr);
+	else
+		json_decref(soon.arr);
 	json_object_set_new(pg->ctx, "applications", mine.arr);
 	/* What waits for me: an operator's queue (the oldest first), and my
 	 * applications an operator returned. */
@@ -586,14 +707,16 @@ WP_ROUTES(wp_routes_core, {"GET", "/", 1, 0, page_dashboard, NULL},
           {"POST", "/masuk/tautan/pakai", 0, 0, page_link_use, NULL},
           {"POST", "/keluar", 0, 0, page_logout, NULL}, );
 
-/* Every area's routes; the navigation bar follows this order, the SOP
- * (public) last. */
-static const struct wp_routes *const route_tables[] = {
-    &wp_routes_core,  &wp_routes_cert,  &wp_routes_app,
-    &wp_routes_queue, &wp_routes_dinas, &wp_routes_audit,
-};
+/* The public pages, last in the navigation bar. */
+WP_ROUTES(wp_routes_public, {"GET", "/sop", 0, 0, page_sop, "nav.sop"}, );
 
-static const struct wp_route sop_route = {"GET", "/sop", 0, 0, page_sop, "nav.sop"};
+/* Every area's routes; the navigation bar follows this order. */
+static const struct wp_routes *const route_tables[] = {
+    &wp_routes_core,   &wp_routes_cert,  &wp_routes_app,   &wp_routes_queue,
+    &wp_routes_dinas,  &wp_routes_audit, &wp_routes_desk,  &wp_routes_owner,
+    &wp_routes_agency, &wp_routes_oper,  &wp_routes_login, &wp_routes_sso,
+    &wp_routes_public,
+};
 
 static int
 route_match(const struct wp_route *rt, const char *sub)
@@ -614,6 +737,23 @@ route_allowed(const struct wp_route *rt, const struct page *pg)
 	return pg->logged_in && (rt->roles == 0 || (pg->who.roles & rt->roles) != 0);
 }
 
+int
+web_portal_routes(web_portal_route_fn cb, void *arg)
+{
+	size_t t, i;
+	int rc;
+
+	for (t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++)
+		for (i = 0; i < route_tables[t]->n; i++) {
+			const struct wp_route *rt = &route_tables[t]->r[i];
+
+			if ((rc = cb(rt->method, rt->sub, rt->login, rt->roles, arg)) !=
+			    0)
+				return rc;
+		}
+	return 0;
+}
+
 /* The navigation bar: every route with an entry the user may open. */
 static json_t *
 nav_build(struct page *pg)
@@ -630,7 +770,6 @@ nav_build(struct page *pg)
 				json_array_append_new(nav,
 				                      nav_item(pg, rt->sub, rt->nav));
 		}
-	json_array_append_new(nav, nav_item(pg, sop_route.sub, sop_route.nav));
 	return nav;
 }
 
@@ -684,17 +823,11 @@ web_portal(struct http_req *r, struct http_resp *resp)
 			wp_cookie_set(&pg, COOKIE_SESSION, "", 0);
 	}
 	method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	for (t = 0; rt == NULL && t <= sizeof(route_tables) / sizeof(route_tables[0]);
+	for (t = 0; rt == NULL && t < sizeof(route_tables) / sizeof(route_tables[0]);
 	     t++) {
-		const struct wp_route *tab =
-		    t < sizeof(route_tables) / sizeof(route_tables[0])
-		        ? route_tables[t]->r
-		        : &sop_route;
-		size_t n = t < sizeof(route_tables) / sizeof(route_tables[0])
-		               ? route_tables[t]->n
-		               : 1;
+		const struct wp_route *tab = route_tables[t]->r;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < route_tables[t]->n; i++) {
 			if (!route_match(&tab[i], pg.sub))
 				continue;
 			known = 1;

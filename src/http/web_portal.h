@@ -61,6 +61,13 @@ struct wp_routes {
 /* Each area's routes (web_portal_AREA.c). */
 extern const struct wp_routes wp_routes_app, wp_routes_cert, wp_routes_queue,
     wp_routes_dinas, wp_routes_audit;
+extern const struct wp_routes wp_routes_desk;
+/* GET /permohonan/ID/tanda-terima.pdf (web_portal_desk.c), for whoever
+ * may read application a. */
+int wp_desk_receipt(struct page *pg, const struct ra_application *a);
+extern const struct wp_routes wp_routes_owner, wp_routes_agency;
+extern const struct wp_routes wp_routes_login, wp_routes_sso;
+extern const struct wp_routes wp_routes_oper;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3
@@ -76,6 +83,14 @@ const struct portal_conf *wp_conf(void);
  * {value, label, checked: set is chosen}. */
 json_t *wp_usage_json(struct page *pg, const char *set, const char *chosen);
 
+/* A time as people here read it, in the region's zone: "7 Des 2026 08.39
+ * WIB" (with_time 0: "7 Des 2026").  out: WP_TIME_MAX bytes. */
+#define WP_TIME_MAX 48
+void wp_time(char out[WP_TIME_MAX], struct page *pg, int64_t t, int with_time);
+
+/* A serial as certificate viewers show it: "01:ad:4a:..." (cut to outsz). */
+void wp_serial_shown(char *out, size_t outsz, const char *serial);
+
 void wp_cookie_get(char *out, size_t outsz, struct http_req *r, const char *name);
 void wp_cookie_set(struct page *pg, const char *name, const char *value, long max_age);
 void wp_header_add(struct page *pg, const char *fmt, const char *v);
@@ -89,6 +104,28 @@ int wp_redirect(struct page *pg, const char *sub);
  * RA_ATTACH_MAX a file) into m, with the session's CSRF token checked and on
  * failure the error page already set. */
 int wp_read_form(struct page *pg);
+
+/* Forms before login (web_portal.c): the pre-login token (a cookie and
+ * the same value in the form, set when missing), its check (SERTEL_EPERM
+ * with a message), and the login throttle (1: the 429 page is set). */
+void wp_pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg);
+int wp_pre_token_check(struct page *pg);
+int wp_throttled(struct page *pg);
+/* Starts the session of a person who proved who they are (method
+ * PORTAL_BY_*; cert_serial for a certificate login) and answers with the
+ * cookie and a redirect home; a refusal sets its error page. */
+int wp_session_begin(struct page *pg, const char *nik, const char *method,
+                     const char *cert_serial);
+/* The same without the redirect: 0 with the cookie set, or the error page
+ * set and a negative code. */
+int wp_session_open(struct page *pg, const char *nik, const char *method,
+                    const char *cert_serial);
+/* What the login page offers besides the link (web_portal_login.c): the
+ * certificate button when the connection presented one, single sign-on
+ * when [oidc] is configured. */
+void wp_login_options(struct page *pg);
+/* The single sign-on entry of the login page (web_portal_sso.c). */
+void wp_sso_login_option(struct page *pg);
 int wp_is_file(const char *name, const char *filename);
 int wp_read_multipart(struct page *pg, struct http_multipart *m);
 

@@ -160,7 +160,7 @@ page_app_create(struct page *pg)
 	struct ra_file files[16];
 	const char *type, *usage, *aksi;
 	char *dns = NULL, *ip = NULL, loc[64];
-	int nf, rc;
+	int nf, rc, needed = 1;
 
 	if (wp_read_multipart(pg, &m) < 0)
 		return 0;
@@ -209,8 +209,10 @@ page_app_create(struct page *pg)
 	}
 	rq.files = files;
 	rq.nfiles = nf;
-	if ((rc = ra_apply(&app, pg->r->st, &pg->who, &rq,
-	                   ra_approvals_needed(pg->r->ctx->in->cfg, type))) < 0) {
+	/* N-of-M: the Kepala Dinas's rule for the type, else the config. */
+	if ((rc = ra_approval_rule(&needed, NULL, pg->r->st, pg->r->ctx->in->cfg, type)) <
+	        0 ||
+	    (rc = ra_apply(&app, pg->r->st, &pg->who, &rq, needed)) < 0) {
 		/* The rule's own message, next to the form, nothing stored. */
 		rc = app_form(pg, rc == SERTEL_EPERM ? 403 : 400, type, &m,
 		              sertel_errmsg());
@@ -289,6 +291,24 @@ path_app(struct page *pg, struct ra_application *a, const char **rest)
 	return 0;
 }
 
+/* One approval for the page: the operator's name (not their NIK) and when. */
+struct approvers {
+	struct page *pg;
+	json_t *arr;
+};
+
+static int
+approver_row(const char *nik, const char *name, int64_t at, void *arg)
+{
+	struct approvers *l = arg;
+	char when[WP_TIME_MAX];
+
+	wp_time(when, l->pg, at, 1);
+	json_array_append_new(
+	    l->arr, json_pack("{s:s, s:s}", "name", name[0] ? name : nik, "at", when));
+	return 0;
+}
+
 static int
 app_page(struct page *pg, struct ra_application *a, int status, const char *error)
 {
@@ -350,6 +370,16 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 			                              a->system_details, "dns", a->dns,
 			                              "ip", a->ip));
 	}
+	{
+		struct approvers who = {pg, json_array()};
+
+		if (ra_approval_iter(pg->r->st, a->id, approver_row, &who) == 0 &&
+		    json_array_size(who.arr) > 0)
+			json_object_set_new(json_object_get(pg->ctx, "app"), "approvers",
+			                    who.arr);
+		else
+			json_decref(who.arr);
+	}
 	json_object_set_new(pg->ctx, "attachments", l.arr);
 	json_object_set_new(pg->ctx, "has_attachments",
 	                    json_boolean(json_array_size(l.arr) > 0));
@@ -381,6 +411,13 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 		json_object_set_new(pg->ctx, "decide",
 		                    json_pack("{s:o}", "review", items));
 	}
+	/* Issuance at the desk (web_portal_desk.c): an operator starts it on
+	 * an approved application not their own; the receipt once issued. */
+	json_object_set_new(pg->ctx, "desk_start",
+	                    json_boolean(a->state == APP_APPROVED &&
+	                                 (pg->who.roles & ROLE_OPERATOR) &&
+	                                 strcmp(a->applicant_nik, pg->who.nik) != 0));
+	json_object_set_new(pg->ctx, "issued", json_boolean(a->state == APP_ISSUED));
 	json_object_set_new(
 	    pg->ctx, "returned",
 	    json_boolean(a->state == APP_RETURNED || a->state == APP_REJECTED));
@@ -410,6 +447,8 @@ page_app(struct page *pg)
 		return 0;
 	if (*rest == '\0')
 		return app_page(pg, &a, 200, NULL);
+	if (strcmp(rest, "/tanda-terima.pdf") == 0)
+		return wp_desk_receipt(pg, &a);
 	if (strncmp(rest, "/lampiran/", 10) != 0 || strlen(rest + 10) >= sizeof(kind) ||
 	    !ra_attach_kind_valid(rest + 10))
 		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
@@ -493,27 +532,23 @@ struct queue_rows {
 	int64_t now;
 };
 
+/* One row of the queue; the applicant's name and agency come with it from
+ * ra_queue (one query for the page, not two look-ups per row). */
 static int
-queue_row(const struct ra_application *a, void *arg)
+queue_row(const struct ra_queue_row *r, void *arg)
 {
 	struct queue_rows *q = arg;
-	struct ra_person p;
-	struct ra_agency ag;
-	char when[32], age[32];
+	const struct ra_application *a = r->app;
+	char when[WP_TIME_MAX], age[32];
 	int64_t days = (q->now - a->updated_at) / 86400;
 
-	memset(&p, 0, sizeof(p));
-	memset(&ag, 0, sizeof(ag));
-	if (ra_person_get(&p, q->pg->r->st, a->applicant_nik) == 0)
-		ra_agency_get(&ag, q->pg->r->st, p.agency_id);
-	time_fmt(when, a->updated_at);
-	when[10] = '\0';
+	wp_time(when, q->pg, a->updated_at, 0);
 	snprintf(age, sizeof(age), "%lld", (long long)days);
 	json_array_append_new(
 	    q->arr,
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "id", a->id,
-	              "type", wp_msg(q->pg, "type.", a->type), "name", p.name, "agency",
-	              ag.name, "since", when, "days", age, "approvals", a->approvals,
+	              "type", wp_msg(q->pg, "type.", a->type), "name", r->name, "agency",
+	              r->agency, "since", when, "days", age, "approvals", a->approvals,
 	              "needed", a->approvals_needed, "old", days >= 7));
 	return 0;
 }
@@ -560,7 +595,7 @@ page_queue(struct page *pg)
 	if (page != NULL && parse_ll(&pn, page, 1, 100000) < 0)
 		pn = 1;
 	f.offset = (int)((pn - 1) * QUEUE_PAGE);
-	if ((rc = ra_query(pg->r->st, &f, &total, queue_row, &q)) < 0 ||
+	if ((rc = ra_queue(pg->r->st, &f, &total, queue_row, &q)) < 0 ||
 	    (rc = ra_agency_iter(pg->r->st, agency_opt, &ao)) < 0) {
 		json_decref(q.arr);
 		json_decref(ao.arr);

@@ -19,22 +19,13 @@ static int
 cert_row_json(const struct cert_rec *c, void *arg)
 {
 	struct cert_rows *l = arg;
-	char from[32], to[32], shown[3 * SERIAL_HEX_MAX], *p = shown;
+	char from[WP_TIME_MAX], to[WP_TIME_MAX], shown[3 * SERIAL_HEX_MAX];
 	const char *status = cert_status_name(cert_rec_status(c, l->now));
 	json_t *usage = wp_usage_json(l->pg, c->usages, NULL);
-	size_t i;
 
-	/* 01:ad:4a:... as certificate viewers show it. */
-	for (i = 0; c->serial[i] != '\0' && c->serial[i + 1] != '\0'; i += 2) {
-		if (i > 0)
-			*p++ = ':';
-		*p++ = c->serial[i];
-		*p++ = c->serial[i + 1];
-	}
-	*p = '\0';
-	time_fmt(from, c->not_before);
-	time_fmt(to, c->not_after);
-	from[10] = to[10] = '\0';
+	wp_serial_shown(shown, sizeof(shown), c->serial);
+	wp_time(from, l->pg, c->not_before, 0);
+	wp_time(to, l->pg, c->not_after, 0);
 	json_array_append_new(
 	    l->arr,
 	    json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:s}", "serial",

@@ -114,6 +114,12 @@ typedef int (*mail_iter_fn)(const struct mail_rec *rec, void *arg);
 /* Calls cb for each row in state (NULL: all) oldest first; a non-zero cb
  * return stops the walk and is returned. */
 int mail_list(struct store *st, const char *state, mail_iter_fn cb, void *arg);
+/* The notices sent (or queued) to one address, newest first, a page at a
+ * time (limit 1..200), with *total the number of them: the portal's
+ * "notices I received".  The address is compared as stored (lower case
+ * as the RA registers it). */
+int mail_list_to(struct store *st, const char *to, int limit, int offset, int64_t *total,
+                 mail_iter_fn cb, void *arg);
 /* Puts a 'failed' row back in the queue with attempts 0, due now (for an
  * operator once the cause is fixed).  SERTEL_ENOTFOUND when no failed row
  * has that id. */

@@ -509,46 +509,100 @@ col_or_empty(struct db_stmt *s, int col)
 	return v != NULL ? v : "";
 }
 
+/* One row of a mail_queue SELECT in the column order of MAIL_COLS. */
+#define MAIL_COLS                                                                        \
+	"id, to_addr, subject, body, kind, state, attempts, next_attempt_at, "           \
+	"last_error, created_at, sent_at"
+
+/* Calls cb for each row of the prepared and bound SELECT s (MAIL_COLS),
+ * then finalises s; a non-zero cb return stops and is returned. */
+static int mail_walk(struct db_stmt *s, mail_iter_fn cb, void *arg);
+
+static void
+mail_row(struct mail_rec *r, struct db_stmt *s)
+{
+	r->id = col_or_empty(s, 0);
+	r->to = col_or_empty(s, 1);
+	r->subject = col_or_empty(s, 2);
+	r->body = col_or_empty(s, 3);
+	r->kind = col_or_empty(s, 4);
+	r->state = col_or_empty(s, 5);
+	r->attempts = db_col_int(s, 6);
+	r->next_attempt_at = db_col_int(s, 7);
+	r->last_error = col_or_empty(s, 8);
+	r->created_at = db_col_int(s, 9);
+	r->sent_at = db_col_null(s, 10) ? 0 : db_col_int(s, 10);
+}
+
+static int
+mail_walk(struct db_stmt *s, mail_iter_fn cb, void *arg)
+{
+	struct mail_rec r;
+	int rc;
+
+	while ((rc = db_step(s)) == 1) {
+		mail_row(&r, s);
+		if ((rc = cb(&r, arg)) != 0)
+			break;
+	}
+	db_finalize(s);
+	return rc;
+}
+
 int
 mail_list(struct store *st, const char *state, mail_iter_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;
-	struct mail_rec r;
 	int rc;
 
 	if (state != NULL && (rc = state_check(state)) < 0)
 		return rc;
-	rc = db_prepare(
-	    &s, store_db(st),
-	    state != NULL
-	        ? "SELECT id, to_addr, subject, body, kind, state, attempts,"
-	          " next_attempt_at, last_error, created_at, sent_at FROM mail_queue"
-	          " WHERE state = ? ORDER BY created_at, id"
-	        : "SELECT id, to_addr, subject, body, kind, state, attempts,"
-	          " next_attempt_at, last_error, created_at, sent_at FROM mail_queue"
-	          " ORDER BY created_at, id");
+	rc = db_prepare(&s, store_db(st),
+	                state != NULL ? "SELECT " MAIL_COLS " FROM mail_queue"
+	                                " WHERE state = ? ORDER BY created_at, id"
+	                              : "SELECT " MAIL_COLS " FROM mail_queue"
+	                                " ORDER BY created_at, id");
 	if (rc < 0)
 		goto out;
 	if (state != NULL && (rc = db_bind_text(s, 1, state)) < 0)
 		goto out;
-	while ((rc = db_step(s)) == 1) {
-		r.id = col_or_empty(s, 0);
-		r.to = col_or_empty(s, 1);
-		r.subject = col_or_empty(s, 2);
-		r.body = col_or_empty(s, 3);
-		r.kind = col_or_empty(s, 4);
-		r.state = col_or_empty(s, 5);
-		r.attempts = db_col_int(s, 6);
-		r.next_attempt_at = db_col_int(s, 7);
-		r.last_error = col_or_empty(s, 8);
-		r.created_at = db_col_int(s, 9);
-		r.sent_at = db_col_null(s, 10) ? 0 : db_col_int(s, 10);
-		if ((rc = cb(&r, arg)) != 0)
-			goto out;
-	}
+	return mail_walk(s, cb, arg);
 out:
 	db_finalize(s);
 	return rc;
+}
+
+int
+mail_list_to(struct store *st, const char *to, int limit, int offset, int64_t *total,
+             mail_iter_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*total = 0;
+	if (to == NULL || *to == '\0' || strlen(to) > MAIL_ADDR_MAX)
+		return sertel_err(SERTEL_EINVAL, "notices: an address is required");
+	if (limit < 1 || limit > 200 || offset < 0)
+		return sertel_err(SERTEL_EINVAL, "notices: a page is 1..200 rows");
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT COUNT(*) FROM mail_queue WHERE to_addr = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, to)) == 0 && (rc = db_step(s)) == 1)
+		*total = db_col_int(s, 0);
+	db_finalize(s);
+	s = NULL;
+	if (rc < 0)
+		return rc;
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT " MAIL_COLS " FROM mail_queue WHERE to_addr = ? "
+	                     "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, to)) < 0 || (rc = db_bind_int(s, 2, limit)) < 0 ||
+	    (rc = db_bind_int(s, 3, offset)) < 0) {
+		db_finalize(s);
+		return rc;
+	}
+	return mail_walk(s, cb, arg);
 }
 
 int

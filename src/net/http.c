@@ -448,6 +448,22 @@ net_http(struct net_reply *out, const struct net_req *req)
 		if (rc < 0)
 			goto out;
 	}
+	if (req->basic != NULL) {
+		char auth[1024], *b64 = NULL;
+
+		if ((rc = b64_encode(&b64, (const unsigned char *)req->basic,
+		                     strlen(req->basic), 0)) < 0)
+			goto out;
+		if ((size_t)snprintf(auth, sizeof(auth), "Basic %s", b64) >= sizeof(auth))
+			rc = sertel_err(SERTEL_EINVAL, "http: credentials too long");
+		else
+			rc = add_header(&h, "Authorization", auth);
+		secure_wipe(auth, sizeof(auth));
+		secure_wipe(b64, strlen(b64));
+		free(b64);
+		if (rc < 0)
+			goto out;
+	}
 	sink.b = &out->body;
 	sink.over = 0;
 	if (u != NULL) {

@@ -70,10 +70,14 @@ struct net_req {
 	const char *content_type; /* of body, e.g. "application/ocsp-request" */
 	const char *accept;       /* Accept header, or NULL */
 	const char *bearer;       /* "Authorization: Bearer ..." token, or NULL */
-	const char *ca_file;      /* trust only this CA file (https), or NULL */
-	int https_only;           /* refuse http:// URLs */
-	long timeout;             /* seconds for the whole exchange; 0: 20 */
-	size_t max;               /* reply size limit; 0: 1 MiB */
+	/* "Authorization: Basic" credentials, "user:password" as the scheme
+	 * wants them (already form-encoded where RFC 6749 2.3.1 says so), or
+	 * NULL; never logged. */
+	const char *basic;
+	const char *ca_file; /* trust only this CA file (https), or NULL */
+	int https_only;      /* refuse http:// URLs */
+	long timeout;        /* seconds for the whole exchange; 0: 20 */
+	size_t max;          /* reply size limit; 0: 1 MiB */
 };
 
 struct net_reply {

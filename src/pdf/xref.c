@@ -187,7 +187,7 @@ read_table(struct walk *w, struct section *s, const struct pdf_obj **trailer)
 	struct lex lx;
 	struct tok t, c;
 	struct pdf_obj *tr = NULL;
-	uint32_t size;
+	uint32_t size = 0; /* set by trailer_size before any use */
 	int rc;
 
 	lex_init(&lx, doc->data, doc->len, s->off, &doc->arena);
@@ -317,7 +317,7 @@ read_stream(struct walk *w, struct section *s, size_t off, int hybrid,
 	long long wv[3], a, b, total = 0, rowlen;
 	struct buf data;
 	struct raw_entry r;
-	uint32_t size;
+	uint32_t size = 0; /* set by trailer_size before any use */
 	size_t i, row = 0;
 	int rc;
 

@@ -58,6 +58,84 @@ serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial)
 }
 
 int
+serial_normalise(char out[SERIAL_HEX_MAX + 1], char dec[SERIAL_HEX_MAX + 1],
+                 const char *in)
+{
+	char digits[SERIAL_HEX_MAX * 3 + 1];
+	size_t n = 0, skip = 0, len;
+	int alldec = 1;
+	BIGNUM *bn = NULL;
+
+	out[0] = '\0';
+	if (dec != NULL)
+		dec[0] = '\0';
+	if (in == NULL)
+		return sertel_err(SERTEL_EINVAL, "serial: empty");
+	while (*in == ' ')
+		in++;
+	if (in[0] == '0' && (in[1] == 'x' || in[1] == 'X')) {
+		in += 2;
+		alldec = 0;
+	}
+	for (; *in; in++) {
+		if (*in == ':' || *in == ' ' || *in == '-')
+			continue;
+		if (n >= sizeof(digits) - 2)
+			return sertel_err(SERTEL_EINVAL,
+			                  "serial: too long (RFC 5280 4.1.2.2: at most "
+			                  "20 octets)");
+		if (*in >= 'A' && *in <= 'F')
+			digits[n++] = (char)(*in - 'A' + 'a');
+		else if (*in >= 'a' && *in <= 'f')
+			digits[n++] = *in;
+		else if (*in >= '0' && *in <= '9')
+			digits[n++] = *in;
+		else
+			return sertel_err(SERTEL_EINVAL,
+			                  "serial: '%c' is not a hex or decimal digit",
+			                  *in);
+		if (!(*in >= '0' && *in <= '9'))
+			alldec = 0;
+	}
+	digits[n] = '\0';
+	if (n == 0)
+		return sertel_err(SERTEL_EINVAL, "serial: empty");
+	/* The decimal reading: at most 20 octets, i.e. 49 decimal digits. */
+	if (alldec && dec != NULL && n <= 49 && BN_dec2bn(&bn, digits) > 0) {
+		unsigned char bytes[32];
+		int nb = BN_num_bytes(bn);
+
+		if (nb == 0) {
+			bytes[0] = 0;
+			nb = 1;
+		} else if (nb <= 20) {
+			BN_bn2bin(bn, bytes);
+		} else {
+			nb = 0;
+		}
+		if (nb > 0)
+			hex_encode(dec, bytes, (size_t)nb);
+	}
+	BN_free(bn);
+	/* The hex reading: whole octets, leading zero octets dropped, as
+	 * serial_to_hex writes a positive INTEGER. */
+	if (n % 2) {
+		memmove(digits + 1, digits, n + 1);
+		digits[0] = '0';
+		n++;
+	}
+	while (n - skip > 2 && digits[skip] == '0' && digits[skip + 1] == '0')
+		skip += 2;
+	len = n - skip;
+	if (len / 2 > 20)
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "serial: too long (RFC 5280 4.1.2.2: at most 20 octets)");
+	memcpy(out, digits + skip, len + 1);
+	return 0;
+}
+
+int
 cert_bundle_p7b(unsigned char **out, size_t *outlen, const unsigned char *const *der,
                 const size_t *len, int n)
 {

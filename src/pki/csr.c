@@ -181,9 +181,6 @@ csr_key_ec(EVP_PKEY **out, const SPKI_RAW *spki)
 	const ASN1_OBJECT *curve;
 	int ptype, nid;
 	const void *pval;
-	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *ctx = NULL;
-	int rc = 0;
 
 	X509_ALGOR_get0(NULL, &ptype, &pval, spki->algor);
 	if (ptype != V_ASN1_OBJECT)
@@ -200,18 +197,8 @@ csr_key_ec(EVP_PKEY **out, const SPKI_RAW *spki)
 		                  "P-521)",
 		                  name);
 	}
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-	                                             (char *)OBJ_nid2sn(nid), 0);
-	params[1] = OSSL_PARAM_construct_octet_string(
-	    OSSL_PKEY_PARAM_PUB_KEY, spki->key->data, (size_t)spki->key->length);
-	params[2] = OSSL_PARAM_construct_end();
-	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
-		rc = sertel_err_ossl(SERTEL_EINVAL, "CSR: EC public key is not a point "
-		                                    "on its curve");
-	EVP_PKEY_CTX_free(ctx);
-	return rc;
+	return key_public_ec(out, OBJ_nid2sn(nid), spki->key->data,
+	                     (size_t)spki->key->length, "CSR");
 }
 
 static int
@@ -220,9 +207,6 @@ csr_key_rsa(EVP_PKEY **out, const SPKI_RAW *spki)
 	const unsigned char *p = spki->key->data;
 	RSA_PUB_RAW *rp = NULL;
 	BIGNUM *n = NULL, *e = NULL;
-	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	int ptype, rc = 0;
 
 	/* RFC 3279 2.3.1: parameters NULL. */
@@ -243,18 +227,8 @@ csr_key_rsa(EVP_PKEY **out, const SPKI_RAW *spki)
 		                "CSR: RSA modulus or exponent out of range");
 		goto out;
 	}
-	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
-		rc = sertel_err_ossl(SERTEL_EINVAL, "CSR: RSA public key rejected");
+	rc = key_public_rsa(out, n, e, "CSR");
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
 	BN_free(n);
 	BN_free(e);
 	RSA_PUB_RAW_free(rp);

@@ -6,10 +6,12 @@
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include "pki/pki.h"
+#include "pki/pki_int.h"
 
 #define KEY_SEAL_LABEL "sertel issuer key seal v1"
 
@@ -262,4 +264,50 @@ key_digest(EVP_PKEY *key)
 	if (EVP_PKEY_is_a(key, "EC") && EVP_PKEY_get_bits(key) >= 384)
 		return EVP_sha384();
 	return EVP_sha256();
+}
+
+int
+key_public_rsa(EVP_PKEY **out, const BIGNUM *n, const BIGNUM *e, const char *what)
+{
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
+	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		rc = sertel_err_ossl(SERTEL_EINVAL, "%s: RSA public key rejected", what);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	return rc;
+}
+
+int
+key_public_ec(EVP_PKEY **out, const char *group, const unsigned char *point, size_t len,
+              const char *what)
+{
+	OSSL_PARAM params[3];
+	EVP_PKEY_CTX *ctx = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+	                                             (char *)group, 0);
+	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+	                                              (void *)point, len);
+	params[2] = OSSL_PARAM_construct_end();
+	if ((ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		rc = sertel_err_ossl(
+		    SERTEL_EINVAL, "%s: EC public key is not a point on its curve", what);
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
 }

@@ -189,6 +189,14 @@ void ca_set_revoke_hook(revoke_hook_fn fn, void *arg);
 int serial_generate(ASN1_INTEGER **out, char hex[SERIAL_HEX_MAX + 1]);
 /* Canonical lowercase hex of an INTEGER, as stored. */
 int serial_to_hex(char out[SERIAL_HEX_MAX + 1], const ASN1_INTEGER *serial);
+/* A serial as people type it, in the canonical form serial_to_hex writes:
+ * hex with or without "0x", colons, spaces or dashes, in any case
+ * ("01:A3 ff" -> "01a3ff", leading zero octets dropped).  Input made of
+ * decimal digits only is ambiguous: *out is its hex reading and *dec its
+ * decimal reading ("" when the input is not all decimal digits or is too
+ * large); callers match either.  dec may be NULL. */
+int serial_normalise(char out[SERIAL_HEX_MAX + 1], char dec[SERIAL_HEX_MAX + 1],
+                     const char *in);
 /* The serial of a DER certificate, as serial_to_hex writes it; the whole
  * of der must be one certificate. */
 int cert_der_serial(char out[SERIAL_HEX_MAX + 1], const unsigned char *der, size_t len);

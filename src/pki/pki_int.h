@@ -22,4 +22,12 @@ EVP_PKEY *csr_pubkey(const struct csr *c);
 /* Copies the request's SubjectPublicKeyInfo into x as received. */
 int csr_copy_pubkey(X509 *x, const struct csr *c);
 
+/* A public key from its parts, imported with EVP_PKEY_fromdata (key.c):
+ * RSA from modulus and exponent; EC from a named group ("prime256v1",
+ * ...) and an encoded point (checked to be on the curve).  *out owned by
+ * the caller; SERTEL_EINVAL with the OpenSSL reason, prefixed by what. */
+int key_public_rsa(EVP_PKEY **out, const BIGNUM *n, const BIGNUM *e, const char *what);
+int key_public_ec(EVP_PKEY **out, const char *group, const unsigned char *point,
+                  size_t len, const char *what);
+
 #endif

@@ -15,6 +15,40 @@
 #include "portal/portal.h"
 
 /* ---- one-time links -------------------------------------------------- */
+/* The person registered with e-mail address email (any case): nik, name
+ * and the address as registered; nik "" when nobody has it.  The persons
+ * table is the RA's; the portal only reads who has this address
+ * (registered addresses are unique). */
+static int
+person_lookup(char nik[17], char name[SERTEL_MAX_NAME], char to[254], struct store *st,
+              const char *email)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	nik[0] = '\0';
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT nik, name, email FROM persons "
+	                     "WHERE lower(email) = lower(?)")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, email)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(nik, 17, db_col_text(s, 0));
+		if (name != NULL)
+			str_copy(name, SERTEL_MAX_NAME, db_col_text(s, 1));
+		if (to != NULL)
+			str_copy(to, 254, db_col_text(s, 2));
+		rc = 0;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int
+portal_person_by_email(char nik[17], struct store *st, const char *email)
+{
+	return person_lookup(nik, NULL, NULL, st, email);
+}
+
 struct link_work {
 	const struct portal_conf *pc;
 	const char *email;
@@ -34,20 +68,7 @@ link_fn(struct store *st, void *arg)
 	int rc;
 
 	w->sent = 0;
-	/* The persons table is the RA's; the portal only reads who has this
-	 * address (registered addresses are unique). */
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT nik, name, email FROM persons "
-	                     "WHERE lower(email) = lower(?)")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, w->email)) == 0 && (rc = db_step(s)) == 1) {
-		str_copy(nik, sizeof(nik), db_col_text(s, 0));
-		str_copy(name, sizeof(name), db_col_text(s, 1));
-		str_copy(to, sizeof(to), db_col_text(s, 2));
-		rc = 0;
-	}
-	db_finalize(s);
-	if (rc < 0)
+	if ((rc = person_lookup(nik, name, to, st, w->email)) < 0)
 		return rc;
 	if (nik[0] == '\0')
 		return 0;
@@ -267,4 +288,29 @@ out:
 		nik[0] = '\0';
 	cert_rec_free(&cr);
 	return rc;
+}
+
+struct refused_work {
+	const char *method, *claimed, *why, *peer;
+};
+
+static int
+refused_fn(struct store *st, void *arg)
+{
+	const struct refused_work *w = arg;
+	char obj[160], why[512];
+
+	snprintf(obj, sizeof(obj), "login:%s:%.120s", w->method, w->claimed);
+	snprintf(why, sizeof(why), "%.420s; peer=%s", w->why, w->peer);
+	return audit_append(st, "portal:login", "portal.login.refused", obj, why);
+}
+
+int
+portal_login_refused(struct store *st, const char *method, const char *claimed,
+                     const char *why, const char *peer)
+{
+	struct refused_work w = {method, claimed ? claimed : "", why ? why : "",
+	                         peer ? peer : ""};
+
+	return store_atomic(st, refused_fn, &w);
 }

@@ -27,6 +27,10 @@ struct portal_conf {
 	int64_t link_seconds;     /* [portal] link_minutes, default 15 */
 	int max_open_links;       /* unused links per person at once, default 3 */
 	char base_url[512];       /* the portal's own URL (prefix included), for links */
+	/* [portal] time_zone: the region's zone, WIB (UTC+7, default), WITA
+	 * (UTC+8) or WIT (UTC+9), in which pages show times. */
+	char tz_name[8];
+	int tz_offset; /* seconds east of UTC */
 };
 
 /* Reads [portal] (defaults above; base_url from [portal] base_url or the
@@ -104,5 +108,19 @@ int portal_link_use(char nik[17], struct store *st, const char *token, const cha
  */
 int portal_cert_login(char serial[SERIAL_HEX_MAX + 1], char nik[17], struct store *st,
                       const unsigned char *der, size_t len);
+
+/*
+ * A refused login (a client certificate or a single sign-on answer) in
+ * the audit trail as portal.login.refused: method (PORTAL_BY_*), who it
+ * claimed to be (a serial, "nik:..." or "email:..."; may be ""), why (the
+ * message shown) and the peer address.  The callers throttle first, so
+ * nobody fills the trail.
+ */
+/* The NIK of the person registered with e-mail address email (any case)
+ * into nik; "" when nobody has it. */
+int portal_person_by_email(char nik[17], struct store *st, const char *email);
+
+int portal_login_refused(struct store *st, const char *method, const char *claimed,
+                         const char *why, const char *peer);
 
 #endif

@@ -119,6 +119,94 @@ ra_approvals_needed(const struct config *cfg, const char *type)
 	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
+static int
+type_known(const char *type)
+{
+	return type != NULL &&
+	       (strcmp(type, "individu") == 0 || strcmp(type, "jabatan") == 0 ||
+	        strcmp(type, "sistem") == 0);
+}
+
+int
+ra_approval_rule(int *out, int *from_store, struct store *st, const struct config *cfg,
+                 const char *type)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*out = ra_approvals_needed(cfg, type);
+	if (from_store != NULL)
+		*from_store = 0;
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT needed FROM approval_rules WHERE type = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, type)) == 0 && (rc = db_step(s)) == 1) {
+		int64_t n = db_col_int(s, 0);
+
+		*out = n < 1 ? 1 : n > 16 ? 16 : (int)n;
+		if (from_store != NULL)
+			*from_store = 1;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+struct rule_write {
+	const struct ra_actor *who;
+	const char *type;
+	int n;
+	const char *reason;
+};
+
+static int
+rule_fn(struct store *st, void *arg)
+{
+	struct rule_write *w = arg;
+	char obj[40], detail[600];
+	int64_t n;
+
+	n = db_run(
+	    store_db(st),
+	    "INSERT INTO approval_rules (type, needed, set_by, reason, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (type) DO UPDATE SET needed = "
+	    "excluded.needed, set_by = excluded.set_by, reason = excluded.reason, "
+	    "updated_at = excluded.updated_at",
+	    "sissi", w->type, (int64_t)w->n, w->who->label, w->reason, time_now());
+	if (n < 0)
+		return (int)n;
+	snprintf(obj, sizeof(obj), "approval:%s", w->type);
+	snprintf(detail, sizeof(detail), "%d of M: %.500s", w->n, w->reason);
+	return audit_append(st, w->who->label, "approval.set", obj, detail);
+}
+
+int
+ra_approval_rule_set(struct store *st, const struct ra_actor *who, const char *type,
+                     int n, const char *reason)
+{
+	struct rule_write w = {who, type, n, reason};
+	int rc;
+
+	/* The Kepala Dinas runs the OP (Cirebon 20(1)); the admin holds the
+	 * instance's config, which stays the default. */
+	if (!(who->roles & (ROLE_KEPALA_DINAS | ROLE_ADMIN)))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: approval rules are set by the kepala-dinas",
+		                  who->label);
+	if (!type_known(type))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "approval rule: type must be individu, jabatan or sistem");
+	if (n < 1 || n > 16)
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "approval rule: 1..16 operators approve an application");
+	if (reason == NULL || *reason == '\0')
+		return sertel_err(SERTEL_EINVAL, "approval rule: a reason is required");
+	if ((rc = name_check_text("reason", reason, 500)) < 0)
+		return rc;
+	return store_atomic(st, rule_fn, &w);
+}
+
 int
 ra_sees_all(const struct ra_actor *who)
 {
@@ -169,6 +257,7 @@ out:
 	"system_name, system_details, self_issued_letters, renews_serial, "              \
 	"cert_serial, approvals_needed, reasons, created_at, updated_at, "               \
 	"(SELECT COUNT(*) FROM approvals WHERE application_id = applications.id)"
+#define APP_NCOLS 21 /* the columns app_row reads */
 
 static void
 col(char *dst, size_t n, struct db_stmt *s, int c)
@@ -262,12 +351,16 @@ out:
 	return rc;
 }
 
-int
-ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
-         void *arg)
+/* ra_query and ra_queue: the same selection; with qcb each row also
+ * carries its applicant's name and agency, joined in the same query (the
+ * queue page showed 50 rows with 100 more look-ups before: bench/portal). */
+static int
+app_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
+          ra_queue_fn qcb, void *arg)
 {
 	struct db_stmt *s = NULL;
 	struct ra_application a;
+	struct ra_queue_row qr;
 	struct buf where, sql;
 	int limit = f->limit <= 0     ? 100
 	            : f->limit > 1000 ? 1000
@@ -296,11 +389,22 @@ ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn 
 		if (pass == 0)
 			buf_appendf(&sql, "SELECT COUNT(*) FROM applications%s",
 			            (char *)where.data);
-		else
+		else if (qcb == NULL)
 			buf_appendf(&sql,
 			            "SELECT " APP_COLS " FROM applications%s ORDER BY "
 			            "updated_at, id LIMIT ? OFFSET ?",
 			            (char *)where.data);
+		else
+			/* The page first, then the names of its rows only; the
+			 * outer ORDER BY because a join keeps no order. */
+			buf_appendf(
+			    &sql,
+			    "SELECT q.*, p.name, g.name FROM (SELECT " APP_COLS
+			    " FROM applications%s ORDER BY updated_at, id LIMIT ? "
+			    "OFFSET ?) q LEFT JOIN persons p ON p.nik = "
+			    "q.applicant_nik LEFT JOIN agencies g ON g.id = "
+			    "p.agency_id ORDER BY q.updated_at, q.id",
+			    (char *)where.data);
 		if ((rc = buf_cstr(&sql)) < 0 ||
 		    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
 			goto out;
@@ -325,7 +429,19 @@ ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn 
 		               0) {
 			while ((rc = db_step(s)) == 1) {
 				app_row(&a, s);
-				if ((rc = cb(&a, arg)) != 0)
+				if (qcb != NULL) {
+					qr.app = &a;
+					qr.name = db_col_null(s, APP_NCOLS)
+					              ? ""
+					              : db_col_text(s, APP_NCOLS);
+					qr.agency = db_col_null(s, APP_NCOLS + 1)
+					                ? ""
+					                : db_col_text(s, APP_NCOLS + 1);
+					rc = qcb(&qr, arg);
+				} else {
+					rc = cb(&a, arg);
+				}
+				if (rc != 0)
 					break;
 			}
 		}
@@ -339,6 +455,20 @@ out:
 	buf_free(&where);
 	buf_free(&sql);
 	return rc;
+}
+
+int
+ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
+         void *arg)
+{
+	return app_query(st, f, total, cb, NULL, arg);
+}
+
+int
+ra_queue(struct store *st, const struct ra_filter *f, int64_t *total, ra_queue_fn cb,
+         void *arg)
+{
+	return app_query(st, f, total, NULL, cb, arg);
 }
 
 /* ---- creating ----------------------------------------------------------- */
@@ -643,6 +773,12 @@ may_edit(const struct ra_application *a, const struct ra_actor *who)
 		                  "application can be changed",
 		                  a->id, ra_state_name(a->state));
 	return 0;
+}
+
+const char *
+ra_file_mime(const unsigned char *data, size_t len)
+{
+	return sniff_mime(data, len);
 }
 
 int
@@ -1089,24 +1225,39 @@ ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
 	return rc;
 }
 
-/* ---- renewal and re-application -------------------------------------------- */
-static int
-app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)
+int
+ra_approval_iter(struct store *st, const char *app_id, ra_approval_fn cb, void *arg)
 {
 	struct db_stmt *s = NULL;
 	int rc;
 
-	out[0] = '\0';
 	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT id FROM applications WHERE "
-	                     "cert_serial = ?")) < 0)
+	                     "SELECT a.operator_nik, COALESCE(p.name, ''), a.at "
+	                     "FROM approvals a LEFT JOIN persons p ON p.nik = "
+	                     "a.operator_nik WHERE a.application_id = ? "
+	                     "ORDER BY a.at, a.operator_nik")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, serial)) == 0 && (rc = db_step(s)) == 1) {
-		str_copy(out, RA_ID_LEN + 1, db_col_text(s, 0));
-		rc = 0;
-	}
+	if ((rc = db_bind_text(s, 1, app_id)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1)
+		if ((rc = cb(db_col_text(s, 0), db_col_text(s, 1), db_col_int(s, 2),
+		             arg)) != 0)
+			break;
+	if (rc > 0)
+		rc = 0; /* stopped by the callback */
+out:
 	db_finalize(s);
 	return rc;
+}
+
+/* ---- renewal and re-application -------------------------------------------- */
+static int
+app_of_cert(char out[RA_ID_LEN + 1], struct store *st, const char *serial)
+{
+	int rc = db_get_text(store_db(st), out, RA_ID_LEN + 1,
+	                     "SELECT id FROM applications WHERE cert_serial = ?", serial);
+
+	return rc < 0 ? rc : 0;
 }
 
 int

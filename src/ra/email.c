@@ -23,18 +23,6 @@
 #include "pki/pki.h"
 #include "ra/ra.h"
 
-/* The hash binds the code to the person and the address, so a code
- * mailed for one row cannot confirm another. */
-static void
-code_hash(char out[65], const char *nik, const char *email, const char *code)
-{
-	char in[16 + 1 + MAIL_ADDR_MAX + 1 + RA_EMAIL_CODE_DIGITS + 1];
-
-	snprintf(in, sizeof(in), "%s|%s|%s", nik, email, code);
-	sha256_hex(out, in, strlen(in));
-	secure_wipe(in, sizeof(in));
-}
-
 /* Lower-cased copy of the address (the key of its row). */
 static int
 email_norm(char out[MAIL_ADDR_MAX + 1], const char *email)
@@ -108,7 +96,7 @@ request_fn(struct store *st, void *arg)
 	int64_t now = time_now(), n;
 	int rc;
 
-	code_hash(hash, w->nik, w->email, w->code);
+	ra_code_hash(hash, w->nik, w->email, w->code);
 	w->expires_at = now + RA_EMAIL_CODE_TTL;
 	/* A new code replaces an older one (and its attempts); an address
 	 * verified already is asked again from scratch. */
@@ -141,6 +129,36 @@ request_fn(struct store *st, void *arg)
 	return rc;
 }
 
+void
+ra_code_hash(char out[65], const char *a, const char *b, const char *code)
+{
+	char in[MAIL_ADDR_MAX + RA_ID_LEN + 40];
+
+	snprintf(in, sizeof(in), "%s|%s|%s", a, b, code);
+	sha256_hex(out, in, strlen(in));
+	secure_wipe(in, sizeof(in));
+}
+
+int
+ra_code_new(char out[RA_EMAIL_CODE_DIGITS + 1])
+{
+	unsigned char r[8];
+	uint64_t v = 0;
+	size_t i;
+	int rc;
+
+	/* Uniform over 10^8 up to a bias of 2^-37: negligible. */
+	if ((rc = rand_bytes(r, sizeof(r))) < 0)
+		return rc;
+	for (i = 0; i < sizeof(r); i++)
+		v = v << 8 | r[i];
+	snprintf(out, RA_EMAIL_CODE_DIGITS + 1, "%0*llu", RA_EMAIL_CODE_DIGITS,
+	         (unsigned long long)(v % 100000000ULL));
+	secure_wipe(r, sizeof(r));
+	secure_wipe(&v, sizeof(v));
+	return 0;
+}
+
 int
 ra_email_verify_request(int64_t *expires_at, struct store *st, const struct ra_actor *who,
                         const char *nik, const char *email_in)
@@ -148,23 +166,14 @@ ra_email_verify_request(int64_t *expires_at, struct store *st, const struct ra_a
 	struct verify_req w;
 	struct ra_person p;
 	char email[MAIL_ADDR_MAX + 1];
-	unsigned char r[8];
-	uint64_t v = 0;
-	size_t i;
 	int rc;
 
 	*expires_at = 0;
 	memset(&w, 0, sizeof(w));
 	if ((rc = subject_check(&p, email, st, who, nik, email_in, 0)) < 0)
 		return rc;
-	/* Uniform over 10^8 up to a bias of 2^-37: negligible. */
-	if ((rc = rand_bytes(r, sizeof(r))) < 0)
+	if ((rc = ra_code_new(w.code)) < 0)
 		return rc;
-	for (i = 0; i < sizeof(r); i++)
-		v = v << 8 | r[i];
-	snprintf(w.code, sizeof(w.code), "%0*llu", RA_EMAIL_CODE_DIGITS,
-	         (unsigned long long)(v % 100000000ULL));
-	secure_wipe(r, sizeof(r));
 	w.who = who;
 	w.nik = p.nik;
 	w.email = email;
@@ -223,7 +232,7 @@ confirm_fn(struct store *st, void *arg)
 	} else if (attempts >= RA_EMAIL_CODE_TRIES) {
 		w->refused = SPENT;
 	} else {
-		code_hash(got, w->nik, w->email, w->code);
+		ra_code_hash(got, w->nik, w->email, w->code);
 		if (!ct_equal(got, want, 64))
 			w->refused = WRONG;
 	}

@@ -234,6 +234,7 @@ struct issue_also {
 	struct ra_agreement *agreement;
 	const struct sealed_key *sealed; /* NULL: the owner's own CSR */
 	int64_t accepted_at;
+	const struct ra_issue_req *rq;
 };
 
 /* Runs in the certificate's own transaction. */
@@ -250,6 +251,13 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	 * transaction, so a failed issuance records nothing. */
 	if ((rc = agreement_ensure_fn(st, &ens)) < 0)
 		return rc;
+	/* Cirebon 13(3): what is accepted is the text the applicant read. */
+	if (w->rq->agreement_version > 0 &&
+	    w->rq->agreement_version != w->agreement->version)
+		return sertel_err(SERTEL_ESTATE,
+		                  "the subscriber agreement in force is version %d, not "
+		                  "the version %d shown; read it again (Cirebon 13(3))",
+		                  w->agreement->version, w->rq->agreement_version);
 
 	/* Still approved, and nobody issued it meanwhile. */
 	if ((rc = db_prepare(&s, store_db(st),
@@ -307,7 +315,19 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	         w->sealed ? "generated and sealed" : "from the owner's CSR");
 	if ((rc = audit_append(st, w->who->label, "application.issue", obj, detail)) < 0)
 		return rc;
-	return ra_notify_application(st, w->app->id, "issued");
+	if ((rc = ra_notify_application(st, w->app->id, "issued")) < 0)
+		return rc;
+	if (w->rq->also != NULL) {
+		struct ra_issued info;
+
+		memset(&info, 0, sizeof(info));
+		str_copy(info.app_id, sizeof(info.app_id), w->app->id);
+		info.agreement = *w->agreement;
+		info.accepted_at = w->accepted_at;
+		info.generated = w->sealed != NULL;
+		return w->rq->also(st, rec, &info, w->rq->also_arg);
+	}
+	return 0;
 }
 
 int
@@ -399,6 +419,7 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	also.agreement = &ag;
 	also.sealed = rq->passphrase ? &sealed : NULL;
 	also.accepted_at = time_now();
+	also.rq = rq;
 	irq.also = issue_also_fn;
 	irq.also_arg = &also;
 	if ((rc = issuer_issue(out, is, st, &irq)) < 0)
@@ -417,19 +438,11 @@ out:
 int
 ra_last_approver(struct store *st, const char *app_id, char out[17])
 {
-	struct db_stmt *s = NULL;
-	int rc;
-
-	out[0] = '\0';
-	if ((rc = db_prepare(&s, store_db(st),
+	int rc = db_get_text(store_db(st), out, 17,
 	                     "SELECT operator_nik FROM approvals WHERE "
 	                     "application_id = ? ORDER BY at DESC, "
-	                     "operator_nik LIMIT 1")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_step(s)) == 1) {
-		str_copy(out, 17, db_col_text(s, 0));
-		rc = 0;
-	}
-	db_finalize(s);
-	return rc;
+	                     "operator_nik LIMIT 1",
+	                     app_id);
+
+	return rc < 0 ? rc : 0;
 }

@@ -28,6 +28,50 @@ send_to(struct store *st, const char *to, const char *kind, const char *subject,
 	return mail_enqueue(st, to, subject, full, kind);
 }
 
+/* An application that waits for the OP: every OP operator is told (the
+ * OP of the Dinas decides for every agency, Cirebon 20(1)), except the
+ * applicant, who may not decide their own application. */
+static int
+notify_operators(struct store *st, const struct ra_application *a)
+{
+	struct ra_person p;
+	struct db_stmt *s = NULL;
+	char subject[200], body[2048], to[256];
+	const char *agency = "";
+	struct ra_agency ag;
+	int rc;
+
+	memset(&ag, 0, sizeof(ag));
+	if (ra_person_get(&p, st, a->applicant_nik) == 0 &&
+	    ra_agency_get(&ag, st, p.agency_id) == 0)
+		agency = ag.name;
+	snprintf(subject, sizeof(subject), "Permohonan %s menunggu verifikasi OP", a->id);
+	snprintf(body, sizeof(body),
+	         "Yth. Pengelola Otoritas Pendaftaran,\n\nPermohonan Sertifikat "
+	         "Elektronik jenis %s (nomor %s) dari %s (%s) telah diajukan dan "
+	         "menunggu verifikasi. Buka antrean di portal untuk memutuskannya.",
+	         a->type, a->id, a->cn, agency);
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT nik, email, roles FROM persons WHERE nik <> ? "
+	                     "ORDER BY nik")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, a->applicant_nik)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		unsigned roles = 0;
+
+		ra_roles_parse(&roles, db_col_text(s, 2));
+		if (!(roles & ROLE_OPERATOR))
+			continue;
+		str_copy(to, sizeof(to), db_col_text(s, 1));
+		if ((rc = send_to(st, to, "waiting", subject, body)) < 0)
+			goto out;
+	}
+out:
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 int
 ra_notify_application(struct store *st, const char *app_id, const char *kind)
 {
@@ -78,7 +122,9 @@ ra_notify_application(struct store *st, const char *app_id, const char *kind)
 	} else {
 		return sertel_err(SERTEL_EINVAL, "notice kind '%s'", kind);
 	}
-	return send_to(st, a.email, kind, subject, body);
+	if ((rc = send_to(st, a.email, kind, subject, body)) < 0)
+		return rc;
+	return strcmp(kind, "submitted") == 0 ? notify_operators(st, &a) : 0;
 }
 
 /* The owner, and the head(s) of the owner's agency (Cirebon 15(5): the

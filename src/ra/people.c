@@ -485,6 +485,77 @@ ra_person_appoint(struct store *st, const struct ra_actor *who, const char *nik,
 	return store_atomic(st, appoint_fn, &w);
 }
 
+struct dismiss {
+	const struct ra_actor *who;
+	const char *nik;
+	unsigned role;
+	const char *reason;
+};
+
+static int
+dismiss_fn(struct store *st, void *arg)
+{
+	struct dismiss *w = arg;
+	struct ra_person p;
+	char roles[160], obj[64], detail[700];
+	int64_t n;
+	int rc;
+
+	if ((rc = ra_person_get(&p, st, w->nik)) < 0)
+		return rc;
+	if (!(p.roles & w->role))
+		return sertel_err(SERTEL_ESTATE, "NIK %s: does not hold that role",
+		                  w->nik);
+	ra_roles_format(roles, sizeof(roles), p.roles & ~w->role);
+	/* Inside the transaction: the roles read above are the ones replaced. */
+	n = db_run(store_db(st),
+	           "UPDATE persons SET roles = ?, updated_at = ? WHERE nik = ?", "sis",
+	           roles, time_now(), w->nik);
+	if (n < 0)
+		return (int)n;
+	snprintf(obj, sizeof(obj), "person:%s", w->nik);
+	ra_roles_format(roles, sizeof(roles), w->role);
+	snprintf(detail, sizeof(detail), "%s: %.500s", roles, w->reason);
+	return audit_append(st, w->who->label, "person.dismiss", obj, detail);
+}
+
+int
+ra_person_dismiss(struct store *st, const struct ra_actor *who, const char *nik,
+                  unsigned role, const char *reason)
+{
+	struct dismiss w = {who, nik, role, reason};
+	int rc;
+
+	/* Cirebon 20(1): the one who appoints is the one who dismisses. */
+	if (role == ROLE_KEPALA_DINAS) {
+		if (!(who->roles & ROLE_ADMIN))
+			return sertel_err(SERTEL_EPERM,
+			                  "%s: only the admin dismisses a kepala-dinas",
+			                  who->label);
+	} else if (role == ROLE_OPERATOR || role == ROLE_AUDITOR ||
+	           role == ROLE_KEPALA_PD) {
+		if (!(who->roles & ROLE_KEPALA_DINAS))
+			return sertel_err(
+			    SERTEL_EPERM,
+			    "%s: only a kepala-dinas dismisses OP operators, "
+			    "heads of agency and auditors (Cirebon 20(1))",
+			    who->label);
+	} else {
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "dismiss: operator-op, kepala-perangkat-daerah, auditor "
+		    "or kepala-dinas");
+	}
+	if (reason == NULL || *reason == '\0')
+		return sertel_err(SERTEL_EINVAL, "dismiss: a reason is required");
+	if ((rc = name_check_text("reason", reason, 500)) < 0)
+		return rc;
+	if (who->nik[0] != '\0' && strcmp(who->nik, nik) == 0)
+		return sertel_err(SERTEL_EPERM, "%s: does not dismiss themselves",
+		                  who->label);
+	return store_atomic(st, dismiss_fn, &w);
+}
+
 int
 ra_operator_check(struct store *st, const char *nik, int64_t now)
 {

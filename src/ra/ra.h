@@ -103,6 +103,13 @@ int ra_person_appoint(struct store *st, const struct ra_actor *who, const char *
 /* An operator may decide only while holding a valid certificate of their
  * own (Cirebon 20(1)); SERTEL_EPERM with the reason otherwise. */
 int ra_operator_check(struct store *st, const char *nik, int64_t now);
+/* Takes a role back (Cirebon 20(1): who appoints also dismisses): a
+ * kepala-dinas dismisses OP operators, heads of agency and auditors, the
+ * admin a kepala-dinas.  A reason is required; audited (person.dismiss).
+ * A dismissed operator's next decision is refused (roles are read at each
+ * request).  SERTEL_ESTATE when the person does not hold the role. */
+int ra_person_dismiss(struct store *st, const struct ra_actor *who, const char *nik,
+                      unsigned role, const char *reason);
 
 /* ---- a second e-mail address, verified by a mailed code (email.c) ---- */
 /* Issue 19: a certificate names the person's registered address, or
@@ -110,6 +117,14 @@ int ra_operator_check(struct store *st, const char *nik, int64_t now);
 #define RA_EMAIL_CODE_DIGITS 8
 #define RA_EMAIL_CODE_TTL    (15 * 60) /* seconds a code is valid */
 #define RA_EMAIL_CODE_TRIES  5         /* wrong codes before it is spent */
+/* A fresh random code of RA_EMAIL_CODE_DIGITS decimal digits (mailed
+ * codes: e-mail verification, the desk). */
+int ra_code_new(char out[RA_EMAIL_CODE_DIGITS + 1]);
+/* What the store keeps of a mailed code: the SHA-256 hex of "a|b|code",
+ * where a and b bind it to its one use (a NIK and an address; "desk" and a
+ * desk session), so a code mailed for one row confirms no other.  code is
+ * at most 32 characters. */
+void ra_code_hash(char out[65], const char *a, const char *b, const char *code);
 /* Mails a fresh code to email (at the agency's domain of nik; nik NULL:
  * the actor) through the mail queue; the person or the Dinas asks.
  * Replaces an earlier code.  Audited; the code is never stored. */
@@ -223,6 +238,16 @@ int ra_attachment_iter(struct store *st, const char *app_id, ra_attachment_fn cb
 /* N-of-M: how many distinct operators approve an application of a type
  * ([approval] TYPE in sertel.conf, default 1, at least 1). */
 int ra_approvals_needed(const struct config *cfg, const char *type);
+/* The rule in force for a type: the Kepala Dinas's rule in the store
+ * (ra_approval_rule_set) or, without one, ra_approvals_needed(cfg).  An
+ * application keeps the number it was created with.  *from_store says
+ * which (may be NULL). */
+int ra_approval_rule(int *out, int *from_store, struct store *st,
+                     const struct config *cfg, const char *type);
+/* Sets the N of N-of-M for a type (1..16; kepala-dinas or admin), with a
+ * reason, audited (approval.set); applies to applications created after. */
+int ra_approval_rule_set(struct store *st, const struct ra_actor *who, const char *type,
+                         int n, const char *reason);
 int ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
              const struct ra_apply_req *rq, int approvals_needed);
 /* Content-checked (PDF, JPEG or PNG by their bytes), size-limited,
@@ -246,6 +271,18 @@ struct ra_filter {
  * longest comes first), with *total the number matching (for paging). */
 int ra_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn cb,
              void *arg);
+/* The same selection as ra_query, each row with its applicant's registered
+ * name and agency name ("" when unknown), read in one query: what the
+ * operator's queue shows.  The row and its strings are borrowed for the
+ * call; a non-zero cb return stops. */
+struct ra_queue_row {
+	const struct ra_application *app;
+	const char *name;
+	const char *agency;
+};
+typedef int (*ra_queue_fn)(const struct ra_queue_row *r, void *arg);
+int ra_queue(struct store *st, const struct ra_filter *f, int64_t *total, ra_queue_fn cb,
+             void *arg);
 
 /* Transitions; each refuses illegal ones with SERTEL_ESTATE and writes
  * the audit entry (actor, time, reason) in the same transaction. */
@@ -260,9 +297,52 @@ int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,
  * application shows as needs_review ("ip:10.1.2.3,..."); NULL when none. */
 int ra_approve(struct store *st, const struct ra_actor *who, const char *app_id,
                const char *note, const char *reviewed, int *approved);
+/* The approvals an application holds so far, oldest first: the operator's
+ * NIK and registered name, and when (for "who has approved": N of M). */
+typedef int (*ra_approval_fn)(const char *operator_nik, const char *name, int64_t at,
+                              void *arg);
+int ra_approval_iter(struct store *st, const char *app_id, ra_approval_fn cb, void *arg);
 /* What the operator must look at before approving: "ip:ADDR" for every IP
  * address of the application, comma-separated ("" when nothing). */
 int ra_needs_review(char *out, size_t outsz, const struct ra_application *a);
+
+/* ---- the operator's certificate search (search.c) ---------------------- */
+/* What ra_cert_query() selects; NULL / 0 fields select everything. */
+struct ra_cert_filter {
+	const char *nik;
+	const char *name;      /* part of the owner's registered name, any case */
+	const char *serial;    /* any form serial_normalise() reads */
+	const char *agency_id; /* the owner's agency */
+	const char *status;    /* valid, revoked, expired */
+	int expiring_days;     /* valid and ending within this many days */
+	int limit;             /* 0: 50; at most 1000 */
+	int offset;
+};
+/* One result, borrowed for the callback: the certificate with its owner's
+ * name and agency (one query with joins, no lookup per row). */
+struct ra_cert_row {
+	const char *serial;
+	const char *type;
+	const char *usages;
+	const char *subject;
+	const char *nik; /* "" when not bound to a person */
+	const char *owner_name;
+	const char *agency_id;
+	const char *agency_name;
+	int64_t not_before;
+	int64_t not_after;
+	int revoked;
+	int64_t revoked_at;
+	int reason;
+	const char *status; /* valid, revoked, expired, not-yet-valid */
+};
+typedef int (*ra_cert_fn)(const struct ra_cert_row *c, void *arg);
+/* Certificates matching f, by owner name then serial, with *total the
+ * number matching; only for those who read every record (ra_sees_all).
+ * SERTEL_EINVAL for an unreadable serial or status. */
+int ra_cert_query(struct store *st, const struct ra_actor *who,
+                  const struct ra_cert_filter *f, int64_t *total, ra_cert_fn cb,
+                  void *arg);
 
 /* ---- where certificates come from (issuer.c, issuer_upstream.c) ------- */
 /* The issuer connector (Cirebon 13(2): the OP forwards to the issuer).
@@ -324,9 +404,13 @@ int ra_agreement_text(char **out, struct ra_agreement *ag, struct store *st, int
 int ra_agreement_set(struct ra_agreement *out, struct store *st,
                      const struct ra_actor *who, const char *text);
 
+struct ra_issued;
 struct ra_issue_req {
 	const char *app_id;
 	int accept_agreement;
+	/* The version the applicant was shown (0: whichever is in force);
+	 * another one in force at issuance is refused. */
+	int agreement_version;
 	/* Either the owner's CSR ... */
 	const unsigned char *csr;
 	size_t csr_len;
@@ -335,6 +419,12 @@ struct ra_issue_req {
 	size_t passlen;
 	size_t pass_min_len;
 	const char *algo; /* for a generated key; NULL: ec-p256 */
+	/* More work inside the issuance's transaction (NULL: none), after
+	 * the acceptance and the application's new state are written; a
+	 * failure rolls the issuance back (the desk session, desk.c). */
+	int (*also)(struct store *st, const struct cert_rec *rec,
+	            const struct ra_issued *info, void *arg);
+	void *also_arg;
 };
 struct ra_issued {
 	char app_id[RA_ID_LEN + 1];
@@ -349,6 +439,51 @@ int ra_last_approver(struct store *st, const char *app_id, char out[17]);
 int ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
              const struct ra_actor *who, struct issuer *is,
              const struct ra_issue_req *rq);
+
+/* ---- issuance at the OP desk (desk.c) --------------------------------- */
+/* Cirebon 13(3)-(4) on the operator's screen: the operator who sees the
+ * applicant at the desk starts a desk session (the witness), a code goes
+ * to the applicant's registered address, and the applicant proves being
+ * there by typing it; ra_issue then runs with the applicant as actor. */
+#define RA_DESK_CODE_DIGITS RA_EMAIL_CODE_DIGITS /* ra_code_new */
+#define RA_DESK_TTL         (15 * 60)            /* seconds a desk session is open */
+#define RA_DESK_TRIES       5                    /* wrong codes before it is spent */
+enum ra_desk_state { DESK_OPEN, DESK_ISSUED, DESK_SPENT };
+struct ra_desk {
+	char id[RA_ID_LEN + 1];
+	char app_id[RA_ID_LEN + 1];
+	char operator_nik[17]; /* the witness */
+	enum ra_desk_state state;
+	int attempts;
+	int expired; /* open but past expires_at */
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t used_at;
+	char cert_serial[SERIAL_HEX_MAX + 1];
+};
+const char *ra_desk_state_name(enum ra_desk_state s);
+/* An OP operator holding a valid certificate of their own (Cirebon 20(1)),
+ * for an approved application that is not their own: records the session
+ * (only the code's SHA-256; earlier open sessions of that application are
+ * spent) and queues the code to the applicant's registered address, in
+ * one transaction with its audit entry. */
+int ra_desk_start(struct ra_desk *out, struct store *st, const struct ra_actor *who,
+                  const char *app_id);
+/* The session, for its witness only (SERTEL_EPERM otherwise). */
+int ra_desk_get(struct ra_desk *out, struct store *st, const struct ra_actor *who,
+                const char *desk_id);
+/* The witness submits what the applicant typed: the code (constant-time
+ * compare; each wrong one counted and audited although the call fails, the
+ * RA_DESK_TRIES-th spends the session), then ra_issue for the applicant
+ * with rq (its app_id and also are set here).  The session is consumed in
+ * the issuance's transaction, which also records the witness, the
+ * agreement version and hash, the key's origin and the session id.  Any
+ * other failure leaves the session as it was. */
+int ra_desk_confirm(struct cert_rec *out, struct ra_issued *info, struct store *st,
+                    const struct ra_actor *who, struct issuer *is, const char *desk_id,
+                    const char *code, const struct ra_issue_req *rq);
+/* The witness of the desk session that issued app_id (out[0] = 0: none). */
+int ra_desk_witness(struct store *st, const char *app_id, char out[17]);
 
 /* ---- the receipt (receipt.c) ------------------------------------------ */
 /* The receipt (bukti tanda terima) PDF of an issued application, for the
@@ -379,7 +514,8 @@ int ra_renew(struct ra_application *out, struct store *st, const struct ra_actor
              const char *serial, int approvals_needed);
 
 /* ---- notices (notify.c), queued inside the caller's transaction -------- */
-/* kind: submitted, returned, rejected, approved, issued. */
+/* kind: submitted, returned, rejected, approved, issued; a submitted
+ * application is also announced to every OP operator (kind waiting). */
 int ra_notify_application(struct store *st, const char *app_id, const char *kind);
 int ra_notify_revoked(struct store *st, const char *serial, const char *cause);
 /* Expiry reminders for each number of days in the list ("30,14,7"), once
@@ -389,6 +525,9 @@ int ra_remind(struct store *st, const char *actor, const char *days_list, int *s
 /* ---- revocation, loss reports, sanctions (revoke.c) -------------------- */
 /* Checks a document outside an application (any kind label). */
 int ra_file_check(const struct ra_file *f);
+/* The content type of a checked document by its bytes: "application/pdf",
+ * "image/jpeg", "image/png", or NULL for anything else. */
+const char *ra_file_mime(const unsigned char *data, size_t len);
 /* RFC 5280 reason of a cause, or <0 for an unknown cause. */
 int ra_cause_reason(const char *cause);
 /* Revokes a certificate bound to a registered person for a cause, if who
@@ -405,10 +544,65 @@ int ra_report_loss(struct store *st, const struct ra_actor *who, struct issuer *
                    const char *serial, const char *acknowledged_by,
                    const struct ra_file *statement, const struct ra_file *police,
                    const char *note);
+/* A loss report as the superior named in its statement letter sees it. */
+struct ra_loss {
+	char id[17];
+	char serial[SERIAL_HEX_MAX + 1];
+	char owner_nik[17];
+	char owner_name[SERTEL_MAX_NAME];
+	char note[600];
+	int64_t created_at;
+	int64_t acknowledged_at; /* 0: not yet acknowledged */
+};
+typedef int (*ra_loss_fn)(const struct ra_loss *l, void *arg);
+/* The loss reports whose statement letter names the superior ack_nik,
+ * newest first (at most 200); a non-zero cb return stops. */
+int ra_loss_iter(struct store *st, const char *ack_nik, ra_loss_fn cb, void *arg);
+/* Cirebon 15(3): the superior named in the statement letter acknowledges
+ * it, once, as its own act (recorded with the time, audited as
+ * revocation.acknowledge).  Only that superior: SERTEL_EPERM for anyone
+ * else, SERTEL_ESTATE when already acknowledged. */
+int ra_loss_acknowledge(struct store *st, const struct ra_actor *who,
+                        const char *report_id, const char *note);
+/* A letter of a loss report (which: "pernyataan", the statement letter, or
+ * "laporan-polisi", the police report), decrypted, with its content type
+ * (borrowed), for the superior the report names, the owner, and those who
+ * read every archive (operators, the Kepala Dinas, auditors, the
+ * administrator); each read is audited.  *out owned by caller. */
+int ra_loss_letter_get(unsigned char **out, size_t *len, const char **mime,
+                       struct store *st, const struct ra_actor *who,
+                       const char *report_id, const char *which);
 /* A written warning (Palembang 16); at `threshold` warnings every valid
  * certificate of the person gets a revocation proposal (cause sanksi). */
 int ra_warn(struct store *st, const struct ra_actor *who, const char *nik,
             const char *serial, const char *reason, int threshold, int *warnings,
             int *proposals);
+/* The causes an OP operator may invoke (evaluasi-op, sanksi), borrowed. */
+const char *const *ra_operator_causes(int *n);
+/* Written warnings (nik NULL: everyone's), newest first, for those who
+ * read every record; borrowed for the callback. */
+struct ra_warning {
+	const char *nik;
+	const char *name;
+	const char *serial; /* "" when given to the person */
+	const char *reason;
+	const char *by_nik;
+	int64_t created_at;
+};
+typedef int (*ra_warning_fn)(const struct ra_warning *w, void *arg);
+int ra_warning_iter(struct store *st, const struct ra_actor *who, const char *nik,
+                    ra_warning_fn cb, void *arg);
+/* Open revocation proposals (state requested), oldest first. */
+struct ra_proposal {
+	const char *serial;
+	const char *nik;
+	const char *name;
+	const char *cause;
+	const char *note;
+	int64_t created_at;
+};
+typedef int (*ra_proposal_fn)(const struct ra_proposal *p, void *arg);
+int ra_proposal_iter(struct store *st, const struct ra_actor *who, ra_proposal_fn cb,
+                     void *arg);
 
 #endif

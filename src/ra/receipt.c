@@ -82,7 +82,7 @@ ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
 	struct cert_rec rec;
 	unsigned char *pdf = NULL, *signed_pdf = NULL;
 	size_t pdflen = 0, signed_len = 0;
-	char fpr[65], agsha[65], opnik[17] = "";
+	char fpr[65], agsha[65], opnik[17] = "", witness[17] = "";
 	int64_t accepted_at = 0;
 	int rc, version = 0, generated = 0;
 
@@ -106,8 +106,14 @@ ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
 	    (rc = ra_person_get(&p, st, app.applicant_nik)) < 0 ||
 	    (rc = acceptance_get(&version, &accepted_at, agsha, st, app.id)) < 0 ||
 	    (rc = key_generated(&generated, st, rec.serial)) < 0 ||
-	    (rc = ra_last_approver(st, app.id, opnik)) < 0)
+	    (rc = ra_last_approver(st, app.id, opnik)) < 0 ||
+	    (rc = ra_desk_witness(st, app.id, witness)) < 0)
 		goto out;
+	/* Cirebon 13: the operator who handed the certificate over at the
+	 * desk, when it was issued there; else the one whose approval
+	 * completed it. */
+	if (witness[0] != '\0')
+		memcpy(opnik, witness, sizeof(opnik));
 	memset(&op, 0, sizeof(op));
 	if (opnik[0] && (rc = ra_person_get(&op, st, opnik)) < 0)
 		goto out;

@@ -309,6 +309,243 @@ ra_report_loss(struct store *st, const struct ra_actor *who, struct issuer *is,
 	                   ack.nik);
 }
 
+/* ---- the superior's acknowledgement --------------------------------------- */
+int
+ra_loss_iter(struct store *st, const char *ack_nik, ra_loss_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_loss *l = NULL;
+	struct ra_person p;
+	size_t n = 0, i;
+	int rc;
+
+	if (ack_nik == NULL || *ack_nik == '\0')
+		return 0;
+	if ((l = calloc(200, sizeof(*l))) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "out of memory");
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT r.id, r.serial, c.nik, r.note, r.created_at, "
+	                     "COALESCE(r.acknowledged_at, 0) FROM revocation_requests r "
+	                     "JOIN certs c ON c.serial = r.serial WHERE "
+	                     "r.acknowledged_by = ? AND r.cause = 'hilang' "
+	                     "ORDER BY r.created_at DESC, r.id LIMIT 200")) < 0)
+		goto out;
+	if ((rc = db_bind_text(s, 1, ack_nik)) < 0)
+		goto out;
+	while (n < 200 && (rc = db_step(s)) == 1) {
+		str_copy(l[n].id, sizeof(l[n].id), db_col_text(s, 0));
+		str_copy(l[n].serial, sizeof(l[n].serial), db_col_text(s, 1));
+		str_copy(l[n].owner_nik, sizeof(l[n].owner_nik), db_col_text(s, 2));
+		str_copy(l[n].note, sizeof(l[n].note),
+		         db_col_text(s, 3) ? db_col_text(s, 3) : "");
+		l[n].created_at = db_col_int(s, 4);
+		l[n].acknowledged_at = db_col_int(s, 5);
+		n++;
+	}
+	if (rc < 0)
+		goto out;
+	db_finalize(s);
+	s = NULL;
+	/* Names after the statement is done: one query at a time. */
+	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+		if (ra_person_get(&p, st, l[i].owner_nik) == 0)
+			str_copy(l[i].owner_name, sizeof(l[i].owner_name), p.name);
+		rc = cb(&l[i], arg);
+	}
+	rc = rc < 0 ? rc : 0;
+out:
+	db_finalize(s);
+	free(l);
+	return rc;
+}
+
+struct ack_write {
+	const struct ra_actor *who;
+	const char *id;
+	const char *note;
+};
+
+static int
+ack_fn(struct store *st, void *arg)
+{
+	struct ack_write *w = arg;
+	struct db_stmt *s = NULL;
+	char named[17] = "", serial[SERIAL_HEX_MAX + 1] = "", obj[64], detail[600];
+	int64_t acked = 0, n;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT acknowledged_by, serial, "
+	                     "COALESCE(acknowledged_at, 0) FROM revocation_requests "
+	                     "WHERE id = ? AND cause = 'hilang'")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, w->id)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(named, sizeof(named),
+		         db_col_text(s, 0) ? db_col_text(s, 0) : "");
+		str_copy(serial, sizeof(serial), db_col_text(s, 1));
+		acked = db_col_int(s, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(
+		    SERTEL_ENOTFOUND,
+		    "Laporan kehilangan %s tidak ditemukan / loss report not found",
+		    w->id);
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	/* Cirebon 15(3): the superior the statement letter names, no one else
+	 * (the same answer for another person as for a report of another). */
+	if (w->who->nik[0] == '\0' || strcmp(named, w->who->nik) != 0)
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: hanya atasan yang disebut dalam surat pernyataan "
+		                  "yang mengakui laporan kehilangan / only the superior "
+		                  "named in the statement letter acknowledges it "
+		                  "(Cirebon 15(3))",
+		                  w->who->label);
+	if (acked != 0)
+		return sertel_err(SERTEL_ESTATE,
+		                  "Laporan kehilangan %s sudah diakui / acknowledged "
+		                  "already (Cirebon 15(3))",
+		                  w->id);
+	/* Compare-and-set: two acknowledgements at once record one. */
+	n = db_run(store_db(st),
+	           "UPDATE revocation_requests SET acknowledged_at = ? WHERE id = ? AND "
+	           "acknowledged_at IS NULL",
+	           "is", time_now(), w->id);
+	if (n < 0)
+		return (int)n;
+	if (n != 1)
+		return sertel_err(SERTEL_ESTATE,
+		                  "Laporan kehilangan %s sudah diakui / acknowledged "
+		                  "already (Cirebon 15(3))",
+		                  w->id);
+	snprintf(obj, sizeof(obj), "cert:%s", serial);
+	snprintf(detail, sizeof(detail),
+	         "loss report %s acknowledged by the superior%s%.450s", w->id,
+	         w->note && *w->note ? ": " : "", w->note ? w->note : "");
+	return audit_append(st, w->who->label, "revocation.acknowledge", obj, detail);
+}
+
+int
+ra_loss_acknowledge(struct store *st, const struct ra_actor *who, const char *report_id,
+                    const char *note)
+{
+	struct ack_write w = {who, report_id, note};
+	int rc;
+
+	if (report_id == NULL || strlen(report_id) != 16 ||
+	    strspn(report_id, "0123456789abcdef") != 16)
+		return sertel_err(SERTEL_EINVAL,
+		                  "Nomor laporan kehilangan tidak sah / a 16-hex-digit "
+		                  "report id is required");
+	if (note != NULL && *note && (rc = name_check_text("note", note, 500)) < 0)
+		return rc;
+	return store_atomic(st, ack_fn, &w);
+}
+
+/* ---- the letters of a loss report ------------------------------------------ */
+struct letter_read {
+	const struct ra_actor *who;
+	const char *id;
+	const char *which;
+	unsigned char *data;
+	size_t len;
+};
+
+static int
+letter_fn(struct store *st, void *arg)
+{
+	struct letter_read *l = arg;
+	int police = strcmp(l->which, "laporan-polisi") == 0;
+	struct db_stmt *s = NULL;
+	char named[17] = "", owner[17] = "", serial[SERIAL_HEX_MAX + 1] = "",
+	     blob[33] = "", obj[64];
+	int rc;
+
+	/* A group commit may run this again after a failed batch. */
+	free(l->data);
+	l->data = NULL;
+	l->len = 0;
+	if ((rc = db_prepare(&s, store_db(st),
+	                     police ? "SELECT r.acknowledged_by, c.nik, r.serial, "
+	                              "r.police_blob FROM revocation_requests r JOIN "
+	                              "certs c ON c.serial = r.serial WHERE r.id = ? AND "
+	                              "r.cause = 'hilang'"
+	                            : "SELECT r.acknowledged_by, c.nik, r.serial, "
+	                              "r.statement_blob FROM revocation_requests r JOIN "
+	                              "certs c ON c.serial = r.serial WHERE r.id = ? AND "
+	                              "r.cause = 'hilang'")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, l->id)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(named, sizeof(named),
+		         db_col_text(s, 0) ? db_col_text(s, 0) : "");
+		str_copy(owner, sizeof(owner),
+		         db_col_text(s, 1) ? db_col_text(s, 1) : "");
+		str_copy(serial, sizeof(serial), db_col_text(s, 2));
+		str_copy(blob, sizeof(blob), db_col_text(s, 3) ? db_col_text(s, 3) : "");
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND,
+		                "Laporan kehilangan %s tidak ditemukan / loss report not "
+		                "found",
+		                l->id);
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	/* Who first: the same refusal whatever the report holds. */
+	if ((l->who->nik[0] == '\0' ||
+	     (strcmp(l->who->nik, named) != 0 && strcmp(l->who->nik, owner) != 0)) &&
+	    !(l->who->roles &
+	      (ROLE_OPERATOR | ROLE_KEPALA_DINAS | ROLE_AUDITOR | ROLE_ADMIN)))
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "%s: surat laporan kehilangan hanya untuk atasan yang "
+		    "disebut, pemiliknya, dan OP / may not read the letters "
+		    "of this loss report (Cirebon 15(3))",
+		    l->who->label);
+	if (blob[0] == '\0')
+		return sertel_err(SERTEL_ENOTFOUND, "loss report %s: no %s kept", l->id,
+		                  l->which);
+	if ((rc = store_blob_get(st, blob, police ? "police-report" : "loss-statement",
+	                         &l->data, &l->len)) < 0)
+		return rc;
+	/* Reading a personal letter is itself recorded, as for attachments. */
+	snprintf(obj, sizeof(obj), "cert:%s", serial);
+	return audit_append(st, l->who->label, "revocation.read-letter", obj, l->which);
+}
+
+int
+ra_loss_letter_get(unsigned char **out, size_t *len, const char **mime, struct store *st,
+                   const struct ra_actor *who, const char *report_id, const char *which)
+{
+	struct letter_read l = {who, report_id, which, NULL, 0};
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	*mime = NULL;
+	if (which == NULL ||
+	    (strcmp(which, "pernyataan") != 0 && strcmp(which, "laporan-polisi") != 0))
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "loss report letter: expected pernyataan or laporan-polisi");
+	if (report_id == NULL || strlen(report_id) != 16 ||
+	    strspn(report_id, "0123456789abcdef") != 16)
+		return sertel_err(SERTEL_EINVAL, "Nomor laporan kehilangan tidak sah / a "
+		                                 "16-hex-digit report id is required");
+	if ((rc = store_atomic(st, letter_fn, &l)) < 0) {
+		free(l.data);
+		return rc;
+	}
+	/* Checked by content when it was reported (ra_file_check). */
+	*mime = ra_file_mime(l.data, l.len);
+	*out = l.data;
+	*len = l.len;
+	return 0;
+}
+
 /* ---- sanctions ------------------------------------------------------------ */
 struct warn_write {
 	const struct ra_actor *who;
@@ -421,4 +658,93 @@ ra_warn(struct store *st, const struct ra_actor *who, const char *nik, const cha
 	if (proposals)
 		*proposals = w.proposals;
 	return rc;
+}
+
+const char *const *
+ra_operator_causes(int *n)
+{
+	/* Cirebon 15(1); Palembang 14(d), 16: the causes table's BY_OPERATOR
+	 * rows, in its order. */
+	static const char *const op[] = {"evaluasi-op", "sanksi"};
+
+	*n = (int)(sizeof(op) / sizeof(op[0]));
+	return op;
+}
+
+static const char *
+text_or_empty(struct db_stmt *s, int col)
+{
+	const char *t = db_col_text(s, col);
+
+	return t != NULL ? t : "";
+}
+
+int
+ra_warning_iter(struct store *st, const struct ra_actor *who, const char *nik,
+                ra_warning_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_warning w;
+	int rc;
+
+	if (!ra_sees_all(who))
+		return sertel_err(SERTEL_EPERM, "%s: warnings are read by the OP",
+		                  who->label);
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         nik != NULL ? "SELECT s.nik, p.name, s.serial, s.reason, s.by_nik, "
+	                       "s.created_at FROM sanctions s JOIN persons p ON p.nik "
+	                       "= s.nik WHERE s.nik = ? ORDER BY s.created_at DESC, s.id"
+	                     : "SELECT s.nik, p.name, s.serial, s.reason, s.by_nik, "
+	                       "s.created_at FROM sanctions s JOIN persons p ON p.nik "
+	                       "= s.nik ORDER BY s.created_at DESC, s.id LIMIT 200")) < 0)
+		return rc;
+	if (nik != NULL && (rc = db_bind_text(s, 1, nik)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		w.nik = text_or_empty(s, 0);
+		w.name = text_or_empty(s, 1);
+		w.serial = text_or_empty(s, 2);
+		w.reason = text_or_empty(s, 3);
+		w.by_nik = text_or_empty(s, 4);
+		w.created_at = db_col_int(s, 5);
+		if ((rc = cb(&w, arg)) != 0)
+			break;
+	}
+out:
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+ra_proposal_iter(struct store *st, const struct ra_actor *who, ra_proposal_fn cb,
+                 void *arg)
+{
+	struct db_stmt *s = NULL;
+	struct ra_proposal p;
+	int rc;
+
+	if (!ra_sees_all(who))
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: revocation proposals are read by the OP",
+		                  who->label);
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT r.serial, c.nik, p.name, r.cause, r.note, "
+	                     "r.created_at FROM revocation_requests r JOIN certs c ON "
+	                     "c.serial = r.serial LEFT JOIN persons p ON p.nik = c.nik "
+	                     "WHERE r.state = 'requested' ORDER BY r.created_at, r.id "
+	                     "LIMIT 500")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == 1) {
+		p.serial = text_or_empty(s, 0);
+		p.nik = text_or_empty(s, 1);
+		p.name = text_or_empty(s, 2);
+		p.cause = text_or_empty(s, 3);
+		p.note = text_or_empty(s, 4);
+		p.created_at = db_col_int(s, 5);
+		if ((rc = cb(&p, arg)) != 0)
+			break;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
 }

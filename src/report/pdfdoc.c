@@ -383,40 +383,30 @@ pdfdoc_line(struct pdfdoc *d, double x0, double y0, double x1, double y1, double
 	cairo_stroke(d->cr);
 }
 
-int
-pdfdoc_qr(double *out, struct pdfdoc *d, double x, double y, double module,
-          const char *text, int flags)
+/* Byte mode, case kept: URLs and hex must come back exactly. */
+static int
+qr_encode(QRcode **out, const char *text)
 {
-	QRcode *qr = NULL;
-	int row, col, run, side;
-
-	if (out != NULL)
-		*out = 0;
-	if (d->cr == NULL)
-		return sertel_err(SERTEL_ESTATE, "pdf: document already finished");
-	if (text[0] == '\0' || module <= 0)
-		return sertel_err(SERTEL_EINVAL, "qr: empty text or module");
-	/* Byte mode, case kept: URLs and hex must come back exactly. */
 	errno = 0;
-	qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (qr == NULL) {
-		if (errno == ENOMEM)
-			return sertel_err(SERTEL_ENOMEM, "qr: out of memory");
-		return sertel_err(SERTEL_ETOOBIG, "qr: %zu bytes do not fit a QR code",
-		                  strlen(text));
-	}
-	/* ISO/IEC 18004 7.3.7: a quiet zone of four modules on every side. */
-	side = qr->width + 8;
-	if (out != NULL)
-		*out = side * module;
-	if (flags & PDFDOC_MEASURE)
-		goto out;
-	pdfdoc_rect(d, x, y, side * module, side * module, 0xffffff);
-	pdfdoc_rgb(d, 0x000000);
-	/* One path for all dark modules, runs merged: no seams between
-	 * neighbours when a viewer antialiases. */
-	for (row = 0; row < qr->width; row++) {
-		for (col = 0; col < qr->width; col = run) {
+	*out = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (*out != NULL)
+		return 0;
+	if (errno == ENOMEM)
+		return sertel_err(SERTEL_ENOMEM, "qr: out of memory");
+	return sertel_err(SERTEL_ETOOBIG, "qr: %zu bytes do not fit a QR code",
+	                  strlen(text));
+}
+
+/* Calls fn for each run of dark modules in a row (col, row, length, in
+ * modules, quiet zone not counted), so no seams show between neighbours
+ * when a viewer antialiases; stops at the first non-zero return. */
+static int
+qr_runs(const QRcode *qr, int (*fn)(int col, int row, int len, void *arg), void *arg)
+{
+	int row, col, run, rc = 0;
+
+	for (row = 0; rc == 0 && row < qr->width; row++)
+		for (col = 0; rc == 0 && col < qr->width; col = run) {
 			if (!(qr->data[row * qr->width + col] & 1)) {
 				run = col + 1;
 				continue;
@@ -425,11 +415,95 @@ pdfdoc_qr(double *out, struct pdfdoc *d, double x, double y, double module,
 			     run < qr->width && (qr->data[row * qr->width + run] & 1);
 			     run++)
 				;
-			cairo_rectangle(d->cr, x + (col + 4) * module,
-			                y + (row + 4) * module, (run - col) * module,
-			                module);
+			rc = fn(col, row, run - col, arg);
 		}
+	return rc;
+}
+
+static int
+svg_run(int col, int row, int len, void *arg)
+{
+	/* ISO/IEC 18004 7.3.7: four modules of quiet zone. */
+	return buf_appendf(arg, "M%d %dh%dv1h-%dz", col + 4, row + 4, len, len);
+}
+
+int
+pdfdoc_qr_svg(char **out, const char *text)
+{
+	QRcode *qr = NULL;
+	struct buf b;
+	int side, rc;
+
+	*out = NULL;
+	if (text == NULL || text[0] == '\0')
+		return sertel_err(SERTEL_EINVAL, "qr: empty text");
+	if ((rc = qr_encode(&qr, text)) < 0)
+		return rc;
+	/* crispEdges keeps the modules sharp at any scale. */
+	side = qr->width + 8;
+	buf_init(&b, 1 << 20);
+	rc =
+	    buf_appendf(&b,
+	                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	                "shape-rendering=\"crispEdges\"><rect width=\"%d\" "
+	                "height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+	                side, side, side, side);
+	if (rc == 0)
+		rc = qr_runs(qr, svg_run, &b);
+	if (rc == 0)
+		rc = buf_appendf(&b, "\"/></svg>");
+	if (rc == 0)
+		rc = buf_cstr(&b);
+	QRcode_free(qr);
+	if (rc < 0) {
+		buf_free(&b);
+		return rc;
 	}
+	*out = (char *)buf_detach(&b, NULL);
+	return 0;
+}
+
+struct pdf_run {
+	struct pdfdoc *d;
+	double x, y, module;
+};
+
+static int
+pdf_run(int col, int row, int len, void *arg)
+{
+	struct pdf_run *r = arg;
+
+	cairo_rectangle(r->d->cr, r->x + (col + 4) * r->module,
+	                r->y + (row + 4) * r->module, len * r->module, r->module);
+	return 0;
+}
+
+int
+pdfdoc_qr(double *out, struct pdfdoc *d, double x, double y, double module,
+          const char *text, int flags)
+{
+	struct pdf_run pr = {d, x, y, module};
+	QRcode *qr = NULL;
+	int side, rc;
+
+	if (out != NULL)
+		*out = 0;
+	if (d->cr == NULL)
+		return sertel_err(SERTEL_ESTATE, "pdf: document already finished");
+	if (text[0] == '\0' || module <= 0)
+		return sertel_err(SERTEL_EINVAL, "qr: empty text or module");
+	if ((rc = qr_encode(&qr, text)) < 0)
+		return rc;
+	/* ISO/IEC 18004 7.3.7: a quiet zone of four modules on every side. */
+	side = qr->width + 8;
+	if (out != NULL)
+		*out = side * module;
+	if (flags & PDFDOC_MEASURE)
+		goto out;
+	pdfdoc_rect(d, x, y, side * module, side * module, 0xffffff);
+	pdfdoc_rgb(d, 0x000000);
+	/* One path for all dark modules, filled once. */
+	qr_runs(qr, pdf_run, &pr);
 	cairo_fill(d->cr);
 out:
 	QRcode_free(qr);

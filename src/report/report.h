@@ -129,6 +129,12 @@ void pdfdoc_line(struct pdfdoc *d, double x0, double y0, double x1, double y1,
 int pdfdoc_qr(double *out, struct pdfdoc *d, double x, double y, double module,
               const char *text, int flags);
 
+/* The same QR code as an SVG image (one path, module = 1 user unit, quiet
+ * zone included) for a web page to show as a data: URI: drawn here so the
+ * portal needs no script and no third party to show an otpauth:// URI.
+ * *out owned by caller. */
+int pdfdoc_qr_svg(char **out, const char *text);
+
 /* ---- text helpers -------------------------------------------------------- */
 /* "22 November 2026, 08:15 WIB": t in WIB (UTC+7), Indonesian month names. */
 #define PDFDOC_DATE_LEN 48

@@ -206,6 +206,21 @@ db_finalize(struct db_stmt *s)
 	free(s);
 }
 
+int
+db_get_text(struct db *db, char *out, size_t outsz, const char *sql, const char *param)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = db_prepare(&s, db, sql)) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, param)) == 0 && (rc = db_step(s)) == 1)
+		str_copy(out, outsz, db_col_text(s, 0));
+	db_finalize(s);
+	return rc;
+}
+
 int64_t
 db_run(struct db *db, const char *sql, const char *fmt, ...)
 {

@@ -59,6 +59,11 @@ void db_finalize(struct db_stmt *s);
  * 'b' a blob as (const void *, size_t).  Returns the rows changed, or
  * <0 (SERTEL_EEXISTS for a unique-key conflict). */
 int64_t db_run(struct db *db, const char *sql, const char *fmt, ...);
+/* The first column of the first row of sql, with one text parameter, into
+ * out (cut to outsz; "" when there is no row).  1 when a row was found, 0
+ * when none, <0 on error. */
+int db_get_text(struct db *db, char *out, size_t outsz, const char *sql,
+                const char *param);
 
 /* Runs the versioned migrations not yet applied, each in its own
  * transaction; returns the schema version in *version. */

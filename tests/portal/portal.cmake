@@ -17,3 +17,10 @@ add_test(NAME portal_lifecycle
   COMMAND ${SERTEL_BASH_PORTAL} ${CMAKE_CURRENT_LIST_DIR}/test_portal_lifecycle.sh)
 set_tests_properties(portal_lifecycle PROPERTIES TIMEOUT 400 LABELS "browser"
   ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR}")
+
+# Every route with every role, as raw HTTP (the routes from the server's
+# own tables).
+add_test(NAME portal_roles
+  COMMAND ${SERTEL_BASH_PORTAL} ${CMAKE_CURRENT_LIST_DIR}/test_portal_roles.sh)
+set_tests_properties(portal_roles PROPERTIES TIMEOUT 300 LABELS "browser"
+  ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR}")

@@ -26,16 +26,14 @@ sqlite3, broken), and an applicant refused there.
 
 Prints "ok"/"FAIL" lines and a closing "N passed, N failed".
 """
-import http.client
 import json
 import os
 import re
 import sys
-import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from portal_lib import Page, check, login_by_link, raw, set_file, summary, wait_mail  # noqa: E402,F401
+from portal_lib import Page, check, login_by_link, raw, request, set_file, summary, wait_mail  # noqa: E402,F401
 
 
 def main(argv):
@@ -267,12 +265,8 @@ def certs_flow(p, base):
 	d = tempfile.mkdtemp(prefix="sertel-portal-certs-")
 	got = {}
 	for ext in ("pem", "der", "p7b"):
-		u = urllib.parse.urlsplit(base)
-		c = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
-		c.request("GET", pem_href[:-3] + ext, headers={"Cookie": "sertel_sesi=" + sess["sertel_sesi"]})
-		r = c.getresponse()
-		got[ext] = (r.status, r.read())
-		c.close()
+		st, _, data = request(base, "GET", pem_href[:-3] + ext, cookies=sess)
+		got[ext] = (st, data)
 		with open(os.path.join(d, "c." + ext), "wb") as f:
 			f.write(got[ext][1])
 	check(all(v[0] == 200 for v in got.values()), "PEM, DER and P7B download",

@@ -145,45 +145,104 @@ def wait_mail(maildir, to, after_count, seconds=30):
 	return []
 
 
-def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
+def request(base, method, path, body=None, cookies=None, ctype=None, headers=None,
+            source=None, timeout=15, context=None):
+	"""One request as a script sends it, on a fresh connection (HTTPS when base
+	is https://, with the ssl context given): (status, [(header, value)] with
+	every repeated header kept, body bytes)."""
 	u = urllib.parse.urlsplit(base)
-	c = http.client.HTTPConnection(u.hostname, u.port, timeout=15,
-	                               source_address=(source, 0) if source else None)
-	h = {}
+	src = (source, 0) if source else None
+	if u.scheme == "https":
+		c = http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout,
+		                                source_address=src, context=context)
+	else:
+		c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout,
+		                               source_address=src)
+	h = dict(headers or {})
 	if cookies:
 		h["Cookie"] = "; ".join("%s=%s" % kv for kv in cookies.items())
 	if body is not None:
 		h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
 	c.request(method, path, body=body, headers=h)
 	r = c.getresponse()
-	data = r.read().decode("utf-8", "replace")
-	out = (r.status, dict(r.getheaders()), data)
+	out = (r.status, r.getheaders(), r.read())
 	c.close()
 	return out
 
 
-def login_by_link(p, base, maildir, email):
-	"""Logs in through the login page and the mailed link; True on success."""
-	link_re = r"https?://\S+/portal/masuk/tautan\?t=[0-9a-f]{64}"
-	old = wait_mail(maildir, email, -1, 1)
-	seen = set(m for b in old for m in re.findall(link_re, b))
-	p.goto(base + "/portal/masuk")
-	p.js("document.getElementById('email').value = %s" % json.dumps(email))
-	p.click_and_load("form button[type=submit]")
-	# Other notices (submitted, returned, ...) may arrive meanwhile: wait
-	# for a link not seen before.
+def raw(base, method, path, body=None, cookies=None, ctype=None, source=None):
+	"""request() with the headers as a dict and the body as text."""
+	st, hd, data = request(base, method, path, body, cookies, ctype, source=source)
+	return st, dict(hd), data.decode("utf-8", "replace")
+
+
+LINK_RE = r"https?://\S+/portal/masuk/tautan\?t=([0-9a-f]{64})"
+
+
+def links_seen(maildir, email):
+	"""The login-link tokens already mailed to email."""
+	return set(t for b in wait_mail(maildir, email, -1, 1) for t in re.findall(LINK_RE, b))
+
+
+def new_link(maildir, email, seen):
+	"""The one login-link token mailed to email that is not in seen, waiting up
+	to 30 s (other notices, submitted, returned, ..., may arrive meanwhile);
+	None unless exactly one."""
 	deadline = time.monotonic() + 30
 	new = []
 	while time.monotonic() < deadline and not new:
-		bodies = wait_mail(maildir, email, -1, 1)
-		new = [m for b in bodies for m in re.findall(link_re, b) if m not in seen]
+		new = [t for t in links_seen(maildir, email) if t not in seen]
 		if not new:
 			time.sleep(0.3)
-	if len(new) != 1:
+	return new[0] if len(new) == 1 else None
+
+
+def login_by_link(p, base, maildir, email):
+	"""Logs in through the login page and the mailed link; True on success."""
+	seen = links_seen(maildir, email)
+	p.goto(base + "/portal/masuk")
+	p.js("document.getElementById('email').value = %s" % json.dumps(email))
+	p.click_and_load("form button[type=submit]")
+	token = new_link(maildir, email, seen)
+	if token is None:
 		return False
-	p.goto(new[0])
+	p.goto(base + "/portal/masuk/tautan?t=" + token)
 	p.click_and_load("#masuk")
 	return p.url().rstrip("/").endswith("/portal")
+
+
+def set_cookies(headers):
+	"""The cookies a response sets, from request()'s header list."""
+	out = {}
+	for k, v in headers:
+		if k.lower() == "set-cookie":
+			name, _, rest = v.partition("=")
+			out[name.strip()] = rest.split(";", 1)[0]
+	return out
+
+
+def login_raw(base, maildir, email):
+	"""A session by one-time link, all in raw HTTP: (cookies, csrf), or None."""
+	seen = links_seen(maildir, email)
+	st, hd, body = request(base, "GET", "/portal/masuk")
+	pra = re.search(r'name="pra" value="([0-9a-f]+)"', body.decode("utf-8", "replace"))
+	if st != 200 or not pra:
+		return None
+	jar = {"sertel_pra": pra.group(1)}
+	request(base, "POST", "/portal/masuk/tautan",
+	        urllib.parse.urlencode({"email": email, "pra": pra.group(1)}), jar)
+	token = new_link(maildir, email, seen)
+	if token is None:
+		return None
+	st, hd, _ = request(base, "POST", "/portal/masuk/tautan/pakai",
+	                    urllib.parse.urlencode({"t": token, "pra": pra.group(1)}), jar)
+	sid = set_cookies(hd).get("sertel_sesi")
+	if st != 303 or not sid:
+		return None
+	jar = {"sertel_sesi": sid}
+	st, _, body = raw(base, "GET", "/portal/", cookies=jar)
+	csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', body)
+	return (jar, csrf.group(1)) if st == 200 and csrf else None
 
 
 def set_file(p, selector, path):
@@ -201,3 +260,15 @@ def summary():
 	"""The closing line ctest's reader counts; the exit status."""
 	print("%d passed, %d failed" % (COUNT["pass"], COUNT["fail"]))
 	return 0 if COUNT["fail"] == 0 else 1
+
+
+
+def url_request(url, method="GET", form=None, cookies=None, context=None):
+	"""request() by a whole URL (HTTPS with the ssl context given, e.g. one
+	presenting a client certificate), form urlencoded. Returns (status,
+	headers as a dict, body text, the cookies the answer sets)."""
+	u = urllib.parse.urlsplit(url)
+	body = urllib.parse.urlencode(form) if form is not None else None
+	st, hd, data = request(url, method, u.path + ("?" + u.query if u.query else ""),
+	                       body, cookies, context=context)
+	return st, dict(hd), data.decode("utf-8", "replace"), set_cookies(hd)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The RA's e-mail notices reach a real SMTP server on loopback (aiosmtpd):
-# submitted, returned, approved, issued, revoked (owner and head of agency)
+# submitted (to the applicant and the OP operators), returned, approved,
+# issued, revoked (owner and head of agency)
 # and the expiry reminder; a mail outage loses nothing.
 . "$(dirname "$0")/../interop/lib.sh"
 lib_setup ra_mail
@@ -57,15 +58,17 @@ check "resubmit" "$S" ra submit --dir "$I" --as $A "$APP"
 check "approve" "$S" ra approve --dir "$I" --as $O "$APP"
 check "issue in person" "$S" ra issue --dir "$I" "$APP" --as $A --accept-agreement --csr "$T/r.csr"
 "$S" mail flush --dir "$I" >/dev/null 2>&1
-check_eq "nothing delivered while the server is down, nothing lost" "5 0" "$("$S" mail list --dir "$I" --json | jq -r '[length, (map(select(.state == "sent")) | length)] | join(" ")')"
+# Five to the applicant, and each submission to the OP operator (issue 10).
+check_eq "nothing delivered while the server is down, nothing lost" "7 0" "$("$S" mail list --dir "$I" --json | jq -r '[length, (map(select(.state == "sent")) | length)] | join(" ")')"
 check_eq "the failed attempt is recorded" 1 "$("$S" mail list --dir "$I" --json | jq '[.[] | select(.attempts == 1)] | length | if . > 0 then 1 else 0 end')"
 # Due again now (the backoff would wait 30 s).
 inst_sql "$I" "UPDATE mail_queue SET next_attempt_at = 0" >/dev/null
 smtp_start "$PORT" "$MD" || die "aiosmtpd did not start"
 check "flush with the server up" "$S" mail flush --dir "$I"
-check_eq "five notices delivered" 5 "$("$S" mail list --dir "$I" --state sent --json | jq length)"
+check_eq "seven notices delivered" 7 "$("$S" mail list --dir "$I" --state sent --json | jq length)"
 want=$(printf '%s\n' "Permohonan $APP belum dapat diterima" "Permohonan $APP disetujui" "Permohonan sertifikat $APP telah diajukan" "Permohonan sertifikat $APP telah diajukan" "Sertifikat Elektronik Anda telah terbit" | sort)
 check_eq "the applicant got submitted, returned, submitted, approved, issued" "$want" "$(subjects made@$DOM)"
+check_eq "the OP operator was told twice that the application waits" "$(printf '%s\n' "Permohonan $APP menunggu verifikasi OP" "Permohonan $APP menunggu verifikasi OP")" "$(subjects op@$DOM | grep -v berakhir)"
 
 # Reminder: the certificate is valid for 20 days, so the 30-day notice is due.
 check_eq "reminders queued for both 20-day certificates (owner and operator)" 2 "$("$S" ra remind --dir "$I" --json | jq .reminders)"

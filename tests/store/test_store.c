@@ -321,6 +321,57 @@ bad_urls_are_refused(void **state)
 	                 SERTEL_ESTORE);
 }
 
+/* A statement run again on one connection: the same answers for other
+ * values (on PostgreSQL from the statement prepared the first time, which
+ * the connection's pg_prepared_statements shows), and a statement
+ * PostgreSQL refuses to prepare reports its own error, also in a
+ * transaction. */
+static void
+statements_run_again_answer_alike(void **state)
+{
+	struct db *db = NULL;
+	struct db_stmt *s = NULL;
+	int i;
+
+	(void)state;
+	assert_int_equal(db_open(&db, test_url), 0);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(db_prepare(&s, db, "SELECT ? + 1, ?"), 0);
+		assert_int_equal(db_bind_int(s, 1, i), 0);
+		assert_int_equal(db_bind_text(s, 2, i % 2 ? "ganjil" : "genap"), 0);
+		assert_int_equal(db_step(s), 1);
+		assert_int_equal(db_col_int(s, 0), i + 1);
+		assert_string_equal(db_col_text(s, 1), i % 2 ? "ganjil" : "genap");
+		assert_int_equal(db_step(s), 0);
+		db_finalize(s);
+	}
+	if (db_engine_of(db) == DB_PG) {
+		assert_int_equal(db_prepare(&s, db,
+		                            "SELECT COUNT(*) FROM pg_prepared_statements "
+		                            "WHERE statement = 'SELECT $1 + 1, $2'"),
+		                 0);
+		assert_int_equal(db_step(s), 1);
+		assert_int_equal(db_col_int(s, 0), 1);
+		db_finalize(s);
+	}
+	assert_int_equal(db_begin(db), 0);
+	/* SQLite refuses it at db_prepare, PostgreSQL at the first step. */
+	if (db_prepare(&s, db, "SELECT no_such_column FROM certs") == 0) {
+		assert_int_equal(db_step(s), SERTEL_ESTORE);
+		db_finalize(s);
+	}
+	assert_non_null(strstr(sertel_errmsg(), "no_such_column"));
+	assert_int_equal(db_rollback(db), 0);
+	/* The connection goes on. */
+	assert_int_equal(db_prepare(&s, db, "SELECT ? + 1, ?"), 0);
+	assert_int_equal(db_bind_int(s, 1, 41), 0);
+	assert_int_equal(db_bind_text(s, 2, "x"), 0);
+	assert_int_equal(db_step(s), 1);
+	assert_int_equal(db_col_int(s, 0), 42);
+	db_finalize(s);
+	db_close(db);
+}
+
 #define T(f)                                                                             \
 	cmocka_unit_test_setup_teardown(f, fixture_store_setup, fixture_store_teardown)
 
@@ -339,6 +390,7 @@ main(void)
 	    T(blobs_are_encrypted_and_authenticated),
 	    T(tokens_found_by_hash_only),
 	    T(crl_latest_and_numbers),
+	    T(statements_run_again_answer_alike),
 	    cmocka_unit_test(bad_urls_are_refused),
 	};
 	return cmocka_run_group_tests_name(

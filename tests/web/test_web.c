@@ -314,10 +314,20 @@ shipped_templates_load(void **state)
 	if (web_tmpl_load(&set, tdir, cat) < 0)
 		fail_msg("%s", sertel_errmsg());
 	/* Every template src/http/web_portal.c renders. */
-	static const char *pages[] = {"header",       "footer",    "login",   "link-sent",
-	                              "link-confirm", "dashboard", "error",   "sop",
-	                              "audit",        "app-type",  "app-new", "app",
-	                              "queue",        "certs",     "dinas"};
+	static const char *pages[] = {
+	    "header", "footer", "login", "link-sent", "link-confirm", "dashboard",
+	    "error", "sop", "audit", "app-type", "app-new", "app", "queue", "certs",
+	    "dinas", "desk", "desk-done",
+	    /* the owner, the head of agency */
+	    "owner-cert", "owner-revoke", "owner-revoke-confirm", "owner-loss-confirm",
+	    "owner-loss", "owner-security", "owner-totp", "agency", "agency-revoke",
+	    "agency-revoke-confirm", "owner-causes", "owner-confirm",
+	    "owner-confirm-fields",
+	    /* single sign-on */
+	    "sso-done",
+	    /* the operator's tools */
+	    "oper-search", "oper-confirm", "oper-result", "oper-warn", "oper-locked",
+	    "oper-clients", "oper-notices"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);

@@ -1,0 +1,4 @@
+# Issuance at the OP desk (ra_desk_*): code hashes only, expiry, single use,
+# the attempt limit, who may start and confirm, nothing issued on failure;
+# on SQLite and PostgreSQL.
+sertel_store_unit_test(ra_desk SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_desk.c LIBS sertel_ra)
