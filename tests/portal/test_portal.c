@@ -618,7 +618,6 @@ the_filtered_queue_count_is_covered_by_its_index(void **state)
 	assert_true(covering);
 }
 
-
 static int
 approver_seen(const char *nik, const char *name, int64_t at, void *arg)
 {
