@@ -13,7 +13,7 @@
  *      "checks":{"byterange","digest","signature","signing_certificate",
  *                "timestamp","chain","revocation","changes"},
  *      "revoked","tsa","chain_message","path":[subject...],
- *      "revision","whole_file","docmdp","unsupported",
+ *      "revision","whole_file","docmdp" (PDF), "unsupported",
  *      "changes":[{"allowed":bool,"what":s}],"message"}]}
  * Times are RFC 3339 UTC strings or null.  "checks" values are true,
  * false, or null when the check does not apply (no timestamp, no
@@ -157,8 +157,9 @@ sig_json(const struct verify_sig *s)
 		json_object_set_new(o, "revision", json_integer((json_int_t)s->revision));
 		json_object_set_new(o, "whole_file", json_boolean(s->whole_file));
 		json_object_set_new(o, "docmdp", json_integer(s->docmdp));
-		json_object_set_new(o, "unsupported", json_boolean(s->unsupported));
 	}
+	/* Detached signatures too: an enveloping or PLAIN-ECDSA CMS. */
+	json_object_set_new(o, "unsupported", json_boolean(s->unsupported));
 	json_object_set_new(o, "changes", ch);
 	json_object_set_new(o, "message", jstr(s->message));
 	return o;
