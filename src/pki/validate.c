@@ -167,6 +167,7 @@ validate_error_name(enum validate_error e)
 	case VALIDATE_ERR_REVINFO: return "revocation-unknown";
 	case VALIDATE_ERR_STALE: return "revocation-stale";
 	case VALIDATE_ERR_LIMIT: return "limit";
+	case VALIDATE_ERR_HOSTNAME: return "hostname";
 	}
 	return "unknown";
 }

@@ -121,8 +121,8 @@ for n in Ani Budi; do
 			-extfile ee.ext -out $n.pem 2>/dev/null || die "twin $n"
 done
 cd .. || die "cd"
-check_eq "both certificates have issuer CN=Uji Twin CA and serial 4D" "1 1" \
-	"$(for n in Ani Budi; do openssl x509 -in twin/$n.pem -noout -serial -issuer; done | sort -u | wc -l | awk '{ print ($1 == 2) }') 1"
+check_eq "both certificates have the same issuer and serial (the files are what they claim)" 2 \
+	"$(for n in Ani Budi; do openssl x509 -in twin/$n.pem -noout -serial -issuer; done | sort -u | wc -l)"
 $MK sign base.pdf twin1.pdf --cert twin/Ani.pem --key twin/Ani.key --field Sig1 || die "sign Ani"
 $MK sign twin1.pdf twin2.pdf --cert twin/Budi.pem --key twin/Budi.key --field Sig2 || die "sign Budi"
 check_eq "signature 1 (Ani) and 2 (Budi): each verified with its own certificate" \
