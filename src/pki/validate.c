@@ -1300,6 +1300,16 @@ purpose_check(const struct vopts *o, struct vpath *p, struct vnote *note)
 		note->intrinsic = 1;
 		return 1;
 	}
+	/* CA/B BR 7.1.2.7.10: a TLS server certificate asserts serverAuth;
+	 * one without extKeyUsage (a document-encryption certificate, say)
+	 * is not one (issue 18). */
+	if (o->purpose == VALIDATE_PURPOSE_SSL_SERVER && ee->eku == NULL) {
+		note_set(note, VALIDATE_ERR_USAGE, 0, ee,
+		         "CA/B BR 7.1.2.7.10: no extKeyUsage, so not a TLS server "
+		         "certificate (serverAuth required for ssl-server)");
+		note->intrinsic = 1;
+		return 1;
+	}
 	if (!eku_allows(ee->eku, o->purpose)) {
 		note_set(note, VALIDATE_ERR_USAGE, 0, ee,
 		         "RFC 5280 4.2.1.12: extKeyUsage does not allow %s",

@@ -14,3 +14,6 @@ set_tests_properties(sign_verify_18_legit PROPERTIES LABELS "interop;sign" TIMEO
 add_test(NAME sign_verify_18_host COMMAND ${SERTEL_BASH} ${CMAKE_CURRENT_LIST_DIR}/test_verify_18_host.sh)
 set_tests_properties(sign_verify_18_host PROPERTIES LABELS "interop;sign;pki" TIMEOUT 120
   ENVIRONMENT "SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_TEST_DB=sqlite")
+add_test(NAME sign_verify_18_profile COMMAND ${SERTEL_BASH} ${CMAKE_CURRENT_LIST_DIR}/test_verify_18_profile.sh)
+set_tests_properties(sign_verify_18_profile PROPERTIES LABELS "interop;sign;pki" TIMEOUT 120
+  ENVIRONMENT "SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_TEST_DB=sqlite")
