@@ -1,6 +1,6 @@
 /*
  * sertel init --dir DIR [--db URL] [--org NAME] [--base-url URL] [--algo A]
- *             [--ra-only]
+ *             [--state ST] [--locality L] [--ra-only]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +18,8 @@ cmd_init(int argc, char **argv)
 	    {"algo", required_argument, NULL, 'a'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"ra-only", no_argument, NULL, 'r'},
+	    {"state", required_argument, NULL, 's'},
+	    {"locality", required_argument, NULL, 'l'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct instance_params p = {0};
@@ -34,11 +36,13 @@ cmd_init(int argc, char **argv)
 		case 'a': p.algo = optarg; break;
 		case 'j': json = 1; break;
 		case 'r': p.ra_only = 1; break;
+		case 's': p.state = optarg; break;
+		case 'l': p.locality = optarg; break;
 		default:
 			return cli_badopt(
-			    argv,
-			    "init: see 'sertel init --dir DIR [--db URL] "
-			    "[--org NAME] [--base-url URL] [--algo A] [--ra-only]'");
+			    argv, "init: see 'sertel init --dir DIR [--db URL] "
+			          "[--org NAME] [--base-url URL] [--algo A] [--state ST] "
+			          "[--locality L] [--ra-only]'");
 		}
 	}
 	if (optind != argc)

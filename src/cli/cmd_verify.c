@@ -153,6 +153,7 @@ cmd_verify(int argc, char **argv)
 		vo.store = in->st;
 		vo.max_fetches = vc.max_fetches;
 		vo.fetch_ms = vc.fetch_ms;
+		vo.allow_sha1 = vc.allow_sha1;
 		if (hl == 0) {
 			vo.fetch = vc.fetch;
 			vo.allow = &vc.hosts;

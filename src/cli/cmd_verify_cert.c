@@ -3,14 +3,17 @@
  *     [--crl FILE]... [--ocsp-response FILE]... [--require-revocation]
  *     [--policy OID]... [--explicit-policy] [--inhibit-policy-mapping]
  *     [--inhibit-any-policy] [--at TIME]
- *     [--purpose signing|email|ssl-server|ssl-client] [--json] CERT
+ *     [--purpose signing|email|ssl-server|ssl-client] [--allow-sha1]
+ *     [--hostname NAME] [--json] CERT
  *
  * Validates CERT (RFC 5280 section 6) against the trust anchors in the
  * --trust files, building the path from the --untrusted pool (and any
  * certificates after the first in the CERT file).  Files are
  * PEM (several objects each) or DER; OCSP responses are DER or base64.
  * Exit 0 valid, 1 not valid (the reason and the failing certificate are
- * printed), 2 usage or input error (one line on stderr).
+ * printed), 2 usage or input error (one line on stderr).  With
+ * --hostname, a valid path must also be for NAME (validate_hostname(),
+ * RFC 9525: DNS and IP subjectAltNames; not valid otherwise).
  *
  * This file depends only on src/pki/validate.h and src/core, so a test
  * binary can link it without the rest of the command line.
@@ -41,12 +44,19 @@ static const char *const vc_usage =
     "[--crl FILE]... [--ocsp-response FILE]... [--require-revocation] "
     "[--policy OID]... [--explicit-policy] [--inhibit-policy-mapping] "
     "[--inhibit-any-policy] [--at TIME] "
-    "[--purpose signing|email|ssl-server|ssl-client] [--json] CERT";
+    "[--purpose signing|email|ssl-server|ssl-client] [--allow-sha1] [--hostname NAME] "
+    "[--json] CERT";
 
 static int vc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int vc_load(struct validate_input *in, int kind, const char *path);
-static void vc_print_text(const struct validate_result *r);
-static int vc_print_json(const struct validate_result *r);
+/* What --hostname found: the name, and how it matched (empty: not). */
+struct vc_host {
+	const char *name;
+	char how[128];
+};
+
+static void vc_print_text(const struct validate_result *r, const struct vc_host *h);
+static int vc_print_json(const struct validate_result *r, const struct vc_host *h);
 
 /* One line on stderr; the exit code for usage and input errors. */
 static int
@@ -84,7 +94,7 @@ vc_load(struct validate_input *in, int kind, const char *path)
 }
 
 static void
-vc_print_text(const struct validate_result *r)
+vc_print_text(const struct validate_result *r, const struct vc_host *h)
 {
 	size_t i;
 
@@ -102,6 +112,8 @@ vc_print_text(const struct validate_result *r)
 		       r->path[i].serial, r->path[i].sha256);
 	for (i = 0; r->valid && i < r->npolicies; i++)
 		printf("policy: %s\n", r->policies[i]);
+	if (h->name != NULL && h->how[0] != '\0')
+		printf("hostname: %s (%s)\n", h->name, h->how);
 }
 
 static json_t *
@@ -113,7 +125,7 @@ vc_cert_json(const struct validate_cert_info *ci, int index)
 }
 
 static int
-vc_print_json(const struct validate_result *r)
+vc_print_json(const struct validate_result *r, const struct vc_host *h)
 {
 	json_t *o = NULL, *path = NULL, *pol = NULL, *fail = NULL, *c;
 	char *s = NULL;
@@ -150,6 +162,14 @@ vc_print_json(const struct validate_result *r)
 		goto out;
 	}
 	pol = NULL;
+	/* {"name", "matched", "how"} with --hostname, else null */
+	if (json_object_set_new(o, "hostname",
+	                        h->name == NULL
+	                            ? json_null()
+	                            : json_pack("{s:s, s:b, s:s?}", "name", h->name,
+	                                        "matched", h->how[0] != '\0', "how",
+	                                        h->how[0] != '\0' ? h->how : NULL)) < 0)
+		goto out;
 	if ((s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL)
 		goto out;
 	puts(s);
@@ -180,6 +200,8 @@ cmd_verify_cert(int argc, char **argv)
 	    {"at", required_argument, NULL, 'a'},
 	    {"purpose", required_argument, NULL, 'P'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"allow-sha1", no_argument, NULL, 'S'},
+	    {"hostname", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -188,6 +210,7 @@ cmd_verify_cert(int argc, char **argv)
 	struct validate_input *in = NULL;
 	struct validate_params p;
 	struct validate_result r;
+	struct vc_host host = {NULL, ""};
 	unsigned char *data = NULL;
 	size_t len, i;
 	int c, kind, json = 0, rc, ex;
@@ -227,6 +250,12 @@ cmd_verify_cert(int argc, char **argv)
 				return vc_error("--purpose: %s", sertel_errmsg());
 			break;
 		case 'j': json = 1; break;
+		case 'S': p.allow_sha1 = 1; break;
+		case 'H':
+			if (validate_hostname_check(optarg) < 0)
+				return vc_error("--hostname: %s", sertel_errmsg());
+			host.name = optarg;
+			break;
 		case 'h': printf("usage: sertel %s\n", vc_usage); return VC_OK;
 		default:
 			return vc_error("bad option '%s' (usage: sertel %s)",
@@ -265,12 +294,29 @@ cmd_verify_cert(int argc, char **argv)
 		ex = vc_error("%s: %s", argv[optind], r.reason);
 		goto out;
 	}
+	/* The server identity, once the path holds (RFC 9525 6). */
+	if (rc == 0 && host.name != NULL) {
+		int hr = validate_hostname(host.how, sizeof(host.how),
+		                           sk_X509_value(r.chain, 0), host.name);
+
+		if (hr != 0 && hr != SERTEL_EINVALID) {
+			ex = vc_error("--hostname: %s", sertel_errmsg());
+			goto out;
+		}
+		if (hr == SERTEL_EINVALID) {
+			r.valid = 0;
+			r.error = VALIDATE_ERR_HOSTNAME;
+			r.failing_index = 0;
+			snprintf(r.reason, sizeof(r.reason), "%s", sertel_errmsg());
+			rc = SERTEL_EINVALID;
+		}
+	}
 	ex = rc == 0 ? VC_OK : VC_INVALID;
 	if (json) {
-		if (vc_print_json(&r) < 0)
+		if (vc_print_json(&r, &host) < 0)
 			ex = vc_error("cannot build the JSON output");
 	} else {
-		vc_print_text(&r);
+		vc_print_text(&r, &host);
 	}
 out:
 	validate_result_free(&r);

@@ -99,6 +99,7 @@ verify_opts_for(struct verify_opts *vo, struct pdf_budget *b, struct esign_ctx *
 	vo->allow = &vc->hosts;
 	vo->max_fetches = vc->max_fetches;
 	vo->fetch_ms = vc->fetch_ms;
+	vo->allow_sha1 = vc->allow_sha1;
 	if (public_route) {
 		pdf_budget_init(b, verify_conf_public_limit(vc, len), &c->pool_public);
 		b->parse_max = vc->public_parse_max;

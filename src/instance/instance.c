@@ -90,6 +90,14 @@ instance_create(const struct instance_params *p)
 	    (rc = conf_value_check("--base-url", base)) < 0 ||
 	    (rc = name_check_text("--org", org, 64)) < 0)
 		return rc;
+	/* X.520 ub-state-name / ub-locality-name: 128 */
+	if ((p->state != NULL &&
+	     ((rc = conf_value_check("--state", p->state)) < 0 ||
+	      (rc = name_check_text("--state", p->state, 128)) < 0)) ||
+	    (p->locality != NULL &&
+	     ((rc = conf_value_check("--locality", p->locality)) < 0 ||
+	      (rc = name_check_text("--locality", p->locality, 128)) < 0)))
+		return rc;
 	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
 		return sertel_err(SERTEL_EINVAL,
 		                  "--base-url '%s': expected http:// or "
@@ -129,18 +137,24 @@ instance_create(const struct instance_params *p)
 		made_db = strncmp(url, "sqlite:", 7) == 0 && access(url + 7, F_OK) != 0;
 	}
 
-	if ((rc =
-	         buf_appendf(&b,
-	                     "; sertel instance configuration\n"
-	                     "[instance]\norg = %s\nbase_url = %s\ndb = %s\nalgo = %s\n\n"
-	                     "[server]\nlisten = 127.0.0.1:8080\nthreads = 32\n"
-	                     "max_request_bytes = 1048576\n\n"
-	                     "; days, per certificate type (Palembang 10(1): 2 years)\n"
-	                     "[validity]\nindividu = 730\njabatan = 730\nsistem = 730\n\n"
-	                     "[crl]\nnext_update_hours = 24\n\n"
-	                     "[ocsp]\nvalidity_hours = 24\n\n"
-	                     "[tsa]\naccuracy_ms = 1000\n",
-	                     org, base, url, algo)) < 0)
+	if ((rc = buf_appendf(
+	         &b,
+	         "; sertel instance configuration\n"
+	         "[instance]\norg = %s\n%s%s%s%s%s%sbase_url = %s\ndb = %s\n"
+	         "algo = %s\n\n"
+	         "[server]\nlisten = 127.0.0.1:8080\nthreads = 32\n"
+	         "max_request_bytes = 1048576\n\n"
+	         "; days, per certificate type (Palembang 10(1): 2 years);\n"
+	         "; tls: at most, for ssl-server certificates (browsers: 398)\n"
+	         "[validity]\nindividu = 730\njabatan = 730\nsistem = 730\n"
+	         "tls = 398\n\n"
+	         "[crl]\nnext_update_hours = 24\n\n"
+	         "[ocsp]\nvalidity_hours = 24\n\n"
+	         "[tsa]\naccuracy_ms = 1000\n",
+	         org, p->state ? "state = " : "", p->state ? p->state : "",
+	         p->state ? "\n" : "", p->locality ? "locality = " : "",
+	         p->locality ? p->locality : "", p->locality ? "\n" : "", base, url,
+	         algo)) < 0)
 		goto out;
 	/* Parse what we are about to write, so init and open agree. */
 	{

@@ -25,6 +25,10 @@ struct instance_params {
 	const char *org;      /* NULL: "Pemerintah Daerah" */
 	const char *base_url; /* NULL: http://127.0.0.1:8080 */
 	const char *algo;     /* NULL: ec-p256 */
+	/* [instance] state / locality: ST and L of every end-entity subject
+	 * (CA/B BR 7.1.4.2: an O needs them; issue 18).  NULL: left out. */
+	const char *state;
+	const char *locality;
 	const char *actor;
 	/* An RA-only instance: no CA hierarchy of its own; certificates come
 	 * from an upstream sertel instance ([issuer] mode = upstream). */

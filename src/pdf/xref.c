@@ -436,6 +436,18 @@ out:
 	return rc;
 }
 
+/* Whether a newer section already read the /XRefStm at off. */
+static int
+xrefstm_read(const struct pdf_doc *doc, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < doc->nsections; i++)
+		if (doc->sections[i].xrefstm == off && off != 0)
+			return 1;
+	return 0;
+}
+
 static int
 seen(struct walk *w, size_t off)
 {
@@ -574,6 +586,12 @@ xref_read_chain(struct pdf_doc *doc)
 			                PDF_MAX_REVISIONS);
 			goto out;
 		}
+		/* Common writers point startxref (or /Prev) at the end-of-line
+		 * just before "xref" (issue 18): white space there is skipped,
+		 * nothing else is repaired. */
+		while (off < doc->len && strchr(" \t\r\n\f", doc->data[off]) != NULL &&
+		       doc->data[off] != '\0')
+			off++;
 		if ((rc = seen(&w, off)) < 0)
 			goto out;
 		w.rev++;
@@ -583,11 +601,15 @@ xref_read_chain(struct pdf_doc *doc)
 			if ((rc = read_table(&w, s, &trailer)) < 0)
 				goto out;
 			xs = pdf_get(trailer, "XRefStm");
-			if (xs != NULL) {
+			if (xs != NULL &&
+			    (rc = trailer_offset(&at, doc, xs, off, "XRefStm")) < 0)
+				goto out;
+			/* Word-style hybrid files repeat the newer trailer's
+			 * /XRefStm in the older one: the same stream again is
+			 * not a loop (issue 18), and it was read already. */
+			if (xs != NULL && !xrefstm_read(doc, at)) {
 				/* 7.5.8.4: hybrid file, the stream completes the table */
-				if ((rc = trailer_offset(&at, doc, xs, off, "XRefStm")) <
-				        0 ||
-				    (rc = seen(&w, at)) < 0 ||
+				if ((rc = seen(&w, at)) < 0 ||
 				    (rc = read_stream(&w, s, at, 1, &tmp)) < 0)
 					goto out;
 				s->xrefstm = at;

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -772,6 +773,22 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type, unsigned *usag
 		return sertel_err(SERTEL_EINVAL, "DNS/IP names are only for type sistem");
 	if ((rc = name_check_sans(rq->dns, rq->ndns, rq->ip, rq->nip)) < 0)
 		return rc;
+	/* CA/B BR 7.1.4.3: a TLS server certificate's CN is one of its
+	 * subjectAltName values (issue 18). */
+	if (*usages & USAGE_SSL_SERVER) {
+		int k, in_sans = 0;
+
+		for (k = 0; k < rq->ndns && !in_sans; k++)
+			in_sans = strcasecmp(rq->cn, rq->dns[k]) == 0;
+		for (k = 0; k < rq->nip && !in_sans; k++)
+			in_sans = strcasecmp(rq->cn, rq->ip[k]) == 0;
+		if (!in_sans)
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "usage ssl-server: the CN '%s' must be one of the "
+			    "certificate's --dns or --ip names (CA/B BR 7.1.4.3)",
+			    rq->cn);
+	}
 	if (rq->subject_nip != NULL && (strlen(rq->subject_nip) != 18 ||
 	                                strspn(rq->subject_nip, "0123456789") != 18))
 		return sertel_err(SERTEL_EINVAL, "NIP '%s': must be 18 digits",
@@ -791,11 +808,11 @@ issue_req_check(const struct issue_req *rq, enum cert_type *type, unsigned *usag
  * copies them into each certificate. */
 static int
 ca_const_exts(STACK_OF(X509_EXTENSION) * *out, struct ca *ca, const struct pki_conf *pc,
-              enum cert_type type, unsigned usages, EVP_PKEY *pub)
+              enum cert_type type, unsigned usages, EVP_PKEY *pub, int has_email)
 {
 	struct ca_ext_cache *c = ca->exts;
-	unsigned key =
-	    (unsigned)type << 8 | usages << 1 | (EVP_PKEY_is_a(pub, "RSA") ? 1u : 0u);
+	unsigned key = (unsigned)has_email << 12 | (unsigned)type << 8 | usages << 1 |
+	               (EVP_PKEY_is_a(pub, "RSA") ? 1u : 0u);
 	STACK_OF(X509_EXTENSION) *exts = NULL;
 	X509 *tmp = NULL;
 	int i, rc = 0;
@@ -812,7 +829,7 @@ ca_const_exts(STACK_OF(X509_EXTENSION) * *out, struct ca *ca, const struct pki_c
 		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = profile_add_usage_exts(tmp, usages, pub)) < 0 ||
+	if ((rc = profile_add_usage_exts(tmp, usages, pub, has_email)) < 0 ||
 	    (rc = x509_add_ext_conf(tmp, ca->cert, NID_authority_key_identifier,
 	                            "keyid:always")) < 0 ||
 	    (rc = add_policies(tmp, (const char *const[]){pc->policy_oid[type]}, 1)) <
@@ -860,7 +877,12 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	}
 	if ((rc = serial_generate(&serial, serial_hex)) < 0)
 		goto out;
-	if ((rc = name_add(n, "C", "ID")) < 0 || (rc = name_add(n, "O", pc->org)) < 0)
+	/* CA/B BR 7.1.4.2.2: with O, the subject carries L and/or ST (from
+	 * [instance] state / locality; issue 18). */
+	if ((rc = name_add(n, "C", "ID")) < 0 ||
+	    (pc->state[0] != '\0' && (rc = name_add(n, "ST", pc->state)) < 0) ||
+	    (pc->locality[0] != '\0' && (rc = name_add(n, "L", pc->locality)) < 0) ||
+	    (rc = name_add(n, "O", pc->org)) < 0)
 		goto out;
 	if (rq->ou != NULL && (rc = name_add(n, "OU", rq->ou)) < 0)
 		goto out;
@@ -874,6 +896,10 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	/* Palembang 10(1): validity per type from config (default 2 years),
 	 * cut at the issuing CA's own notAfter. */
 	end = now + (int64_t)pc->validity_days[type] * DAY;
+	/* CA/B BR 6.3.2: a TLS server certificate at most 398 days
+	 * ([validity] tls, issue 18). */
+	if ((usages & USAGE_SSL_SERVER) && end > now + (int64_t)pc->tls_days * DAY)
+		end = now + (int64_t)pc->tls_days * DAY;
 	if ((rc = asn1_time_to_epoch(&ca_end, X509_get0_notAfter(ca->cert))) < 0)
 		goto out;
 	if (end > ca_end)
@@ -886,7 +912,8 @@ ee_cert_build(X509 **out, char serial_hex[SERIAL_HEX_MAX + 1], struct ca *ca,
 	}
 	if ((rc = csr_copy_pubkey(x, csr)) < 0 ||
 	    (rc = set_validity(x, now - CLOCK_SKEW, end)) < 0 ||
-	    (rc = ca_const_exts(&exts, ca, pc, type, usages, csr_pubkey(csr))) < 0)
+	    (rc = ca_const_exts(&exts, ca, pc, type, usages, csr_pubkey(csr),
+	                        rq->email != NULL && *rq->email != '\0')) < 0)
 		goto out;
 	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
 		if (X509_add_ext(x, sk_X509_EXTENSION_value(exts, i), -1) != 1) {

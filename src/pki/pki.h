@@ -126,8 +126,11 @@ struct issue_req {
 /* ---- the instance's PKI settings, read from sertel.conf ---------------- */
 struct pki_conf {
 	char org[SERTEL_MAX_NAME];
+	char state[SERTEL_MAX_NAME];    /* ST of end-entity subjects, "" none */
+	char locality[SERTEL_MAX_NAME]; /* L of end-entity subjects, "" none */
 	char base_url[SERTEL_MAX_NAME];
 	int validity_days[TYPE_COUNT];
+	int tls_days; /* cap for ssl-server certificates (CA/B BR 6.3.2) */
 	char policy_oid[TYPE_COUNT][64];
 	int crl_next_update_hours;
 };

@@ -8,7 +8,10 @@
 
 /* Adds basicConstraints, keyUsage and extendedKeyUsage for an end-entity
  * certificate of that profile (profile.c). */
-int profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key);
+/* has_email: the certificate carries an rfc822Name (emailProtection only
+ * then). */
+int profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key,
+                           int has_email);
 /* Adds one extension from an OpenSSL config string (e.g. "critical,CA:TRUE"). */
 int x509_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value);
 

@@ -4,13 +4,16 @@
  *
  * Usage -> extensions (RFC 5280 4.2.1.3 / 4.2.1.12):
  *   signing     KU digitalSignature, nonRepudiation (contentCommitment);
- *               EKU id-kp-documentSigning (RFC 9336) and id-kp-emailProtection
+ *               EKU id-kp-documentSigning (RFC 9336) and, when the
+ *               certificate names an e-mail address, id-kp-emailProtection
  *               (NSS, hence pdfsig, and Adobe accept a document-signing
- *               certificate only when its EKU includes emailProtection).
+ *               certificate only when its EKU includes emailProtection;
+ *               without an rfc822Name it would be a false claim).
  *   email       KU digitalSignature + keyEncipherment (RSA) / keyAgreement
  *               (EC); EKU emailProtection (RFC 8550 4.4).
  *   document    KU keyEncipherment + dataEncipherment (RSA) / keyAgreement
- *               (EC): CMS recipients for document protection.
+ *               (EC); EKU Microsoft Document Encryption 1.3.6.1.4.1.311.80.1:
+ *               CMS recipients for document protection, never TLS.
  *   ssl-server  KU digitalSignature (+ keyEncipherment for RSA); EKU serverAuth.
  *   ssl-client  KU digitalSignature; EKU clientAuth.
  */
@@ -139,7 +142,7 @@ x509_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value)
 }
 
 int
-profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key)
+profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key, int has_email)
 {
 	char ku[160] = "critical", eku[160] = "";
 	int rsa = EVP_PKEY_is_a(subject_key, "RSA");
@@ -192,7 +195,13 @@ profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key)
 		}                                                                        \
 	} while (0)
 	EKU_ADD(usages & USAGE_SIGNING, "1.3.6.1.5.5.7.3.36");
-	EKU_ADD(usages & (USAGE_SIGNING | USAGE_EMAIL), "emailProtection");
+	/* RFC 8550 4.4.2 / CA/B S/MIME BR 7.1.2.3: emailProtection only for
+	 * a certificate that names a mailbox (issue 18). */
+	EKU_ADD(has_email && (usages & (USAGE_SIGNING | USAGE_EMAIL)), "emailProtection");
+	/* Microsoft's Document Encryption (szOID_DOCUMENT_ENCRYPTION, what
+	 * Protect-CmsMessage asks for): a document-only certificate then has
+	 * an EKU, which excludes TLS for every verifier (issue 18). */
+	EKU_ADD(usages & USAGE_DOCUMENT, "1.3.6.1.4.1.311.80.1");
 	EKU_ADD(usages & USAGE_SSL_SERVER, "serverAuth");
 	EKU_ADD(usages & USAGE_SSL_CLIENT, "clientAuth");
 #undef EKU_ADD
@@ -340,6 +349,10 @@ pki_conf_load(struct pki_conf *out, const struct config *cfg)
 	if ((rc = str_copy(out->org, sizeof(out->org),
 	                   config_get(cfg, "instance", "org", "Pemerintah Daerah"))) <
 	        0 ||
+	    (rc = str_copy(out->state, sizeof(out->state),
+	                   config_get(cfg, "instance", "state", ""))) < 0 ||
+	    (rc = str_copy(out->locality, sizeof(out->locality),
+	                   config_get(cfg, "instance", "locality", ""))) < 0 ||
 	    (rc = str_copy(
 	         out->base_url, sizeof(out->base_url),
 	         config_get(cfg, "instance", "base_url", "http://127.0.0.1:8080"))) < 0)
@@ -361,6 +374,18 @@ pki_conf_load(struct pki_conf *out, const struct config *cfg)
 			                  type_names[i], out->policy_oid[i]);
 		ASN1_OBJECT_free(o);
 	}
+	/* CA/B BR 6.3.2: TLS subscriber certificates at most 398 days. */
+	out->tls_days = (int)config_get_int(cfg, "validity", "tls", 398);
+	if (out->tls_days < 1 || out->tls_days > 3650)
+		return sertel_err(SERTEL_EINVAL,
+		                  "sertel.conf [validity] tls: 1..3650 days");
+	if ((out->state[0] != '\0' &&
+	     (rc = name_check_text("sertel.conf [instance] state", out->state, 128)) <
+	         0) ||
+	    (out->locality[0] != '\0' &&
+	     (rc = name_check_text("sertel.conf [instance] locality", out->locality,
+	                           128)) < 0))
+		return rc;
 	out->crl_next_update_hours =
 	    (int)config_get_int(cfg, "crl", "next_update_hours", 24);
 	if (out->crl_next_update_hours < 1 || out->crl_next_update_hours > 24 * 31)

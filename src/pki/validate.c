@@ -168,6 +168,7 @@ validate_error_name(enum validate_error e)
 	case VALIDATE_ERR_REVINFO: return "revocation-unknown";
 	case VALIDATE_ERR_STALE: return "revocation-stale";
 	case VALIDATE_ERR_LIMIT: return "limit";
+	case VALIDATE_ERR_HOSTNAME: return "hostname";
 	}
 	return "unknown";
 }
@@ -935,6 +936,21 @@ out:
 }
 
 int
+validate_sig_weak(const X509 *cert)
+{
+	int dnid = NID_undef, pknid = NID_undef;
+
+	if (cert == NULL ||
+	    !OBJ_find_sigid_algs(X509_get_signature_nid(cert), &dnid, &pknid))
+		return 0;
+	if (dnid == NID_sha1)
+		return 1;
+	if (dnid == NID_md5 || dnid == NID_md4 || dnid == NID_md2 || dnid == NID_md5_sha1)
+		return 2;
+	return 0;
+}
+
+int
 validate_sig_ok(struct vctx *c, const struct vcert *child, const struct vcert *issuer,
                 EVP_PKEY *key)
 {
@@ -1285,6 +1301,16 @@ purpose_check(const struct vopts *o, struct vpath *p, struct vnote *note)
 		note->intrinsic = 1;
 		return 1;
 	}
+	/* CA/B BR 7.1.2.7.10: a TLS server certificate asserts serverAuth;
+	 * one without extKeyUsage (a document-encryption certificate, say)
+	 * is not one (issue 18). */
+	if (o->purpose == VALIDATE_PURPOSE_SSL_SERVER && ee->eku == NULL) {
+		note_set(note, VALIDATE_ERR_USAGE, 0, ee,
+		         "CA/B BR 7.1.2.7.10: no extKeyUsage, so not a TLS server "
+		         "certificate (serverAuth required for ssl-server)");
+		note->intrinsic = 1;
+		return 1;
+	}
 	if (!eku_allows(ee->eku, o->purpose)) {
 		note_set(note, VALIDATE_ERR_USAGE, 0, ee,
 		         "RFC 5280 4.2.1.12: extKeyUsage does not allow %s",
@@ -1373,6 +1399,13 @@ path_process(struct vctx *c, struct vpath *p, const struct vopts *o, struct vnot
 			     "RFC 5280 6.1.3(a)(1): signature does not verify "
 			     "with the key of %s",
 			     iss->label);
+		/* Issue 18: a weak digest makes the signature no proof
+		 * (SHAttered 2017, chosen-prefix SHA-1 collisions 2020). */
+		if ((r = validate_sig_weak(x->x)) == 2 || (r == 1 && !c->p->allow_sha1))
+			FAIL(k,
+			     "signed with %s: refused (a collision-prone digest; "
+			     "[verify] allow_sha1 accepts SHA-1 for historic documents)",
+			     r == 1 ? "SHA-1" : "MD5/MD4/MD2");
 		/* 6.1.3(a)(2) */
 		r = validate_time_cmp(X509_get0_notBefore(x->x), c->at);
 		if (r > 0 || r == -2) {

@@ -110,7 +110,14 @@ struct validate_params {
 	 * validated, including those for CRL issuers.  0 means default. */
 	unsigned max_depth;
 	unsigned max_steps;
+	/* SHA-1 signatures on certificates below the anchor (issue 18):
+	 * refused unless set, for historic documents only (chosen-prefix
+	 * collisions make a SHA-1 signature no proof that the issuer signed
+	 * that certificate).  MD2/MD4/MD5 are refused always. */
+	int allow_sha1;
 };
+/* 1 when cert's own signature uses SHA-1, 2 for MD2/MD4/MD5, else 0. */
+int validate_sig_weak(const X509 *cert);
 
 /* Defaults: time now, any purpose, anyPolicy, no inhibits, revocation
  * used when given but not required, default bounds. */
@@ -119,12 +126,13 @@ void validate_params_init(struct validate_params *p);
 /* ---- the outcome --------------------------------------------------------- */
 enum validate_error {
 	VALIDATE_OK = 0,
-	VALIDATE_ERR_PATH,    /* no acceptable path: an RFC 5280 6.1 rule */
-	VALIDATE_ERR_USAGE,   /* key usage / extended key usage vs purpose */
-	VALIDATE_ERR_REVOKED, /* a certificate of the path is revoked */
-	VALIDATE_ERR_REVINFO, /* revocation status not determined */
-	VALIDATE_ERR_STALE,   /* only out-of-date revocation information */
-	VALIDATE_ERR_LIMIT,   /* the search bounds were exhausted */
+	VALIDATE_ERR_PATH,     /* no acceptable path: an RFC 5280 6.1 rule */
+	VALIDATE_ERR_USAGE,    /* key usage / extended key usage vs purpose */
+	VALIDATE_ERR_REVOKED,  /* a certificate of the path is revoked */
+	VALIDATE_ERR_REVINFO,  /* revocation status not determined */
+	VALIDATE_ERR_STALE,    /* only out-of-date revocation information */
+	VALIDATE_ERR_LIMIT,    /* the search bounds were exhausted */
+	VALIDATE_ERR_HOSTNAME, /* validate_hostname(): not for that name */
 };
 /* Short name, e.g. "revoked".  Borrowed. */
 const char *validate_error_name(enum validate_error e);
@@ -169,6 +177,22 @@ int validate_cert(struct validate_result *out, const unsigned char *cert, size_t
                   const struct validate_params *p);
 int validate_cert_x509(struct validate_result *out, X509 *cert,
                        const struct validate_params *p);
+
+/* ---- server identity (RFC 9525 / RFC 6125) ------------------------------ */
+/* Whether cert is for name: a DNS name (A-labels, any case, a trailing
+ * dot ignored) matched against the dNSName subjectAltNames, with a
+ * wildcard only as the whole left-most label of at least three and
+ * matching one label; or an IPv4/IPv6 literal matched against iPAddress
+ * names only.  The subject CN is used only when subjectAltName has no
+ * dNSName, iPAddress or URI at all, and never for IP addresses.  Returns
+ * 0 on a match (how, when not NULL, names the identifier that matched),
+ * SERTEL_EINVALID when none matches, SERTEL_EINVAL when name is neither a
+ * DNS name nor an IP address; the message says which.  The path is not
+ * checked here: call validate_cert() too. */
+int validate_hostname(char *how, size_t howsz, const X509 *cert, const char *name);
+/* Whether name is a DNS name or an IP address validate_hostname() takes:
+ * 0, or SERTEL_EINVAL with the reason (for checking user input early). */
+int validate_hostname_check(const char *name);
 
 /* ---- OCSP (RFC 6960) ---------------------------------------------------- */
 enum validate_ocsp_status {

@@ -58,6 +58,23 @@ ra_agreement_current(struct ra_agreement *out, struct store *st)
 	return rc;
 }
 
+/* Whether the comma-separated usage list has usage. */
+static int
+ra_usage_has(const char *list, const char *usage)
+{
+	size_t n = strlen(usage);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, usage, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
 /* Adds a version (inside the caller's transaction). */
 static int
 agreement_add(struct ra_agreement *out, struct store *st, const char *who,
@@ -411,6 +428,11 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	if ((rc = split_names(irq.dns, &irq.ndns, dns)) < 0 ||
 	    (rc = split_names(irq.ip, &irq.nip, ip)) < 0)
 		goto out;
+	/* CA/B BR 7.1.4.3 (issue 18): a TLS server certificate's CN is one of
+	 * its names, so a sistem certificate with ssl-server names its first
+	 * DNS name (or IP address) there, not its owner. */
+	if (ra_usage_has(app.usages, "ssl-server") && irq.ndns + irq.nip > 0)
+		irq.cn = irq.ndns > 0 ? irq.dns[0] : irq.ip[0];
 	irq.nik = app.applicant_nik;
 	irq.actor = who->label;
 	irq.reason = "application";

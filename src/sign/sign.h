@@ -279,6 +279,11 @@ struct verify_opts {
 	 * the revisions it re-reads); NULL: the parser's document limits.
 	 * When it runs out, verify_pdf() fails with SERTEL_ETOOBIG. */
 	struct pdf_budget *budget;
+	/* Issue 18: SHA-1 signatures on certificates are refused (the path
+	 * is not valid: indeterminate) unless this is set, for historic
+	 * documents; the verdict then says SHA-1 was accepted.  From
+	 * [verify] allow_sha1 (no). */
+	int allow_sha1;
 };
 enum { VERIFY_FETCH_OFF = 0, VERIFY_FETCH_ALLOWLIST = 1 };
 
@@ -296,6 +301,7 @@ struct verify_conf {
 	unsigned long long public_parse_max;   /* parsed objects per revision (64 MiB) */
 	unsigned long long decode_max;  /* per authenticated verification (2 GiB) */
 	unsigned long long decode_pool; /* all verifications at once (1 GiB) */
+	int allow_sha1; /* SHA-1 signatures on certificates (no; issue 18) */
 };
 /* Reads [verify]; SERTEL_EINVAL naming the key for a bad value. */
 int verify_conf_load(struct verify_conf *out, const struct config *cfg);
@@ -356,6 +362,11 @@ struct verify_sig {
 	int docmdp;      /* PDF: certification /P (0 approval signature) */
 	size_t nchanges;
 	struct verify_change *changes; /* PDF: what changed after it */
+	/* Issue 18: a format or algorithm sertel does not verify (enveloping
+	 * CMS, PLAIN-ECDSA, adbe.pkcs7.sha1, SHAKE digests, unknown OIDs):
+	 * indeterminate with the reason in message, never "does not
+	 * verify". */
+	int unsupported;
 };
 
 struct verify_report {
@@ -369,6 +380,11 @@ struct verify_report {
 	size_t nrevisions;   /* PDF: incremental revisions in the file */
 	int unsigned_tail;   /* PDF: bytes after the last signed revision */
 	size_t nunreadable;  /* PDF: signature dictionaries that cannot be read */
+	/* PDF: usage-rights signatures (/Perms /UR3, ISO 32000-1 12.8.2.3):
+	 * Reader-enabling signatures by the writing software, which say
+	 * nothing about who signed the document; reported, not verified, and
+	 * not counted as unreadable (issue 18). */
+	size_t nusage_rights;
 };
 
 /* Verifies every signature of a PDF.  Returns 0 and a report (whatever the

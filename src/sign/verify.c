@@ -468,6 +468,7 @@ path_at(struct validate_result *r, struct verify_ctx *c, X509 *x, int64_t at,
 	vp.at = at;
 	vp.purpose = purpose;
 	vp.require_revocation = 1;
+	vp.allow_sha1 = c->opts->allow_sha1;
 	for (round = 0;; round++) {
 		rc = validate_cert_x509(r, x, &vp);
 		if (rc != SERTEL_EINVALID || round >= 3 || !may_fetch(c) ||
@@ -494,6 +495,32 @@ path_at(struct validate_result *r, struct verify_ctx *c, X509 *x, int64_t at,
 		if (!fetched)
 			return rc;
 		validate_result_free(r);
+	}
+}
+
+/* With [verify] allow_sha1, a valid path may hold SHA-1 signatures: the
+ * verdict says so (issue 18), naming the certificate. */
+void
+verify_note_sha1(struct verify_sig *sig, struct verify_ctx *c, STACK_OF(X509) * chain)
+{
+	int i;
+
+	/* The anchor's own signature proves nothing either way. */
+	for (i = 0; chain != NULL && i + 1 < sk_X509_num(chain); i++) {
+		char *n, *m;
+
+		if (validate_sig_weak(sk_X509_value(chain, i)) != 1)
+			continue;
+		n = vname(X509_get_subject_name(sk_X509_value(chain, i)));
+		m = vstrdupf(c->en ? "SHA-1 signature on the certificate %s accepted "
+		                     "([verify] allow_sha1, historic documents)"
+		                   : "tanda tangan SHA-1 pada sertifikat %s diterima "
+		                     "([verify] allow_sha1, dokumen lama)",
+		             n != NULL ? n : "?");
+		vappend(&sig->message, m);
+		free(m);
+		free(n);
+		break;
 	}
 }
 
@@ -571,6 +598,8 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 		}
 		vappend(&sig->message, r.reason);
 	}
+	if (r.valid)
+		verify_note_sha1(sig, c, r.chain);
 	/* Without a trusted time, a claimed time inside the validity period
 	 * proves nothing once the certificate has expired (ETSI EN 319 102-1
 	 * 5.2.7: no proof of existence). */
@@ -597,6 +626,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 			vp.input = c->in;
 			vp.at = later;
 			vp.purpose = VALIDATE_PURPOSE_SIGNING;
+			vp.allow_sha1 = c->opts->allow_sha1;
 			if (validate_cert_x509(&r2, signer, &vp) == SERTEL_EINVALID &&
 			    r2.error == VALIDATE_ERR_REVOKED) {
 				sig->revoked = 1;
@@ -624,9 +654,13 @@ out:
 void
 verify_sig_conclude(struct verify_sig *sig, struct verify_ctx *c)
 {
-	if (!sig->byterange_ok || !sig->digest_ok || !sig->signature_ok ||
-	    (sig->ess_present && !sig->ess_ok) || !sig->changes_allowed)
+	if (!sig->byterange_ok || !sig->changes_allowed ||
+	    (!sig->unsupported && (!sig->digest_ok || !sig->signature_ok ||
+	                           (sig->ess_present && !sig->ess_ok))))
 		vworse(&sig->verdict, VERIFY_INVALID);
+	/* Not verified at all: nothing known either way (issue 18). */
+	if (sig->unsupported)
+		vworse(&sig->verdict, VERIFY_INDETERMINATE);
 	if (sig->timestamp_present && !sig->timestamp_ok)
 		vworse(&sig->verdict, VERIFY_INDETERMINATE);
 	if (sig->digest_alg != NULL && (strcmp(sig->digest_alg, "MD5") == 0 ||
@@ -844,6 +878,16 @@ verify_conf_load(struct verify_conf *out, const struct config *cfg)
 	    (rc = conf_bytes(&out->decode_pool, cfg, "decode_pool",
 	                     1024LL * 1024 * 1024)) < 0)
 		return rc;
+	{
+		const char *v = config_get(cfg, "verify", "allow_sha1", "no");
+
+		if (strcmp(v, "yes") == 0)
+			out->allow_sha1 = 1;
+		else if (strcmp(v, "no") != 0)
+			return sertel_err(SERTEL_EINVAL,
+			                  "[verify] allow_sha1: '%s' is not yes or no",
+			                  v);
+	}
 	return 0;
 }
 

@@ -36,6 +36,11 @@ static int ess_check(int *present, const CMS_SignerInfo *si, X509 *signer);
 static X509 *find_signer(CMS_SignerInfo *si, STACK_OF(X509) * certs,
                          STACK_OF(X509) * pool);
 static int cms_take_material(struct verify_ctx *c, CMS_ContentInfo *cms);
+static int attrs_der_order(int *sorted, CMS_SignerInfo *si);
+static int algs_consistent(char **why, struct verify_ctx *c, int dnid,
+                           const X509_ALGOR *salg, X509 *signer);
+
+#define MAX_SIGNED_ATTRS 64
 
 /* Digest of the concatenation of the ranges, streamed. */
 static int
@@ -192,6 +197,43 @@ revinfo_archival(struct verify_ctx *c, const CMS_SignerInfo *si)
 	return 0;
 }
 
+/* The DER of a SigningCertificate(V2) with its certs list cut to the
+ * first entry.  RFC 5035 5.4 (and RFC 2634 5.4): the first ESSCertID
+ * identifies the signer; others may name certificates of its path that
+ * the signature need not carry, and OpenSSL's check insists on finding
+ * every one.  *out is the caller's (OPENSSL_free); <=0 when malformed. */
+static int
+ess_first_only(unsigned char **out, const ASN1_STRING *s)
+{
+	const unsigned char *p = s->data;
+	STACK_OF(ASN1_TYPE) *outer = NULL, *inner = NULL;
+	ASN1_TYPE *t;
+	unsigned char *der = NULL;
+	int l, rc = 0;
+
+	*out = NULL;
+	if ((outer = d2i_ASN1_SEQUENCE_ANY(NULL, &p, s->length)) == NULL ||
+	    p != s->data + s->length || sk_ASN1_TYPE_num(outer) < 1 ||
+	    (t = sk_ASN1_TYPE_value(outer, 0))->type != V_ASN1_SEQUENCE)
+		goto out;
+	p = t->value.sequence->data;
+	if ((inner = d2i_ASN1_SEQUENCE_ANY(NULL, &p, t->value.sequence->length)) ==
+	        NULL ||
+	    sk_ASN1_TYPE_num(inner) < 1)
+		goto out;
+	while (sk_ASN1_TYPE_num(inner) > 1)
+		ASN1_TYPE_free(sk_ASN1_TYPE_pop(inner));
+	if ((l = i2d_ASN1_SEQUENCE_ANY(inner, &der)) <= 0 ||
+	    !ASN1_STRING_set(t->value.sequence, der, l))
+		goto out;
+	rc = i2d_ASN1_SEQUENCE_ANY(outer, out);
+out:
+	OPENSSL_free(der);
+	sk_ASN1_TYPE_pop_free(inner, ASN1_TYPE_free);
+	sk_ASN1_TYPE_pop_free(outer, ASN1_TYPE_free);
+	return rc;
+}
+
 /* ESS signing-certificate-v2 (RFC 5035) or v1 (RFC 2634): when present,
  * its first ESSCertID must be the signer's certificate.  Returns 1 match
  * (or absent), 0 mismatch. */
@@ -203,7 +245,8 @@ ess_check(int *present, const CMS_SignerInfo *si, X509 *signer)
 	ESS_SIGNING_CERT *ss = NULL;
 	ESS_SIGNING_CERT_V2 *ss2 = NULL;
 	STACK_OF(X509) *chain = NULL;
-	int ok = 0;
+	unsigned char *der = NULL;
+	int ok = 0, l;
 
 	s1 = attr_seq(si, NID_id_smime_aa_signingCertificate, 1);
 	s2 = attr_seq(si, NID_id_smime_aa_signingCertificateV2, 1);
@@ -211,13 +254,23 @@ ess_check(int *present, const CMS_SignerInfo *si, X509 *signer)
 	if (!*present)
 		return 1;
 	if (s1 != NULL) {
-		p = s1->data;
-		if ((ss = d2i_ESS_SIGNING_CERT(NULL, &p, s1->length)) == NULL)
+		if ((l = ess_first_only(&der, s1)) <= 0)
+			goto out;
+		p = der;
+		ss = d2i_ESS_SIGNING_CERT(NULL, &p, l);
+		OPENSSL_free(der);
+		der = NULL;
+		if (ss == NULL)
 			goto out;
 	}
 	if (s2 != NULL) {
-		p = s2->data;
-		if ((ss2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, s2->length)) == NULL)
+		if ((l = ess_first_only(&der, s2)) <= 0)
+			goto out;
+		p = der;
+		ss2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, l);
+		OPENSSL_free(der);
+		der = NULL;
+		if (ss2 == NULL)
 			goto out;
 	}
 	if ((chain = sk_X509_new_null()) == NULL || !sk_X509_push(chain, signer))
@@ -265,7 +318,7 @@ cms_take_material(struct verify_ctx *c, CMS_ContentInfo *cms)
 }
 
 int
-verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
+verify_tst(int64_t *time, char **tsa, char **why, int *held, struct verify_ctx *c,
            const unsigned char *der, size_t len, const unsigned char *data,
            const struct verify_range *ranges, size_t nranges)
 {
@@ -282,18 +335,29 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 	unsigned char dg[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 	struct validate_result vr;
-	int ess_present = 0, rc = 0;
+	int ess_present = 0, rc = 0, dummy = 0;
 
 	memset(&vr, 0, sizeof(vr));
 	*why = NULL;
 	*tsa = NULL;
 	*time = 0;
+	if (held == NULL)
+		held = &dummy;
+	*held = 0;
+	/* By the ContentInfo's own length (BER indefinite lengths end in
+	 * zero octets that look like padding); then only zeros may follow. */
 	if (len > VERIFY_MAX_CMS ||
-	    (tok = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL || p != der + len) {
-		rc =
-		    sertel_err(SERTEL_EINVAL, "timestamp token: not one DER ContentInfo");
+	    (tok = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL) {
+		rc = sertel_err(SERTEL_EINVAL, "timestamp token: not a ContentInfo");
 		goto out;
 	}
+	for (; p < der + len; p++)
+		if (*p != 0) {
+			rc = sertel_err(SERTEL_EINVAL,
+			                "timestamp token: bytes other than "
+			                "zero padding after the ContentInfo");
+			goto out;
+		}
 	if (CMS_get0_type(tok) == NULL ||
 	    OBJ_obj2nid(CMS_get0_type(tok)) != NID_pkcs7_signed ||
 	    OBJ_obj2nid(CMS_get0_eContentType(tok)) != NID_id_smime_ct_TSTInfo ||
@@ -321,33 +385,9 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 		                          "timestamp token signature does not verify"));
 		goto out;
 	}
-	sis = CMS_get0_SignerInfos(tok);
-	if ((signers = CMS_get0_signers(tok)) == NULL || sk_X509_num(signers) != 1 ||
-	    sk_CMS_SignerInfo_num(sis) != 1) {
-		*why = vstrdupf("%s", vtr(c, "cap waktu harus punya satu penanda tangan",
-		                          "timestamp token must have one signer"));
-		goto out;
-	}
-	tsx = sk_X509_value(signers, 0);
-	*tsa = vname(X509_get_subject_name(tsx));
-	/* RFC 3161 2.4.2 / RFC 5816: ESS signing-certificate(-v2) required. */
-	if (!ess_check(&ess_present, sk_CMS_SignerInfo_value(sis, 0), tsx) ||
-	    !ess_present) {
-		*why = vstrdupf("%s",
-		                vtr(c,
-		                    "cap waktu: atribut signing-certificate tidak ada "
-		                    "atau tidak cocok",
-		                    "timestamp: signing-certificate attribute missing or "
-		                    "does not match"));
-		goto out;
-	}
-	/* RFC 3161 2.3: the TSA certificate has id-kp-timeStamping. */
-	if (!(X509_get_extension_flags(tsx) & EXFLAG_XKUSAGE) ||
-	    !(X509_get_extended_key_usage(tsx) & XKU_TIMESTAMP)) {
-		*why = vstrdupf("%s", vtr(c, "sertifikat TSA tanpa id-kp-timeStamping",
-		                          "TSA certificate lacks id-kp-timeStamping"));
-		goto out;
-	}
+	*held |= VERIFY_TST_SIGNATURE;
+	/* The imprint next, so the report says what held even when the TSA
+	 * is not trusted (issue 18). */
 	imp = TS_TST_INFO_get_msg_imprint(tst);
 	want = TS_MSG_IMPRINT_get_msg(imp);
 	md = EVP_get_digestbyobj(TS_MSG_IMPRINT_get_algo(imp)->algorithm);
@@ -364,6 +404,36 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 		                          "timestamp imprint does not match the data"));
 		goto out;
 	}
+	*held |= VERIFY_TST_IMPRINT;
+	sis = CMS_get0_SignerInfos(tok);
+	if ((signers = CMS_get0_signers(tok)) == NULL || sk_X509_num(signers) != 1 ||
+	    sk_CMS_SignerInfo_num(sis) != 1) {
+		*why = vstrdupf("%s", vtr(c, "cap waktu harus punya satu penanda tangan",
+		                          "timestamp token must have one signer"));
+		goto out;
+	}
+	tsx = sk_X509_value(signers, 0);
+	*tsa = vname(X509_get_subject_name(tsx));
+	/* RFC 3161 2.4.2 / RFC 5816: ESS signing-certificate(-v2) required. */
+	if (!ess_check(&ess_present, sk_CMS_SignerInfo_value(sis, 0), tsx) ||
+	    !ess_present) {
+		/* The token does not bind its signer: not a held signature. */
+		*held &= ~VERIFY_TST_SIGNATURE;
+		*why = vstrdupf("%s",
+		                vtr(c,
+		                    "cap waktu: atribut signing-certificate tidak ada "
+		                    "atau tidak cocok",
+		                    "timestamp: signing-certificate attribute missing or "
+		                    "does not match"));
+		goto out;
+	}
+	/* RFC 3161 2.3: the TSA certificate has id-kp-timeStamping. */
+	if (!(X509_get_extension_flags(tsx) & EXFLAG_XKUSAGE) ||
+	    !(X509_get_extended_key_usage(tsx) & XKU_TIMESTAMP)) {
+		*why = vstrdupf("%s", vtr(c, "sertifikat TSA tanpa id-kp-timeStamping",
+		                          "TSA certificate lacks id-kp-timeStamping"));
+		goto out;
+	}
 	/* The TSA's path at the time it asserts. */
 	{
 		struct validate_params vp;
@@ -372,6 +442,7 @@ verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
 		vp.input = c->in;
 		vp.at = *time;
 		vp.purpose = VALIDATE_PURPOSE_ANY;
+		vp.allow_sha1 = c->opts->allow_sha1;
 		if (c->nanchors == 0) {
 			*why = vstrdupf("%s", vtr(c, "tidak ada akar tepercaya untuk TSA",
 			                          "no trust anchor for the TSA"));
@@ -395,6 +466,130 @@ out:
 		*why =
 		    vstrdupf("%s", vtr(c, "cap waktu tidak sah", "timestamp not valid"));
 	return rc;
+}
+
+/* DER of a SET OF orders its elements as octet strings (X.690 11.6). */
+static int
+der_cmp(const unsigned char *a, int la, const unsigned char *b, int lb)
+{
+	int r = memcmp(a, b, (size_t)(la < lb ? la : lb));
+
+	return r != 0 ? r : la - lb;
+}
+
+/* RFC 5652 5.4: the signature is over the DER encoding of the signed
+ * attributes, and a SET OF is DER only when sorted.  OpenSSL verifies
+ * over the order received (CMS_Attributes_Verify keeps it, for writers
+ * that do not sort); here the attributes are put into DER order so that
+ * CMS_SignerInfo_verify checks the DER re-encoding.  *sorted: whether
+ * they were in DER order already.  <0 on memory errors or when they cannot
+ * be re-encoded (too many, or duplicates OpenSSL will not re-add). */
+static int
+attrs_der_order(int *sorted, CMS_SignerInfo *si)
+{
+	X509_ATTRIBUTE *a[MAX_SIGNED_ATTRS], *t;
+	unsigned char *der[MAX_SIGNED_ATTRS], *dt;
+	int len[MAX_SIGNED_ATTRS], n, i, k, lt, rc = SERTEL_EINVAL;
+
+	*sorted = 1;
+	n = CMS_signed_get_attr_count(si);
+	if (n <= 1)
+		return 0;
+	if (n > MAX_SIGNED_ATTRS)
+		return sertel_err(SERTEL_EINVAL,
+		                  "signature: more than %d signed attributes",
+		                  MAX_SIGNED_ATTRS);
+	memset(a, 0, sizeof(a));
+	memset(der, 0, sizeof(der));
+	for (i = 0; i < n; i++) {
+		a[i] = CMS_signed_get_attr(si, i);
+		if ((len[i] = i2d_X509_ATTRIBUTE(a[i], &der[i])) <= 0) {
+			a[i] = NULL;
+			goto fail;
+		}
+		if (i > 0 && der_cmp(der[i - 1], len[i - 1], der[i], len[i]) > 0)
+			*sorted = 0;
+	}
+	if (*sorted) {
+		rc = 0;
+		goto fail; /* nothing to re-order; frees the encodings */
+	}
+	/* Insertion sort (at most MAX_SIGNED_ATTRS), then re-add in order. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && der_cmp(der[k - 1], len[k - 1], der[k], len[k]) > 0;
+		     k--) {
+			t = a[k], a[k] = a[k - 1], a[k - 1] = t;
+			dt = der[k], der[k] = der[k - 1], der[k - 1] = dt;
+			lt = len[k], len[k] = len[k - 1], len[k - 1] = lt;
+		}
+	for (i = 0; i < n; i++)
+		if ((a[i] = X509_ATTRIBUTE_dup(a[i])) == NULL) {
+			while (i-- > 0)
+				X509_ATTRIBUTE_free(a[i]);
+			rc = SERTEL_ENOMEM;
+			goto fail;
+		}
+	while (CMS_signed_get_attr_count(si) > 0)
+		X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, 0));
+	rc = 0;
+	for (i = 0; i < n; i++)
+		if (CMS_signed_add1_attr(si, a[i]) != 1)
+			rc = sertel_err(SERTEL_EINVAL,
+			                "signature: signed attributes cannot be put into "
+			                "DER order (duplicates?)");
+	for (i = 0; i < n; i++)
+		X509_ATTRIBUTE_free(a[i]);
+	for (i = 0; i < n; i++)
+		OPENSSL_free(der[i]);
+	ERR_clear_error();
+	return rc;
+fail:
+	for (i = 0; i < n; i++)
+		OPENSSL_free(der[i]);
+	ERR_clear_error();
+	return rc < 0 ? sertel_err(rc, "signature: signed attributes cannot be encoded")
+	              : 0;
+}
+
+/* RFC 5652 5.3, RFC 5754 3: the signature must verify with exactly the
+ * declared algorithms.  A signatureAlgorithm naming a hash (sha3-256-
+ * WithRSAEncryption) must name the digestAlgorithm's, and a key type that
+ * is the signer's.  OpenSSL verifies with the digestAlgorithm alone, so a
+ * SHA3 declaration over a SHA-256 DigestInfo would pass there.  Returns 1
+ * when consistent; else 0 with *why. */
+static int
+algs_consistent(char **why, struct verify_ctx *c, int dnid, const X509_ALGOR *salg,
+                X509 *signer)
+{
+	const ASN1_OBJECT *sobj;
+	EVP_PKEY *pk = X509_get0_pubkey(signer);
+	int snid, sdig = NID_undef, spk = NID_undef, kid;
+
+	X509_ALGOR_get0(&sobj, NULL, NULL, salg);
+	snid = OBJ_obj2nid(sobj);
+	kid = pk != NULL ? EVP_PKEY_get_base_id(pk) : NID_undef;
+	if (!OBJ_find_sigid_algs(snid, &sdig, &spk))
+		return 1; /* a key-type OID (rsaEncryption, id-ecPublicKey) */
+	if (sdig != NID_undef && sdig != dnid) {
+		*why = vstrdupf(
+		    c->en ? "RFC 5652 5.3: signatureAlgorithm %s does not use the "
+		            "digestAlgorithm %s"
+		          : "RFC 5652 5.3: signatureAlgorithm %s tidak memakai "
+		            "digestAlgorithm %s",
+		    OBJ_nid2ln(snid), digest_name(dnid));
+		return 0;
+	}
+	if (spk != NID_undef && kid != NID_undef && spk != kid &&
+	    !(spk == NID_rsassaPss && kid == EVP_PKEY_RSA)) {
+		*why =
+		    vstrdupf(c->en ? "RFC 5652 5.3: signatureAlgorithm %s is not for the "
+		                     "signer's key"
+		                   : "RFC 5652 5.3: signatureAlgorithm %s bukan untuk "
+		                     "kunci penanda tangan",
+		             OBJ_nid2ln(snid));
+		return 0;
+	}
+	return 1;
 }
 
 /* One SignerInfo: message-digest over the content and the signature
@@ -427,6 +622,24 @@ si_check(int *digest_ok, int *signature_ok, struct verify_sig *sig, struct verif
 		BIO_free(b);
 		ERR_clear_error();
 		return;
+	}
+	{
+		int sorted = 1;
+
+		if (attrs_der_order(&sorted, si) < 0) {
+			vappend(&sig->message, sertel_errmsg());
+			sertel_err_clear();
+			*digest_ok = *signature_ok = 0;
+			return;
+		}
+		if (!sorted)
+			vappend(
+			    &sig->message,
+			    vtr(c,
+			        "RFC 5652 5.4: atribut bertanda tangan tidak dalam "
+			        "urutan DER; diperiksa atas penyandian DER",
+			        "RFC 5652 5.4: signed attributes are not in DER order; "
+			        "checked over the DER encoding"));
 	}
 	/* RFC 5652 5.3, 11.1: content-type and message-digest are required,
 	 * content-type equal to the eContentType. */
@@ -496,9 +709,13 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 	}
 	si = sk_CMS_SignerInfo_value(sis, 0);
 	if (!CMS_is_detached(cms)) {
+		sig->unsupported = 1;
 		vappend(&sig->message,
-		        vtr(c, "CMS tidak terpisah (berisi konten)",
-		            "the CMS is not detached (it carries content)"));
+		        vtr(c,
+		            "tidak didukung: CMS enveloping (berisi konten), bukan "
+		            "tanda tangan terpisah",
+		            "unsupported: an enveloping CMS (it carries content), not a "
+		            "detached signature"));
 		rc = 0;
 		goto done;
 	}
@@ -519,24 +736,70 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 		goto done;
 	}
 	/* find_signer may have returned one of certs: keep a reference in
-	 * the pool, which outlives this call. */
+	 * the pool, which outlives this call.  The pool entry is the very
+	 * certificate found (X509_cmp), not the first with the same issuer
+	 * and serial: another signature's certificate may share them
+	 * (issue 18), and this signature's own CMS decides. */
 	{
 		STACK_OF(X509) *one = sk_X509_new_null();
+		X509 *found = out->signer;
 
-		if (one != NULL && sk_X509_push(one, out->signer))
+		if (one != NULL && sk_X509_push(one, found))
 			verify_ctx_add_certs(c, one);
 		sk_X509_free(one);
-		out->signer = find_signer(si, NULL, c->pool);
+		out->signer = NULL;
+		for (i = 0; i < sk_X509_num(c->pool); i++)
+			if (X509_cmp(sk_X509_value(c->pool, i), found) == 0)
+				out->signer = sk_X509_value(c->pool, i);
 		if (out->signer == NULL) {
-			rc = sertel_err(SERTEL_ENOMEM, "signature: out of memory");
+			rc = sertel_err(SERTEL_ETOOBIG,
+			                "signature: too many certificates in the file");
 			goto out;
 		}
 	}
-	if ((md = EVP_get_digestbynid(nid)) == NULL) {
-		vappend(&sig->message, vtr(c, "algoritma hash tidak dikenal",
-		                           "unknown digest algorithm"));
+	/* OpenSSL resolves sha256WithRSAEncryption to SHA-256 as well: a
+	 * digestAlgorithm must name a digest itself (RFC 5652 5.3). */
+	if ((md = EVP_get_digestbynid(nid)) != NULL && EVP_MD_get_type(md) != nid) {
+		vappend(
+		    &sig->message,
+		    vtr(c, "RFC 5652 5.3: digestAlgorithm bukan algoritma hash",
+		        "RFC 5652 5.3: the digestAlgorithm is not a digest algorithm"));
 		rc = 0;
 		goto done;
+	}
+	if (md == NULL || (EVP_MD_get_flags(md) & EVP_MD_FLAG_XOF) != 0) {
+		sig->unsupported = 1;
+		vappend(&sig->message,
+		        vtr(c, "tidak didukung: algoritma hash tidak dikenal atau XOF",
+		            "unsupported: an unknown or extendable-output (SHAKE) "
+		            "digest algorithm"));
+		rc = 0;
+		goto done;
+	}
+	{
+		const ASN1_OBJECT *sobj;
+		char oid[80] = "";
+
+		X509_ALGOR_get0(&sobj, NULL, NULL, salg);
+		OBJ_obj2txt(oid, sizeof(oid), sobj, 1);
+		/* BSI TR-03111 5.2.1: ecdsa-plain-signatures (r || s). */
+		if (strncmp(oid, "0.4.0.127.0.7.1.1.4.1.", 22) == 0 ||
+		    OBJ_obj2nid(sobj) == NID_undef) {
+			char *m =
+			    vstrdupf(c->en ? "unsupported: signature algorithm %s%s"
+			                   : "tidak didukung: algoritma tanda tangan "
+			                     "%s%s",
+			             oid,
+			             strncmp(oid, "0.4.0.127.0.7.1.1.4.1.", 22) == 0
+			                 ? " (PLAIN-ECDSA, BSI TR-03111)"
+			                 : "");
+
+			sig->unsupported = 1;
+			vappend(&sig->message, m);
+			free(m);
+			rc = 0;
+			goto done;
+		}
 	}
 	if ((rc = digest_ranges(dg, &dlen, md, data, ranges, nranges)) < 0)
 		goto out;
@@ -544,6 +807,15 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 	         nranges);
 	sig->digest_ok = dok;
 	sig->signature_ok = sok;
+	{
+		char *why = NULL;
+
+		if (!algs_consistent(&why, c, nid, salg, out->signer)) {
+			sig->signature_ok = 0;
+			vappend(&sig->message, why);
+		}
+		free(why);
+	}
 	/* Some writers (PoDoFo 0.9) emit the same SignerInfo twice.  More
 	 * than one is accepted only when every one is by the same
 	 * certificate with the same digest algorithm, and every one holds. */
@@ -602,7 +874,7 @@ verify_cms_check(struct verify_cms *out, CMS_ContentInfo **cms_out,
 		char *why = NULL;
 
 		out->ts_present = 1;
-		rc = verify_tst(&out->ts_time, &out->ts_tsa, &why, c, tokder->data,
+		rc = verify_tst(&out->ts_time, &out->ts_tsa, &why, NULL, c, tokder->data,
 		                (size_t)tokder->length, sigval->data, &r, 1);
 		out->ts_ok = rc == 1;
 		if (rc < 0) {

@@ -59,6 +59,9 @@ char *vstrdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *vname(const X509_NAME *n);
 /* Appends "; msg" (or msg) to *dst (owned). */
 void vappend(char **dst, const char *msg);
+/* Issue 18: names an accepted SHA-1 signature of chain in sig's message. */
+void verify_note_sha1(struct verify_sig *sig, struct verify_ctx *c,
+                      STACK_OF(X509) * chain);
 
 int verify_ctx_init(struct verify_ctx *c, const struct verify_opts *opts);
 void verify_ctx_free(struct verify_ctx *c);
@@ -104,8 +107,14 @@ void verify_cms_free(struct verify_cms *v);
  * checks the token's own signature, its imprint, the TSA certificate's
  * extended key usage and its path at the token's time.  *time and *tsa
  * (owned) on success.  Returns 1 valid, 0 not valid (*why owned), < 0
- * when it cannot be parsed. */
-int verify_tst(int64_t *time, char **tsa, char **why, struct verify_ctx *c,
+ * when it cannot be parsed.  der may be followed by zero padding up to
+ * len (a PDF's /Contents): the ContentInfo is read by its own length
+ * first, so a BER token's end-of-contents octets are kept.  *held (may be
+ * NULL) gets VERIFY_TST_SIGNATURE / VERIFY_TST_IMPRINT for what held,
+ * whatever the trust in the TSA (issue 18). */
+#define VERIFY_TST_SIGNATURE 1
+#define VERIFY_TST_IMPRINT   2
+int verify_tst(int64_t *time, char **tsa, char **why, int *held, struct verify_ctx *c,
                const unsigned char *der, size_t len, const unsigned char *data,
                const struct verify_range *ranges, size_t nranges);
 

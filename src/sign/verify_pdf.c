@@ -52,9 +52,11 @@ struct pdfv {
 	size_t *ends;
 	struct psig *sigs;
 	size_t nsigs;
-	int docmdp;        /* P of the certification signature, 0 none */
-	size_t budget;     /* fields still to visit (loops, fan-out) */
-	size_t unreadable; /* signature dictionaries that cannot be read */
+	int docmdp;                  /* P of the certification signature, 0 none */
+	size_t budget;               /* fields still to visit (loops, fan-out) */
+	size_t unreadable;           /* signature dictionaries that cannot be read */
+	size_t ur_off[2], ur_len[2]; /* /Perms /UR3 and /UR dictionaries */
+	size_t usage_rights;
 	size_t docmdp_rev;
 };
 
@@ -230,6 +232,16 @@ obj_equal(const struct pdf_obj *a, const struct pdf_obj *b, int depth)
 		return a == b;
 	if (depth > PDF_MAX_DEPTH)
 		return 0;
+	/* Numbers are judged by value: 612.0 and 612 are one number, and
+	 * writers respell them when they rewrite an object. */
+	if ((pdf_kind(a) == PDF_INT || pdf_kind(a) == PDF_REAL) &&
+	    (pdf_kind(b) == PDF_INT || pdf_kind(b) == PDF_REAL)) {
+		double x = 0, y = 0;
+
+		pdf_num(a, &x);
+		pdf_num(b, &y);
+		return x == y;
+	}
 	if ((k = pdf_kind(a)) != pdf_kind(b))
 		return 0;
 	switch (k) {
@@ -407,6 +419,26 @@ collect_fields(struct pdfv *p, struct pdf_doc *doc, int final)
 	return rc;
 }
 
+/* The usage-rights signature dictionaries of the catalog's /Perms (UR3,
+ * and the older UR): their spans, so their /ByteRange is not taken for a
+ * damaged signature. */
+static void
+find_usage_rights(struct pdfv *p)
+{
+	static const char *const keys[2] = {"UR3", "UR"};
+	const struct pdf_obj *cat = pdf_catalog(p->doc), *perms, *u;
+	size_t i;
+
+	perms = cat != NULL ? pdf_getr(p->doc, cat, "Perms") : NULL;
+	for (i = 0; perms != NULL && pdf_kind(perms) == PDF_DICT && i < 2; i++) {
+		u = pdf_getr(p->doc, perms, keys[i]);
+		if (u == NULL || pdf_kind(u) != PDF_DICT ||
+		    pdf_span(u, &p->ur_off[i], &p->ur_len[i]) < 0)
+			p->ur_off[i] = p->ur_len[i] = 0;
+	}
+	sertel_err_clear();
+}
+
 /* Every "/ByteRange" in the file should belong to a signature dictionary
  * that was read; one that does not is a signature the form no longer
  * reaches or whose dictionary is damaged (never silently dropped). */
@@ -425,6 +457,12 @@ count_stray_byteranges(struct pdfv *p)
 		for (i = 0; !known && i < p->nsigs; i++)
 			known = off >= p->sigs[i].dict_off &&
 			        off < p->sigs[i].dict_off + p->sigs[i].dict_len;
+		for (i = 0; !known && i < 2; i++)
+			if (p->ur_len[i] > 0 && off >= p->ur_off[i] &&
+			    off < p->ur_off[i] + p->ur_len[i]) {
+				known = 1;
+				p->usage_rights++;
+			}
 		if (!known)
 			p->unreadable++;
 		q = hit + sizeof(key) - 1;
@@ -571,18 +609,20 @@ check_sig(struct verify_sig *sig, struct verify_cms *vc, CMS_ContentInfo **cms,
 	if (sig->kind == VERIFY_KIND_DOC_TIMESTAMP) {
 		char *why = NULL, *tsa = NULL;
 		int64_t t = 0;
-		const unsigned char *q = der + derlen;
+		int held = 0;
 
-		/* The token is zero-padded in /Contents. */
-		while (q > der && q[-1] == 0)
-			q--;
-		rc = verify_tst(&t, &tsa, &why, c, der, (size_t)(q - der), p->data,
-		                ranges, 2);
+		/* The token is zero-padded in /Contents: verify_tst reads it by
+		 * its own length (a BER token ends in zero octets). */
+		rc =
+		    verify_tst(&t, &tsa, &why, &held, c, der, derlen, p->data, ranges, 2);
 		if (rc < 0) {
 			vappend(&sig->message, sertel_errmsg());
 			sertel_err_clear();
 		}
-		sig->digest_ok = sig->signature_ok = rc == 1;
+		/* What held is reported as such: an untrusted TSA makes the
+		 * timestamp indeterminate (chain), not its bytes changed. */
+		sig->digest_ok = (held & VERIFY_TST_IMPRINT) != 0;
+		sig->signature_ok = (held & VERIFY_TST_SIGNATURE) != 0;
 		sig->timestamp_present = 1;
 		sig->timestamp_ok = rc == 1;
 		sig->timestamp_time = t;
@@ -599,8 +639,16 @@ check_sig(struct verify_sig *sig, struct verify_cms *vc, CMS_ContentInfo **cms,
 	}
 	if (sf != NULL && strcmp(sf, "adbe.pkcs7.detached") != 0 &&
 	    strcmp(sf, "ETSI.CAdES.detached") != 0) {
-		vappend(&sig->message,
-		        vtr(c, "SubFilter tidak didukung", "unsupported SubFilter"));
+		/* adbe.pkcs7.sha1 (a SHA-1 digest signed as content),
+		 * adbe.x509.rsa_sha1 and others: not verified, so not known
+		 * either way (issue 18). */
+		char *m = vstrdupf(c->en ? "unsupported SubFilter %s"
+		                         : "SubFilter %s tidak didukung",
+		                   sf);
+
+		sig->unsupported = 1;
+		vappend(&sig->message, m);
+		free(m);
 		return 0;
 	}
 	rc = verify_cms_check(vc, cms, sig, c, der, derlen, p->data, ranges, 2);
@@ -706,6 +754,24 @@ is_sig_field(struct pdf_doc *doc, const struct pdf_obj *d)
 		f = pdf_getr(doc, f, "Parent");
 	}
 	return 0;
+}
+
+/* The value of the field d belongs to: its own /V or, for a widget of a
+ * field with kids, the inherited one (ISO 32000-1 12.7.3.1).  Borrowed;
+ * NULL when the field has no value. */
+static const struct pdf_obj *
+field_value(struct pdf_doc *doc, const struct pdf_obj *d)
+{
+	const struct pdf_obj *f = d, *v;
+	int depth;
+
+	for (depth = 0; f != NULL && pdf_kind(f) == PDF_DICT && depth < MAX_FIELD_DEPTH;
+	     depth++) {
+		if ((v = pdf_get(f, "V")) != NULL)
+			return pdf_kind(v) == PDF_REF ? pdf_resolve(doc, v) : v;
+		f = pdf_getr(doc, f, "Parent");
+	}
+	return NULL;
 }
 
 /* A signature field whose value is a document timestamp (allowed under
@@ -900,15 +966,18 @@ judge_one(struct judge *j, struct verify_sig *sig, struct verify_ctx *c, uint32_
 	r = role_of(j, j->old, num, o);
 	switch (r) {
 	case ROLE_CATALOG: {
-		static const char *const ok[] = {"AcroForm", "DSS", "Extensions",
-		                                 "Metadata", NULL};
+		/* An LTV update (ETSI EN 319 142-1 5.4) adds /DSS and may
+		 * raise /Version and /Extensions (issue 18). */
+		static const char *const ok[] = {"AcroForm", "DSS",     "Extensions",
+		                                 "Metadata", "Version", NULL};
 
 		diff_keys(&keys, o, n, ok, &other);
 		/* /Perms may be added, not changed. */
 		if (other && pdf_get(o, "Perms") == NULL && pdf_get(n, "Perms") != NULL) {
 			struct buf k2;
 			static const char *const ok2[] = {
-			    "AcroForm", "DSS", "Extensions", "Metadata", "Perms", NULL};
+			    "AcroForm", "DSS",     "Extensions", "Metadata",
+			    "Perms",    "Version", NULL};
 
 			buf_init(&k2, 4096);
 			diff_keys(&k2, o, n, ok2, &other);
@@ -987,6 +1056,19 @@ judge_one(struct judge *j, struct verify_sig *sig, struct verify_ctx *c, uint32_
 		allowed = !other && j->perm >= 2;
 		label = vtr(c, "kolom isian (pengisian formulir)",
 		            "form field (form filling)");
+		/* An appearance that changed while the value did not is not
+		 * form filling: it changes what the signed page shows (the
+		 * "replace" shadow attack), under every DocMDP level. */
+		if ((!obj_equal(pdf_get(o, "AP"), pdf_get(n, "AP"), 0) ||
+		     !obj_equal(pdf_get(o, "AS"), pdf_get(n, "AS"), 0)) &&
+		    obj_equal(field_value(j->old, o), field_value(j->cur, n), 0)) {
+			allowed = 0;
+			label = vtr(c,
+			            "kolom isian: tampilan diganti tanpa perubahan "
+			            "nilai",
+			            "form field: appearance replaced without a value "
+			            "change");
+		}
 		break;
 	}
 	case ROLE_ANNOT:
@@ -1224,6 +1306,7 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 			goto out;
 	}
 	sertel_err_clear();
+	find_usage_rights(&p);
 	count_stray_byteranges(&p);
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (p.nsigs > 0 && ((r->sigs = calloc(p.nsigs, sizeof(*r->sigs))) == NULL ||
@@ -1308,6 +1391,7 @@ verify_pdf(struct verify_report **out, const unsigned char *data, size_t len,
 	}
 	r->unsigned_tail = last_signed < p.nrev;
 	r->nunreadable = p.unreadable;
+	r->nusage_rights = p.usage_rights;
 	if (p.nsigs == 0 && p.unreadable == 0) {
 		r->verdict = VERIFY_INDETERMINATE;
 		r->message = vstrdupf("%s", vtr(&c, "dokumen tidak ditandatangani",

@@ -5,7 +5,7 @@
  * JSON shape (stable; fields are only ever added):
  *   {"verdict":"valid|invalid|indeterminate","valid":bool,"sha256":hex,
  *    "verified_at":RFC3339,"revisions":n,"unsigned_tail":bool,
- *    "unreadable_signatures":n,"message":s,
+ *    "unreadable_signatures":n,"usage_rights_signatures":n,"message":s,
  *    "signatures":[{"verdict","valid","kind":"signature|doc_timestamp|detached",
  *      "field","subject","common_name","nik","nip","issuer","serial",
  *      "signing_time","timestamp_time","validation_time","time_trusted",
@@ -13,7 +13,7 @@
  *      "checks":{"byterange","digest","signature","signing_certificate",
  *                "timestamp","chain","revocation","changes"},
  *      "revoked","tsa","chain_message","path":[subject...],
- *      "revision","whole_file","docmdp",
+ *      "revision","whole_file","docmdp" (PDF), "unsupported",
  *      "changes":[{"allowed":bool,"what":s}],"message"}]}
  * Times are RFC 3339 UTC strings or null.  "checks" values are true,
  * false, or null when the check does not apply (no timestamp, no
@@ -158,6 +158,8 @@ sig_json(const struct verify_sig *s)
 		json_object_set_new(o, "whole_file", json_boolean(s->whole_file));
 		json_object_set_new(o, "docmdp", json_integer(s->docmdp));
 	}
+	/* Detached signatures too: an enveloping or PLAIN-ECDSA CMS. */
+	json_object_set_new(o, "unsupported", json_boolean(s->unsupported));
 	json_object_set_new(o, "changes", ch);
 	json_object_set_new(o, "message", jstr(s->message));
 	return o;
@@ -186,6 +188,8 @@ verify_report_json(char **out, const struct verify_report *r)
 	json_object_set_new(o, "unsigned_tail", json_boolean(r->unsigned_tail));
 	json_object_set_new(o, "unreadable_signatures",
 	                    json_integer((json_int_t)r->nunreadable));
+	json_object_set_new(o, "usage_rights_signatures",
+	                    json_integer((json_int_t)r->nusage_rights));
 	json_object_set_new(o, "message", jstr(r->message));
 	json_object_set_new(o, "signatures", sigs);
 	sigs = NULL;
@@ -315,6 +319,13 @@ verify_report_text(char **out, const struct verify_report *r, const char *lang)
 	if (r->message != NULL && *r->message != '\0')
 		buf_appendf(&b, "%s %s\n",
 		            en ? "Explanation:" : "Keterangan:", r->message);
+	if (r->nusage_rights > 0)
+		buf_appendf(&b, "%s %zu\n",
+		            en ? "Usage-rights signatures (/Perms /UR3, not a signer's; "
+		                 "not checked):"
+		               : "Tanda tangan hak penggunaan (/Perms /UR3, bukan "
+		                 "penanda tangan; tidak diperiksa):",
+		            r->nusage_rights);
 	for (i = 0; i < r->nsigs; i++)
 		text_sig(&b, &r->sigs[i], i, en);
 	if (buf_cstr(&b) < 0) {

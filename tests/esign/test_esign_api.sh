@@ -71,7 +71,7 @@ ok "owner's certificate revoked (permintaan-pemilik)" "$S" ra revoke --dir "$I" 
 
 # ---- organisation seal (jabatan certificate, key held by the instance) -----
 make_csr "$T/seal.csr" ec-p256 seal
-ok "jabatan certificate for the seal" "$S" cert issue --dir "$I" --csr "$T/seal.csr" --type jabatan --usage signing --cn "Pemerintah Kota Cirebon" --title "Sekretaris Daerah" --out "$T/seal.pem"
+ok "jabatan certificate for the seal" "$S" cert issue --dir "$I" --csr "$T/seal.csr" --type jabatan --usage signing --cn "Pemerintah Kota Cirebon" --title "Sekretaris Daerah" --email setda@cirebonkota.go.id --out "$T/seal.pem"
 ok "seal registered" "$S" esign seal add --dir "$I" --id pemkot-cirebon --key "$T/seal.csr.key" --cert "$T/seal.pem"
 
 # ---- client applications --------------------------------------------------

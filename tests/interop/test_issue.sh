@@ -20,6 +20,7 @@ POLICY_individu=2.25.265016592438374105406425356356063524147.1.1
 POLICY_jabatan=2.25.265016592438374105406425356356063524147.1.2
 POLICY_sistem=2.25.265016592438374105406425356356063524147.1.3
 VALIDITY_DAYS=730
+TLS_DAYS=398
 
 # The usage lists of the form: alone and the allowed combinations.
 COMBOS="email ssl-client signing,ssl-client document signing document,ssl-client email,ssl-client email,signing"
@@ -67,10 +68,13 @@ expect_ku() {
 	[ $ka = 1 ] && out="$out,Key Agreement"
 	set_of "$out"
 }
+# expect_eku USAGES HAS_EMAIL: emailProtection only with an rfc822Name,
+# document gets Microsoft Document Encryption (issue 18).
 expect_eku() {
-	local u=$1 out=
+	local u=$1 mail=$2 out=
 	has_usage "$u" signing && out="$out,1.3.6.1.5.5.7.3.36"
-	if has_usage "$u" signing || has_usage "$u" email; then out="$out,E-mail Protection"; fi
+	if [ "$mail" = 1 ] && { has_usage "$u" signing || has_usage "$u" email; }; then out="$out,E-mail Protection"; fi
+	has_usage "$u" document && out="$out,1.3.6.1.4.1.311.80.1"
 	has_usage "$u" ssl-server && out="$out,TLS Web Server Authentication"
 	has_usage "$u" ssl-client && out="$out,TLS Web Client Authentication"
 	set_of "$out"
@@ -151,7 +155,7 @@ issue_and_check() {
 	openssl x509 -in "$f.pem" -noout -serial -subject -issuer -startdate -enddate -pubkey -text \
 		-nameopt RFC2253,-esc_msb,utf8 >"$f.txt" 2>/dev/null ||
 		{ fail "$label: openssl cannot parse the certificate"; return; }
-	ISSUED="$ISSUED$label	$f.pem	$type	$usages	$rsa
+	ISSUED="$ISSUED$label	$f.pem	$type	$usages	$rsa	$([ -n "$email" ] && echo 1 || echo 0)
 "
 	# Serial and PEM in the JSON output match the certificate.
 	local serial js jpem
@@ -167,7 +171,7 @@ issue_and_check() {
 	# Extensions: exactly the profile's, with the profile's values.
 	local ku_exp eku_exp names_exp san_exp pol
 	ku_exp=$(expect_ku "$usages" "$rsa")
-	eku_exp=$(expect_eku "$usages")
+	eku_exp=$(expect_eku "$usages" "$([ -n "$email" ] && echo 1 || echo 0)")
 	eval "pol=\$POLICY_$type"
 	ext_load "$f.txt"
 	names_exp="Authority Information Access,X509v3 Authority Key Identifier,X509v3 Basic Constraints,X509v3 CRL Distribution Points,X509v3 Certificate Policies,X509v3 Key Usage,X509v3 Subject Key Identifier"
@@ -203,8 +207,10 @@ issue_and_check() {
 	check_eq "$label: subject" "$subj_exp" "$(sed -n 's/^subject=//p' "$f.txt")"
 	check_eq "$label: issuer is the issuing CA" "$ISSUING_SUBJECT" "$(sed -n 's/^issuer=//p' "$f.txt")"
 
-	# Validity: from now (backdated at most 3 minutes) for VALIDITY_DAYS.
-	local nb na now
+	# Validity: from now (backdated at most 3 minutes) for VALIDITY_DAYS,
+	# ssl-server at most TLS_DAYS (CA/B BR 6.3.2, issue 18).
+	local nb na now VALIDITY_DAYS=$VALIDITY_DAYS
+	has_usage "$usages" ssl-server && [ "$TLS_DAYS" -lt "$VALIDITY_DAYS" ] && VALIDITY_DAYS=$TLS_DAYS
 	now=$(date -u +%s)
 	{ read -r nb; read -r na; } < <(sed -n 's/^notBefore=//p; s/^notAfter=//p' "$f.txt" | date -u -f - +%s)
 	if [ "$nb" -le "$now" ] && [ "$nb" -ge $((now - 180)) ] &&
@@ -249,14 +255,14 @@ verify_batch() {
 	: >"$T/want.strict"
 	for p in smimesign sslserver sslclient smimeencrypt; do : >"$T/want.$p"; done
 	for t in individu jabatan sistem; do : >"$T/want.pol.$t"; : >"$T/want.npol.$t"; done
-	while IFS=$'\t' read -r label file type usages rsa; do
+	while IFS=$'\t' read -r label file type usages rsa mail; do
 		[ -n "$label" ] || continue
 		files+=("$file")
 		printf '%s\t1\t%s\n' "$file" "$label" >>"$T/want.strict"
 		ku=$(expect_ku "$usages" "$rsa")
-		eku=$(expect_eku "$usages")
+		eku=$(expect_eku "$usages" "$mail")
 		# Each usage needs its purpose; the model must agree before we trust it.
-		if has_usage "$usages" signing || has_usage "$usages" email; then
+		if { has_usage "$usages" signing && [ "$mail" = 1 ]; } || has_usage "$usages" email; then
 			check_eq "$label: model: smimesign required" 1 "$(expect_purpose smimesign "$ku" "$eku")"
 		fi
 		has_usage "$usages" ssl-server && check_eq "$label: model: sslserver required" 1 "$(expect_purpose sslserver "$ku" "$eku")"

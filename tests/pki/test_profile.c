@@ -8,7 +8,8 @@
 
 #include "pki/pki.h"
 
-int profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key);
+int profile_add_usage_exts(X509 *x, unsigned usages, EVP_PKEY *subject_key,
+                           int has_email);
 
 static EVP_PKEY *ec_key, *rsa_key;
 
@@ -65,6 +66,8 @@ usages_parse_strictly(void **state)
 }
 
 /* keyUsage bits and EKU NIDs of a fresh certificate with that profile. */
+static int with_email = 1; /* exts_of: an rfc822Name in the certificate */
+
 static void
 exts_of(unsigned usages, EVP_PKEY *key, uint32_t *ku, uint32_t *xku, int *has_doc)
 {
@@ -84,7 +87,7 @@ exts_of(unsigned usages, EVP_PKEY *key, uint32_t *ku, uint32_t *xku, int *has_do
 	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
 	X509_set_pubkey(x, key);
 	X509_NAME_free(n);
-	assert_int_equal(profile_add_usage_exts(x, usages, key), 0);
+	assert_int_equal(profile_add_usage_exts(x, usages, key, with_email), 0);
 	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
 	*ku = X509_get_key_usage(x);
 	*xku = X509_get_extended_key_usage(x);
@@ -99,6 +102,21 @@ exts_of(unsigned usages, EVP_PKEY *key, uint32_t *ku, uint32_t *xku, int *has_do
 	EXTENDED_KEY_USAGE_free(eku);
 	assert_int_equal(X509_check_ca(x), 0);
 	X509_free(x);
+}
+
+/* Issue 18: no emailProtection without an rfc822Name. */
+static void
+signing_without_email_has_no_email_protection(void **state)
+{
+	uint32_t ku, xku;
+	int doc;
+
+	with_email = 0;
+	exts_of(USAGE_SIGNING, ec_key, &ku, &xku, &doc);
+	with_email = 1;
+	assert_int_equal(ku, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION);
+	assert_int_equal(xku & XKU_SMIME, 0);
+	assert_true(doc);
 }
 
 static void
@@ -135,7 +153,9 @@ document_protection_is_encryption_only(void **state)
 
 	exts_of(USAGE_DOCUMENT, rsa_key, &ku, &xku, &doc);
 	assert_int_equal(ku, KU_KEY_ENCIPHERMENT | KU_DATA_ENCIPHERMENT);
-	assert_int_equal(xku, UINT32_MAX); /* no EKU extension at all */
+	/* Issue 18: an EKU (Microsoft Document Encryption) and nothing
+	 * OpenSSL knows, so no TLS or S/MIME purpose. */
+	assert_int_equal(xku, 0);
 	exts_of(USAGE_DOCUMENT, ec_key, &ku, &xku, &doc);
 	assert_int_equal(ku, KU_KEY_AGREEMENT);
 }
@@ -250,6 +270,7 @@ main(void)
 	    cmocka_unit_test(types_parse_and_refuse_unknown),
 	    cmocka_unit_test(usages_parse_strictly),
 	    cmocka_unit_test(signing_sets_non_repudiation_and_document_signing),
+	    cmocka_unit_test(signing_without_email_has_no_email_protection),
 	    cmocka_unit_test(email_depends_on_key_type),
 	    cmocka_unit_test(document_protection_is_encryption_only),
 	    cmocka_unit_test(tls_usages),

@@ -852,6 +852,7 @@ test_cli_exit_codes(void **state)
 		                "--crl",
 		                tcrl,
 		                "--require-revocation",
+		                "--allow-sha1", /* PKITS is signed with SHA-1 */
 		                "--at",
 		                "2022-01-01",
 		                "--json",
@@ -877,6 +878,7 @@ test_cli_exit_codes(void **state)
 		                "--crl",
 		                tcrl,
 		                "--require-revocation",
+		                "--allow-sha1", /* PKITS is signed with SHA-1 */
 		                "--at",
 		                "2022-01-01",
 		                rev,

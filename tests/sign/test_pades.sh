@@ -52,8 +52,10 @@ issue() {
 	rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/$name.key" ;;
 	esac 2>/dev/null || return 1
 	openssl req -new -key "$T/$name.key" -subj "/CN=x" -out "$T/$name.csr" 2>/dev/null || return 1
+	# With an address: NSS (pdfsig) and Adobe accept a document signer
+	# only with emailProtection, which needs an rfc822Name (issue 18).
 	"$S" cert issue --dir "$I" --csr "$T/$name.csr" --type individu --usage signing \
-		--cn "$cn" --json 2>"$T/$name.err" | jq -r .certificate >"$T/$name.pem"
+		--cn "$cn" --email "$name@palembang.go.id" --json 2>"$T/$name.err" | jq -r .certificate >"$T/$name.pem"
 	[ -s "$T/$name.pem" ] && openssl x509 -in "$T/$name.pem" -noout 2>/dev/null
 }
 issue ec ec "Budi Santoso" || die "issuing the EC certificate failed: $(cat "$T/ec.err")"

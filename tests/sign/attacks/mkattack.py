@@ -33,6 +33,29 @@ exactly as an attacker would do after the document was signed.
   mkattack.py fill IN OUT           form filling: a later revision sets
                                      the text field's /V (allowed unless
                                      DocMDP P=1)
+  mkattack.py ap-replace IN OUT     a later revision points the text
+                                     field's /AP /N at a new appearance
+                                     stream showing other text; /V stays
+                                     (issue 18: not form filling)
+  mkattack.py fill-ap IN OUT        form filling with an appearance: /V
+                                     and /AP change together (allowed
+                                     unless DocMDP P=1)
+  mkattack.py xref-ws IN OUT        the last startxref points one byte
+                                     early, at the end-of-line before
+                                     "xref" (what common writers do)
+  mkattack.py ltv-rewrite IN OUT    an LTV-style update: the catalog gets
+                                     /DSS, /Version /2.0 and /Extensions,
+                                     the page is rewritten with its
+                                     MediaBox respelled (595 -> 595.0)
+  mkattack.py ur3 IN OUT            a usage-rights signature dictionary
+                                     added as /Perms /UR3
+  mkattack.py hybrid IN OUT         two Word-style hybrid updates: an
+                                     object only in an /XRefStm, and both
+                                     trailers carrying that same /XRefStm
+  sign options for issue 18: --doc-ts --tsa-conf CNF (a /DocTimeStamp
+  whose token `openssl ts -reply` makes with the [tsa] section of CNF),
+  --ber (the token or CMS re-encoded with indefinite lengths outside),
+  --nodetach (an enveloping CMS: the signed bytes inside)
   mkattack.py bytes-after IN OUT    the page content changed in a revision
                                      appended after the signed one, without
                                      a new xref (junk after %%EOF)
@@ -188,16 +211,51 @@ def make_cms(content, a):
                 cmd += ["--chain", a.chain]
             if a.tsa:
                 cmd += ["--tsa", a.tsa]
+        elif a.doc_ts:
+            q = os.path.join(d, "q.tsq")
+            r = subprocess.run(["openssl", "ts", "-query", "-data", inp, "-sha256",
+                                "-cert", "-out", q], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+            if r.returncode != 0:
+                die("ts -query failed: %s" % r.stderr.decode(errors="replace").strip())
+            cmd = ["openssl", "ts", "-reply", "-config", a.tsa_conf, "-queryfile", q,
+                   "-token_out", "-out", out]
         else:
             cmd = ["openssl", "cms", "-sign", "-binary", "-in", inp, "-signer", a.cert,
                    "-inkey", a.key, "-outform", "DER", "-out", out, "-md", "sha256"]
             if a.chain:
                 cmd += ["-certfile", a.chain]
+            if a.nodetach:
+                cmd += ["-nodetach"]
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if r.returncode != 0:
             die("signing failed: %s" % r.stderr.decode(errors="replace").strip())
         with open(out, "rb") as f:
-            return f.read()
+            der = f.read()
+        return to_ber(der) if a.ber else der
+
+
+def der_head(b, off):
+    """(header length, content length) of the DER TLV at off."""
+    n = b[off + 1]
+    if n < 0x80:
+        return 2, n
+    k = n & 0x7F
+    return 2 + k, int.from_bytes(b[off + 2:off + 2 + k], "big")
+
+
+def to_ber(der):
+    """ContentInfo SEQUENCE, its [0] and the SEQUENCE inside with
+    indefinite lengths (BER, X.690 8.1.3.6): what some TSAs send.  The
+    signed parts (TSTInfo, signed attributes) keep their bytes."""
+    h0, _ = der_head(der, 0)
+    oid_len = sum(der_head(der, h0))
+    h1, _ = der_head(der, h0 + oid_len)
+    inner = der[h0 + oid_len + h1:]
+    h2, n2 = der_head(inner, 0)
+    body = inner[h2:h2 + n2]
+    return (b"\x30\x80" + der[h0:h0 + oid_len] + b"\xa0\x80" + bytes([inner[0]]) + b"\x80" +
+            body + b"\x00" * 6)
 
 
 def cmd_sign(a):
@@ -211,8 +269,10 @@ def cmd_sign(a):
     u.put(field, b"<</FT /Sig /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 "
           b"/T (%s) /P %d 0 R /V %d 0 R>>" % (a.field.encode(), page, sig))
     placeholder = b"0" * (2 * 16384)
-    u.put(sig, b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
-          b"/M (" + pdf_now().encode() + b") /ByteRange [0 0000000000 0000000000 0000000000] "
+    kind = (b"/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 "
+            if a.doc_ts else b"/Type /Sig /Filter /Adobe.PPKLite /SubFilter /" +
+            a.subfilter.encode() + b" ")
+    u.put(sig, b"<<" + kind + b"/M (" + pdf_now().encode() + b") /ByteRange [0 0000000000 0000000000 0000000000] "
           b"/Contents <" + placeholder + b">>>")
     out = bytearray(u.build())
     br = out.rfind(b"/ByteRange [0 0000000000")
@@ -388,6 +448,123 @@ def cmd_fill(a):
     open(a.out, "wb").write(u.build())
 
 
+def text_field(data):
+    m = None
+    for m in re.finditer(rb"(\d+)\s+0\s+obj\s*<<\s*/FT\s*/Tx", data):
+        pass
+    if m is None:
+        die("no text field")
+    return int(m.group(1))
+
+
+def appearance(u, text):
+    body = b"/Tx BMC BT /F1 12 Tf 0 g 2 5 Td (" + text + b") Tj ET EMC"
+    n = u.alloc()
+    u.put(n, b"<</Type /XObject /Subtype /Form /BBox [0 0 280 20] "
+          b"/Resources <</Font <</F1 8 0 R>>>> /Length %d>>\nstream\n" % len(body)
+          + body + b"\nendstream")
+    return n
+
+
+def set_ap(body, ap):
+    body = re.sub(rb"/AP\s*(<<[^>]*>>|\d+\s+0\s+R)", b"", body)
+    return body[:-2] + b"/AP <</N %d 0 R>>>>" % ap
+
+
+def cmd_ap_replace(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    num = text_field(data)
+    u.put(num, set_ap(obj_body(data, num), appearance(u, b"Mallory")))
+    open(a.out, "wb").write(u.build())
+
+
+def cmd_fill_ap(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    num = text_field(data)
+    body = re.sub(rb"/V\s*\([^)]*\)", b"/V (Mallory)", obj_body(data, num))
+    u.put(num, set_ap(body, appearance(u, b"Mallory")))
+    open(a.out, "wb").write(u.build())
+
+
+def cmd_xref_ws(a):
+    data = open(a.inp, "rb").read()
+    i = data.rfind(b"startxref")
+    n = last_startxref(data)
+    if data[n - 1:n] not in (b"\n", b"\r", b" "):
+        die("no white space before the last xref")
+    m = re.match(rb"startxref\s+\d+", data[i:])
+    new = b"startxref\n%d" % (n - 1)
+    open(a.out, "wb").write(data[:i] + new + data[i + m.end():])
+
+
+def cmd_ltv_rewrite(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    page = first_page(data, u.root)
+    dss = u.alloc()
+    u.put(dss, b"<</Type /DSS /Certs []>>")
+    cat = obj_body(data, u.root)
+    cat = re.sub(rb"/Version\s*/[0-9.]+", b"", cat)
+    cat = cat[:-2] + (b"/DSS %d 0 R /Version /2.0 /Extensions <</ESIC <</BaseVersion /1.7 "
+                      b"/ExtensionLevel 5>>>>>>" % dss)
+    u.put(u.root, cat)
+    body = obj_body(data, page)
+    body2 = re.sub(rb"/MediaBox\s*\[([^\]]*)\]",
+                   lambda m: b"/MediaBox [" + b" ".join(
+                       x + b".0" if re.fullmatch(rb"\d+", x) else x
+                       for x in m.group(1).split()) + b"]", body)
+    if body2 == body:
+        die("page has no /MediaBox to respell")
+    u.put(page, body2)
+    open(a.out, "wb").write(u.build())
+
+
+def cmd_ur3(a):
+    data = open(a.inp, "rb").read()
+    u = Update(data)
+    ur = u.alloc()
+    u.put(ur, b"<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+          b"/ByteRange [0 0 0 0] /Contents <00> /Reference [<</Type /SigRef "
+          b"/TransformMethod /UR3 /TransformParams <</Type /TransformParams /V /2.2 "
+          b"/Document [/FullSave]>>>>]>>")
+    cat = obj_body(data, u.root)
+    u.put(u.root, cat[:-2] + b"/Perms <</UR3 %d 0 R>>>>" % ur)
+    open(a.out, "wb").write(u.build())
+
+
+def cmd_hybrid(a):
+    data = open(a.inp, "rb").read()
+    size, root, info, ident = trailer(data)
+    prev = last_startxref(data)
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    # Update 1: object `hid` is listed only in the cross-reference stream
+    # `xs` (ISO 32000-1 7.5.8.4); the table lists the stream itself.
+    hid, xs = size, size + 1
+    off_h = len(out)
+    out += b"%d 0 obj\n<</Producer (Microsoft Word hybrid)>>\nendobj\n" % hid
+    off_x = len(out)
+    row = b"\x01" + off_h.to_bytes(4, "big") + b"\x00\x00"
+    out += (b"%d 0 obj\n<</Type /XRef /Size %d /W [1 4 2] /Index [%d 1] /Root %d 0 R "
+            b"/Length %d>>\nstream\n" % (xs, xs + 1, hid, root, len(row)) + row +
+            b"\nendstream\nendobj\n")
+    t1 = len(out)
+    tail = b" /Info %d 0 R" % hid + (b" " + ident if ident else b"")
+    out += (b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d "
+            b"/XRefStm %d" % (xs, off_x, xs + 1, root, prev, off_x) + tail +
+            b" >>\nstartxref\n%d\n%%%%EOF\n" % t1)
+    # Update 2: the page's /Info again, its trailer repeating /XRefStm.
+    off_c = len(out)
+    cat = obj_body(bytes(out), root)
+    out += b"%d 0 obj\n" % root + cat + b"\nendobj\n"
+    t2 = len(out)
+    out += (b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Prev %d "
+            b"/XRefStm %d" % (root, off_c, xs + 1, root, t1, off_x) + tail +
+            b" >>\nstartxref\n%d\n%%%%EOF\n" % t2)
+    open(a.out, "wb").write(out)
+
+
 def cmd_bytes_after(a):
     data = open(a.inp, "rb").read()
     # A replacement content stream after %%EOF, without xref: viewers that
@@ -409,16 +586,26 @@ def main():
     p.add_argument("--signer", default="openssl")
     p.add_argument("--sertel")
     p.add_argument("--tsa")
+    p.add_argument("--subfilter", default="adbe.pkcs7.detached")
+    p.add_argument("--doc-ts", action="store_true")
+    p.add_argument("--tsa-conf")
+    p.add_argument("--ber", action="store_true")
+    p.add_argument("--nodetach", action="store_true")
     a = p.parse_args()
     cmds = {"sign": cmd_sign, "flip": cmd_flip, "shadow-hide": cmd_shadow_hide,
             "shadow-replace": cmd_shadow_replace,
             "shadow-hide-replace": cmd_shadow_hide_replace,
             "shadow-font": cmd_shadow_font, "overlap": cmd_overlap,
             "bytes-after": cmd_bytes_after, "unsign": cmd_unsign,
-            "mkform": cmd_mkform, "fill": cmd_fill}
+            "mkform": cmd_mkform, "fill": cmd_fill,
+            "ap-replace": cmd_ap_replace, "fill-ap": cmd_fill_ap,
+            "xref-ws": cmd_xref_ws, "ltv-rewrite": cmd_ltv_rewrite, "ur3": cmd_ur3,
+            "hybrid": cmd_hybrid}
     if a.cmd not in cmds:
         die("unknown command %s" % a.cmd)
-    if a.cmd == "sign" and (not a.cert or not a.key):
+    if a.cmd == "sign" and a.doc_ts and not a.tsa_conf:
+        die("sign --doc-ts needs --tsa-conf")
+    if a.cmd == "sign" and not a.doc_ts and (not a.cert or not a.key):
         die("sign needs --cert and --key")
     cmds[a.cmd](a)
 
