@@ -406,7 +406,7 @@ path_receipt(struct page *pg, struct ra_application *a)
 		return SERTEL_ENOTFOUND;
 	}
 	if (rc < 0 || (rc = ra_receipt_sign_check(pg->r->st, &pg->who, a->id)) < 0) {
-		wp_error(pg, status_of(rc),
+		wp_error(pg, wp_rule_status(rc),
 		         rc == SERTEL_EPERM    ? wp_msg(pg, "", "receipt.sign.not.yours")
 		         : rc == SERTEL_ESTATE ? wp_msg(pg, "", "receipt.sign.no.desk")
 		                               : "internal error");
@@ -505,7 +505,7 @@ page_receipt_sign(struct page *pg)
 	if ((rc = ra_receipt_pdf(&pdf, &len, pg->r->st, &pg->who, a.id,
 	                         pg->r->ctx->in->pc.org)) < 0) {
 		wp_form_wipe(pg);
-		return wp_error(pg, status_of(rc), sertel_errmsg());
+		return wp_error(pg, wp_rule_status(rc), sertel_errmsg());
 	}
 	snprintf(name, sizeof(name), "tanda-terima-%s.pdf", a.id);
 	doc.data = pdf;
@@ -536,7 +536,7 @@ page_receipt_sign(struct page *pg)
 		if (err.code == 0)
 			log_msg(LOG_ERROR, "portal: receipt %s: %s", a.id,
 			        sertel_errmsg());
-		return receipt_page(pg, err.http ? err.http : status_of(rc), &a,
+		return receipt_page(pg, err.http ? err.http : wp_rule_status(rc), &a,
 		                    wp_esign_msg(msg, sizeof(msg), &err));
 	}
 	snprintf(disp, sizeof(disp),

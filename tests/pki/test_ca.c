@@ -220,6 +220,7 @@ subject_and_names_follow_the_profile(void **state)
 	cert_rec_free(&rec);
 
 	rq = req_for("sistem", "ssl-server,ssl-client");
+	rq.cn = "srikandi.kota.go.id";
 	rq.dns[0] = "srikandi.kota.go.id";
 	rq.ndns = 1;
 	rq.ip[0] = "10.1.2.3";
@@ -274,6 +275,9 @@ bad_input_stores_nothing(void **state)
 	REFUSE(rq.title = "title on individu");
 	REFUSE(rq.dns[0] = "srikandi.go.id"; rq.ndns = 1);
 	REFUSE(rq.cn = "");
+	/* ssl-server: the CN is one of the names (CA/B BR 7.1.4.3). */
+	REFUSE(rq.type = "sistem"; rq.usages = "ssl-server"; rq.dns[0] = "srikandi.go.id";
+	       rq.ndns = 1);
 	REFUSE(rq.nik = "12345");
 #undef REFUSE
 	assert_int_equal(store_cert_count(st), 0);

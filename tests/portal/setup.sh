@@ -133,7 +133,7 @@ portal_setup_mtls() {
 		-keyout "$I/tls.key" -subj /CN=portal -out "$T/tls.csr" 2>/dev/null || die "tls csr"
 	chmod 600 "$I/tls.key"
 	quiet "$S" cert issue --dir "$I" --csr "$T/tls.csr" --type sistem --usage ssl-server \
-		--cn "Portal Kota Cirebon" --ip 127.0.0.1 --out "$T/tls-leaf.pem" || die "tls cert failed"
+		--cn 127.0.0.1 --ip 127.0.0.1 --out "$T/tls-leaf.pem" || die "tls cert failed"
 	cat "$T/tls-leaf.pem" "$T/ca/issuing.pem" >"$I/tls.pem"
 	cat >>"$I/sertel.conf" <<CONF
 

@@ -75,7 +75,7 @@ make_instance "$U" --org "PSrE Uji" --base-url "$UURL" || die "init psre: $(cat 
 "$S" ca export --dir "$U" --out "$T/uca" >/dev/null || die "ca export"
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$U/tls.key" -subj /CN=x -out "$T/tls.csr" 2>/dev/null
 chmod 600 "$U/tls.key"
-ok "the PSrE issues its own ssl-server certificate" "$S" cert issue --dir "$U" --csr "$T/tls.csr" --type sistem --usage ssl-server --cn "PSrE Uji" --ip 127.0.0.1 --out "$T/tls-leaf.pem"
+ok "the PSrE issues its own ssl-server certificate" "$S" cert issue --dir "$U" --csr "$T/tls.csr" --type sistem --usage ssl-server --cn 127.0.0.1 --ip 127.0.0.1 --out "$T/tls-leaf.pem"
 cat "$T/tls-leaf.pem" "$T/uca/issuing.pem" >"$U/tls.pem"
 printf '\n[server]\ntls_cert = tls.pem\ntls_key = tls.key\n' >>"$U/sertel.conf"
 up_start || die "the PSrE did not start on TLS: $(tail -n 5 "$T/psre.log")"

@@ -21,7 +21,7 @@ sec_instance() {
 		-keyout "$dir/tls.key" -subj /CN=x -out "$T/tls.csr" 2>/dev/null || return 1
 	chmod 600 "$dir/tls.key"
 	"$SERTEL_BIN" cert issue --dir "$dir" --csr "$T/tls.csr" --type sistem \
-		--usage ssl-server --cn "Server Uji" --ip 127.0.0.1 --out "$T/tls-leaf.pem" \
+		--usage ssl-server --cn 127.0.0.1 --ip 127.0.0.1 --out "$T/tls-leaf.pem" \
 		>/dev/null || return 1
 	cat "$T/tls-leaf.pem" "$T/ca/issuing.pem" >"$dir/tls.pem"
 	printf 'tls_cert = tls.pem\ntls_key = tls.key\n' >>"$dir/sertel.conf"

@@ -50,7 +50,7 @@ quiet "$S" sign pdf "$E/a.pdf" --out "$E/slow.pdf" --key "$E/leaf.key" --cert "$
 
 # ---- an OCSP request for a certificate of ours, an admin token -------------
 make_csr "$T/c.csr" ec-p256 c
-quiet "$S" cert issue --dir "$I" --csr "$T/c.csr" --type sistem --usage ssl-server --cn c \
+quiet "$S" cert issue --dir "$I" --csr "$T/c.csr" --type sistem --usage ssl-server --cn 127.0.0.1 \
 	--ip 127.0.0.1 --out "$T/c.pem" || die "cert issue"
 openssl ocsp -issuer "$T/ca/issuing.pem" -cert "$T/c.pem" -no_nonce -reqout "$T/ocsp.der" \
 	>/dev/null 2>&1 || die "ocsp request"
