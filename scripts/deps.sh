@@ -8,10 +8,11 @@ set -eu
 BUILD="build-essential cmake pkg-config libssl-dev openssl libsqlite3-dev sqlite3
 libpq-dev libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev zlib1g-dev
 libinih-dev curl ca-certificates libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
-libqrencode-dev fonts-dejavu-core"
+libqrencode-dev fonts-dejavu-core libpoppler-glib-dev"
 TEST="postgresql clang clang-format wrk golang-cfssl python3 jq python3-aiosmtpd
 poppler-utils qpdf zbar-tools fontconfig mupdf-tools libpodofo-utils libnss3-tools
-gpgsm chromium"
+gpgsm chromium libreoffice-writer-nogui php-cli php-curl php-guzzlehttp-guzzle
+nodejs npm"
 
 want=$BUILD
 [ "${1:-build}" = test ] && want="$BUILD $TEST"
