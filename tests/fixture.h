@@ -79,4 +79,22 @@ fixture_count(const char *sql)
 	return n;
 }
 
+/* The queue's counts (application_counts, migration 23) against the
+ * applications themselves: the number of (state, type, agency) groups
+ * where they differ, in either direction; 0 when they agree. */
+#define FIXTURE_APP_TRUTH                                                                \
+	"SELECT a.state, a.type, COALESCE(p.agency_id, ''), COUNT(*) FROM "              \
+	"applications a LEFT JOIN persons p ON p.nik = a.applicant_nik GROUP BY "        \
+	"a.state, a.type, COALESCE(p.agency_id, '')"
+#define FIXTURE_APP_KEPT                                                                 \
+	"SELECT state, type, agency_id, n FROM application_counts WHERE n <> 0"
+static inline int64_t
+fixture_app_counts_wrong(void)
+{
+	return fixture_count("SELECT COUNT(*) FROM (" FIXTURE_APP_TRUTH
+	                     " EXCEPT " FIXTURE_APP_KEPT ") x") +
+	       fixture_count("SELECT COUNT(*) FROM (" FIXTURE_APP_KEPT
+	                     " EXCEPT " FIXTURE_APP_TRUTH ") y");
+}
+
 #endif

@@ -20,6 +20,7 @@
 #include "audit/audit.h"
 #include "pki/pki.h"
 #include "ra/ra.h"
+#include "ra/ra_int.h"
 
 static int file_store(struct store *st, const struct ra_actor *who, const char *app_id,
                       const struct ra_file *f, const char *mime);
@@ -351,6 +352,132 @@ out:
 	return rc;
 }
 
+/* ---- the queue's counts -------------------------------------------------- */
+/* The total above the operator's queue was a COUNT(*) over the waiting
+ * applications on every page: a walk of 6,000 index entries, most of the
+ * queue page's time on PostgreSQL (bench/portal).  application_counts
+ * keeps one row per state, type and applicant's agency, changed in the
+ * same transaction as the application itself, so the total is the sum of
+ * a few rows and never stale.  A person's agency is set when the person is
+ * registered and never changes (ra/people.c); whatever changes it later
+ * must move that person's counts in the same transaction. */
+static int
+count_add(struct store *st, const char *state, const char *type, const char *agency,
+          int64_t delta)
+{
+	int64_t n = db_run(store_db(st),
+	                   "INSERT INTO application_counts (state, type, agency_id, n) "
+	                   "VALUES (?, ?, ?, ?) ON CONFLICT (state, type, agency_id) DO "
+	                   "UPDATE SET n = application_counts.n + excluded.n",
+	                   "sssi", state, type, agency, delta);
+
+	return n < 0 ? (int)n : 0;
+}
+
+/* The application's state, type and its applicant's agency ("" without). */
+static int
+count_key(struct store *st, const char *app_id, char state[32], char type[32],
+          char agency[80])
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT a.state, a.type, COALESCE(p.agency_id, '') FROM "
+	                     "applications a LEFT JOIN persons p ON p.nik = "
+	                     "a.applicant_nik WHERE a.id = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, app_id)) == 0 && (rc = db_step(s)) == 1) {
+		str_copy(state, 32, db_col_text(s, 0));
+		str_copy(type, 32, db_col_text(s, 1));
+		str_copy(agency, 80, db_col_text(s, 2));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "application %s: not found", app_id);
+	}
+	db_finalize(s);
+	return rc;
+}
+
+int
+ra_app_count_new(struct store *st, const char *app_id)
+{
+	char state[32], type[32], agency[80];
+	int rc;
+
+	if ((rc = count_key(st, app_id, state, type, agency)) < 0)
+		return rc;
+	return count_add(st, state, type, agency, 1);
+}
+
+int
+ra_app_count_move(struct store *st, const char *app_id, const char *to)
+{
+	char from[32], type[32], agency[80];
+	int rc;
+
+	if ((rc = count_key(st, app_id, from, type, agency)) < 0)
+		return rc;
+	if (strcmp(from, to) == 0)
+		return 0;
+	/* Two rows locked in one order by every writer (PostgreSQL holds
+	 * each row's lock to the commit): no two transactions wait on each
+	 * other. */
+	if (strcmp(from, to) < 0) {
+		if ((rc = count_add(st, from, type, agency, -1)) < 0)
+			return rc;
+		return count_add(st, to, type, agency, 1);
+	}
+	if ((rc = count_add(st, to, type, agency, 1)) < 0)
+		return rc;
+	return count_add(st, from, type, agency, -1);
+}
+
+/* The total of a selection: from the counts unless it is bounded by time
+ * (the reminders' "waiting since before"), which only COUNT(*) answers. */
+static int
+query_total(struct store *st, const struct ra_filter *f, const char *where,
+            int64_t *total)
+{
+	struct db_stmt *s = NULL;
+	struct buf sql;
+	int i = 1, rc;
+
+	buf_init(&sql, 512);
+	if (f->updated_before > 0) {
+		buf_appendf(&sql, "SELECT COUNT(*) FROM applications%s", where);
+	} else {
+		buf_appendf(&sql, "SELECT COALESCE(SUM(n), 0) FROM application_counts "
+		                  "WHERE 1 = 1");
+		if (f->state >= 0)
+			buf_appendf(&sql, " AND state = ?");
+		if (f->type != NULL && f->type[0] != '\0')
+			buf_appendf(&sql, " AND type = ?");
+		if (f->agency_id != NULL && f->agency_id[0] != '\0')
+			buf_appendf(&sql, " AND agency_id = ?");
+	}
+	if ((rc = buf_cstr(&sql)) < 0 ||
+	    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
+		goto out;
+	/* The same parameters in the same order for both forms. */
+	if ((f->state >= 0 &&
+	     (rc = db_bind_text(s, i++, ra_state_name((enum ra_state)f->state))) < 0) ||
+	    (f->type != NULL && f->type[0] != '\0' &&
+	     (rc = db_bind_text(s, i++, f->type)) < 0) ||
+	    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
+	     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
+	    (f->updated_before > 0 && (rc = db_bind_int(s, i++, f->updated_before)) < 0))
+		goto out;
+	if ((rc = db_step(s)) == 1) {
+		*total = db_col_int(s, 0);
+		rc = 0;
+	}
+out:
+	db_finalize(s);
+	buf_free(&sql);
+	return rc;
+}
+
 /* ra_query and ra_queue: the same selection; with qcb each row also
  * carries its applicant's name and agency, joined in the same query (the
  * queue page showed 50 rows with 100 more look-ups before: bench/portal). */
@@ -365,7 +492,7 @@ app_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn
 	int limit = f->limit <= 0     ? 100
 	            : f->limit > 1000 ? 1000
 	                              : f->limit,
-	    pass, i, rc = 0;
+	    i = 1, rc = 0;
 
 	*total = 0;
 	/* Only fixed clauses go into the SQL; every value is a parameter. */
@@ -382,73 +509,53 @@ app_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn
 		            "agency_id = ?)");
 	if (f->updated_before > 0)
 		buf_appendf(&where, " AND updated_at < ?");
-	if ((rc = buf_cstr(&where)) < 0)
+	if ((rc = buf_cstr(&where)) < 0 ||
+	    (rc = query_total(st, f, (const char *)where.data, total)) < 0)
 		goto out;
-	for (pass = 0; pass < 2; pass++) {
-		buf_reset(&sql);
-		if (pass == 0)
-			buf_appendf(&sql, "SELECT COUNT(*) FROM applications%s",
-			            (char *)where.data);
-		else if (qcb == NULL)
-			buf_appendf(&sql,
-			            "SELECT " APP_COLS " FROM applications%s ORDER BY "
-			            "updated_at, id LIMIT ? OFFSET ?",
-			            (char *)where.data);
-		else
-			/* The page first, then the names of its rows only; the
-			 * outer ORDER BY because a join keeps no order. */
-			buf_appendf(
-			    &sql,
-			    "SELECT q.*, p.name, g.name FROM (SELECT " APP_COLS
-			    " FROM applications%s ORDER BY updated_at, id LIMIT ? "
-			    "OFFSET ?) q LEFT JOIN persons p ON p.nik = "
-			    "q.applicant_nik LEFT JOIN agencies g ON g.id = "
-			    "p.agency_id ORDER BY q.updated_at, q.id",
-			    (char *)where.data);
-		if ((rc = buf_cstr(&sql)) < 0 ||
-		    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
-			goto out;
-		i = 1;
-		if ((f->state >= 0 &&
-		     (rc = db_bind_text(s, i++, ra_state_name((enum ra_state)f->state))) <
-		         0) ||
-		    (f->type != NULL && f->type[0] != '\0' &&
-		     (rc = db_bind_text(s, i++, f->type)) < 0) ||
-		    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
-		     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
-		    (f->updated_before > 0 &&
-		     (rc = db_bind_int(s, i++, f->updated_before)) < 0))
-			goto out;
-		if (pass == 0) {
-			if ((rc = db_step(s)) == 1) {
-				*total = db_col_int(s, 0);
-				rc = 0;
-			}
-		} else if ((rc = db_bind_int(s, i++, limit)) == 0 &&
-		           (rc = db_bind_int(s, i++, f->offset < 0 ? 0 : f->offset)) ==
-		               0) {
-			while ((rc = db_step(s)) == 1) {
-				app_row(&a, s);
-				if (qcb != NULL) {
-					qr.app = &a;
-					qr.name = db_col_null(s, APP_NCOLS)
-					              ? ""
-					              : db_col_text(s, APP_NCOLS);
-					qr.agency = db_col_null(s, APP_NCOLS + 1)
-					                ? ""
-					                : db_col_text(s, APP_NCOLS + 1);
-					rc = qcb(&qr, arg);
-				} else {
-					rc = cb(&a, arg);
-				}
-				if (rc != 0)
-					break;
-			}
+	if (qcb == NULL)
+		buf_appendf(&sql,
+		            "SELECT " APP_COLS " FROM applications%s ORDER BY "
+		            "updated_at, id LIMIT ? OFFSET ?",
+		            (char *)where.data);
+	else
+		/* The page first, then the names of its rows only; the outer
+		 * ORDER BY because a join keeps no order. */
+		buf_appendf(&sql,
+		            "SELECT q.*, p.name, g.name FROM (SELECT " APP_COLS
+		            " FROM applications%s ORDER BY updated_at, id LIMIT ? "
+		            "OFFSET ?) q LEFT JOIN persons p ON p.nik = "
+		            "q.applicant_nik LEFT JOIN agencies g ON g.id = "
+		            "p.agency_id ORDER BY q.updated_at, q.id",
+		            (char *)where.data);
+	if ((rc = buf_cstr(&sql)) < 0 ||
+	    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
+		goto out;
+	if ((f->state >= 0 &&
+	     (rc = db_bind_text(s, i++, ra_state_name((enum ra_state)f->state))) < 0) ||
+	    (f->type != NULL && f->type[0] != '\0' &&
+	     (rc = db_bind_text(s, i++, f->type)) < 0) ||
+	    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
+	     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
+	    (f->updated_before > 0 &&
+	     (rc = db_bind_int(s, i++, f->updated_before)) < 0) ||
+	    (rc = db_bind_int(s, i++, limit)) < 0 ||
+	    (rc = db_bind_int(s, i++, f->offset < 0 ? 0 : f->offset)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		app_row(&a, s);
+		if (qcb != NULL) {
+			qr.app = &a;
+			qr.name =
+			    db_col_null(s, APP_NCOLS) ? "" : db_col_text(s, APP_NCOLS);
+			qr.agency = db_col_null(s, APP_NCOLS + 1)
+			                ? ""
+			                : db_col_text(s, APP_NCOLS + 1);
+			rc = qcb(&qr, arg);
+		} else {
+			rc = cb(&a, arg);
 		}
-		db_finalize(s);
-		s = NULL;
-		if (rc < 0)
-			goto out;
+		if (rc != 0)
+			break;
 	}
 out:
 	db_finalize(s);
@@ -528,7 +635,7 @@ apply_fn(struct store *st, void *arg)
 	    (rc = db_bind_int(s, i++, a->updated_at)) < 0)
 		goto out;
 #undef T
-	if ((rc = db_step(s)) < 0)
+	if ((rc = db_step(s)) < 0 || (rc = ra_app_count_new(st, a->id)) < 0)
 		goto out;
 	snprintf(obj, sizeof(obj), "application:%s", a->id);
 	snprintf(detail, sizeof(detail), "%s %s for %s", a->kind, a->type,
@@ -941,12 +1048,15 @@ struct move {
 static int
 set_state(struct store *st, const char *app_id, enum ra_state to, const char *reasons)
 {
-	int64_t n =
-	    db_run(store_db(st),
+	int64_t n;
+	int rc;
+
+	if ((rc = ra_app_count_move(st, app_id, ra_state_name(to))) < 0)
+		return rc;
+	n = db_run(store_db(st),
 	           "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
 	           "WHERE id = ?",
 	           "ssis", ra_state_name(to), reasons, time_now(), app_id);
-
 	return n < 0 ? (int)n : 0;
 }
 

@@ -15,6 +15,7 @@
 #include "audit/audit.h"
 #include "pki/pki.h"
 #include "ra/ra.h"
+#include "ra/ra_int.h"
 
 /* Version 1 of the subscriber agreement, used until the Dinas sets its
  * own (Cirebon 16-17: the owner's obligations). */
@@ -277,6 +278,8 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 		                  w->agreement->version, w->rq->agreement_version);
 
 	/* Still approved, and nobody issued it meanwhile. */
+	if ((rc = ra_app_count_move(st, w->app->id, "issued")) < 0)
+		return rc;
 	if ((rc = db_prepare(&s, store_db(st),
 	                     "UPDATE applications SET state = 'issued', cert_serial = ?, "
 	                     "updated_at = ? WHERE id = ? AND state = 'approved'")) < 0)

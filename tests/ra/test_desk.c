@@ -294,6 +294,9 @@ desk_stores_only_hash_and_issues_once(void **state)
 	assert_string_equal(rec.nik, NIK_SITI);
 	assert_int_equal(ra_get(&a, e->st, app), 0);
 	assert_int_equal(a.state, APP_ISSUED);
+	/* Every transition on the way (apply, submit, approve, issue) moved
+	 * the queue's counts with it. */
+	assert_int_equal(fixture_app_counts_wrong(), 0);
 	assert_string_equal(a.cert_serial, rec.serial);
 	/* The applicant acted; the witness, agreement hash, key origin and
 	 * session are in the trail. */
