@@ -21,15 +21,18 @@ static int
 audit_row(const struct audit_entry *e, void *arg)
 {
 	struct audit_rows *a = arg;
-	char when[32], shown[32];
+	char when[32], local[32], shown[48];
 
+	/* The datetime attribute in UTC; shown to the second in the
+	 * instance's zone, like every other time on the portal:
+	 * "2026-12-06 21:32:45 WIB". */
 	time_fmt(when, e->ts_us / 1000000);
-	/* "2026-12-06 21:32:45": the column says UTC. */
-	str_copy(shown, sizeof(shown), when);
-	if (strlen(shown) >= 19) {
-		shown[10] = ' ';
-		shown[19] = '\0';
-	}
+	time_fmt(local, e->ts_us / 1000000 + wp_conf()->tz_offset);
+	if (strlen(local) >= 19)
+		local[19] = '\0';
+	if (local[0] != '\0')
+		local[10] = ' ';
+	snprintf(shown, sizeof(shown), "%s %s", local, wp_conf()->tz_name);
 	json_array_append_new(a->arr,
 	                      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
 	                                (json_int_t)e->seq, "time", when, "shown", shown,
@@ -52,7 +55,8 @@ audit_date(int64_t *out, const char *v, int end)
 		return 0;
 	if (strlen(v) != 10 || time_parse(&t, v) < 0)
 		return SERTEL_EINVAL;
-	*out = (t + (end ? 86400 : 0)) * 1000000;
+	/* A day in the instance's zone, as the times are shown. */
+	*out = (t - wp_conf()->tz_offset + (end ? 86400 : 0)) * 1000000;
 	return 0;
 }
 
