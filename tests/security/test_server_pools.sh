@@ -104,7 +104,17 @@ while time.monotonic() - t < 30:
     except socket.timeout: pass
 ' "$TARPIT" &
 TP_PID=$!
-sleep 0.5
+# The uploads must find the tarpit listening (a refused fetch fails at once
+# and every upload would finish before the stop): wait for it, not a guess.
+tp_up=0
+for _ in $(seq 1 100); do
+	if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$TARPIT" 2>/dev/null; then
+		tp_up=1
+		break
+	fi
+	sleep 0.1
+done
+[ "$tp_up" = 1 ] || die "the tarpit on port $TARPIT did not start"
 for n in 1 2 3 4 5 6; do
 	curl -s -o "$T/stop$n.json" -w '%{http_code}' --max-time 30 -F "file=@$E/slow.pdf" \
 		"$SERVER_URL/api/verifikasi" >"$T/stop$n.code" &
