@@ -177,6 +177,12 @@ lifecycle jabatan $KADIK $KADIK generated kadisdik@disdik.cirebonkota.go.id --us
 lifecycle sistem $SYSOWNER $KADIS csr srikandi@kominfo.cirebonkota.go.id --usage ssl-server,ssl-client --dns srikandi.kominfo.cirebonkota.go.id --ip 10.20.0.5 --system-name SRIKANDI --system-details "Aplikasi persuratan dinas"
 check_eq "jabatan certificate carries the title" "Kepala Dinas Pendidikan" "$(openssl x509 -in "$T/jabatan-1.pem" -noout -subject -nameopt multiline | sed -n 's/^ *title *= //p')"
 check "sistem certificate names the system" bash -c "openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'DNS:srikandi.kominfo.cirebonkota.go.id' && openssl x509 -in '$T/sistem-1.pem' -noout -ext subjectAltName | grep -q 'IP Address:10.20.0.5'"
+# CA/B BR 7.1.4.3 (issue 18): with ssl-server, the CN is the system's first
+# DNS name, not its owner's name; the browser checks the SAN, the CN must agree.
+check_eq "sistem ssl-server certificate: CN is its first DNS name" "srikandi.kominfo.cirebonkota.go.id" \
+	"$(openssl x509 -in "$T/sistem-1.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= //p')"
+check "... and openssl verifies it for that host" openssl verify -CAfile "$T/ca/root.pem" -untrusted "$T/ca/issuing.pem" -purpose sslserver \
+	-verify_hostname srikandi.kominfo.cirebonkota.go.id "$T/sistem-1.pem"
 
 # ---- the notices, at a real SMTP server ---------------------------------------
 ok "mail flush" "$S" mail flush --dir "$I"
