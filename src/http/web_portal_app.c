@@ -317,6 +317,7 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	const char *ok = http_query(pg->r, "ok");
 	json_t *missing = json_array(), *kinds,
 	       *usage = wp_usage_json(pg, a->usages, NULL);
+	char cn[sizeof(a->cn) + 256];
 	size_t i;
 	int n, j, have,
 	    editable = (a->state == APP_DRAFT || a->state == APP_RETURNED) &&
@@ -345,6 +346,8 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 		json_array_append_new(
 		    kinds, json_pack("{s:s, s:s}", "kind", optional_kinds[i], "label",
 		                     wp_msg(pg, "attach.", optional_kinds[i])));
+	/* What the certificate will say, as the issuance will write it. */
+	ra_subject_cn(cn, sizeof(cn), a);
 	json_object_set_new(pg->ctx, "app",
 	                    json_pack("{s:s, s:s, s:O, s:s, s:s, s:s, s:i, s:i, s:s}",
 	                              "id", a->id, "type", wp_msg(pg, "type.", a->type),
@@ -352,7 +355,7 @@ app_page(struct page *pg, struct ra_application *a, int status, const char *erro
 	                              wp_msg(pg, "state.", ra_state_name(a->state)),
 	                              "state_code", ra_state_name(a->state), "reasons",
 	                              a->reasons, "approvals", a->approvals, "needed",
-	                              a->approvals_needed, "cn", a->cn));
+	                              a->approvals_needed, "cn", cn));
 	json_decref(usage);
 	/* What the certificate will say besides the name: the operator checks
 	 * these against the letters. */

@@ -118,7 +118,7 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 	struct ra_person p;
 	struct ra_agency ag;
 	struct ra_agreement agr;
-	char *text = NULL, until[WP_TIME_MAX], forbid[1024];
+	char *text = NULL, until[WP_TIME_MAX], forbid[1024], cn[SERTEL_MAX_NAME + 256];
 	const char *ok = http_query(pg->r, "ok");
 	json_t *usage;
 	int rc;
@@ -138,11 +138,12 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 	}
 	wp_time(until, pg, d->expires_at, 1);
 	usage = wp_usage_json(pg, a.usages, NULL);
+	ra_subject_cn(cn, sizeof(cn), &a);
 	json_object_set_new(pg->ctx, "app",
 	                    json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:b}",
 	                              "id", a.id, "type", wp_msg(pg, "type.", a.type),
 	                              "type_code", a.type, "usages",
-	                              json_object_get(usage, "label"), "cn", a.cn,
+	                              json_object_get(usage, "label"), "cn", cn,
 	                              "system_name", a.system_name, "dns", a.dns, "ip",
 	                              a.ip, "is_sistem", strcmp(a.type, "sistem") == 0));
 	json_decref(usage);

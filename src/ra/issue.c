@@ -246,6 +246,27 @@ split_names(const char **out, int *n, char *list)
 	return 0;
 }
 
+/* The CN the certificate of application a will carry: the registered name,
+ * except with ssl-server, where CA/B BR 7.1.4.3 (issue 18) wants one of
+ * its names: the first DNS name, or the first IP address.  The issuance
+ * and every page that shows what will be issued call this. */
+void
+ra_subject_cn(char *out, size_t outsz, const struct ra_application *a)
+{
+	const char *names = a->dns[0] != '\0' ? a->dns : a->ip;
+	size_t n;
+
+	if (!ra_usage_has(a->usages, "ssl-server") || names[0] == '\0') {
+		str_copy(out, outsz, a->cn);
+		return;
+	}
+	n = strcspn(names, ",");
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, names, n);
+	out[n] = '\0';
+}
+
 struct issue_also {
 	const struct ra_application *app;
 	const struct ra_actor *who;
@@ -363,7 +384,8 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	struct sealed_key sealed;
 	struct seal_params sp;
 	EVP_PKEY *key = NULL;
-	char *gen_csr = NULL, dns[sizeof(app.dns)], ip[sizeof(app.ip)];
+	char *gen_csr = NULL, dns[sizeof(app.dns)], ip[sizeof(app.ip)],
+	     cn[sizeof(app.cn) + 256];
 	const char *forbid[4];
 	int rc;
 
@@ -419,7 +441,6 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	 * the NIP read now. */
 	if ((rc = ra_agency_get(&agency, st, p.agency_id)) < 0)
 		goto out;
-	irq.cn = app.cn;
 	irq.ou = agency.name;
 	irq.email = app.email[0] ? app.email : NULL;
 	irq.title = app.title[0] ? app.title : NULL;
@@ -431,11 +452,9 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	if ((rc = split_names(irq.dns, &irq.ndns, dns)) < 0 ||
 	    (rc = split_names(irq.ip, &irq.nip, ip)) < 0)
 		goto out;
-	/* CA/B BR 7.1.4.3 (issue 18): a TLS server certificate's CN is one of
-	 * its names, so a sistem certificate with ssl-server names its first
-	 * DNS name (or IP address) there, not its owner. */
-	if (ra_usage_has(app.usages, "ssl-server") && irq.ndns + irq.nip > 0)
-		irq.cn = irq.ndns > 0 ? irq.dns[0] : irq.ip[0];
+	/* CA/B BR 7.1.4.3 (issue 18): with ssl-server, one of its names. */
+	ra_subject_cn(cn, sizeof(cn), &app);
+	irq.cn = cn;
 	irq.nik = app.applicant_nik;
 	irq.actor = who->label;
 	irq.reason = "application";

@@ -308,6 +308,9 @@ int ra_approval_iter(struct store *st, const char *app_id, ra_approval_fn cb, vo
 /* What the operator must look at before approving: "ip:ADDR" for every IP
  * address of the application, comma-separated ("" when nothing). */
 int ra_needs_review(char *out, size_t outsz, const struct ra_application *a);
+/* The CN the certificate of a will carry (ssl-server: its first DNS name
+ * or IP address, CA/B BR 7.1.4.3; otherwise the registered name). */
+void ra_subject_cn(char *out, size_t outsz, const struct ra_application *a);
 
 /* ---- the operator's certificate search (search.c) ---------------------- */
 /* What ra_cert_query() selects; NULL / 0 fields select everything. */

@@ -227,6 +227,10 @@ def desk_issue(p, base, maildir, store, agreement, app, kind, email, name, csr, 
 	check(store.count("SELECT COUNT(*) FROM certs") == certs and store.desk_state(desk) == "open:1",
 	      "%s: nothing issued by any refusal" % kind)
 	if csr:
+		# What the certificate will say, as the issuance writes it: with
+		# ssl-server its CN is its first DNS name (CA/B BR 7.1.4.3).
+		check(p.js("document.getElementById('subjek').textContent") == "layanan.kominfo.cirebonkota.go.id",
+		      "sistem: the desk shows the CN the certificate will carry (its DNS name)")
 		p.js("document.getElementById('kunci-csr').checked = true")
 		set_file(p, "#csr", os.path.join(files, "palsu.pdf"))
 		fill(p, code, True)
