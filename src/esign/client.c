@@ -288,7 +288,7 @@ esign_client_rotate(char **secret, struct store *st, const char *actor, const ch
 static void
 client_from_row(struct esign_client *c, struct db_stmt *s)
 {
-	const char *seal;
+	const char *seal, *origin;
 
 	memset(c, 0, sizeof(*c));
 	str_copy(c->id, sizeof(c->id), db_col_text(s, 0));
@@ -300,9 +300,12 @@ client_from_row(struct esign_client *c, struct db_stmt *s)
 	c->created_at = db_col_int(s, 4);
 	c->last_used_at = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
 	c->rotated_at = db_col_null(s, 6) ? 0 : db_col_int(s, 6);
+	origin = db_col_text(s, 7);
+	c->v2_bottom_left = origin != NULL && strcmp(origin, "bottom-left") == 0;
 }
 
-#define CLIENT_COLS "id, name, perms, seal_id, created_at, last_used_at, rotated_at"
+#define CLIENT_COLS                                                                      \
+	"id, name, perms, seal_id, created_at, last_used_at, rotated_at, v2_origin"
 
 int
 esign_client_iter(struct store *st, esign_client_fn cb, void *arg)
@@ -342,7 +345,7 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 	                     "FROM esign_clients WHERE name = ? AND removed = 0")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, name)) == 0 && (rc = db_step(s)) == 1) {
-		stored = db_col_text(s, 7);
+		stored = db_col_text(s, 8);
 		ok = stored != NULL && strlen(stored) == 64 && ct_equal(stored, hash, 64);
 		if (ok)
 			client_from_row(out, s);
@@ -356,6 +359,50 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 		return sertel_err(SERTEL_EAUTH, "unknown client or wrong secret");
 	}
 	return 0;
+}
+
+struct client_origin {
+	const char *name;
+	const char *actor;
+	const char *origin;
+	const char *reason;
+};
+
+static int
+client_origin_fn(struct store *st, void *arg)
+{
+	struct client_origin *w = arg;
+	char obj[96], detail[260];
+	int64_t n;
+
+	n = db_run(
+	    store_db(st),
+	    "UPDATE esign_clients SET v2_origin = ? WHERE name = ? AND removed = 0", "ss",
+	    w->origin, w->name);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return sertel_err(SERTEL_ENOTFOUND, "client '%s': no such active client",
+		                  w->name);
+	snprintf(obj, sizeof(obj), "esign-client:%s", w->name);
+	snprintf(detail, sizeof(detail), "v2 origin %s: %s", w->origin, w->reason);
+	return audit_append(st, w->actor, "esign.client.origin", obj, detail);
+}
+
+int
+esign_client_set_origin(struct store *st, const char *actor, const char *name,
+                        const char *origin, const char *reason)
+{
+	struct client_origin w = {name, actor, origin, reason};
+	int rc;
+
+	if (origin == NULL ||
+	    (strcmp(origin, "top-left") != 0 && strcmp(origin, "bottom-left") != 0))
+		return sertel_err(SERTEL_EINVAL,
+		                  "--v2-origin: top-left (BSrE's guide) or bottom-left");
+	if ((rc = reason_check(reason)) < 0)
+		return rc;
+	return store_atomic(st, client_origin_fn, &w);
 }
 
 int

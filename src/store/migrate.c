@@ -240,6 +240,12 @@ static const struct migration migrations[] = {
      "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
      "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
      " id, applicant_nik);"},
+    /* Issue 12: BSrE's guide measures v2 originX/originY from the page's
+     * top-left corner; sertel used the lower-left one.  The default is
+     * BSrE's, a client written for the old behaviour keeps it. */
+    {22, "e-sign: the coordinate origin of each client's v2 signatureProperties",
+     "ALTER TABLE esign_clients ADD COLUMN v2_origin TEXT NOT NULL DEFAULT "
+     "'top-left';"},
 };
 
 static char *
