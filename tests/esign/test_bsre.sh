@@ -20,41 +20,15 @@
 #   - a v2 nik as a JSON number; unknown routes in {"error","status_code"}
 . "$(dirname "$0")/../interop/lib.sh"
 lib_setup esign_bsre
-S=$SERTEL_BIN
-I=$T/inst
-MKPDF="python3 $(dirname "$0")/mkpdf.py"
-for tool in pdfsig certutil qpdf openssl podofosign; do
-	command -v $tool >/dev/null 2>&1 || die "$tool is not installed"
-done
-PORT=$(free_port)
-make_instance "$I" --org "Pemerintah Kota Cirebon" --base-url "http://127.0.0.1:$PORT" ||
-	die "init failed: $(cat "$I.init.err")"
-cat >>"$I/sertel.conf" <<EOF
-
-[esign]
-max_failures = 5
-keep_content = 1
-max_file_bytes = 400000
-EOF
-
-KOMINFO="Dinas Komunikasi dan Informatika"
-KADIS=3274010101800001
-OP1=3274010101900001
-BUDI=3274010202850003
+. "$(dirname "$0")/bsre_setup.sh"
+bsre_instance podofosign
 TOTPU=3274010606890007
-PW='Rahasia-Kuat-2026!'
-printf '%s\n' "$PW" >"$T/pass.txt"
-
-. "$(dirname "$0")/owners.sh"
-esign_people || die "the agency, its kepala-dinas and the OP operator"
-check "owner Budi issued with a server-sealed key" owner $BUDI "Budi Santoso" budi
 check "owner (TOTP) issued" owner $TOTPU "Tono Sutrisno" tono
 quiet "$S" esign totp enrol --dir "$I" --nik $TOTPU --passphrase-file "$T/pass.txt" || die "totp enrol"
 make_csr "$T/seal.csr" ec-p256 seal
 quiet "$S" cert issue --dir "$I" --csr "$T/seal.csr" --type jabatan --usage signing --cn "Pemerintah Kota Cirebon" --title "Sekretaris Daerah" --email setda@cirebonkota.go.id --out "$T/seal.pem" || die "seal certificate"
 quiet "$S" esign seal add --dir "$I" --id pemkot-cirebon --key "$T/seal.csr.key" --cert "$T/seal.pem" || die "seal add"
 
-APP=$("$S" client add --dir "$I" --name srikandi --perms sign,verify) || die "client add"
 OLD=$("$S" client add --dir "$I" --name aplikasi-lama --perms sign) || die "client add"
 SEAL=$("$S" client add --dir "$I" --name webinar --perms seal --seal pemkot-cirebon) || die "client add seal"
 
@@ -67,30 +41,8 @@ check "client origin: set to bottom-left" quiet "$S" client origin --dir "$I" ap
 check_eq "client origin: listed" bottom-left "$("$S" client list --dir "$I" --json | jq -r '.[] | select(.name == "aplikasi-lama") | .v2_origin')"
 check_eq "client origin: audited with the reason" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE action = 'esign.client.origin' AND object = 'esign-client:aplikasi-lama' AND reason LIKE '%sertel lama%'")"
 
-server_start_port "$I" "$PORT" || die "server did not start"
-U=$SERVER_URL
+bsre_start
 
-quiet "$S" ca export --dir "$I" --out "$T/ca" || die "ca export"
-NSS=$T/nss
-mkdir -p "$NSS"
-certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
-certutil -A -t CT,C,C -n root -i "$T/ca/root.pem" -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -A"
-pdfsig_ok() {
-	local out
-	out=$(pdfsig -nssdir "sql:$NSS" "$1" 2>&1)
-	grep -q 'Signature Validation: Signature is Valid.' <<<"$out" &&
-		grep -q 'Certificate Validation: Certificate is Trusted.' <<<"$out" ||
-		{ sed 's/^/#      /' <<<"$out" | grep -E 'Signature #|Validation'; return 1; }
-}
-# last_rect PDF: "x y w h" of the newest annotation /Rect (the signature's).
-last_rect() {
-	python3 - "$1" <<'PY'
-import re, sys
-m = re.findall(rb"/Rect \[([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)\]", open(sys.argv[1], "rb").read())
-x1, y1, x2, y2 = (float(v) for v in m[-1])
-print("%d %d %d %d" % (round(x1), round(y1), round(x2 - x1), round(y2 - y1)))
-PY
-}
 # bsre_err FILE HTTP WANT_HTTP WANT_CODE DESC: BSrE's {"error","status_code"}.
 bsre_err() {
 	local f=$1 got=$2 want=$3 wcode=$4 desc=$5 sc
