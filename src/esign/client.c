@@ -219,14 +219,15 @@ struct client_change {
 	const char *name;
 	const char *actor;
 	const char *reason;
-	const char *hash; /* rotation: the new secret's hash; NULL: revoke */
+	const char *hash;   /* rotation: the new secret's hash */
+	const char *origin; /* the v2 origin; hash and origin NULL: revoke */
 };
 
 static int
 client_change_fn(struct store *st, void *arg)
 {
 	struct client_change *w = arg;
-	char obj[96];
+	char obj[96], detail[260];
 	int64_t n, now = time_now();
 
 	if (w->hash != NULL)
@@ -234,6 +235,11 @@ client_change_fn(struct store *st, void *arg)
 		           "UPDATE esign_clients SET secret_hash = ?, rotated_at = ? "
 		           "WHERE name = ? AND removed = 0",
 		           "sis", w->hash, now, w->name);
+	else if (w->origin != NULL)
+		n = db_run(store_db(st),
+		           "UPDATE esign_clients SET v2_origin = ? WHERE name = ? AND "
+		           "removed = 0",
+		           "ss", w->origin, w->name);
 	else
 		n = db_run(store_db(st),
 		           "UPDATE esign_clients SET removed = 1, revoked_at = ?, "
@@ -245,6 +251,11 @@ client_change_fn(struct store *st, void *arg)
 		return sertel_err(SERTEL_ENOTFOUND, "client '%s': no such active client",
 		                  w->name);
 	snprintf(obj, sizeof(obj), "esign-client:%s", w->name);
+	if (w->origin != NULL) {
+		snprintf(detail, sizeof(detail), "v2 origin %s: %s", w->origin,
+		         w->reason);
+		return audit_append(st, w->actor, "esign.client.origin", obj, detail);
+	}
 	return audit_append(
 	    st, w->actor, w->hash != NULL ? "esign.client.rotate" : "esign.client.revoke",
 	    obj, w->reason);
@@ -262,7 +273,7 @@ int
 esign_client_revoke(struct store *st, const char *actor, const char *name,
                     const char *reason)
 {
-	struct client_change w = {name, actor, reason, NULL};
+	struct client_change w = {name, actor, reason, NULL, NULL};
 	int rc;
 
 	if ((rc = reason_check(reason)) < 0)
@@ -274,7 +285,7 @@ int
 esign_client_rotate(char **secret, struct store *st, const char *actor, const char *name,
                     const char *reason)
 {
-	struct client_change w = {name, actor, reason, NULL};
+	struct client_change w = {name, actor, reason, NULL, NULL};
 	char hash[65], *b64 = NULL;
 	int rc;
 
@@ -361,39 +372,11 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 	return 0;
 }
 
-struct client_origin {
-	const char *name;
-	const char *actor;
-	const char *origin;
-	const char *reason;
-};
-
-static int
-client_origin_fn(struct store *st, void *arg)
-{
-	struct client_origin *w = arg;
-	char obj[96], detail[260];
-	int64_t n;
-
-	n = db_run(
-	    store_db(st),
-	    "UPDATE esign_clients SET v2_origin = ? WHERE name = ? AND removed = 0", "ss",
-	    w->origin, w->name);
-	if (n < 0)
-		return (int)n;
-	if (n == 0)
-		return sertel_err(SERTEL_ENOTFOUND, "client '%s': no such active client",
-		                  w->name);
-	snprintf(obj, sizeof(obj), "esign-client:%s", w->name);
-	snprintf(detail, sizeof(detail), "v2 origin %s: %s", w->origin, w->reason);
-	return audit_append(st, w->actor, "esign.client.origin", obj, detail);
-}
-
 int
 esign_client_set_origin(struct store *st, const char *actor, const char *name,
                         const char *origin, const char *reason)
 {
-	struct client_origin w = {name, actor, origin, reason};
+	struct client_change w = {name, actor, reason, NULL, origin};
 	int rc;
 
 	if (origin == NULL ||
@@ -402,7 +385,7 @@ esign_client_set_origin(struct store *st, const char *actor, const char *name,
 		                  "--v2-origin: top-left (BSrE's guide) or bottom-left");
 	if ((rc = reason_check(reason)) < 0)
 		return rc;
-	return store_atomic(st, client_origin_fn, &w);
+	return store_atomic(st, client_change_fn, &w);
 }
 
 int

@@ -62,18 +62,6 @@ byterange_at(size_t br[4], const unsigned char *data, size_t len, size_t p)
 	return 0;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The CMS in the hex string data[from..to); NULL when it is not one. */
 static CMS_ContentInfo *
 cms_at(const unsigned char *data, size_t from, size_t to)
@@ -87,7 +75,7 @@ cms_at(const unsigned char *data, size_t from, size_t to)
 	if ((der = malloc((to - from) / 2 + 1)) == NULL)
 		return NULL;
 	for (i = from; i + 1 < to; i += 2) {
-		if ((hi = hexval(data[i])) < 0 || (lo = hexval(data[i + 1])) < 0)
+		if ((hi = hex_digit(data[i])) < 0 || (lo = hex_digit(data[i + 1])) < 0)
 			break;
 		der[n++] = (unsigned char)(hi << 4 | lo);
 	}
