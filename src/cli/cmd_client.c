@@ -4,6 +4,7 @@
  * sertel client remove --name N
  * sertel client rotate NAME --reason R
  * sertel client revoke NAME --reason R
+ * sertel client origin NAME --v2-origin top-left|bottom-left --reason R
  *     Client applications of the e-sign API (HTTP Basic: name + secret;
  *     the secret is printed once, only its SHA-256 is kept).  A rotated
  *     secret is printed once too; the old one, like a revoked client's,
@@ -43,13 +44,15 @@ client_one(const struct esign_client *c, void *arg)
 		time_fmt(rot, c->rotated_at);
 	if (arr != NULL)
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:s, s:s*, s:s, s:o, s:o}", "id", c->id,
-		                   "name", c->name, "perms", perms, "seal",
+		    arr, json_pack("{s:s, s:s, s:s, s:s*, s:s, s:o, s:o, s:s}", "id",
+		                   c->id, "name", c->name, "perms", perms, "seal",
 		                   c->seal_id[0] ? c->seal_id : NULL, "created_at", t,
 		                   "last_used_at",
 		                   c->last_used_at > 0 ? json_string(used) : json_null(),
 		                   "rotated_at",
-		                   c->rotated_at > 0 ? json_string(rot) : json_null()));
+		                   c->rotated_at > 0 ? json_string(rot) : json_null(),
+		                   "v2_origin",
+		                   c->v2_bottom_left ? "bottom-left" : "top-left"));
 	else
 		printf("%s  %-24s %-18s %-16s last use %s\n", c->id, c->name, perms,
 		       c->seal_id[0] ? c->seal_id : "-", used);
@@ -66,14 +69,16 @@ cmd_client(int argc, char **argv)
 	    {"perms", required_argument, NULL, 'p'},
 	    {"seal", required_argument, NULL, 's'},
 	    {"reason", required_argument, NULL, 'r'},
+	    {"v2-origin", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *usage =
 	    "client add --name N --perms sign,verify,seal [--seal ID] | list | "
-	    "remove --name N | rotate NAME --reason R | revoke NAME --reason R";
+	    "remove --name N | rotate NAME --reason R | revoke NAME --reason R | "
+	    "origin NAME --v2-origin top-left|bottom-left --reason R";
 	const char *dir = cli_default_dir(), *json = NULL, *name = NULL, *perms_s = NULL,
-	           *seal = NULL, *reason = NULL, *sub;
-	const char **const to[] = {&dir, &json, &name, &perms_s, &seal, &reason};
+	           *seal = NULL, *reason = NULL, *origin = NULL, *sub;
+	const char **const to[] = {&dir, &json, &name, &perms_s, &seal, &reason, &origin};
 	struct instance *in = NULL;
 	struct esign_client cl;
 	char actor[128], *secret = NULL;
@@ -87,7 +92,8 @@ cmd_client(int argc, char **argv)
 	argc--;
 	argv++;
 	/* `client rotate NAME`, `client revoke NAME` (or --name N). */
-	if (strcmp(sub, "rotate") == 0 || strcmp(sub, "revoke") == 0)
+	if (strcmp(sub, "rotate") == 0 || strcmp(sub, "revoke") == 0 ||
+	    strcmp(sub, "origin") == 0)
 		cli_take_arg(&arg, &argc, argv, opts);
 	if ((ex = cli_options(argc, argv, opts, to, "client", usage)) != 0)
 		return ex;
@@ -105,6 +111,10 @@ cmd_client(int argc, char **argv)
 		if (name == NULL || reason == NULL)
 			return cli_usage("client %s: NAME and --reason are required",
 			                 sub);
+	} else if (strcmp(sub, "origin") == 0) {
+		if (name == NULL || origin == NULL || reason == NULL)
+			return cli_usage(
+			    "client origin: NAME, --v2-origin and --reason are required");
 	} else if (strcmp(sub, "list") != 0) {
 		return cli_usage("client: unknown subcommand '%s' (%s)", sub, usage);
 	}
@@ -129,6 +139,10 @@ cmd_client(int argc, char **argv)
 		}
 	} else if (strcmp(sub, "remove") == 0) {
 		if ((rc = esign_client_remove(in->st, actor, name)) < 0)
+			ex = cli_fail(rc);
+	} else if (strcmp(sub, "origin") == 0) {
+		if ((rc = esign_client_set_origin(in->st, actor, name, origin, reason)) <
+		    0)
 			ex = cli_fail(rc);
 	} else if (strcmp(sub, "revoke") == 0) {
 		if ((rc = esign_client_revoke(in->st, actor, name, reason)) < 0)

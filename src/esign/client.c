@@ -219,14 +219,15 @@ struct client_change {
 	const char *name;
 	const char *actor;
 	const char *reason;
-	const char *hash; /* rotation: the new secret's hash; NULL: revoke */
+	const char *hash;   /* rotation: the new secret's hash */
+	const char *origin; /* the v2 origin; hash and origin NULL: revoke */
 };
 
 static int
 client_change_fn(struct store *st, void *arg)
 {
 	struct client_change *w = arg;
-	char obj[96];
+	char obj[96], detail[260];
 	int64_t n, now = time_now();
 
 	if (w->hash != NULL)
@@ -234,6 +235,11 @@ client_change_fn(struct store *st, void *arg)
 		           "UPDATE esign_clients SET secret_hash = ?, rotated_at = ? "
 		           "WHERE name = ? AND removed = 0",
 		           "sis", w->hash, now, w->name);
+	else if (w->origin != NULL)
+		n = db_run(store_db(st),
+		           "UPDATE esign_clients SET v2_origin = ? WHERE name = ? AND "
+		           "removed = 0",
+		           "ss", w->origin, w->name);
 	else
 		n = db_run(store_db(st),
 		           "UPDATE esign_clients SET removed = 1, revoked_at = ?, "
@@ -245,6 +251,11 @@ client_change_fn(struct store *st, void *arg)
 		return sertel_err(SERTEL_ENOTFOUND, "client '%s': no such active client",
 		                  w->name);
 	snprintf(obj, sizeof(obj), "esign-client:%s", w->name);
+	if (w->origin != NULL) {
+		snprintf(detail, sizeof(detail), "v2 origin %s: %s", w->origin,
+		         w->reason);
+		return audit_append(st, w->actor, "esign.client.origin", obj, detail);
+	}
 	return audit_append(
 	    st, w->actor, w->hash != NULL ? "esign.client.rotate" : "esign.client.revoke",
 	    obj, w->reason);
@@ -262,7 +273,7 @@ int
 esign_client_revoke(struct store *st, const char *actor, const char *name,
                     const char *reason)
 {
-	struct client_change w = {name, actor, reason, NULL};
+	struct client_change w = {name, actor, reason, NULL, NULL};
 	int rc;
 
 	if ((rc = reason_check(reason)) < 0)
@@ -274,7 +285,7 @@ int
 esign_client_rotate(char **secret, struct store *st, const char *actor, const char *name,
                     const char *reason)
 {
-	struct client_change w = {name, actor, reason, NULL};
+	struct client_change w = {name, actor, reason, NULL, NULL};
 	char hash[65], *b64 = NULL;
 	int rc;
 
@@ -288,7 +299,7 @@ esign_client_rotate(char **secret, struct store *st, const char *actor, const ch
 static void
 client_from_row(struct esign_client *c, struct db_stmt *s)
 {
-	const char *seal;
+	const char *seal, *origin;
 
 	memset(c, 0, sizeof(*c));
 	str_copy(c->id, sizeof(c->id), db_col_text(s, 0));
@@ -300,9 +311,12 @@ client_from_row(struct esign_client *c, struct db_stmt *s)
 	c->created_at = db_col_int(s, 4);
 	c->last_used_at = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
 	c->rotated_at = db_col_null(s, 6) ? 0 : db_col_int(s, 6);
+	origin = db_col_text(s, 7);
+	c->v2_bottom_left = origin != NULL && strcmp(origin, "bottom-left") == 0;
 }
 
-#define CLIENT_COLS "id, name, perms, seal_id, created_at, last_used_at, rotated_at"
+#define CLIENT_COLS                                                                      \
+	"id, name, perms, seal_id, created_at, last_used_at, rotated_at, v2_origin"
 
 int
 esign_client_iter(struct store *st, esign_client_fn cb, void *arg)
@@ -342,7 +356,7 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 	                     "FROM esign_clients WHERE name = ? AND removed = 0")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, name)) == 0 && (rc = db_step(s)) == 1) {
-		stored = db_col_text(s, 7);
+		stored = db_col_text(s, 8);
 		ok = stored != NULL && strlen(stored) == 64 && ct_equal(stored, hash, 64);
 		if (ok)
 			client_from_row(out, s);
@@ -356,6 +370,22 @@ esign_client_auth(struct esign_client *out, struct store *st, const char *name,
 		return sertel_err(SERTEL_EAUTH, "unknown client or wrong secret");
 	}
 	return 0;
+}
+
+int
+esign_client_set_origin(struct store *st, const char *actor, const char *name,
+                        const char *origin, const char *reason)
+{
+	struct client_change w = {name, actor, reason, NULL, origin};
+	int rc;
+
+	if (origin == NULL ||
+	    (strcmp(origin, "top-left") != 0 && strcmp(origin, "bottom-left") != 0))
+		return sertel_err(SERTEL_EINVAL,
+		                  "--v2-origin: top-left (BSrE's guide) or bottom-left");
+	if ((rc = reason_check(reason)) < 0)
+		return rc;
+	return store_atomic(st, client_change_fn, &w);
 }
 
 int

@@ -56,6 +56,7 @@ enum esign_code {
 	ESIGN_NOT_REGISTERED = 2011,   /* BSrE: user not registered */
 	ESIGN_NO_CERTIFICATE = 2021,   /* BSrE: no (usable) certificate */
 	ESIGN_WRONG_PASSPHRASE = 2031, /* BSrE: wrong passphrase */
+	ESIGN_NOT_AVAILABLE = 4044,    /* BSrE: file gone (downloaded already) */
 	/* sertel's own, documented in docs/api-bsre.md */
 	ESIGN_LOCKED = 2051,       /* locked after too many wrong passphrases */
 	ESIGN_WRONG_TOTP = 2052,   /* second factor missing or wrong */
@@ -164,6 +165,8 @@ struct esign_client {
 	int64_t created_at;
 	int64_t last_used_at; /* 0: never (recorded at most once a minute) */
 	int64_t rotated_at;   /* 0: the secret it was added with */
+	int v2_bottom_left;   /* v2 originX/originY from the lower-left corner
+	                       * (sertel before issue 12); 0: BSrE's top-left */
 };
 /* The secret is printed once; only its SHA-256 is kept.  *secret owned by
  * caller (wipe it). */
@@ -179,6 +182,11 @@ int esign_client_revoke(struct store *st, const char *actor, const char *name,
  * caller, wipe it); the old one fails at the next request.  Audited. */
 int esign_client_rotate(char **secret, struct store *st, const char *actor,
                         const char *name, const char *reason);
+/* Where a client's v2 originX/originY are measured from: "top-left"
+ * (BSrE's guide, the default) or "bottom-left" (PDF user space, sertel
+ * before issue 12).  Audited with the reason. */
+int esign_client_set_origin(struct store *st, const char *actor, const char *name,
+                            const char *origin, const char *reason);
 /* Who manages client applications: today `sertel client` is run by whoever
  * holds the instance directory (the local administrator); on the portal
  * that authority is the Kepala Dinas's, who runs the OP and its
@@ -206,6 +214,7 @@ struct esign_props {
 	int visible;
 	int page;        /* 0-based; -1 last */
 	double rect[4];  /* x, y, w, h in PDF points (lower-left origin) */
+	int top_left;    /* rect[1]: from the page's top edge to the box's top */
 	const char *tag; /* tag_koordinat */
 	const unsigned char *image;
 	size_t image_len;
@@ -275,6 +284,14 @@ int esign_verify(struct verify_report **out, struct esign_error *err, struct esi
                  struct store *st, const unsigned char *data, size_t len,
                  int public_route);
 
+/* The certificates the signature whose signer has serial_hex carries in
+ * its CMS, ordered from the signer up to its CA (sigcerts.c), for the v2
+ * verification answer of a file whose signer was not issued here.
+ * Display only, never a trust decision.  *out owned (sk_X509_pop_free);
+ * SERTEL_ENOTFOUND when no signature of data carries it. */
+int esign_sig_certs(STACK_OF(X509) * *out, const unsigned char *data, size_t len,
+                    const char *serial_hex);
+
 /* ---- the document registry --------------------------------------------- */
 struct esign_doc {
 	char id[33];
@@ -291,8 +308,10 @@ struct esign_doc {
 	int has_content;
 };
 int esign_doc_get(struct esign_doc *out, struct store *st, const char *id);
-/* The signed file, when kept; SERTEL_ENOTFOUND otherwise.  Only the client
- * that signed it may download it (SERTEL_EPERM). *out owned. */
+/* The signed file, when kept, once (BSrE: a document downloads once): the
+ * content is removed from the store as it is returned, and the download
+ * audited; SERTEL_ENOTFOUND when not kept or already downloaded.  Only
+ * the client that signed it may download it (SERTEL_EPERM). *out owned. */
 int esign_doc_content(unsigned char **out, size_t *len, struct store *st,
                       const struct esign_client *client, const char *id);
 /* The registered documents with this SHA-256 (the first, if several). */

@@ -154,27 +154,75 @@ esign_doc_by_hash(struct esign_doc *out, struct store *st, const char *sha256_he
 	                 sha256_hex);
 }
 
+/* The download, in one transaction: the content is read, the link from
+ * the registry entry and the encrypted blob itself are removed, and the
+ * download is audited, or nothing is. */
+struct take_work {
+	const struct esign_client *client;
+	const char *id;
+	unsigned char *data;
+	size_t len;
+};
+
+static int
+take_fn(struct store *st, void *arg)
+{
+	struct take_work *w = arg;
+	struct esign_doc d;
+	char blob[64] = "", obj[96], actor[96];
+	int64_t n;
+	int rc;
+
+	if ((rc = doc_query(&d, blob, sizeof(blob), st,
+	                    "SELECT " DOC_COLS " FROM esign_docs WHERE id = ?", w->id)) <
+	    0)
+		return rc;
+	if (strcmp(d.client, w->client->name) != 0)
+		return sertel_err(SERTEL_EPERM,
+		                  "document %s: signed through another client", w->id);
+	if (blob[0] == '\0')
+		return sertel_err(SERTEL_ENOTFOUND,
+		                  "document %s: content not kept ([esign] keep_content = "
+		                  "0) or already downloaded",
+		                  w->id);
+	if ((rc = store_blob_get(st, blob, "esign-doc", &w->data, &w->len)) < 0)
+		return rc;
+	/* A parallel download of the same id changes no row: only one wins. */
+	if ((n = db_run(
+	         store_db(st),
+	         "UPDATE esign_docs SET blob_id = NULL WHERE id = ? AND blob_id = ?",
+	         "ss", w->id, blob)) < 0)
+		return (int)n;
+	if (n == 0)
+		return sertel_err(SERTEL_ENOTFOUND, "document %s: already downloaded",
+		                  w->id);
+	if ((n = db_run(store_db(st), "DELETE FROM blobs WHERE id = ?", "s", blob)) < 0)
+		return (int)n;
+	snprintf(obj, sizeof(obj), "esign-doc:%s", w->id);
+	snprintf(actor, sizeof(actor), "client:%s", w->client->name);
+	return audit_append(st, actor, "esign.download", obj,
+	                    "signed file downloaded; content removed (downloads once)");
+}
+
 int
 esign_doc_content(unsigned char **out, size_t *len, struct store *st,
                   const struct esign_client *client, const char *id)
 {
 	struct esign_doc d;
-	char blob[64] = "";
+	struct take_work w = {client, id, NULL, 0};
 	int rc;
 
 	*out = NULL;
 	*len = 0;
 	if ((rc = esign_doc_get(&d, st, id)) < 0)
 		return rc;
-	if ((rc = doc_query(&d, blob, sizeof(blob), st,
-	                    "SELECT " DOC_COLS " FROM esign_docs WHERE id = ?", id)) < 0)
+	if ((rc = store_atomic(st, take_fn, &w)) < 0) {
+		if (w.data != NULL)
+			secure_wipe(w.data, w.len);
+		free(w.data);
 		return rc;
-	if (strcmp(d.client, client->name) != 0)
-		return sertel_err(SERTEL_EPERM,
-		                  "document %s: signed through another client", id);
-	if (blob[0] == '\0')
-		return sertel_err(
-		    SERTEL_ENOTFOUND,
-		    "document %s: content not kept ([esign] keep_content = 0)", id);
-	return store_blob_get(st, blob, "esign-doc", out, len);
+	}
+	*out = w.data;
+	*len = w.len;
+	return 0;
 }

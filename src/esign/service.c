@@ -362,6 +362,7 @@ fill_opts(struct pades_opts *po, char *footer, size_t footersz,
 	po->visible = p->visible;
 	po->page = p->page;
 	memcpy(po->rect, p->rect, sizeof(po->rect));
+	po->origin_top = p->top_left;
 	po->marker = p->tag && *p->tag ? p->tag : NULL;
 	if (p->visible) {
 		po->image = p->image;

@@ -309,9 +309,11 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 		return rc;
 	if (!have)
 		return 0; /* not enrolled: no second factor asked */
+	/* HTTP 400 like BSrE's wrong passphrase (2031): 401 is for the client
+	 * application's own credentials, and clients retry those. */
 	if (code == NULL || strlen(code) != 6 || parse_ll(&given, code, 0, 999999) < 0) {
 		esign_err_set(
-		    err, ESIGN_WRONG_TOTP, 401,
+		    err, ESIGN_WRONG_TOTP, 400,
 		    "Kode TOTP wajib diisi (6 digit dari aplikasi autentikator)");
 		return sertel_err(SERTEL_EAUTH, "NIK %s: TOTP missing or malformed", nik);
 	}
@@ -347,7 +349,7 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 	if (hit < 0) {
 		if ((rc = esign_owner_fail(&failures, st, ec, o, attempt, "totp")) < 0)
 			return rc;
-		esign_err_set(err, ESIGN_WRONG_TOTP, 401,
+		esign_err_set(err, ESIGN_WRONG_TOTP, 400,
 		              "Kode TOTP salah atau sudah dipakai%s",
 		              failures >= ec->max_failures ? "; akun dikunci" : "");
 		return sertel_err(SERTEL_EAUTH, "NIK %s: wrong or reused TOTP (%d of %d)",
@@ -362,7 +364,7 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 		/* The same code won a race with another call: a replay. */
 		if ((rc = esign_owner_fail(&failures, st, ec, o, attempt, "totp")) < 0)
 			return rc;
-		esign_err_set(err, ESIGN_WRONG_TOTP, 401, "Kode TOTP sudah dipakai");
+		esign_err_set(err, ESIGN_WRONG_TOTP, 400, "Kode TOTP sudah dipakai");
 		return sertel_err(SERTEL_EAUTH, "NIK %s: TOTP replayed", nik);
 	}
 	if ((rc = esign_owner_right(st, ec, o, attempt)) == SERTEL_EPERM)

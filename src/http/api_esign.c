@@ -30,8 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <microhttpd.h>
+#include <openssl/bn.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -284,6 +286,50 @@ nik_syntax(const char *nik)
 	return nik != NULL && strlen(nik) == 16 && strspn(nik, "0123456789") == 16;
 }
 
+/* A boolean form field as PHP and Node clients send it: PHP's cURL and
+ * Guzzle turn true into "1" and false into "" in multipart forms, HTML
+ * checkboxes send "on".  1 true, 0 false or absent, -1 anything else. */
+static int
+form_bool(const char *s)
+{
+	static const char *const yes[] = {"true", "1", "on", "yes"};
+	static const char *const no[] = {"false", "0", "off", "no", ""};
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/* width/height of a box placed on tag_koordinat: optional (absent or 0:
+ * the default size), else a positive number of points. */
+static int
+tag_size(struct esign_props *p, const char *w, const char *h, char *msg, size_t msgsz)
+{
+	const char *k[2] = {w, h};
+	static const char *const name[2] = {"width", "height"};
+	double v;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (k[i] == NULL || *k[i] == '\0')
+			continue;
+		if (parse_num(&v, k[i]) < 0 || v < 0) {
+			snprintf(msg, msgsz, "Field '%s' wajib berupa angka yang sah",
+			         name[i]);
+			return -1;
+		}
+		p->rect[2 + i] = v;
+	}
+	return 0;
+}
+
 /* ---- v1: POST /api/sign/pdf ------------------------------------------------------ */
 static int
 v1_props(struct esign_props *p, struct http_multipart *fm, char *msg, size_t msgsz)
@@ -295,7 +341,7 @@ v1_props(struct esign_props *p, struct http_multipart *fm, char *msg, size_t msg
 	const char *tag = http_multipart_text(fm, "tag_koordinat");
 	struct http_part *img = http_multipart_get(fm, "imageTTD");
 	double v;
-	int i;
+	int i, img_on;
 
 	memset(p, 0, sizeof(*p));
 	p->reason = http_multipart_text(fm, "reason");
@@ -313,7 +359,13 @@ v1_props(struct esign_props *p, struct http_multipart *fm, char *msg, size_t msg
 		return -1;
 	}
 	p->visible = 1;
-	if (image != NULL && strcasecmp(image, "true") == 0) {
+	if ((img_on = form_bool(image)) < 0) {
+		snprintf(
+		    msg, msgsz,
+		    "Field 'image' harus true atau false (juga 1/0, on/off, kosong)");
+		return -1;
+	}
+	if (img_on == 1) {
 		if (img == NULL || img->val.len == 0) {
 			snprintf(msg, msgsz, "image=true memerlukan file 'imageTTD'");
 			return -1;
@@ -324,16 +376,15 @@ v1_props(struct esign_props *p, struct http_multipart *fm, char *msg, size_t msg
 		}
 		p->image = img->val.data;
 		p->image_len = img->val.len;
-	} else if (image == NULL || strcasecmp(image, "false") == 0) {
+	} else {
 		p->want_qr = 1;
 		p->qr = http_multipart_text(fm, "linkQR");
-	} else {
-		snprintf(msg, msgsz, "Field 'image' harus true atau false");
-		return -1;
 	}
 	if (tag != NULL && *tag != '\0') {
+		/* The guide's tag examples send the box's size too. */
 		p->tag = tag;
-		return 0;
+		return tag_size(p, http_multipart_text(fm, "width"),
+		                http_multipart_text(fm, "height"), msg, msgsz);
 	}
 	if (halaman != NULL) {
 		if (strcasecmp(halaman, "pertama") == 0)
@@ -462,7 +513,7 @@ api_esign_v1_download(struct http_req *r, struct http_resp *resp)
 	unsigned char *data = NULL;
 	size_t len = 0;
 	const char *id = r->path + strlen("/api/sign/download/");
-	char hdr[200];
+	char hdr[320];
 	int rc;
 
 	if (client_begin(&cl, r, resp, ESIGN_PERM_SIGN | ESIGN_PERM_SEAL,
@@ -470,8 +521,10 @@ api_esign_v1_download(struct http_req *r, struct http_resp *resp)
 		return 0;
 	rc = esign_doc_content(&data, &len, r->st, &cl, id);
 	if (rc == SERTEL_ENOTFOUND) {
-		bsre_error(resp, 404, 404,
-		           "Dokumen tidak ditemukan atau isinya tidak disimpan");
+		/* BSrE's answer to a second download of the same id. */
+		bsre_error(
+		    resp, 404, ESIGN_NOT_AVAILABLE,
+		    "File tidak tersedia, pastikan bahwa dokumen belum di download");
 		return 0;
 	}
 	if (rc == SERTEL_EPERM) {
@@ -485,7 +538,9 @@ api_esign_v1_download(struct http_req *r, struct http_resp *resp)
 	}
 	set_body(resp, 200, "application/pdf", data, len);
 	snprintf(hdr, sizeof(hdr),
-	         "Content-Disposition: attachment; filename=\"%.40s.pdf\"\n", id);
+	         "id_dokumen: %.40s\nAccess-Control-Expose-Headers: id_dokumen\n"
+	         "Content-Disposition: attachment; filename=\"%.40s.pdf\"\n",
+	         id, id);
 	str_copy(resp->extra_headers, sizeof(resp->extra_headers), hdr);
 	return 0;
 }
@@ -501,6 +556,40 @@ time_plain(char out[32], int64_t t)
 		*p = ' ';
 	if ((p = strchr(out, 'Z')) != NULL)
 		*p = '\0';
+}
+
+/* BSrE's v1 time: "2018-10-17 10:57:04.00" (UTC). */
+static void
+time_v1(char out[40], int64_t t)
+{
+	char plain[32];
+
+	time_plain(plain, t);
+	snprintf(out, 40, "%.24s.00", plain);
+}
+
+/* BSrE's v2 time: "2024-01-15T10:20:30.000+00:00" (UTC). */
+static void
+time_v2(char out[40], int64_t t)
+{
+	char iso[32], *z;
+
+	time_fmt(iso, t);
+	if ((z = strchr(iso, 'Z')) != NULL)
+		*z = '\0';
+	snprintf(out, 40, "%.24s.000+00:00", iso);
+}
+
+/* ASN1_TIME as Unix time; 0 when unreadable. */
+static int64_t
+asn1_unix(const ASN1_TIME *a)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+		return 0;
+	return (int64_t)timegm(&tm);
 }
 
 static const char *
@@ -540,8 +629,8 @@ jstr(const char *s)
 static json_t *
 report_v1(const struct verify_report *vr, struct store *st, const char *name)
 {
-	json_t *details = json_array();
-	char t1[32], t2[32], t3[32], validity[80];
+	json_t *details = json_array(), *j;
+	char t1[40], t2[40], t3[40], validity[100];
 	size_t i;
 
 	for (i = 0; i < vr->nsigs; i++) {
@@ -551,11 +640,11 @@ report_v1(const struct verify_report *vr, struct store *st, const char *name)
 
 		validity[0] = '\0';
 		if (have) {
-			time_plain(t1, rec.not_before);
-			time_plain(t2, rec.not_after);
+			time_v1(t1, rec.not_before);
+			time_v1(t2, rec.not_after);
 			snprintf(validity, sizeof(validity), "%s to %s", t1, t2);
 		}
-		time_plain(t3, s->timestamp_time ? s->timestamp_time : s->signing_time);
+		time_v1(t3, s->timestamp_time ? s->timestamp_time : s->signing_time);
 		json_array_append_new(
 		    details,
 		    json_pack("{s:{s:o, s:n}, s:o, s:{s:o, s:o, s:o, s:o, s:b}, "
@@ -577,21 +666,33 @@ report_v1(const struct verify_report *vr, struct store *st, const char *name)
 		if (have)
 			cert_rec_free(&rec);
 	}
-	return json_pack("{s:s, s:i, s:s, s:s, s:o}", "nama_dokumen",
-	                 name ? name : "dokumen.pdf", "jumlah_signature", (int)vr->nsigs,
-	                 "notes",
-	                 vr->message ? vr->message
-	                 : vr->verdict == VERIFY_VALID
-	                     ? "Dokumen valid, Sertifikat yang digunakan terpercaya"
-	                     : "Dokumen tidak valid",
-	                 "summary", verdict_name(vr->verdict), "details", details);
+	/* BSrE's summary has two values; an indeterminate verdict is not a
+	 * valid one.  An unsigned PDF: BSrE's null answer, no summary. */
+	j = json_pack(
+	    "{s:s, s:i, s:s, s:s, s:o}", "nama_dokumen", name ? name : "dokumen.pdf",
+	    "jumlah_signature", (int)vr->nsigs, "notes",
+	    vr->message ? vr->message
+	    : vr->verdict == VERIFY_VALID
+	        ? "Dokumen valid, Sertifikat yang digunakan terpercaya"
+	        : "Dokumen tidak valid",
+	    "summary",
+	    vr->verdict == VERIFY_VALID ? "DOCUMENT VALID !!!" : "DOCUMENT NOT VALID !!!",
+	    "details", details);
+	if (j != NULL && vr->nsigs == 0) {
+		json_object_set_new(j, "notes", json_null());
+		json_object_set_new(j, "summary", json_null());
+	}
+	return j;
 }
 
+/* One certificate as BSrE's certificateDetails entry: serial in decimal,
+ * dates in BSrE's v2 format. */
 static json_t *
-cert_detail_v2(const struct cert_rec *rec, X509 *x)
+cert_detail_v2(X509 *x)
 {
-	char id[80], nb[32], na[32], cn[256] = "", issuer[512] = "", sigalg[80] = "";
-	json_t *ku = json_array();
+	char id[96], nb[40], na[40], cn[256] = "", issuer[512] = "", sigalg[80] = "";
+	char *dec = NULL;
+	json_t *ku = json_array(), *j;
 	uint32_t k = X509_get_key_usage(x);
 	static const struct {
 		uint32_t bit;
@@ -605,6 +706,7 @@ cert_detail_v2(const struct cert_rec *rec, X509 *x)
 	    {KU_CRL_SIGN, "crlSign"},
 	};
 	size_t i;
+	BIGNUM *bn;
 	BIO *b;
 
 	for (i = 0; i < sizeof(kus) / sizeof(kus[0]); i++)
@@ -620,46 +722,94 @@ cert_detail_v2(const struct cert_rec *rec, X509 *x)
 		BIO_free(b);
 	}
 	OBJ_obj2txt(sigalg, sizeof(sigalg), X509_get0_tbs_sigalg(x)->algorithm, 0);
-	time_fmt(nb, rec->not_before);
-	time_fmt(na, rec->not_after);
-	snprintf(id, sizeof(id), "C-%s", rec->serial);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", id,
-	                 "commonName", cn, "issuerName", issuer, "serialNumber",
-	                 rec->serial, "notBeforeDate", nb, "notAfterDate", na,
-	                 "signatureAlgoritm", sigalg, "keyUsages", ku);
+	time_v2(nb, asn1_unix(X509_get0_notBefore(x)));
+	time_v2(na, asn1_unix(X509_get0_notAfter(x)));
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL)
+		dec = BN_bn2dec(bn);
+	BN_free(bn);
+	snprintf(id, sizeof(id), "C-%.80s", dec ? dec : "");
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", id, "commonName",
+	              cn, "issuerName", issuer, "serialNumber", dec ? dec : "",
+	              "notBeforeDate", nb, "notAfterDate", na, "signatureAlgoritm",
+	              sigalg, "keyUsages", ku);
+	OPENSSL_free(dec);
+	return j;
 }
 
+/* The signer's certificate and its issuing CAs (BSrE lists the whole
+ * chain, the CA included): from the store when issued here, else from the
+ * signature's own CMS in data (NULL: none). */
+static void
+cert_chain_v2(json_t *certs, struct store *st, const char *serial_hex,
+              const unsigned char *data, size_t len)
+{
+	struct cert_rec rec;
+	STACK_OF(X509) *chain = NULL;
+	const unsigned char *p;
+	X509 *x;
+	int i;
+
+	if (cert_lookup(&rec, st, serial_hex) < 0) {
+		if (data != NULL && esign_sig_certs(&chain, data, len, serial_hex) == 0)
+			for (i = 0; i < sk_X509_num(chain); i++)
+				json_array_append_new(
+				    certs, cert_detail_v2(sk_X509_value(chain, i)));
+		sk_X509_pop_free(chain, X509_free);
+		sertel_err_clear();
+		return;
+	}
+	p = rec.der;
+	if ((x = d2i_X509(NULL, &p, (long)rec.der_len)) != NULL) {
+		json_array_append_new(certs, cert_detail_v2(x));
+		X509_free(x);
+	}
+	if (sign_chain_from_store(&chain, st, rec.issuer_id) == 0)
+		for (i = 0; i < sk_X509_num(chain); i++)
+			json_array_append_new(certs,
+			                      cert_detail_v2(sk_X509_value(chain, i)));
+	sk_X509_pop_free(chain, X509_free);
+	sertel_err_clear();
+	cert_rec_free(&rec);
+}
+
+/* BSrE's signatureFormat from the signature's SubFilter (ISO 32000-2
+ * 12.8.3): only ETSI.CAdES.detached is PAdES. */
+static const char *
+sig_format(const struct verify_sig *s)
+{
+	if (s->subfilter != NULL && strcmp(s->subfilter, "ETSI.CAdES.detached") == 0)
+		return s->timestamp_time ? "PAdES-BASELINE-T" : "PAdES-BASELINE-B";
+	if (s->subfilter != NULL && strcmp(s->subfilter, "ETSI.RFC3161") == 0)
+		return "PDF-TIMESTAMP";
+	if (s->subfilter != NULL && strncmp(s->subfilter, "adbe.pkcs7.", 11) == 0)
+		return s->timestamp_time ? "PKCS7-T" : "PKCS7-B";
+	return "PDF-NOT-ETSI";
+}
+
+/* data: the verified file, for the certificates of foreign signers; NULL
+ * when only the store's are listed. */
 static json_t *
-report_v2(const struct verify_report *vr, struct store *st)
+report_v2_file(const struct verify_report *vr, struct store *st,
+               const unsigned char *data, size_t len)
 {
 	json_t *infos = json_array();
-	char id[96], ts[32], sd[32], tsid[96];
+	char id[96], ts[40], sd[40], tsid[96];
 	size_t i;
 
 	for (i = 0; i < vr->nsigs; i++) {
 		const struct verify_sig *s = &vr->sigs[i];
-		struct cert_rec rec;
 		json_t *certs = json_array(), *tsinfo;
-		int have = cert_lookup(&rec, st, s->serial_hex) == 0;
 
-		if (have) {
-			const unsigned char *p = rec.der;
-			X509 *x = d2i_X509(NULL, &p, (long)rec.der_len);
-			if (x != NULL) {
-				json_array_append_new(certs, cert_detail_v2(&rec, x));
-				X509_free(x);
-			}
-			cert_rec_free(&rec);
-		}
+		cert_chain_v2(certs, st, s->serial_hex, data, len);
 		snprintf(id, sizeof(id), "S-%zu-%s", i + 1,
 		         s->serial_hex ? s->serial_hex : "");
-		time_fmt(sd, s->signing_time ? s->signing_time : s->timestamp_time);
+		time_v2(sd, s->signing_time ? s->signing_time : s->timestamp_time);
 		if (s->timestamp_time) {
-			time_fmt(ts, s->timestamp_time);
+			time_v2(ts, s->timestamp_time);
 			snprintf(tsid, sizeof(tsid), "T-%zu", i + 1);
-			tsinfo =
-			    json_pack("{s:s, s:s, s:s}", "id", tsid, "signerName",
-			              "Otoritas Cap Waktu (TSA)", "timestampDate", ts);
+			tsinfo = json_pack("{s:s, s:s, s:s}", "id", tsid, "signerName",
+			                   s->tsa ? s->tsa : "Otoritas Cap Waktu (TSA)",
+			                   "timestampDate", ts);
 		} else {
 			tsinfo = json_null();
 		}
@@ -668,14 +818,13 @@ report_v2(const struct verify_report *vr, struct store *st)
 		    json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:o, "
 		              "s:o, s:b, "
 		              "s:b, s:b, s:b, s:b, s:s}",
-		              "id", id, "signatureFormat",
-		              s->timestamp_time ? "PAdES-BASELINE-T" : "PAdES-BASELINE-B",
-		              "signerName", jstr(s->common_name), "signatureDate", sd,
-		              "fieldName", jstr(s->field), "reason", jstr(s->reason),
-		              "location", jstr(s->location), "certLevelCode", 0,
-		              "signatureAlgorithm", jstr(s->sig_alg), "digestAlgorithm",
-		              jstr(s->digest_alg), "timestampInfomation", tsinfo,
-		              "certificateDetails", certs, "integrityValid",
+		              "id", id, "signatureFormat", sig_format(s), "signerName",
+		              jstr(s->common_name), "signatureDate", sd, "fieldName",
+		              jstr(s->field), "reason", jstr(s->reason), "location",
+		              jstr(s->location), "certLevelCode", 0, "signatureAlgorithm",
+		              jstr(s->sig_alg), "digestAlgorithm", jstr(s->digest_alg),
+		              "timestampInfomation", tsinfo, "certificateDetails", certs,
+		              "integrityValid",
 		              s->byterange_ok && s->digest_ok && s->signature_ok,
 		              "certificateTrusted", s->chain_ok && s->revocation_ok,
 		              "lastSignature", i + 1 == vr->nsigs, "modified",
@@ -691,6 +840,12 @@ report_v2(const struct verify_report *vr, struct store *st)
 	        ? "Dokumen valid, Sertifikat yang digunakan terpercaya"
 	        : "Dokumen tidak valid",
 	    "signatureCount", (int)vr->nsigs, "signatureInformations", infos);
+}
+
+static json_t *
+report_v2(const struct verify_report *vr, struct store *st)
+{
+	return report_v2_file(vr, st, NULL, 0);
 }
 
 /* Adds the registry entry of this exact file, when there is one. */
@@ -816,6 +971,21 @@ jget_str(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The v2 "nik": a string, or a JSON number as PHP's json_encode writes an
+ * int (a NIK never starts with 0: its first two digits are the province
+ * code, 11..94).  buf holds the number's digits; NULL when absent. */
+static const char *
+jget_nik(json_t *o, char buf[24])
+{
+	json_t *v = json_object_get(o, "nik");
+
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		snprintf(buf, 24, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
 /* A number given as a JSON number or a numeric string (clients do both). */
 static int
 jget_num(double *out, json_t *o, const char *k)
@@ -842,11 +1012,14 @@ b64_file(unsigned char **out, size_t *len, const char *s)
 	return b64_decode(out, len, s, strlen(s), 0);
 }
 
+/* top_left: originY measured from the page's top (BSrE's guide), unless
+ * the client is set to the lower-left origin (`sertel client origin`). */
 static int
-v2_props(struct esign_props *p, json_t *o, unsigned char **img, char *msg, size_t msgsz)
+v2_props(struct esign_props *p, json_t *o, int top_left, unsigned char **img, char *msg,
+         size_t msgsz)
 {
 	const char *t = jget_str(o, "tampilan"), *b64 = jget_str(o, "imageBase64"),
-	           *tag = jget_str(o, "tag_koordinat"), *pw = jget_str(o, "pdfPassword");
+	           *tag = jget_str(o, "tag_koordinat");
 	static const char *const k[4] = {"originX", "originY", "width", "height"};
 	json_t *image = json_object_get(o, "image");
 	double v;
@@ -862,10 +1035,9 @@ v2_props(struct esign_props *p, json_t *o, unsigned char **img, char *msg, size_
 	p->reason = jget_str(o, "reason");
 	p->location = jget_str(o, "location");
 	p->text = jget_str(o, "text");
-	if (pw != NULL && *pw != '\0') {
-		snprintf(msg, msgsz, "PDF terenkripsi (pdfPassword) belum didukung");
-		return -1;
-	}
+	/* pdfPassword is not read: BSrE ignores it for an unencrypted PDF,
+	 * and the PDF writer refuses an encrypted one (2061); sertel never
+	 * decrypts. */
 	if (t == NULL) {
 		snprintf(msg, msgsz, "signatureProperties: 'tampilan' wajib diisi");
 		return -1;
@@ -894,6 +1066,16 @@ v2_props(struct esign_props *p, json_t *o, unsigned char **img, char *msg, size_
 	}
 	if (tag != NULL && *tag != '\0') {
 		p->tag = tag;
+		for (i = 2; i < 4; i++) {
+			if ((rc = jget_num(&v, o, k[i])) < 0 || (rc == 0 && v < 0)) {
+				snprintf(msg, msgsz,
+				         "signatureProperties: '%s' wajib berupa angka "
+				         "yang sah",
+				         k[i]);
+				return -1;
+			}
+			p->rect[i] = rc == 0 ? v : 0;
+		}
 		return 0;
 	}
 	if ((rc = jget_num(&v, o, "page")) < 0 || (rc == 0 && (v < 1 || v != (int)v))) {
@@ -911,6 +1093,7 @@ v2_props(struct esign_props *p, json_t *o, unsigned char **img, char *msg, size_
 		}
 		p->rect[i] = v;
 	}
+	p->top_left = top_left;
 	return 0;
 }
 
@@ -927,7 +1110,7 @@ v2_sign_common(struct http_req *r, struct http_resp *resp, int seal)
 	unsigned char **imgs = NULL, **files = NULL;
 	json_t *body = NULL, *jf, *jp, *arr = NULL;
 	const char *nik, *email, *pass, *sub;
-	char msg[200];
+	char msg[200], nikbuf[24];
 	size_t nf = 0, np = 0, i;
 	int64_t t0 = time_now_us();
 	int rc;
@@ -940,7 +1123,7 @@ v2_sign_common(struct http_req *r, struct http_resp *resp, int seal)
 		return 0;
 	if ((body = http_json_body(r, resp)) == NULL)
 		return 0;
-	nik = jget_str(body, "nik");
+	nik = jget_nik(body, nikbuf);
 	email = jget_str(body, "email");
 	pass = jget_str(body, "passphrase");
 	sub = jget_str(body, "idSubscriber");
@@ -1011,8 +1194,8 @@ v2_sign_common(struct http_req *r, struct http_resp *resp, int seal)
 		docs[i].data = files[i];
 	}
 	for (i = 0; i < np; i++) {
-		if (v2_props(&props[i], json_array_get(jp, i), &imgs[i], msg,
-		             sizeof(msg)) < 0) {
+		if (v2_props(&props[i], json_array_get(jp, i), !cl.v2_bottom_left,
+		             &imgs[i], msg, sizeof(msg)) < 0) {
 			bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
 			goto out;
 		}
@@ -1088,6 +1271,7 @@ api_esign_v2_totp(struct http_req *r, struct http_resp *resp)
 	struct esign_client cl;
 	struct esign_owner o;
 	json_t *body;
+	char nikbuf[24];
 	int rc;
 
 	if (client_begin(&cl, r, resp, ESIGN_PERM_SIGN,
@@ -1095,7 +1279,7 @@ api_esign_v2_totp(struct http_req *r, struct http_resp *resp)
 		return 0;
 	if ((body = http_json_body(r, resp)) == NULL)
 		return 0;
-	rc = esign_owner_get(&o, r->st, jget_str(body, "nik"), jget_str(body, "email"),
+	rc = esign_owner_get(&o, r->st, jget_nik(body, nikbuf), jget_str(body, "email"),
 	                     time_now());
 	json_decref(body);
 	if (rc == SERTEL_ENOTFOUND || rc == SERTEL_EINVAL) {
@@ -1127,6 +1311,7 @@ api_esign_v2_status(struct http_req *r, struct http_resp *resp)
 {
 	struct esign_client cl;
 	json_t *body;
+	char nikbuf[24];
 
 	if (client_begin(&cl, r, resp,
 	                 ESIGN_PERM_SIGN | ESIGN_PERM_VERIFY | ESIGN_PERM_SEAL,
@@ -1134,13 +1319,13 @@ api_esign_v2_status(struct http_req *r, struct http_resp *resp)
 		return 0;
 	if ((body = http_json_body(r, resp)) == NULL)
 		return 0;
-	if (jget_str(body, "nik") == NULL && jget_str(body, "email") == NULL) {
+	if (jget_nik(body, nikbuf) == NULL && jget_str(body, "email") == NULL) {
 		json_decref(body);
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
 		           "Field 'nik' atau 'email' wajib diisi");
 		return 0;
 	}
-	status_reply(resp, r->st, jget_str(body, "nik"), jget_str(body, "email"));
+	status_reply(resp, r->st, jget_nik(body, nikbuf), jget_str(body, "email"));
 	json_decref(body);
 	return 0;
 }
@@ -1155,7 +1340,6 @@ api_esign_v2_verify(struct http_req *r, struct http_resp *resp)
 	unsigned char *data = NULL;
 	size_t len = 0;
 	json_t *body = NULL, *jf, *j;
-	const char *pw;
 	int rc;
 
 	if ((c = client_begin(&cl, r, resp, ESIGN_PERM_VERIFY,
@@ -1166,12 +1350,8 @@ api_esign_v2_verify(struct http_req *r, struct http_resp *resp)
 	jf = json_object_get(body, "file");
 	if (json_is_array(jf) && json_array_size(jf) == 1)
 		jf = json_array_get(jf, 0);
-	pw = jget_str(body, "password");
-	if (pw != NULL && *pw != '\0') {
-		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
-		           "PDF terenkripsi (password) belum didukung");
-		goto out;
-	}
+	/* password is not read: ignored for an unencrypted PDF, as BSrE
+	 * does (docs/api-bsre.md). */
 	if (!json_is_string(jf) || b64_file(&data, &len, json_string_value(jf)) < 0) {
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST,
 		           "Field 'file' wajib berupa base64");
@@ -1181,7 +1361,7 @@ api_esign_v2_verify(struct http_req *r, struct http_resp *resp)
 		bsre_error_from(resp, &err, rc);
 		goto out;
 	}
-	j = report_v2(vr, r->st);
+	j = report_v2_file(vr, r->st, data, len);
 	add_registry(j, r->st, vr->sha256_hex, esign_ctx_conf(c)->base_url);
 	http_json(resp, 200, j);
 out:
@@ -1413,6 +1593,21 @@ api_esign_path(const char *url)
 {
 	return strncmp(url, "/api/sign/", 10) == 0 || strncmp(url, "/api/v2/", 8) == 0 ||
 	       strcmp(url, "/api/verifikasi") == 0;
+}
+
+/* Clients written for BSrE read `error` and `status_code` from every
+ * answer, an unknown route's included. */
+int
+api_esign_not_found(struct http_resp *resp, const char *url)
+{
+	char msg[200];
+
+	if (strncmp(url, "/api/sign/", 10) != 0 && strncmp(url, "/api/v2/", 8) != 0 &&
+	    strncmp(url, "/api/user/", 10) != 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "Endpoint tidak ditemukan: %.120s", url);
+	bsre_error(resp, 404, 404, msg);
+	return 1;
 }
 
 size_t

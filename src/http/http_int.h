@@ -234,6 +234,8 @@ struct esign_ctx *api_esign_service(struct http_req *r);
 /* The e-sign paths decide their own body limit ([esign] max_request_bytes
  * for an authenticated client application). */
 int api_esign_path(const char *url);
+/* 1 with resp filled in BSrE's shape for an unknown e-sign API route. */
+int api_esign_not_found(struct http_resp *resp, const char *url);
 size_t api_esign_body_limit(struct http_ctx *ctx, void *conn, const char *url);
 
 #endif

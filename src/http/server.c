@@ -453,7 +453,7 @@ dispatch(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 		if (path_known)
 			http_error(&resp, 405, "method_not_allowed",
 			           "%s not allowed on %s", method, url);
-		else
+		else if (!api_esign_not_found(&resp, url))
 			http_error(&resp, 404, "not_found", "no such resource: %s", url);
 		return send_resp(c, &resp);
 	}

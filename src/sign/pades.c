@@ -408,6 +408,9 @@ placement(int *page, double rect[4], struct pdf_doc *doc, const struct pades_opt
 			return rc;
 		if (o->rect[2] > 0 && o->rect[3] > 0) {
 			memcpy(rect, o->rect, sizeof(o->rect));
+			/* BSrE v2: y grows downwards from the top of the page. */
+			if (o->origin_top)
+				rect[1] = box[3] - o->rect[1] - o->rect[3];
 			return 0;
 		}
 		/* Default: bottom right, above the footer. */

@@ -218,6 +218,7 @@ struct pades_opts {
 	int visible;
 	int page;           /* 0-based; -1: last page */
 	double rect[4];     /* x, y, width, height in PDF points; all 0: default */
+	int origin_top;     /* rect y: from the page's top edge down to the box's top */
 	const char *marker; /* place the signature where this text appears
 	                     * (BSrE's tag_koordinat); NULL: use page/rect */
 	const unsigned char *image; /* PNG or JPEG drawn in the box; NULL: none */

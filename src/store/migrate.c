@@ -240,6 +240,9 @@ static const struct migration migrations[] = {
      "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
      "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
      " id, applicant_nik);"},
+    {22, "e-sign: the coordinate origin of each client's v2 signatureProperties",
+     "ALTER TABLE esign_clients ADD COLUMN v2_origin TEXT NOT NULL DEFAULT "
+     "'top-left';"},
     /* bench/portal, third round: the total above the queue was a COUNT(*)
      * of the waiting entries on every page, most of the page's time on
      * PostgreSQL.  The counts per state, type and applicant's agency are
@@ -252,6 +255,9 @@ static const struct migration migrations[] = {
      " SELECT a.state, a.type, COALESCE(p.agency_id, ''), COUNT(*) FROM applications a"
      " LEFT JOIN persons p ON p.nik = a.applicant_nik"
      " GROUP BY a.state, a.type, COALESCE(p.agency_id, '');"},
+    /* Issue 12: BSrE's guide measures v2 originX/originY from the page's
+     * top-left corner; sertel used the lower-left one.  The default is
+     * BSrE's, a client written for the old behaviour keeps it. */
 };
 
 static char *

@@ -170,7 +170,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -u "srikandi:$APP" "$U/api/sign/do
 check_eq "v1 download unknown id: 404" 404 "$code"
 
 curl -s -o "$T/ver1.json" -u "srikandi:$APP" -F "signed_file=@$T/v1.pdf" "$U/api/sign/verify"
-check_eq "v1 verify: summary VALID" VALID "$(jq -r .summary "$T/ver1.json")"
+check_eq "v1 verify: summary as BSrE's" "DOCUMENT VALID !!!" "$(jq -r .summary "$T/ver1.json")"
 check_eq "v1 verify: jumlah_signature 1" 1 "$(jq -r .jumlah_signature "$T/ver1.json")"
 check_eq "v1 verify: nama_dokumen" v1.pdf "$(jq -r .nama_dokumen "$T/ver1.json")"
 check_eq "v1 verify: signer name" "Budi Santoso" "$(jq -r '.details[0].info_signer.signer_name' "$T/ver1.json")"
@@ -181,7 +181,7 @@ python3 -c "
 b = bytearray(open('$T/v1.pdf','rb').read()); i = b.find(b'Surat Keputusan'); b[i] ^= 0x20
 open('$T/tampered.pdf','wb').write(b)"
 curl -s -o "$T/ver2.json" -u "srikandi:$APP" -F "signed_file=@$T/tampered.pdf" "$U/api/sign/verify"
-check_eq "v1 verify tampered: summary INVALID" INVALID "$(jq -r .summary "$T/ver2.json")"
+check_eq "v1 verify tampered: summary not valid" "DOCUMENT NOT VALID !!!" "$(jq -r .summary "$T/ver2.json")"
 curl -s -o "$T/ver3.json" -u "srikandi:$APP" -F "signed_file=@$T/v1twice.pdf" "$U/api/sign/verify"
 check_eq "v1 verify signed twice: jumlah_signature 2" 2 "$(jq -r .jumlah_signature "$T/ver3.json")"
 
@@ -408,15 +408,15 @@ mk_totp_json() {
 		'{nik:$nik, passphrase:$p, totp:$t, signatureProperties:[{tampilan:"INVISIBLE"}], file:[$f]}' >"$T/tt.json"
 }
 mk_totp_json ""
-check_eq "TOTP owner without a code: 401" 401 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" "$T/tt.out")"
+check_eq "TOTP owner without a code: 400 (401 is the client's)" 400 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" "$T/tt.out")"
 check_eq "TOTP missing: status_code 2052" 2052 "$(jq -r .status_code "$T/tt.out")"
 mk_totp_json 000000
 [ "$(totp_now)" = 000000 ] && mk_totp_json 111111
-check_eq "TOTP owner with a wrong code: 401" 401 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" /dev/null)"
+check_eq "TOTP owner with a wrong code: 400" 400 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" /dev/null)"
 CODE=$(totp_now)
 mk_totp_json "$CODE"
 check_eq "TOTP owner with passphrase and the right code: 200" 200 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" "$T/tt.out")"
-check_eq "the same TOTP code again (replay): 401" 401 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" /dev/null)"
+check_eq "the same TOTP code again (replay): 400" 400 "$(v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" /dev/null)"
 # Wrong codes count like wrong passphrases: guessing six digits locks.
 mk_totp_json "$(printf '%06d' $(((10#$CODE + 500000) % 1000000)))"
 v2 "srikandi:$APP" /api/v2/sign/pdf "$T/tt.json" /dev/null >/dev/null
