@@ -257,18 +257,6 @@ static const struct {
     {"mu1", 0x00B5},
 };
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* n hex digits of s (upper case, as the glyph list's conventions say);
  * -1 if they are not. */
 static long
@@ -278,9 +266,9 @@ hexn(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '\0' || hexval(s[i]) < 0 || (s[i] >= 'a' && s[i] <= 'f'))
+		if (s[i] == '\0' || hex_digit(s[i]) < 0 || (s[i] >= 'a' && s[i] <= 'f'))
 			return -1;
-		v = v * 16 + hexval(s[i]);
+		v = v * 16 + hex_digit(s[i]);
 	}
 	return v;
 }
@@ -422,19 +410,11 @@ code_of(const unsigned char *s, size_t n)
 static int
 cmap_add(struct pdf_cmap *cm, const struct cmap_map *e)
 {
-	if (cm->nm == cm->capm) {
-		size_t nc = cm->capm ? cm->capm * 2 : 64;
-		struct cmap_map *nm;
+	int rc;
 
-		if (cm->nm >= PDF_CMAP_MAX_MAPS)
-			return sertel_err(SERTEL_EINVAL,
-			                  "cmap: more than %d mappings (a hostile file?)",
-			                  PDF_CMAP_MAX_MAPS);
-		if ((nm = realloc(cm->m, nc * sizeof(*nm))) == NULL)
-			return sertel_err(SERTEL_ENOMEM, "cmap: out of memory");
-		cm->m = nm;
-		cm->capm = nc;
-	}
+	if ((rc = pdf_grow((void **)&cm->m, &cm->capm, cm->nm, sizeof(*cm->m),
+	                   PDF_CMAP_MAX_MAPS, "cmap: mappings")) < 0)
+		return rc;
 	cm->m[cm->nm++] = *e;
 	return 0;
 }
@@ -697,6 +677,29 @@ pdf_cmap_map(const struct pdf_cmap *cm, uint32_t code, size_t n, uint32_t *dst)
 	return e->ndst;
 }
 
+/* ---- growing arrays -------------------------------------------------------- */
+
+int
+pdf_grow(void **p, size_t *cap, size_t n, size_t size, size_t max, const char *what)
+{
+	size_t nc;
+	void *np;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return sertel_err(SERTEL_ETOOBIG, "%s: more than %zu (a hostile file?)",
+		                  what, max);
+	nc = *cap ? *cap * 2 : 64;
+	if (nc > max)
+		nc = max;
+	if ((np = realloc(*p, nc * size)) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "%s: out of memory", what);
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
 /* ---- font dictionaries ---------------------------------------------------- */
 
 void
@@ -734,6 +737,12 @@ static const short helv_w[95] = {
     667,  778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
     333,  556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
     556,  556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584};
+
+double
+pdf_helvetica_width(unsigned char c)
+{
+	return c >= 32 && c <= 126 ? helv_w[c - 32] : 556;
+}
 
 static enum pdf_encoding
 enc_named(const char *n)
@@ -823,7 +832,7 @@ simple_load(struct pdf_font *f, struct pdf_doc *doc, const struct pdf_obj *font)
 		else if (missing >= 0 && widths != NULL)
 			f->w[i] = missing;
 		else
-			f->w[i] = i >= 32 && i <= 126 ? helv_w[i - 32] : 556;
+			f->w[i] = pdf_helvetica_width((unsigned char)i);
 	}
 	if (widths != NULL && pdf_kind(widths) == PDF_ARRAY)
 		for (k = 0; k < pdf_len(widths) && first + (long long)k < 256; k++)
@@ -837,19 +846,11 @@ simple_load(struct pdf_font *f, struct pdf_doc *doc, const struct pdf_obj *font)
 static int
 wr_add(struct pdf_font *f, size_t *cap, uint32_t lo, uint32_t hi, double w)
 {
-	if (f->nwr == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct wrange *n;
+	int rc;
 
-		if (f->nwr >= PDF_CMAP_MAX_MAPS)
-			return sertel_err(SERTEL_EINVAL,
-			                  "font: /W has more than %d entries",
-			                  PDF_CMAP_MAX_MAPS);
-		if ((n = realloc(f->wr, nc * sizeof(*n))) == NULL)
-			return sertel_err(SERTEL_ENOMEM, "font: out of memory");
-		f->wr = n;
-		*cap = nc;
-	}
+	if ((rc = pdf_grow((void **)&f->wr, cap, f->nwr, sizeof(*f->wr),
+	                   PDF_CMAP_MAX_MAPS, "font: /W entries")) < 0)
+		return rc;
 	f->wr[f->nwr].lo = lo;
 	f->wr[f->nwr].hi = hi;
 	f->wr[f->nwr].w = w;

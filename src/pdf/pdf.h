@@ -197,6 +197,9 @@ void pdf_cs_free(struct pdf_cs *cs);
  * empty needle or bad UTF-8, SERTEL_ETOOBIG when a page exceeds the
  * limits of text.c. */
 int pdf_text_find(struct pdf_doc *doc, const char *needle, int *page, double rect[4]);
+/* Adobe's Helvetica AFM width (per 1000) of WinAnsi code c: what a reader
+ * uses for the standard font without /Widths (9.6.2.2). */
+double pdf_helvetica_width(unsigned char c);
 
 /* ---- incremental writer ------------------------------------------------ */
 

@@ -240,6 +240,10 @@ size_t pdf_cmap_code(const struct pdf_cmap *cm, const unsigned char *s, size_t l
  * 0 when unmapped. */
 size_t pdf_cmap_map(const struct pdf_cmap *cm, uint32_t code, size_t n, uint32_t *dst);
 
+/* Makes room for element n of *p (capacity *cap, elements of size bytes),
+ * doubling, never beyond max elements (SERTEL_ETOOBIG naming what). */
+int pdf_grow(void **p, size_t *cap, size_t n, size_t size, size_t max, const char *what);
+
 /* A font resource decoded for text.  *out is owned by the caller; a
  * missing or damaged dictionary gives Helvetica metrics. */
 struct pdf_font;

@@ -182,6 +182,7 @@ ts_push(struct tscan *ts, uint32_t cp, double x0, double y0, double x1, double y
         double fs)
 {
 	struct tglyph *g;
+	int rc;
 
 	if (is_space(cp)) {
 		/* runs of spaces are one */
@@ -189,18 +190,9 @@ ts_push(struct tscan *ts, uint32_t cp, double x0, double y0, double x1, double y
 			return 0;
 		cp = ' ';
 	}
-	if (ts->ng == ts->capg) {
-		size_t nc = ts->capg ? ts->capg * 2 : 256;
-
-		if (ts->ng >= TEXT_MAX_GLYPHS)
-			return sertel_err(SERTEL_ETOOBIG,
-			                  "text: more than %d characters on one page",
-			                  TEXT_MAX_GLYPHS);
-		if ((g = realloc(ts->g, nc * sizeof(*g))) == NULL)
-			return sertel_err(SERTEL_ENOMEM, "text: out of memory");
-		ts->g = g;
-		ts->capg = nc;
-	}
+	if ((rc = pdf_grow((void **)&ts->g, &ts->capg, ts->ng, sizeof(*ts->g),
+	                   TEXT_MAX_GLYPHS, "text: characters on one page")) < 0)
+		return rc;
 	g = &ts->g[ts->ng++];
 	g->cp = cp;
 	g->x0 = x0;
