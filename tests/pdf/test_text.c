@@ -170,10 +170,10 @@ make_pdf(struct buf *out, const char *content, const char *const *objs, size_t n
 	    0);
 	off[3] = out->len;
 	assert_int_equal(
-	    buf_appendf(out,
-	                "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] "
-	                "/Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R >> "
-	                "/XObject << /X 8 0 R >> >> /Contents 4 0 R >>\nendobj\n"),
+	    buf_appendf(
+	        out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] "
+	             "/Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R /F4 12 0 R >> "
+	             "/XObject << /X 8 0 R >> >> /Contents 4 0 R >>\nendobj\n"),
 	    0);
 	off[4] = out->len;
 	assert_int_equal(
@@ -199,9 +199,10 @@ make_pdf(struct buf *out, const char *content, const char *const *objs, size_t n
 }
 
 static char tou_cid[512];
-static char form_obj[512];
+static char form_obj[1024];
 
-static const char *objs[5];
+static const char *objs[8];
+static char fan_y[1024], fan_z[1024];
 
 static void
 setup_objs(const char *form_body)
@@ -234,6 +235,13 @@ setup_objs(const char *form_body)
 	          "/ToUnicode 9 0 R >>";
 	objs[3] = form_obj;
 	objs[4] = tou_cid;
+	objs[5] = "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length 0 "
+	          ">>\nstream\n\nendstream";
+	objs[6] = objs[5];
+	/* F4: a subset font, no encoding, no ToUnicode: its codes mean nothing */
+	objs[7] = "<< /Type /Font /Subtype /TrueType /BaseFont /CCCCCC+Z /FirstChar 32 "
+	          "/LastChar 64 "
+	          "/Widths [] >>";
 }
 
 static int
@@ -243,7 +251,7 @@ find(const char *content, const char *needle, double rect[4])
 	struct pdf_doc *doc = NULL;
 	int page = -1, rc;
 
-	make_pdf(&pdf, content, objs, 5);
+	make_pdf(&pdf, content, objs, 8);
 	assert_int_equal(pdf_open(&doc, pdf.data, pdf.len), 0);
 	rc = pdf_text_find(doc, needle, &page, rect);
 	if (rc == 0)
@@ -334,6 +342,45 @@ test_find_form(void **state)
 	near(r[0], 100);
 }
 
+/* "/N Do" n times, as a form whose /N is object next. */
+static void
+fan_form(char *out, size_t outsz, const char *name, int next, int n)
+{
+	char body[700];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < n && len + 8 < sizeof(body); i++)
+		len += (size_t)snprintf(body + len, sizeof(body) - len, "/%s Do ", name);
+	snprintf(out, outsz,
+	         "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << "
+	         "/XObject << /%s "
+	         "%d 0 R >> >> /Length %zu >>\nstream\n%s\nendstream",
+	         name, next, len, body);
+}
+
+static void
+test_find_bounds(void **state)
+{
+	double r[4];
+
+	(void)state;
+	setup_objs("");
+	/* a subset font with no encoding and no ToUnicode: "$" (0x24) is
+	 * whatever its glyph is, so it is nothing */
+	assert_int_equal(find("BT /F4 10 Tf 0 0 Td ($) Tj ET", "$", r), SERTEL_ENOTFOUND);
+	/* forms that use forms 80 x 80 x 80 times: refused early, not half a
+	 * million scans */
+	setup_objs("");
+	fan_form(form_obj, sizeof(form_obj), "Y", 10, 80);
+	fan_form(fan_y, sizeof(fan_y), "Z", 11, 80);
+	fan_form(fan_z, sizeof(fan_z), "W", 11, 80);
+	objs[5] = fan_y;
+	objs[6] = fan_z;
+	assert_int_equal(find("/X Do", "x", r), SERTEL_ETOOBIG);
+	assert_non_null(strstr(sertel_errmsg(), "form uses"));
+}
+
 int
 main(void)
 {
@@ -341,6 +388,7 @@ main(void)
 	    cmocka_unit_test(test_cmap_codespace),       cmocka_unit_test(test_cmap_bf),
 	    cmocka_unit_test(test_cmap_cid_and_hostile), cmocka_unit_test(test_encodings),
 	    cmocka_unit_test(test_find_fonts),           cmocka_unit_test(test_find_form),
+	    cmocka_unit_test(test_find_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
