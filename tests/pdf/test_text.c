@@ -369,6 +369,15 @@ test_find_bounds(void **state)
 	/* a subset font with no encoding and no ToUnicode: "$" (0x24) is
 	 * whatever its glyph is, so it is nothing */
 	assert_int_equal(find("BT /F4 10 Tf 0 0 Td ($) Tj ET", "$", r), SERTEL_ENOTFOUND);
+	/* Type3: widths in glyph space through /FontMatrix (50 * 0.01 = 0.5) */
+	objs[7] = "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 100 100] "
+	          "/FontMatrix [0.01 0 0 0.01 0 0] /CharProcs << >> /Resources << >> "
+	          "/FirstChar 65 /LastChar 66 /Widths [50 50] "
+	          "/Encoding << /Type /Encoding /Differences [65 /dollar /uni0041] >> >>";
+	assert_int_equal(find("BT /F4 10 Tf 0 0 Td (AB) Tj ET", "$A", r), 0);
+	assert_int_equal(find("BT /F4 10 Tf 0 0 Td (AB) Tj ET", "A", r), 0);
+	near(r[0], 5);
+	near(r[2], 10);
 	/* forms that use forms 80 x 80 x 80 times: refused early, not half a
 	 * million scans */
 	setup_objs("");
