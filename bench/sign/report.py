@@ -12,6 +12,7 @@ from benchlib import load, num, run_line, versions  # noqa: E402
 
 TARGET_PER_S = 1000.0  # B-B ECDSA P-256 signatures per second, batch mode
 TARGET_RATIO = 1.5     # 100 MB PDF: at most 1.5 x sha256sum
+TARGET_MARKER = 2.0    # marker placement: at most 2 x pdftotext of the same file
 
 SIGN_ROWS = [
     ("sertel", "`sertel sign pdf --batch LIST --out-dir D` (one process)",
@@ -69,7 +70,31 @@ def section_big(r, w):
     w("")
 
 
-SECTIONS = [section_sign, section_big]
+def section_marker(r, w):
+    g = r.get
+    if g("marker_ratio") is None:
+        if g("marker_check"):
+            w(f"Marker placement: {g('marker_check')}")
+            w("")
+        return
+    kb = (num(g("marker_doc_bytes")) or 0) / 1e3
+    w(f"### Marker placement: a {g('marker_doc_pages')}-page LibreOffice letter ({kb:.0f} kB), "
+      f"marker on the last page (best of {g('repeat')} runs)")
+    w("")
+    w("| command | seconds |")
+    w("|---|---:|")
+    w(f"| `pdftotext letter.pdf letter.txt` | {g('marker_pdftotext_seconds')} |")
+    w(f"| `sertel sign pdf letter.pdf --marker '${{ttd}}'` | {g('marker_sertel_seconds')} |")
+    w(f"| `sertel sign pdf letter.pdf --visible` (no search, for scale) | {g('marker_fixed_seconds')} |")
+    w("")
+    ratio = num(g("marker_ratio")) or 0
+    verdict = "met" if ratio <= TARGET_MARKER else "NOT met"
+    w(f"Ratio {ratio:.2f} x pdftotext; target {TARGET_MARKER} x: {verdict}. "
+      f"Check: {g('marker_check')}.")
+    w("")
+
+
+SECTIONS = [section_sign, section_big, section_marker]
 
 
 def main():

@@ -17,6 +17,11 @@
 #   big   a BIG_MB MB PDF: `sertel sign pdf` against `sha256sum` of the
 #         same file (page cache warm, best of REPEAT runs each).  Target:
 #         within 1.5 x sha256sum.
+#   marker a MARKER_PAGES-page letter written by LibreOffice (soffice
+#         --convert-to pdf from an HTML letter made here), the marker
+#         "${ttd}" on its last page: `sertel sign pdf --marker` (which
+#         reads the text of every page before it) against `pdftotext` of
+#         the same file, best of REPEAT runs each.  Target: within 2 x.
 #
 # Prepared, not measured: a sertel instance (ECDSA P-256), a signer key
 # (openssl genpkey) with a certificate from `sertel cert issue`, the
@@ -26,18 +31,20 @@
 # table.  It reports; it never fails on slowness.  Exit status 1 only when
 # a target could not be measured or a check failed.
 #
-# Environment: SIGN_PARTS ("sign big") SIGN_N (2000) OTHER_N (200)
-#   BIG_MB (100) REPEAT (3) BENCH_WAIT_IDLE (0; see bench/issue/run.sh)
+# Environment: SIGN_PARTS ("sign big marker") SIGN_N (2000) OTHER_N (200)
+#   BIG_MB (100) MARKER_PAGES (50) REPEAT (3) BENCH_WAIT_IDLE (0; see
+#   bench/issue/run.sh)
 set -eu
 SERTEL=$1 WORK=$2
 BENCH_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export BENCH_ROOT
 . "$BENCH_ROOT/lib.sh"
-PARTS=${SIGN_PARTS:-sign big}
+PARTS=${SIGN_PARTS:-sign big marker}
 SIGN_N=${SIGN_N:-2000}
 OTHER_N=${OTHER_N:-200}
 BIG_MB=${BIG_MB:-100}
 REPEAT=${REPEAT:-3}
+MARKER_PAGES=${MARKER_PAGES:-50}
 
 bench_init sign
 for t in mutool pdfsig podofosign certutil pk12util openssl jq python3 sha256sum; do
@@ -52,6 +59,7 @@ sh "$BENCH_ROOT/ocsp/facts.sh" "$SERTEL" "$WORK" >"$RES"
 	echo "sign_n=$SIGN_N"
 	echo "other_n=$OTHER_N"
 	echo "big_mb=$BIG_MB"
+	echo "marker_pages=$MARKER_PAGES"
 	echo "repeat=$REPEAT"
 	echo "parts=$PARTS"
 } >>"$RES"
@@ -221,9 +229,69 @@ part_big() {
 	rm -f "$big" "$WORK/big-signed.pdf"
 }
 
+part_marker() {
+	command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 ||
+		die "soffice and pdftotext are needed for the marker part (scripts/deps.sh test)"
+	python3 - "$WORK/letter.html" "$MARKER_PAGES" <<'PY'
+import sys
+path, pages = sys.argv[1], int(sys.argv[2])
+para = ("Dengan hormat, bersama ini kami sampaikan bahwa rapat koordinasi transformasi "
+        "digital Pemerintah Kota Cirebon dilaksanakan sesuai jadwal; setiap perangkat daerah "
+        "menyiapkan laporan kemajuan, data layanan dan rencana tindak lanjut. ")
+out = ['<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Laporan</title>'
+       '<style>body{font-family:"DejaVu Serif",serif;font-size:11pt}</style></head><body>']
+for p in range(pages):
+    style = ' style="page-break-before: always"' if p else ''
+    out.append('<h2%s>Bagian %d</h2>' % (style, p + 1))
+    out += ['<p>%s</p>' % (para * 2)] * 6
+out.append('<p>Wali Kota Cirebon,</p><p>${ttd}</p><p>Dr. Hj. Siti Nurhaliza, S.Kom., M.T.</p>')
+out.append('</body></html>')
+open(path, 'w').write('\n'.join(out))
+PY
+	lo="soffice -env:UserInstallation=file://$WORK/lo --headless"
+	rm -rf "$WORK/odt" "$WORK/lopdf"
+	$lo --infilter="HTML (StarWriter)" --convert-to odt --outdir "$WORK/odt" "$WORK/letter.html" \
+		>"$WORK/marker.log" 2>&1 &&
+		$lo --convert-to pdf --outdir "$WORK/lopdf" "$WORK/odt/letter.odt" >>"$WORK/marker.log" 2>&1 ||
+		die "soffice (see $WORK/marker.log)"
+	doc=$WORK/lopdf/letter.pdf
+	np=$(pdfinfo "$doc" 2>/dev/null | sed -n 's/^Pages: *//p')
+	echo "marker_doc_pages=$np" >>"$RES"
+	echo "marker_doc_bytes=$(stat -c %s "$doc")" >>"$RES"
+	cat "$doc" >/dev/null
+	wait_idle "${BENCH_WAIT_IDLE:-0}"
+	ptt=$(best pdftotext "$doc" "$WORK/letter.txt") || die "pdftotext"
+	fixed=$(best "$SERTEL" sign pdf "$doc" --out "$WORK/marker-fixed.pdf" $SIGNER --visible) || {
+		echo "marker_check=FAIL: sertel sign pdf --visible (see $WORK/big.log)" >>"$RES"
+		rc=1
+		return 0
+	}
+	mk=$(best "$SERTEL" sign pdf "$doc" --out "$WORK/marker-signed.pdf" $SIGNER --marker '${ttd}') || {
+		echo "marker_check=FAIL: sertel sign pdf --marker (see $WORK/big.log)" >>"$RES"
+		rc=1
+		return 0
+	}
+	echo "marker_pdftotext_seconds=$ptt" >>"$RES"
+	echo "marker_fixed_seconds=$fixed" >>"$RES"
+	echo "marker_sertel_seconds=$mk" >>"$RES"
+	echo "marker_ratio=$(awk -v a="$mk" -v b="$ptt" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" >>"$RES"
+	# the box is on the last page, where the marker is
+	last=$(mutool show "$doc" "trailer/Root/Pages/Kids/$np" 2>/dev/null | head -n 1 | grep -o '^[0-9]* [0-9]*')
+	on=$(mutool show "$WORK/marker-signed.pdf" trailer/Root/AcroForm/Fields/1/P 2>/dev/null | head -n 1 |
+		grep -o '^[0-9]* [0-9]*')
+	if [ -n "$last" ] && [ "$last" = "$on" ] && pdfsig -nssdir "sql:$NSS" -nocert "$WORK/marker-signed.pdf" 2>/dev/null |
+		grep -q 'Signature Validation: Signature is Valid.'; then
+		echo "marker_check=ok" >>"$RES"
+	else
+		echo "marker_check=FAIL: box on object '$on', last page '$last', or pdfsig" >>"$RES"
+		rc=1
+	fi
+	log "marker: pdftotext $ptt s, sertel --marker $mk s, --visible $fixed s"
+}
+
 for p in $PARTS; do
 	case $p in
-	sign | big) part_$p ;;
+	sign | big | marker) part_$p ;;
 	*) die "unknown part '$p'" ;;
 	esac
 done

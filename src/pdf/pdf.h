@@ -186,6 +186,21 @@ int pdf_cs_next(struct pdf_cs *cs, const char **op,
                 const struct pdf_obj *const **operands, size_t *n);
 void pdf_cs_free(struct pdf_cs *cs);
 
+/* ---- text (text.c) ----------------------------------------------------- */
+
+/* Finds needle (UTF-8; runs of white space match any space or word gap)
+ * in the text of the pages as a reader sees it: Unicode through each
+ * font's ToUnicode CMap or encoding, text in form XObjects, positions in
+ * default user space.  The first match (pages in order): *page (0-based)
+ * and rect (llx, lly, urx, ury: from the baseline to one font size
+ * above it).  SERTEL_ENOTFOUND when it is nowhere, SERTEL_EINVAL for an
+ * empty needle or bad UTF-8, SERTEL_ETOOBIG when a page exceeds the
+ * limits of text.c. */
+int pdf_text_find(struct pdf_doc *doc, const char *needle, int *page, double rect[4]);
+/* Adobe's Helvetica AFM width (per 1000) of WinAnsi code c: what a reader
+ * uses for the standard font without /Widths (9.6.2.2). */
+double pdf_helvetica_width(unsigned char c);
+
 /* ---- incremental writer ------------------------------------------------ */
 
 struct pdf_update;

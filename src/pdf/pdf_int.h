@@ -209,4 +209,50 @@ int xref_read_chain(struct pdf_doc *doc);
 struct pdf_obj *obj_new(struct arena *a, enum pdf_kind kind);
 int pdf_name_is(const struct pdf_obj *o, const char *name);
 
+/* ---- fonts for text extraction (font.c, text.c) ------------------------- */
+#define PDF_CMAP_MAX_DST    8                    /* code points of one code */
+#define PDF_CMAP_MAX_SPACES 64                   /* codespace ranges */
+#define PDF_CMAP_MAX_MAPS   (1024 * 1024)        /* mappings of one CMap, /W entries */
+#define PDF_CMAP_MAX_BYTES  (16UL * 1024 * 1024) /* decoded CMap stream */
+
+enum pdf_encoding {
+	PDF_ENC_NONE, /* the font's built-in encoding: unknown */
+	PDF_ENC_STANDARD,
+	PDF_ENC_WINANSI,
+	PDF_ENC_MACROMAN,
+};
+/* Annex D: the Unicode of code c in a standard encoding; 0 if none. */
+uint32_t pdf_encoding_unicode(enum pdf_encoding enc, unsigned char c);
+/* Adobe Glyph List (Latin part), uniXXXX, uXXXX[XX]; "a.sc" as "a".
+ * 0 for a name it does not know. */
+uint32_t pdf_glyph_unicode(const char *name);
+
+/* A CMap (9.7.5 and 9.10.3): codespace ranges, bfchar/bfrange (to
+ * Unicode) or cidchar/cidrange (to CIDs).  *out is owned by the caller. */
+struct pdf_cmap;
+int pdf_cmap_parse(struct pdf_cmap **out, const unsigned char *data, size_t len);
+void pdf_cmap_free(struct pdf_cmap *cm);
+/* The code at s[0..len) (len >= 1) by the codespace ranges: its length
+ * in bytes; *code 0xFFFFFFFF when no range takes it (one byte). */
+size_t pdf_cmap_code(const struct pdf_cmap *cm, const unsigned char *s, size_t len,
+                     uint32_t *code);
+/* What code (n bytes) maps to: dst[0..return) (at most PDF_CMAP_MAX_DST);
+ * 0 when unmapped. */
+size_t pdf_cmap_map(const struct pdf_cmap *cm, uint32_t code, size_t n, uint32_t *dst);
+
+/* Makes room for element n of *p (capacity *cap, elements of size bytes),
+ * doubling, never beyond max elements (SERTEL_ETOOBIG naming what). */
+int pdf_grow(void **p, size_t *cap, size_t n, size_t size, size_t max, const char *what);
+
+/* A font resource decoded for text.  *out is owned by the caller; a
+ * missing or damaged dictionary gives Helvetica metrics. */
+struct pdf_font;
+int pdf_font_load(struct pdf_font **out, struct pdf_doc *doc, const struct pdf_obj *font);
+void pdf_font_free(struct pdf_font *f);
+/* The next code of s[0..len) (len >= 1): the bytes it takes, its Unicode
+ * cp[0..*ncp) (*ncp 0: no mapping), its advance *w (text space, font size
+ * 1) and whether it is the single-byte code 32 (word spacing). */
+size_t pdf_font_next(const struct pdf_font *f, const unsigned char *s, size_t len,
+                     uint32_t *cp, size_t *ncp, double *w, int *space);
+
 #endif

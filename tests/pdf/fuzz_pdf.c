@@ -165,6 +165,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)pdf_catalog(doc);
 		load_all(doc);
 		scan_pages(doc);
+		{ /* text extraction: fonts, CMaps, forms (issue 11) */
+			int pg;
+			double r[4];
+			(void)pdf_text_find(doc, "${ttd}", &pg, r);
+		}
 		round_trip(doc, copy, size);
 		/* each older revision opens on its own */
 		for (i = 0; i + 1 < pdf_revision_count(doc) && i < 4; i++) {
