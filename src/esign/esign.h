@@ -48,9 +48,9 @@ struct esign_conf {
 	int level;                     /* enum sign_level */
 	char tsa_url[SERTEL_MAX_NAME]; /* "" : the instance TSA, base_url/tsa */
 	/* Issue 11: the public pages (/v/{id}, /verifikasi). */
-	int publish_nip;               /* [esign] publish_nip: NIP unmasked (0) */
-	char logo[SERTEL_MAX_NAME];    /* [esign] public_logo: PNG/SVG file ("") */
-	char org[SERTEL_MAX_NAME];     /* [instance] org: the Pemda's name */
+	int publish_nip;            /* [esign] publish_nip: NIP unmasked (0) */
+	char logo[SERTEL_MAX_NAME]; /* [esign] public_logo: PNG/SVG file ("") */
+	char org[SERTEL_MAX_NAME];  /* [instance] org: the Pemda's name */
 	char location[SERTEL_MAX_NAME];
 	int verify_after_sign;     /* record the verifier's verdict per document (1) */
 	int verify_offline;        /* verifier never fetches OCSP/CRLs (0) */

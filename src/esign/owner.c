@@ -89,8 +89,7 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	out->publish_nip = (int)config_get_int(cfg, "esign", "publish_nip", 0);
 	str_copy(out->logo, sizeof(out->logo),
 	         config_get(cfg, "esign", "public_logo", ""));
-	str_copy(out->org, sizeof(out->org),
-	         config_get(cfg, "instance", "org", ""));
+	str_copy(out->org, sizeof(out->org), config_get(cfg, "instance", "org", ""));
 	str_copy(out->location, sizeof(out->location),
 	         config_get(cfg, "esign", "location", ""));
 	out->verify_after_sign =

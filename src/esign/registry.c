@@ -47,8 +47,8 @@ reg_fn(struct store *st, void *arg)
 		    "ts_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    "sssssssiiiisi", d->id, d->sha256, d->name ? d->name : "",
 		    d->signer_nik, d->signer_name, d->serial, w->client, (int64_t)w->seal,
-		    now, (int64_t)d->len, (int64_t)d->verdict,
-		    have_blob ? blob_id : NULL, d->ts_time);
+		    now, (int64_t)d->len, (int64_t)d->verdict, have_blob ? blob_id : NULL,
+		    d->ts_time);
 		if (rc < 0)
 			return (int)rc;
 	}
@@ -170,9 +170,9 @@ esign_doc_public_content(unsigned char **out, size_t *len, struct store *st,
 	                    "SELECT " DOC_COLS " FROM esign_docs WHERE id = ?", id)) < 0)
 		return rc;
 	if (blob[0] == '\0')
-		return sertel_err(SERTEL_ENOTFOUND,
-		                  "document %s: content not kept ([esign] keep_content = 0)",
-		                  id);
+		return sertel_err(
+		    SERTEL_ENOTFOUND,
+		    "document %s: content not kept ([esign] keep_content = 0)", id);
 	return store_blob_get(st, blob, "esign-doc", out, len);
 }
 

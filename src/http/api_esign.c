@@ -570,9 +570,9 @@ report_v1(const struct verify_report *vr, struct store *st, const char *name)
 		              jstr(s->subject), "cert_user_certified", s->chain_ok,
 		              "signature_document", "signed_using_tsa",
 		              s->timestamp_time != 0, "reason", jstr(s->reason),
-		              "document_integrity", !s->changed,
-		              "signature_value", "signed_in", t3, "location",
-		              jstr(s->location), "hash_value"));
+		              "document_integrity", !s->changed, "signature_value",
+		              "signed_in", t3, "location", jstr(s->location),
+		              "hash_value"));
 		/* Issue 11 (verdict): the verdict and reasons every surface shows. */
 		json_object_set_new(json_array_get(details, json_array_size(details) - 1),
 		                    "result", verify_sig_verdict_json(s));
@@ -1252,7 +1252,8 @@ doc_verdict_now(struct esign_ctx *c, struct store *st, const struct esign_doc *d
 	sertel_err_clear();
 	memset(&s, 0, sizeof(s));
 	s.byterange_ok = s.digest_ok = s.signature_ok = s.changes_allowed = 1;
-	s.verdict = d->verdict < 0 ? VERIFY_INDETERMINATE : (enum verify_verdict)d->verdict;
+	s.verdict =
+	    d->verdict < 0 ? VERIFY_INDETERMINATE : (enum verify_verdict)d->verdict;
 	if (d->verdict < 0)
 		verify_reason_add(&s, "not_checked");
 	if (cert_lookup(&rec, st, d->serial) == 0) {
@@ -1295,8 +1296,7 @@ nip_public(char *out, size_t outsz, const char *nip, int publish)
 
 /* The NIP of the person who signed (none for a seal), masked: "" if none. */
 static void
-doc_nip(char *out, size_t outsz, struct store *st, const struct esign_doc *d,
-        int publish)
+doc_nip(char *out, size_t outsz, struct store *st, const struct esign_doc *d, int publish)
 {
 	struct ra_person p;
 
@@ -1362,13 +1362,14 @@ want_en(struct http_req *r)
 static void
 page_head(struct buf *b, const struct esign_conf *ec, const char *path, int en)
 {
-	buf_appendf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, "
-	               "initial-scale=1\"><title>%s</title>"
-	               "<link rel=\"icon\" href=\"/static/favicon.svg\" "
-	               "type=\"image/svg+xml\"><link rel=\"stylesheet\" "
-	               "href=\"/static/sertel.css\"></head><body><main class=\"pub\">"
-	               "<header class=\"pemda\">",
+	buf_appendf(b,
+	            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	            "<meta name=\"viewport\" content=\"width=device-width, "
+	            "initial-scale=1\"><title>%s</title>"
+	            "<link rel=\"icon\" href=\"/static/favicon.svg\" "
+	            "type=\"image/svg+xml\"><link rel=\"stylesheet\" "
+	            "href=\"/static/sertel.css\"></head><body><main class=\"pub\">"
+	            "<header class=\"pemda\">",
 	            en ? "en" : "id",
 	            en ? "Document verification" : "Verifikasi Dokumen");
 	if (ec->logo[0] != '\0')
@@ -1409,8 +1410,8 @@ page_verdict(struct buf *b, json_t *res, int en)
 
 	buf_appendf(b, "<p class=\"%s verdict\"><strong>",
 	            v != NULL && strcmp(v, "valid") == 0 ? "ok" : "bad");
-	html_esc(b, json_string_value(
-	                json_object_get(json_object_get(res, "label"), en ? "en" : "id")));
+	html_esc(b, json_string_value(json_object_get(json_object_get(res, "label"),
+	                                              en ? "en" : "id")));
 	buf_appendf(b, "</strong></p><ul class=\"reasons\">");
 	json_array_foreach(rs, i, it)
 	{
@@ -1450,9 +1451,10 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		/* The signed file, when the instance keeps content (issue 11). */
 		if (rc < 0 || esign_doc_public_content(&data, &len, r->st, d.id) < 0) {
 			sertel_err_clear();
-			bsre_error(resp, 404, 404,
-			           en ? "The signed file is not kept by this service"
-			              : "Berkas bertanda tangan tidak disimpan layanan ini");
+			bsre_error(
+			    resp, 404, 404,
+			    en ? "The signed file is not kept by this service"
+			       : "Berkas bertanda tangan tidak disimpan layanan ini");
 			return 0;
 		}
 		set_body(resp, 200, "application/pdf", data, len);
@@ -1475,21 +1477,22 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		v = json_string_value(json_object_get(res, "verdict"));
 		http_json(
 		    resp, 200,
-		    json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:I, s:s, s:s, s:b, "
-		              "s:o, s:o}",
-		              "id_dokumen", d.id, "sha256", d.sha256, "nama_dokumen",
-		              d.name, "penanda_tangan", d.signer_name, "nip",
-		              nip[0] ? json_string(nip) : json_null(), "nomor_seri",
-		              d.serial, "segel", d.seal, "waktu", t, "ukuran",
-		              (json_int_t)d.size, "hasil",
-		              v == NULL                      ? "WARNING"
-		              : strcmp(v, "valid") == 0      ? "VALID"
-		              : strcmp(v, "invalid") == 0    ? "INVALID"
-		                                             : "WARNING",
-		              "sertifikat_saat_ini", cert_now(r->st, d.serial, 0),
-		              "unduh", d.has_content, "result",
-		              res != NULL ? json_incref(res) : json_null(), "pemda",
-		              ec->org[0] ? json_string(ec->org) : json_null()));
+		    json_pack(
+		        "{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:I, s:s, s:s, s:b, "
+		        "s:o, s:o}",
+		        "id_dokumen", d.id, "sha256", d.sha256, "nama_dokumen", d.name,
+		        "penanda_tangan", d.signer_name, "nip",
+		        nip[0] ? json_string(nip) : json_null(), "nomor_seri", d.serial,
+		        "segel", d.seal, "waktu", t, "ukuran", (json_int_t)d.size,
+		        "hasil",
+		        v == NULL                   ? "WARNING"
+		        : strcmp(v, "valid") == 0   ? "VALID"
+		        : strcmp(v, "invalid") == 0 ? "INVALID"
+		                                    : "WARNING",
+		        "sertifikat_saat_ini", cert_now(r->st, d.serial, 0), "unduh",
+		        d.has_content, "result",
+		        res != NULL ? json_incref(res) : json_null(), "pemda",
+		        ec->org[0] ? json_string(ec->org) : json_null()));
 		json_decref(res);
 		return 0;
 	}
@@ -1500,14 +1503,15 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 	            en ? "Electronic document verification"
 	               : "Verifikasi Dokumen Elektronik");
 	if (rc < 0) {
-		buf_appendf(&b, "<p class=\"bad\"><strong>%s</strong> %s</p>",
-		            en ? "Document not registered." : "Dokumen tidak terdaftar.",
-		            en ? "This service does not know this document code, so the "
-		                 "document the QR code points to cannot be confirmed as "
-		                 "genuine."
-		               : "Kode dokumen ini tidak dikenal oleh layanan tanda tangan "
-		                 "ini. Dokumen yang ditunjuk kode QR ini tidak dapat "
-		                 "dipastikan keasliannya.");
+		buf_appendf(
+		    &b, "<p class=\"bad\"><strong>%s</strong> %s</p>",
+		    en ? "Document not registered." : "Dokumen tidak terdaftar.",
+		    en ? "This service does not know this document code, so the "
+		         "document the QR code points to cannot be confirmed as "
+		         "genuine."
+		       : "Kode dokumen ini tidak dikenal oleh layanan tanda tangan "
+		         "ini. Dokumen yang ditunjuk kode QR ini tidak dapat "
+		         "dipastikan keasliannya.");
 	} else {
 		if (res != NULL)
 			page_verdict(&b, res, en);
@@ -1520,7 +1524,8 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		         d.signer_name, 0);
 		if (nip[0] != '\0')
 			row_text(&b, "NIP", nip, 1);
-		row_text(&b, en ? "Signed at (UTC)" : "Waktu penandatanganan (UTC)", t, 0);
+		row_text(&b, en ? "Signed at (UTC)" : "Waktu penandatanganan (UTC)", t,
+		         0);
 		if (d.ts_time != 0) {
 			char ts[32];
 
@@ -1549,10 +1554,13 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		    &b, "<p>%s <a href=\"/verifikasi%s\">%s</a>%s</p>",
 		    en ? "This page shows the service's record of the signed version. To "
 		         "be sure the file you hold is the same, upload it on the"
-		       : "Halaman ini menunjukkan catatan layanan untuk versi dokumen yang "
-		         "ditandatangani. Pastikan berkas yang Anda pegang sama: unggah di",
+		       : "Halaman ini menunjukkan catatan layanan untuk versi dokumen "
+		         "yang "
+		         "ditandatangani. Pastikan berkas yang Anda pegang sama: unggah "
+		         "di",
 		    en ? "?lang=en" : "", en ? "verification page" : "halaman verifikasi",
-		    en ? " and compare its SHA-256." : " dan bandingkan nilai SHA-256-nya.");
+		    en ? " and compare its SHA-256."
+		       : " dan bandingkan nilai SHA-256-nya.");
 	}
 	buf_appendf(&b, "</main></body></html>\n");
 	json_decref(res);
@@ -1600,7 +1608,8 @@ serve_index(struct http_req *r, struct http_resp *resp, struct esign_ctx *c)
 	unsigned char *data = NULL;
 	size_t len = 0, n;
 	const char *root =
-	    config_get(r->ctx->in->cfg, "server", "web_root", SERTEL_WEB_DIR), *mark;
+	               config_get(r->ctx->in->cfg, "server", "web_root", SERTEL_WEB_DIR),
+	           *mark;
 	const struct esign_conf *ec = esign_ctx_conf(c);
 	struct buf b;
 	unsigned char *p;
@@ -1627,8 +1636,9 @@ serve_index(struct http_req *r, struct http_resp *resp, struct esign_ctx *c)
 		                "height=\"48\">");
 	buf_appendf(&b, "<span>");
 	html_esc(&b, ec->org);
-	buf_appendf(&b, "</span><a class=\"lang\" href=\"/verifikasi%s\" "
-	                "hreflang=\"%s\">%s</a></header>",
+	buf_appendf(&b,
+	            "</span><a class=\"lang\" href=\"/verifikasi%s\" "
+	            "hreflang=\"%s\">%s</a></header>",
 	            en ? "" : "?lang=en", en ? "id" : "en",
 	            en ? "Bahasa Indonesia" : "English");
 	mark += 12;

@@ -482,6 +482,20 @@ reason_put(struct verify_sig *sig, int front, const char *code)
 	sig->reasons[0] = r;
 }
 
+static void
+reason_drop(struct verify_sig *sig, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sig->nreasons; i++)
+		if (strcmp(sig->reasons[i].code, code) == 0) {
+			memmove(&sig->reasons[i], &sig->reasons[i + 1],
+			        (sig->nreasons - i - 1) * sizeof(sig->reasons[0]));
+			sig->nreasons--;
+			return;
+		}
+}
+
 void
 verify_reason_add(struct verify_sig *sig, const char *code)
 {
@@ -739,6 +753,11 @@ conclude_reasons(struct verify_sig *sig)
 		reason_put(sig, 1, "changed_after_signing");
 	if (sig->changed && (!sig->byterange_ok || !sig->digest_ok))
 		reason_put(sig, 1, "document_changed");
+	/* "It stays valid" is no comfort next to another failure. */
+	if (sig->verdict != VERIFY_VALID) {
+		reason_drop(sig, "revoked_after_timestamp");
+		reason_drop(sig, "expired_after_timestamp");
+	}
 	if (sig->verdict == VERIFY_VALID)
 		reason_put(sig, 1,
 		           sig->kind == VERIFY_KIND_DOC_TIMESTAMP ? "timestamp_valid"

@@ -63,115 +63,114 @@ verify_report_exit(const struct verify_report *r)
  * JSON carries them); texts may be improved. */
 static const struct verify_reason reason_catalogue[] = {
     {"no_trust_anchor",
-	     "Pemeriksa tidak diberi daftar penerbit sertifikat tepercaya, "
-	     "sehingga penanda tangan tidak dapat dipastikan.",
-	     "The checker was given no list of trusted certificate issuers, "
-	     "so the signer cannot be confirmed."},
+     "Pemeriksa tidak diberi daftar penerbit sertifikat tepercaya, "
+     "sehingga penanda tangan tidak dapat dipastikan.",
+     "The checker was given no list of trusted certificate issuers, "
+     "so the signer cannot be confirmed."},
     {"revoked_before_signing",
-	     "Sertifikat penanda tangan sudah dicabut sebelum dokumen "
-	     "ditandatangani, jadi tanda tangan ini tidak berlaku.",
-	     "The signer's certificate had been revoked before the document "
-	     "was signed, so this signature does not count."},
-    {"not_for_signing",
-	     "Sertifikat ini tidak diterbitkan untuk menandatangani dokumen.",
-	     "This certificate was not issued for signing documents."},
+     "Sertifikat penanda tangan sudah dicabut sebelum dokumen "
+     "ditandatangani, jadi tanda tangan ini tidak berlaku.",
+     "The signer's certificate had been revoked before the document "
+     "was signed, so this signature does not count."},
+    {"not_for_signing", "Sertifikat ini tidak diterbitkan untuk menandatangani dokumen.",
+     "This certificate was not issued for signing documents."},
     {"revocation_unknown",
-	     "Belum dapat diperiksa apakah sertifikat penanda tangan sudah "
-	     "dicabut: data pencabutannya tidak tersedia saat ini.",
-	     "Whether the signer's certificate has been revoked cannot be "
-	     "checked: its revocation data is not available now."},
+     "Belum dapat diperiksa apakah sertifikat penanda tangan sudah "
+     "dicabut: data pencabutannya tidak tersedia saat ini.",
+     "Whether the signer's certificate has been revoked cannot be "
+     "checked: its revocation data is not available now."},
     {"untrusted_certificate",
-	     "Sertifikat penanda tangan tidak dapat ditelusuri ke penerbit "
-	     "yang dipercaya layanan ini, atau sertifikatnya tidak berlaku.",
-	     "The signer's certificate cannot be traced to an issuer this "
-	     "service trusts, or it is not valid."},
+     "Sertifikat penanda tangan tidak dapat ditelusuri ke penerbit "
+     "yang dipercaya layanan ini, atau sertifikatnya tidak berlaku.",
+     "The signer's certificate cannot be traced to an issuer this "
+     "service trusts, or it is not valid."},
     {"expired_no_timestamp",
-	     "Sertifikat penanda tangan sudah habis masa berlakunya dan "
-	     "tidak ada cap waktu yang membuktikan dokumen ditandatangani "
-	     "sebelum itu.",
-	     "The signer's certificate has expired and no timestamp proves "
-	     "the document was signed before that."},
+     "Sertifikat penanda tangan sudah habis masa berlakunya dan "
+     "tidak ada cap waktu yang membuktikan dokumen ditandatangani "
+     "sebelum itu.",
+     "The signer's certificate has expired and no timestamp proves "
+     "the document was signed before that."},
     {"expired_after_timestamp",
-	     "Masa berlaku sertifikat sudah habis, tetapi cap waktu "
-	     "membuktikan dokumen ditandatangani saat sertifikat masih "
-	     "berlaku; tanda tangan tetap sah.",
-	     "The certificate has expired since, but a timestamp proves the "
-	     "document was signed while it was valid; the signature stays "
-	     "valid."},
+     "Masa berlaku sertifikat sudah habis, tetapi cap waktu "
+     "membuktikan dokumen ditandatangani saat sertifikat masih "
+     "berlaku; tanda tangan tetap sah.",
+     "The certificate has expired since, but a timestamp proves the "
+     "document was signed while it was valid; the signature stays "
+     "valid."},
     {"revoked_after_timestamp",
-	     "Sertifikat penanda tangan dicabut sesudah dokumen "
-	     "ditandatangani; cap waktu membuktikan tanda tangan dibuat "
-	     "sebelum pencabutan, jadi tanda tangan tetap sah.",
-	     "The signer's certificate was revoked after the document was "
-	     "signed; a timestamp proves the signature was made before the "
-	     "revocation, so it stays valid."},
+     "Sertifikat penanda tangan dicabut sesudah dokumen "
+     "ditandatangani; cap waktu membuktikan tanda tangan dibuat "
+     "sebelum pencabutan, jadi tanda tangan tetap sah.",
+     "The signer's certificate was revoked after the document was "
+     "signed; a timestamp proves the signature was made before the "
+     "revocation, so it stays valid."},
     {"revoked_no_timestamp",
-	     "Sertifikat penanda tangan sudah dicabut dan tidak ada cap "
-	     "waktu yang membuktikan dokumen ditandatangani sebelum "
-	     "pencabutan.",
-	     "The signer's certificate has been revoked and no timestamp "
-	     "proves the document was signed before the revocation."},
+     "Sertifikat penanda tangan sudah dicabut dan tidak ada cap "
+     "waktu yang membuktikan dokumen ditandatangani sebelum "
+     "pencabutan.",
+     "The signer's certificate has been revoked and no timestamp "
+     "proves the document was signed before the revocation."},
     {"unsupported",
-	     "Bentuk tanda tangan ini tidak dapat diperiksa oleh layanan "
-	     "ini, sehingga keabsahannya belum dapat dipastikan.",
-	     "This kind of signature cannot be checked by this service, so "
-	     "whether it is valid cannot be confirmed."},
+     "Bentuk tanda tangan ini tidak dapat diperiksa oleh layanan "
+     "ini, sehingga keabsahannya belum dapat dipastikan.",
+     "This kind of signature cannot be checked by this service, so "
+     "whether it is valid cannot be confirmed."},
     {"timestamp_invalid",
-	     "Cap waktu pada tanda tangan ini tidak dapat diterima, sehingga "
-	     "waktu penandatanganan tidak terbukti.",
-	     "The timestamp on this signature cannot be accepted, so the "
-	     "time of signing is not proven."},
+     "Cap waktu pada tanda tangan ini tidak dapat diterima, sehingga "
+     "waktu penandatanganan tidak terbukti.",
+     "The timestamp on this signature cannot be accepted, so the "
+     "time of signing is not proven."},
     {"weak_digest",
-	     "Tanda tangan ini memakai algoritma lama yang tidak lagi "
-	     "dianggap aman.",
-	     "This signature uses an old algorithm that is no longer "
-	     "considered safe."},
+     "Tanda tangan ini memakai algoritma lama yang tidak lagi "
+     "dianggap aman.",
+     "This signature uses an old algorithm that is no longer "
+     "considered safe."},
     {"signing_certificate_mismatch",
-	     "Tanda tangan menyebut sertifikat lain daripada sertifikat yang "
-	     "dipakai untuk menandatangani.",
-	     "The signature names a different certificate from the one used "
-	     "to sign."},
+     "Tanda tangan menyebut sertifikat lain daripada sertifikat yang "
+     "dipakai untuk menandatangani.",
+     "The signature names a different certificate from the one used "
+     "to sign."},
     {"signature_broken",
-	     "Nilai tanda tangan tidak cocok dengan sertifikat penanda "
-	     "tangan: tanda tangan ini rusak atau palsu.",
-	     "The signature value does not match the signer's certificate: "
-	     "the signature is damaged or forged."},
+     "Nilai tanda tangan tidak cocok dengan sertifikat penanda "
+     "tangan: tanda tangan ini rusak atau palsu.",
+     "The signature value does not match the signer's certificate: "
+     "the signature is damaged or forged."},
     {"changed_after_signing",
-	     "Dokumen diubah sesudah ditandatangani dengan cara yang tidak "
-	     "diizinkan, sehingga isinya bukan lagi yang ditandatangani.",
-	     "The document was changed after it was signed in a way that is "
-	     "not allowed, so its content is no longer what was signed."},
+     "Dokumen diubah sesudah ditandatangani dengan cara yang tidak "
+     "diizinkan, sehingga isinya bukan lagi yang ditandatangani.",
+     "The document was changed after it was signed in a way that is "
+     "not allowed, so its content is no longer what was signed."},
     {"document_changed",
-	     "Isi berkas ini berbeda dari yang ditandatangani: dokumen telah "
-	     "diubah sesudah ditandatangani.",
-	     "The content of this file differs from what was signed: the "
-	     "document has been changed since it was signed."},
+     "Isi berkas ini berbeda dari yang ditandatangani: dokumen telah "
+     "diubah sesudah ditandatangani.",
+     "The content of this file differs from what was signed: the "
+     "document has been changed since it was signed."},
     {"cannot_confirm",
-	     "Keabsahan tanda tangan ini belum dapat dipastikan dari data "
-	     "yang tersedia.",
-	     "Whether this signature is valid cannot be confirmed from the "
-	     "data available."},
+     "Keabsahan tanda tangan ini belum dapat dipastikan dari data "
+     "yang tersedia.",
+     "Whether this signature is valid cannot be confirmed from the "
+     "data available."},
     {"timestamp_valid",
-	     "Cap waktu dokumen sah: dokumen sudah ada dalam bentuk ini pada "
-	     "waktu yang tercantum.",
-	     "The document timestamp is valid: the document existed in this "
-	     "form at the time shown."},
+     "Cap waktu dokumen sah: dokumen sudah ada dalam bentuk ini pada "
+     "waktu yang tercantum.",
+     "The document timestamp is valid: the document existed in this "
+     "form at the time shown."},
     {"signature_valid",
-	     "Tanda tangan sah: dibuat dengan sertifikat yang terpercaya dan "
-	     "dokumen tidak diubah sesudahnya.",
-	     "The signature is valid: it was made with a trusted certificate "
-	     "and the document has not been changed since."},
+     "Tanda tangan sah: dibuat dengan sertifikat yang terpercaya dan "
+     "dokumen tidak diubah sesudahnya.",
+     "The signature is valid: it was made with a trusted certificate "
+     "and the document has not been changed since."},
     {"no_signature",
-	     "Dokumen ini tidak memiliki tanda tangan elektronik yang dapat "
-	     "diperiksa.",
-	     "This document has no electronic signature that can be checked."},
+     "Dokumen ini tidak memiliki tanda tangan elektronik yang dapat "
+     "diperiksa.",
+     "This document has no electronic signature that can be checked."},
     {"not_checked",
-	     "Tanda tangan ini tidak diperiksa saat dokumen ditandatangani "
-	     "dan isinya tidak disimpan, sehingga keabsahannya belum dapat "
-	     "dipastikan di sini; unggah berkasnya di halaman verifikasi.",
-	     "This signature was not checked when the document was signed "
-	     "and its content is not kept, so whether it is valid cannot be "
-	     "confirmed here; upload the file on the verification page."},
+     "Tanda tangan ini tidak diperiksa saat dokumen ditandatangani "
+     "dan isinya tidak disimpan, sehingga keabsahannya belum dapat "
+     "dipastikan di sini; unggah berkasnya di halaman verifikasi.",
+     "This signature was not checked when the document was signed "
+     "and its content is not kept, so whether it is valid cannot be "
+     "confirmed here; upload the file on the verification page."},
 };
 
 const struct verify_reason *
@@ -179,7 +178,9 @@ verify_reason_get(const char *code)
 {
 	size_t i;
 
-	for (i = 0; code != NULL && i < sizeof(reason_catalogue) / sizeof(reason_catalogue[0]); i++)
+	for (i = 0;
+	     code != NULL && i < sizeof(reason_catalogue) / sizeof(reason_catalogue[0]);
+	     i++)
 		if (strcmp(reason_catalogue[i].code, code) == 0)
 			return &reason_catalogue[i];
 	return NULL;
@@ -218,13 +219,13 @@ reasons_add(json_t *arr, const struct verify_sig *s)
 		int dup = 0;
 
 		for (k = 0; k < json_array_size(arr); k++)
-			if (strcmp(json_string_value(json_object_get(
-			               json_array_get(arr, k), "code")),
+			if (strcmp(json_string_value(
+			               json_object_get(json_array_get(arr, k), "code")),
 			           r->code) == 0)
 				dup = 1;
-		if (!dup && json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "code",
-		                                                 r->code, "id", r->id,
-		                                                 "en", r->en)) < 0)
+		if (!dup && json_array_append_new(arr, json_pack("{s:s, s:s, s:s}",
+		                                                 "code", r->code, "id",
+		                                                 r->id, "en", r->en)) < 0)
 			return -1;
 	}
 	return 0;
@@ -239,9 +240,9 @@ verify_sig_verdict_json(const struct verify_sig *s)
 		json_decref(reasons);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:b, s:o}", "verdict", verify_verdict_name(s->verdict),
-	                 "label", label_json(s->verdict), "changed", s->changed,
-	                 "reasons", reasons);
+	return json_pack("{s:s, s:o, s:b, s:o}", "verdict",
+	                 verify_verdict_name(s->verdict), "label", label_json(s->verdict),
+	                 "changed", s->changed, "reasons", reasons);
 }
 
 json_t *
@@ -256,7 +257,8 @@ verify_report_verdict_json(const struct verify_report *r)
 	for (i = 0; i < r->nsigs; i++) {
 		changed |= r->sigs[i].changed;
 		/* The signatures that decided the document's verdict speak. */
-		if (r->sigs[i].verdict == r->verdict && reasons_add(reasons, &r->sigs[i]) < 0)
+		if (r->sigs[i].verdict == r->verdict &&
+		    reasons_add(reasons, &r->sigs[i]) < 0)
 			goto fail;
 	}
 	if (r->nsigs == 0) {
@@ -267,9 +269,9 @@ verify_report_verdict_json(const struct verify_report *r)
 		                                    "id", ns->id, "en", ns->en)) < 0)
 			goto fail;
 	}
-	return json_pack("{s:s, s:o, s:b, s:o}", "verdict", verify_verdict_name(r->verdict),
-	                 "label", label_json(r->verdict), "changed", changed, "reasons",
-	                 reasons);
+	return json_pack("{s:s, s:o, s:b, s:o}", "verdict",
+	                 verify_verdict_name(r->verdict), "label", label_json(r->verdict),
+	                 "changed", changed, "reasons", reasons);
 fail:
 	json_decref(reasons);
 	return NULL;
@@ -520,8 +522,7 @@ text_sig(struct buf *b, const struct verify_sig *s, size_t i, int en)
 			            s->changes[k].what != NULL ? s->changes[k].what : "");
 	}
 	for (k = 0; k < s->nreasons; k++)
-		buf_appendf(b, "    %-24s %s\n",
-		            k == 0 ? (en ? "Why:" : "Sebab:") : "",
+		buf_appendf(b, "    %-24s %s\n", k == 0 ? (en ? "Why:" : "Sebab:") : "",
 		            en ? s->reasons[k].en : s->reasons[k].id);
 	if (s->message != NULL)
 		buf_appendf(b, "    %-24s %s\n",

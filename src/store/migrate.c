@@ -240,8 +240,9 @@ static const struct migration migrations[] = {
      "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
      "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
      " id, applicant_nik);"},
-    {20, "esign: the signature timestamp of each registered document, so /v/{id} "
-         "re-checks a later revocation without the content (issue 11)",
+    {20,
+     "esign: the signature timestamp of each registered document, so /v/{id} "
+     "re-checks a later revocation without the content (issue 11)",
      "ALTER TABLE esign_docs ADD COLUMN ts_time BIGINT NOT NULL DEFAULT 0;"},
 };
 

@@ -167,6 +167,7 @@ check "bb: /v/{id} page never says SAH" bash -c "! grep -q '<strong>SAH</strong>
 surfaces "$T/flip.pdf" flip
 same flip invalid document_changed
 check_eq "flip: sertel verify --json changed" true "$(jq -r '.signatures[-1].result.changed' "$T/flip.cli.json")"
+check "flip: no \"stays valid\" reason next to the changed verdict" bash -c "! grep -q revoked_after_timestamp '$T/flip.cli.json'"
 check "flip: sertel verify text: Diubah sesudah ditandatangani: ya" grep -Eq "Diubah sesudah ditandatangani: +ya" "$T/flip.cli.txt"
 check_eq "flip: v1 document_integrity false" false "$(jq -r '.details[-1].signature_document.document_integrity' "$T/flip.v1.json")"
 check_eq "flip: v2 integrityValid false and modified true (one fact)" "false true" \
@@ -196,14 +197,6 @@ curl -s -o "$T/dl.pdf" "$U/v/$A?format=pdf"
 check "/v/{id}?format=pdf: the signed file itself" cmp -s "$T/dl.pdf" "$T/bt.pdf"
 check_eq "/v/{id}?format=pdf without kept content: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$U/v/$A2?format=pdf")"
 check "/v/{id} page without kept content: no download link" bash -c "! grep -q 'format=pdf' '$T/bt2.v.html'"
-# With publish_nip = 1 the NIP is shown in full (the instance's choice).
-server_stop
-conf "" 1
-printf 'publish_nip = 1\n' >>"$I/sertel.conf"
-server_start_port "$I" "$PORT" || die "server did not start (publish_nip)"
-check_eq "[esign] publish_nip = 1: NIP in full" "$NIP" "$(curl -s "$U/v/$A?format=json" | jq -r .nip)"
-check "[esign] publish_nip = 1: still no NIK" bash -c "! curl -s '$U/v/$A?format=json' | grep -q '$RINA'"
-
 # ---- the pages in Chromium: screenshots, nothing overflowing on a phone ----
 mkdir -p "$SHOTS"
 # The driver's own lines, indented (its closing count is not this test's).
@@ -220,5 +213,13 @@ for n in v-bt v-bb verifikasi-bt verifikasi-flip verifikasi-bt-en; do
 		check "screenshot $n-$k.png written" test -s "$SHOTS/$n-$k.png"
 	done
 done
+# With publish_nip = 1 the NIP is shown in full (the instance's choice).
+server_stop
+conf "" 1
+printf 'publish_nip = 1\n' >>"$I/sertel.conf"
+server_start_port "$I" "$PORT" || die "server did not start (publish_nip)"
+check_eq "[esign] publish_nip = 1: NIP in full" "$NIP" "$(curl -s "$U/v/$A?format=json" | jq -r .nip)"
+check "[esign] publish_nip = 1: still no NIK" bash -c "! curl -s '$U/v/$A?format=json' | grep -q '$RINA'"
+
 server_stop
 finish
