@@ -41,7 +41,16 @@ struct esign_conf {
 	int totp_window;                /* steps accepted either side of now (1) */
 	char base_url[SERTEL_MAX_NAME]; /* for /v/{id} links */
 	char footer[512];               /* "" : no footer; %s is replaced by the link */
-	char tsa_url[SERTEL_MAX_NAME];  /* "" : PAdES B-B, else B-T */
+	/* Issue 11: PAdES level, [esign] level = B-B | B-T (default) | B-LT.
+	 * B-T and above timestamp every signature, so a later revocation of
+	 * the signer's certificate does not undo it (ETSI EN 319 102-1
+	 * 5.6.2.1); B-B must be asked for. */
+	int level;                     /* enum sign_level */
+	char tsa_url[SERTEL_MAX_NAME]; /* "" : the instance TSA, base_url/tsa */
+	/* Issue 11: the public pages (/v/{id}, /verifikasi). */
+	int publish_nip;            /* [esign] publish_nip: NIP unmasked (0) */
+	char logo[SERTEL_MAX_NAME]; /* [esign] public_logo: PNG/SVG file ("") */
+	char org[SERTEL_MAX_NAME];  /* [instance] org: the Pemda's name */
 	char location[SERTEL_MAX_NAME];
 	int verify_after_sign;     /* record the verifier's verdict per document (1) */
 	int verify_offline;        /* verifier never fetches OCSP/CRLs (0) */
@@ -306,6 +315,7 @@ struct esign_doc {
 	int64_t size;
 	int verdict; /* enum verify_verdict at signing time */
 	int has_content;
+	int64_t ts_time; /* signature timestamp, 0: none or not checked */
 };
 int esign_doc_get(struct esign_doc *out, struct store *st, const char *id);
 /* The signed file, when kept, once (BSrE: a document downloads once): the
@@ -314,6 +324,11 @@ int esign_doc_get(struct esign_doc *out, struct store *st, const char *id);
  * the client that signed it may download it (SERTEL_EPERM). *out owned. */
 int esign_doc_content(unsigned char **out, size_t *len, struct store *st,
                       const struct esign_client *client, const char *id);
+/* Issue 11: the kept content of a registered document for the public
+ * page (/v/{id}?format=pdf), whoever asks: only when [esign]
+ * keep_content kept it (SERTEL_ENOTFOUND otherwise).  *out owned. */
+int esign_doc_public_content(unsigned char **out, size_t *len, struct store *st,
+                             const char *id);
 /* The registered documents with this SHA-256 (the first, if several). */
 int esign_doc_by_hash(struct esign_doc *out, struct store *st, const char *sha256_hex);
 

@@ -63,6 +63,7 @@ struct esign_reg {
 	int verdict;
 	const unsigned char *content; /* NULL unless keep_content */
 	size_t len;
+	int64_t ts_time; /* the signature timestamp's time, 0: none (issue 11) */
 };
 int esign_register(struct store *st, const char *client, int seal,
                    const struct esign_reg *docs, size_t n,

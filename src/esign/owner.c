@@ -64,8 +64,32 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	v = config_get(cfg, "esign", "footer",
 	               SIGN_FOOTER_DEFAULT " Verifikasi keasliannya di %s");
 	str_copy(out->footer, sizeof(out->footer), v);
+	/* Issue 11: B-T with the instance's own TSA unless told otherwise. */
+	v = config_get(cfg, "esign", "level", "B-T");
+	if (strcmp(v, "B-B") == 0)
+		out->level = SIGN_LEVEL_B;
+	else if (strcmp(v, "B-T") == 0)
+		out->level = SIGN_LEVEL_T;
+	else if (strcmp(v, "B-LT") == 0)
+		out->level = SIGN_LEVEL_LT;
+	else
+		return sertel_err(SERTEL_EINVAL, "[esign] level: B-B, B-T or B-LT");
 	str_copy(out->tsa_url, sizeof(out->tsa_url),
 	         config_get(cfg, "esign", "tsa_url", ""));
+	if (out->level > SIGN_LEVEL_B && out->tsa_url[0] == '\0') {
+		v = config_get(cfg, "instance", "base_url", base_url);
+		if (v == NULL || *v == '\0' ||
+		    snprintf(out->tsa_url, sizeof(out->tsa_url), "%s/tsa", v) >=
+		        (int)sizeof(out->tsa_url))
+			return sertel_err(SERTEL_EINVAL,
+			                  "[esign] level %s needs [esign] tsa_url or "
+			                  "[instance] base_url (the instance TSA)",
+			                  out->level == SIGN_LEVEL_T ? "B-T" : "B-LT");
+	}
+	out->publish_nip = (int)config_get_int(cfg, "esign", "publish_nip", 0);
+	str_copy(out->logo, sizeof(out->logo),
+	         config_get(cfg, "esign", "public_logo", ""));
+	str_copy(out->org, sizeof(out->org), config_get(cfg, "instance", "org", ""));
 	str_copy(out->location, sizeof(out->location),
 	         config_get(cfg, "esign", "location", ""));
 	out->verify_after_sign =

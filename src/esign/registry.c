@@ -43,12 +43,12 @@ reg_fn(struct store *st, void *arg)
 		rc = db_run(
 		    store_db(st),
 		    "INSERT INTO esign_docs (id, sha256, name, signer_nik, signer_name, "
-		    "cert_serial, client, seal, signed_at, size, verdict, blob_id) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    "sssssssiiiis", d->id, d->sha256, d->name ? d->name : "",
+		    "cert_serial, client, seal, signed_at, size, verdict, blob_id, "
+		    "ts_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "sssssssiiiisi", d->id, d->sha256, d->name ? d->name : "",
 		    d->signer_nik, d->signer_name, d->serial, w->client, (int64_t)w->seal,
-		    now, (int64_t)d->len, (int64_t)d->verdict,
-		    have_blob ? blob_id : NULL);
+		    now, (int64_t)d->len, (int64_t)d->verdict, have_blob ? blob_id : NULL,
+		    d->ts_time);
 		if (rc < 0)
 			return (int)rc;
 	}
@@ -81,7 +81,7 @@ esign_register(struct store *st, const char *client, int seal,
 #define DOC_COLS                                                                         \
 	"id, sha256, name, signer_nik, signer_name, cert_serial, client, seal, "         \
 	"signed_at, "                                                                    \
-	"size, verdict, blob_id"
+	"size, verdict, blob_id, ts_time"
 
 static void
 doc_from_row(struct esign_doc *d, struct db_stmt *s)
@@ -102,6 +102,7 @@ doc_from_row(struct esign_doc *d, struct db_stmt *s)
 	d->size = db_col_int(s, 9);
 	d->verdict = (int)db_col_int(s, 10);
 	d->has_content = !db_col_null(s, 11);
+	d->ts_time = db_col_int(s, 12);
 }
 
 static int
@@ -202,6 +203,27 @@ take_fn(struct store *st, void *arg)
 	snprintf(actor, sizeof(actor), "client:%s", w->client->name);
 	return audit_append(st, actor, "esign.download", obj,
 	                    "signed file downloaded; content removed (downloads once)");
+}
+
+int
+esign_doc_public_content(unsigned char **out, size_t *len, struct store *st,
+                         const char *id)
+{
+	struct esign_doc d;
+	char blob[64] = "";
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = esign_doc_get(&d, st, id)) < 0 ||
+	    (rc = doc_query(&d, blob, sizeof(blob), st,
+	                    "SELECT " DOC_COLS " FROM esign_docs WHERE id = ?", id)) < 0)
+		return rc;
+	if (blob[0] == '\0')
+		return sertel_err(
+		    SERTEL_ENOTFOUND,
+		    "document %s: content not kept ([esign] keep_content = 0)", id);
+	return store_blob_get(st, blob, "esign-doc", out, len);
 }
 
 int

@@ -350,8 +350,8 @@ fill_opts(struct pades_opts *po, char *footer, size_t footersz,
 	const char *pct;
 
 	memset(po, 0, sizeof(*po));
-	po->sig.level = ec->tsa_url[0] ? SIGN_LEVEL_T : SIGN_LEVEL_B;
-	po->sig.tsa_url = ec->tsa_url[0] ? ec->tsa_url : NULL;
+	po->sig.level = (enum sign_level)ec->level;
+	po->sig.tsa_url = ec->level > SIGN_LEVEL_B ? ec->tsa_url : NULL;
 	po->sig.pades = 1;
 	po->reason = p->reason && *p->reason
 	                 ? p->reason
@@ -506,8 +506,13 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 
 			verify_opts_for(&vo, &vb, c, st, docs[i].len, 0);
 			if (verify_pdf(&vr, docs[i].data, docs[i].len, &vo) == 0 &&
-			    vr != NULL)
+			    vr != NULL) {
 				reg[i].verdict = (int)vr->verdict;
+				/* The new signature is the last one. */
+				if (vr->nsigs > 0 && vr->sigs[vr->nsigs - 1].timestamp_ok)
+					reg[i].ts_time =
+					    vr->sigs[vr->nsigs - 1].timestamp_time;
+			}
 			pdf_budget_release(&vb);
 			verify_report_free(vr);
 			vr = NULL;

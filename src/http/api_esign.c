@@ -659,17 +659,20 @@ report_v1(const struct verify_report *vr, struct store *st, const char *name)
 		              jstr(s->subject), "cert_user_certified", s->chain_ok,
 		              "signature_document", "signed_using_tsa",
 		              s->timestamp_time != 0, "reason", jstr(s->reason),
-		              "document_integrity",
-		              s->byterange_ok && s->digest_ok && s->signature_ok,
-		              "signature_value", "signed_in", t3, "location",
-		              jstr(s->location), "hash_value"));
+		              "document_integrity", !s->changed, "signature_value",
+		              "signed_in", t3, "location", jstr(s->location),
+		              "hash_value"));
+		/* Issue 11 (verdict): the verdict and reasons every surface shows. */
+		json_object_set_new(json_array_get(details, json_array_size(details) - 1),
+		                    "result", verify_sig_verdict_json(s));
 		if (have)
 			cert_rec_free(&rec);
 	}
 	/* BSrE's summary has two values; an indeterminate verdict is not a
-	 * valid one.  An unsigned PDF: BSrE's null answer, no summary. */
+	 * valid one.  An unsigned PDF: BSrE's null answer, no summary.  The
+	 * verdict and its reasons, as every surface shows them: "result". */
 	j = json_pack(
-	    "{s:s, s:i, s:s, s:s, s:o}", "nama_dokumen", name ? name : "dokumen.pdf",
+	    "{s:s, s:i, s:s, s:s, s:o, s:o}", "nama_dokumen", name ? name : "dokumen.pdf",
 	    "jumlah_signature", (int)vr->nsigs, "notes",
 	    vr->message ? vr->message
 	    : vr->verdict == VERIFY_VALID
@@ -677,7 +680,7 @@ report_v1(const struct verify_report *vr, struct store *st, const char *name)
 	        : "Dokumen tidak valid",
 	    "summary",
 	    vr->verdict == VERIFY_VALID ? "DOCUMENT VALID !!!" : "DOCUMENT NOT VALID !!!",
-	    "details", details);
+	    "details", details, "result", verify_report_verdict_json(vr));
 	if (j != NULL && vr->nsigs == 0) {
 		json_object_set_new(j, "notes", json_null());
 		json_object_set_new(j, "summary", json_null());
@@ -824,22 +827,24 @@ report_v2_file(const struct verify_report *vr, struct store *st,
 		              jstr(s->location), "certLevelCode", 0, "signatureAlgorithm",
 		              jstr(s->sig_alg), "digestAlgorithm", jstr(s->digest_alg),
 		              "timestampInfomation", tsinfo, "certificateDetails", certs,
-		              "integrityValid",
-		              s->byterange_ok && s->digest_ok && s->signature_ok,
-		              "certificateTrusted", s->chain_ok && s->revocation_ok,
-		              "lastSignature", i + 1 == vr->nsigs, "modified",
-		              !s->changes_allowed, "ltv", 0, "verdict",
-		              verdict_name(s->verdict)));
+		              "integrityValid", !s->changed, "certificateTrusted",
+		              s->chain_ok && s->revocation_ok, "lastSignature",
+		              i + 1 == vr->nsigs, "modified", s->changed, "ltv", 0,
+		              "verdict", verdict_name(s->verdict)));
+		/* Issue 11 (verdict): the verdict and reasons every surface shows. */
+		json_object_set_new(json_array_get(infos, json_array_size(infos) - 1),
+		                    "result", verify_sig_verdict_json(s));
 	}
 	return json_pack(
-	    "{s:s, s:s, s:i, s:o}", "conclusion",
+	    "{s:s, s:s, s:i, s:o, s:o}", "conclusion",
 	    vr->nsigs == 0 ? "NO_SIGNATURE" : verdict_name(vr->verdict), "description",
 	    vr->message      ? vr->message
 	    : vr->nsigs == 0 ? "Dokumen tidak memiliki tanda tangan elektronik"
 	    : vr->verdict == VERIFY_VALID
 	        ? "Dokumen valid, Sertifikat yang digunakan terpercaya"
 	        : "Dokumen tidak valid",
-	    "signatureCount", (int)vr->nsigs, "signatureInformations", infos);
+	    "signatureCount", (int)vr->nsigs, "signatureInformations", infos, "result",
+	    verify_report_verdict_json(vr));
 }
 
 static json_t *
@@ -1387,30 +1392,128 @@ html_esc(struct buf *b, const char *s)
 	}
 }
 
-static const char *
-verdict_text(int v)
+/* The registered signature in a report: the one made with the registered
+ * certificate (the last such), else the last signature; NULL if none. */
+static const struct verify_sig *
+doc_sig(const struct verify_report *vr, const char *serial)
 {
-	switch (v) {
-	case VERIFY_VALID: return "SAH: tanda tangan valid saat ditandatangani";
-	case VERIFY_INVALID: return "TIDAK SAH: tanda tangan tidak valid";
-	case VERIFY_INDETERMINATE: return "BELUM DAPAT DIPASTIKAN";
-	default: return "tidak diperiksa saat penandatanganan";
+	size_t i;
+
+	for (i = vr->nsigs; i > 0; i--)
+		if (vr->sigs[i - 1].serial_hex != NULL &&
+		    strcasecmp(vr->sigs[i - 1].serial_hex, serial) == 0)
+			return &vr->sigs[i - 1];
+	return vr->nsigs > 0 ? &vr->sigs[vr->nsigs - 1] : NULL;
+}
+
+/* Issue 11: the verdict of a registered document now, never the one
+ * frozen at signing time: the kept content verified again (public
+ * limits), or, without it, the registered verdict with the certificate's
+ * revocation checked again against the signature timestamp the registry
+ * recorded.  *out (owned) is verify_sig_verdict_json's shape. */
+static json_t *
+doc_verdict_now(struct esign_ctx *c, struct store *st, const struct esign_doc *d)
+{
+	struct verify_sig s;
+	struct verify_report *vr = NULL;
+	struct esign_error err;
+	struct cert_rec rec;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	json_t *j = NULL;
+	const struct verify_sig *vs;
+
+	if (d->has_content && esign_doc_public_content(&data, &len, st, d->id) == 0 &&
+	    esign_verify(&vr, &err, c, st, data, len, 1) == 0 &&
+	    (vs = doc_sig(vr, d->serial)) != NULL) {
+		j = verify_sig_verdict_json(vs);
+		goto out;
 	}
+	sertel_err_clear();
+	memset(&s, 0, sizeof(s));
+	s.byterange_ok = s.digest_ok = s.signature_ok = s.changes_allowed = 1;
+	s.verdict =
+	    d->verdict < 0 ? VERIFY_INDETERMINATE : (enum verify_verdict)d->verdict;
+	if (d->verdict < 0)
+		verify_reason_add(&s, "not_checked");
+	if (cert_lookup(&rec, st, d->serial) == 0) {
+		if (rec.revoked && d->ts_time != 0 && rec.revoked_at > d->ts_time) {
+			verify_reason_add(&s, "revoked_after_timestamp");
+		} else if (rec.revoked && d->ts_time != 0) {
+			s.verdict = VERIFY_INVALID;
+			verify_reason_first(&s, "revoked_before_signing");
+		} else if (rec.revoked) {
+			if (s.verdict == VERIFY_VALID)
+				s.verdict = VERIFY_INDETERMINATE;
+			verify_reason_first(&s, "revoked_no_timestamp");
+		}
+		cert_rec_free(&rec);
+	}
+	if (s.verdict == VERIFY_VALID)
+		verify_reason_first(&s, "signature_valid");
+	j = verify_sig_verdict_json(&s);
+out:
+	verify_report_free(vr);
+	free(data);
+	return j;
+}
+
+/* The NIP as the public pages show it: all but the last 4 digits masked,
+ * unless [esign] publish_nip = 1. */
+static void
+nip_public(char *out, size_t outsz, const char *nip, int publish)
+{
+	size_t i, n = strlen(nip);
+
+	if (publish || n <= 4) {
+		str_copy(out, outsz, publish ? nip : "****");
+		return;
+	}
+	for (i = 0; i < n && i + 1 < outsz; i++)
+		out[i] = i + 4 < n ? '*' : nip[i];
+	out[i < outsz ? i : outsz - 1] = '\0';
+}
+
+/* The NIP of the person who signed (none for a seal), masked: "" if none. */
+static void
+doc_nip(char *out, size_t outsz, struct store *st, const struct esign_doc *d, int publish)
+{
+	struct ra_person p;
+
+	out[0] = '\0';
+	if (d->seal || d->signer_nik[0] == '\0')
+		return;
+	if (ra_person_get(&p, st, d->signer_nik) == 0 && p.nip[0] != '\0')
+		nip_public(out, outsz, p.nip, publish);
+	sertel_err_clear();
+}
+
+/* Sizes as people read them: "1,2 MB", "340 KB" (issue 11). */
+static void
+size_human(char *out, size_t outsz, long long n, int en)
+{
+	if (n >= 1024 * 1024)
+		snprintf(out, outsz, "%lld%c%lld MB", n / (1024 * 1024), en ? '.' : ',',
+		         (n % (1024 * 1024)) * 10 / (1024 * 1024));
+	else if (n >= 1024)
+		snprintf(out, outsz, "%lld KB", (n + 1023) / 1024);
+	else
+		snprintf(out, outsz, "%lld byte%s", n, en && n != 1 ? "s" : "");
 }
 
 /* The certificate's status now: "berlaku", "dicabut", "kedaluwarsa". */
 static const char *
-cert_now(struct store *st, const char *serial)
+cert_now(struct store *st, const char *serial, int en)
 {
 	struct cert_rec rec;
 	const char *s;
 
 	if (cert_lookup(&rec, st, serial) < 0)
-		return "tidak diketahui";
+		return en ? "unknown" : "tidak diketahui";
 	switch (cert_rec_status(&rec, time_now())) {
-	case CERT_VALID: s = "berlaku"; break;
-	case CERT_REVOKED: s = "dicabut"; break;
-	default: s = "kedaluwarsa"; break;
+	case CERT_VALID: s = en ? "valid" : "berlaku"; break;
+	case CERT_REVOKED: s = en ? "revoked" : "dicabut"; break;
+	default: s = en ? "expired" : "kedaluwarsa"; break;
 	}
 	cert_rec_free(&rec);
 	return s;
@@ -1426,93 +1529,221 @@ web_headers(struct http_resp *resp)
 	         "X-Frame-Options: DENY\n");
 }
 
+static int
+want_en(struct http_req *r)
+{
+	const char *l = http_query(r, "lang");
+
+	return l != NULL && strcmp(l, "en") == 0;
+}
+
+/* The page head and the Pemda's name and logo ([instance] org, [esign]
+ * public_logo), the language switch keeping path. */
+static void
+page_head(struct buf *b, const struct esign_conf *ec, const char *path, int en)
+{
+	buf_appendf(b,
+	            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	            "<meta name=\"viewport\" content=\"width=device-width, "
+	            "initial-scale=1\"><title>%s</title>"
+	            "<link rel=\"icon\" href=\"/static/favicon.svg\" "
+	            "type=\"image/svg+xml\"><link rel=\"stylesheet\" "
+	            "href=\"/static/sertel.css\"></head><body><main class=\"pub\">"
+	            "<header class=\"pemda\">",
+	            en ? "en" : "id",
+	            en ? "Document verification" : "Verifikasi Dokumen");
+	if (ec->logo[0] != '\0')
+		buf_appendf(b, "<img src=\"/verifikasi/logo\" alt=\"\" width=\"48\" "
+		               "height=\"48\">");
+	buf_appendf(b, "<span>");
+	html_esc(b, ec->org[0] ? ec->org : "");
+	buf_appendf(b, "</span><a class=\"lang\" href=\"");
+	html_esc(b, path);
+	buf_appendf(b, "%s\" hreflang=\"%s\">%s</a></header>", en ? "" : "?lang=en",
+	            en ? "id" : "en", en ? "Bahasa Indonesia" : "English");
+}
+
+static void
+row_start(struct buf *b, const char *th)
+{
+	buf_appendf(b, "<tr><th>");
+	html_esc(b, th);
+	buf_appendf(b, "</th><td>");
+}
+
+static void
+row_text(struct buf *b, const char *th, const char *td, int code)
+{
+	row_start(b, th);
+	if (code)
+		buf_appendf(b, "<code class=\"wrap\">");
+	html_esc(b, td);
+	buf_appendf(b, code ? "</code></td></tr>" : "</td></tr>");
+}
+
+static void
+page_verdict(struct buf *b, json_t *res, int en)
+{
+	json_t *rs = json_object_get(res, "reasons"), *it;
+	const char *v = json_string_value(json_object_get(res, "verdict"));
+	size_t i;
+
+	buf_appendf(b, "<p class=\"%s verdict\"><strong>",
+	            v != NULL && strcmp(v, "valid") == 0 ? "ok" : "bad");
+	html_esc(b, json_string_value(json_object_get(json_object_get(res, "label"),
+	                                              en ? "en" : "id")));
+	buf_appendf(b, "</strong></p><ul class=\"reasons\">");
+	json_array_foreach(rs, i, it)
+	{
+		buf_appendf(b, "<li>");
+		html_esc(b, json_string_value(json_object_get(it, en ? "en" : "id")));
+		buf_appendf(b, "</li>");
+	}
+	buf_appendf(b, "</ul>");
+}
+
 int
 api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 {
 	const char *id = r->path + strlen("/v/"), *fmt = http_query(r, "format");
+	struct esign_ctx *c;
+	const struct esign_conf *ec;
 	struct esign_doc d;
 	struct buf b;
-	char t[32];
-	const char *now;
-	int rc;
+	char t[32], nip[32], sz[32], path[64];
+	json_t *res = NULL;
+	int rc, en = want_en(r);
 
-	if (service(r) == NULL) {
+	if ((c = service(r)) == NULL) {
 		http_error_rc(resp, esign_init_rc);
 		return 0;
 	}
+	ec = esign_ctx_conf(c);
 	rc = esign_doc_get(&d, r->st, id);
 	if (rc < 0 && rc != SERTEL_ENOTFOUND) {
 		http_error_rc(resp, rc);
 		return 0;
 	}
+	if (fmt != NULL && strcmp(fmt, "pdf") == 0) {
+		unsigned char *data = NULL;
+		size_t len = 0;
+
+		/* The signed file, when the instance keeps content (issue 11). */
+		if (rc < 0 || esign_doc_public_content(&data, &len, r->st, d.id) < 0) {
+			sertel_err_clear();
+			bsre_error(
+			    resp, 404, 404,
+			    en ? "The signed file is not kept by this service"
+			       : "Berkas bertanda tangan tidak disimpan layanan ini");
+			return 0;
+		}
+		set_body(resp, 200, "application/pdf", data, len);
+		web_headers(resp);
+		return 0;
+	}
+	if (rc == 0) {
+		res = doc_verdict_now(c, r->st, &d);
+		time_fmt(t, d.signed_at);
+		doc_nip(nip, sizeof(nip), r->st, &d, ec->publish_nip);
+	}
 	if (fmt != NULL && strcmp(fmt, "json") == 0) {
+		const char *v;
+
 		if (rc < 0) {
 			bsre_error(resp, 404, 404, "Dokumen tidak terdaftar");
 			return 0;
 		}
-		time_fmt(t, d.signed_at);
+		/* No NIK, ever: a public page is no directory of citizens. */
+		v = json_string_value(json_object_get(res, "verdict"));
 		http_json(
 		    resp, 200,
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I, s:s, s:s}",
-		              "id_dokumen", d.id, "sha256", d.sha256, "nama_dokumen",
-		              d.name, "penanda_tangan", d.signer_name, "nik",
-		              d.signer_nik, "nomor_seri", d.serial, "segel", d.seal,
-		              "waktu", t, "ukuran", (json_int_t)d.size, "hasil",
-		              d.verdict == VERIFY_VALID     ? "VALID"
-		              : d.verdict == VERIFY_INVALID ? "INVALID"
-		              : d.verdict < 0               ? "UNCHECKED"
-		                                            : "WARNING",
-		              "sertifikat_saat_ini", cert_now(r->st, d.serial)));
+		    json_pack(
+		        "{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:I, s:s, s:s, s:b, "
+		        "s:o, s:o}",
+		        "id_dokumen", d.id, "sha256", d.sha256, "nama_dokumen", d.name,
+		        "penanda_tangan", d.signer_name, "nip",
+		        nip[0] ? json_string(nip) : json_null(), "nomor_seri", d.serial,
+		        "segel", d.seal, "waktu", t, "ukuran", (json_int_t)d.size,
+		        "hasil",
+		        v == NULL                   ? "WARNING"
+		        : strcmp(v, "valid") == 0   ? "VALID"
+		        : strcmp(v, "invalid") == 0 ? "INVALID"
+		                                    : "WARNING",
+		        "sertifikat_saat_ini", cert_now(r->st, d.serial, 0), "unduh",
+		        d.has_content, "result",
+		        res != NULL ? json_incref(res) : json_null(), "pemda",
+		        ec->org[0] ? json_string(ec->org) : json_null()));
+		json_decref(res);
 		return 0;
 	}
+	snprintf(path, sizeof(path), "/v/%s", rc == 0 ? d.id : "");
 	buf_init(&b, 64 * 1024);
-	buf_appendf(
-	    &b, "<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
-	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	        "<title>Verifikasi Dokumen</title>"
-	        "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">"
-	        "<link rel=\"stylesheet\" href=\"/static/sertel.css\"></head><body><main>"
-	        "<h1>Verifikasi Dokumen Elektronik</h1>");
+	page_head(&b, ec, path, en);
+	buf_appendf(&b, "<h1>%s</h1>",
+	            en ? "Electronic document verification"
+	               : "Verifikasi Dokumen Elektronik");
 	if (rc < 0) {
 		buf_appendf(
-		    &b, "<p class=\"bad\"><strong>Dokumen tidak terdaftar.</strong> Kode "
-		        "dokumen ini tidak dikenal oleh layanan tanda tangan ini. "
-		        "Dokumen yang "
-		        "ditunjuk kode QR ini tidak dapat dipastikan keasliannya.</p>");
+		    &b, "<p class=\"bad\"><strong>%s</strong> %s</p>",
+		    en ? "Document not registered." : "Dokumen tidak terdaftar.",
+		    en ? "This service does not know this document code, so the "
+		         "document the QR code points to cannot be confirmed as "
+		         "genuine."
+		       : "Kode dokumen ini tidak dikenal oleh layanan tanda tangan "
+		         "ini. Dokumen yang ditunjuk kode QR ini tidak dapat "
+		         "dipastikan keasliannya.");
 	} else {
-		now = cert_now(r->st, d.serial);
-		time_fmt(t, d.signed_at);
-		buf_appendf(&b, "<p class=\"%s\"><strong>",
-		            d.verdict == VERIFY_VALID ? "ok" : "bad");
-		html_esc(&b, verdict_text(d.verdict));
-		buf_appendf(&b, "</strong></p><table>");
-		buf_appendf(&b, "<tr><th>Kode dokumen</th><td>");
-		html_esc(&b, d.id);
-		buf_appendf(&b, "</td></tr><tr><th>Nama dokumen</th><td>");
-		html_esc(&b, d.name);
-		buf_appendf(&b, "</td></tr><tr><th>%s</th><td>",
-		            d.seal ? "Segel elektronik" : "Penanda tangan");
-		html_esc(&b, d.signer_name);
-		buf_appendf(&b, "</td></tr><tr><th>Waktu penandatanganan (UTC)</th><td>");
-		html_esc(&b, t);
-		buf_appendf(&b, "</td></tr><tr><th>Nomor seri sertifikat</th><td>");
-		html_esc(&b, d.serial);
-		buf_appendf(&b, "</td></tr><tr><th>Status sertifikat saat ini</th><td>");
-		html_esc(&b, now);
+		if (res != NULL)
+			page_verdict(&b, res, en);
+		buf_appendf(&b, "<table class=\"doc\">");
+		row_text(&b, en ? "Document code" : "Kode dokumen", d.id, 1);
+		row_text(&b, en ? "Document name" : "Nama dokumen", d.name, 0);
+		row_text(&b,
+		         d.seal ? (en ? "Electronic seal" : "Segel elektronik")
+		                : (en ? "Signer" : "Penanda tangan"),
+		         d.signer_name, 0);
+		if (nip[0] != '\0')
+			row_text(&b, "NIP", nip, 1);
+		row_text(&b, en ? "Signed at (UTC)" : "Waktu penandatanganan (UTC)", t,
+		         0);
+		if (d.ts_time != 0) {
+			char ts[32];
+
+			time_fmt(ts, d.ts_time);
+			row_text(&b, en ? "Timestamp (UTC)" : "Cap waktu (UTC)", ts, 0);
+		}
+		row_text(&b, en ? "Certificate serial number" : "Nomor seri sertifikat",
+		         d.serial, 1);
+		row_text(&b, en ? "Certificate status now" : "Status sertifikat saat ini",
+		         cert_now(r->st, d.serial, en), 0);
+		row_text(&b,
+		         en ? "SHA-256 of the signed document"
+		            : "SHA-256 dokumen bertanda tangan",
+		         d.sha256, 1);
+		size_human(sz, sizeof(sz), (long long)d.size, en);
+		row_text(&b, en ? "Size" : "Ukuran", sz, 0);
+		buf_appendf(&b, "</table>");
+		if (d.has_content) {
+			buf_appendf(&b, "<p><a class=\"button\" href=\"/v/");
+			html_esc(&b, d.id);
+			buf_appendf(&b, "?format=pdf\" download>%s</a></p>",
+			            en ? "Download the signed document"
+			               : "Unduh dokumen bertanda tangan");
+		}
 		buf_appendf(
-		    &b,
-		    "</td></tr><tr><th>SHA-256 dokumen bertanda tangan</th><td><code>");
-		html_esc(&b, d.sha256);
-		buf_appendf(
-		    &b,
-		    "</code></td></tr><tr><th>Ukuran</th><td>%lld byte</td></tr></table>"
-		    "<p>Halaman ini menunjukkan catatan layanan untuk versi dokumen yang "
-		    "ditandatangani. Pastikan berkas yang Anda pegang sama: unggah di "
-		    "<a href=\"/verifikasi\">halaman verifikasi</a> dan bandingkan nilai "
-		    "SHA-256-nya.</p>",
-		    (long long)d.size);
+		    &b, "<p>%s <a href=\"/verifikasi%s\">%s</a>%s</p>",
+		    en ? "This page shows the service's record of the signed version. To "
+		         "be sure the file you hold is the same, upload it on the"
+		       : "Halaman ini menunjukkan catatan layanan untuk versi dokumen "
+		         "yang "
+		         "ditandatangani. Pastikan berkas yang Anda pegang sama: unggah "
+		         "di",
+		    en ? "?lang=en" : "", en ? "verification page" : "halaman verifikasi",
+		    en ? " and compare its SHA-256."
+		       : " dan bandingkan nilai SHA-256-nya.");
 	}
 	buf_appendf(&b, "</main></body></html>\n");
+	json_decref(res);
 	if (buf_cstr(&b) < 0) {
 		buf_free(&b);
 		http_error_rc(resp, SERTEL_ENOMEM);
@@ -1547,14 +1778,106 @@ serve_web(struct http_req *r, struct http_resp *resp, const char *name, const ch
 	return 0;
 }
 
+/* /verifikasi: the static page with the Pemda's header and the upload
+ * limit put in where it says <!--pemda--> (the page's script reads the
+ * limit from data-max-mb and the language from ?lang=). */
+static int
+serve_index(struct http_req *r, struct http_resp *resp, struct esign_ctx *c)
+{
+	char path[1400];
+	unsigned char *data = NULL;
+	size_t len = 0, n;
+	const char *root =
+	               config_get(r->ctx->in->cfg, "server", "web_root", SERTEL_WEB_DIR),
+	           *mark;
+	const struct esign_conf *ec = esign_ctx_conf(c);
+	struct buf b;
+	unsigned char *p;
+	int en = want_en(r);
+
+	snprintf(path, sizeof(path), "%s/verifikasi/index.html", root);
+	if (file_read(&data, &len, path, WEB_FILE_MAX) < 0) {
+		sertel_err_clear();
+		http_error(resp, 404, "not_found", "no such file");
+		return 0;
+	}
+	buf_init(&b, WEB_FILE_MAX + 64 * 1024);
+	mark = memmem(data, len, "<!--pemda-->", 12);
+	if (mark == NULL) {
+		set_body(resp, 200, "text/html; charset=utf-8", data, len);
+		web_headers(resp);
+		return 0;
+	}
+	buf_append(&b, data, (size_t)(mark - (const char *)data));
+	buf_appendf(&b, "<header class=\"pemda\" data-max-mb=\"%zu\">",
+	            (ec->max_file_bytes + 1024 * 1024 - 1) / (1024 * 1024));
+	if (ec->logo[0] != '\0')
+		buf_appendf(&b, "<img src=\"/verifikasi/logo\" alt=\"\" width=\"48\" "
+		                "height=\"48\">");
+	buf_appendf(&b, "<span>");
+	html_esc(&b, ec->org);
+	buf_appendf(&b,
+	            "</span><a class=\"lang\" href=\"/verifikasi%s\" "
+	            "hreflang=\"%s\">%s</a></header>",
+	            en ? "" : "?lang=en", en ? "id" : "en",
+	            en ? "Bahasa Indonesia" : "English");
+	mark += 12;
+	buf_append(&b, mark, len - (size_t)(mark - (const char *)data));
+	free(data);
+	if (buf_cstr(&b) < 0) {
+		buf_free(&b);
+		http_error_rc(resp, SERTEL_ENOMEM);
+		return 0;
+	}
+	p = buf_detach(&b, &n);
+	set_body(resp, 200, "text/html; charset=utf-8", p, n);
+	web_headers(resp);
+	return 0;
+}
+
+/* The Pemda's logo ([esign] public_logo): PNG or SVG, at most 256 KiB. */
+static int
+serve_logo(struct http_resp *resp, const struct esign_conf *ec)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	const char *ctype;
+
+	if (ec->logo[0] == '\0' || file_read(&data, &len, ec->logo, 256 * 1024) < 0) {
+		sertel_err_clear();
+		http_error(resp, 404, "not_found", "no logo configured");
+		return 0;
+	}
+	if (len > 8 && memcmp(data, "\x89PNG", 4) == 0)
+		ctype = "image/png";
+	else if (len > 4 && memmem(data, len < 512 ? len : 512, "<svg", 4) != NULL)
+		ctype = "image/svg+xml";
+	else {
+		free(data);
+		http_error(resp, 404, "not_found", "the logo is neither PNG nor SVG");
+		return 0;
+	}
+	set_body(resp, 200, ctype, data, len);
+	web_headers(resp);
+	return 0;
+}
+
 int
 api_esign_public_page(struct http_req *r, struct http_resp *resp)
 {
+	struct esign_ctx *c = service(r);
+
+	if (c == NULL) {
+		http_error_rc(resp, esign_init_rc);
+		return 0;
+	}
 	if (strcmp(r->path, "/verifikasi") == 0 || strcmp(r->path, "/verifikasi/") == 0)
-		return serve_web(r, resp, "index.html", "text/html; charset=utf-8");
+		return serve_index(r, resp, c);
 	if (strcmp(r->path, "/verifikasi/verifikasi.js") == 0)
 		return serve_web(r, resp, "verifikasi.js",
 		                 "text/javascript; charset=utf-8");
+	if (strcmp(r->path, "/verifikasi/logo") == 0)
+		return serve_logo(resp, esign_ctx_conf(c));
 	http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 	return 0;
 }

@@ -321,6 +321,16 @@ struct verify_change {
 	char *what;  /* e.g. "obj 12: page 1 content" (language of opts) */
 };
 
+/* Issue 11: why a signature got its verdict, as sentences a lay reader
+ * understands, in both languages; the same entries on every surface
+ * (sertel verify, /v/{id}, /verifikasi, the v1/v2 verify API). */
+#define VERIFY_MAX_REASONS 8
+struct verify_reason {
+	const char *code; /* stable: "revoked_after_timestamp", ... (literal) */
+	const char *id;   /* Bahasa Indonesia (literal) */
+	const char *en;   /* English (literal) */
+};
+
 struct verify_sig {
 	enum verify_verdict verdict;
 	char *field;   /* signature field name */
@@ -368,6 +378,12 @@ struct verify_sig {
 	 * indeterminate with the reason in message, never "does not
 	 * verify". */
 	int unsupported;
+	/* Issue 11: the reasons (most important first) and the one fact every
+	 * integrity line is derived from: the signed bytes differ from the
+	 * file, or something not allowed was changed after the signature. */
+	size_t nreasons;
+	struct verify_reason reasons[VERIFY_MAX_REASONS];
+	int changed;
 };
 
 struct verify_report {
@@ -409,5 +425,25 @@ int verify_report_json(char **out, const struct verify_report *r);
 int verify_report_exit(const struct verify_report *r);
 /* Name of a verdict: "valid", "invalid", "indeterminate". */
 const char *verify_verdict_name(enum verify_verdict v);
+/* What a reader is told (ETSI EN 319 102-1 5.1.3 TOTAL-PASSED /
+ * TOTAL-FAILED / INDETERMINATE): "SAH", "TIDAK SAH", "BELUM DAPAT
+ * DIPASTIKAN", or in English "VALID", "NOT VALID", "INDETERMINATE". */
+const char *verify_verdict_label(enum verify_verdict v, int en);
+/* Issue 11: the verdict of one signature as every surface shows it:
+ * {"verdict","label":{"id","en"},"changed":bool,
+ *  "reasons":[{"code","id","en"}]}.  New reference (owned), or NULL. */
+/* Issue 11: the reason of the catalogue (verify_report.c) with this
+ * code, or NULL; borrowed. */
+const struct verify_reason *verify_reason_get(const char *code);
+/* Adds the catalogue's reason code to sig once: after the others, or
+ * (first) before them.  Beyond VERIFY_MAX_REASONS the last is dropped. */
+void verify_reason_add(struct verify_sig *sig, const char *code);
+void verify_reason_first(struct verify_sig *sig, const char *code);
+struct json_t;
+struct json_t *verify_sig_verdict_json(const struct verify_sig *s);
+/* The same for the document: its verdict and label, changed when any
+ * signature says so, and the reasons of the signatures that decided the
+ * verdict (each once), "no_signature" when there is none. */
+struct json_t *verify_report_verdict_json(const struct verify_report *r);
 
 #endif

@@ -453,6 +453,61 @@ vworse(enum verify_verdict *v, enum verify_verdict w)
 		*v = w;
 }
 
+/* Appends (front = 0) or inserts before the others (front = 1), once per
+ * code.  When full, an appended reason is dropped and an inserted one
+ * pushes out the last. */
+static void
+reason_put(struct verify_sig *sig, int front, const char *code)
+{
+	const struct verify_reason *rp = verify_reason_get(code);
+	struct verify_reason r;
+	size_t i;
+
+	if (rp == NULL)
+		return;
+	r = *rp;
+
+	for (i = 0; i < sig->nreasons; i++)
+		if (strcmp(sig->reasons[i].code, code) == 0)
+			return;
+	if (!front) {
+		if (sig->nreasons < VERIFY_MAX_REASONS)
+			sig->reasons[sig->nreasons++] = r;
+		return;
+	}
+	if (sig->nreasons < VERIFY_MAX_REASONS)
+		sig->nreasons++;
+	memmove(&sig->reasons[1], &sig->reasons[0],
+	        (sig->nreasons - 1) * sizeof(sig->reasons[0]));
+	sig->reasons[0] = r;
+}
+
+static void
+reason_drop(struct verify_sig *sig, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sig->nreasons; i++)
+		if (strcmp(sig->reasons[i].code, code) == 0) {
+			memmove(&sig->reasons[i], &sig->reasons[i + 1],
+			        (sig->nreasons - i - 1) * sizeof(sig->reasons[0]));
+			sig->nreasons--;
+			return;
+		}
+}
+
+void
+verify_reason_add(struct verify_sig *sig, const char *code)
+{
+	reason_put(sig, 0, code);
+}
+
+void
+verify_reason_first(struct verify_sig *sig, const char *code)
+{
+	reason_put(sig, 1, code);
+}
+
 /* Validates with revocation required; when the status is not known and
  * the network may be used, fetches OCSP (else CRLs) for the certificates
  * of the closest path and tries again. */
@@ -531,7 +586,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 	struct validate_result r, r2;
 	int64_t later, na;
 	size_t i;
-	int rc;
+	int rc, revoked_later;
 
 	memset(&r, 0, sizeof(r));
 	memset(&r2, 0, sizeof(r2));
@@ -547,6 +602,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 		    vstrdupf("%s", vtr(c, "tidak ada akar tepercaya (--trust atau --dir)",
 		                       "no trust anchor given (--trust or --dir)"));
 		vworse(&sig->verdict, VERIFY_INDETERMINATE);
+		verify_reason_add(sig, "no_trust_anchor");
 		vappend(&sig->message, sig->chain_message);
 		return 0;
 	}
@@ -569,6 +625,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 			sig->revoked = 1;
 			sig->chain_ok = 1; /* the path was fine but for revocation */
 			vworse(&sig->verdict, VERIFY_INVALID);
+			verify_reason_add(sig, "revoked_before_signing");
 			vappend(&sig->message, vtr(c,
 			                           "sertifikat penanda tangan dicabut "
 			                           "sebelum waktu penandatanganan",
@@ -577,6 +634,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 			break;
 		case VALIDATE_ERR_USAGE:
 			vworse(&sig->verdict, VERIFY_INVALID);
+			verify_reason_add(sig, "not_for_signing");
 			vappend(&sig->message,
 			        vtr(c, "sertifikat tidak untuk tanda tangan",
 			            "the certificate is not for signing"));
@@ -585,6 +643,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 		case VALIDATE_ERR_STALE:
 			sig->chain_ok = 1;
 			vworse(&sig->verdict, VERIFY_INDETERMINATE);
+			verify_reason_add(sig, "revocation_unknown");
 			vappend(
 			    &sig->message,
 			    vtr(c, "status pencabutan sertifikat tidak dapat dipastikan",
@@ -592,6 +651,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 			break;
 		default:
 			vworse(&sig->verdict, VERIFY_INDETERMINATE);
+			verify_reason_add(sig, "untrusted_certificate");
 			vappend(&sig->message, vtr(c, "jalur sertifikat tidak sah",
 			                           "the certificate path is not valid"));
 			break;
@@ -607,6 +667,7 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 	if (!time_trusted && r.valid && c->now > na) {
 		sig->revocation_ok = 0;
 		vworse(&sig->verdict, VERIFY_INDETERMINATE);
+		verify_reason_add(sig, "expired_no_timestamp");
 		vappend(&sig->message, vtr(c,
 		                           "sertifikat sudah kedaluwarsa dan tidak ada "
 		                           "cap waktu yang membuktikan "
@@ -615,9 +676,13 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 		                           "proves the signature "
 		                           "was made before"));
 	}
+	if (time_trusted && r.valid && c->now > na)
+		verify_reason_add(sig, "expired_after_timestamp");
 	/* Without a trusted time, a revocation after the claimed time is no
-	 * comfort: the signature may have been made after it. */
-	if (!time_trusted && r.valid) {
+	 * comfort: the signature may have been made after it.  With one, it
+	 * does not undo the signature (ETSI EN 319 102-1 5.6.2.1: proof of
+	 * existence before the revocation), and the reader is told so. */
+	if (r.valid) {
 		later = c->now < na ? c->now : na;
 		if (later > at) {
 			struct validate_params vp;
@@ -627,10 +692,23 @@ verify_signer(struct verify_sig *sig, struct verify_ctx *c, X509 *signer, int64_
 			vp.at = later;
 			vp.purpose = VALIDATE_PURPOSE_SIGNING;
 			vp.allow_sha1 = c->opts->allow_sha1;
-			if (validate_cert_x509(&r2, signer, &vp) == SERTEL_EINVALID &&
-			    r2.error == VALIDATE_ERR_REVOKED) {
+			revoked_later =
+			    validate_cert_x509(&r2, signer, &vp) == SERTEL_EINVALID &&
+			    r2.error == VALIDATE_ERR_REVOKED;
+			if (revoked_later && time_trusted) {
+				sig->revoked = 1;
+				vappend(&sig->message,
+				        vtr(c,
+				            "sertifikat dicabut sesudah cap waktu tanda "
+				            "tangan; tanda tangan tetap sah",
+				            "the certificate was revoked after the "
+				            "signature's timestamp; the signature stays "
+				            "valid"));
+				verify_reason_add(sig, "revoked_after_timestamp");
+			} else if (revoked_later) {
 				sig->revoked = 1;
 				sig->revocation_ok = 0;
+				verify_reason_add(sig, "revoked_no_timestamp");
 				vworse(&sig->verdict, VERIFY_INDETERMINATE);
 				vappend(&sig->message,
 				        vtr(c,
@@ -649,6 +727,43 @@ out:
 	validate_result_free(&r);
 	validate_result_free(&r2);
 	return rc;
+}
+
+/* The reasons the flags of sig give, and the one integrity fact.  What
+ * made the signature invalid goes first, what is unknown next; a valid
+ * signature leads with that and keeps what it survived (a revocation or
+ * expiry after its timestamp). */
+static void
+conclude_reasons(struct verify_sig *sig)
+{
+	sig->changed = !sig->byterange_ok || !sig->changes_allowed ||
+	               (!sig->unsupported && !sig->digest_ok);
+	if (sig->unsupported)
+		reason_put(sig, 1, "unsupported");
+	if (sig->timestamp_present && !sig->timestamp_ok)
+		reason_put(sig, 1, "timestamp_invalid");
+	if (sig->digest_alg != NULL && (strcmp(sig->digest_alg, "MD5") == 0 ||
+	                                strcmp(sig->digest_alg, "SHA-1") == 0))
+		reason_put(sig, 1, "weak_digest");
+	if (!sig->unsupported && sig->ess_present && !sig->ess_ok)
+		reason_put(sig, 1, "signing_certificate_mismatch");
+	if (!sig->unsupported && !sig->signature_ok && !sig->changed)
+		reason_put(sig, 1, "signature_broken");
+	if (sig->byterange_ok && !sig->changes_allowed)
+		reason_put(sig, 1, "changed_after_signing");
+	if (sig->changed && (!sig->byterange_ok || !sig->digest_ok))
+		reason_put(sig, 1, "document_changed");
+	/* "It stays valid" is no comfort next to another failure. */
+	if (sig->verdict != VERIFY_VALID) {
+		reason_drop(sig, "revoked_after_timestamp");
+		reason_drop(sig, "expired_after_timestamp");
+	}
+	if (sig->verdict == VERIFY_VALID)
+		reason_put(sig, 1,
+		           sig->kind == VERIFY_KIND_DOC_TIMESTAMP ? "timestamp_valid"
+		                                                  : "signature_valid");
+	else if (sig->nreasons == 0)
+		reason_put(sig, 0, "cannot_confirm");
 }
 
 void
@@ -672,6 +787,7 @@ verify_sig_conclude(struct verify_sig *sig, struct verify_ctx *c)
 	}
 	if (!sig->chain_ok || !sig->revocation_ok)
 		vworse(&sig->verdict, VERIFY_INDETERMINATE);
+	conclude_reasons(sig);
 	if (sig->verdict == VERIFY_VALID && sig->message == NULL)
 		sig->message = vstrdupf(
 		    "%s", sig->kind == VERIFY_KIND_DOC_TIMESTAMP

@@ -240,6 +240,13 @@ static const struct migration migrations[] = {
      "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
      "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
      " id, applicant_nik);"},
+    {20,
+     "esign: the signature timestamp of each registered document, so /v/{id} "
+     "re-checks a later revocation without the content (issue 11)",
+     "ALTER TABLE esign_docs ADD COLUMN ts_time BIGINT NOT NULL DEFAULT 0;"},
+    /* Issue 12: BSrE's guide measures v2 originX/originY from the page's
+     * top-left corner; sertel used the lower-left one.  The default is
+     * BSrE's, a client written for the old behaviour keeps it. */
     {22, "e-sign: the coordinate origin of each client's v2 signatureProperties",
      "ALTER TABLE esign_clients ADD COLUMN v2_origin TEXT NOT NULL DEFAULT "
      "'top-left';"},
@@ -255,9 +262,6 @@ static const struct migration migrations[] = {
      " SELECT a.state, a.type, COALESCE(p.agency_id, ''), COUNT(*) FROM applications a"
      " LEFT JOIN persons p ON p.nik = a.applicant_nik"
      " GROUP BY a.state, a.type, COALESCE(p.agency_id, '');"},
-    /* Issue 12: BSrE's guide measures v2 originX/originY from the page's
-     * top-left corner; sertel used the lower-left one.  The default is
-     * BSrE's, a client written for the old behaviour keeps it. */
 };
 
 static char *

@@ -79,7 +79,7 @@ test_unsigned_pdf(void **state)
 	assert_non_null(strstr(s, "\"signatures\":[]"));
 	free(s);
 	assert_int_equal(verify_report_text(&s, r, "id"), 0);
-	assert_non_null(strstr(s, "Dokumen: TIDAK DAPAT DIPASTIKAN"));
+	assert_non_null(strstr(s, "Dokumen: BELUM DAPAT DIPASTIKAN"));
 	assert_non_null(strstr(s, "not signed")); /* the message: opts->lang */
 	free(s);
 	verify_report_free(r);

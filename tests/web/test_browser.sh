@@ -124,7 +124,7 @@ check "/v/{id}: Chromium renders the page" browse "$V" "${LINK:-$U/v/$ID}" \
 	--eval 'getComputedStyle(document.querySelector("p.ok")).color'
 check_eq "/v/{id}: HTTP 200 in the browser" 200 "$(jq -r .status "$V")"
 check_eq "/v/{id}: lang=id" id "$(jq -r .lang "$V")"
-check "/v/{id}: verdict valid (SAH) shown" has "$V" "SAH: tanda tangan valid saat ditandatangani"
+check "/v/{id}: verdict valid (SAH) shown with its reason" has "$V" "Tanda tangan sah: dibuat dengan sertifikat yang terpercaya"
 check "/v/{id}: no not-valid verdict shown" hasnt "$V" "TIDAK SAH"
 # The stylesheet loaded (CSP allows it): the verdict is shown in green.
 check_eq "/v/{id}: verdict styled green (sertel.css .ok)" "rgb(10, 122, 47)" "$(jq -r '.eval[0]' "$V")"
@@ -142,7 +142,7 @@ N=$T/v404.json
 check "/v/{unknown}: Chromium renders the page" browse "$N" "$U/v/0123456789abcdef0123456789abcdef"
 check_eq "/v/{unknown}: HTTP 404 in the browser" 404 "$(jq -r .status "$N")"
 check "/v/{unknown}: clear not-found message" has "$N" "Dokumen tidak terdaftar."
-check "/v/{unknown}: no valid verdict" hasnt "$N" "SAH:"
+check "/v/{unknown}: no valid verdict" hasnt "$N" "Tanda tangan sah"
 check "/v/{unknown}: no script error, only the page's own 404" only_http_errors "$N" 404
 
 # ---- (2) /verifikasi: choose a file in the browser and submit ---------------
@@ -155,7 +155,7 @@ upload() {
 P=$T/p.json
 check "/verifikasi: signed PDF uploaded and a report rendered" upload "$P" "$T/signed.pdf"
 check_eq "/verifikasi: lang=id" id "$(jq -r .lang "$P")"
-check "/verifikasi: signed PDF judged valid (SAH)" has "$P" "SAH: semua tanda tangan valid dan sertifikatnya terpercaya"
+check "/verifikasi: signed PDF judged valid (SAH) with its reason" has "$P" "Tanda tangan sah: dibuat dengan sertifikat yang terpercaya"
 check_eq "/verifikasi: signer shown" "Budi Santoso" "$(row "$P" "Penanda tangan")"
 check_eq "/verifikasi: integrity intact" utuh "$(row "$P" "Keutuhan dokumen")"
 check_eq "/verifikasi: SHA-256 of the uploaded file" "$SHA" "$(row "$P" "SHA-256 berkas")"
@@ -165,7 +165,7 @@ check "/verifikasi: no console errors" no_errors "$P"
 P2=$T/p2.json
 check "/verifikasi: tampered PDF uploaded and a report rendered" upload "$P2" "$T/tampered.pdf"
 check "/verifikasi: tampered PDF judged not valid (TIDAK SAH)" has "$P2" "TIDAK SAH"
-check "/verifikasi: tampered PDF not called valid" hasnt "$P2" "SAH: semua tanda tangan valid"
+check "/verifikasi: tampered PDF not called valid" hasnt "$P2" "Tanda tangan sah"
 check "/verifikasi: tampered: no console errors" no_errors "$P2"
 check_eq "/verifikasi: tampered PDF integrity broken" "TIDAK UTUH" "$(row "$P2" "Keutuhan dokumen")"
 
