@@ -974,13 +974,8 @@ v2_sign_common(struct http_req *r, struct http_resp *resp, int seal)
 			           "Field 'nik' atau 'email' wajib diisi");
 			goto out;
 		}
-		if (pass == NULL || *pass == '\0') {
-			/* TOTP alone cannot open a key sealed under the passphrase. */
-			bsre_error(
-			    resp, 400, ESIGN_BAD_REQUEST,
-			    "Field 'passphrase' wajib diisi (TOTP hanya faktor kedua)");
-			goto out;
-		}
+		/* A missing passphrase: esign_sign takes BSrE's code (totp)
+		 * instead, or refuses (issue 12, src/esign/otp.c). */
 		if (nik != NULL && *nik != '\0' && !nik_syntax(nik)) {
 			bsre_error(resp, 400, ESIGN_NOT_REGISTERED,
 			           "User belum terdaftar (NIK tidak sah)");
@@ -1441,4 +1436,31 @@ api_esign_body_limit(struct http_ctx *ctx, void *conn, const char *url)
 	free(resp.body);
 	sertel_err_clear();
 	return limit;
+}
+
+/* ---- shared with api_esign_v2x.c (issue 12: BSrE's further endpoints) ---------------
+ */
+void
+api_esign_error(struct http_resp *resp, int http, int code, const char *msg)
+{
+	bsre_error(resp, http, code, msg);
+}
+
+void
+api_esign_error_from(struct http_resp *resp, const struct esign_error *e, int rc)
+{
+	bsre_error_from(resp, e, rc);
+}
+
+struct esign_ctx *
+api_esign_client_begin(struct esign_client *cl, struct http_req *r,
+                       struct http_resp *resp, unsigned perms, const char *denied)
+{
+	return client_begin(cl, r, resp, perms, denied);
+}
+
+const char *
+api_esign_jstr(json_t *o, const char *k)
+{
+	return jget_str(o, k);
 }

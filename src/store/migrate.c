@@ -240,6 +240,18 @@ static const struct migration migrations[] = {
      "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
      "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
      " id, applicant_nik);"},
+    /* Issue 12: BSrE's e-mailed codes (only their HMAC, single use), the
+     * owner's key wrapped for signing with a code, seal addresses and
+     * activations per client. */
+    {19, "e-sign: e-mailed one-time codes, keys wrapped for codes, seal activations",
+     "CREATE TABLE esign_codes (subject TEXT NOT NULL, purpose TEXT NOT NULL,"
+     " code_mac BLOB NOT NULL, expires_at BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
+     " PRIMARY KEY (subject, purpose));"
+     "ALTER TABLE esign_owners ADD COLUMN otp_key BLOB;"
+     "ALTER TABLE esign_owners ADD COLUMN otp_serial TEXT;"
+     "ALTER TABLE esign_seals ADD COLUMN email TEXT;"
+     "CREATE TABLE esign_seal_activations (seal_id TEXT NOT NULL, client TEXT NOT NULL,"
+     " activated_at BIGINT NOT NULL, PRIMARY KEY (seal_id, client));"},
 };
 
 static char *
