@@ -681,8 +681,9 @@ seal_email(char out[MAIL_ADDR_MAX + 1], struct store *st, const char *id)
 
 /* The client may use this seal, and the seal has an address for codes. */
 static int
-seal_subject(char subject[96], char email[MAIL_ADDR_MAX + 1], struct esign_error *err,
-             struct store *st, const struct esign_client *cl, const char *id)
+seal_subject(char subject[96], char email[MAIL_ADDR_MAX + 1], char actor[96],
+             struct esign_error *err, struct store *st, const struct esign_client *cl,
+             const char *id)
 {
 	int rc;
 
@@ -711,6 +712,7 @@ seal_subject(char subject[96], char email[MAIL_ADDR_MAX + 1], struct esign_error
 		return sertel_err(SERTEL_ENOTFOUND, "seal %s: no e-mail address", id);
 	}
 	snprintf(subject, 96, "seal:%s:%s", id, cl->id);
+	snprintf(actor, 96, "client:%s", cl->name);
 	return 0;
 }
 
@@ -758,6 +760,26 @@ seal_act_fn(struct store *st, void *arg)
 	                    w->client);
 }
 
+/* Activates (on) or ends this client's activation of the seal; *n is
+ * the rows changed (0: nothing to end). */
+static int
+seal_act_run(int64_t *n, struct store *st, const struct esign_client *cl,
+             const char *seal_id, const char *actor, const char *subject, int on)
+{
+	struct seal_act a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.seal_id = seal_id;
+	a.client = cl->id;
+	a.actor = actor;
+	a.subject = subject;
+	a.on = on;
+	rc = store_atomic(st, seal_act_fn, &a);
+	*n = a.n;
+	return rc;
+}
+
 static int
 seal_active(struct store *st, const char *seal_id, const char *client)
 {
@@ -784,9 +806,8 @@ esign_seal_activation_send(struct esign_error *err, struct store *st,
 	int rc;
 
 	memset(err, 0, sizeof(*err));
-	if ((rc = seal_subject(subject, email, err, st, cl, seal_id)) < 0)
+	if ((rc = seal_subject(subject, email, actor, err, st, cl, seal_id)) < 0)
 		return rc;
-	snprintf(actor, sizeof(actor), "client:%s", cl->name);
 	return code_send(err, st, ec, actor, subject, "seal-activation", email, seal_id,
 	                 "aktivasi segel elektronik");
 }
@@ -797,13 +818,12 @@ esign_seal_totp_send(struct esign_error *err, struct store *st,
                      const char *seal_id, const char *activation_code)
 {
 	char subject[96], email[MAIL_ADDR_MAX + 1], actor[96];
-	struct seal_act a;
+	int64_t n = 0;
 	int rc;
 
 	memset(err, 0, sizeof(*err));
-	if ((rc = seal_subject(subject, email, err, st, cl, seal_id)) < 0)
+	if ((rc = seal_subject(subject, email, actor, err, st, cl, seal_id)) < 0)
 		return rc;
-	snprintf(actor, sizeof(actor), "client:%s", cl->name);
 	if ((rc = seal_active(st, seal_id, cl->id)) < 0)
 		return rc;
 	if (rc == 0) {
@@ -819,12 +839,7 @@ esign_seal_totp_send(struct esign_error *err, struct store *st,
 			return sertel_err(SERTEL_EAUTH, "seal %s: wrong activation code",
 			                  seal_id);
 		}
-		memset(&a, 0, sizeof(a));
-		a.seal_id = seal_id;
-		a.client = cl->id;
-		a.actor = actor;
-		a.on = 1;
-		if ((rc = store_atomic(st, seal_act_fn, &a)) < 0)
+		if ((rc = seal_act_run(&n, st, cl, seal_id, actor, subject, 1)) < 0)
 			return rc;
 	}
 	return code_send(err, st, ec, actor, subject, "seal", email, seal_id,
@@ -836,21 +851,15 @@ esign_seal_activation_revoke(struct esign_error *err, struct store *st,
                              const struct esign_client *cl, const char *seal_id)
 {
 	char subject[96], email[MAIL_ADDR_MAX + 1], actor[96];
-	struct seal_act a;
+	int64_t n = 0;
 	int rc;
 
 	memset(err, 0, sizeof(*err));
-	if ((rc = seal_subject(subject, email, err, st, cl, seal_id)) < 0)
+	if ((rc = seal_subject(subject, email, actor, err, st, cl, seal_id)) < 0)
 		return rc;
-	snprintf(actor, sizeof(actor), "client:%s", cl->name);
-	memset(&a, 0, sizeof(a));
-	a.seal_id = seal_id;
-	a.client = cl->id;
-	a.actor = actor;
-	a.subject = subject;
-	if ((rc = store_atomic(st, seal_act_fn, &a)) < 0)
+	if ((rc = seal_act_run(&n, st, cl, seal_id, actor, subject, 0)) < 0)
 		return rc;
-	if (a.n == 0) {
+	if (n == 0) {
 		esign_err_set(err, ESIGN_BAD_REQUEST, 400,
 		              "Segel elektronik '%s' tidak sedang aktif untuk aplikasi "
 		              "klien ini",
@@ -865,7 +874,7 @@ esign_seal_code_check(struct esign_error *err, struct store *st,
                       const struct esign_conf *ec, const struct esign_client *cl,
                       const char *seal_id, const char *code)
 {
-	char subject[96], email[MAIL_ADDR_MAX + 1];
+	char subject[96], email[MAIL_ADDR_MAX + 1], actor[96];
 	int rc;
 
 	if (!ec->seal_totp)
@@ -876,7 +885,7 @@ esign_seal_code_check(struct esign_error *err, struct store *st,
 	 * client alone signs with it (seals registered before issue 12). */
 	if (email[0] == '\0')
 		return 0;
-	if ((rc = seal_subject(subject, email, err, st, cl, seal_id)) < 0)
+	if ((rc = seal_subject(subject, email, actor, err, st, cl, seal_id)) < 0)
 		return rc;
 	if ((rc = seal_active(st, seal_id, cl->id)) < 0)
 		return rc;

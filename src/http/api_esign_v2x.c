@@ -68,82 +68,61 @@ out:
 }
 
 /* The seal calls: a client with the seal permission, a JSON body with
- * idSubscriber.  NULL (resp filled) when any fails. */
-static json_t *
-seal_begin(struct esign_ctx **c, struct esign_client *cl, struct http_req *r,
-           struct http_resp *resp)
+ * idSubscriber (and totp), one rule of otp.c, BSrE's answer. */
+enum seal_call { SEAL_ACTIVATION, SEAL_TOTP, SEAL_REVOKE };
+
+static int
+seal_call(struct http_req *r, struct http_resp *resp, enum seal_call what)
 {
-	if ((*c = api_esign_client_begin(cl, r, resp, ESIGN_PERM_SEAL,
-	                                 "Aplikasi klien tidak berwenang memakai "
-	                                 "segel elektronik")) == NULL)
-		return NULL;
-	return http_json_body(r, resp);
+	static const char *const done[] = {
+	    "Kode aktivasi segel elektronik telah dikirim ke alamat e-mail segel",
+	    "Kode TOTP segel elektronik telah dikirim ke alamat e-mail segel",
+	    "Aktivasi segel elektronik dicabut",
+	};
+	struct esign_client cl;
+	struct esign_error err;
+	struct esign_ctx *c;
+	const char *id;
+	json_t *body;
+	int rc;
+
+	if ((c = api_esign_client_begin(&cl, r, resp, ESIGN_PERM_SEAL,
+	                                "Aplikasi klien tidak berwenang memakai "
+	                                "segel elektronik")) == NULL ||
+	    (body = http_json_body(r, resp)) == NULL)
+		return 0;
+	id = api_esign_jstr(body, "idSubscriber");
+	if (what == SEAL_ACTIVATION)
+		rc = esign_seal_activation_send(&err, r->st, esign_ctx_conf(c), &cl, id);
+	else if (what == SEAL_TOTP)
+		rc = esign_seal_totp_send(&err, r->st, esign_ctx_conf(c), &cl, id,
+		                          api_esign_jstr(body, "totp"));
+	else
+		rc = esign_seal_activation_revoke(&err, r->st, &cl, id);
+	if (rc < 0)
+		api_esign_error_from(resp, &err, rc);
+	else
+		sent_reply(resp, done[what]);
+	json_decref(body);
+	return 0;
 }
 
 int
 api_esign_v2x_seal_activation(struct http_req *r, struct http_resp *resp)
 {
-	struct esign_client cl;
-	struct esign_error err;
-	struct esign_ctx *c;
-	json_t *body;
-	int rc;
-
-	if ((body = seal_begin(&c, &cl, r, resp)) == NULL)
-		return 0;
-	rc = esign_seal_activation_send(&err, r->st, esign_ctx_conf(c), &cl,
-	                                api_esign_jstr(body, "idSubscriber"));
-	if (rc < 0)
-		api_esign_error_from(resp, &err, rc);
-	else
-		sent_reply(resp, "Kode aktivasi segel elektronik telah dikirim ke alamat "
-		                 "e-mail segel");
-	json_decref(body);
-	return 0;
+	return seal_call(r, resp, SEAL_ACTIVATION);
 }
 
 int
 api_esign_v2x_seal_totp(struct http_req *r, struct http_resp *resp)
 {
-	struct esign_client cl;
-	struct esign_error err;
-	struct esign_ctx *c;
-	json_t *body;
-	int rc;
-
-	if ((body = seal_begin(&c, &cl, r, resp)) == NULL)
-		return 0;
-	rc = esign_seal_totp_send(&err, r->st, esign_ctx_conf(c), &cl,
-	                          api_esign_jstr(body, "idSubscriber"),
-	                          api_esign_jstr(body, "totp"));
-	if (rc < 0)
-		api_esign_error_from(resp, &err, rc);
-	else
-		sent_reply(resp, "Kode TOTP segel elektronik telah dikirim ke alamat "
-		                 "e-mail segel");
-	json_decref(body);
-	return 0;
+	return seal_call(r, resp, SEAL_TOTP);
 }
 
 int
 api_esign_v2x_seal_revoke(struct http_req *r, struct http_resp *resp)
 {
-	struct esign_client cl;
-	struct esign_error err;
-	struct esign_ctx *c;
-	json_t *body;
-	int rc;
-
-	if ((body = seal_begin(&c, &cl, r, resp)) == NULL)
-		return 0;
-	rc = esign_seal_activation_revoke(&err, r->st, &cl,
-	                                  api_esign_jstr(body, "idSubscriber"));
-	if (rc < 0)
-		api_esign_error_from(resp, &err, rc);
-	else
-		sent_reply(resp, "Aktivasi segel elektronik dicabut");
-	json_decref(body);
-	return 0;
+	return seal_call(r, resp, SEAL_REVOKE);
 }
 
 /* ---- POST /api/v2/user/registration (and /register) ------------------------------ */
