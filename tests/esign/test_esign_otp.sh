@@ -279,6 +279,23 @@ check_eq "status is WAITING_FOR_VERIFICATION" WAITING_FOR_VERIFICATION "$("$S" e
 check_eq "the trail names the client" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE action = 'application.submit' AND actor = 'client:aplikasi-daftar:nik:$NEW1'")"
 good "registration through the /register spelling" "aplikasi-daftar:$REG" /api/v2/user/register "$(reg_json $NEW2 nina@kominfo.cirebonkota.go.id)"
 check_eq "the second request is queued too" 2 "$("$S" ra list --dir "$I" --state submitted --json | jq "[.[] | select(.applicant_nik == \"$NEW1\" or .applicant_nik == \"$NEW2\")] | length")"
+
+# ---- taking it back: otp disable (allowed and denied), otp_sign = 0 ----------------------
+"$S" esign otp disable --dir "$I" --nik $BUDI --as $LOCK >/dev/null 2>"$T/err"
+check_eq "otp disable by another owner refused (exit 2)" 2 "$?"
+check "... because only the owner, an OP operator or the administrator may" grep -q "only the owner" "$T/err"
+check_eq "the refused disable left the wrapped key" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_owners WHERE nik = '$BUDI' AND otp_key IS NOT NULL")"
+good "get/totp while enrolled" "srikandi:$APP" /api/v2/sign/get/totp "{\"nik\":\"$BUDI\"}"
+CB=$(code_for $BUDIM)
+server_stop
+sed -i 's/^otp_seconds = 4/otp_seconds = 300\notp_sign = 0/' "$I/sertel.conf"
+server_start_port "$I" "$PORT" || die "server did not restart"
+U=$SERVER_URL
+bsre 400 2062 "otp_sign = 0: a code alone no longer signs" "srikandi:$APP" /api/v2/sign/pdf "$(sign_json $BUDI "$CB")"
+bsre 400 2052 "otp_sign = 0: get/totp sends nothing" "srikandi:$APP" /api/v2/sign/get/totp "{\"nik\":\"$BUDI\"}"
+ok "otp disable by the owner" "$S" esign otp disable --dir "$I" --nik $BUDI --as $BUDI
+check_eq "disable audited" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE action = 'esign.otp.disable' AND object = 'person:$BUDI'")"
+check_rc "otp disable when not enrolled refused" 2 "$S" esign otp disable --dir "$I" --nik $BUDI
 check "the audit chain verifies" quiet "$S" audit verify --dir "$I"
 
 finish
