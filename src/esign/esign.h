@@ -161,7 +161,9 @@ int esign_otp_enrol(struct esign_error *err, struct store *st,
 /* Removes that copy (the owner, an OP operator or the administrator). */
 int esign_otp_disable(struct store *st, const struct ra_actor *who, const char *nik);
 /* /api/v2/sign/get/totp: mails a code to the owner's registered address
- * (nik, or email when nik is NULL); client names the caller in the trail. */
+ * (nik, or email when nik is NULL); client names the caller in the trail.
+ * 1 (nothing sent) for an owner not enrolled for codes who enrolled an
+ * authenticator: its code goes with the passphrase, as before issue 12. */
 int esign_otp_send(struct esign_error *err, struct store *st, const struct esign_conf *ec,
                    const char *client, const char *nik, const char *email);
 /* The address a seal's codes go to; audited. */

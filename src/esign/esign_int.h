@@ -20,9 +20,6 @@ int esign_gcm(int enc, unsigned char *out, const unsigned char *in, size_t len,
               unsigned char tag[ESIGN_GCM_TAG], const char *nik);
 
 /* ---- one-time codes and the key wrapped for them (otp.c) ---- */
-/* Wraps the owner's key for the service (signing with a code), bound to
- * the certificate serial; audited.  key borrowed. */
-int esign_otp_wrap(struct store *st, const char *nik, const char *serial, EVP_PKEY *key);
 /* Opens the owner's key with a code instead of the passphrase: the code
  * mailed by esign_otp_send (single use, unexpired) or, when none is
  * outstanding and the owner enrolled an authenticator, an RFC 6238 code;

@@ -14,7 +14,8 @@
  * until that notice is delivered (src/mail).
  *
  * How a code can open a key sealed under the passphrase: it cannot, so
- * the owner enrols first (`sertel esign otp enrol`, or `totp enrol`): the
+ * the owner enrols first (`sertel esign otp enrol`, a choice of its own:
+ * enrolling an authenticator for TOTP alone keeps it a second factor): the
  * passphrase unseals the key once and the service wraps a second copy,
  * AES-256-GCM under a key derived from the master secret (label
  * "esign-otp-key-v1", the NIK as associated data).  That copy is what a
@@ -313,8 +314,10 @@ otpkey_put_fn(struct store *st, void *arg)
 	                          : "");
 }
 
-int
-esign_otp_wrap(struct store *st, const char *nik, const char *serial, EVP_PKEY *key)
+/* Wraps the owner's key for the service (signing with a code), bound to
+ * the certificate serial; audited.  key borrowed. */
+static int
+otpkey_wrap(struct store *st, const char *nik, const char *serial, EVP_PKEY *key)
 {
 	unsigned char k[32], *der = NULL, *p, *sealed = NULL;
 	struct otpkey_put w;
@@ -376,7 +379,7 @@ esign_otp_enrol(struct esign_error *err, struct store *st, const struct esign_co
 	/* The owner proves the passphrase; wrong ones count like signing. */
 	if ((rc = esign_owner_unseal(&key, &rec, err, st, ec, &o, pass, passlen)) < 0)
 		return rc;
-	rc = esign_otp_wrap(st, o.person.nik, rec.serial, key);
+	rc = otpkey_wrap(st, o.person.nik, rec.serial, key);
 	EVP_PKEY_free(key);
 	cert_rec_free(&rec);
 	return rc;
@@ -601,6 +604,8 @@ esign_otp_send(struct esign_error *err, struct store *st, const struct esign_con
 	if ((rc = otpkey_load(&w, &wlen, serial, st, o.person.nik)) < 0)
 		return rc;
 	free(w);
+	if ((rc == 0 || !ec->otp_sign) && o.totp_enrolled)
+		return 1; /* the authenticator's code, with the passphrase */
 	if (rc == 0 || !ec->otp_sign) {
 		/* A code that could open nothing is not sent. */
 		esign_err_set(err, ESIGN_WRONG_TOTP, 400,

@@ -142,7 +142,6 @@ esign_totp_enrol(struct esign_error *err, char **secret_b32, char **uri, struct 
 	unsigned char sealed[TOTP_SECRET_LEN + TOTP_TAG];
 	struct esign_owner o;
 	struct totp_put w;
-	struct cert_rec rec;
 	EVP_PKEY *pkey = NULL;
 	char *b32 = NULL, *u = NULL;
 	size_t ulen;
@@ -156,15 +155,9 @@ esign_totp_enrol(struct esign_error *err, char **secret_b32, char **uri, struct 
 		return rc;
 	}
 	/* The owner proves the passphrase; wrong ones count like signing. */
-	if ((rc = esign_owner_unseal(&pkey, &rec, err, st, ec, &o, pass, passlen)) < 0)
+	if ((rc = esign_owner_unseal(&pkey, NULL, err, st, ec, &o, pass, passlen)) < 0)
 		return rc;
-	/* Issue 12: an authenticator's code may then replace the passphrase
-	 * (otp.c), so the key is wrapped for the service as well. */
-	rc = esign_otp_wrap(st, o.person.nik, rec.serial, pkey);
 	EVP_PKEY_free(pkey);
-	cert_rec_free(&rec);
-	if (rc < 0)
-		return rc;
 	if ((rc = rand_bytes(secret, sizeof(secret))) < 0 ||
 	    (rc = rand_bytes(nonce, sizeof(nonce))) < 0 ||
 	    (rc = store_derive_key(st, TOTP_LABEL, key, sizeof(key))) < 0)

@@ -61,7 +61,9 @@ api_esign_v2x_sign_totp(struct http_req *r, struct http_resp *resp)
 		api_esign_error_from(resp, &err, rc);
 		goto out;
 	}
-	sent_reply(resp, "Kode TOTP telah dikirim ke alamat e-mail terdaftar");
+	sent_reply(resp, rc == 1 ? "Gunakan kode TOTP dari aplikasi autentikator Anda "
+	                           "bersama passphrase"
+	                         : "Kode TOTP telah dikirim ke alamat e-mail terdaftar");
 out:
 	json_decref(body);
 	return 0;

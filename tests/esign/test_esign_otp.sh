@@ -204,6 +204,22 @@ check_eq "two wrong passphrases and one wrong code lock" SUSPEND "$("$S" esign s
 # ---- an authenticator app (RFC 6238) replaces the passphrase too ----------------------------
 SECRET=$("$S" esign totp enrol --dir "$I" --nik $TOTPU --passphrase-file "$T/pass.txt" | head -1)
 check_eq "totp enrol gives a base32 secret" 32 "${#SECRET}"
+# The authenticator alone is a second factor; replacing the passphrase is
+# the owner's separate, explicit choice (otp enrol).
+TC0=$($PY - "$SECRET" <<'PY'
+import base64, hmac, struct, sys, time
+k = base64.b32decode(sys.argv[1] + '=' * (-len(sys.argv[1]) % 8))
+h = hmac.new(k, struct.pack('>Q', int(time.time()) // 30), 'sha1').digest()
+o = h[-1] & 15
+print('%06d' % ((struct.unpack('>I', h[o:o + 4])[0] & 0x7fffffff) % 1000000))
+PY
+)
+good "get/totp for an authenticator's owner not enrolled for codes: 200, nothing sent" "srikandi:$APP" /api/v2/sign/get/totp "{\"nik\":\"$TOTPU\"}"
+check "... the answer points to the authenticator" grep -q autentikator "$T/body"
+check_eq "... and no code was stored" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_codes WHERE subject = 'nik:$TOTPU'")"
+bsre 400 2052 "an authenticator's code alone before otp enrol refused" "srikandi:$APP" /api/v2/sign/pdf "$(sign_json $TOTPU "$TC0")"
+ok "otp enrol for the authenticator's owner" "$S" esign otp enrol --dir "$I" --nik $TOTPU --passphrase-file "$T/pass.txt"
+sleep 1
 TC=$($PY - "$SECRET" <<'PY'
 import base64, hmac, struct, sys, time
 k = base64.b32decode(sys.argv[1] + '=' * (-len(sys.argv[1]) % 8))
