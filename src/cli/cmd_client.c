@@ -16,6 +16,9 @@
  * sertel esign totp enrol --nik NIK --passphrase-file F
  * sertel esign totp disable --nik NIK [--as NIK]
  * sertel esign seal add --id ID --key KEY.pem --cert CERT.pem
+ * sertel esign seal email --id ID --email ADDR
+ * sertel esign otp enrol --nik NIK --passphrase-file F
+ * sertel esign otp disable --nik NIK [--as NIK]
  *     The owner side of the signing service (docs/api-bsre.md).
  */
 #include <getopt.h>
@@ -213,16 +216,17 @@ cmd_esign(int argc, char **argv)
 	    {"id", required_argument, NULL, 'i'},
 	    {"key", required_argument, NULL, 'k'},
 	    {"cert", required_argument, NULL, 'c'},
+	    {"email", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *usage =
-	    "esign status|unlock|passphrase|totp enrol|totp disable|seal add "
-	    "(see docs/api-bsre.md)";
+	    "esign status|unlock|passphrase|totp enrol|totp disable|otp enrol|otp "
+	    "disable|seal add|seal email (see docs/api-bsre.md)";
 	const char *dir = cli_default_dir(), *json = NULL, *nik = NULL, *as = NULL,
 	           *reason = NULL, *oldf = NULL, *newf = NULL, *passf = NULL, *id = NULL,
-	           *keyf = NULL, *certf = NULL;
+	           *keyf = NULL, *certf = NULL, *email = NULL;
 	const char **const to[] = {&dir,  &json,  &nik, &as,   &reason, &oldf,
-	                           &newf, &passf, &id,  &keyf, &certf};
+	                           &newf, &passf, &id,  &keyf, &certf,  &email};
 	char sub[32], actor[128], *b32 = NULL, *uri = NULL;
 	unsigned char *p1 = NULL, *p2 = NULL, *kp = NULL, *cp = NULL;
 	size_t l1 = 0, l2 = 0, kl = 0, cl = 0;
@@ -237,7 +241,9 @@ cmd_esign(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage("%s", usage);
 	/* Two-word subcommands: "totp enrol", "seal add". */
-	if ((strcmp(argv[1], "totp") == 0 || strcmp(argv[1], "seal") == 0) && argc >= 3) {
+	if ((strcmp(argv[1], "totp") == 0 || strcmp(argv[1], "seal") == 0 ||
+	     strcmp(argv[1], "otp") == 0) &&
+	    argc >= 3) {
 		snprintf(sub, sizeof(sub), "%s %s", argv[1], argv[2]);
 		argc -= 2;
 		argv += 2;
@@ -252,6 +258,10 @@ cmd_esign(int argc, char **argv)
 		if (id == NULL || keyf == NULL || certf == NULL)
 			return cli_usage(
 			    "esign seal add: --id, --key and --cert are required");
+	} else if (strcmp(sub, "seal email") == 0) {
+		if (id == NULL || email == NULL)
+			return cli_usage(
+			    "esign seal email: --id and --email are required");
 	} else if (nik == NULL) {
 		return cli_usage("esign %s: --nik is required", sub);
 	}
@@ -260,8 +270,9 @@ cmd_esign(int argc, char **argv)
 	if (strcmp(sub, "passphrase") == 0 && (oldf == NULL || newf == NULL))
 		return cli_usage(
 		    "esign passphrase: --old-file and --new-file are required");
-	if (strcmp(sub, "totp enrol") == 0 && passf == NULL)
-		return cli_usage("esign totp enrol: --passphrase-file is required");
+	if ((strcmp(sub, "totp enrol") == 0 || strcmp(sub, "otp enrol") == 0) &&
+	    passf == NULL)
+		return cli_usage("esign %s: --passphrase-file is required", sub);
 	if ((rc = instance_open(&in, dir)) < 0)
 		return cli_fail(rc);
 	if ((rc = esign_conf_load(&ec, in->cfg, in->pc.base_url)) < 0) {
@@ -318,6 +329,21 @@ cmd_esign(int argc, char **argv)
 	} else if (strcmp(sub, "totp disable") == 0) {
 		if ((rc = cli_actor(&who, in, as)) < 0 ||
 		    (rc = esign_totp_disable(in->st, &who, nik)) < 0)
+			ex = cli_fail(rc);
+	} else if (strcmp(sub, "otp enrol") == 0) {
+		/* Issue 12: BSrE's e-mailed code may replace the passphrase. */
+		if ((rc = sign_read_pass(&p1, &l1, passf)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if ((rc = esign_otp_enrol(&err, in->st, &ec, nik, (char *)p1, l1)) < 0)
+			ex = esign_fail(&err, rc);
+	} else if (strcmp(sub, "otp disable") == 0) {
+		if ((rc = cli_actor(&who, in, as)) < 0 ||
+		    (rc = esign_otp_disable(in->st, &who, nik)) < 0)
+			ex = cli_fail(rc);
+	} else if (strcmp(sub, "seal email") == 0) {
+		if ((rc = esign_seal_email_set(in->st, actor, id, email)) < 0)
 			ex = cli_fail(rc);
 	} else if (strcmp(sub, "seal add") == 0) {
 		if ((rc = file_read(&kp, &kl, keyf, 64 * 1024)) < 0 ||

@@ -17,6 +17,7 @@ static const struct bit_name perm_names[] = {
     {"sign", ESIGN_PERM_SIGN},
     {"verify", ESIGN_PERM_VERIFY},
     {"seal", ESIGN_PERM_SEAL},
+    {"register", ESIGN_PERM_REGISTER},
 };
 
 int
@@ -29,8 +30,9 @@ esign_perms_parse(unsigned *out, const char *list)
 
 	*out = 0;
 	if (list == NULL || *list == '\0')
-		return sertel_err(SERTEL_EINVAL,
-		                  "--perms: expected a list of sign, verify, seal");
+		return sertel_err(
+		    SERTEL_EINVAL,
+		    "--perms: expected a list of sign, verify, seal, register");
 	if (str_copy(buf, sizeof(buf), list) < 0)
 		return sertel_err(SERTEL_EINVAL, "--perms: too long");
 	for (p = strtok_r(buf, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
@@ -45,9 +47,10 @@ esign_perms_parse(unsigned *out, const char *list)
 			}
 		}
 		if (!found)
-			return sertel_err(
-			    SERTEL_EINVAL,
-			    "--perms: unknown permission '%s' (sign, verify, seal)", p);
+			return sertel_err(SERTEL_EINVAL,
+			                  "--perms: unknown permission '%s' (sign, "
+			                  "verify, seal, register)",
+			                  p);
 	}
 	*out = bits;
 	return 0;

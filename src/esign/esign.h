@@ -39,6 +39,10 @@ struct esign_conf {
 	size_t max_request_bytes;       /* one API request body (64 MiB) */
 	int parallel_unseal;            /* Argon2id runs at once (2): 64 MiB each */
 	int totp_window;                /* steps accepted either side of now (1) */
+	int otp_sign;                   /* a code may replace the passphrase (1, BSrE) */
+	int otp_seconds;                /* an e-mailed code's validity (300, BSrE) */
+	int otp_resend_seconds;         /* between two codes to one subject (30) */
+	int seal_totp;                  /* seal/pdf needs a mailed code (1, BSrE) */
 	char base_url[SERTEL_MAX_NAME]; /* for /v/{id} links */
 	char footer[512];               /* "" : no footer; %s is replaced by the link */
 	/* Issue 11: PAdES level, [esign] level = B-B | B-T (default) | B-LT.
@@ -157,11 +161,44 @@ int esign_totp_enrol(struct esign_error *err, char **secret_b32, char **uri,
                      const char *pass, size_t passlen);
 int esign_totp_disable(struct store *st, const struct ra_actor *who, const char *nik);
 
+/* ---- BSrE's e-mailed codes (otp.c, issue 12) ---------------------------- */
+struct esign_client;
+/* Lets a code replace the passphrase: the passphrase unseals the key once
+ * and a copy is wrapped for the service (docs/api-bsre.md).  Audited. */
+int esign_otp_enrol(struct esign_error *err, struct store *st,
+                    const struct esign_conf *ec, const char *nik, const char *pass,
+                    size_t passlen);
+/* Removes that copy (the owner, an OP operator or the administrator). */
+int esign_otp_disable(struct store *st, const struct ra_actor *who, const char *nik);
+/* /api/v2/sign/get/totp: mails a code to the owner's registered address
+ * (nik, or email when nik is NULL); client names the caller in the trail.
+ * 1 (nothing sent) for an owner not enrolled for codes who enrolled an
+ * authenticator: its code goes with the passphrase, as before issue 12. */
+int esign_otp_send(struct esign_error *err, struct store *st, const struct esign_conf *ec,
+                   const char *client, const char *nik, const char *email);
+/* The address a seal's codes go to; audited. */
+int esign_seal_email_set(struct store *st, const char *actor, const char *id,
+                         const char *email);
+/* /api/v2/seal/get/activation: mails an activation code for this client. */
+int esign_seal_activation_send(struct esign_error *err, struct store *st,
+                               const struct esign_conf *ec, const struct esign_client *cl,
+                               const char *seal_id);
+/* /api/v2/seal/get/totp: the activation code activates the seal for this
+ * client (once; later calls need none), then a signing code is mailed. */
+int esign_seal_totp_send(struct esign_error *err, struct store *st,
+                         const struct esign_conf *ec, const struct esign_client *cl,
+                         const char *seal_id, const char *activation_code);
+/* /api/v2/seal/revoke/activation: ends this client's activation and its
+ * outstanding codes; audited. */
+int esign_seal_activation_revoke(struct esign_error *err, struct store *st,
+                                 const struct esign_client *cl, const char *seal_id);
+
 /* ---- client applications ---------------------------------------------- */
 enum esign_perm {
-	ESIGN_PERM_SIGN = 1 << 0,   /* sign with an owner's NIK + passphrase */
-	ESIGN_PERM_VERIFY = 1 << 1, /* verify documents, read statuses */
-	ESIGN_PERM_SEAL = 1 << 2,   /* sign with an organisation seal */
+	ESIGN_PERM_SIGN = 1 << 0,     /* sign with an owner's NIK + passphrase */
+	ESIGN_PERM_VERIFY = 1 << 1,   /* verify documents, read statuses */
+	ESIGN_PERM_SEAL = 1 << 2,     /* sign with an organisation seal */
+	ESIGN_PERM_REGISTER = 1 << 3, /* file registration requests (issue 12) */
 };
 int esign_perms_parse(unsigned *out, const char *list);
 void esign_perms_format(char *out, size_t outsz, unsigned perms);

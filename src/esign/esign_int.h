@@ -10,6 +10,32 @@
 void esign_err_set(struct esign_error *err, int code, int http, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* AES-256-GCM with the NIK (or another name) as associated data: enc 1
+ * seals len bytes of in into out and writes tag, enc 0 opens and checks
+ * tag.  0, or -1 when the tag does not match. */
+#define ESIGN_GCM_NONCE 12
+#define ESIGN_GCM_TAG   16
+int esign_gcm(int enc, unsigned char *out, const unsigned char *in, size_t len,
+              const unsigned char key[32], const unsigned char nonce[ESIGN_GCM_NONCE],
+              unsigned char tag[ESIGN_GCM_TAG], const char *nik);
+
+/* ---- one-time codes and the key wrapped for them (otp.c) ---- */
+/* Opens the owner's key with a code instead of the passphrase: the code
+ * mailed by esign_otp_send (single use, unexpired) or, when none is
+ * outstanding and the owner enrolled an authenticator, an RFC 6238 code;
+ * every code is counted against the lock like a passphrase.  *key and
+ * *cert owned by caller. */
+int esign_owner_code_unseal(EVP_PKEY **key, struct cert_rec *cert,
+                            struct esign_error *err, struct store *st,
+                            const struct esign_conf *ec, const struct esign_owner *o,
+                            const char *code);
+/* /api/v2/seal/pdf: 0 when the seal needs no code ([esign] seal_totp = 0,
+ * or no address registered for it) or code is the one mailed for this
+ * client's activation (spent either way). */
+int esign_seal_code_check(struct esign_error *err, struct store *st,
+                          const struct esign_conf *ec, const struct esign_client *cl,
+                          const char *seal_id, const char *code);
+
 /* The owner's row in esign_owners exists afterwards (inside a tx). */
 int esign_owner_row_ensure(struct store *st, const char *nik);
 

@@ -58,6 +58,16 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 		return sertel_err(SERTEL_EINVAL, "[esign] parallel_unseal: 1..64");
 	if (out->totp_window < 0 || out->totp_window > 4)
 		return sertel_err(SERTEL_EINVAL, "[esign] totp_window: 0..4");
+	/* Issue 12: BSrE's codes by e-mail, five minutes, single use. */
+	out->otp_sign = (int)config_get_int(cfg, "esign", "otp_sign", 1);
+	out->otp_seconds = (int)config_get_int(cfg, "esign", "otp_seconds", 300);
+	out->otp_resend_seconds =
+	    (int)config_get_int(cfg, "esign", "otp_resend_seconds", 30);
+	out->seal_totp = (int)config_get_int(cfg, "esign", "seal_totp", 1);
+	if (out->otp_seconds < 1 || out->otp_seconds > 3600)
+		return sertel_err(SERTEL_EINVAL, "[esign] otp_seconds: 1..3600");
+	if (out->otp_resend_seconds < 0 || out->otp_resend_seconds > 3600)
+		return sertel_err(SERTEL_EINVAL, "[esign] otp_resend_seconds: 0..3600");
 	v = config_get(cfg, "esign", "base_url", base_url ? base_url : "");
 	str_copy(out->base_url, sizeof(out->base_url), v);
 	/* Palembang 12(4): the footer on every signed document. */

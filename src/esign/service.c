@@ -265,12 +265,19 @@ signer_owner(struct sign_signer *s, struct esign_owner *o, struct esign_error *e
 		return sertel_err(SERTEL_ENOTFOUND, "NIK %s: key not held by the server",
 		                  o->person.nik);
 	}
-	if ((rc = esign_totp_check(err, st, c->ec, o, rq->totp)) < 0)
-		return rc;
-	unseal_enter(c);
-	rc = esign_owner_unseal(&s->key, &rec, err, st, c->ec, o, rq->passphrase,
-	                        rq->passlen);
-	unseal_leave(c);
+	if ((rq->passphrase == NULL || rq->passlen == 0) && rq->totp != NULL &&
+	    *rq->totp != '\0') {
+		/* Issue 12: BSrE's code instead of the passphrase, opening the
+		 * copy wrapped at enrolment (otp.c); no Argon2id run. */
+		rc = esign_owner_code_unseal(&s->key, &rec, err, st, c->ec, o, rq->totp);
+	} else {
+		if ((rc = esign_totp_check(err, st, c->ec, o, rq->totp)) < 0)
+			return rc;
+		unseal_enter(c);
+		rc = esign_owner_unseal(&s->key, &rec, err, st, c->ec, o, rq->passphrase,
+		                        rq->passlen);
+		unseal_leave(c);
+	}
 	if (rc < 0)
 		return rc;
 	s->cert = x509_from_der(rec.der, rec.der_len);
@@ -312,6 +319,10 @@ signer_seal(struct sign_signer *s, struct esign_error *err, struct esign_ctx *c,
 		return sertel_err(SERTEL_EPERM, "client %s: seal not allowed",
 		                  rq->client->name);
 	}
+	/* Issue 12: BSrE's seal TOTP (otp.c). */
+	if ((rc = esign_seal_code_check(err, st, c->ec, rq->client, rq->seal_id,
+	                                rq->totp)) < 0)
+		return rc;
 	if ((rc = esign_seal_load(&s->key, &der, &dlen, st, rq->seal_id, c->in->master)) <
 	    0) {
 		esign_err_set(err, ESIGN_NO_CERTIFICATE, 400,

@@ -24,8 +24,8 @@
 #include "esign/esign_int.h"
 
 #define TOTP_STEP  30
-#define TOTP_NONCE 12
-#define TOTP_TAG   16
+#define TOTP_NONCE ESIGN_GCM_NONCE
+#define TOTP_TAG   ESIGN_GCM_TAG
 #define TOTP_LABEL "esign-totp-v1"
 
 int
@@ -84,10 +84,10 @@ base32_encode(char **out, const unsigned char *in, size_t n)
 	return 0;
 }
 
-static int
-totp_gcm(int enc, unsigned char *out, const unsigned char *in, size_t len,
-         const unsigned char key[32], const unsigned char nonce[TOTP_NONCE],
-         unsigned char tag[TOTP_TAG], const char *nik)
+int
+esign_gcm(int enc, unsigned char *out, const unsigned char *in, size_t len,
+          const unsigned char key[32], const unsigned char nonce[ESIGN_GCM_NONCE],
+          unsigned char tag[ESIGN_GCM_TAG], const char *nik)
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int n = 0, fin = 0, ok;
@@ -162,8 +162,8 @@ esign_totp_enrol(struct esign_error *err, char **secret_b32, char **uri, struct 
 	    (rc = rand_bytes(nonce, sizeof(nonce))) < 0 ||
 	    (rc = store_derive_key(st, TOTP_LABEL, key, sizeof(key))) < 0)
 		goto out;
-	if (totp_gcm(1, sealed, secret, sizeof(secret), key, nonce,
-	             sealed + TOTP_SECRET_LEN, o.person.nik) < 0) {
+	if (esign_gcm(1, sealed, secret, sizeof(secret), key, nonce,
+	              sealed + TOTP_SECRET_LEN, o.person.nik) < 0) {
 		rc = sertel_err(SERTEL_ECRYPTO, "totp: encryption failed");
 		goto out;
 	}
@@ -328,8 +328,8 @@ esign_totp_check(struct esign_error *err, struct store *st, const struct esign_c
 	}
 	if ((rc = store_derive_key(st, TOTP_LABEL, key, sizeof(key))) < 0)
 		return rc;
-	if (totp_gcm(0, secret, sealed, TOTP_SECRET_LEN, key, nonce,
-	             sealed + TOTP_SECRET_LEN, nik) < 0) {
+	if (esign_gcm(0, secret, sealed, TOTP_SECRET_LEN, key, nonce,
+	              sealed + TOTP_SECRET_LEN, nik) < 0) {
 		secure_wipe(key, sizeof(key));
 		return sertel_err(SERTEL_ECRYPTO, "NIK %s: TOTP secret does not open",
 		                  nik);

@@ -1162,13 +1162,8 @@ v2_sign_common(struct http_req *r, struct http_resp *resp, int seal)
 			           "Field 'nik' atau 'email' wajib diisi");
 			goto out;
 		}
-		if (pass == NULL || *pass == '\0') {
-			/* TOTP alone cannot open a key sealed under the passphrase. */
-			bsre_error(
-			    resp, 400, ESIGN_BAD_REQUEST,
-			    "Field 'passphrase' wajib diisi (TOTP hanya faktor kedua)");
-			goto out;
-		}
+		/* A missing passphrase: esign_sign takes BSrE's code (totp)
+		 * instead, or refuses (issue 12, src/esign/otp.c). */
 		if (nik != NULL && *nik != '\0' && !nik_syntax(nik)) {
 			bsre_error(resp, 400, ESIGN_NOT_REGISTERED,
 			           "User belum terdaftar (NIK tidak sah)");
@@ -1268,47 +1263,6 @@ int
 api_esign_v2_seal(struct http_req *r, struct http_resp *resp)
 {
 	return v2_sign_common(r, resp, 1);
-}
-
-int
-api_esign_v2_totp(struct http_req *r, struct http_resp *resp)
-{
-	struct esign_client cl;
-	struct esign_owner o;
-	json_t *body;
-	char nikbuf[24];
-	int rc;
-
-	if (client_begin(&cl, r, resp, ESIGN_PERM_SIGN,
-	                 "Aplikasi klien tidak berwenang menandatangani") == NULL)
-		return 0;
-	if ((body = http_json_body(r, resp)) == NULL)
-		return 0;
-	rc = esign_owner_get(&o, r->st, jget_nik(body, nikbuf), jget_str(body, "email"),
-	                     time_now());
-	json_decref(body);
-	if (rc == SERTEL_ENOTFOUND || rc == SERTEL_EINVAL) {
-		bsre_error(resp, 400, ESIGN_NOT_REGISTERED, "User belum terdaftar");
-		return 0;
-	}
-	if (rc < 0) {
-		http_error_rc(resp, rc);
-		return 0;
-	}
-	/* RFC 6238 codes come from the owner's authenticator app: nothing is
-	 * sent, the call only says whether a code will be asked for. */
-	if (!o.totp_enrolled) {
-		bsre_error(
-		    resp, 400, ESIGN_WRONG_TOTP,
-		    "User belum mendaftarkan TOTP; tanda tangan cukup dengan passphrase");
-		return 0;
-	}
-	http_json(
-	    resp, 200,
-	    json_pack(
-	        "{s:b, s:s}", "success", 1, "message",
-	        "Gunakan kode TOTP dari aplikasi autentikator Anda bersama passphrase"));
-	return 0;
 }
 
 int
@@ -1959,4 +1913,31 @@ api_esign_body_limit(struct http_ctx *ctx, void *conn, const char *url)
 	free(resp.body);
 	sertel_err_clear();
 	return limit;
+}
+
+/* ---- shared with api_esign_v2x.c (issue 12: BSrE's further endpoints) ---------------
+ */
+void
+api_esign_error(struct http_resp *resp, int http, int code, const char *msg)
+{
+	bsre_error(resp, http, code, msg);
+}
+
+void
+api_esign_error_from(struct http_resp *resp, const struct esign_error *e, int rc)
+{
+	bsre_error_from(resp, e, rc);
+}
+
+struct esign_ctx *
+api_esign_client_begin(struct esign_client *cl, struct http_req *r,
+                       struct http_resp *resp, unsigned perms, const char *denied)
+{
+	return client_begin(cl, r, resp, perms, denied);
+}
+
+const char *
+api_esign_jstr(json_t *o, const char *k)
+{
+	return jget_str(o, k);
 }

@@ -220,7 +220,6 @@ int api_esign_v1_verify(struct http_req *r, struct http_resp *resp);
 int api_esign_v1_status(struct http_req *r, struct http_resp *resp);
 int api_esign_v2_sign(struct http_req *r, struct http_resp *resp);
 int api_esign_v2_seal(struct http_req *r, struct http_resp *resp);
-int api_esign_v2_totp(struct http_req *r, struct http_resp *resp);
 int api_esign_v2_status(struct http_req *r, struct http_resp *resp);
 int api_esign_v2_verify(struct http_req *r, struct http_resp *resp);
 int api_esign_public_doc(struct http_req *r, struct http_resp *resp);
@@ -236,6 +235,22 @@ struct esign_ctx *api_esign_service(struct http_req *r);
 int api_esign_path(const char *url);
 /* 1 with resp filled in BSrE's shape for an unknown e-sign API route. */
 int api_esign_not_found(struct http_resp *resp, const char *url);
+/* BSrE's further endpoints (api_esign_v2x.c, issue 12) and the helpers of
+ * api_esign.c they share: BSrE's error shape, a client call's start
+ * (service, Basic credentials, one of perms), a JSON string member. */
+int api_esign_v2x_sign_totp(struct http_req *r, struct http_resp *resp);
+int api_esign_v2x_seal_activation(struct http_req *r, struct http_resp *resp);
+int api_esign_v2x_seal_revoke(struct http_req *r, struct http_resp *resp);
+int api_esign_v2x_seal_totp(struct http_req *r, struct http_resp *resp);
+int api_esign_v2x_register(struct http_req *r, struct http_resp *resp);
+struct esign_error;
+struct esign_client;
+void api_esign_error(struct http_resp *resp, int http, int code, const char *msg);
+void api_esign_error_from(struct http_resp *resp, const struct esign_error *e, int rc);
+struct esign_ctx *api_esign_client_begin(struct esign_client *cl, struct http_req *r,
+                                         struct http_resp *resp, unsigned perms,
+                                         const char *denied);
+const char *api_esign_jstr(json_t *o, const char *k);
 size_t api_esign_body_limit(struct http_ctx *ctx, void *conn, const char *url);
 
 #endif

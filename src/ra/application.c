@@ -763,9 +763,10 @@ dns_in_agency(struct store *st, const struct ra_person *p, const char *const *dn
 	return 0;
 }
 
-int
-ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
-         const struct ra_apply_req *rq, int approvals_needed)
+/* ra_apply, in the caller's transaction when in_tx (register.c). */
+static int
+apply_do(struct ra_application *out, struct store *st, const struct ra_actor *who,
+         const struct ra_apply_req *rq, int approvals_needed, int in_tx)
 {
 	const char *mimes[16];
 	struct apply_write w = {out, who, rq, mimes, NULL};
@@ -842,7 +843,21 @@ ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *wh
 	out->created_at = out->updated_at = time_now();
 	if ((rc = rand_hex(out->id, RA_ID_LEN / 2)) < 0)
 		return rc;
-	return store_atomic(st, apply_fn, &w);
+	return in_tx ? apply_fn(st, &w) : store_atomic(st, apply_fn, &w);
+}
+
+int
+ra_apply(struct ra_application *out, struct store *st, const struct ra_actor *who,
+         const struct ra_apply_req *rq, int approvals_needed)
+{
+	return apply_do(out, st, who, rq, approvals_needed, 0);
+}
+
+int
+ra_apply_tx(struct ra_application *out, struct store *st, const struct ra_actor *who,
+            const struct ra_apply_req *rq, int approvals_needed)
+{
+	return apply_do(out, st, who, rq, approvals_needed, 1);
 }
 
 /* ---- attachments ---------------------------------------------------------- */
@@ -1122,6 +1137,14 @@ ra_submit(struct store *st, const struct ra_actor *who, const char *app_id)
 	struct move m = {who, app_id, NULL, NULL, NULL, 0};
 
 	return store_atomic(st, submit_fn, &m);
+}
+
+int
+ra_submit_tx(struct store *st, const struct ra_actor *who, const char *app_id)
+{
+	struct move m = {who, app_id, NULL, NULL, NULL, 0};
+
+	return submit_fn(st, &m);
 }
 
 /* A deciding operator: appointed, holding a valid certificate, and not

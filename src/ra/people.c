@@ -15,6 +15,7 @@
 #include "audit/audit.h"
 #include "pki/pki.h"
 #include "ra/ra.h"
+#include "ra/ra_int.h"
 
 static const struct {
 	const char *name;
@@ -360,6 +361,15 @@ person_add_fn(struct store *st, void *arg)
 		return rc;
 	snprintf(obj, sizeof(obj), "person:%s", p->nik);
 	return audit_append(st, w->who->label, "person.add", obj, roles);
+}
+
+int
+ra_person_insert_tx(struct store *st, const struct ra_actor *who,
+                    const struct ra_person *p)
+{
+	struct person_add w = {p, who};
+
+	return person_add_fn(st, &w);
 }
 
 int

@@ -290,6 +290,22 @@ int ra_queue(struct store *st, const struct ra_filter *f, int64_t *total, ra_que
 /* Transitions; each refuses illegal ones with SERTEL_ESTATE and writes
  * the audit entry (actor, time, reason) in the same transaction. */
 int ra_submit(struct store *st, const struct ra_actor *who, const char *app_id);
+
+/* ---- a registration request from an e-sign client (register.c, issue 12) -- */
+struct ra_register_req {
+	const char *nik;
+	const char *nip; /* may be NULL */
+	const char *name;
+	const char *email;           /* official: decides the agency by its domain */
+	const char *position;        /* may be NULL */
+	const struct ra_file *files; /* the attachments individu requires */
+	int nfiles;
+	const char *via; /* the client, for the trail: "client:NAME" */
+};
+/* The person (pemohon), an individu signing application with its files,
+ * submitted: waiting for the OP, nothing issued; one transaction. */
+int ra_register_request(struct ra_application *out, struct store *st,
+                        const struct ra_register_req *rq, int approvals_needed);
 int ra_return(struct store *st, const struct ra_actor *who, const char *app_id,
               const char *reasons);
 int ra_reject(struct store *st, const struct ra_actor *who, const char *app_id,

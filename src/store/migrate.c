@@ -262,6 +262,18 @@ static const struct migration migrations[] = {
      " SELECT a.state, a.type, COALESCE(p.agency_id, ''), COUNT(*) FROM applications a"
      " LEFT JOIN persons p ON p.nik = a.applicant_nik"
      " GROUP BY a.state, a.type, COALESCE(p.agency_id, '');"},
+    /* Issue 12: BSrE's e-mailed codes (only their HMAC, single use), the
+     * owner's key wrapped for signing with a code, seal addresses and
+     * activations per client. */
+    {19, "e-sign: e-mailed one-time codes, keys wrapped for codes, seal activations",
+     "CREATE TABLE esign_codes (subject TEXT NOT NULL, purpose TEXT NOT NULL,"
+     " code_mac BLOB NOT NULL, expires_at BIGINT NOT NULL, sent_at BIGINT NOT NULL,"
+     " PRIMARY KEY (subject, purpose));"
+     "ALTER TABLE esign_owners ADD COLUMN otp_key BLOB;"
+     "ALTER TABLE esign_owners ADD COLUMN otp_serial TEXT;"
+     "ALTER TABLE esign_seals ADD COLUMN email TEXT;"
+     "CREATE TABLE esign_seal_activations (seal_id TEXT NOT NULL, client TEXT NOT NULL,"
+     " activated_at BIGINT NOT NULL, PRIMARY KEY (seal_id, client));"},
 };
 
 static char *
