@@ -1941,3 +1941,9 @@ api_esign_jstr(json_t *o, const char *k)
 {
 	return jget_str(o, k);
 }
+
+const char *
+api_esign_jnik(json_t *o, char buf[24])
+{
+	return jget_nik(o, buf);
+}

@@ -40,6 +40,7 @@ api_esign_v2x_sign_totp(struct http_req *r, struct http_resp *resp)
 	struct esign_error err;
 	struct esign_ctx *c;
 	const char *nik, *email;
+	char nikbuf[24];
 	json_t *body;
 	int rc;
 
@@ -49,7 +50,7 @@ api_esign_v2x_sign_totp(struct http_req *r, struct http_resp *resp)
 		return 0;
 	if ((body = http_json_body(r, resp)) == NULL)
 		return 0;
-	nik = api_esign_jstr(body, "nik");
+	nik = api_esign_jnik(body, nikbuf);
 	email = api_esign_jstr(body, "email");
 	if ((nik == NULL || *nik == '\0') && (email == NULL || *email == '\0')) {
 		api_esign_error(resp, 400, ESIGN_BAD_REQUEST,
@@ -173,7 +174,7 @@ api_esign_v2x_register(struct http_req *r, struct http_resp *resp)
 	struct ra_file files[3];
 	unsigned char *bufs[3] = {NULL, NULL, NULL};
 	char nikbuf[24], msg[400];
-	json_t *body, *jn;
+	json_t *body;
 	int i, nf = 0, rc, approvals = 1;
 
 	if (api_esign_client_begin(&cl, r, resp, ESIGN_PERM_REGISTER,
@@ -183,15 +184,7 @@ api_esign_v2x_register(struct http_req *r, struct http_resp *resp)
 	if ((body = http_json_body(r, resp)) == NULL)
 		return 0;
 	memset(&rq, 0, sizeof(rq));
-	/* A NIK as a JSON string or (as some clients send it) an integer. */
-	jn = json_object_get(body, "nik");
-	if (json_is_integer(jn) && json_integer_value(jn) >= 0) {
-		snprintf(nikbuf, sizeof(nikbuf), "%016lld",
-		         (long long)json_integer_value(jn));
-		rq.nik = nikbuf;
-	} else {
-		rq.nik = api_esign_jstr(body, "nik");
-	}
+	rq.nik = api_esign_jnik(body, nikbuf);
 	rq.name = api_esign_jstr(body, "nama");
 	if (rq.name == NULL)
 		rq.name = api_esign_jstr(body, "name");

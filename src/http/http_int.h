@@ -251,6 +251,8 @@ struct esign_ctx *api_esign_client_begin(struct esign_client *cl, struct http_re
                                          struct http_resp *resp, unsigned perms,
                                          const char *denied);
 const char *api_esign_jstr(json_t *o, const char *k);
+/* The "nik" member as a string, also when a client sent a JSON number. */
+const char *api_esign_jnik(json_t *o, char buf[24]);
 size_t api_esign_body_limit(struct http_ctx *ctx, void *conn, const char *url);
 
 #endif
