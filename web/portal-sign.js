@@ -49,6 +49,7 @@
 			fX.value = ((b.left - ir.left) / s).toFixed(1);
 			fY.value = (hpt - (b.bottom - ir.top) / s).toFixed(1);
 			if (fTag) fTag.value = "";
+			markerShown();
 			void cx;
 		}
 		var drag = null;
@@ -69,6 +70,9 @@
 			toFields();
 		});
 		[fHal, fX, fY].forEach(function (f) { f.addEventListener("change", fromFields); });
+		/* A marker decides instead: the box only shows where it would go otherwise. */
+		function markerShown() { box.className = fTag && fTag.value ? "sign-box off" : "sign-box"; }
+		if (fTag) fTag.addEventListener("input", markerShown);
 		window.addEventListener("resize", fromFields);
 		var loaded = 0;
 		Array.prototype.forEach.call(pages, function (img) {
