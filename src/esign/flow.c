@@ -67,17 +67,18 @@ flow_read(struct esign_flow *f, struct store *st, const char *id)
 	memset(f, 0, sizeof(*f));
 	if (!id_valid(id))
 		return sertel_err(SERTEL_ENOTFOUND, "signing flow: malformed id");
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT owner_nik, state, step, reason, created_at, "
-	                     "updated_at, expires_at, version FROM esign_flows WHERE id = ? "
-	                     "AND expires_at > ?")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "SELECT owner_nik, state, step, reason, created_at, "
+	         "updated_at, expires_at, version FROM esign_flows WHERE id = ? "
+	         "AND expires_at > ?")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, id)) < 0 || (rc = db_bind_int(s, 2, time_now())) < 0)
 		goto out;
 	if ((rc = db_step(s)) <= 0) {
 		if (rc == 0)
-			rc = sertel_err(SERTEL_ENOTFOUND, "signing flow %s: none (or expired)",
-			                id);
+			rc = sertel_err(SERTEL_ENOTFOUND,
+			                "signing flow %s: none (or expired)", id);
 		goto out;
 	}
 	str_copy(f->id, sizeof(f->id), id);
@@ -160,9 +161,9 @@ esign_flow_get(struct esign_flow *out, struct store *st, const struct ra_actor *
 	 * operators, not auditors (Palembang 12(2): sole control). */
 	if (!flow_party(out, who)) {
 		memset(out, 0, sizeof(*out));
-		return sertel_err(SERTEL_EPERM,
-		                  "signing flow %s: only its uploader and signers may open it",
-		                  id);
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "signing flow %s: only its uploader and signers may open it", id);
 	}
 	return 0;
 }
@@ -177,19 +178,22 @@ esign_flow_turn(const struct esign_flow *f, const struct ra_actor *who)
 		if (strcmp(f->signers[i].nik, who->nik) == 0)
 			named = 1;
 	if (!named || who->nik[0] == '\0')
-		return sertel_err(SERTEL_EPERM, "signing flow %s: you are not one of its signers",
+		return sertel_err(SERTEL_EPERM,
+		                  "signing flow %s: you are not one of its signers",
 		                  f->id);
 	if (f->state == FLOW_DONE)
-		return sertel_err(SERTEL_ESTATE, "signing flow %s: already complete", f->id);
+		return sertel_err(SERTEL_ESTATE, "signing flow %s: already complete",
+		                  f->id);
 	if (f->state == FLOW_DECLINED)
 		return sertel_err(SERTEL_ESTATE,
 		                  "signing flow %s: stopped (a signer declined)", f->id);
 	if (f->step < 0 || (size_t)f->step >= f->nsigners ||
 	    strcmp(f->signers[f->step].nik, who->nik) != 0)
-		return sertel_err(SERTEL_ESTATE,
-		                  "signing flow %s: not your turn (signers sign in the order "
-		                  "the uploader named)",
-		                  f->id);
+		return sertel_err(
+		    SERTEL_ESTATE,
+		    "signing flow %s: not your turn (signers sign in the order "
+		    "the uploader named)",
+		    f->id);
 	return 0;
 }
 
@@ -211,9 +215,10 @@ esign_flow_file(unsigned char **out, size_t *len, struct store *st,
 	{
 		struct db_stmt *s = NULL;
 
-		if ((rc = db_prepare(&s, store_db(st),
-		                     "SELECT blob_id FROM esign_flow_docs WHERE flow_id = ? "
-		                     "AND idx = ?")) < 0)
+		if ((rc = db_prepare(
+		         &s, store_db(st),
+		         "SELECT blob_id FROM esign_flow_docs WHERE flow_id = ? "
+		         "AND idx = ?")) < 0)
 			return rc;
 		if ((rc = db_bind_text(s, 1, id)) == 0 &&
 		    (rc = db_bind_int(s, 2, (int64_t)idx)) == 0 && (rc = db_step(s)) == 1)
@@ -247,41 +252,44 @@ create_fn(struct store *st, void *arg)
 	char blob[33], obj[64], detail[400];
 	size_t i;
 
-	rc = db_run(store_db(st),
-	            "INSERT INTO esign_flows (id, owner_nik, state, step, reason, "
-	            "created_at, updated_at, expires_at, version) VALUES (?, ?, 'aktif', 0, "
-	            "NULL, ?, ?, ?, 0)",
-	            "ssiii", w->id, w->who->nik, now, now, now + w->env->ttl);
+	rc = db_run(
+	    store_db(st),
+	    "INSERT INTO esign_flows (id, owner_nik, state, step, reason, "
+	    "created_at, updated_at, expires_at, version) VALUES (?, ?, 'aktif', 0, "
+	    "NULL, ?, ?, ?, 0)",
+	    "ssiii", w->id, w->who->nik, now, now, now + w->env->ttl);
 	if (rc < 0)
 		return (int)rc;
 	for (i = 0; i < w->nsigners; i++)
-		if ((rc = db_run(store_db(st),
-		                 "INSERT INTO esign_flow_signers (flow_id, pos, nik, state) "
-		                 "VALUES (?, ?, ?, 'menunggu')",
-		                 "sis", w->id, (int64_t)i, w->signers[i])) < 0)
+		if ((rc = db_run(
+		         store_db(st),
+		         "INSERT INTO esign_flow_signers (flow_id, pos, nik, state) "
+		         "VALUES (?, ?, ?, 'menunggu')",
+		         "sis", w->id, (int64_t)i, w->signers[i])) < 0)
 			return (int)rc;
 	for (i = 0; i < w->ndocs; i++) {
-		if ((rc = store_blob_put(st, "esign-flow", w->docs[i].data, w->docs[i].len,
-		                         blob)) < 0)
+		if ((rc = store_blob_put(st, "esign-flow", w->docs[i].data,
+		                         w->docs[i].len, blob)) < 0)
 			return (int)rc;
-		if ((rc = db_run(store_db(st),
-		                 "INSERT INTO esign_flow_docs (flow_id, idx, name, blob_id, "
-		                 "size) VALUES (?, ?, ?, ?, ?)",
-		                 "sissi", w->id, (int64_t)i, w->docs[i].name, blob,
-		                 (int64_t)w->docs[i].len)) < 0)
+		if ((rc = db_run(
+		         store_db(st),
+		         "INSERT INTO esign_flow_docs (flow_id, idx, name, blob_id, "
+		         "size) VALUES (?, ?, ?, ?, ?)",
+		         "sissi", w->id, (int64_t)i, w->docs[i].name, blob,
+		         (int64_t)w->docs[i].len)) < 0)
 			return (int)rc;
 	}
 	snprintf(obj, sizeof(obj), "esign-flow:%s", w->id);
-	snprintf(detail, sizeof(detail), "%zu file(s), %zu signer(s) in order, first nik:%s",
-	         w->ndocs, w->nsigners, w->signers[0]);
+	snprintf(detail, sizeof(detail),
+	         "%zu file(s), %zu signer(s) in order, first nik:%s", w->ndocs,
+	         w->nsigners, w->signers[0]);
 	if ((rc = audit_append(st, w->who->label, "esign.flow.create", obj, detail)) < 0)
 		return (int)rc;
 	if (strcmp(w->signers[0], w->who->nik) == 0)
 		return 0;
-	return flow_notify(st, w->signers[0], "flow-turn",
-	                   "Giliran Anda menandatangani dokumen",
-	                   "Ada dokumen yang menunggu tanda tangan elektronik Anda.", w->id,
-	                   w->env);
+	return flow_notify(
+	    st, w->signers[0], "flow-turn", "Giliran Anda menandatangani dokumen",
+	    "Ada dokumen yang menunggu tanda tangan elektronik Anda.", w->id, w->env);
 }
 
 int
@@ -297,7 +305,8 @@ esign_flow_create(char *id, struct store *st, const struct ra_actor *who,
 
 	id[0] = '\0';
 	if (who->nik[0] == '\0')
-		return sertel_err(SERTEL_EPERM, "signing flow: only a registered person uploads");
+		return sertel_err(SERTEL_EPERM,
+		                  "signing flow: only a registered person uploads");
 	if (nsigners == 0 || nsigners > FLOW_MAX_SIGNERS)
 		return sertel_err(SERTEL_EINVAL, "signing flow: 1 to %d signers, not %zu",
 		                  FLOW_MAX_SIGNERS, nsigners);
@@ -308,27 +317,30 @@ esign_flow_create(char *id, struct store *st, const struct ra_actor *who,
 		if ((rc = ra_person_get(&p, st, signers[i])) < 0)
 			return rc == SERTEL_ENOTFOUND
 			           ? sertel_err(SERTEL_EINVAL,
-			                        "signing flow: signer %zu is not registered here",
+			                        "signing flow: signer %zu is not "
+			                        "registered here",
 			                        i + 1)
 			           : rc;
 		for (j = 0; j < i; j++)
 			if (strcmp(signers[i], signers[j]) == 0)
 				return sertel_err(SERTEL_EINVAL,
-				                  "signing flow: %s is named twice", p.name);
+				                  "signing flow: %s is named twice",
+				                  p.name);
 	}
 	for (i = 0; i < ndocs; i++) {
 		/* The files are checked again by esign_sign; here only what a
 		 * flow can hold: a PDF, within the size one signing takes. */
 		if (docs[i].len < 5 || memcmp(docs[i].data, "%PDF-", 5) != 0)
-			return sertel_err(SERTEL_EINVAL, "signing flow: file %zu is not a PDF",
-			                  i + 1);
+			return sertel_err(SERTEL_EINVAL,
+			                  "signing flow: file %zu is not a PDF", i + 1);
 		if (docs[i].len > env->max_file_bytes)
 			return sertel_err(SERTEL_ETOOBIG,
-			                  "signing flow: file %zu is over %zu bytes", i + 1,
-			                  env->max_file_bytes);
+			                  "signing flow: file %zu is over %zu bytes",
+			                  i + 1, env->max_file_bytes);
 		if (docs[i].name == NULL || docs[i].name[0] == '\0' ||
 		    strlen(docs[i].name) >= FLOW_NAME_MAX)
-			return sertel_err(SERTEL_EINVAL, "signing flow: file %zu has no usable name",
+			return sertel_err(SERTEL_EINVAL,
+			                  "signing flow: file %zu has no usable name",
 			                  i + 1);
 	}
 	if ((rc = rand_hex(id, FLOW_ID_LEN / 2)) < 0)
@@ -369,9 +381,9 @@ step_check(struct esign_flow *f, struct store *st, const struct step_work *w)
 	if ((rc = esign_flow_turn(f, w->who)) < 0)
 		return rc;
 	if (w->version >= 0 && f->version != w->version)
-		return sertel_err(SERTEL_ESTATE,
-		                  "signing flow %s: the files changed since you opened them",
-		                  w->id);
+		return sertel_err(
+		    SERTEL_ESTATE,
+		    "signing flow %s: the files changed since you opened them", w->id);
 	return 0;
 }
 
@@ -388,10 +400,11 @@ signed_fn(struct store *st, void *arg)
 	if ((rc = step_check(&f, st, w)) < 0)
 		return (int)rc;
 	if (w->n != f.ndocs)
-		return sertel_err(SERTEL_EINVAL, "signing flow %s: %zu files, not %zu", w->id,
-		                  f.ndocs, w->n);
+		return sertel_err(SERTEL_EINVAL, "signing flow %s: %zu files, not %zu",
+		                  w->id, f.ndocs, w->n);
 	for (i = 0; i < w->n; i++) {
-		if ((rc = store_blob_put(st, "esign-flow", w->files[i], w->lens[i], blob)) < 0)
+		if ((rc = store_blob_put(st, "esign-flow", w->files[i], w->lens[i],
+		                         blob)) < 0)
 			return (int)rc;
 		/* The old content goes with its row: held no longer than needed. */
 		if ((rc = db_run(store_db(st),
@@ -401,27 +414,33 @@ signed_fn(struct store *st, void *arg)
 		    (rc = db_run(store_db(st),
 		                 "UPDATE esign_flow_docs SET blob_id = ?, size = ? WHERE "
 		                 "flow_id = ? AND idx = ?",
-		                 "sisi", blob, (int64_t)w->lens[i], w->id, (int64_t)i)) < 0)
+		                 "sisi", blob, (int64_t)w->lens[i], w->id, (int64_t)i)) <
+		        0)
 			return (int)rc;
 	}
 	last = (size_t)f.step + 1 == f.nsigners;
-	if ((rc = db_run(store_db(st),
-	                 "UPDATE esign_flow_signers SET state = 'ditandatangani', at = ?, "
-	                 "doc_id = ? WHERE flow_id = ? AND pos = ? AND state = 'menunggu'",
-	                 "issi", now, w->doc_id, w->id, (int64_t)f.step)) < 0)
+	if ((rc =
+	         db_run(store_db(st),
+	                "UPDATE esign_flow_signers SET state = 'ditandatangani', at = ?, "
+	                "doc_id = ? WHERE flow_id = ? AND pos = ? AND state = 'menunggu'",
+	                "issi", now, w->doc_id, w->id, (int64_t)f.step)) < 0)
 		return (int)rc;
 	if (rc != 1)
-		return sertel_err(SERTEL_ESTATE, "signing flow %s: signed already", w->id);
-	if ((rc = db_run(store_db(st),
-	                 "UPDATE esign_flows SET step = ?, state = ?, version = version + 1, "
-	                 "updated_at = ?, expires_at = ? WHERE id = ? AND version = ?",
-	                 "isiisi", (int64_t)f.step + 1, last ? "selesai" : "aktif", now,
-	                 now + w->env->ttl, w->id, (int64_t)f.version)) < 0)
+		return sertel_err(SERTEL_ESTATE, "signing flow %s: signed already",
+		                  w->id);
+	if ((rc = db_run(
+	         store_db(st),
+	         "UPDATE esign_flows SET step = ?, state = ?, version = version + 1, "
+	         "updated_at = ?, expires_at = ? WHERE id = ? AND version = ?",
+	         "isiisi", (int64_t)f.step + 1, last ? "selesai" : "aktif", now,
+	         now + w->env->ttl, w->id, (int64_t)f.version)) < 0)
 		return (int)rc;
 	if (rc != 1)
-		return sertel_err(SERTEL_ESTATE, "signing flow %s: changed meanwhile", w->id);
-	if ((rc = db_run(store_db(st), "DELETE FROM blobs WHERE id IN (SELECT blob_id FROM "
-	                               "esign_flow_pages WHERE flow_id = ?)",
+		return sertel_err(SERTEL_ESTATE, "signing flow %s: changed meanwhile",
+		                  w->id);
+	if ((rc = db_run(store_db(st),
+	                 "DELETE FROM blobs WHERE id IN (SELECT blob_id FROM "
+	                 "esign_flow_pages WHERE flow_id = ?)",
 	                 "s", w->id)) < 0 ||
 	    (rc = db_run(store_db(st), "DELETE FROM esign_flow_pages WHERE flow_id = ?",
 	                 "s", w->id)) < 0)
@@ -430,21 +449,24 @@ signed_fn(struct store *st, void *arg)
 	snprintf(detail, sizeof(detail), "signer %d of %zu signed; document %s%s",
 	         f.step + 1, f.nsigners, w->doc_id ? w->doc_id : "",
 	         last ? "; complete" : "");
-	if ((rc = audit_append(st, w->who->label, last ? "esign.flow.complete" : "esign.flow.sign",
-	                       obj, detail)) < 0)
+	if ((rc = audit_append(st, w->who->label,
+	                       last ? "esign.flow.complete" : "esign.flow.sign", obj,
+	                       detail)) < 0)
 		return (int)rc;
 	if (last) {
 		if (strcmp(f.owner_nik, w->who->nik) == 0)
 			return 0;
-		return flow_notify(st, f.owner_nik, "flow-done", "Dokumen selesai ditandatangani",
-		                   "Semua penanda tangan telah menandatangani dokumen Anda.",
-		                   w->id, w->env);
+		return flow_notify(
+		    st, f.owner_nik, "flow-done", "Dokumen selesai ditandatangani",
+		    "Semua penanda tangan telah menandatangani dokumen Anda.", w->id,
+		    w->env);
 	}
-	return flow_notify(st, f.signers[f.step + 1].nik, "flow-turn",
-	                   "Giliran Anda menandatangani dokumen",
-	                   "Ada dokumen yang menunggu tanda tangan elektronik Anda; penanda "
-	                   "tangan sebelumnya sudah menandatangani.",
-	                   w->id, w->env);
+	return flow_notify(
+	    st, f.signers[f.step + 1].nik, "flow-turn",
+	    "Giliran Anda menandatangani dokumen",
+	    "Ada dokumen yang menunggu tanda tangan elektronik Anda; penanda "
+	    "tangan sebelumnya sudah menandatangani.",
+	    w->id, w->env);
 }
 
 int
@@ -482,11 +504,13 @@ decline_fn(struct store *st, void *arg)
 	                 "isi", now, w->id, (int64_t)f.step)) < 0)
 		return (int)rc;
 	if (rc != 1)
-		return sertel_err(SERTEL_ESTATE, "signing flow %s: changed meanwhile", w->id);
-	if ((rc = db_run(store_db(st),
-	                 "UPDATE esign_flows SET state = 'ditolak', reason = ?, updated_at = ?, "
-	                 "expires_at = ? WHERE id = ? AND state = 'aktif'",
-	                 "siis", w->reason, now, now + w->env->ttl, w->id)) < 0)
+		return sertel_err(SERTEL_ESTATE, "signing flow %s: changed meanwhile",
+		                  w->id);
+	if ((rc = db_run(
+	         store_db(st),
+	         "UPDATE esign_flows SET state = 'ditolak', reason = ?, updated_at = ?, "
+	         "expires_at = ? WHERE id = ? AND state = 'aktif'",
+	         "siis", w->reason, now, now + w->env->ttl, w->id)) < 0)
 		return (int)rc;
 	snprintf(obj, sizeof(obj), "esign-flow:%s", w->id);
 	snprintf(detail, sizeof(detail), "signer %d of %zu declined: %s", f.step + 1,
@@ -500,8 +524,8 @@ decline_fn(struct store *st, void *arg)
 	         "Alasan: %s",
 	         f.signers[f.step].name[0] ? f.signers[f.step].name : "Penanda tangan",
 	         w->reason);
-	return flow_notify(st, f.owner_nik, "flow-declined", "Dokumen ditolak penanda tangan",
-	                   text, w->id, w->env);
+	return flow_notify(st, f.owner_nik, "flow-declined",
+	                   "Dokumen ditolak penanda tangan", text, w->id, w->env);
 }
 
 int
@@ -512,14 +536,17 @@ esign_flow_decline(struct store *st, const struct ra_actor *who, const char *id,
 	const char *p;
 
 	if (reason == NULL || *reason == '\0')
-		return sertel_err(SERTEL_EINVAL, "signing flow: a refusal needs its reason");
+		return sertel_err(SERTEL_EINVAL,
+		                  "signing flow: a refusal needs its reason");
 	if (strlen(reason) >= FLOW_REASON_MAX - 1)
-		return sertel_err(SERTEL_ETOOBIG, "signing flow: reason over %d characters",
+		return sertel_err(SERTEL_ETOOBIG,
+		                  "signing flow: reason over %d characters",
 		                  FLOW_REASON_MAX - 2);
 	for (p = reason; *p; p++)
 		if ((unsigned char)*p < 0x20)
-			return sertel_err(SERTEL_EINVAL,
-			                  "signing flow: reason must be one line of text");
+			return sertel_err(
+			    SERTEL_EINVAL,
+			    "signing flow: reason must be one line of text");
 	memset(&w, 0, sizeof(w));
 	w.who = who;
 	w.id = id;
@@ -531,8 +558,8 @@ esign_flow_decline(struct store *st, const struct ra_actor *who, const char *id,
 
 /* ---- lists, expiry, previews ---------------------------------------------- */
 int
-esign_flow_iter(struct store *st, const struct ra_actor *who, int limit,
-                esign_flow_fn cb, void *arg)
+esign_flow_iter(struct store *st, const struct ra_actor *who, int limit, esign_flow_fn cb,
+                void *arg)
 {
 	struct db_stmt *s = NULL;
 	char ids[64][FLOW_ID_LEN + 1];
@@ -543,14 +570,16 @@ esign_flow_iter(struct store *st, const struct ra_actor *who, int limit,
 		limit = 64;
 	if (who->nik[0] == '\0')
 		return 0;
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT id FROM esign_flows WHERE expires_at > ? AND (owner_nik "
-	                     "= ? OR id IN (SELECT flow_id FROM esign_flow_signers WHERE "
-	                     "nik = ?)) ORDER BY updated_at DESC, id LIMIT ?")) < 0)
+	if ((rc = db_prepare(
+	         &s, store_db(st),
+	         "SELECT id FROM esign_flows WHERE expires_at > ? AND (owner_nik "
+	         "= ? OR id IN (SELECT flow_id FROM esign_flow_signers WHERE "
+	         "nik = ?)) ORDER BY updated_at DESC, id LIMIT ?")) < 0)
 		return rc;
 	if ((rc = db_bind_int(s, 1, time_now())) == 0 &&
 	    (rc = db_bind_text(s, 2, who->nik)) == 0 &&
-	    (rc = db_bind_text(s, 3, who->nik)) == 0 && (rc = db_bind_int(s, 4, limit)) == 0)
+	    (rc = db_bind_text(s, 3, who->nik)) == 0 &&
+	    (rc = db_bind_int(s, 4, limit)) == 0)
 		while ((rc = db_step(s)) == 1 && n < limit)
 			str_copy(ids[n++], sizeof(ids[0]), db_col_text(s, 0));
 	db_finalize(s);
@@ -574,7 +603,8 @@ expire_fn(struct store *st, void *arg)
 	static const char *const sql[] = {
 	    "DELETE FROM blobs WHERE id IN (SELECT d.blob_id FROM esign_flow_docs d JOIN "
 	    "esign_flows f ON f.id = d.flow_id WHERE f.expires_at <= ?)",
-	    "DELETE FROM blobs WHERE id IN (SELECT p.blob_id FROM esign_flow_pages p JOIN "
+	    "DELETE FROM blobs WHERE id IN (SELECT p.blob_id FROM esign_flow_pages p "
+	    "JOIN "
 	    "esign_flows f ON f.id = p.flow_id WHERE f.expires_at <= ?)",
 	    "DELETE FROM esign_flow_pages WHERE flow_id IN (SELECT id FROM esign_flows "
 	    "WHERE expires_at <= ?)",
@@ -588,7 +618,8 @@ expire_fn(struct store *st, void *arg)
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
 		if ((rc = db_run(store_db(st), sql[i], "i", now)) < 0)
 			return (int)rc;
-	rc = db_run(store_db(st), "DELETE FROM esign_flows WHERE expires_at <= ?", "i", now);
+	rc = db_run(store_db(st), "DELETE FROM esign_flows WHERE expires_at <= ?", "i",
+	            now);
 	if (rc < 0)
 		return (int)rc;
 	*(int64_t *)arg = rc;
@@ -609,8 +640,8 @@ esign_flow_expire(struct store *st, int64_t now, int *n)
 }
 
 int
-esign_flow_preview_get(unsigned char **out, size_t *len, struct store *st,
-                       const char *id, size_t idx, int version, int page)
+esign_flow_preview_get(unsigned char **out, size_t *len, struct store *st, const char *id,
+                       size_t idx, int version, int page)
 {
 	char blob[40] = "";
 	struct db_stmt *s = NULL;
@@ -622,9 +653,10 @@ esign_flow_preview_get(unsigned char **out, size_t *len, struct store *st,
 	                     "SELECT blob_id FROM esign_flow_pages WHERE flow_id = ? AND "
 	                     "idx = ? AND version = ? AND page = ?")) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_bind_int(s, 2, (int64_t)idx)) == 0 &&
-	    (rc = db_bind_int(s, 3, version)) == 0 && (rc = db_bind_int(s, 4, page)) == 0 &&
-	    (rc = db_step(s)) == 1)
+	if ((rc = db_bind_text(s, 1, id)) == 0 &&
+	    (rc = db_bind_int(s, 2, (int64_t)idx)) == 0 &&
+	    (rc = db_bind_int(s, 3, version)) == 0 &&
+	    (rc = db_bind_int(s, 4, page)) == 0 && (rc = db_step(s)) == 1)
 		str_copy(blob, sizeof(blob), db_col_text(s, 0));
 	db_finalize(s);
 	if (rc < 0)
@@ -654,8 +686,8 @@ preview_fn(struct store *st, void *arg)
 	rc = db_run(store_db(st),
 	            "INSERT INTO esign_flow_pages (flow_id, idx, version, page, blob_id) "
 	            "VALUES (?, ?, ?, ?, ?)",
-	            "siiis", w->id, (int64_t)w->idx, (int64_t)w->version, (int64_t)w->page,
-	            blob);
+	            "siiis", w->id, (int64_t)w->idx, (int64_t)w->version,
+	            (int64_t)w->page, blob);
 	return rc < 0 ? (int)rc : 0;
 }
 

@@ -83,9 +83,8 @@ int esign_flow_file(unsigned char **out, size_t *len, struct store *st,
  * turn on that version.  The next signer is notified, or, after the
  * last, the uploader. */
 int esign_flow_signed(struct store *st, const struct ra_actor *who, const char *id,
-                      int version, const unsigned char *const *files,
-                      const size_t *lens, size_t n, const char *doc_id,
-                      const struct esign_flow_env *env);
+                      int version, const unsigned char *const *files, const size_t *lens,
+                      size_t n, const char *doc_id, const struct esign_flow_env *env);
 /* The signer whose turn it is refuses, with a reason (required): the
  * flow stops and the uploader is told. */
 int esign_flow_decline(struct store *st, const struct ra_actor *who, const char *id,

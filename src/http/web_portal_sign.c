@@ -36,13 +36,13 @@
 static const struct esign_client sign_client = {.name = "portal:tandatangan",
                                                 .perms = ESIGN_PERM_SIGN};
 
-#define SIGN_TTL        (7 * 24 * 3600) /* a flow kept a week after its last change */
-#define SIGN_UPLOADS    3               /* file fields of the upload form */
-#define SIGN_PREVIEWS   10              /* pages shown per file */
-#define SIGN_RENDER_MS  5000            /* one page's drawing */
-#define SIGN_BOX_W      180.0           /* the signature box, PDF points */
-#define SIGN_BOX_H      72.0
-#define SIGN_TAG_MAX    32
+#define SIGN_TTL       (7 * 24 * 3600) /* a flow kept a week after its last change */
+#define SIGN_UPLOADS   3               /* file fields of the upload form */
+#define SIGN_PREVIEWS  10              /* pages shown per file */
+#define SIGN_RENDER_MS 5000            /* one page's drawing */
+#define SIGN_BOX_W     180.0           /* the signature box, PDF points */
+#define SIGN_BOX_H     72.0
+#define SIGN_TAG_MAX   32
 
 static void
 sign_env(struct esign_flow_env *env, char *link, size_t linksz, struct page *pg,
@@ -52,7 +52,8 @@ sign_env(struct esign_flow_env *env, char *link, size_t linksz, struct page *pg,
 	         c != NULL ? esign_ctx_conf(c)->base_url : "");
 	env->link_base = link;
 	env->ttl = SIGN_TTL;
-	env->max_file_bytes = c != NULL ? esign_ctx_conf(c)->max_file_bytes : RA_ATTACH_MAX;
+	env->max_file_bytes =
+	    c != NULL ? esign_ctx_conf(c)->max_file_bytes : RA_ATTACH_MAX;
 	if (env->max_file_bytes > RA_ATTACH_MAX)
 		env->max_file_bytes = RA_ATTACH_MAX;
 	(void)pg;
@@ -69,7 +70,24 @@ flow_state_key(const struct esign_flow *f)
 static void
 flash(struct page *pg, const char *kind, const char *text)
 {
-	json_object_set_new(pg->ctx, "flash", json_pack("{s:s, s:s}", "kind", kind, "text", text));
+	json_object_set_new(pg->ctx, "flash",
+	                    json_pack("{s:s, s:s}", "kind", kind, "text", text));
+}
+
+/* Expired flows go with their files and previews: at every list and
+ * upload (an indexed DELETE of what expires_at has passed); reads refuse
+ * an expired flow even before it is deleted (flow_read). */
+static void
+sign_expire(struct page *pg)
+{
+	int n = 0;
+
+	if (esign_flow_expire(pg->r->st, time_now(), &n) < 0) {
+		log_msg(LOG_WARN, "portal: flow expiry: %s", sertel_errmsg());
+		sertel_err_clear();
+	} else if (n > 0) {
+		log_msg(LOG_INFO, "portal: %d expired signing flow(s) deleted", n);
+	}
 }
 
 /* ---- the list and the upload ----------------------------------------------- */
@@ -83,10 +101,11 @@ list_fn(const struct esign_flow *f, void *arg)
 
 	sertel_err_clear();
 	wp_time(when, pg, f->updated_at, 1);
-	json_array_append_new(
-	    a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:i}", "id", f->id, "name", f->names[0],
-	                 "state", wp_text(pg, flow_state_key(f)), "when", when, "turn", turn,
-	                 "signed", f->step, "signers", (int)f->nsigners));
+	json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:i}", "id",
+	                                   f->id, "name", f->names[0], "state",
+	                                   wp_text(pg, flow_state_key(f)), "when", when,
+	                                   "turn", turn, "signed", f->step, "signers",
+	                                   (int)f->nsigners));
 	return 0;
 }
 
@@ -96,6 +115,7 @@ list_page(struct page *pg, int status, const char *error)
 	json_t *up = json_array();
 	int i, rc;
 
+	sign_expire(pg);
 	json_object_set_new(pg->ctx, "flows", json_array());
 	if ((rc = esign_flow_iter(pg->r->st, &pg->who, 50, list_fn, pg)) < 0) {
 		json_decref(up);
@@ -130,9 +150,11 @@ signers_parse(char out[FLOW_MAX_SIGNERS][17], size_t *n, const char *text, const
 			break;
 		len = strcspn(p, " \t\r\n,;");
 		if (len != 16 || strspn(p, "0123456789") < 16)
-			return sertel_err(SERTEL_EINVAL, "signer %zu: a NIK is 16 digits", *n + 1);
+			return sertel_err(SERTEL_EINVAL, "signer %zu: a NIK is 16 digits",
+			                  *n + 1);
 		if (*n == FLOW_MAX_SIGNERS)
-			return sertel_err(SERTEL_EINVAL, "at most %d signers", FLOW_MAX_SIGNERS);
+			return sertel_err(SERTEL_EINVAL, "at most %d signers",
+			                  FLOW_MAX_SIGNERS);
 		memcpy(out[*n], p, 16);
 		out[(*n)++][16] = '\0';
 		p += len;
@@ -164,7 +186,8 @@ page_upload(struct page *pg)
 		struct http_part *f;
 
 		snprintf(field, sizeof(field), "berkas%zu", i);
-		if ((f = http_multipart_get(&m, field)) == NULL || !f->is_file || f->val.len == 0)
+		if ((f = http_multipart_get(&m, field)) == NULL || !f->is_file ||
+		    f->val.len == 0)
 			continue;
 		/* The content decides, not the name: a PDF starts %PDF- and
 		 * poppler must be able to open it. */
@@ -187,14 +210,15 @@ page_upload(struct page *pg)
 		rc = list_page(pg, 400, wp_text(pg, "sign.err.nofile"));
 		goto out;
 	}
-	if ((rc = signers_parse(signers, &ns, http_multipart_text(&m, "penanda"), pg->who.nik)) <
-	    0) {
+	if ((rc = signers_parse(signers, &ns, http_multipart_text(&m, "penanda"),
+	                        pg->who.nik)) < 0) {
 		rc = list_page(pg, 400, wp_text(pg, "sign.err.signers"));
 		goto out;
 	}
 	for (i = 0; i < ns; i++)
 		sp[i] = signers[i];
-	if ((rc = esign_flow_create(id, pg->r->st, &pg->who, sp, ns, docs, nd, &env)) < 0) {
+	if ((rc = esign_flow_create(id, pg->r->st, &pg->who, sp, ns, docs, nd, &env)) <
+	    0) {
 		rc = rc == SERTEL_EINVAL || rc == SERTEL_ETOOBIG
 		         ? list_page(pg, wp_rule_status(rc), sertel_errmsg())
 		         : wp_rule_error(pg, rc, "sign.err.create");
@@ -253,13 +277,14 @@ flow_page(struct page *pg, int status, const struct esign_flow *f, const char *e
 			wp_time(when, pg, s->at, 1);
 		json_array_append_new(
 		    signers,
-		    json_pack("{s:i, s:s, s:s, s:s, s:b, s:s?}", "pos", (int)i + 1, "name",
-		              s->name[0] ? s->name : "-", "state",
-		              wp_text(pg, s->state == FLOW_SIGNED    ? "sign.step.signed"
-		                          : s->state == FLOW_REFUSED ? "sign.step.declined"
-		                                                     : "sign.step.waiting"),
-		              "when", when, "now", f->state == FLOW_ACTIVE && (int)i == f->step,
-		              "doc", s->doc_id[0] ? s->doc_id : NULL));
+		    json_pack(
+		        "{s:i, s:s, s:s, s:s, s:b, s:s?}", "pos", (int)i + 1, "name",
+		        s->name[0] ? s->name : "-", "state",
+		        wp_text(pg, s->state == FLOW_SIGNED    ? "sign.step.signed"
+		                    : s->state == FLOW_REFUSED ? "sign.step.declined"
+		                                               : "sign.step.waiting"),
+		        "when", when, "now", f->state == FLOW_ACTIVE && (int)i == f->step,
+		        "doc", s->doc_id[0] ? s->doc_id : NULL));
 	}
 	for (i = 0; i < f->ndocs; i++) {
 		unsigned char *data = NULL;
@@ -267,7 +292,8 @@ flow_page(struct page *pg, int status, const struct esign_flow *f, const char *e
 		json_t *pages = json_array();
 		int n = 0, p;
 
-		if ((rc = esign_flow_file(&data, &len, pg->r->st, &pg->who, f->id, i)) < 0 ||
+		if ((rc = esign_flow_file(&data, &len, pg->r->st, &pg->who, f->id, i)) <
+		        0 ||
 		    (rc = render_page_count(&n, data, len)) < 0) {
 			free(data);
 			json_decref(pages);
@@ -282,40 +308,46 @@ flow_page(struct page *pg, int status, const struct esign_flow *f, const char *e
 			if (render_page_size(&rp, data, len, p) < 0)
 				break;
 			json_array_append_new(
-			    pages, json_pack("{s:i, s:i, s:i, s:i, s:f, s:f}", "n", p + 1, "p", p,
-			                     "w", rp.w_px, "h", rp.h_px, "wpt", rp.w_pt, "hpt",
-			                     rp.h_pt));
+			    pages, json_pack("{s:i, s:i, s:i, s:i, s:f, s:f}", "n", p + 1,
+			                     "p", p, "w", rp.w_px, "h", rp.h_px, "wpt",
+			                     rp.w_pt, "hpt", rp.h_pt));
 		}
 		sertel_err_clear();
 		free(data);
 		json_array_append_new(
-		    docs, json_pack("{s:i, s:i, s:s, s:o, s:i, s:b, s:i, s:i}", "i", (int)i, "n",
-		                    (int)i + 1, "name", f->names[i], "pages", pages, "count", n,
-		                    "more", n > SIGN_PREVIEWS, "x", 380, "y", 80));
+		    docs,
+		    json_pack("{s:i, s:i, s:s, s:o, s:i, s:b, s:i, s:i}", "i", (int)i,
+		              "n", (int)i + 1, "name", f->names[i], "pages", pages,
+		              "count", n, "more", n > SIGN_PREVIEWS, "x", 380, "y", 80));
 	}
 	json_object_set_new(
 	    pg->ctx, "flow",
-	    json_pack("{s:s, s:s, s:b, s:b, s:s, s:s, s:i, s:o, s:o, s:b, s:f, s:f}", "id", f->id,
-	              "state", wp_text(pg, flow_state_key(f)), "done", f->state == FLOW_DONE,
-	              "declined", f->state == FLOW_DECLINED, "reason", f->reason, "owner",
-	              f->owner_name, "version", f->version, "signers", signers, "docs", docs,
-	              "many", f->ndocs > 1, "boxw", SIGN_BOX_W, "boxh", SIGN_BOX_H));
+	    json_pack("{s:s, s:s, s:b, s:b, s:s, s:s, s:i, s:o, s:o, s:b, s:f, s:f}",
+	              "id", f->id, "state", wp_text(pg, flow_state_key(f)), "done",
+	              f->state == FLOW_DONE, "declined", f->state == FLOW_DECLINED,
+	              "reason", f->reason, "owner", f->owner_name, "version", f->version,
+	              "signers", signers, "docs", docs, "many", f->ndocs > 1, "boxw",
+	              SIGN_BOX_W, "boxh", SIGN_BOX_H));
 	if (turn) {
 		memset(&o, 0, sizeof(o));
-		if ((rc = esign_owner_get(&o, pg->r->st, pg->who.nik, NULL, time_now())) < 0 &&
+		if ((rc = esign_owner_get(&o, pg->r->st, pg->who.nik, NULL, time_now())) <
+		        0 &&
 		    rc != SERTEL_ENOTFOUND) {
 			log_msg(LOG_ERROR, "portal: flow %s: %s", f->id, sertel_errmsg());
 			return wp_error(pg, 500, "internal error");
 		}
 		sertel_err_clear();
-		json_object_set_new(
-		    pg->ctx, "turn",
-		    json_pack("{s:s, s:b, s:b, s:b, s:b}", "id", f->id, "form",
-		              o.has_sealed_key && !o.locked, "nokey", !o.has_sealed_key, "locked",
-		              o.has_sealed_key && o.locked, "totp", o.totp_enrolled));
+		json_object_set_new(pg->ctx, "turn",
+		                    json_pack("{s:s, s:b, s:b, s:b, s:b}", "id", f->id,
+		                              "form", o.has_sealed_key && !o.locked,
+		                              "nokey", !o.has_sealed_key, "locked",
+		                              o.has_sealed_key && o.locked, "totp",
+		                              o.totp_enrolled));
 	}
 	if (http_query(pg->r, "ok") != NULL && error == NULL)
-		flash(pg, "ok", wp_text(pg, f->state == FLOW_DONE ? "sign.ok.done" : "sign.ok.next"));
+		flash(
+		    pg, "ok",
+		    wp_text(pg, f->state == FLOW_DONE ? "sign.ok.done" : "sign.ok.next"));
 	if (error != NULL)
 		flash(pg, "bad", error);
 	return wp_render(pg, status, "sign-flow", "sign.flow.title");
@@ -346,8 +378,8 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 	                            (int)pno - 1);
 	if (rc == SERTEL_ENOTFOUND) {
 		sertel_err_clear();
-		if ((rc = esign_flow_file(&data, &dlen, pg->r->st, &pg->who, f->id, (size_t)idx)) <
-		        0 ||
+		if ((rc = esign_flow_file(&data, &dlen, pg->r->st, &pg->who, f->id,
+		                          (size_t)idx)) < 0 ||
 		    (rc = render_page_png(&png, &len, &rp, data, dlen, (int)pno - 1,
 		                          RENDER_MAX_PIXELS, SIGN_RENDER_MS)) < 0) {
 			free(data);
@@ -355,8 +387,8 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 			                wp_msg(pg, "", "sign.err.preview"));
 		}
 		free(data);
-		if (esign_flow_preview_put(pg->r->st, f->id, (size_t)idx, f->version, (int)pno - 1,
-		                           png, len) < 0) {
+		if (esign_flow_preview_put(pg->r->st, f->id, (size_t)idx, f->version,
+		                           (int)pno - 1, png, len) < 0) {
 			/* A preview not cached is drawn again next time: no error. */
 			log_msg(LOG_WARN, "portal: preview cache: %s", sertel_errmsg());
 			sertel_err_clear();
@@ -479,7 +511,8 @@ flow_download(struct page *pg, const struct esign_flow *f)
 	int rc = 0;
 
 	for (i = 0; i < f->ndocs; i++) {
-		if ((rc = esign_flow_file(&data[i], &lens[i], pg->r->st, &pg->who, f->id, i)) < 0)
+		if ((rc = esign_flow_file(&data[i], &lens[i], pg->r->st, &pg->who, f->id,
+		                          i)) < 0)
 			goto out;
 		signed_name(names[i], sizeof(names[i]), f->names[i], f->step > 0);
 	}
@@ -500,8 +533,8 @@ flow_download(struct page *pg, const struct esign_flow *f)
 		}
 		pg->resp->body = buf_detach(&z, &pg->resp->len);
 		pg->resp->ctype = "application/zip";
-		snprintf(disp, sizeof(disp), "attachment; filename=\"tandatangan-%.8s.zip\"",
-		         f->id);
+		snprintf(disp, sizeof(disp),
+		         "attachment; filename=\"tandatangan-%.8s.zip\"", f->id);
 	}
 	wp_header_add(pg, "Content-Disposition: %s\n", disp);
 	buf_appendf(&pg->headers, "Content-Security-Policy: default-src 'none'\n"
@@ -606,8 +639,9 @@ flow_sign(struct page *pg, const struct esign_flow *f, struct esign_ctx *c)
 	if ((rc = esign_flow_turn(f, &pg->who)) < 0) {
 		wp_form_wipe(pg);
 		return flow_page(pg, wp_rule_status(rc), f,
-		                 wp_msg(pg, "", rc == SERTEL_EPERM ? "sign.err.notsigner"
-		                                                   : "sign.err.notturn"));
+		                 wp_msg(pg, "",
+		                        rc == SERTEL_EPERM ? "sign.err.notsigner"
+		                                           : "sign.err.notturn"));
 	}
 	if (ver == NULL || strtol(ver, NULL, 10) != f->version) {
 		wp_form_wipe(pg);
@@ -623,7 +657,8 @@ flow_sign(struct page *pg, const struct esign_flow *f, struct esign_ctx *c)
 			return flow_page(pg, 400, f, wp_msg(pg, "", "sign.err.place"));
 		}
 	for (i = 0; i < f->ndocs; i++) {
-		if ((rc = esign_flow_file(&data[i], &lens[i], pg->r->st, &pg->who, f->id, i)) < 0)
+		if ((rc = esign_flow_file(&data[i], &lens[i], pg->r->st, &pg->who, f->id,
+		                          i)) < 0)
 			goto fail;
 		docs[i].data = data[i];
 		docs[i].len = lens[i];
@@ -658,8 +693,8 @@ flow_sign(struct page *pg, const struct esign_flow *f, struct esign_ctx *c)
 	/* Signed and registered: a refusal here (someone else moved the flow
 	 * on meanwhile) leaves a registered signature the flow does not hold,
 	 * which /v/{id} still answers for. */
-	rc = esign_flow_signed(pg->r->st, &pg->who, f->id, f->version, files, lens, f->ndocs,
-	                       out[0].id, &env);
+	rc = esign_flow_signed(pg->r->st, &pg->who, f->id, f->version, files, lens,
+	                       f->ndocs, out[0].id, &env);
 	esign_docs_free(out, f->ndocs);
 	if (rc < 0)
 		goto fail;
@@ -671,7 +706,8 @@ fail:
 	for (i = 0; i < f->ndocs; i++)
 		free(data[i]);
 	if (rc == SERTEL_ESTATE || rc == SERTEL_EPERM)
-		return flow_page(pg, wp_rule_status(rc), f, wp_msg(pg, "", "sign.err.notturn"));
+		return flow_page(pg, wp_rule_status(rc), f,
+		                 wp_msg(pg, "", "sign.err.notturn"));
 	log_msg(LOG_ERROR, "portal: flow %s: %s", f->id, sertel_errmsg());
 	return wp_error(pg, 500, "internal error");
 }
@@ -687,8 +723,9 @@ flow_decline(struct page *pg, const struct esign_flow *f, struct esign_ctx *c)
 	sign_env(&env, link, sizeof(link), pg, c);
 	if ((rc = esign_flow_turn(f, &pg->who)) < 0)
 		return flow_page(pg, wp_rule_status(rc), f,
-		                 wp_msg(pg, "", rc == SERTEL_EPERM ? "sign.err.notsigner"
-		                                                   : "sign.err.notturn"));
+		                 wp_msg(pg, "",
+		                        rc == SERTEL_EPERM ? "sign.err.notsigner"
+		                                           : "sign.err.notturn"));
 	if (why == NULL || *why == '\0')
 		return flow_page(pg, 400, f, wp_msg(pg, "", "sign.err.reason"));
 	if ((rc = esign_flow_decline(pg->r->st, &pg->who, f->id, why, &env)) < 0) {

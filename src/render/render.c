@@ -154,12 +154,14 @@ render_page_png(unsigned char **png, size_t *len, struct render_page *info,
 	cairo_destroy(cr);
 	cr = NULL;
 	if (mono_ms() - t0 > budget_ms) {
-		rc = sertel_err(SERTEL_ETOOBIG, "preview: page %d took over %lld ms", page + 1,
-		                (long long)budget_ms);
+		rc = sertel_err(SERTEL_ETOOBIG, "preview: page %d took over %lld ms",
+		                page + 1, (long long)budget_ms);
 		goto out;
 	}
-	if (cairo_surface_write_to_png_stream(sf, png_write, &b) != CAIRO_STATUS_SUCCESS) {
-		rc = sertel_err(SERTEL_ETOOBIG, "preview: the image is over its size limit");
+	if (cairo_surface_write_to_png_stream(sf, png_write, &b) !=
+	    CAIRO_STATUS_SUCCESS) {
+		rc = sertel_err(SERTEL_ETOOBIG,
+		                "preview: the image is over its size limit");
 		goto out;
 	}
 	*png = buf_detach(&b, len);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RENDER_MAX_PAGES 50   /* pages a preview shows */
+#define RENDER_MAX_PAGES  50  /* pages a preview shows */
 #define RENDER_MAX_PIXELS 900 /* the longer side of one image */
 
 struct render_page {

@@ -92,8 +92,8 @@ unchanged(const int64_t before[6])
 	snapshot(now);
 	for (i = 0; i < 6; i++)
 		if (now[i] != before[i])
-			fail_msg("count %d changed: %lld -> %lld", i, (long long)before[i],
-			         (long long)now[i]);
+			fail_msg("count %d changed: %lld -> %lld", i,
+			         (long long)before[i], (long long)now[i]);
 }
 
 static int64_t
@@ -101,7 +101,8 @@ mails_to(const char *to)
 {
 	char sql[200];
 
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_queue WHERE to_addr = '%s'", to);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_queue WHERE to_addr = '%s'",
+	         to);
 	return fixture_count(sql);
 }
 
@@ -111,8 +112,9 @@ static void
 new_flow(char *id, struct store *st, const struct ra_actor *up)
 {
 	const char *signers[] = {S1, S2};
-	struct esign_doc_in d[2] = {{(const unsigned char *)pdf1, sizeof(pdf1) - 1, "surat.pdf"},
-	                            {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "lampiran.pdf"}};
+	struct esign_doc_in d[2] = {
+	    {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "surat.pdf"},
+	    {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "lampiran.pdf"}};
 
 	if (esign_flow_create(id, st, up, signers, 2, d, 2, &env) < 0)
 		fail_msg("create: %s", sertel_errmsg());
@@ -123,7 +125,8 @@ sign_as(struct store *st, const struct ra_actor *who, const char *id, int versio
         const char *tag, int expect)
 {
 	char a[128], b[128];
-	const unsigned char *files[2] = {(const unsigned char *)a, (const unsigned char *)b};
+	const unsigned char *files[2] = {(const unsigned char *)a,
+	                                 (const unsigned char *)b};
 	size_t lens[2];
 	int rc;
 
@@ -132,7 +135,8 @@ sign_as(struct store *st, const struct ra_actor *who, const char *id, int versio
 	rc = esign_flow_signed(st, who, id, version, files, lens, 2,
 	                       "0123456789abcdef0123456789abcdef", &env);
 	if (rc != expect)
-		fail_msg("sign by %s: %d, not %d (%s)", who->nik, rc, expect, sertel_errmsg());
+		fail_msg("sign by %s: %d, not %d (%s)", who->nik, rc, expect,
+		         sertel_errmsg());
 }
 
 static void
@@ -173,8 +177,10 @@ signers_in_order(void **state)
 	sign_as(st, &s2, id, 0, "s2", SERTEL_ESTATE);
 	sign_as(st, &up, id, 0, "up", SERTEL_EPERM);
 	sign_as(st, &other, id, 0, "x", SERTEL_EPERM);
-	assert_int_equal(esign_flow_decline(st, &s2, id, "belum giliran", &env), SERTEL_ESTATE);
-	assert_int_equal(esign_flow_decline(st, &other, id, "bukan saya", &env), SERTEL_EPERM);
+	assert_int_equal(esign_flow_decline(st, &s2, id, "belum giliran", &env),
+	                 SERTEL_ESTATE);
+	assert_int_equal(esign_flow_decline(st, &other, id, "bukan saya", &env),
+	                 SERTEL_EPERM);
 	unchanged(before);
 
 	/* The first signer; then the second is told. */
@@ -186,7 +192,8 @@ signers_in_order(void **state)
 	assert_int_equal(f.signers[0].state, FLOW_SIGNED);
 	assert_string_equal(f.signers[0].doc_id, "0123456789abcdef0123456789abcdef");
 	assert_int_equal(esign_flow_file(&data, &len, st, &s2, id, 1), 0);
-	assert_true(len > sizeof(pdf1) && memcmp(data + sizeof(pdf1) - 1, "s1 b", 4) == 0);
+	assert_true(len > sizeof(pdf1) &&
+	            memcmp(data + sizeof(pdf1) - 1, "s1 b", 4) == 0);
 	free(data);
 	/* The old files' blobs went with their rows. */
 	assert_int_equal(fixture_count("SELECT COUNT(*) FROM blobs"), 2);
@@ -213,7 +220,8 @@ signers_in_order(void **state)
 	/* After the completion: nothing more. */
 	snapshot(before);
 	sign_as(st, &s2, id, 2, "s2", SERTEL_ESTATE);
-	assert_int_equal(esign_flow_decline(st, &s1, id, "terlambat", &env), SERTEL_ESTATE);
+	assert_int_equal(esign_flow_decline(st, &s1, id, "terlambat", &env),
+	                 SERTEL_ESTATE);
 	unchanged(before);
 	{
 		int64_t bad = 0, n = 0;
@@ -239,7 +247,8 @@ decline_stops_the_flow(void **state)
 	/* A refusal needs its reason, one line. */
 	snapshot(before);
 	assert_int_equal(esign_flow_decline(st, &s2, id, "", &env), SERTEL_EINVAL);
-	assert_int_equal(esign_flow_decline(st, &s2, id, "dua\nbaris", &env), SERTEL_EINVAL);
+	assert_int_equal(esign_flow_decline(st, &s2, id, "dua\nbaris", &env),
+	                 SERTEL_EINVAL);
 	unchanged(before);
 	up_mails = mails_to("up@uji.go.id");
 	assert_int_equal(esign_flow_decline(st, &s2, id, "Nomor surat salah", &env), 0);
@@ -248,9 +257,10 @@ decline_stops_the_flow(void **state)
 	assert_int_equal(f.state, FLOW_DECLINED);
 	assert_string_equal(f.reason, "Nomor surat salah");
 	assert_int_equal(f.signers[1].state, FLOW_REFUSED);
-	assert_int_equal(fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
-	                               "'esign.flow.decline' AND reason LIKE '%Nomor surat%'"),
-	                 1);
+	assert_int_equal(
+	    fixture_count("SELECT COUNT(*) FROM audit WHERE action = "
+	                  "'esign.flow.decline' AND reason LIKE '%Nomor surat%'"),
+	    1);
 	/* After the refusal: no signature, no second refusal. */
 	snapshot(before);
 	sign_as(st, &s2, id, 1, "s2", SERTEL_ESTATE);
@@ -273,14 +283,18 @@ bad_input_and_expiry(void **state)
 
 	actor(&up, st, UP);
 	snapshot(before);
-	assert_int_equal(esign_flow_create(id, st, &up, twice, 2, &d, 1, &env), SERTEL_EINVAL);
-	assert_int_equal(esign_flow_create(id, st, &up, unknown, 1, &d, 1, &env), SERTEL_EINVAL);
+	assert_int_equal(esign_flow_create(id, st, &up, twice, 2, &d, 1, &env),
+	                 SERTEL_EINVAL);
+	assert_int_equal(esign_flow_create(id, st, &up, unknown, 1, &d, 1, &env),
+	                 SERTEL_EINVAL);
 	assert_int_equal(esign_flow_create(id, st, &up, twice, 1, &notpdf, 1, &env),
 	                 SERTEL_EINVAL);
-	assert_int_equal(esign_flow_create(id, st, &up, twice, 0, &d, 1, &env), SERTEL_EINVAL);
+	assert_int_equal(esign_flow_create(id, st, &up, twice, 0, &d, 1, &env),
+	                 SERTEL_EINVAL);
 	unchanged(before);
 	new_flow(id, st, &up);
-	assert_int_equal(esign_flow_preview_put(st, id, 0, 0, 0, (const unsigned char *)"png", 3), 0);
+	assert_int_equal(
+	    esign_flow_preview_put(st, id, 0, 0, 0, (const unsigned char *)"png", 3), 0);
 	assert_int_equal(fixture_count("SELECT COUNT(*) FROM blobs"), 3);
 	/* Not yet expired; then past its time, gone with its files. */
 	assert_int_equal(esign_flow_expire(st, time_now(), &n), 0);
@@ -296,7 +310,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(signers_in_order, setup, fixture_store_teardown),
+	    cmocka_unit_test_setup_teardown(signers_in_order, setup,
+	                                    fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(decline_stops_the_flow, setup,
 	                                    fixture_store_teardown),
 	    cmocka_unit_test_setup_teardown(bad_input_and_expiry, setup,
