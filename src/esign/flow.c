@@ -387,6 +387,25 @@ step_check(struct esign_flow *f, struct store *st, const struct step_work *w)
 	return 0;
 }
 
+/* The step at pos, still waiting, becomes state (signed or declined):
+ * SERTEL_ESTATE when it is not waiting any more (a second submission). */
+static int
+step_mark(struct store *st, const char *id, int pos, const char *state, int64_t now,
+          const char *doc_id)
+{
+	int64_t rc = db_run(store_db(st),
+	                    "UPDATE esign_flow_signers SET state = ?, at = ?, doc_id = ? "
+	                    "WHERE flow_id = ? AND pos = ? AND state = 'menunggu'",
+	                    "sissi", state, now, doc_id, id, (int64_t)pos);
+
+	if (rc < 0)
+		return (int)rc;
+	if (rc != 1)
+		return sertel_err(SERTEL_ESTATE, "signing flow %s: step %d already %s",
+		                  id, pos + 1, "decided");
+	return 0;
+}
+
 static int
 signed_fn(struct store *st, void *arg)
 {
@@ -419,15 +438,8 @@ signed_fn(struct store *st, void *arg)
 			return (int)rc;
 	}
 	last = (size_t)f.step + 1 == f.nsigners;
-	if ((rc =
-	         db_run(store_db(st),
-	                "UPDATE esign_flow_signers SET state = 'ditandatangani', at = ?, "
-	                "doc_id = ? WHERE flow_id = ? AND pos = ? AND state = 'menunggu'",
-	                "issi", now, w->doc_id, w->id, (int64_t)f.step)) < 0)
+	if ((rc = step_mark(st, w->id, f.step, "ditandatangani", now, w->doc_id)) < 0)
 		return (int)rc;
-	if (rc != 1)
-		return sertel_err(SERTEL_ESTATE, "signing flow %s: signed already",
-		                  w->id);
 	if ((rc = db_run(
 	         store_db(st),
 	         "UPDATE esign_flows SET step = ?, state = ?, version = version + 1, "
@@ -498,14 +510,8 @@ decline_fn(struct store *st, void *arg)
 
 	if ((rc = step_check(&f, st, w)) < 0)
 		return (int)rc;
-	if ((rc = db_run(store_db(st),
-	                 "UPDATE esign_flow_signers SET state = 'ditolak', at = ? WHERE "
-	                 "flow_id = ? AND pos = ? AND state = 'menunggu'",
-	                 "isi", now, w->id, (int64_t)f.step)) < 0)
+	if ((rc = step_mark(st, w->id, f.step, "ditolak", now, NULL)) < 0)
 		return (int)rc;
-	if (rc != 1)
-		return sertel_err(SERTEL_ESTATE, "signing flow %s: changed meanwhile",
-		                  w->id);
 	if ((rc = db_run(
 	         store_db(st),
 	         "UPDATE esign_flows SET state = 'ditolak', reason = ?, updated_at = ?, "

@@ -422,6 +422,23 @@ le32(struct buf *b, unsigned long v)
 	buf_append(b, c, 4);
 }
 
+/* What a local header and its central directory entry share: flags
+ * (UTF-8 names), method 0 (stored), a fixed time (1980-01-01 00:00, no
+ * clock in the file), CRC-32, sizes, the name's length, no extra field. */
+static void
+zip_fields(struct buf *z, unsigned long crc, size_t len, size_t nl)
+{
+	le16(z, 0x0800);
+	le16(z, 0);
+	le16(z, 0);
+	le16(z, 0x21);
+	le32(z, crc);
+	le32(z, (unsigned long)len);
+	le32(z, (unsigned long)len);
+	le16(z, (unsigned)nl);
+	le16(z, 0);
+}
+
 /* A zip of the files (stored, APPNOTE 4.3): PDFs compress little, and a
  * reader of any age opens a stored entry. */
 static int
@@ -438,15 +455,7 @@ zip_files(struct buf *z, unsigned char *const *data, const size_t *lens,
 		off[i] = (unsigned long)z->len;
 		le32(z, 0x04034b50UL);
 		le16(z, 20);
-		le16(z, 0x0800); /* UTF-8 names */
-		le16(z, 0);
-		le16(z, 0);
-		le16(z, 0x21);
-		le32(z, crc[i]);
-		le32(z, (unsigned long)lens[i]);
-		le32(z, (unsigned long)lens[i]);
-		le16(z, (unsigned)nl);
-		le16(z, 0);
+		zip_fields(z, crc[i], lens[i], nl);
 		buf_append(z, names[i], nl);
 		buf_append(z, data[i], lens[i]);
 	}
@@ -457,15 +466,7 @@ zip_files(struct buf *z, unsigned char *const *data, const size_t *lens,
 		le32(z, 0x02014b50UL);
 		le16(z, 20);
 		le16(z, 20);
-		le16(z, 0x0800);
-		le16(z, 0);
-		le16(z, 0);
-		le16(z, 0x21);
-		le32(z, crc[i]);
-		le32(z, (unsigned long)lens[i]);
-		le32(z, (unsigned long)lens[i]);
-		le16(z, (unsigned)nl);
-		le16(z, 0);
+		zip_fields(z, crc[i], lens[i], nl);
 		le16(z, 0);
 		le16(z, 0);
 		le16(z, 0);
