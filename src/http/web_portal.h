@@ -71,6 +71,7 @@ int wp_desk_receipt_offer(struct page *pg, const char *app_id);
 extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 extern const struct wp_routes wp_routes_login, wp_routes_sso;
 extern const struct wp_routes wp_routes_oper;
+extern const struct wp_routes wp_routes_sign;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

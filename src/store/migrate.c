@@ -274,6 +274,26 @@ static const struct migration migrations[] = {
      "ALTER TABLE esign_seals ADD COLUMN email TEXT;"
      "CREATE TABLE esign_seal_activations (seal_id TEXT NOT NULL, client TEXT NOT NULL,"
      " activated_at BIGINT NOT NULL, PRIMARY KEY (seal_id, client));"},
+    /* Issue 11: signing flows, several signers in order on the same files
+     * (src/esign/flow.c).  The files and their page previews are blobs
+     * (encrypted), deleted with the flow when it expires. */
+    {18, "e-sign: signing flows, signers in order, files held until expiry",
+     "CREATE TABLE esign_flows (id TEXT PRIMARY KEY, owner_nik TEXT NOT NULL,"
+     " state TEXT NOT NULL, step INTEGER NOT NULL, reason TEXT,"
+     " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+     " expires_at BIGINT NOT NULL, version INTEGER NOT NULL);"
+     "CREATE INDEX esign_flows_owner ON esign_flows(owner_nik, updated_at);"
+     "CREATE INDEX esign_flows_expires ON esign_flows(expires_at);"
+     "CREATE TABLE esign_flow_signers (flow_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+     " nik TEXT NOT NULL, state TEXT NOT NULL, at BIGINT, doc_id TEXT,"
+     " PRIMARY KEY (flow_id, pos));"
+     "CREATE INDEX esign_flow_signers_nik ON esign_flow_signers(nik, flow_id);"
+     "CREATE TABLE esign_flow_docs (flow_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+     " name TEXT NOT NULL, blob_id TEXT NOT NULL, size BIGINT NOT NULL,"
+     " PRIMARY KEY (flow_id, idx));"
+     "CREATE TABLE esign_flow_pages (flow_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+     " version INTEGER NOT NULL, page INTEGER NOT NULL, blob_id TEXT NOT NULL,"
+     " PRIMARY KEY (flow_id, idx, version, page));"},
 };
 
 static char *
