@@ -46,6 +46,7 @@ struct esign_conf {
 	int verify_after_sign;     /* record the verifier's verdict per document (1) */
 	int verify_offline;        /* verifier never fetches OCSP/CRLs (0) */
 	struct verify_conf verify; /* [verify]: fetching and decoding limits */
+	struct sign_look look;     /* [sign] box_*: the visible signature (issue 11) */
 };
 int esign_conf_load(struct esign_conf *out, const struct config *cfg,
                     const char *base_url);
@@ -297,5 +298,16 @@ int esign_doc_content(unsigned char **out, size_t *len, struct store *st,
                       const struct esign_client *client, const char *id);
 /* The registered documents with this SHA-256 (the first, if several). */
 int esign_doc_by_hash(struct esign_doc *out, struct store *st, const char *sha256_hex);
+/* Issue 11: every signed document resolves.  A fresh document id (32 hex
+ * digits) and its link base_url/v/id, which the QR code and the footer
+ * carry; the service, the CLI and the receipts all take theirs here. */
+int esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url);
+/* Registers one document signed outside the service (sertel sign pdf
+ * --dir, receipts) under the id esign_doc_new() gave, in the same
+ * transaction and audit entry as esign_sign() writes; channel names who
+ * registered it ("cli", "receipt"); signer_nik may be NULL. */
+int esign_doc_register(struct store *st, const char *channel, const char *id,
+                       const char *sha256, const char *name, const char *signer_nik,
+                       const char *signer_name, const char *serial, size_t len);
 
 #endif

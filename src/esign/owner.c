@@ -33,6 +33,7 @@ int
 esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *base_url)
 {
 	const char *v;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->max_failures = (int)config_get_int(cfg, "esign", "max_failures", 5);
@@ -61,9 +62,11 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	v = config_get(cfg, "esign", "base_url", base_url ? base_url : "");
 	str_copy(out->base_url, sizeof(out->base_url), v);
 	/* Palembang 12(4): the footer on every signed document. */
-	v = config_get(cfg, "esign", "footer",
-	               SIGN_FOOTER_DEFAULT " Verifikasi keasliannya di %s");
-	str_copy(out->footer, sizeof(out->footer), v);
+	/* The link is the footer's own ({tautan}, or appended: issue 11). */
+	v = config_get(cfg, "esign", "footer", SIGN_FOOTER_DEFAULT);
+	if (str_copy(out->footer, sizeof(out->footer), v) < 0)
+		return sertel_err(SERTEL_EINVAL, "[esign] footer: at most %zu bytes",
+		                  sizeof(out->footer) - 1);
 	str_copy(out->tsa_url, sizeof(out->tsa_url),
 	         config_get(cfg, "esign", "tsa_url", ""));
 	str_copy(out->location, sizeof(out->location),
@@ -71,7 +74,9 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	out->verify_after_sign =
 	    (int)config_get_int(cfg, "esign", "verify_after_sign", 1);
 	out->verify_offline = (int)config_get_int(cfg, "esign", "verify_offline", 0);
-	return verify_conf_load(&out->verify, cfg);
+	if ((rc = verify_conf_load(&out->verify, cfg)) < 0)
+		return rc;
+	return sign_look_load(&out->look, cfg, config_dir(cfg));
 }
 
 static const char *const status_names[] = {

@@ -78,6 +78,39 @@ esign_register(struct store *st, const char *client, int seal,
 	return store_atomic(st, reg_fn, &w);
 }
 
+int
+esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url)
+{
+	unsigned char idb[16];
+	int rc;
+
+	if ((rc = rand_bytes(idb, sizeof(idb))) < 0)
+		return rc;
+	hex_encode(id, idb, sizeof(idb));
+	if (snprintf(link, linksz, "%s/v/%s", base_url, id) >= (int)linksz)
+		return sertel_err(SERTEL_EINVAL, "base_url: too long for a link");
+	return 0;
+}
+
+int
+esign_doc_register(struct store *st, const char *channel, const char *id,
+                   const char *sha256, const char *name, const char *signer_nik,
+                   const char *signer_name, const char *serial, size_t len)
+{
+	struct esign_reg d;
+
+	memset(&d, 0, sizeof(d));
+	d.id = id;
+	d.sha256 = sha256;
+	d.name = name;
+	d.signer_nik = signer_nik;
+	d.signer_name = signer_name;
+	d.serial = serial;
+	d.verdict = -1; /* not verified at signing time */
+	d.len = len;
+	return esign_register(st, channel, 0, &d, 1, NULL, NULL);
+}
+
 #define DOC_COLS                                                                         \
 	"id, sha256, name, signer_nik, signer_name, cert_serial, client, seal, "         \
 	"signed_at, "                                                                    \

@@ -369,6 +369,8 @@ fill_opts(struct pades_opts *po, char *footer, size_t footersz,
 		po->qr_url = p->want_qr ? (p->qr && *p->qr ? p->qr : link) : NULL;
 		po->text = p->text && *p->text ? p->text : NULL;
 	}
+	po->look = &ec->look;
+	po->verify_url = link;
 	footer[0] = '\0';
 	if (ec->footer[0]) {
 		/* One %s: the document's own link. */
@@ -464,17 +466,15 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 #ifdef SERTEL_ESIGN_ENGINE
 	for (i = 0; i < rq->ndocs; i++) {
 		const struct esign_props *p = &rq->props[rq->nprops == 1 ? 0 : i];
-		unsigned char idb[16];
 		char link[SERTEL_MAX_NAME + 64], footer[1024];
 		struct pades_opts po;
 		struct buf tail;
 		struct verify_report *vr = NULL;
 		struct verify_opts vo;
 
-		if ((rc = rand_bytes(idb, sizeof(idb))) < 0)
+		if ((rc = esign_doc_new(docs[i].id, link, sizeof(link), ec->base_url)) <
+		    0)
 			goto out;
-		hex_encode(docs[i].id, idb, sizeof(idb));
-		snprintf(link, sizeof(link), "%s/v/%s", ec->base_url, docs[i].id);
 		fill_opts(&po, footer, sizeof(footer), ec, p, link);
 		buf_init(&tail, ec->max_file_bytes + 16 * 1024 * 1024);
 		rc = pades_sign(&tail, rq->docs[i].data, rq->docs[i].len, &s, &po);
