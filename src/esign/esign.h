@@ -221,6 +221,7 @@ struct esign_doc_in {
 	const unsigned char *data;
 	size_t len;
 	const char *name; /* file name, may be NULL */
+	const char *id;   /* issue 11: the id its content already names (a receipt's); NULL: new */
 };
 
 struct esign_doc_out {
@@ -309,5 +310,17 @@ int esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url);
 int esign_doc_register(struct store *st, const char *channel, const char *id,
                        const char *sha256, const char *name, const char *signer_nik,
                        const char *signer_name, const char *serial, size_t len);
+/* The receipt of application app_id (ra_receipt_pdf's rules of who may
+ * read it) with its QR code naming base_url/v/{id}, and registered under
+ * that id.  The id is derived from the application, so the receipt stays
+ * the same bytes each time it is asked for and its signed version
+ * (esign_sign with esign_doc_in.id = id, or signed_copy: the receipt
+ * signer hook signed it) replaces the entry.  *out owned by caller; id
+ * may be NULL. */
+int esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
+                      const struct ra_actor *who, const char *app_id, const char *org,
+                      const char *base_url, int signed_copy);
+/* [esign] base_url, else fallback (the instance's): where /v links point. */
+const char *esign_base_url(const struct config *cfg, const char *fallback);
 
 #endif

@@ -59,7 +59,7 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 		return sertel_err(SERTEL_EINVAL, "[esign] parallel_unseal: 1..64");
 	if (out->totp_window < 0 || out->totp_window > 4)
 		return sertel_err(SERTEL_EINVAL, "[esign] totp_window: 0..4");
-	v = config_get(cfg, "esign", "base_url", base_url ? base_url : "");
+	v = esign_base_url(cfg, base_url);
 	str_copy(out->base_url, sizeof(out->base_url), v);
 	/* Palembang 12(4): the footer on every signed document. */
 	/* The link is the footer's own ({tautan}, or appended: issue 11). */

@@ -42,9 +42,25 @@ reg_fn(struct store *st, void *arg)
 		}
 		rc = db_run(
 		    store_db(st),
-		    "INSERT INTO esign_docs (id, sha256, name, signer_nik, signer_name, "
-		    "cert_serial, client, seal, signed_at, size, verdict, blob_id) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    d->replace == 1
+		        ? "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
+		          "signer_name, cert_serial, client, seal, signed_at, size, "
+		          "verdict, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		          "ON CONFLICT (id) DO UPDATE SET sha256 = excluded.sha256, "
+		          "signer_nik = excluded.signer_nik, signer_name = "
+		          "excluded.signer_name, cert_serial = excluded.cert_serial, "
+		          "client = excluded.client, seal = excluded.seal, signed_at = "
+		          "excluded.signed_at, size = excluded.size, verdict = "
+		          "excluded.verdict, blob_id = excluded.blob_id "
+		          "WHERE esign_docs.name = excluded.name"
+		    : d->replace == 2
+		        ? "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
+		          "signer_name, cert_serial, client, seal, signed_at, size, "
+		          "verdict, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		          "ON CONFLICT (id) DO NOTHING"
+		        : "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
+		          "signer_name, cert_serial, client, seal, signed_at, size, "
+		          "verdict, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    "sssssssiiiis", d->id, d->sha256, d->name ? d->name : "",
 		    d->signer_nik, d->signer_name, d->serial, w->client, (int64_t)w->seal,
 		    now, (int64_t)d->len, (int64_t)d->verdict,
@@ -92,10 +108,10 @@ esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url)
 	return 0;
 }
 
-int
-esign_doc_register(struct store *st, const char *channel, const char *id,
-                   const char *sha256, const char *name, const char *signer_nik,
-                   const char *signer_name, const char *serial, size_t len)
+static int
+doc_register(struct store *st, const char *channel, const char *id, const char *sha256,
+             const char *name, const char *signer_nik, const char *signer_name,
+             const char *serial, size_t len, int replace)
 {
 	struct esign_reg d;
 
@@ -108,7 +124,81 @@ esign_doc_register(struct store *st, const char *channel, const char *id,
 	d.serial = serial;
 	d.verdict = -1; /* not verified at signing time */
 	d.len = len;
+	d.replace = replace;
 	return esign_register(st, channel, 0, &d, 1, NULL, NULL);
+}
+
+int
+esign_doc_register(struct store *st, const char *channel, const char *id,
+                   const char *sha256, const char *name, const char *signer_nik,
+                   const char *signer_name, const char *serial, size_t len)
+{
+	return doc_register(st, channel, id, sha256, name, signer_nik, signer_name,
+	                    serial, len, 0);
+}
+
+/* The receipt's id: SHA-256 over a label and the application id (itself
+ * 64 random bits), so every copy of one receipt names one /v entry. */
+static void
+receipt_id(char id[33], const char *app_id)
+{
+	char label[96], hex[65];
+	int n = snprintf(label, sizeof(label), "sertel receipt v1:%s", app_id);
+
+	sha256_hex(hex, label, n > 0 && (size_t)n < sizeof(label) ? (size_t)n : 0);
+	memcpy(id, hex, 32);
+	id[32] = '\0';
+}
+
+const char *
+esign_base_url(const struct config *cfg, const char *fallback)
+{
+	return config_get(cfg, "esign", "base_url", fallback ? fallback : "");
+}
+
+int
+esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
+                  const struct ra_actor *who, const char *app_id, const char *org,
+                  const char *base_url, int signed_copy)
+{
+	struct esign_doc old;
+	struct ra_application app;
+	char rid[33], link[SERTEL_MAX_NAME + 64], sha[65], name[64], signer[320];
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((rc = ra_get(&app, st, app_id)) < 0)
+		return rc;
+	receipt_id(rid, app.id);
+	if (snprintf(link, sizeof(link), "%s/v/%s", base_url, rid) >= (int)sizeof(link))
+		return sertel_err(SERTEL_EINVAL, "base_url: too long for a link");
+	if ((rc = ra_receipt_pdf_link(&pdf, &len, st, who, app.id, org, link)) < 0)
+		return rc;
+	sha256_hex(sha, pdf, len);
+	snprintf(name, sizeof(name), "tanda-terima-%s.pdf", app.id);
+	snprintf(signer, sizeof(signer), "Otoritas Pendaftaran %s", org ? org : "");
+	/* An unsigned copy is registered once (asking for it again writes
+	 * nothing, and never undoes a signed copy's entry); a signed one
+	 * replaces the entry. */
+	if (!signed_copy && esign_doc_get(&old, st, rid) == 0)
+		rc = 0;
+	else
+		rc = doc_register(st, "receipt", rid, sha, name, NULL, signer,
+		                  app.cert_serial, len, signed_copy ? 1 : 2);
+	if (rc == 0)
+		sertel_err_clear(); /* the lookup's "not registered" */
+	if (rc < 0) {
+		free(pdf);
+		return rc;
+	}
+	if (id != NULL)
+		memcpy(id, rid, sizeof(rid));
+	*out = pdf;
+	*outlen = len;
+	return 0;
 }
 
 #define DOC_COLS                                                                         \

@@ -472,9 +472,19 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		struct verify_report *vr = NULL;
 		struct verify_opts vo;
 
-		if ((rc = esign_doc_new(docs[i].id, link, sizeof(link), ec->base_url)) <
-		    0)
+		if (rq->docs[i].id != NULL) {
+			/* The id the content already names (a receipt's QR). */
+			if (strlen(rq->docs[i].id) != 32 ||
+			    strspn(rq->docs[i].id, "0123456789abcdef") != 32) {
+				rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id", i + 1);
+				goto out;
+			}
+			str_copy(docs[i].id, sizeof(docs[i].id), rq->docs[i].id);
+			snprintf(link, sizeof(link), "%s/v/%s", ec->base_url, docs[i].id);
+		} else if ((rc = esign_doc_new(docs[i].id, link, sizeof(link),
+		                               ec->base_url)) < 0) {
 			goto out;
+		}
 		fill_opts(&po, footer, sizeof(footer), ec, p, link);
 		buf_init(&tail, ec->max_file_bytes + 16 * 1024 * 1024);
 		rc = pades_sign(&tail, rq->docs[i].data, rq->docs[i].len, &s, &po);
@@ -520,6 +530,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		reg[i].serial = serial;
 		reg[i].len = docs[i].len;
 		reg[i].content = ec->keep_content ? docs[i].data : NULL;
+		reg[i].replace = rq->docs[i].id != NULL;
 	}
 #endif
 	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg,
@@ -540,7 +551,7 @@ int
 esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
              struct store *st, const unsigned char *data, size_t len, int public_route)
 {
-	struct esign_doc_in d = {data, len, NULL};
+	struct esign_doc_in d = {data, len, NULL, NULL};
 	int rc;
 
 	*out = NULL;

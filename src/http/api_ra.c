@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esign/esign.h"
 #include "http/http_int.h"
 
 #define API_MAX_FILES   16 /* as ra_attach: at most 16 files at once */
@@ -1169,8 +1170,9 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 	if (get && action[0] != '\0') {
 		/* GET .../receipt: the receipt PDF of an issued application
 		 * (ra_receipt_pdf decides who may read it). */
-		if ((rc = ra_receipt_pdf(&pdf, &pdflen, r->st, &r->ra, id,
-		                         r->ctx->in->pc.org)) < 0) {
+		if ((rc = esign_receipt_pdf(
+		         &pdf, &pdflen, NULL, r->st, &r->ra, id, r->ctx->in->pc.org,
+		         esign_base_url(r->ctx->in->cfg, r->ctx->in->pc.base_url), 0)) < 0) {
 			http_error_rc(resp, rc);
 			return 0;
 		}

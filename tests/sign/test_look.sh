@@ -55,6 +55,7 @@ person_cert() {
 	"$S" person add --dir "$I" --as $KADIS --nik "$nik" --name "$name" --email "$mail@kominfo.cirebonkota.go.id" \
 		--agency "$KOMINFO" --roles pemohon --superior $KADIS --nip "$nip" --position "$pos" >>"$T/ra.log" 2>&1 || return 1
 	app=$("$S" ra apply --dir "$I" --as "$nik" --type "$type" --usage signing "${ATT[@]}" "$@" --json 2>>"$T/ra.log" | jq -r .id) || return 1
+	printf '%s\n' "$app" >"$T/$nik.app"
 	"$S" ra submit --dir "$I" --as "$nik" "$app" >>"$T/ra.log" 2>&1 &&
 		"$S" ra approve --dir "$I" --as $OP1 "$app" >>"$T/ra.log" 2>&1 &&
 		"$S" ra issue --dir "$I" "$app" --as "$nik" --accept-agreement --generate-key --passphrase-file "$T/pass.txt" --out "$T/$nik.pem" >>"$T/ra.log" 2>&1
@@ -166,6 +167,33 @@ check "API-signed: qpdf --check" quiet qpdf --check "$T/api.pdf"
 code=$(curl -s -o "$T/vapi.html" -w '%{http_code}' "$U/v/$API_ID")
 check_eq "GET /v/<id> of the API-signed file: 200" 200 "$code"
 check "GET /v/<id> names the API document" grep -q "surat-api.pdf" "$T/vapi.html"
+
+# ---- receipts: the QR code is the receipt's /v link, and it answers -------------
+BAPP=$(cat "$T/$BUDI.app")
+ok "ra receipt (unsigned)" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpt.pdf"
+RURL=$(qr "$T/rcpt.pdf")
+check "receipt: QR is a /v link, not serial=...;sha256=..." bash -c "[[ '$RURL' =~ ^$U/v/[0-9a-f]{32}\$ ]]"
+RID=${RURL##*/}
+check_eq "receipt: registered under that id" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_docs WHERE id = '$RID' AND name = 'tanda-terima-$BAPP.pdf'")"
+ok "ra receipt again" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpt2.pdf"
+check "receipt: the same bytes each time" cmp -s "$T/rcpt.pdf" "$T/rcpt2.pdf"
+code=$(curl -s -o "$T/vr.html" -w '%{http_code}' "$RURL")
+check_eq "GET /v/<id> of the receipt: 200" 200 "$code"
+check "GET /v/<id> names the receipt" grep -q "tanda-terima-$BAPP.pdf" "$T/vr.html"
+# With its e-mail address: NSS (pdfsig) wants emailProtection for a signer.
+make_csr "$T/op2.csr" ec-p256 op2
+ok "OP's certificate as a file" "$S" cert issue --dir "$I" --csr "$T/op2.csr" --type individu --usage signing \
+	--cn "Operator Satu" --nik $OP1 --email op1@kominfo.cirebonkota.go.id --out "$T/op.pem"
+ok "ra receipt --sign (the OP operator)" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpts.pdf" \
+	--sign --sign-key "$T/op2.csr.key" --sign-cert "$T/op.pem" --sign-chain "$T/ca/issuing.pem"
+check_eq "signed receipt: QR is the same /v link" "$RURL" "$(qr "$T/rcpts.pdf")"
+check_eq "signed receipt: the entry now holds the signed file" "$(sha256sum "$T/rcpts.pdf" | cut -c1-64)" \
+	"$(inst_sql "$I" "SELECT sha256 FROM esign_docs WHERE id = '$RID'")"
+check "signed receipt: pdfsig valid and trusted" pdfsig_ok "$T/rcpts.pdf"
+check "signed receipt: qpdf --check" quiet qpdf --check "$T/rcpts.pdf"
+ok "ra receipt (unsigned) after the signed one" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpt3.pdf"
+check_eq "an unsigned copy does not undo the signed entry" "$(sha256sum "$T/rcpts.pdf" | cut -c1-64)" \
+	"$(inst_sql "$I" "SELECT sha256 FROM esign_docs WHERE id = '$RID'")"
 
 # ---- screenshots of the box and the footer ------------------------------------------
 SHOTS=${SERTEL_BUILD:-$T}/screenshots/look
