@@ -376,6 +376,8 @@ cmd_sign_pdf(int argc, char **argv)
 	struct esign_conf ec;
 	struct sign_reg reg;
 	int no_register = 0;
+	unsigned char *sigimg = NULL;
+	size_t sigimglen = 0;
 	const char *out = NULL, *out_dir = NULL, *batch = NULL, *footer = NULL,
 	           *image = NULL;
 	const char *level = NULL, *page = NULL, *rect = NULL;
@@ -513,6 +515,13 @@ cmd_sign_pdf(int argc, char **argv)
 		}
 		reg.st = inst->st;
 		reg.base_url = ec.base_url;
+		/* The signer's scanned signature, for the template's image. */
+		if (a.nik != NULL &&
+		    ra_sigimg_get(&sigimg, &sigimglen, inst->st, a.nik) == 0) {
+			po.sig_image = sigimg;
+			po.sig_image_len = sigimglen;
+		}
+		sertel_err_clear();
 		reg.nik = a.nik;
 		reg.user_qr = po.qr_url != NULL;
 	}
@@ -596,6 +605,7 @@ out:
 	sign_signer_free(&signer);
 	sign_look_free(&look);
 	sign_look_free(&ec.look);
+	free(sigimg);
 	instance_close(inst);
 	config_free(cfg);
 	free(img);

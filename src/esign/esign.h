@@ -221,7 +221,8 @@ struct esign_doc_in {
 	const unsigned char *data;
 	size_t len;
 	const char *name; /* file name, may be NULL */
-	const char *id;   /* issue 11: the id its content already names (a receipt's); NULL: new */
+	const char
+	    *id; /* issue 11: the id its content already names (a receipt's); NULL: new */
 };
 
 struct esign_doc_out {

@@ -393,6 +393,8 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 	struct esign_owner o;
 	struct esign_doc_out *docs = NULL;
 	struct esign_reg *reg = NULL;
+	unsigned char *sigimg = NULL;
+	size_t sigimglen = 0;
 	char(*sha)[65] = NULL, signer_name[SERTEL_MAX_NAME] = "",
 	serial[SERIAL_HEX_MAX + 1] = "";
 	size_t i;
@@ -463,6 +465,13 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
 		goto out;
 	}
+	/* Issue 11: the owner's scanned signature, for the template. */
+	if (rq->seal_id == NULL &&
+	    ra_sigimg_get(&sigimg, &sigimglen, st, o.person.nik) < 0) {
+		sigimg = NULL;
+		sigimglen = 0;
+		sertel_err_clear();
+	}
 #ifdef SERTEL_ESIGN_ENGINE
 	for (i = 0; i < rq->ndocs; i++) {
 		const struct esign_props *p = &rq->props[rq->nprops == 1 ? 0 : i];
@@ -476,7 +485,8 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 			/* The id the content already names (a receipt's QR). */
 			if (strlen(rq->docs[i].id) != 32 ||
 			    strspn(rq->docs[i].id, "0123456789abcdef") != 32) {
-				rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id", i + 1);
+				rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id",
+				                i + 1);
 				goto out;
 			}
 			str_copy(docs[i].id, sizeof(docs[i].id), rq->docs[i].id);
@@ -486,6 +496,8 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 			goto out;
 		}
 		fill_opts(&po, footer, sizeof(footer), ec, p, link);
+		po.sig_image = sigimg;
+		po.sig_image_len = sigimglen;
 		buf_init(&tail, ec->max_file_bytes + 16 * 1024 * 1024);
 		rc = pades_sign(&tail, rq->docs[i].data, rq->docs[i].len, &s, &po);
 		if (rc < 0) {
@@ -544,6 +556,7 @@ out:
 	esign_docs_free(docs, rq->ndocs);
 	free(reg);
 	free(sha);
+	free(sigimg);
 	return rc;
 }
 

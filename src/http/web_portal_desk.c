@@ -359,7 +359,8 @@ wp_desk_receipt(struct page *pg, const struct ra_application *a)
 	 * the Kepala Dinas, auditors) and that it is issued. */
 	if ((rc = esign_receipt_pdf(
 	         &pdf, &len, NULL, pg->r->st, &pg->who, a->id, pg->r->ctx->in->pc.org,
-	         esign_base_url(pg->r->ctx->in->cfg, pg->r->ctx->in->pc.base_url), 0)) < 0)
+	         esign_base_url(pg->r->ctx->in->cfg, pg->r->ctx->in->pc.base_url), 0)) <
+	    0)
 		return wp_error(pg, wp_rule_status(rc),
 		                rc == SERTEL_ESTATE ? wp_msg(pg, "", "desk.receipt.none")
 		                                    : sertel_errmsg());

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ra/ra.h"
 #include "sign/sign.h"
 
 #define FIELDS_DEFAULT "judul,nama,nip,jabatan,instansi,waktu,baris,qr"
@@ -31,14 +32,7 @@ static const struct {
 int
 sign_image_check(const unsigned char *img, size_t len, const char *what)
 {
-	if (len > SIGN_LOOK_MAX_IMAGE)
-		return sertel_err(SERTEL_ETOOBIG, "%s: %zu bytes, at most %d", what, len,
-		                  SIGN_LOOK_MAX_IMAGE);
-	if (len >= 8 && memcmp(img, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return 0;
-	if (len >= 3 && img[0] == 0xff && img[1] == 0xd8 && img[2] == 0xff)
-		return 0;
-	return sertel_err(SERTEL_EINVAL, "%s: not a PNG or JPEG image", what);
+	return ra_image_check(img, len, what);
 }
 
 /* "judul,nama,..." into out->fields, each name once. */

@@ -237,7 +237,7 @@ enum sign_field {
 	SIGN_FIELD_QR,          /* the QR code (its place is the layout's) */
 };
 #define SIGN_LOOK_MAX_FIELDS 16
-#define SIGN_LOOK_MAX_IMAGE  (512 * 1024) /* box_logo and signature images */
+#define SIGN_LOOK_MAX_IMAGE  (512 * 1024) /* box_logo; RA_SIGIMG_MAX alike */
 struct sign_look {
 	enum sign_layout layout;
 	enum sign_field fields[SIGN_LOOK_MAX_FIELDS];

@@ -240,6 +240,11 @@ static const struct migration migrations[] = {
      "CREATE INDEX applications_applicant ON applications(applicant_nik, state, type);"
      "CREATE INDEX applications_queue_type ON applications(state, type, updated_at,"
      " id, applicant_nik);"},
+    /* Issue 11: the signer's scanned signature, drawn in the box by the
+     * instance's template (image-text layout); one per person. */
+    {21, "sign: a person's scanned signature image for the visible signature",
+     "CREATE TABLE person_signature_images (nik TEXT PRIMARY KEY, image BLOB NOT NULL,"
+     " updated_at BIGINT NOT NULL);"},
 };
 
 static char *

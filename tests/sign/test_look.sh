@@ -195,6 +195,36 @@ ok "ra receipt (unsigned) after the signed one" "$S" ra receipt --dir "$I" --as 
 check_eq "an unsigned copy does not undo the signed entry" "$(sha256sum "$T/rcpts.pdf" | cut -c1-64)" \
 	"$(inst_sql "$I" "SELECT sha256 FROM esign_docs WHERE id = '$RID'")"
 
+# ---- the signer's scanned signature and the instance's logo -----------------------
+TTD=$D/ttd.png
+check_rc "signature-image: another person may not set it (exit 2)" 2 "$S" person signature-image --dir "$I" --as $BUDI $SITI --image "$TTD"
+check_rc "signature-image: not an image refused (exit 2)" 2 "$S" person signature-image --dir "$I" --as $SITI $SITI --image "$T/surat.pdf"
+check_eq "signature-image: refusals store nothing" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM person_signature_images")"
+ok "signature-image: the person sets their own" "$S" person signature-image --dir "$I" --as $SITI $SITI --image "$TTD"
+check_eq "signature-image: stored once, audited" "1 1" "$(inst_sql "$I" "SELECT COUNT(*) FROM person_signature_images WHERE nik = '$SITI'") $(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE action = 'person.signature_image'")"
+ok "sign pdf --dir: the box shows the signer's image" "$S" sign pdf --dir "$I" --nik $SITI --passphrase-file "$T/pass.txt" \
+	--visible --rect 300,60,260,90 "$T/surat.pdf" --out "$T/ttd.pdf"
+check "the signer's image is in the box (/SertelIm1)" grep -qa "/SertelIm1" "$T/ttd.pdf"
+check "with the image: pdfsig valid and trusted" pdfsig_ok "$T/ttd.pdf"
+ok "signature-image --remove (an OP operator)" "$S" person signature-image --dir "$I" --as $OP1 $SITI --remove
+cp "$TTD" "$I/logo.png"
+cat >>"$I/sertel.conf" <<CONF
+box_layout = gambar-teks
+box_logo = logo.png
+box_line = Sekretariat Daerah Kota Palembang
+CONF
+sed -i 's/^box_fields = .*/box_fields = judul,nama,nip,instansi,baris,waktu,qr/' "$I/sertel.conf"
+ok "sign pdf --dir with a logo (gambar-teks)" "$S" sign pdf --dir "$I" --nik $BUDI --passphrase-file "$T/pass.txt" \
+	--visible --rect 300,60,260,90 "$T/surat.pdf" --out "$T/logo.pdf" --json
+check "the instance's logo is in the box (/SertelIm2)" grep -qa "/SertelIm2" "$T/logo.pdf"
+check "box_line is in the box, in the template's order" has "$(text "$T/logo.pdf")" "Dinas Komunikasi dan Informatika Sekretariat Daerah Kota Palembang Waktu:"
+check_eq "gambar-teks: the QR (right) decodes to <base>/v/<id>" "$U/v/$(jq -r .id "$T/out")" "$(qr "$T/logo.pdf")"
+head -c 600000 /dev/zero >>"$I/logo.png"
+check_rc "a logo over 512 KiB is refused (exit 2)" 2 "$S" sign pdf --dir "$I" --nik $BUDI --passphrase-file "$T/pass.txt" "$T/surat.pdf" --out "$T/big.pdf"
+sed -i 's/^box_layout = gambar-teks/box_layout = bunder/' "$I/sertel.conf"
+check_rc "an unknown box_layout is refused (exit 2)" 2 "$S" sign pdf --dir "$I" --nik $BUDI --passphrase-file "$T/pass.txt" "$T/surat.pdf" --out "$T/big.pdf"
+check "refused: no file written" test ! -e "$T/big.pdf"
+
 # ---- screenshots of the box and the footer ------------------------------------------
 SHOTS=${SERTEL_BUILD:-$T}/screenshots/look
 mkdir -p "$SHOTS"
