@@ -6,3 +6,4 @@
 find_program(SERTEL_BASH_LOOK bash REQUIRED)
 sertel_store_test(sign_look ${SERTEL_BASH_LOOK} ${CMAKE_CURRENT_LIST_DIR}/test_look.sh)
 set_tests_properties(sign_look.sqlite sign_look.pg PROPERTIES TIMEOUT 600 LABELS "store;sign;http")
+sertel_unit_test(sign_look_unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_look.c LIBS sertel_sign)
