@@ -312,15 +312,22 @@ int esign_doc_register(struct store *st, const char *channel, const char *id,
                        const char *sha256, const char *name, const char *signer_nik,
                        const char *signer_name, const char *serial, size_t len);
 /* The receipt of application app_id (ra_receipt_pdf's rules of who may
- * read it) with its QR code naming base_url/v/{id}, and registered under
- * that id.  The id is derived from the application, so the receipt stays
- * the same bytes each time it is asked for and its signed version
- * (esign_sign with esign_doc_in.id = id, or signed_copy: the receipt
- * signer hook signed it) replaces the entry.  *out owned by caller; id
- * may be NULL. */
+ * read it) with its QR code naming base_url/v/{id}.  The id is derived
+ * from the application, so the receipt stays the same bytes each time and
+ * every copy's QR code names one entry, registered by the first copy that
+ * is: UNSIGNED registers it (once), SIGNED (the receipt signer hook signed
+ * it) registers it and the signed file under a fresh id of its own,
+ * TO_SIGN registers nothing (the caller's esign_sign() does, with
+ * esign_doc_in.id = id, so a refused signing leaves the store as it was).
+ * *out owned by caller; id may be NULL. */
+enum esign_receipt_mode {
+	ESIGN_RECEIPT_UNSIGNED = 0,
+	ESIGN_RECEIPT_SIGNED,
+	ESIGN_RECEIPT_TO_SIGN
+};
 int esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
                       const struct ra_actor *who, const char *app_id, const char *org,
-                      const char *base_url, int signed_copy);
+                      const char *base_url, enum esign_receipt_mode mode);
 /* [esign] base_url, else fallback (the instance's): where /v links point. */
 const char *esign_base_url(const struct config *cfg, const char *fallback);
 

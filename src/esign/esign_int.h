@@ -63,10 +63,9 @@ struct esign_reg {
 	int verdict;
 	const unsigned char *content; /* NULL unless keep_content */
 	size_t len;
-	/* Issue 11: 1: a later version of the same document (a receipt,
-	 * then its signed copy) replaces the entry of that id and name; 2:
-	 * registered only if that id is not yet (an unsigned receipt). */
-	int replace;
+	/* Issue 11: registered only if that id is not yet (the id a
+	 * receipt's QR code names, whichever copy comes first). */
+	int if_absent;
 };
 int esign_register(struct store *st, const char *client, int seal,
                    const struct esign_reg *docs, size_t n,

@@ -42,18 +42,7 @@ reg_fn(struct store *st, void *arg)
 		}
 		rc = db_run(
 		    store_db(st),
-		    d->replace == 1
-		        ? "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
-		          "signer_name, cert_serial, client, seal, signed_at, size, "
-		          "verdict, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-		          "ON CONFLICT (id) DO UPDATE SET sha256 = excluded.sha256, "
-		          "signer_nik = excluded.signer_nik, signer_name = "
-		          "excluded.signer_name, cert_serial = excluded.cert_serial, "
-		          "client = excluded.client, seal = excluded.seal, signed_at = "
-		          "excluded.signed_at, size = excluded.size, verdict = "
-		          "excluded.verdict, blob_id = excluded.blob_id "
-		          "WHERE esign_docs.name = excluded.name"
-		    : d->replace == 2
+		    d->if_absent
 		        ? "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
 		          "signer_name, cert_serial, client, seal, signed_at, size, "
 		          "verdict, blob_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -108,24 +97,21 @@ esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url)
 	return 0;
 }
 
-static int
-doc_register(struct store *st, const char *channel, const char *id, const char *sha256,
-             const char *name, const char *signer_nik, const char *signer_name,
-             const char *serial, size_t len, int replace)
+static void
+reg_fill(struct esign_reg *d, const char *id, const char *sha256, const char *name,
+         const char *signer_nik, const char *signer_name, const char *serial, size_t len,
+         int if_absent)
 {
-	struct esign_reg d;
-
-	memset(&d, 0, sizeof(d));
-	d.id = id;
-	d.sha256 = sha256;
-	d.name = name;
-	d.signer_nik = signer_nik;
-	d.signer_name = signer_name;
-	d.serial = serial;
-	d.verdict = -1; /* not verified at signing time */
-	d.len = len;
-	d.replace = replace;
-	return esign_register(st, channel, 0, &d, 1, NULL, NULL);
+	memset(d, 0, sizeof(*d));
+	d->id = id;
+	d->sha256 = sha256;
+	d->name = name;
+	d->signer_nik = signer_nik;
+	d->signer_name = signer_name;
+	d->serial = serial;
+	d->verdict = -1; /* not verified at signing time */
+	d->len = len;
+	d->if_absent = if_absent;
 }
 
 int
@@ -133,8 +119,10 @@ esign_doc_register(struct store *st, const char *channel, const char *id,
                    const char *sha256, const char *name, const char *signer_nik,
                    const char *signer_name, const char *serial, size_t len)
 {
-	return doc_register(st, channel, id, sha256, name, signer_nik, signer_name,
-	                    serial, len, 0);
+	struct esign_reg d;
+
+	reg_fill(&d, id, sha256, name, signer_nik, signer_name, serial, len, 0);
+	return esign_register(st, channel, 0, &d, 1, NULL, NULL);
 }
 
 /* The receipt's id: SHA-256 over a label and the application id (itself
@@ -159,7 +147,7 @@ esign_base_url(const struct config *cfg, const char *fallback)
 int
 esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
                   const struct ra_actor *who, const char *app_id, const char *org,
-                  const char *base_url, int signed_copy)
+                  const char *base_url, enum esign_receipt_mode mode)
 {
 	struct esign_doc old;
 	struct ra_application app;
@@ -180,14 +168,28 @@ esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store
 	sha256_hex(sha, pdf, len);
 	snprintf(name, sizeof(name), "tanda-terima-%s.pdf", app.id);
 	snprintf(signer, sizeof(signer), "Otoritas Pendaftaran %s", org ? org : "");
-	/* An unsigned copy is registered once (asking for it again writes
-	 * nothing, and never undoes a signed copy's entry); a signed one
-	 * replaces the entry. */
-	if (!signed_copy && esign_doc_get(&old, st, rid) == 0)
-		rc = 0;
-	else
-		rc = doc_register(st, "receipt", rid, sha, name, NULL, signer,
-		                  app.cert_serial, len, signed_copy ? 1 : 2);
+	/* The receipt's own entry (the id its QR code names) once: asking
+	 * again writes nothing.  A copy the hook signed is registered by its
+	 * own hash too (a fresh id), in the same transaction, as the
+	 * service registers the desk's signed copies. */
+	rc = 0;
+	if (mode == ESIGN_RECEIPT_SIGNED) {
+		struct esign_reg d[2];
+		char fid[33], flink[SERTEL_MAX_NAME + 64];
+
+		if ((rc = esign_doc_new(fid, flink, sizeof(flink), base_url)) == 0) {
+			reg_fill(&d[0], fid, sha, name, NULL, signer, app.cert_serial,
+			         len, 0);
+			reg_fill(&d[1], rid, sha, name, NULL, signer, app.cert_serial,
+			         len, 1);
+			rc = esign_register(st, "receipt", 0, d, 2, NULL, NULL);
+		}
+	} else if (mode == ESIGN_RECEIPT_UNSIGNED && esign_doc_get(&old, st, rid) < 0) {
+		struct esign_reg d;
+
+		reg_fill(&d, rid, sha, name, NULL, signer, app.cert_serial, len, 1);
+		rc = esign_register(st, "receipt", 0, &d, 1, NULL, NULL);
+	}
 	if (rc == 0)
 		sertel_err_clear(); /* the lookup's "not registered" */
 	if (rc < 0) {

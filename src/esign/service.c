@@ -397,7 +397,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 	size_t sigimglen = 0;
 	char(*sha)[65] = NULL, signer_name[SERTEL_MAX_NAME] = "",
 	serial[SERIAL_HEX_MAX + 1] = "";
-	size_t i;
+	size_t i, nreg = rq->ndocs;
 	int rc;
 
 	*out = NULL;
@@ -460,7 +460,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		BN_free(bn);
 	}
 	if ((docs = calloc(rq->ndocs, sizeof(*docs))) == NULL ||
-	    (reg = calloc(rq->ndocs, sizeof(*reg))) == NULL ||
+	    (reg = calloc(2 * rq->ndocs, sizeof(*reg))) == NULL ||
 	    (sha = calloc(rq->ndocs, sizeof(*sha))) == NULL) {
 		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
 		goto out;
@@ -481,20 +481,15 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		struct verify_report *vr = NULL;
 		struct verify_opts vo;
 
-		if (rq->docs[i].id != NULL) {
-			/* The id the content already names (a receipt's QR). */
-			if (strlen(rq->docs[i].id) != 32 ||
-			    strspn(rq->docs[i].id, "0123456789abcdef") != 32) {
-				rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id",
-				                i + 1);
-				goto out;
-			}
-			str_copy(docs[i].id, sizeof(docs[i].id), rq->docs[i].id);
-			snprintf(link, sizeof(link), "%s/v/%s", ec->base_url, docs[i].id);
-		} else if ((rc = esign_doc_new(docs[i].id, link, sizeof(link),
-		                               ec->base_url)) < 0) {
+		if (rq->docs[i].id != NULL &&
+		    (strlen(rq->docs[i].id) != 32 ||
+		     strspn(rq->docs[i].id, "0123456789abcdef") != 32)) {
+			rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id", i + 1);
 			goto out;
 		}
+		if ((rc = esign_doc_new(docs[i].id, link, sizeof(link), ec->base_url)) <
+		    0)
+			goto out;
 		fill_opts(&po, footer, sizeof(footer), ec, p, link);
 		po.sig_image = sigimg;
 		po.sig_image_len = sigimglen;
@@ -542,11 +537,18 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		reg[i].serial = serial;
 		reg[i].len = docs[i].len;
 		reg[i].content = ec->keep_content ? docs[i].data : NULL;
-		reg[i].replace = rq->docs[i].id != NULL;
+		/* Issue 11: the id the content names (a receipt's QR code)
+		 * resolves too, registered by the first copy signed. */
+		if (rq->docs[i].id != NULL) {
+			reg[nreg] = reg[i];
+			reg[nreg].id = rq->docs[i].id;
+			reg[nreg].content = NULL;
+			reg[nreg++].if_absent = 1;
+		}
 	}
 #endif
-	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg,
-	                         rq->ndocs, rq->on_register, rq->on_register_arg)) < 0)
+	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg, nreg,
+	                         rq->on_register, rq->on_register_arg)) < 0)
 		goto out;
 	*out = docs;
 	docs = NULL;

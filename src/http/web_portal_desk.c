@@ -359,8 +359,8 @@ wp_desk_receipt(struct page *pg, const struct ra_application *a)
 	 * the Kepala Dinas, auditors) and that it is issued. */
 	if ((rc = esign_receipt_pdf(
 	         &pdf, &len, NULL, pg->r->st, &pg->who, a->id, pg->r->ctx->in->pc.org,
-	         esign_base_url(pg->r->ctx->in->cfg, pg->r->ctx->in->pc.base_url), 0)) <
-	    0)
+	         esign_base_url(pg->r->ctx->in->cfg, pg->r->ctx->in->pc.base_url),
+	         ESIGN_RECEIPT_UNSIGNED)) < 0)
 		return wp_error(pg, wp_rule_status(rc),
 		                rc == SERTEL_ESTATE ? wp_msg(pg, "", "desk.receipt.none")
 		                                    : sertel_errmsg());
@@ -506,7 +506,7 @@ page_receipt_sign(struct page *pg)
 	 * file starts with exactly these bytes (an incremental update). */
 	if ((rc = esign_receipt_pdf(&pdf, &len, rid, pg->r->st, &pg->who, a.id,
 	                            pg->r->ctx->in->pc.org, esign_ctx_conf(c)->base_url,
-	                            0)) < 0) {
+	                            ESIGN_RECEIPT_TO_SIGN)) < 0) {
 		wp_form_wipe(pg);
 		return wp_error(pg, wp_rule_status(rc), sertel_errmsg());
 	}

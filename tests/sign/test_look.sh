@@ -187,13 +187,16 @@ ok "OP's certificate as a file" "$S" cert issue --dir "$I" --csr "$T/op2.csr" --
 ok "ra receipt --sign (the OP operator)" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpts.pdf" \
 	--sign --sign-key "$T/op2.csr.key" --sign-cert "$T/op.pem" --sign-chain "$T/ca/issuing.pem"
 check_eq "signed receipt: QR is the same /v link" "$RURL" "$(qr "$T/rcpts.pdf")"
-check_eq "signed receipt: the entry now holds the signed file" "$(sha256sum "$T/rcpts.pdf" | cut -c1-64)" \
-	"$(inst_sql "$I" "SELECT sha256 FROM esign_docs WHERE id = '$RID'")"
+check_eq "signed receipt: registered by its own hash too" 1 \
+	"$(inst_sql "$I" "SELECT COUNT(*) FROM esign_docs WHERE sha256 = '$(sha256sum "$T/rcpts.pdf" | cut -c1-64)' AND name = 'tanda-terima-$BAPP.pdf'")"
+check_eq "signed receipt: the QR's entry stays one" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_docs WHERE id = '$RID'")"
 check "signed receipt: pdfsig valid and trusted" pdfsig_ok "$T/rcpts.pdf"
 check "signed receipt: qpdf --check" quiet qpdf --check "$T/rcpts.pdf"
+before=$(inst_sql "$I" "SELECT COUNT(*) FROM esign_docs")
 ok "ra receipt (unsigned) after the signed one" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpt3.pdf"
-check_eq "an unsigned copy does not undo the signed entry" "$(sha256sum "$T/rcpts.pdf" | cut -c1-64)" \
-	"$(inst_sql "$I" "SELECT sha256 FROM esign_docs WHERE id = '$RID'")"
+check_eq "asking for the receipt again writes nothing" "$before" "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_docs")"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$(qr "$T/rcpts.pdf")")
+check_eq "signed receipt: its QR link answers 200" 200 "$code"
 
 # ---- the signer's scanned signature and the instance's logo -----------------------
 TTD=$D/ttd.png
