@@ -551,6 +551,38 @@ qr_draw(struct buf *out, const char *url, double x0, double y0, double side)
 	return rc;
 }
 
+/* The lines in Helvetica, the size fitted to the band [tx0, tx1] x
+ * [ylo, ylo + inner] (at most 9 pt), the block centred vertically. */
+static int
+lines_draw(struct buf *out, const char *const *lines, size_t n, double tx0, double tx1,
+           double ylo, double inner)
+{
+	double fs = 9, maxw = 0, lead, y;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (pades_text_width(lines[i]) > maxw)
+			maxw = pades_text_width(lines[i]);
+	if (maxw > 0 && tx1 > tx0 && (tx1 - tx0) / maxw < fs)
+		fs = (tx1 - tx0) / maxw;
+	if (inner / (n * 1.2) < fs)
+		fs = inner / (n * 1.2);
+	if (fs < 1)
+		fs = 1;
+	lead = fs * 1.2;
+	y = ylo + inner / 2 + (n * lead) / 2 - fs;
+	if ((rc = buf_appendf(out, "BT /%s %.3f Tf 0 g %.3f TL %.3f %.3f Td\n",
+	                      PADES_AP_FONT, fs, lead, tx0, y)) < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = winansi_literal(out, lines[i])) < 0 ||
+		    (rc = pades_puts(out, i + 1 < n ? " Tj T*\n" : " Tj\n")) < 0)
+			return rc;
+	}
+	return pades_puts(out, "ET\n");
+}
+
 /* Image resource name at pixel size iw x ih fitted into a band of
  * height hband and at most maxw wide, its lower left corner at (x, y0):
  * the width it takes. */
@@ -583,7 +615,7 @@ appearance_tpl(struct buf *out, const struct pades_look *lk)
 	char when[64], local[48];
 	struct buf nip;
 	double pad = 3, inner = lk->h - 2 * pad, tx0 = pad + 2, tx1 = lk->w - pad - 2;
-	double fs, maxw = 0, lead, y, ylo = pad, side, used;
+	double ylo = pad, side, used;
 	size_t n = 0, i;
 	int rc, qr, img, tall;
 	const char *imname = lk->have_image ? "SertelIm1" : "SertelIm2";
@@ -658,27 +690,7 @@ appearance_tpl(struct buf *out, const struct pades_look *lk)
 			goto out;
 		tx0 += used + 4;
 	}
-	for (i = 0; i < n; i++)
-		if (pades_text_width(lines[i]) > maxw)
-			maxw = pades_text_width(lines[i]);
-	fs = 9;
-	if (maxw > 0 && tx1 > tx0 && (tx1 - tx0) / maxw < fs)
-		fs = (tx1 - tx0) / maxw;
-	if (inner / (n * 1.2) < fs)
-		fs = inner / (n * 1.2);
-	if (fs < 1)
-		fs = 1;
-	lead = fs * 1.2;
-	y = ylo + inner / 2 + (n * lead) / 2 - fs;
-	if ((rc = buf_appendf(out, "BT /%s %.3f Tf 0 g %.3f TL %.3f %.3f Td\n",
-	                      PADES_AP_FONT, fs, lead, tx0, y)) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if ((rc = winansi_literal(out, lines[i])) < 0 ||
-		    (rc = pades_puts(out, i + 1 < n ? " Tj T*\n" : " Tj\n")) < 0)
-			goto out;
-	}
-	rc = pades_puts(out, "ET\n");
+	rc = lines_draw(out, lines, n, tx0, tx1, ylo, inner);
 out:
 	buf_free(&nip);
 	return rc;
@@ -690,8 +702,8 @@ pades_appearance(struct buf *out, const struct pades_look *lk)
 	const char *lines[8];
 	char tbuf[32], when[48];
 	struct buf l4, l5;
-	double pad = 3, inner, tx0, tx1, qrx = 0, fs, maxw = 0, lead, y, ylo, side;
-	size_t n = 0, i;
+	double pad = 3, inner, tx0, tx1, qrx = 0, ylo, side;
+	size_t n = 0;
 	int rc;
 
 	if (lk->tpl != NULL && lk->w > 0 && lk->h > 0)
@@ -762,28 +774,7 @@ pades_appearance(struct buf *out, const struct pades_look *lk)
 			goto out;
 		tx0 = pad + iw + 4;
 	}
-	for (i = 0; i < n; i++)
-		if (pades_text_width(lines[i]) > maxw)
-			maxw = pades_text_width(lines[i]);
-	fs = 9;
-	if (maxw > 0 && tx1 > tx0 && (tx1 - tx0) / maxw < fs)
-		fs = (tx1 - tx0) / maxw;
-	if (inner / (n * 1.2) < fs)
-		fs = inner / (n * 1.2);
-	if (fs < 1)
-		fs = 1;
-	lead = fs * 1.2;
-	/* The block of lines centred vertically in the text band. */
-	y = ylo + inner / 2 + (n * lead) / 2 - fs;
-	if ((rc = buf_appendf(out, "BT /%s %.3f Tf 0 g %.3f TL %.3f %.3f Td\n",
-	                      PADES_AP_FONT, fs, lead, tx0, y)) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if ((rc = winansi_literal(out, lines[i])) < 0 ||
-		    (rc = pades_puts(out, i + 1 < n ? " Tj T*\n" : " Tj\n")) < 0)
-			goto out;
-	}
-	rc = pades_puts(out, "ET\n");
+	rc = lines_draw(out, lines, n, tx0, tx1, ylo, inner);
 out:
 	buf_free(&l4);
 	buf_free(&l5);

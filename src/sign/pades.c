@@ -248,26 +248,6 @@ pdf_date(char out[32], int64_t t)
 	         iso + 11, iso + 14, iso + 17);
 }
 
-/* The signer's name for the appearance: subject CN, else the DN. */
-static void
-signer_name(char *out, size_t outsz, X509 *cert)
-{
-	X509_NAME *n = X509_get_subject_name(cert);
-	int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
-	unsigned char *u = NULL;
-	int len;
-
-	out[0] = '\0';
-	if (i >= 0 &&
-	    (len = ASN1_STRING_to_UTF8(
-	         &u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)))) >= 0) {
-		snprintf(out, outsz, "%.*s", len, (char *)u);
-		OPENSSL_free(u);
-		return;
-	}
-	X509_NAME_oneline(n, out, (int)outsz);
-}
-
 /* The text of the first entry nid of name n, UTF-8, into out ("" none). */
 static void
 name_entry(char *out, size_t outsz, X509_NAME *n, int nid)
@@ -282,6 +262,17 @@ name_entry(char *out, size_t outsz, X509_NAME *n, int nid)
 		snprintf(out, outsz, "%.*s", len, (char *)u);
 		OPENSSL_free(u);
 	}
+}
+
+/* The signer's name for the appearance: subject CN, else the DN. */
+static void
+signer_name(char *out, size_t outsz, X509 *cert)
+{
+	X509_NAME *n = X509_get_subject_name(cert);
+
+	name_entry(out, outsz, n, NID_commonName);
+	if (out[0] == '\0')
+		X509_NAME_oneline(n, out, (int)outsz);
 }
 
 /* Issue 11: what the box and footer say of the signer, all from the
