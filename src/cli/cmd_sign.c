@@ -500,7 +500,7 @@ cmd_sign_pdf(int argc, char **argv)
 		}
 		po.look = &look;
 	}
-	if (dir_given && !no_register) {
+	if (cfg != NULL && !no_register) {
 		if ((rc = instance_open(&inst, a.dir)) < 0 ||
 		    (rc = esign_conf_load(&ec, inst->cfg, inst->pc.base_url)) < 0) {
 			ex = cli_fail(rc);
