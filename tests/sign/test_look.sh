@@ -210,6 +210,23 @@ ok "sign pdf --dir: the box shows the signer's image" "$S" sign pdf --dir "$I" -
 check "the signer's image is in the box (/SertelIm1)" grep -qa "/SertelIm1" "$T/ttd.pdf"
 check "with the image: pdfsig valid and trusted" pdfsig_ok "$T/ttd.pdf"
 ok "signature-image --remove (an OP operator)" "$S" person signature-image --dir "$I" --as $OP1 $SITI --remove
+# The same through the RA API (POST /api/v1/persons/NIK/signature-image).
+TOK_SITI=$("$S" token create --dir "$I" --name siti --nik $SITI --json | jq -r .token)
+TOK_BUDI=$("$S" token create --dir "$I" --name budi --nik $BUDI --json | jq -r .token)
+jq -n --arg i "$(base64 -w0 "$TTD")" '{image: $i}' >"$T/img.json"
+JH="Content-Type: application/json"
+code=$(call "$TOK_BUDI" POST /api/v1/persons/$SITI/signature-image -H "$JH" --data-binary @"$T/img.json")
+check_eq "API: another person's image refused (403)" 403 "$code"
+check "API: the refusal is a JSON error" is_json_error
+check_eq "API: the refusal stores nothing" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM person_signature_images")"
+code=$(call "$TOK_SITI" POST /api/v1/persons/$SITI/signature-image -H "$JH" --data-binary '{"image": "bm90IGFuIGltYWdl"}')
+check_eq "API: not an image (400)" 400 "$code"
+code=$(call "$TOK_SITI" POST /api/v1/persons/$SITI/signature-image -H "$JH" --data-binary @"$T/img.json")
+check_eq "API: the person sets their own (200)" 200 "$code"
+check_eq "API: stored" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM person_signature_images WHERE nik = '$SITI'")"
+code=$(call "$TOK_SITI" POST /api/v1/persons/$SITI/signature-image -H "$JH" --data-binary '{"image": null}')
+check_eq "API: null removes it (200)" 200 "$code"
+check_eq "API: removed" 0 "$(inst_sql "$I" "SELECT COUNT(*) FROM person_signature_images")"
 cp "$TTD" "$I/logo.png"
 cat >>"$I/sertel.conf" <<CONF
 box_layout = gambar-teks
