@@ -367,6 +367,7 @@ out:
 		secure_wipe(uri, strlen(uri));
 		free(uri);
 	}
+	sign_look_free(&ec.look);
 	instance_close(in);
 	return ex;
 }

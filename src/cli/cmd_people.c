@@ -125,10 +125,15 @@ cmd_person(int argc, char **argv)
 	    {"roles", required_argument, NULL, 'r'},
 	    {"role", required_argument, NULL, 'R'},
 	    {"kepala-daerah", no_argument, NULL, 'K'},
+	    {"image", required_argument, NULL, 'I'},
+	    {"remove", no_argument, NULL, 'X'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = cli_default_dir(), *as = NULL, *sub, *roles = NULL,
-	           *role = NULL, *agency = NULL;
+	           *role = NULL, *agency = NULL, *image = NULL;
+	unsigned char *img = NULL;
+	size_t imglen = 0;
+	int remove = 0;
 	struct instance *in = NULL;
 	struct ra_actor who;
 	struct ra_person p;
@@ -138,12 +143,14 @@ cmd_person(int argc, char **argv)
 	int c, json = 0, rc = 0;
 
 	if (argc < 2)
-		return cli_usage("person: expected add, list, show or appoint");
+		return cli_usage(
+		    "person: expected add, list, show, appoint or signature-image");
 	sub = argv[1];
 	if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "show") &&
-	    strcmp(sub, "appoint"))
-		return cli_usage(
-		    "person: unknown subcommand '%s' (add, list, show, appoint)", sub);
+	    strcmp(sub, "appoint") && strcmp(sub, "signature-image"))
+		return cli_usage("person: unknown subcommand '%s' (add, list, show, "
+		                 "appoint, signature-image)",
+		                 sub);
 	argc--;
 	argv++;
 	memset(&p, 0, sizeof(p));
@@ -164,20 +171,47 @@ cmd_person(int argc, char **argv)
 		case 'r': roles = optarg; break;
 		case 'R': role = optarg; break;
 		case 'K': p.kepala_daerah = 1; break;
+		case 'I': image = optarg; break;
+		case 'X': remove = 1; break;
 		default:
 			return cli_badopt(
 			    argv, "person add --nik N --name N --email E --agency A "
 			          "--roles R [--nip N] [--position P] [--superior NIK] "
 			          "[--kepala-daerah] | list [--agency A] | show NIK | "
-			          "appoint NIK --role operator-op|kepala-dinas|auditor");
+			          "appoint NIK --role operator-op|kepala-dinas|auditor | "
+			          "signature-image NIK --image FILE|--remove");
 		}
 		if (rc < 0)
 			return cli_usage("person: the value of %s is too long",
 			                 argv[optind - 1]);
 	}
-	if ((rc = instance_open(&in, dir)) < 0)
+	/* Issue 11: the scanned signature the box template may show. */
+	if (strcmp(sub, "signature-image") == 0) {
+		if (optind + 1 != argc || (image == NULL) == (remove == 0))
+			return cli_usage(
+			    "person signature-image: NIK and --image FILE or --remove");
+		if (image != NULL &&
+		    (rc = file_read(&img, &imglen, image, RA_SIGIMG_MAX)) < 0)
+			return cli_fail(rc);
+	}
+	if ((rc = instance_open(&in, dir)) < 0) {
+		free(img);
 		return cli_fail(rc);
-	if (strcmp(sub, "add") == 0) {
+	}
+	if (strcmp(sub, "signature-image") == 0) {
+		if ((rc = cli_actor(&who, in, as)) < 0 ||
+		    (rc = ra_sigimg_set(in->st, &who, argv[optind], img, imglen)) < 0)
+			rc = cli_fail(rc);
+		else if (json)
+			cli_json_print(json_pack("{s:s, s:s}", "nik", argv[optind],
+			                         "signature_image",
+			                         img ? "set" : "removed"));
+		else
+			printf("Gambar tanda tangan / signature image %s: %s\n",
+			       img ? "disimpan / set" : "dihapus / removed",
+			       argv[optind]);
+		free(img);
+	} else if (strcmp(sub, "add") == 0) {
 		if (optind != argc)
 			rc = cli_usage("person add: unexpected argument '%s'",
 			               argv[optind]);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "esign/esign.h"
 #include "ra/ra.h"
 #include "report/report.h"
 #include "sign/sign.h"
@@ -125,7 +126,9 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		goto out;
 	}
 	if (receipt != NULL &&
-	    ((rc = ra_receipt_pdf(&pdf, &pdflen, in->st, who, app->id, in->pc.org)) < 0 ||
+	    ((rc = esign_receipt_pdf(&pdf, &pdflen, NULL, in->st, who, app->id,
+	                             in->pc.org, esign_base_url(in->cfg, in->pc.base_url),
+	                             ESIGN_RECEIPT_UNSIGNED)) < 0 ||
 	     (rc = file_write(receipt, pdf, pdflen, 0644)) < 0)) {
 		fprintf(stderr, "sertel: certificate %s issued, receipt failed: %s\n",
 		        rec.serial, sertel_errmsg());
@@ -537,7 +540,10 @@ cmd_ra(int argc, char **argv)
 			}
 			ra_receipt_set_signer(receipt_sign, &signer);
 		}
-		rc = ra_receipt_pdf(&pdf, &plen, in->st, &who, argv[optind], in->pc.org);
+		rc = esign_receipt_pdf(
+		    &pdf, &plen, NULL, in->st, &who, argv[optind], in->pc.org,
+		    esign_base_url(in->cfg, in->pc.base_url),
+		    sign ? ESIGN_RECEIPT_SIGNED : ESIGN_RECEIPT_UNSIGNED);
 		ra_receipt_set_signer(NULL, NULL);
 		if (rc < 0 || (rc = file_write(out_cert, pdf, plen, 0644)) < 0) {
 			free(pdf);

@@ -23,6 +23,8 @@
 #include <openssl/evp.h>
 
 #include "cli/cli.h"
+#include "esign/esign.h"
+#include "instance/instance.h"
 #include "sign/sign.h"
 
 #define SIGN_MAX_PDF   (8ULL * 1024 * 1024 * 1024)
@@ -35,7 +37,7 @@ static const char usage_pdf[] =
     "--passphrase-file F) [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--reason R] "
     "[--location L] [--contact C] [--certify 1|2|3] [--visible [--page N|first|last] "
     "[--rect x,y,w,h] | --marker TEXT] [--image FILE] [--qr URL] [--text T] "
-    "[--footer TEXT] [--time T] [--json]";
+    "[--footer TEXT] [--time T] [--no-register] [--json]";
 
 /* Small files are read (cheaper than mmap + copy_file_range); larger
  * ones mapped read-only and copied by the kernel. */
@@ -228,22 +230,54 @@ parse_rect(double r[4], const char *s)
 	return r[2] > 0 && r[3] > 0 && r[2] < 14400 && r[3] < 14400 ? 0 : -1;
 }
 
+/* Issue 11: where a file signed with an instance is registered, so that
+ * its QR code and footer resolve (/v/{id}); st NULL: --no-register. */
+struct sign_reg {
+	struct store *st;
+	const char *base_url;
+	const char *nik; /* --nik, else NULL */
+	int user_qr;     /* --qr given: the box shows that URL */
+};
+
+/* The certificate's subject CN and serial in hex, for the registry. */
+static void
+cert_names(char *name, size_t namesz, char serial[SERIAL_HEX_MAX + 1], X509 *x)
+{
+	name[0] = '\0';
+	serial[0] = '\0';
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, name,
+	                              (int)namesz) < 0)
+		name[0] = '\0';
+	(void)serial_to_hex(serial, X509_get_serialNumber(x));
+}
+
 /* Signs one file. */
 static int
 sign_one(json_t *results, const char *in, const char *out,
-         const struct sign_signer *signer, const struct pades_opts *po, int json)
+         const struct sign_signer *signer, const struct pades_opts *opts, int json,
+         const struct sign_reg *reg)
 {
 	struct pades_result res;
+	struct pades_opts po = *opts;
 	struct buf tail;
 	unsigned char *data = NULL;
 	size_t len = 0;
-	char hex[65];
+	char hex[65], id[33] = "", link[SERTEL_MAX_NAME + 64] = "", cn[256],
+	              serial[SERIAL_HEX_MAX + 1];
+	const char *base;
 	int fd = -1, mapped = 0, rc;
 
 	buf_init(&tail, 0);
+	if (reg->st != NULL) {
+		if ((rc = esign_doc_new(id, link, sizeof(link), reg->base_url)) < 0)
+			goto out;
+		po.verify_url = link;
+		if (!reg->user_qr && (po.visible || po.marker != NULL))
+			po.qr_url = link;
+	}
 	if ((rc = map_file(&data, &len, &fd, &mapped, in)) < 0)
 		goto out;
-	if ((rc = pades_sign_ex(&tail, &res, data, len, signer, po)) < 0) {
+	if ((rc = pades_sign_ex(&tail, &res, data, len, signer, &po)) < 0) {
 		/* Name the file in the message. */
 		char msg[512];
 
@@ -251,17 +285,37 @@ sign_one(json_t *results, const char *in, const char *out,
 		rc = sertel_err(rc, "%s: %s", in, msg);
 		goto out;
 	}
-	if ((rc = write_signed(json ? hex : NULL, out, fd, data, len, &tail)) < 0)
+	if ((rc = write_signed(json || reg->st ? hex : NULL, out, fd, data, len, &tail)) <
+	    0)
 		goto out;
-	if (json)
-		json_array_append_new(
-		    results, json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "file", out,
-		                       "input", in, "field", res.field, "sha256", hex,
-		                       "bytes", (json_int_t)(len + tail.len), "level",
-		                       level_name(po->sig.level)));
-	else
+	if (reg->st != NULL) {
+		cert_names(cn, sizeof(cn), serial, signer->cert);
+		base = strrchr(out, '/');
+		if ((rc = esign_doc_register(reg->st, "cli", id, hex,
+		                             base ? base + 1 : out, reg->nik, cn, serial,
+		                             len + tail.len)) < 0) {
+			/* A file whose QR code leads nowhere is not handed out. */
+			unlink(out);
+			goto out;
+		}
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "file", out,
+		                      "input", in, "field", res.field, "sha256", hex,
+		                      "bytes", (json_int_t)(len + tail.len), "level",
+		                      level_name(po.sig.level));
+
+		if (o != NULL && id[0] != '\0') {
+			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "url", json_string(link));
+		}
+		json_array_append_new(results, o);
+	} else {
 		printf("Ditandatangani / signed: %s (%s, %s)\n", out, res.field,
-		       level_name(po->sig.level));
+		       level_name(po.sig.level));
+		if (id[0] != '\0')
+			printf("Terdaftar / registered: %s\n", link);
+	}
 out:
 	if (data != NULL && mapped)
 		munmap(data, len);
@@ -310,12 +364,20 @@ cmd_sign_pdf(int argc, char **argv)
 	    {"text", required_argument, NULL, 'x'},
 	    {"footer", required_argument, NULL, 'f'},
 	    {"time", required_argument, NULL, 'T'},
+	    {"no-register", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_signer_args a;
 	struct sign_signer signer = {NULL, NULL, NULL};
 	struct pades_opts po;
 	struct config *cfg = NULL;
+	struct instance *inst = NULL;
+	struct sign_look look;
+	struct esign_conf ec;
+	struct sign_reg reg;
+	int no_register = 0;
+	unsigned char *sigimg = NULL;
+	size_t sigimglen = 0;
 	const char *out = NULL, *out_dir = NULL, *batch = NULL, *footer = NULL,
 	           *image = NULL;
 	const char *level = NULL, *page = NULL, *rect = NULL;
@@ -328,6 +390,9 @@ cmd_sign_pdf(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	memset(&po, 0, sizeof(po));
+	memset(&look, 0, sizeof(look));
+	memset(&ec, 0, sizeof(ec));
+	memset(&reg, 0, sizeof(reg));
 	a.dir = cli_default_dir();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -359,6 +424,7 @@ cmd_sign_pdf(int argc, char **argv)
 		case 'q': po.qr_url = optarg; break;
 		case 'x': po.text = optarg; break;
 		case 'f': footer = optarg; break;
+		case 'N': no_register = 1; break;
 		case 'T':
 			if (time_parse(&po.sig.signing_time, optarg) < 0)
 				return cli_usage(
@@ -424,6 +490,41 @@ cmd_sign_pdf(int argc, char **argv)
 		footer = cfg ? config_get(cfg, "sign", "footer", SIGN_FOOTER_DEFAULT)
 		             : SIGN_FOOTER_DEFAULT;
 	po.footer = footer[0] != '\0' ? footer : NULL;
+	/* Issue 11: with an instance, its box template and zone, and every
+	 * file registered so that its QR code and footer resolve (/v/{id},
+	 * the base URL the service uses) unless --no-register. */
+	if (cfg != NULL) {
+		if ((rc = sign_look_load(&look, cfg, a.dir)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		po.look = &look;
+	}
+	if (cfg != NULL && !no_register) {
+		if ((rc = instance_open(&inst, a.dir)) < 0 ||
+		    (rc = esign_conf_load(&ec, inst->cfg, inst->pc.base_url)) < 0) {
+			ex = cli_fail(rc);
+			goto out;
+		}
+		if (ec.base_url[0] == '\0') {
+			ex = cli_usage(
+			    "sign pdf: the instance has no base URL for /v links "
+			    "([esign] base_url or [instance] base_url); use "
+			    "--no-register");
+			goto out;
+		}
+		reg.st = inst->st;
+		reg.base_url = ec.base_url;
+		/* The signer's scanned signature, for the template's image. */
+		if (a.nik != NULL &&
+		    ra_sigimg_get(&sigimg, &sigimglen, inst->st, a.nik) == 0) {
+			po.sig_image = sigimg;
+			po.sig_image_len = sigimglen;
+		}
+		sertel_err_clear();
+		reg.nik = a.nik;
+		reg.user_qr = po.qr_url != NULL;
+	}
 	if (po.sig.level > SIGN_LEVEL_B && po.sig.tsa_url == NULL && cfg != NULL) {
 		const char *base = config_get(cfg, "instance", "base_url", NULL);
 
@@ -459,15 +560,16 @@ cmd_sign_pdf(int argc, char **argv)
 		goto out;
 	}
 	if (out != NULL) {
-		if ((rc = sign_one(results, argv[optind], out, &signer, &po, json)) < 0) {
+		if ((rc = sign_one(results, argv[optind], out, &signer, &po, json,
+		                   &reg)) < 0) {
 			ex = cli_fail(rc);
 			goto out;
 		}
 	} else if (batch == NULL) {
 		for (i = optind; i < argc; i++) {
 			if ((rc = out_path(path, sizeof(path), out_dir, argv[i])) < 0 ||
-			    (rc = sign_one(results, argv[i], path, &signer, &po, json)) <
-			        0) {
+			    (rc = sign_one(results, argv[i], path, &signer, &po, json,
+			                   &reg)) < 0) {
 				ex = cli_fail(rc);
 				goto out;
 			}
@@ -484,8 +586,8 @@ cmd_sign_pdf(int argc, char **argv)
 			if (n == 0 || line[0] == '#')
 				continue;
 			if ((rc = out_path(path, sizeof(path), out_dir, line)) < 0 ||
-			    (rc = sign_one(results, line, path, &signer, &po, json)) <
-			        0) {
+			    (rc = sign_one(results, line, path, &signer, &po, json,
+			                   &reg)) < 0) {
 				ex = cli_fail(rc);
 				goto out;
 			}
@@ -501,6 +603,10 @@ cmd_sign_pdf(int argc, char **argv)
 out:
 	json_decref(results);
 	sign_signer_free(&signer);
+	sign_look_free(&look);
+	sign_look_free(&ec.look);
+	free(sigimg);
+	instance_close(inst);
 	config_free(cfg);
 	free(img);
 	free(list);

@@ -2,6 +2,7 @@
  * sertel.conf: an ini file read with libinih into a flat list of
  * section/key/value triples.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct config_entry {
 struct config {
 	struct config_entry *e;
 	size_t n;
+	char dir[1024]; /* the file's directory, for paths relative to it */
 };
 
 static int
@@ -66,8 +68,23 @@ config_load(struct config **out, const char *path)
 		return sertel_err(SERTEL_EINVAL, "%s:%d: configuration syntax error",
 		                  path, rc);
 	}
+	{
+		const char *slash = strrchr(path, '/');
+
+		if (slash == NULL)
+			str_copy(c->dir, sizeof(c->dir), ".");
+		else
+			snprintf(c->dir, sizeof(c->dir), "%.*s", (int)(slash - path),
+			         path);
+	}
 	*out = c;
 	return 0;
+}
+
+const char *
+config_dir(const struct config *c)
+{
+	return c != NULL && c->dir[0] != '\0' ? c->dir : NULL;
 }
 
 void

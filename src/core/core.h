@@ -74,6 +74,9 @@ int file_write(const char *path, const void *data, size_t len, int mode);
 struct config;
 int config_load(struct config **out, const char *path);
 void config_free(struct config *c);
+/* The directory of the file config_load() read (paths in it are relative
+ * to it); NULL when unknown.  Borrowed. */
+const char *config_dir(const struct config *c);
 /* Borrowed; def when the key is absent. */
 const char *config_get(const struct config *c, const char *section, const char *key,
                        const char *def);
@@ -104,6 +107,23 @@ void time_fmt(char out[32], int64_t t);
 /* Parses RFC 3339 / "YYYY-MM-DD[ HH:MM:SS]" UTC, or "@<epoch>". */
 int time_parse(int64_t *out, const char *s);
 int64_t time_now(void);
+/* Issue 11: the instance's zone, one setting ([portal] time_zone) for the
+ * portal's pages and the signature box.  Indonesia has three zones and no
+ * daylight saving (UU 10/2009 is silent; Keppres 41/1987 fixes them), so
+ * an offset and a label are the whole of it. */
+struct time_zone {
+	char name[8]; /* "WIB", "WITA" or "WIT" */
+	int offset;   /* seconds east of UTC */
+};
+/* s is WIB, WITA, WIT or their IANA names (Asia/Jakarta, Asia/Pontianak,
+ * Asia/Makassar, Asia/Jayapura); NULL or "": WIB.  SERTEL_EINVAL else. */
+int time_zone_parse(struct time_zone *out, const char *s);
+/* The one local-time format: "7 Desember 2026 14.05 WITA" (with_time 0:
+ * "7 Desember 2026"); months[12] are the month names of the reader's
+ * language, hsep the hour/minute separator ('.' in Indonesian).  out is
+ * "" when t is not a positive time or outsz is too small. */
+void time_local_fmt(char *out, size_t outsz, int64_t t, const struct time_zone *tz,
+                    const char *const months[12], int with_time, char hsep);
 /* Microseconds since the epoch, for audit ordering. */
 int64_t time_now_us(void);
 /* CSPRNG bytes from OpenSSL. */

@@ -164,6 +164,58 @@ time_fmt(char out[32], int64_t t)
 }
 
 int
+time_zone_parse(struct time_zone *out, const char *s)
+{
+	static const struct {
+		const char *name, *iana;
+		int hours;
+	} zones[] = {{"WIB", "Asia/Jakarta", 7},
+	             {"WIB", "Asia/Pontianak", 7},
+	             {"WITA", "Asia/Makassar", 8},
+	             {"WIT", "Asia/Jayapura", 9}};
+	size_t z;
+
+	if (s == NULL || *s == '\0')
+		s = "WIB";
+	for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		if (strcmp(s, zones[z].name) == 0 || strcmp(s, zones[z].iana) == 0) {
+			str_copy(out->name, sizeof(out->name), zones[z].name);
+			out->offset = zones[z].hours * 3600;
+			return 0;
+		}
+	}
+	return sertel_err(SERTEL_EINVAL,
+	                  "time zone '%s': WIB (Asia/Jakarta), WITA (Asia/Makassar) "
+	                  "or WIT (Asia/Jayapura)",
+	                  s);
+}
+
+void
+time_local_fmt(char *out, size_t outsz, int64_t t, const struct time_zone *tz,
+               const char *const months[12], int with_time, char hsep)
+{
+	time_t local;
+	struct tm tm;
+	int n;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	local = (time_t)(t + tz->offset);
+	if (t <= 0 || gmtime_r(&local, &tm) == NULL)
+		return;
+	if (with_time)
+		n = snprintf(out, outsz, "%d %.12s %d %02d%c%02d %.7s", tm.tm_mday,
+		             months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, hsep,
+		             tm.tm_min, tz->name);
+	else
+		n = snprintf(out, outsz, "%d %.12s %d", tm.tm_mday, months[tm.tm_mon],
+		             tm.tm_year + 1900);
+	if (n < 0 || (size_t)n >= outsz)
+		out[0] = '\0';
+}
+
+int
 time_parse(int64_t *out, const char *s)
 {
 	struct tm tm;

@@ -59,6 +59,7 @@ struct esign_conf {
 	int verify_after_sign;     /* record the verifier's verdict per document (1) */
 	int verify_offline;        /* verifier never fetches OCSP/CRLs (0) */
 	struct verify_conf verify; /* [verify]: fetching and decoding limits */
+	struct sign_look look;     /* [sign] box_*: the visible signature (issue 11) */
 };
 int esign_conf_load(struct esign_conf *out, const struct config *cfg,
                     const char *base_url);
@@ -275,6 +276,8 @@ struct esign_doc_in {
 	const unsigned char *data;
 	size_t len;
 	const char *name; /* file name, may be NULL */
+	const char
+	    *id; /* issue 11: the id its content already names (a receipt's); NULL: new */
 };
 
 struct esign_doc_out {
@@ -368,5 +371,35 @@ int esign_doc_public_content(unsigned char **out, size_t *len, struct store *st,
                              const char *id);
 /* The registered documents with this SHA-256 (the first, if several). */
 int esign_doc_by_hash(struct esign_doc *out, struct store *st, const char *sha256_hex);
+/* Issue 11: every signed document resolves.  A fresh document id (32 hex
+ * digits) and its link base_url/v/id, which the QR code and the footer
+ * carry; the service, the CLI and the receipts all take theirs here. */
+int esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url);
+/* Registers one document signed outside the service (sertel sign pdf
+ * --dir, receipts) under the id esign_doc_new() gave, in the same
+ * transaction and audit entry as esign_sign() writes; channel names who
+ * registered it ("cli", "receipt"); signer_nik may be NULL. */
+int esign_doc_register(struct store *st, const char *channel, const char *id,
+                       const char *sha256, const char *name, const char *signer_nik,
+                       const char *signer_name, const char *serial, size_t len);
+/* The receipt of application app_id (ra_receipt_pdf's rules of who may
+ * read it) with its QR code naming base_url/v/{id}.  The id is derived
+ * from the application, so the receipt stays the same bytes each time and
+ * every copy's QR code names one entry, registered by the first copy that
+ * is: UNSIGNED registers it (once), SIGNED (the receipt signer hook signed
+ * it) registers it and the signed file under a fresh id of its own,
+ * TO_SIGN registers nothing (the caller's esign_sign() does, with
+ * esign_doc_in.id = id, so a refused signing leaves the store as it was).
+ * *out owned by caller; id may be NULL. */
+enum esign_receipt_mode {
+	ESIGN_RECEIPT_UNSIGNED = 0,
+	ESIGN_RECEIPT_SIGNED,
+	ESIGN_RECEIPT_TO_SIGN
+};
+int esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
+                      const struct ra_actor *who, const char *app_id, const char *org,
+                      const char *base_url, enum esign_receipt_mode mode);
+/* [esign] base_url, else fallback (the instance's): where /v links point. */
+const char *esign_base_url(const struct config *cfg, const char *fallback);
 
 #endif

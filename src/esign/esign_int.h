@@ -90,6 +90,9 @@ struct esign_reg {
 	const unsigned char *content; /* NULL unless keep_content */
 	size_t len;
 	int64_t ts_time; /* the signature timestamp's time, 0: none (issue 11) */
+	/* Issue 11: registered only if that id is not yet (the id a
+	 * receipt's QR code names, whichever copy comes first). */
+	int if_absent;
 };
 int esign_register(struct store *st, const char *client, int seal,
                    const struct esign_reg *docs, size_t n,

@@ -33,6 +33,7 @@ int
 esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *base_url)
 {
 	const char *v;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->max_failures = (int)config_get_int(cfg, "esign", "max_failures", 5);
@@ -68,12 +69,14 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 		return sertel_err(SERTEL_EINVAL, "[esign] otp_seconds: 1..3600");
 	if (out->otp_resend_seconds < 0 || out->otp_resend_seconds > 3600)
 		return sertel_err(SERTEL_EINVAL, "[esign] otp_resend_seconds: 0..3600");
-	v = config_get(cfg, "esign", "base_url", base_url ? base_url : "");
+	v = esign_base_url(cfg, base_url);
 	str_copy(out->base_url, sizeof(out->base_url), v);
-	/* Palembang 12(4): the footer on every signed document. */
-	v = config_get(cfg, "esign", "footer",
-	               SIGN_FOOTER_DEFAULT " Verifikasi keasliannya di %s");
-	str_copy(out->footer, sizeof(out->footer), v);
+	/* Palembang 12(4): the footer on every signed document; the link is
+	 * the footer's own ({tautan}, or appended: issue 11). */
+	v = config_get(cfg, "esign", "footer", SIGN_FOOTER_DEFAULT);
+	if (str_copy(out->footer, sizeof(out->footer), v) < 0)
+		return sertel_err(SERTEL_EINVAL, "[esign] footer: at most %zu bytes",
+		                  sizeof(out->footer) - 1);
 	/* Issue 11: B-T with the instance's own TSA unless told otherwise. */
 	v = config_get(cfg, "esign", "level", "B-T");
 	if (strcmp(v, "B-B") == 0)
@@ -105,7 +108,9 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	out->verify_after_sign =
 	    (int)config_get_int(cfg, "esign", "verify_after_sign", 1);
 	out->verify_offline = (int)config_get_int(cfg, "esign", "verify_offline", 0);
-	return verify_conf_load(&out->verify, cfg);
+	if ((rc = verify_conf_load(&out->verify, cfg)) < 0)
+		return rc;
+	return sign_look_load(&out->look, cfg, config_dir(cfg));
 }
 
 static const char *const status_names[] = {

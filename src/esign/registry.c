@@ -42,9 +42,17 @@ reg_fn(struct store *st, void *arg)
 		}
 		rc = db_run(
 		    store_db(st),
-		    "INSERT INTO esign_docs (id, sha256, name, signer_nik, signer_name, "
-		    "cert_serial, client, seal, signed_at, size, verdict, blob_id, "
-		    "ts_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    d->if_absent
+		        ? "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
+		          "signer_name, cert_serial, client, seal, signed_at, size, "
+		          "verdict, blob_id, ts_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		          "?, "
+		          "?, ?, ?) ON CONFLICT (id) DO NOTHING"
+		        : "INSERT INTO esign_docs (id, sha256, name, signer_nik, "
+		          "signer_name, cert_serial, client, seal, signed_at, size, "
+		          "verdict, blob_id, ts_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		          "?, "
+		          "?, ?, ?)",
 		    "sssssssiiiisi", d->id, d->sha256, d->name ? d->name : "",
 		    d->signer_nik, d->signer_name, d->serial, w->client, (int64_t)w->seal,
 		    now, (int64_t)d->len, (int64_t)d->verdict, have_blob ? blob_id : NULL,
@@ -76,6 +84,126 @@ esign_register(struct store *st, const char *client, int seal,
 	if (n == 0)
 		return 0;
 	return store_atomic(st, reg_fn, &w);
+}
+
+int
+esign_doc_new(char id[33], char *link, size_t linksz, const char *base_url)
+{
+	unsigned char idb[16];
+	int rc;
+
+	if ((rc = rand_bytes(idb, sizeof(idb))) < 0)
+		return rc;
+	hex_encode(id, idb, sizeof(idb));
+	if (snprintf(link, linksz, "%s/v/%s", base_url, id) >= (int)linksz)
+		return sertel_err(SERTEL_EINVAL, "base_url: too long for a link");
+	return 0;
+}
+
+static void
+reg_fill(struct esign_reg *d, const char *id, const char *sha256, const char *name,
+         const char *signer_nik, const char *signer_name, const char *serial, size_t len,
+         int if_absent)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = id;
+	d->sha256 = sha256;
+	d->name = name;
+	d->signer_nik = signer_nik;
+	d->signer_name = signer_name;
+	d->serial = serial;
+	d->verdict = -1; /* not verified at signing time */
+	d->len = len;
+	d->if_absent = if_absent;
+}
+
+int
+esign_doc_register(struct store *st, const char *channel, const char *id,
+                   const char *sha256, const char *name, const char *signer_nik,
+                   const char *signer_name, const char *serial, size_t len)
+{
+	struct esign_reg d;
+
+	reg_fill(&d, id, sha256, name, signer_nik, signer_name, serial, len, 0);
+	return esign_register(st, channel, 0, &d, 1, NULL, NULL);
+}
+
+/* The receipt's id: SHA-256 over a label and the application id (itself
+ * 64 random bits), so every copy of one receipt names one /v entry. */
+static void
+receipt_id(char id[33], const char *app_id)
+{
+	char label[96], hex[65];
+	int n = snprintf(label, sizeof(label), "sertel receipt v1:%s", app_id);
+
+	sha256_hex(hex, label, n > 0 && (size_t)n < sizeof(label) ? (size_t)n : 0);
+	memcpy(id, hex, 32);
+	id[32] = '\0';
+}
+
+const char *
+esign_base_url(const struct config *cfg, const char *fallback)
+{
+	return config_get(cfg, "esign", "base_url", fallback ? fallback : "");
+}
+
+int
+esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
+                  const struct ra_actor *who, const char *app_id, const char *org,
+                  const char *base_url, enum esign_receipt_mode mode)
+{
+	struct esign_doc old;
+	struct ra_application app;
+	char rid[33], link[SERTEL_MAX_NAME + 64], sha[65], name[64], signer[320];
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((rc = ra_get(&app, st, app_id)) < 0)
+		return rc;
+	receipt_id(rid, app.id);
+	if (snprintf(link, sizeof(link), "%s/v/%s", base_url, rid) >= (int)sizeof(link))
+		return sertel_err(SERTEL_EINVAL, "base_url: too long for a link");
+	if ((rc = ra_receipt_pdf_link(&pdf, &len, st, who, app.id, org, link)) < 0)
+		return rc;
+	sha256_hex(sha, pdf, len);
+	snprintf(name, sizeof(name), "tanda-terima-%s.pdf", app.id);
+	snprintf(signer, sizeof(signer), "Otoritas Pendaftaran %s", org ? org : "");
+	/* The receipt's own entry (the id its QR code names) once: asking
+	 * again writes nothing.  A copy the hook signed is registered by its
+	 * own hash too (a fresh id), in the same transaction, as the
+	 * service registers the desk's signed copies. */
+	rc = 0;
+	if (mode == ESIGN_RECEIPT_SIGNED) {
+		struct esign_reg d[2];
+		char fid[33], flink[SERTEL_MAX_NAME + 64];
+
+		if ((rc = esign_doc_new(fid, flink, sizeof(flink), base_url)) == 0) {
+			reg_fill(&d[0], fid, sha, name, NULL, signer, app.cert_serial,
+			         len, 0);
+			reg_fill(&d[1], rid, sha, name, NULL, signer, app.cert_serial,
+			         len, 1);
+			rc = esign_register(st, "receipt", 0, d, 2, NULL, NULL);
+		}
+	} else if (mode == ESIGN_RECEIPT_UNSIGNED && esign_doc_get(&old, st, rid) < 0) {
+		struct esign_reg d;
+
+		reg_fill(&d, rid, sha, name, NULL, signer, app.cert_serial, len, 1);
+		rc = esign_register(st, "receipt", 0, &d, 1, NULL, NULL);
+	}
+	if (rc == 0)
+		sertel_err_clear(); /* the lookup's "not registered" */
+	if (rc < 0) {
+		free(pdf);
+		return rc;
+	}
+	if (id != NULL)
+		memcpy(id, rid, sizeof(rid));
+	*out = pdf;
+	*outlen = len;
+	return 0;
 }
 
 #define DOC_COLS                                                                         \

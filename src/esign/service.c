@@ -381,6 +381,8 @@ fill_opts(struct pades_opts *po, char *footer, size_t footersz,
 		po->qr_url = p->want_qr ? (p->qr && *p->qr ? p->qr : link) : NULL;
 		po->text = p->text && *p->text ? p->text : NULL;
 	}
+	po->look = &ec->look;
+	po->verify_url = link;
 	footer[0] = '\0';
 	if (ec->footer[0]) {
 		/* One %s: the document's own link. */
@@ -403,9 +405,11 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 	struct esign_owner o;
 	struct esign_doc_out *docs = NULL;
 	struct esign_reg *reg = NULL;
+	unsigned char *sigimg = NULL;
+	size_t sigimglen = 0;
 	char(*sha)[65] = NULL, signer_name[SERTEL_MAX_NAME] = "",
 	serial[SERIAL_HEX_MAX + 1] = "";
-	size_t i;
+	size_t i, nreg = rq->ndocs;
 	int rc;
 
 	*out = NULL;
@@ -468,26 +472,39 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		BN_free(bn);
 	}
 	if ((docs = calloc(rq->ndocs, sizeof(*docs))) == NULL ||
-	    (reg = calloc(rq->ndocs, sizeof(*reg))) == NULL ||
+	    (reg = calloc(2 * rq->ndocs, sizeof(*reg))) == NULL ||
 	    (sha = calloc(rq->ndocs, sizeof(*sha))) == NULL) {
 		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
 		goto out;
 	}
+	/* Issue 11: the owner's scanned signature, for the template. */
+	if (rq->seal_id == NULL &&
+	    ra_sigimg_get(&sigimg, &sigimglen, st, o.person.nik) < 0) {
+		sigimg = NULL;
+		sigimglen = 0;
+		sertel_err_clear();
+	}
 #ifdef SERTEL_ESIGN_ENGINE
 	for (i = 0; i < rq->ndocs; i++) {
 		const struct esign_props *p = &rq->props[rq->nprops == 1 ? 0 : i];
-		unsigned char idb[16];
 		char link[SERTEL_MAX_NAME + 64], footer[1024];
 		struct pades_opts po;
 		struct buf tail;
 		struct verify_report *vr = NULL;
 		struct verify_opts vo;
 
-		if ((rc = rand_bytes(idb, sizeof(idb))) < 0)
+		if (rq->docs[i].id != NULL &&
+		    (strlen(rq->docs[i].id) != 32 ||
+		     strspn(rq->docs[i].id, "0123456789abcdef") != 32)) {
+			rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id", i + 1);
 			goto out;
-		hex_encode(docs[i].id, idb, sizeof(idb));
-		snprintf(link, sizeof(link), "%s/v/%s", ec->base_url, docs[i].id);
+		}
+		if ((rc = esign_doc_new(docs[i].id, link, sizeof(link), ec->base_url)) <
+		    0)
+			goto out;
 		fill_opts(&po, footer, sizeof(footer), ec, p, link);
+		po.sig_image = sigimg;
+		po.sig_image_len = sigimglen;
 		buf_init(&tail, ec->max_file_bytes + 16 * 1024 * 1024);
 		rc = pades_sign(&tail, rq->docs[i].data, rq->docs[i].len, &s, &po);
 		if (rc < 0) {
@@ -537,10 +554,18 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		reg[i].serial = serial;
 		reg[i].len = docs[i].len;
 		reg[i].content = ec->keep_content ? docs[i].data : NULL;
+		/* Issue 11: the id the content names (a receipt's QR code)
+		 * resolves too, registered by the first copy signed. */
+		if (rq->docs[i].id != NULL) {
+			reg[nreg] = reg[i];
+			reg[nreg].id = rq->docs[i].id;
+			reg[nreg].content = NULL;
+			reg[nreg++].if_absent = 1;
+		}
 	}
 #endif
-	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg,
-	                         rq->ndocs, rq->on_register, rq->on_register_arg)) < 0)
+	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg, nreg,
+	                         rq->on_register, rq->on_register_arg)) < 0)
 		goto out;
 	*out = docs;
 	docs = NULL;
@@ -550,6 +575,7 @@ out:
 	esign_docs_free(docs, rq->ndocs);
 	free(reg);
 	free(sha);
+	free(sigimg);
 	return rc;
 }
 
@@ -557,7 +583,7 @@ int
 esign_verify(struct verify_report **out, struct esign_error *err, struct esign_ctx *c,
              struct store *st, const unsigned char *data, size_t len, int public_route)
 {
-	struct esign_doc_in d = {data, len, NULL};
+	struct esign_doc_in d = {data, len, NULL, NULL};
 	int rc;
 
 	*out = NULL;

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esign/esign.h"
 #include "http/http_int.h"
 
 #define API_MAX_FILES   16 /* as ra_attach: at most 16 files at once */
@@ -620,6 +621,38 @@ person_path(char nik[17], const char **action, const char *path)
 	return 0;
 }
 
+/* POST /api/v1/persons/NIK/signature-image {"image": base64 PNG/JPEG | null}
+ * (issue 11): the scanned signature the box template shows, as `sertel
+ * person signature-image`; null removes it.  ra_sigimg_set decides who may. */
+static void
+person_sigimg(struct http_req *r, struct http_resp *resp, const char *nik, json_t *j)
+{
+	static const char *const allowed[] = {"image"};
+	const char *b64 = NULL;
+	unsigned char *img = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&b64, j, "image", resp) < 0)
+		return;
+	if (b64 != NULL && strlen(b64) > (RA_SIGIMG_MAX / 3 + 1) * 4) {
+		http_error(resp, 413, "too_large", "image: at most %d bytes",
+		           RA_SIGIMG_MAX);
+		return;
+	}
+	if (b64 != NULL && b64_decode(&img, &len, b64, strlen(b64), 0) < 0) {
+		http_error(resp, 400, "invalid_input", "image: not base64");
+		return;
+	}
+	if ((rc = ra_sigimg_set(r->st, &r->ra, nik, img, len)) < 0)
+		http_error_rc(resp, rc);
+	else
+		http_json(resp, 200,
+		          json_pack("{s:s, s:s}", "nik", nik, "signature_image",
+		                    img != NULL ? "set" : "removed"));
+	free(img);
+}
+
 /* POST /api/v1/persons/{nik}/warn {"reason", "serial"?}: a written warning
  * (Palembang 16), as `sertel ra warn`; at [sanction] warnings (default 3)
  * every valid certificate of the person gets a revocation proposal. */
@@ -704,7 +737,8 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	if (person_path(nik, &action, r->path) < 0 ||
 	    (strcmp(action, "") != 0 && strcmp(action, "appoint") != 0 &&
 	     strcmp(action, "warn") != 0 && strcmp(action, "email-verify") != 0 &&
-	     strcmp(action, "email-confirm") != 0)) {
+	     strcmp(action, "email-confirm") != 0 &&
+	     strcmp(action, "signature-image") != 0)) {
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
@@ -736,6 +770,10 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 	}
 	if (strncmp(action, "email-", 6) == 0) {
 		person_email(r, resp, nik, action, j);
+		goto out;
+	}
+	if (strcmp(action, "signature-image") == 0) {
+		person_sigimg(r, resp, nik, j);
 		goto out;
 	}
 	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&role, j, "role", resp) < 0)
@@ -1169,8 +1207,10 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 	if (get && action[0] != '\0') {
 		/* GET .../receipt: the receipt PDF of an issued application
 		 * (ra_receipt_pdf decides who may read it). */
-		if ((rc = ra_receipt_pdf(&pdf, &pdflen, r->st, &r->ra, id,
-		                         r->ctx->in->pc.org)) < 0) {
+		if ((rc = esign_receipt_pdf(
+		         &pdf, &pdflen, NULL, r->st, &r->ra, id, r->ctx->in->pc.org,
+		         esign_base_url(r->ctx->in->cfg, r->ctx->in->pc.base_url),
+		         ESIGN_RECEIPT_UNSIGNED)) < 0) {
 			http_error_rc(resp, rc);
 			return 0;
 		}

@@ -81,28 +81,18 @@ wp_conf(void)
 void
 wp_time(char out[WP_TIME_MAX], struct page *pg, int64_t t, int with_time)
 {
-	time_t local = (time_t)(t + P.conf.tz_offset);
-	char key[24];
-	const char *mon;
-	struct tm tm;
-	int n;
+	const char *months[12];
+	char keys[12][12];
+	int i;
 
-	if (t <= 0 || gmtime_r(&local, &tm) == NULL) {
-		out[0] = '\0';
-		return;
+	for (i = 0; i < 12; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "month.%d", i + 1);
+		months[i] = wp_text(pg, keys[i]);
+		if (months[i] == NULL)
+			months[i] = keys[i];
 	}
-	snprintf(key, sizeof(key), "month.%d", tm.tm_mon + 1);
-	mon = wp_text(pg, key);
-	if (with_time)
-		n = snprintf(out, WP_TIME_MAX, "%d %.12s %d %02d%s%02d %.7s", tm.tm_mday,
-		             mon ? mon : key, tm.tm_year + 1900, tm.tm_hour,
-		             pg->lang == WEB_LANG_ID ? "." : ":", tm.tm_min,
-		             P.conf.tz_name);
-	else
-		n = snprintf(out, WP_TIME_MAX, "%d %.12s %d", tm.tm_mday, mon ? mon : key,
-		             tm.tm_year + 1900);
-	if (n < 0 || n >= WP_TIME_MAX)
-		out[0] = '\0';
+	time_local_fmt(out, WP_TIME_MAX, t, &P.conf.tz, months, with_time,
+	               pg->lang == WEB_LANG_ID ? '.' : ':');
 }
 
 /* ---- one request ------------------------------------------------------- */

@@ -27,12 +27,12 @@ audit_row(const struct audit_entry *e, void *arg)
 	 * instance's zone, like every other time on the portal:
 	 * "2026-12-06 21:32:45 WIB". */
 	time_fmt(when, e->ts_us / 1000000);
-	time_fmt(local, e->ts_us / 1000000 + wp_conf()->tz_offset);
+	time_fmt(local, e->ts_us / 1000000 + wp_conf()->tz.offset);
 	if (strlen(local) >= 19)
 		local[19] = '\0';
 	if (local[0] != '\0')
 		local[10] = ' ';
-	snprintf(shown, sizeof(shown), "%s %s", local, wp_conf()->tz_name);
+	snprintf(shown, sizeof(shown), "%s %s", local, wp_conf()->tz.name);
 	json_array_append_new(a->arr,
 	                      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
 	                                (json_int_t)e->seq, "time", when, "shown", shown,
@@ -56,7 +56,7 @@ audit_date(int64_t *out, const char *v, int end)
 	if (strlen(v) != 10 || time_parse(&t, v) < 0)
 		return SERTEL_EINVAL;
 	/* A day in the instance's zone, as the times are shown. */
-	*out = (t - wp_conf()->tz_offset + (end ? 86400 : 0)) * 1000000;
+	*out = (t - wp_conf()->tz.offset + (end ? 86400 : 0)) * 1000000;
 	return 0;
 }
 

@@ -358,8 +358,10 @@ wp_desk_receipt(struct page *pg, const struct ra_application *a)
 
 	/* ra_receipt_pdf decides who may read it (the applicant, operators,
 	 * the Kepala Dinas, auditors) and that it is issued. */
-	if ((rc = ra_receipt_pdf(&pdf, &len, pg->r->st, &pg->who, a->id,
-	                         pg->r->ctx->in->pc.org)) < 0)
+	if ((rc = esign_receipt_pdf(
+	         &pdf, &len, NULL, pg->r->st, &pg->who, a->id, pg->r->ctx->in->pc.org,
+	         esign_base_url(pg->r->ctx->in->cfg, pg->r->ctx->in->pc.base_url),
+	         ESIGN_RECEIPT_UNSIGNED)) < 0)
 		return wp_error(pg, wp_rule_status(rc),
 		                rc == SERTEL_ESTATE ? wp_msg(pg, "", "desk.receipt.none")
 		                                    : sertel_errmsg());
@@ -478,7 +480,7 @@ page_receipt_sign(struct page *pg)
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	const char *pass, *totp;
-	char name[64], disp[128], msg[700];
+	char name[64], disp[128], msg[700], rid[33];
 	int rc;
 
 	if ((rc = wp_read_form(pg)) < 0 ||
@@ -503,8 +505,9 @@ page_receipt_sign(struct page *pg)
 	}
 	/* The receipt as GET .../tanda-terima.pdf hands it over: the signed
 	 * file starts with exactly these bytes (an incremental update). */
-	if ((rc = ra_receipt_pdf(&pdf, &len, pg->r->st, &pg->who, a.id,
-	                         pg->r->ctx->in->pc.org)) < 0) {
+	if ((rc = esign_receipt_pdf(&pdf, &len, rid, pg->r->st, &pg->who, a.id,
+	                            pg->r->ctx->in->pc.org, esign_ctx_conf(c)->base_url,
+	                            ESIGN_RECEIPT_TO_SIGN)) < 0) {
 		wp_form_wipe(pg);
 		return wp_error(pg, wp_rule_status(rc), sertel_errmsg());
 	}
@@ -512,6 +515,7 @@ page_receipt_sign(struct page *pg)
 	doc.data = pdf;
 	doc.len = len;
 	doc.name = name;
+	doc.id = rid; /* the id its QR code names */
 	memset(&props, 0, sizeof(props));
 	props.page = -1;
 	props.reason = "Tanda terima Sertifikat Elektronik, ditandatangani petugas OP";

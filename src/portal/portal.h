@@ -28,9 +28,9 @@ struct portal_conf {
 	int max_open_links;       /* unused links per person at once, default 3 */
 	char base_url[512];       /* the portal's own URL (prefix included), for links */
 	/* [portal] time_zone: the region's zone, WIB (UTC+7, default), WITA
-	 * (UTC+8) or WIT (UTC+9), in which pages show times. */
-	char tz_name[8];
-	int tz_offset; /* seconds east of UTC */
+	 * (UTC+8) or WIT (UTC+9), or their IANA names (time_zone_parse), in
+	 * which pages and signature boxes show times. */
+	struct time_zone tz;
 };
 
 /* Reads [portal] (defaults above; base_url from [portal] base_url or the

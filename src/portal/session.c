@@ -25,11 +25,6 @@ portal_conf_load(struct portal_conf *out, const struct config *cfg,
 	          links = config_get_int(cfg, "portal", "max_open_links", 3);
 	const char *base = config_get(cfg, "portal", "base_url", fallback_base_url),
 	           *tz = config_get(cfg, "portal", "time_zone", "WIB");
-	static const struct {
-		const char *name;
-		int hours;
-	} zones[] = {{"WIB", 7}, {"WITA", 8}, {"WIT", 9}};
-	size_t z;
 
 	memset(out, 0, sizeof(*out));
 	if (idle < 1 || idle > 24 * 60)
@@ -51,13 +46,11 @@ portal_conf_load(struct portal_conf *out, const struct config *cfg,
 	while (strlen(out->base_url) > 8 &&
 	       out->base_url[strlen(out->base_url) - 1] == '/')
 		out->base_url[strlen(out->base_url) - 1] = '\0';
-	for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++)
-		if (strcmp(tz, zones[z].name) == 0) {
-			str_copy(out->tz_name, sizeof(out->tz_name), zones[z].name);
-			out->tz_offset = zones[z].hours * 3600;
-		}
-	if (out->tz_name[0] == '\0')
-		return sertel_err(SERTEL_EINVAL, "[portal] time_zone: WIB, WITA or WIT");
+	if (time_zone_parse(&out->tz, tz) < 0)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[portal] time_zone '%.32s': WIB, WITA, WIT "
+		                  "or Asia/Jakarta, Asia/Makassar, Asia/Jayapura",
+		                  tz);
 	out->idle_seconds = idle * 60;
 	out->absolute_seconds = hours * 3600;
 	out->link_seconds = link * 60;

@@ -514,6 +514,11 @@ int ra_desk_witness(struct store *st, const char *app_id, char out[17]);
  * through the signer hook when one is set.  *out owned by caller. */
 int ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
                    const struct ra_actor *who, const char *app_id, const char *org);
+/* As ra_receipt_pdf(), its QR code holding link (issue 11: the receipt's
+ * /v/{id}; NULL: serial and fingerprint).  esign_receipt_pdf() calls it. */
+int ra_receipt_pdf_link(unsigned char **out, size_t *outlen, struct store *st,
+                        const struct ra_actor *who, const char *app_id, const char *org,
+                        const char *link);
 /* Hook point for the PAdES signer: signs pdf with the certificate of the
  * OP operator operator_nik ("" when none approved); *out owned by caller.
  * fn NULL: receipts stay unsigned.  Set once at start-up. */
@@ -521,6 +526,18 @@ typedef int (*ra_receipt_signer_fn)(unsigned char **out, size_t *outlen,
                                     const unsigned char *pdf, size_t len,
                                     const char *operator_nik, void *arg);
 void ra_receipt_set_signer(ra_receipt_signer_fn fn, void *arg);
+
+/* ---- the signer's scanned signature (sigimg.c, issue 11) ---------------- */
+#define RA_SIGIMG_MAX (512 * 1024)
+/* A PNG or JPEG (by its magic bytes) of at most RA_SIGIMG_MAX bytes. */
+int ra_image_check(const unsigned char *img, size_t len, const char *what);
+/* Sets (img) or removes (img NULL) nik's scanned signature image, audited.
+ * The person themselves, an OP operator or the administrator may
+ * (SERTEL_EPERM else); SERTEL_ENOTFOUND: no such person. */
+int ra_sigimg_set(struct store *st, const struct ra_actor *who, const char *nik,
+                  const unsigned char *img, size_t len);
+/* nik's image, *out owned by caller; SERTEL_ENOTFOUND when none. */
+int ra_sigimg_get(unsigned char **out, size_t *len, struct store *st, const char *nik);
 /* Who signs the receipt of an application issued at the desk (Cirebon 13:
  * the operator who handed the certificate over): the desk session's
  * witness, still an OP operator.  0 when who may; SERTEL_EPERM for anyone

@@ -80,6 +80,14 @@ int
 ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
                const struct ra_actor *who, const char *app_id, const char *org)
 {
+	return ra_receipt_pdf_link(out, outlen, st, who, app_id, org, NULL);
+}
+
+int
+ra_receipt_pdf_link(unsigned char **out, size_t *outlen, struct store *st,
+                    const struct ra_actor *who, const char *app_id, const char *org,
+                    const char *link)
+{
 	struct ra_application app;
 	struct ra_person p, op;
 	struct ra_agency ag;
@@ -151,6 +159,7 @@ ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
 	ri.operator_nik = opnik[0] ? opnik : NULL;
 	ri.application_id = app.id;
 	ri.fingerprint_sha256 = fpr;
+	ri.verify_url = link;
 	if ((rc = receipt_pdf(&pdf, &pdflen, &ri)) < 0)
 		goto out;
 	if (signer != NULL) {

@@ -551,16 +551,163 @@ qr_draw(struct buf *out, const char *url, double x0, double y0, double side)
 	return rc;
 }
 
+/* The lines in Helvetica, the size fitted to the band [tx0, tx1] x
+ * [ylo, ylo + inner] (at most 9 pt), the block centred vertically. */
+static int
+lines_draw(struct buf *out, const char *const *lines, size_t n, double tx0, double tx1,
+           double ylo, double inner)
+{
+	double fs = 9, maxw = 0, lead, y;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (pades_text_width(lines[i]) > maxw)
+			maxw = pades_text_width(lines[i]);
+	if (maxw > 0 && tx1 > tx0 && (tx1 - tx0) / maxw < fs)
+		fs = (tx1 - tx0) / maxw;
+	if (inner / (n * 1.2) < fs)
+		fs = inner / (n * 1.2);
+	if (fs < 1)
+		fs = 1;
+	lead = fs * 1.2;
+	y = ylo + inner / 2 + (n * lead) / 2 - fs;
+	if ((rc = buf_appendf(out, "BT /%s %.3f Tf 0 g %.3f TL %.3f %.3f Td\n",
+	                      PADES_AP_FONT, fs, lead, tx0, y)) < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = winansi_literal(out, lines[i])) < 0 ||
+		    (rc = pades_puts(out, i + 1 < n ? " Tj T*\n" : " Tj\n")) < 0)
+			return rc;
+	}
+	return pades_puts(out, "ET\n");
+}
+
+/* Image resource name at pixel size iw x ih fitted into a band of
+ * height hband and at most maxw wide, its lower left corner at (x, y0):
+ * the width it takes. */
+static int
+image_draw(double *used, struct buf *out, const char *name, int iw, int ih, double x,
+           double y0, double hband, double maxw)
+{
+	double s = hband / ih, w, h;
+
+	if (iw * s > maxw)
+		s = maxw / iw;
+	w = iw * s;
+	h = ih * s;
+	*used = w;
+	return buf_appendf(out, "q %.3f 0 0 %.3f %.3f %.3f cm /%s Do Q\n", w, h, x,
+	                   y0 + (hband - h) / 2, name);
+}
+
+/* The box as the instance's template says (issue 11, Palembang 12(3)):
+ * the fields in the template's order, each on its own line, the QR code
+ * and an image where the layout puts them; time in the instance's zone. */
+static int
+appearance_tpl(struct buf *out, const struct pades_look *lk)
+{
+	static const char *const months[12] = {
+	    "Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
+	    "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
+	const struct sign_look *t = lk->tpl;
+	const char *lines[SIGN_LOOK_MAX_FIELDS + 1];
+	char when[64], local[48];
+	struct buf nip;
+	double pad = 3, inner = lk->h - 2 * pad, tx0 = pad + 2, tx1 = lk->w - pad - 2;
+	double ylo = pad, side, used;
+	size_t n = 0, i;
+	int rc, qr, img, tall;
+	const char *imname = lk->have_image ? "SertelIm1" : "SertelIm2";
+	int iw = lk->have_image ? lk->image_w : lk->logo_w;
+	int ih = lk->have_image ? lk->image_h : lk->logo_h;
+
+	buf_init(&nip, 512);
+	time_local_fmt(local, sizeof(local), lk->when, &t->tz, months, 1, '.');
+	snprintf(when, sizeof(when), "Waktu: %s", local);
+	for (i = 0; i < t->nfields; i++) {
+		const char *v = NULL;
+
+		switch (t->fields[i]) {
+		case SIGN_FIELD_HEADING:
+			v = "Ditandatangani secara elektronik oleh:";
+			break;
+		case SIGN_FIELD_NAME: v = lk->signer; break;
+		case SIGN_FIELD_NIP:
+			if (lk->nip != NULL && *lk->nip != '\0' && nip.len == 0) {
+				if ((rc = buf_appendf(&nip, "NIP. %s", lk->nip)) < 0 ||
+				    (rc = buf_cstr(&nip)) < 0)
+					goto out;
+				v = (const char *)nip.data;
+			}
+			break;
+		case SIGN_FIELD_TITLE: v = lk->title; break;
+		case SIGN_FIELD_AGENCY: v = lk->agency; break;
+		case SIGN_FIELD_TIME: v = local[0] ? when : NULL; break;
+		case SIGN_FIELD_LINE: v = t->line; break;
+		case SIGN_FIELD_QR: break;
+		}
+		if (v != NULL && *v != '\0')
+			lines[n++] = v;
+	}
+	if (lk->text != NULL && *lk->text != '\0')
+		lines[n++] = lk->text;
+	if (n == 0)
+		lines[n++] = lk->signer != NULL ? lk->signer : "?";
+	qr = t->qr && t->layout != SIGN_LAYOUT_TEXT && lk->qr_url != NULL &&
+	     *lk->qr_url != '\0' && inner > 8;
+	img = t->layout != SIGN_LAYOUT_TEXT && (lk->have_image || lk->have_logo) &&
+	      iw > 0 && ih > 0 && inner > 4;
+	/* A square or tall box: the QR code centred at the top, text below. */
+	tall = lk->w - inner - 2 * pad < lk->w / 2;
+	if ((rc = buf_appendf(out,
+	                      "q 1 g 0 0 %.2f %.2f re f Q\n"
+	                      "q 0.10 0.23 0.45 RG 0.8 w 0.4 0.4 %.2f %.2f re S Q\n",
+	                      lk->w, lk->h, lk->w - 0.8, lk->h - 0.8)) < 0)
+		goto out;
+	if (qr && tall) {
+		side = lk->w - 2 * pad;
+		if (side > inner * 0.6)
+			side = inner * 0.6;
+		if ((rc = qr_draw(out, lk->qr_url, (lk->w - side) / 2, lk->h - pad - side,
+		                  side)) < 0)
+			goto out;
+		inner -= side + 2;
+		qr = 0;
+	} else if (qr && t->layout == SIGN_LAYOUT_QR_TEXT) {
+		if ((rc = qr_draw(out, lk->qr_url, pad, pad, inner)) < 0)
+			goto out;
+		tx0 = pad + inner + 3;
+		qr = 0;
+	} else if (qr) {
+		if ((rc = qr_draw(out, lk->qr_url, lk->w - pad - inner, pad, inner)) < 0)
+			goto out;
+		tx1 = lk->w - pad - inner - 2;
+	}
+	if (img && inner > 4) {
+		if ((rc = image_draw(&used, out, imname, iw, ih, tx0, ylo, inner,
+		                     (tx1 - tx0) * 0.35)) < 0)
+			goto out;
+		tx0 += used + 4;
+	}
+	rc = lines_draw(out, lines, n, tx0, tx1, ylo, inner);
+out:
+	buf_free(&nip);
+	return rc;
+}
+
 int
 pades_appearance(struct buf *out, const struct pades_look *lk)
 {
 	const char *lines[8];
 	char tbuf[32], when[48];
 	struct buf l4, l5;
-	double pad = 3, inner, tx0, tx1, qrx = 0, fs, maxw = 0, lead, y, ylo, side;
-	size_t n = 0, i;
+	double pad = 3, inner, tx0, tx1, qrx = 0, ylo, side;
+	size_t n = 0;
 	int rc;
 
+	if (lk->tpl != NULL && lk->w > 0 && lk->h > 0)
+		return appearance_tpl(out, lk);
 	buf_init(&l4, 4096);
 	buf_init(&l5, 4096);
 	if (lk->w <= 0 || lk->h <= 0)
@@ -627,28 +774,7 @@ pades_appearance(struct buf *out, const struct pades_look *lk)
 			goto out;
 		tx0 = pad + iw + 4;
 	}
-	for (i = 0; i < n; i++)
-		if (pades_text_width(lines[i]) > maxw)
-			maxw = pades_text_width(lines[i]);
-	fs = 9;
-	if (maxw > 0 && tx1 > tx0 && (tx1 - tx0) / maxw < fs)
-		fs = (tx1 - tx0) / maxw;
-	if (inner / (n * 1.2) < fs)
-		fs = inner / (n * 1.2);
-	if (fs < 1)
-		fs = 1;
-	lead = fs * 1.2;
-	/* The block of lines centred vertically in the text band. */
-	y = ylo + inner / 2 + (n * lead) / 2 - fs;
-	if ((rc = buf_appendf(out, "BT /%s %.3f Tf 0 g %.3f TL %.3f %.3f Td\n",
-	                      PADES_AP_FONT, fs, lead, tx0, y)) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if ((rc = winansi_literal(out, lines[i])) < 0 ||
-		    (rc = pades_puts(out, i + 1 < n ? " Tj T*\n" : " Tj\n")) < 0)
-			goto out;
-	}
-	rc = pades_puts(out, "ET\n");
+	rc = lines_draw(out, lines, n, tx0, tx1, ylo, inner);
 out:
 	buf_free(&l4);
 	buf_free(&l5);

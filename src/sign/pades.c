@@ -248,14 +248,12 @@ pdf_date(char out[32], int64_t t)
 	         iso + 11, iso + 14, iso + 17);
 }
 
-/* The signer's name for the appearance: subject CN, else the DN. */
+/* The text of the first entry nid of name n, UTF-8, into out ("" none). */
 static void
-signer_name(char *out, size_t outsz, X509 *cert)
+name_entry(char *out, size_t outsz, X509_NAME *n, int nid)
 {
-	X509_NAME *n = X509_get_subject_name(cert);
-	int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+	int i = X509_NAME_get_index_by_NID(n, nid, -1), len;
 	unsigned char *u = NULL;
-	int len;
 
 	out[0] = '\0';
 	if (i >= 0 &&
@@ -263,9 +261,40 @@ signer_name(char *out, size_t outsz, X509 *cert)
 	         &u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)))) >= 0) {
 		snprintf(out, outsz, "%.*s", len, (char *)u);
 		OPENSSL_free(u);
-		return;
 	}
-	X509_NAME_oneline(n, out, (int)outsz);
+}
+
+/* The signer's name for the appearance: subject CN, else the DN. */
+static void
+signer_name(char *out, size_t outsz, X509 *cert)
+{
+	X509_NAME *n = X509_get_subject_name(cert);
+
+	name_entry(out, outsz, n, NID_commonName);
+	if (out[0] == '\0')
+		X509_NAME_oneline(n, out, (int)outsz);
+}
+
+/* Issue 11: what the box and footer say of the signer, all from the
+ * certificate (what a verifier can check): NIP in the subject's
+ * serialNumber, jabatan in title, the agency in OU (else O) and the
+ * issuing PSrE in the issuer's O. */
+struct cert_look {
+	char nip[64], title[256], agency[256], issuer[256];
+};
+
+static void
+cert_look_get(struct cert_look *out, X509 *cert)
+{
+	X509_NAME *sub = X509_get_subject_name(cert);
+
+	name_entry(out->nip, sizeof(out->nip), sub, NID_serialNumber);
+	name_entry(out->title, sizeof(out->title), sub, NID_title);
+	name_entry(out->agency, sizeof(out->agency), sub, NID_organizationalUnitName);
+	if (out->agency[0] == '\0')
+		name_entry(out->agency, sizeof(out->agency), sub, NID_organizationName);
+	name_entry(out->issuer, sizeof(out->issuer), X509_get_issuer_name(cert),
+	           NID_organizationName);
 }
 
 /* Existing fields: is name taken?  Also counts signature fields with a
@@ -468,6 +497,12 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 	                               afn;
 	double rect[4] = {0, 0, 0, 0}, ftrbox[4] = {0, 0, 0, 0};
 	int64_t when;
+	struct cert_look cl;
+	char footer[2048];
+	uint32_t logo = 0;
+	int logow = 0, logoh = 0;
+	const unsigned char *image = o->image;
+	size_t image_len = o->image_len;
 	int npages, page = 0, visible, i, rc, imw = 0, imh = 0, k;
 	size_t off, brpos, cpos, a, bb, total;
 
@@ -518,8 +553,23 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		goto out;
 	when = o->sig.signing_time != 0 ? o->sig.signing_time : time_now();
 	name[0] = '\0';
-	if (!r->doc_ts)
+	memset(&cl, 0, sizeof(cl));
+	if (!r->doc_ts) {
 		signer_name(name, sizeof(name), r->signer->cert);
+		cert_look_get(&cl, r->signer->cert);
+	}
+	footer[0] = '\0';
+	if (!r->doc_ts && o->footer != NULL && o->footer[0] != '\0' &&
+	    (rc = sign_footer_expand(footer, sizeof(footer), o->footer, cl.issuer,
+	                             o->verify_url)) < 0)
+		goto out;
+	/* The template's image: the signer's scanned signature unless the
+	 * call brought its own. */
+	if (image == NULL && o->look != NULL && o->look->layout != SIGN_LAYOUT_TEXT &&
+	    o->sig_image != NULL && o->sig_image_len > 0) {
+		image = o->sig_image;
+		image_len = o->sig_image_len;
+	}
 	pdf_date(date, when);
 
 	if ((rc = pdf_update_begin(&u, doc)) < 0)
@@ -533,11 +583,16 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		struct pades_look lk;
 
 		memset(&lk, 0, sizeof(lk));
-		if (o->image != NULL) {
-			if ((rc = pades_image_put(&img, &imw, &imh, u, o->image,
-			                          o->image_len)) < 0)
+		if (image != NULL) {
+			if ((rc = pades_image_put(&img, &imw, &imh, u, image,
+			                          image_len)) < 0)
 				goto out;
 		}
+		if (o->look != NULL && o->look->logo != NULL && img == 0 &&
+		    o->look->layout != SIGN_LAYOUT_TEXT &&
+		    (rc = pades_image_put(&logo, &logow, &logoh, u, o->look->logo,
+		                          o->look->logo_len)) < 0)
+			goto out;
 		font = pdf_update_alloc(u);
 		if ((rc = pdf_update_putf(
 		         u, font,
@@ -555,6 +610,13 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		lk.have_image = img != 0;
 		lk.image_w = imw;
 		lk.image_h = imh;
+		lk.tpl = o->look;
+		lk.nip = cl.nip;
+		lk.title = cl.title;
+		lk.agency = cl.agency;
+		lk.have_logo = logo != 0;
+		lk.logo_w = logow;
+		lk.logo_h = logoh;
 		if ((rc = pades_appearance(&b, &lk)) < 0)
 			goto out;
 		if ((rc = buf_appendf(
@@ -564,6 +626,9 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		         rect[2], rect[3], PADES_AP_FONT, font)) < 0 ||
 		    (img != 0 &&
 		     (rc = buf_appendf(&ap, " /XObject << /SertelIm1 %u 0 R >>", img)) <
+		         0) ||
+		    (logo != 0 &&
+		     (rc = buf_appendf(&ap, " /XObject << /SertelIm2 %u 0 R >>", logo)) <
 		         0) ||
 		    (rc = pades_puts(&ap, " >>")) < 0 || (rc = buf_cstr(&ap)) < 0)
 			goto out;
@@ -600,7 +665,7 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		goto out;
 
 	/* The footer, on every page that lacks it, and the widget's page. */
-	if (!r->doc_ts && o->footer != NULL && o->footer[0] != '\0') {
+	if (!r->doc_ts && footer[0] != '\0') {
 		/* PDF 32000-1 12.8.2.2: no DocMDP level allows new page
 		 * content after the certification. */
 		for (i = 0; fi.certified_p != 0 && i < npages; i++) {
@@ -639,7 +704,7 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 			if (ftr == 0 || memcmp(box, ftrbox, sizeof(box)) != 0) {
 				buf_reset(&b);
 				if ((rc = pades_puts(&b, "Q\n")) < 0 ||
-				    (rc = pades_footer(&b, o->footer, box)) < 0)
+				    (rc = pades_footer(&b, footer, box)) < 0)
 					goto out;
 				ftr = pdf_update_alloc(u);
 				memcpy(ftrbox, box, sizeof(box));

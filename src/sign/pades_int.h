@@ -58,6 +58,13 @@ struct pades_look {
 	const char *qr_url;   /* may be NULL */
 	int have_image;       /* draw /SertelIm1 (image_w x image_h pixels) */
 	int image_w, image_h;
+	/* Issue 11: the instance's template (NULL: the fixed box above, time
+	 * in UTC), the signer's values from the certificate (NULL: the line
+	 * is left out) and the instance's logo as /SertelIm2. */
+	const struct sign_look *tpl;
+	const char *nip, *title, *agency;
+	int have_logo;
+	int logo_w, logo_h;
 };
 
 /* The content stream of the widget's appearance (a form XObject with

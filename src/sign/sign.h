@@ -195,15 +195,66 @@ int smime_decrypt(struct buf *out, EVP_PKEY *key, X509 *cert, const unsigned cha
                   size_t len);
 
 /* Palembang 12(4), Lampiran II: every electronically signed document
- * carries a footer.  The regulation leaves the wording to its annex; this
- * is the text Indonesian governments print under BSrE signatures, with the
- * legal basis (UU ITE 11/2008 Pasal 5 ayat 1).  [sign] footer overrides it
- * for the CLI, [esign] footer for the signing service. */
+ * carries a footer.  The default names the PSrE that issued the signer's
+ * certificate ({penerbit}: its issuer O) and the law as amended (UU ITE
+ * 11/2008, amended by UU 19/2016 and UU 1/2024; Pasal 5 ayat 1 makes the
+ * document and its print-out legal evidence).  When the document is
+ * registered its /v link follows ({tautan}, or appended when the template
+ * does not place it).  [sign] footer overrides it for the CLI, [esign]
+ * footer for the signing service (docs/SIGNING.md). */
 #define SIGN_FOOTER_DEFAULT                                                              \
 	"Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat "     \
-	"elektronik. Sesuai UU ITE Nomor 11 Tahun 2008 Pasal 5 ayat (1), informasi "     \
-	"elektronik dan/atau dokumen elektronik dan/atau hasil cetaknya merupakan alat " \
-	"bukti hukum yang sah."
+	"elektronik yang diterbitkan oleh {penerbit}. Sesuai UU No. 11 Tahun 2008 "      \
+	"tentang Informasi dan Transaksi Elektronik sebagaimana telah diubah dengan UU " \
+	"No. 19 Tahun 2016 dan UU No. 1 Tahun 2024, informasi elektronik dan/atau "      \
+	"dokumen elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang "    \
+	"sah."
+
+/* The footer text of tmpl: {penerbit} (or {issuer}) becomes issuer,
+ * {tautan} (or {link}) link; a link the template does not place is
+ * appended as "Verifikasi keasliannya di LINK".  Empty link: no such
+ * sentence.  SERTEL_ETOOBIG when it does not fit outsz. */
+int sign_footer_expand(char *out, size_t outsz, const char *tmpl, const char *issuer,
+                       const char *link);
+
+/* ---- the visible signature's template (look.c) ----------------------------
+ * Issue 11, Palembang 12(3): the form of the signature is the Wali Kota's
+ * to set, so it is per instance: [sign] box_layout, box_fields, box_line,
+ * box_logo (docs/SIGNING.md). */
+enum sign_layout {
+	SIGN_LAYOUT_QR_TEXT = 0, /* QR code left, (logo,) text right (default) */
+	SIGN_LAYOUT_IMAGE_TEXT,  /* signature image or logo left, text, QR right */
+	SIGN_LAYOUT_TEXT,        /* text only */
+};
+enum sign_field {
+	SIGN_FIELD_HEADING = 0, /* "Ditandatangani secara elektronik oleh:" */
+	SIGN_FIELD_NAME,        /* subject CN */
+	SIGN_FIELD_NIP,         /* subject serialNumber */
+	SIGN_FIELD_TITLE,       /* subject title (jabatan) */
+	SIGN_FIELD_AGENCY,      /* subject OU, else O (instansi) */
+	SIGN_FIELD_TIME,        /* signing time in the instance's zone */
+	SIGN_FIELD_LINE,        /* box_line */
+	SIGN_FIELD_QR,          /* the QR code (its place is the layout's) */
+};
+#define SIGN_LOOK_MAX_FIELDS 16
+#define SIGN_LOOK_MAX_IMAGE  (512 * 1024) /* box_logo; RA_SIGIMG_MAX alike */
+struct sign_look {
+	enum sign_layout layout;
+	enum sign_field fields[SIGN_LOOK_MAX_FIELDS];
+	size_t nfields;
+	int qr;              /* SIGN_FIELD_QR is among the fields */
+	char line[256];      /* [sign] box_line; "" none */
+	unsigned char *logo; /* [sign] box_logo (PNG/JPEG), owned; NULL none */
+	size_t logo_len;
+	struct time_zone tz; /* [portal] time_zone (WIB) */
+};
+/* Reads the template from cfg (NULL: the defaults); box_logo is a path,
+ * relative to dir when not absolute, at most SIGN_LOOK_MAX_IMAGE bytes
+ * and a PNG or JPEG.  SERTEL_EINVAL names the key. */
+int sign_look_load(struct sign_look *out, const struct config *cfg, const char *dir);
+void sign_look_free(struct sign_look *lk);
+/* A PNG or JPEG of at most SIGN_LOOK_MAX_IMAGE bytes (by its magic bytes). */
+int sign_image_check(const unsigned char *img, size_t len, const char *what);
 
 /* ---- PAdES (pades.c, appearance.c) ---------------------------------------- */
 
@@ -226,6 +277,14 @@ struct pades_opts {
 	const char *qr_url; /* QR code drawn in the box; NULL: none */
 	const char *text;   /* extra text line in the box; NULL: none */
 	const char *footer; /* footer text on every page; NULL: none */
+	/* Issue 11 (additive): the instance's template for the box (NULL: the
+	 * fixed box, time in UTC), the signer's scanned signature image (used
+	 * by the layout when no image is given), and the document's /v link
+	 * that the footer names ({tautan}); NULL: not registered. */
+	const struct sign_look *look;
+	const unsigned char *sig_image;
+	size_t sig_image_len;
+	const char *verify_url;
 };
 
 /* Signs the PDF data[0..len) with an incremental update (B-LT: two,

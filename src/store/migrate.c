@@ -294,6 +294,11 @@ static const struct migration migrations[] = {
      "CREATE TABLE esign_flow_pages (flow_id TEXT NOT NULL, idx INTEGER NOT NULL,"
      " version INTEGER NOT NULL, page INTEGER NOT NULL, blob_id TEXT NOT NULL,"
      " PRIMARY KEY (flow_id, idx, version, page));"},
+    /* Issue 11: the signer's scanned signature, drawn in the box by the
+     * instance's template (image-text layout); one per person. */
+    {21, "sign: a person's scanned signature image for the visible signature",
+     "CREATE TABLE person_signature_images (nik TEXT PRIMARY KEY, image BLOB NOT NULL,"
+     " updated_at BIGINT NOT NULL);"},
 };
 
 static char *

@@ -113,8 +113,8 @@ new_flow(char *id, struct store *st, const struct ra_actor *up)
 {
 	const char *signers[] = {S1, S2};
 	struct esign_doc_in d[2] = {
-	    {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "surat.pdf"},
-	    {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "lampiran.pdf"}};
+	    {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "surat.pdf", NULL},
+	    {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "lampiran.pdf", NULL}};
 
 	if (esign_flow_create(id, st, up, signers, 2, d, 2, &env) < 0)
 		fail_msg("create: %s", sertel_errmsg());
@@ -276,8 +276,9 @@ bad_input_and_expiry(void **state)
 	struct esign_flow f;
 	char id[FLOW_ID_LEN + 1];
 	const char *twice[] = {S1, S1}, *unknown[] = {"3274010101999999"};
-	struct esign_doc_in d = {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "a.pdf"};
-	struct esign_doc_in notpdf = {(const unsigned char *)"hello", 5, "a.pdf"};
+	struct esign_doc_in d = {(const unsigned char *)pdf1, sizeof(pdf1) - 1, "a.pdf",
+	                         NULL};
+	struct esign_doc_in notpdf = {(const unsigned char *)"hello", 5, "a.pdf", NULL};
 	int64_t before[6];
 	int n = -1;
 
