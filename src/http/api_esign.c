@@ -470,6 +470,7 @@ api_esign_v1_sign(struct http_req *r, struct http_resp *resp)
 		bsre_error(resp, 400, ESIGN_BAD_REQUEST, msg);
 		goto out;
 	}
+	memset(&doc, 0, sizeof(doc));
 	doc.data = file->val.data;
 	doc.len = file->val.len;
 	doc.name = file->filename[0] ? file->filename : "dokumen.pdf";

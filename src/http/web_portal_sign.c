@@ -201,6 +201,7 @@ page_upload(struct page *pg)
 			rc = list_page(pg, 400, wp_text(pg, "sign.err.notpdf"));
 			goto out;
 		}
+		memset(&docs[nd], 0, sizeof(docs[nd]));
 		docs[nd].data = f->val.data;
 		docs[nd].len = f->val.len;
 		docs[nd].name = f->filename[0] ? f->filename : "dokumen.pdf";
@@ -661,6 +662,7 @@ flow_sign(struct page *pg, const struct esign_flow *f, struct esign_ctx *c)
 		if ((rc = esign_flow_file(&data[i], &lens[i], pg->r->st, &pg->who, f->id,
 		                          i)) < 0)
 			goto fail;
+		memset(&docs[i], 0, sizeof(docs[i]));
 		docs[i].data = data[i];
 		docs[i].len = lens[i];
 		docs[i].name = f->names[i];

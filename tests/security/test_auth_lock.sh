@@ -18,6 +18,10 @@ cat >>"$I/sertel.conf" <<CONF
 
 [esign]
 max_failures = 3
+# This test is about the lock; B-T (the default, through the instance's
+# TSA at its base_url) is tested by esign_verdict, and this instance's
+# base_url is not the port its server gets.
+level = B-B
 CONF
 KOMINFO="Dinas Komunikasi dan Informatika"
 KADIS=3274010101800001
