@@ -433,6 +433,26 @@ ra_app_count_move(struct store *st, const char *app_id, const char *to)
 	return count_add(st, from, type, agency, -1);
 }
 
+/* The values of a filter's clauses, from parameter *i on, in the order
+ * the clauses are written (state, type, agency, updated_before). */
+static int
+filter_bind(struct db_stmt *s, const struct ra_filter *f, int *i)
+{
+	int rc = 0;
+
+	if ((f->state >= 0 &&
+	     (rc = db_bind_text(s, (*i)++, ra_state_name((enum ra_state)f->state))) <
+	         0) ||
+	    (f->type != NULL && f->type[0] != '\0' &&
+	     (rc = db_bind_text(s, (*i)++, f->type)) < 0) ||
+	    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
+	     (rc = db_bind_text(s, (*i)++, f->agency_id)) < 0) ||
+	    (f->updated_before > 0 &&
+	     (rc = db_bind_int(s, (*i)++, f->updated_before)) < 0))
+		return rc;
+	return 0;
+}
+
 /* The total of a selection: from the counts unless it is bounded by time
  * (the reminders' "waiting since before"), which only COUNT(*) answers. */
 static int
@@ -460,13 +480,7 @@ query_total(struct store *st, const struct ra_filter *f, const char *where,
 	    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
 		goto out;
 	/* The same parameters in the same order for both forms. */
-	if ((f->state >= 0 &&
-	     (rc = db_bind_text(s, i++, ra_state_name((enum ra_state)f->state))) < 0) ||
-	    (f->type != NULL && f->type[0] != '\0' &&
-	     (rc = db_bind_text(s, i++, f->type)) < 0) ||
-	    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
-	     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
-	    (f->updated_before > 0 && (rc = db_bind_int(s, i++, f->updated_before)) < 0))
+	if ((rc = filter_bind(s, f, &i)) < 0)
 		goto out;
 	if ((rc = db_step(s)) == 1) {
 		*total = db_col_int(s, 0);
@@ -530,15 +544,7 @@ app_query(struct store *st, const struct ra_filter *f, int64_t *total, ra_app_fn
 	if ((rc = buf_cstr(&sql)) < 0 ||
 	    (rc = db_prepare(&s, store_db(st), (const char *)sql.data)) < 0)
 		goto out;
-	if ((f->state >= 0 &&
-	     (rc = db_bind_text(s, i++, ra_state_name((enum ra_state)f->state))) < 0) ||
-	    (f->type != NULL && f->type[0] != '\0' &&
-	     (rc = db_bind_text(s, i++, f->type)) < 0) ||
-	    (f->agency_id != NULL && f->agency_id[0] != '\0' &&
-	     (rc = db_bind_text(s, i++, f->agency_id)) < 0) ||
-	    (f->updated_before > 0 &&
-	     (rc = db_bind_int(s, i++, f->updated_before)) < 0) ||
-	    (rc = db_bind_int(s, i++, limit)) < 0 ||
+	if ((rc = filter_bind(s, f, &i)) < 0 || (rc = db_bind_int(s, i++, limit)) < 0 ||
 	    (rc = db_bind_int(s, i++, f->offset < 0 ? 0 : f->offset)) < 0)
 		goto out;
 	while ((rc = db_step(s)) == 1) {
