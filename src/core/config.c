@@ -130,3 +130,17 @@ config_get_int(const struct config *c, const char *section, const char *key,
 		return def;
 	return n;
 }
+
+int
+config_time_zone(struct time_zone *out, const struct config *c)
+{
+	const char *tz = c ? config_get(c, "portal", "time_zone", "WIB") : "WIB";
+
+	if (time_zone_parse(out, tz) < 0)
+		return sertel_err(SERTEL_EINVAL,
+		                  "[portal] time_zone '%.32s': WIB, WITA, WIT or "
+		                  "Asia/Jakarta, Asia/Pontianak, Asia/Makassar, "
+		                  "Asia/Jayapura",
+		                  tz);
+	return 0;
+}

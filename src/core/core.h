@@ -82,6 +82,10 @@ const char *config_get(const struct config *c, const char *section, const char *
                        const char *def);
 long long config_get_int(const struct config *c, const char *section, const char *key,
                          long long def);
+/* The instance's zone for every local time it shows ([portal] time_zone:
+ * WIB by default; time_zone_parse's names).  SERTEL_EINVAL naming the key. */
+struct time_zone;
+int config_time_zone(struct time_zone *out, const struct config *c);
 
 /* ---- logging ----------------------------------------------------------- */
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
@@ -124,6 +128,9 @@ int time_zone_parse(struct time_zone *out, const char *s);
  * "" when t is not a positive time or outsz is too small. */
 void time_local_fmt(char *out, size_t outsz, int64_t t, const struct time_zone *tz,
                     const char *const months[12], int with_time, char hsep);
+/* The month names for time_local_fmt: Bahasa Indonesia and English. */
+extern const char *const time_months_id[12];
+extern const char *const time_months_en[12];
 /* Microseconds since the epoch, for audit ordering. */
 int64_t time_now_us(void);
 /* CSPRNG bytes from OpenSSL. */

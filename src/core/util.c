@@ -190,6 +190,13 @@ time_zone_parse(struct time_zone *out, const char *s)
 	                  s);
 }
 
+const char *const time_months_id[12] = {"Januari",   "Februari", "Maret",    "April",
+                                        "Mei",       "Juni",     "Juli",     "Agustus",
+                                        "September", "Oktober",  "November", "Desember"};
+const char *const time_months_en[12] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+
 void
 time_local_fmt(char *out, size_t outsz, int64_t t, const struct time_zone *tz,
                const char *const months[12], int with_time, char hsep)

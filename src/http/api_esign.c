@@ -1565,7 +1565,7 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 	const struct esign_conf *ec;
 	struct esign_doc d;
 	struct buf b;
-	char t[32], nip[32], sz[32], path[64];
+	char t[64], iso[32], nip[32], sz[32], path[64];
 	json_t *res = NULL;
 	int rc, en = want_en(r);
 
@@ -1598,7 +1598,11 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 	}
 	if (rc == 0) {
 		res = doc_verdict_now(c, r->st, &d);
-		time_fmt(t, d.signed_at);
+		/* A citizen reads the instance's local time (WIB/WITA/WIT);
+		 * the JSON keeps ISO 8601 UTC. */
+		time_fmt(iso, d.signed_at);
+		time_local_fmt(t, sizeof(t), d.signed_at, &ec->look.tz,
+		               en ? time_months_en : time_months_id, 1, en ? ':' : '.');
 		doc_nip(nip, sizeof(nip), r->st, &d, ec->publish_nip);
 	}
 	if (fmt != NULL && strcmp(fmt, "json") == 0) {
@@ -1618,7 +1622,7 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		        "id_dokumen", d.id, "sha256", d.sha256, "nama_dokumen", d.name,
 		        "penanda_tangan", d.signer_name, "nip",
 		        nip[0] ? json_string(nip) : json_null(), "nomor_seri", d.serial,
-		        "segel", d.seal, "waktu", t, "ukuran", (json_int_t)d.size,
+		        "segel", d.seal, "waktu", iso, "ukuran", (json_int_t)d.size,
 		        "hasil",
 		        v == NULL                   ? "WARNING"
 		        : strcmp(v, "valid") == 0   ? "VALID"
@@ -1659,13 +1663,14 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 		         d.signer_name, 0);
 		if (nip[0] != '\0')
 			row_text(&b, "NIP", nip, 1);
-		row_text(&b, en ? "Signed at (UTC)" : "Waktu penandatanganan (UTC)", t,
-		         0);
+		row_text(&b, en ? "Signed at" : "Waktu penandatanganan", t, 0);
 		if (d.ts_time != 0) {
-			char ts[32];
+			char ts[64];
 
-			time_fmt(ts, d.ts_time);
-			row_text(&b, en ? "Timestamp (UTC)" : "Cap waktu (UTC)", ts, 0);
+			time_local_fmt(ts, sizeof(ts), d.ts_time, &ec->look.tz,
+			               en ? time_months_en : time_months_id, 1,
+			               en ? ':' : '.');
+			row_text(&b, en ? "Timestamp" : "Cap waktu", ts, 0);
 		}
 		row_text(&b, en ? "Certificate serial number" : "Nomor seri sertifikat",
 		         d.serial, 1);

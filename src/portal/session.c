@@ -23,8 +23,7 @@ portal_conf_load(struct portal_conf *out, const struct config *cfg,
 	          hours = config_get_int(cfg, "portal", "session_hours", 12),
 	          link = config_get_int(cfg, "portal", "link_minutes", 15),
 	          links = config_get_int(cfg, "portal", "max_open_links", 3);
-	const char *base = config_get(cfg, "portal", "base_url", fallback_base_url),
-	           *tz = config_get(cfg, "portal", "time_zone", "WIB");
+	const char *base = config_get(cfg, "portal", "base_url", fallback_base_url);
 
 	memset(out, 0, sizeof(*out));
 	if (idle < 1 || idle > 24 * 60)
@@ -46,11 +45,8 @@ portal_conf_load(struct portal_conf *out, const struct config *cfg,
 	while (strlen(out->base_url) > 8 &&
 	       out->base_url[strlen(out->base_url) - 1] == '/')
 		out->base_url[strlen(out->base_url) - 1] = '\0';
-	if (time_zone_parse(&out->tz, tz) < 0)
-		return sertel_err(SERTEL_EINVAL,
-		                  "[portal] time_zone '%.32s': WIB, WITA, WIT "
-		                  "or Asia/Jakarta, Asia/Makassar, Asia/Jayapura",
-		                  tz);
+	if (config_time_zone(&out->tz, cfg) < 0)
+		return SERTEL_EINVAL;
 	out->idle_seconds = idle * 60;
 	out->absolute_seconds = hours * 3600;
 	out->link_seconds = link * 60;

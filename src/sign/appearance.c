@@ -607,9 +607,6 @@ image_draw(double *used, struct buf *out, const char *name, int iw, int ih, doub
 static int
 appearance_tpl(struct buf *out, const struct pades_look *lk)
 {
-	static const char *const months[12] = {
-	    "Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
-	    "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
 	const struct sign_look *t = lk->tpl;
 	const char *lines[SIGN_LOOK_MAX_FIELDS + 1];
 	char when[64], local[48];
@@ -623,7 +620,7 @@ appearance_tpl(struct buf *out, const struct pades_look *lk)
 	int ih = lk->have_image ? lk->image_h : lk->logo_h;
 
 	buf_init(&nip, 512);
-	time_local_fmt(local, sizeof(local), lk->when, &t->tz, months, 1, '.');
+	time_local_fmt(local, sizeof(local), lk->when, &t->tz, time_months_id, 1, '.');
 	snprintf(when, sizeof(when), "Waktu: %s", local);
 	for (i = 0; i < t->nfields; i++) {
 		const char *v = NULL;

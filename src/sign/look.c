@@ -77,7 +77,7 @@ fields_parse(struct sign_look *out, const char *s)
 int
 sign_look_load(struct sign_look *out, const struct config *cfg, const char *dir)
 {
-	const char *layout, *fields, *line, *logo, *tz;
+	const char *layout, *fields, *line, *logo;
 	char path[4096];
 	int rc;
 
@@ -87,7 +87,6 @@ sign_look_load(struct sign_look *out, const struct config *cfg, const char *dir)
 	    cfg ? config_get(cfg, "sign", "box_fields", FIELDS_DEFAULT) : FIELDS_DEFAULT;
 	line = cfg ? config_get(cfg, "sign", "box_line", "") : "";
 	logo = cfg ? config_get(cfg, "sign", "box_logo", "") : "";
-	tz = cfg ? config_get(cfg, "portal", "time_zone", "WIB") : "WIB";
 	if (strcmp(layout, "qr-teks") == 0 || strcmp(layout, "qr-text") == 0)
 		out->layout = SIGN_LAYOUT_QR_TEXT;
 	else if (strcmp(layout, "gambar-teks") == 0 || strcmp(layout, "image-text") == 0)
@@ -103,11 +102,8 @@ sign_look_load(struct sign_look *out, const struct config *cfg, const char *dir)
 	if (str_copy(out->line, sizeof(out->line), line) < 0)
 		return sertel_err(SERTEL_EINVAL, "[sign] box_line: at most %zu bytes",
 		                  sizeof(out->line) - 1);
-	if (time_zone_parse(&out->tz, tz) < 0)
-		return sertel_err(SERTEL_EINVAL,
-		                  "[portal] time_zone '%.32s': WIB, WITA, WIT or "
-		                  "Asia/Jakarta, Asia/Makassar, Asia/Jayapura",
-		                  tz);
+	if ((rc = config_time_zone(&out->tz, cfg)) < 0)
+		return rc;
 	if (logo[0] != '\0') {
 		if (snprintf(path, sizeof(path), "%s%s%s",
 		             logo[0] == '/' || dir == NULL ? "" : dir,

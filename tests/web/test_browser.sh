@@ -131,10 +131,16 @@ check_eq "/v/{id}: verdict styled green (sertel.css .ok)" "rgb(10, 122, 47)" "$(
 check_eq "/v/{id}: signer's name" "Budi Santoso" "$(row "$V" "Penanda tangan")"
 check_eq "/v/{id}: document hash is the SHA-256 of the signed file" "$SHA" "$(row "$V" "SHA-256 dokumen bertanda tangan")"
 check_eq "/v/{id}: document code" "$ID" "$(row "$V" "Kode dokumen")"
-WAKTU=$(row "$V" "Waktu penandatanganan (UTC)")
-WS=$(date -u -d "$WAKTU" +%s 2>/dev/null || echo x)
-check "/v/{id}: signing time ($WAKTU) within the signing call [$T0, $T1]" \
+# The JSON keeps ISO 8601 UTC; the page shows it in the instance's zone
+# (WIB by default), to the minute, with Indonesian month names.
+ISO=$(curl -s "$U/v/$ID?format=json" | jq -r .waktu)
+WS=$(date -u -d "$ISO" +%s 2>/dev/null || echo x)
+check "/v/{id}: signing time ($ISO) within the signing call [$T0, $T1]" \
 	test "$WS" != x -a "$WS" -ge "$T0" -a "$WS" -le "$T1"
+BULAN=(Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember)
+M=$(TZ=Asia/Jakarta date -d "@$WS" +%-m 2>/dev/null || echo 1)
+WANT="$(TZ=Asia/Jakarta date -d "@$WS" +%-d) ${BULAN[$((M - 1))]} $(TZ=Asia/Jakarta date -d "@$WS" '+%Y %H.%M') WIB"
+check_eq "/v/{id}: the page shows that time in WIB" "$WANT" "$(row "$V" "Waktu penandatanganan")"
 check_eq "/v/{id}: certificate status now (berlaku)" berlaku "$(row "$V" "Status sertifikat saat ini")"
 check "/v/{id}: no console errors" no_errors "$V"
 
