@@ -126,9 +126,10 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 		goto out;
 	}
 	if (receipt != NULL &&
-	    ((rc = esign_receipt_pdf(&pdf, &pdflen, NULL, in->st, who, app->id,
-	                             in->pc.org, esign_base_url(in->cfg, in->pc.base_url),
-	                             ESIGN_RECEIPT_UNSIGNED)) < 0 ||
+	    ((rc =
+	          esign_receipt_pdf(&pdf, &pdflen, NULL, in->st, who, app->id, in->pc.org,
+	                            &in->tz, esign_base_url(in->cfg, in->pc.base_url),
+	                            ESIGN_RECEIPT_UNSIGNED)) < 0 ||
 	     (rc = file_write(receipt, pdf, pdflen, 0644)) < 0)) {
 		fprintf(stderr, "sertel: certificate %s issued, receipt failed: %s\n",
 		        rec.serial, sertel_errmsg());
@@ -541,7 +542,7 @@ cmd_ra(int argc, char **argv)
 			ra_receipt_set_signer(receipt_sign, &signer);
 		}
 		rc = esign_receipt_pdf(
-		    &pdf, &plen, NULL, in->st, &who, argv[optind], in->pc.org,
+		    &pdf, &plen, NULL, in->st, &who, argv[optind], in->pc.org, &in->tz,
 		    esign_base_url(in->cfg, in->pc.base_url),
 		    sign ? ESIGN_RECEIPT_SIGNED : ESIGN_RECEIPT_UNSIGNED);
 		ra_receipt_set_signer(NULL, NULL);

@@ -398,7 +398,8 @@ enum esign_receipt_mode {
 };
 int esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
                       const struct ra_actor *who, const char *app_id, const char *org,
-                      const char *base_url, enum esign_receipt_mode mode);
+                      const struct time_zone *tz, const char *base_url,
+                      enum esign_receipt_mode mode);
 /* [esign] base_url, else fallback (the instance's): where /v links point. */
 const char *esign_base_url(const struct config *cfg, const char *fallback);
 

@@ -150,7 +150,8 @@ esign_base_url(const struct config *cfg, const char *fallback)
 int
 esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store *st,
                   const struct ra_actor *who, const char *app_id, const char *org,
-                  const char *base_url, enum esign_receipt_mode mode)
+                  const struct time_zone *tz, const char *base_url,
+                  enum esign_receipt_mode mode)
 {
 	struct esign_doc old;
 	struct ra_application app;
@@ -166,7 +167,7 @@ esign_receipt_pdf(unsigned char **out, size_t *outlen, char id[33], struct store
 	receipt_id(rid, app.id);
 	if (snprintf(link, sizeof(link), "%s/v/%s", base_url, rid) >= (int)sizeof(link))
 		return sertel_err(SERTEL_EINVAL, "base_url: too long for a link");
-	if ((rc = ra_receipt_pdf_link(&pdf, &len, st, who, app.id, org, link)) < 0)
+	if ((rc = ra_receipt_pdf(&pdf, &len, st, who, app.id, org, tz, link)) < 0)
 		return rc;
 	sha256_hex(sha, pdf, len);
 	snprintf(name, sizeof(name), "tanda-terima-%s.pdf", app.id);

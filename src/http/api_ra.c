@@ -1209,6 +1209,7 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 		 * (ra_receipt_pdf decides who may read it). */
 		if ((rc = esign_receipt_pdf(
 		         &pdf, &pdflen, NULL, r->st, &r->ra, id, r->ctx->in->pc.org,
+		         &r->ctx->in->tz,
 		         esign_base_url(r->ctx->in->cfg, r->ctx->in->pc.base_url),
 		         ESIGN_RECEIPT_UNSIGNED)) < 0) {
 			http_error_rc(resp, rc);

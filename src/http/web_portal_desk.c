@@ -360,6 +360,7 @@ wp_desk_receipt(struct page *pg, const struct ra_application *a)
 	 * the Kepala Dinas, auditors) and that it is issued. */
 	if ((rc = esign_receipt_pdf(
 	         &pdf, &len, NULL, pg->r->st, &pg->who, a->id, pg->r->ctx->in->pc.org,
+	         &pg->r->ctx->in->tz,
 	         esign_base_url(pg->r->ctx->in->cfg, pg->r->ctx->in->pc.base_url),
 	         ESIGN_RECEIPT_UNSIGNED)) < 0)
 		return wp_error(pg, wp_rule_status(rc),
@@ -506,8 +507,9 @@ page_receipt_sign(struct page *pg)
 	/* The receipt as GET .../tanda-terima.pdf hands it over: the signed
 	 * file starts with exactly these bytes (an incremental update). */
 	if ((rc = esign_receipt_pdf(&pdf, &len, rid, pg->r->st, &pg->who, a.id,
-	                            pg->r->ctx->in->pc.org, esign_ctx_conf(c)->base_url,
-	                            ESIGN_RECEIPT_TO_SIGN)) < 0) {
+	                            pg->r->ctx->in->pc.org, &pg->r->ctx->in->tz,
+	                            esign_ctx_conf(c)->base_url, ESIGN_RECEIPT_TO_SIGN)) <
+	    0) {
 		wp_form_wipe(pg);
 		return wp_error(pg, wp_rule_status(rc), sertel_errmsg());
 	}

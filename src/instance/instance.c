@@ -263,7 +263,8 @@ instance_open(struct instance **out, const char *dir)
 	}
 	if ((rc = str_copy(in->db_url, sizeof(in->db_url), url)) < 0)
 		goto fail;
-	if ((rc = pki_conf_load(&in->pc, in->cfg)) < 0)
+	if ((rc = pki_conf_load(&in->pc, in->cfg)) < 0 ||
+	    (rc = config_time_zone(&in->tz, in->cfg)) < 0)
 		goto fail;
 	if ((rc = secret_load(in->master, dir)) < 0)
 		goto fail;

@@ -15,6 +15,7 @@ struct instance {
 	char db_url[1200];
 	struct config *cfg;
 	struct pki_conf pc;
+	struct time_zone tz; /* [portal] time_zone: every local time shown */
 	unsigned char master[SECRET_LEN];
 	struct store *st; /* the opening thread's connection */
 };

@@ -512,13 +512,12 @@ int ra_desk_witness(struct store *st, const char *app_id, char out[17]);
  * applicant and those who read every application, rebuilt from the store
  * (the same bytes each time; org: the instance's organisation).  Signed
  * through the signer hook when one is set.  *out owned by caller. */
+/* Its dates in zone tz (the instance's; NULL: WIB), its QR code holding
+ * link (the receipt's /v/{id}; NULL: serial and fingerprint).
+ * esign_receipt_pdf() calls it. */
 int ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
-                   const struct ra_actor *who, const char *app_id, const char *org);
-/* As ra_receipt_pdf(), its QR code holding link (issue 11: the receipt's
- * /v/{id}; NULL: serial and fingerprint).  esign_receipt_pdf() calls it. */
-int ra_receipt_pdf_link(unsigned char **out, size_t *outlen, struct store *st,
-                        const struct ra_actor *who, const char *app_id, const char *org,
-                        const char *link);
+                   const struct ra_actor *who, const char *app_id, const char *org,
+                   const struct time_zone *tz, const char *link);
 /* Hook point for the PAdES signer: signs pdf with the certificate of the
  * OP operator operator_nik ("" when none approved); *out owned by caller.
  * fn NULL: receipts stay unsigned.  Set once at start-up. */

@@ -78,15 +78,8 @@ key_generated(int *out, struct store *st, const char *serial)
 
 int
 ra_receipt_pdf(unsigned char **out, size_t *outlen, struct store *st,
-               const struct ra_actor *who, const char *app_id, const char *org)
-{
-	return ra_receipt_pdf_link(out, outlen, st, who, app_id, org, NULL);
-}
-
-int
-ra_receipt_pdf_link(unsigned char **out, size_t *outlen, struct store *st,
-                    const struct ra_actor *who, const char *app_id, const char *org,
-                    const char *link)
+               const struct ra_actor *who, const char *app_id, const char *org,
+               const struct time_zone *tz, const char *link)
 {
 	struct ra_application app;
 	struct ra_person p, op;
@@ -136,6 +129,7 @@ ra_receipt_pdf_link(unsigned char **out, size_t *outlen, struct store *st,
 	sha256_hex(fpr, rec.der, rec.der_len);
 	memset(&ri, 0, sizeof(ri));
 	ri.org = org;
+	ri.tz = tz;
 	ri.applicant_name = p.name;
 	ri.nik = p.nik;
 	ri.nip = p.nip[0] ? p.nip : NULL;

@@ -28,18 +28,13 @@ struct pdfdoc {
 };
 
 /* Times up to the end of 9999 (RFC 5280 GeneralizedTime) and not before the epoch. */
-#define DATE_MAX   (253402300799LL - 7 * 3600)
-#define WIB_OFFSET (7 * 3600)
+#define DATE_MAX (253402300799LL - 9 * 3600)
 
 static cairo_status_t pdfdoc_write(void *closure, const unsigned char *data,
                                    unsigned int length);
 static int pdfdoc_cairo_err(struct pdfdoc *d, cairo_status_t st);
 static void pdfdoc_rgb(struct pdfdoc *d, uint32_t rgb);
-static int wib_tm(struct tm *out, int64_t t);
-
-static const char *const month_id[12] = {"Januari",   "Februari", "Maret",    "April",
-                                         "Mei",       "Juni",     "Juli",     "Agustus",
-                                         "September", "Oktober",  "November", "Desember"};
+static int local_tm(struct tm *out, int64_t t, const struct time_zone *tz);
 
 static cairo_status_t
 pdfdoc_write(void *closure, const unsigned char *data, unsigned int length)
@@ -66,15 +61,19 @@ pdfdoc_cairo_err(struct pdfdoc *d, cairo_status_t st)
 	return sertel_err(SERTEL_EIO, "pdf: cairo: %s", cairo_status_to_string(st));
 }
 
+/* The zone every document date is written in: the instance's, WIB
+ * without one. */
+static const struct time_zone WIB = {"WIB", 7 * 3600};
+
 static int
-wib_tm(struct tm *out, int64_t t)
+local_tm(struct tm *out, int64_t t, const struct time_zone *tz)
 {
 	time_t tt;
 
 	if (t < 0 || t > DATE_MAX)
 		return sertel_err(SERTEL_EINVAL, "date %lld: outside 1970..9999",
 		                  (long long)t);
-	tt = (time_t)(t + WIB_OFFSET);
+	tt = (time_t)(t + (tz ? tz : &WIB)->offset);
 	if (gmtime_r(&tt, out) == NULL)
 		return sertel_err(SERTEL_EINVAL, "date %lld: not representable",
 		                  (long long)t);
@@ -82,16 +81,17 @@ wib_tm(struct tm *out, int64_t t)
 }
 
 int
-pdfdoc_date_fmt(char out[PDFDOC_DATE_LEN], int64_t t)
+pdfdoc_date_fmt(char out[PDFDOC_DATE_LEN], int64_t t, const struct time_zone *tz)
 {
 	struct tm tm;
 	int rc;
 
 	out[0] = '\0';
-	if ((rc = wib_tm(&tm, t)) < 0)
+	if ((rc = local_tm(&tm, t, tz)) < 0)
 		return rc;
-	snprintf(out, PDFDOC_DATE_LEN, "%d %s %04d, %02d:%02d WIB", tm.tm_mday,
-	         month_id[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+	snprintf(out, PDFDOC_DATE_LEN, "%d %s %04d, %02d:%02d %s", tm.tm_mday,
+	         time_months_id[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	         (tz ? tz : &WIB)->name);
 	return 0;
 }
 
@@ -156,7 +156,7 @@ pdfdoc_new(struct pdfdoc **out, const struct pdfdoc_meta *meta, size_t max)
 	cairo_font_options_t *fo = NULL;
 	cairo_status_t st;
 	struct tm tm;
-	char date[32];
+	char date[64];
 	int rc;
 
 	*out = NULL;
@@ -180,9 +180,13 @@ pdfdoc_new(struct pdfdoc **out, const struct pdfdoc_meta *meta, size_t max)
 		cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_SUBJECT,
 		                               meta->subject);
 	if (meta->created != 0) {
-		if ((rc = wib_tm(&tm, meta->created)) < 0)
+		const struct time_zone *z = meta->tz ? meta->tz : &WIB;
+
+		if ((rc = local_tm(&tm, meta->created, z)) < 0)
 			goto out;
-		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+		snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00",
+		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		         tm.tm_min, tm.tm_sec, z->offset / 3600);
 		cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE,
 		                               date);
 	}

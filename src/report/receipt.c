@@ -323,10 +323,10 @@ view_make(struct view *out, const struct receipt_info *ri)
 	if (ri->not_before >= ri->not_after)
 		return sertel_err(SERTEL_EINVAL,
 		                  "receipt: not_before is not before not_after");
-	if ((rc = pdfdoc_date_fmt(out->not_before, ri->not_before)) < 0 ||
-	    (rc = pdfdoc_date_fmt(out->not_after, ri->not_after)) < 0 ||
-	    (rc = pdfdoc_date_fmt(out->issued, ri->issued_at)) < 0 ||
-	    (rc = pdfdoc_date_fmt(out->accepted, ri->agreement_accepted_at)) < 0)
+	if ((rc = pdfdoc_date_fmt(out->not_before, ri->not_before, ri->tz)) < 0 ||
+	    (rc = pdfdoc_date_fmt(out->not_after, ri->not_after, ri->tz)) < 0 ||
+	    (rc = pdfdoc_date_fmt(out->issued, ri->issued_at, ri->tz)) < 0 ||
+	    (rc = pdfdoc_date_fmt(out->accepted, ri->agreement_accepted_at, ri->tz)) < 0)
 		return rc;
 
 	(void)snprintf(out->qr, sizeof(out->qr), "serial=%s;sha256=%s", out->serial,
@@ -705,6 +705,7 @@ receipt_pdf(unsigned char **out, size_t *outlen, const struct receipt_info *ri)
 	meta.author = v.org;
 	meta.subject = subject;
 	meta.created = ri->issued_at;
+	meta.tz = ri->tz;
 	if ((rc = pdfdoc_new(&d, &meta, REPORT_MAX_PDF)) < 0)
 		goto out;
 

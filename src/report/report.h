@@ -29,6 +29,7 @@
 struct receipt_info {
 	const char *org;   /* required: "Pemerintah Kota Cirebon" */
 	const char *title; /* default "BUKTI TANDA TERIMA SERTIFIKAT ELEKTRONIK" */
+	const struct time_zone *tz; /* the instance's zone for its dates; NULL: WIB */
 
 	const char *applicant_name; /* required */
 	const char *nik;            /* required */
@@ -78,10 +79,11 @@ int receipt_pdf(unsigned char **out, size_t *outlen, const struct receipt_info *
 struct pdfdoc;
 
 struct pdfdoc_meta {
-	const char *title;   /* required */
-	const char *author;  /* may be NULL */
-	const char *subject; /* may be NULL */
-	int64_t created;     /* CreationDate; 0 for none (output then is stable) */
+	const char *title;          /* required */
+	const char *author;         /* may be NULL */
+	const char *subject;        /* may be NULL */
+	int64_t created;            /* CreationDate; 0 for none (output then is stable) */
+	const struct time_zone *tz; /* the zone dates are written in; NULL: WIB */
 };
 
 enum pdfdoc_face { PDFDOC_SANS, PDFDOC_SANS_BOLD, PDFDOC_MONO };
@@ -136,9 +138,9 @@ int pdfdoc_qr(double *out, struct pdfdoc *d, double x, double y, double module,
 int pdfdoc_qr_svg(char **out, const char *text);
 
 /* ---- text helpers -------------------------------------------------------- */
-/* "22 November 2026, 08:15 WIB": t in WIB (UTC+7), Indonesian month names. */
+/* "22 November 2026, 08:15 WIB": t in zone tz (NULL: WIB), Indonesian month names. */
 #define PDFDOC_DATE_LEN 48
-int pdfdoc_date_fmt(char out[PDFDOC_DATE_LEN], int64_t t);
+int pdfdoc_date_fmt(char out[PDFDOC_DATE_LEN], int64_t t, const struct time_zone *tz);
 /* Checks a field for a document: valid UTF-8, no control characters, at
  * most max bytes (SERTEL_ETOOBIG beyond).  what names it in the message. */
 int pdfdoc_text_check(const char *what, const char *s, size_t max);

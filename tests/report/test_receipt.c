@@ -384,26 +384,37 @@ dates_are_wib_with_indonesian_months(void **state)
 {
 	char s[PDFDOC_DATE_LEN];
 
-	assert_int_equal(pdfdoc_date_fmt(s, T_ISSUED), 0);
+	assert_int_equal(pdfdoc_date_fmt(s, T_ISSUED, NULL), 0);
 	assert_string_equal(s, "22 November 2026, 08:15 WIB");
-	assert_int_equal(pdfdoc_date_fmt(s, 1798738200), 0); /* 2026-12-31 17:30Z */
+	assert_int_equal(pdfdoc_date_fmt(s, 1798738200, NULL), 0); /* 2026-12-31 17:30Z */
 	assert_string_equal(s, "1 Januari 2027, 00:30 WIB");
-	assert_int_equal(pdfdoc_date_fmt(s, 1709139600), 0); /* 2024-02-28 17:00Z */
+	assert_int_equal(pdfdoc_date_fmt(s, 1709139600, NULL), 0); /* 2024-02-28 17:00Z */
 	assert_string_equal(s, "29 Februari 2024, 00:00 WIB");
-	assert_int_equal(pdfdoc_date_fmt(s, 0), 0);
+	assert_int_equal(pdfdoc_date_fmt(s, 0, NULL), 0);
 	assert_string_equal(s, "1 Januari 1970, 07:00 WIB");
-	assert_int_equal(pdfdoc_date_fmt(s, 1784678400), 0); /* 2026-07-22 00:00Z */
+	assert_int_equal(pdfdoc_date_fmt(s, 1784678400, NULL), 0); /* 2026-07-22 00:00Z */
 	assert_string_equal(s, "22 Juli 2026, 07:00 WIB");
-	assert_int_equal(pdfdoc_date_fmt(s, 1778025600), 0); /* 2026-05-06 00:00Z */
+	assert_int_equal(pdfdoc_date_fmt(s, 1778025600, NULL), 0); /* 2026-05-06 00:00Z */
 	assert_string_equal(s, "6 Mei 2026, 07:00 WIB");
-	assert_int_equal(pdfdoc_date_fmt(s, -1), SERTEL_EINVAL);
-	assert_int_equal(pdfdoc_date_fmt(s, 253402300799LL), SERTEL_EINVAL);
+	assert_int_equal(pdfdoc_date_fmt(s, -1, NULL), SERTEL_EINVAL);
+	assert_int_equal(pdfdoc_date_fmt(s, 253402300799LL, NULL), SERTEL_EINVAL);
+	/* The instance's zone: Makassar and Jayapura are one and two hours on. */
+	{
+		struct time_zone wita, wit;
+
+		assert_int_equal(time_zone_parse(&wita, "Asia/Makassar"), 0);
+		assert_int_equal(time_zone_parse(&wit, "WIT"), 0);
+		assert_int_equal(pdfdoc_date_fmt(s, 1798738200, &wita), 0);
+		assert_string_equal(s, "1 Januari 2027, 01:30 WITA");
+		assert_int_equal(pdfdoc_date_fmt(s, 1798738200, &wit), 0);
+		assert_string_equal(s, "1 Januari 2027, 02:30 WIT");
+	}
 }
 
 static void
 markup_is_escaped_and_checked(void **state)
 {
-	struct pdfdoc_meta meta = {"t", NULL, NULL, 0};
+	struct pdfdoc_meta meta = {"t", NULL, NULL, 0, NULL};
 	struct pdfdoc_font f = {PDFDOC_SANS, 9, PDFDOC_LEFT, 0};
 	struct pdfdoc *d = NULL;
 	struct buf b;
@@ -442,7 +453,7 @@ markup_is_escaped_and_checked(void **state)
 static void
 documents_stay_within_their_limit(void **state)
 {
-	struct pdfdoc_meta meta = {"t", NULL, NULL, 0};
+	struct pdfdoc_meta meta = {"t", NULL, NULL, 0, NULL};
 	struct pdfdoc_font f = {PDFDOC_SANS, 9, PDFDOC_LEFT, 0};
 	struct pdfdoc *d = NULL;
 	unsigned char *pdf = NULL;
@@ -473,7 +484,7 @@ documents_stay_within_their_limit(void **state)
 static void
 qr_codes_refuse_what_does_not_fit(void **state)
 {
-	struct pdfdoc_meta meta = {"t", NULL, NULL, 0};
+	struct pdfdoc_meta meta = {"t", NULL, NULL, 0, NULL};
 	struct pdfdoc *d = NULL;
 	char *huge = repeat("x", 4000); /* version 40-M holds 2331 bytes */
 	double side;

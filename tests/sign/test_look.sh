@@ -175,6 +175,8 @@ RURL=$(qr "$T/rcpt.pdf")
 check "receipt: QR is a /v link, not serial=...;sha256=..." bash -c "[[ '$RURL' =~ ^$U/v/[0-9a-f]{32}\$ ]]"
 RID=${RURL##*/}
 check_eq "receipt: registered under that id" 1 "$(inst_sql "$I" "SELECT COUNT(*) FROM esign_docs WHERE id = '$RID' AND name = 'tanda-terima-$BAPP.pdf'")"
+check "receipt: its dates in the instance's zone (WITA), none in WIB" bash -c \
+	"pdftotext -layout '$T/rcpt.pdf' - | grep -q ' WITA' && ! pdftotext -layout '$T/rcpt.pdf' - | grep -q ' WIB'"
 ok "ra receipt again" "$S" ra receipt --dir "$I" --as $OP1 "$BAPP" --out "$T/rcpt2.pdf"
 check "receipt: the same bytes each time" cmp -s "$T/rcpt.pdf" "$T/rcpt2.pdf"
 code=$(curl -s -o "$T/vr.html" -w '%{http_code}' "$RURL")
