@@ -123,6 +123,17 @@ m = dict(re.findall(r"(x|y)Min=\"([0-9.]+)\"", sys.argv[1]))
 x, y = float(m["x"]), 842 - float(m["y"])
 sys.exit(not (r[0] - 1 <= x <= r[2] + 1 and r[1] - 20 <= y <= r[3] + 20))' "$bbox" "$r"
 
+# Every signed document resolves (issue 11): the box's QR code on each file
+# the page signed is the instance's /v/{id}, and that page answers for it.
+for f in drag marker flow; do
+	pdftoppm -r 150 -png -f 1 -l 1 -singlefile "$T/$f.pdf" "$T/$f.page" 2>/dev/null
+	url=$(zbarimg -q --raw "$T/$f.page.png" 2>/dev/null | grep '/v/' | head -n 1)
+	check "$f.pdf: its QR code is a /v/{id} link of this instance ($url)" \
+		bash -c "[[ '$url' =~ ^$SERVER_URL/v/[0-9a-f]{32}\$ ]]"
+	check_eq "$f.pdf: GET of that link answers 200" 200 \
+		"$(curl -s -o "$T/$f.v.html" -w '%{http_code}' "${url:-$SERVER_URL/v/none}")"
+done
+
 # ---- the trail --------------------------------------------------------------
 trail=$("$S" audit list --dir "$I" --json 2>/dev/null)
 check "audit: esign.sign by the portal's signing client, three times (solo, Siti, Kepala Dinas)" \
