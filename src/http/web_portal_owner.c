@@ -505,10 +505,19 @@ security_page(struct page *pg, int status, const char *which, const char *error)
 		log_msg(LOG_ERROR, "portal: owner: %s", sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
 	}
-	json_object_set_new(pg->ctx, "owner",
-	                    json_pack("{s:b, s:b, s:b, s:i}", "sealed", o.has_sealed_key,
-	                              "totp", o.totp_enrolled, "locked", o.locked,
-	                              "failures", o.failures));
+	{
+		unsigned char *img = NULL;
+		size_t ilen = 0;
+		int have_img = ra_sigimg_get(&img, &ilen, pg->r->st, pg->who.nik) == 0;
+
+		free(img);
+		sertel_err_clear();
+		json_object_set_new(pg->ctx, "owner",
+		                    json_pack("{s:b, s:b, s:b, s:i, s:b}", "sealed",
+		                              o.has_sealed_key, "totp", o.totp_enrolled,
+		                              "locked", o.locked, "failures", o.failures,
+		                              "sigimg", have_img));
+	}
 	flash_ok(pg, "owner.ok.");
 	if (error != NULL)
 		json_object_set_new(pg->ctx, which, json_string(error));
@@ -668,10 +677,44 @@ page_totp_disable(struct page *pg)
 	return wp_redirect(pg, "/pemilik/keamanan?ok=totp-hapus");
 }
 
+/* POST /pemilik/gambar-ttd: the owner's scanned signature for the box
+ * (Palembang 12(3), issue 11): a PNG or JPEG, or "hapus" to remove it;
+ * ra_sigimg_set checks the image and decides who may. */
+static int
+page_sigimg(struct page *pg)
+{
+	struct http_multipart m;
+	struct http_part *f;
+	int rc, removed;
+
+	if (wp_read_multipart(pg, &m) < 0)
+		return 0;
+	if ((removed = http_multipart_text(&m, "hapus") != NULL)) {
+		rc = ra_sigimg_set(pg->r->st, &pg->who, pg->who.nik, NULL, 0);
+	} else if ((f = http_multipart_get(&m, "gambar")) == NULL || !f->is_file ||
+	           f->val.len == 0) {
+		http_multipart_free(&m);
+		return security_page(pg, 400, "sigimg_error",
+		                     wp_text(pg, "owner.sigimg.none"));
+	} else {
+		rc = ra_sigimg_set(pg->r->st, &pg->who, pg->who.nik, f->val.data,
+		                   f->val.len);
+	}
+	http_multipart_free(&m);
+	if (rc < 0)
+		return security_page(pg, rc == SERTEL_EPERM ? 403 : 400, "sigimg_error",
+		                     rc == SERTEL_EINVAL || rc == SERTEL_ETOOBIG
+		                         ? wp_text(pg, "owner.sigimg.bad")
+		                         : sertel_errmsg());
+	return wp_redirect(pg, removed ? "/pemilik/keamanan?ok=gambar-ttd-hapus"
+	                               : "/pemilik/keamanan?ok=gambar-ttd");
+}
+
 WP_ROUTES(wp_routes_owner,
           {"GET", "/pemilik/keamanan", 1, 0, page_security, "nav.security"},
           {"POST", "/pemilik/passphrase", 1, 0, page_passphrase, NULL},
           {"POST", "/pemilik/totp", 1, 0, page_totp_enrol, NULL},
           {"POST", "/pemilik/totp/hapus", 1, 0, page_totp_disable, NULL},
+          {"POST", "/pemilik/gambar-ttd", 1, 0, page_sigimg, NULL},
           {"GET", "/pemilik/", 1, 0, page_owner, NULL},
           {"POST", "/pemilik/", 1, 0, page_owner_post, NULL}, );

@@ -299,6 +299,32 @@ def owner_flow(p, cfg, db):
 	check(st == 200 and j.get("file"), "signing with the RFC 6238 code (computed here) works",
 	      "%d %s" % (st, str(j)[:200]))
 
+	# The scanned signature for the box (issue 11): a file that is no
+	# image refused next to the form and nothing stored; a PNG stored for
+	# this person; removed again.
+	files = cfg["files"]
+	p.goto(base + "/pemilik/keamanan")
+	check(p.js("!!document.getElementById('sigimg-off')"), "signature image: none yet, the page says so")
+	set_file(p, "#gambar", os.path.join(files, "palsu.pdf"))
+	p.click_and_load("#unggah-ttd")
+	check(p.js("!!document.getElementById('sigimg-error')") and "PNG atau JPEG" in p.text(),
+	      "signature image: a file that is no image is refused in Bahasa Indonesia")
+	check(db.one("SELECT COUNT(*) FROM person_signature_images WHERE nik = ?", nik) == 0,
+	      "signature image: ... and nothing is stored")
+	set_file(p, "#gambar", os.path.join(files, "ktp.png"))
+	p.click_and_load("#unggah-ttd")
+	check("ok=gambar-ttd" in p.url() and p.js("!!document.getElementById('sigimg-on')"),
+	      "signature image: a PNG is stored and the page says so", p.url())
+	check(db.one("SELECT COUNT(*) FROM person_signature_images WHERE nik = ?", nik) == 1,
+	      "signature image: the store holds it for this person")
+	check(db.one("SELECT COUNT(*) FROM audit WHERE action = 'person.signature_image' AND object LIKE ?",
+	             "%" + nik + "%") >= 1, "signature image: the change is in the audit trail")
+	p.shot("owner-sigimg")
+	p.click_and_load("#hapus-ttd")
+	check("ok=gambar-ttd-hapus" in p.url() and
+	      db.one("SELECT COUNT(*) FROM person_signature_images WHERE nik = ?", nik) == 0,
+	      "signature image: removed again", p.url())
+
 	# Own revocation, with the confirmation step.
 	p.goto(base + "/pemilik/%s/cabut" % ser)
 	t = p.text()
