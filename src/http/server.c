@@ -23,6 +23,7 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
+#include "esign/flow.h"
 #include "http/http_int.h"
 #include "mail/mail.h"
 
@@ -606,7 +607,7 @@ notices_thread(void *arg)
 	struct mail_conf mc;
 	int64_t next_remind = 0;
 	long long poll = config_get_int(ctx->in->cfg, "smtp", "poll_seconds", 5);
-	int sent, failed, reminded, i;
+	int sent, failed, reminded, expired, i;
 
 	if (instance_store_open(ctx->in, &st) < 0 ||
 	    mail_conf_load(&mc, ctx->in->cfg) < 0) {
@@ -623,6 +624,12 @@ notices_thread(void *arg)
 				log_msg(LOG_ERROR, "reminders: %s", sertel_errmsg());
 			else if (reminded > 0)
 				log_msg(LOG_INFO, "reminders: %d queued", reminded);
+			/* Signing flows past their keeping time: files and
+			 * previews deleted even when nobody lists or uploads. */
+			if (esign_flow_expire(st, time_now(), &expired) < 0)
+				log_msg(LOG_ERROR, "signing flows: %s", sertel_errmsg());
+			else if (expired > 0)
+				log_msg(LOG_INFO, "signing flows: %d expired", expired);
 			next_remind = time_now() + 3600;
 		}
 		sent = failed = 0;
