@@ -33,10 +33,7 @@ EOF
 	check "owner Budi issued with a server-sealed key" owner $BUDI "Budi Santoso" budi
 	APP=$("$S" client add --dir "$I" --name srikandi --perms sign,verify) || die "client add"
 	quiet "$S" ca export --dir "$I" --out "$T/ca" || die "ca export"
-	NSS=$T/nss
-	mkdir -p "$NSS"
-	certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
-	certutil -A -t CT,C,C -n root -i "$T/ca/root.pem" -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -A"
+	pdfsig_trust "$T/ca/root.pem"
 }
 
 bsre_start() {
@@ -44,14 +41,6 @@ bsre_start() {
 	U=$SERVER_URL
 }
 
-# pdfsig_ok PDF: its signatures valid and their certificates trusted.
-pdfsig_ok() {
-	local out
-	out=$(pdfsig -nssdir "sql:$NSS" "$1" 2>&1)
-	grep -q 'Signature Validation: Signature is Valid.' <<<"$out" &&
-		grep -q 'Certificate Validation: Certificate is Trusted.' <<<"$out" ||
-		{ sed 's/^/#      /' <<<"$out" | grep -E 'Signature #|Validation'; return 1; }
-}
 sertel_ok() { "$S" verify --dir "$I" "$1" >/dev/null 2>&1; }
 
 # last_rect PDF: "x y w h" of the newest annotation /Rect (the signature's).

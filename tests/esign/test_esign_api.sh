@@ -90,19 +90,7 @@ U=$SERVER_URL
 
 # ---- NSS database trusting the instance root, for pdfsig ---------------------
 quiet "$S" ca export --dir "$I" --out "$T/ca" || die "ca export"
-NSS=$T/nss
-mkdir -p "$NSS"
-certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
-certutil -A -t CT,C,C -n root -i "$T/ca/root.pem" -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -A"
-# pdfsig_ok FILE [N]: every signature valid and its certificate trusted.
-pdfsig_ok() {
-	local out n=${2:-1}
-	out=$(pdfsig -nssdir "sql:$NSS" "$1" 2>&1)
-	[ "$(grep -c '^Signature #' <<<"$out")" -eq "$n" ] &&
-		[ "$(grep -c 'Signature Validation: Signature is Valid.' <<<"$out")" -eq "$n" ] &&
-		[ "$(grep -c 'Certificate Validation: Certificate is Trusted.' <<<"$out")" -eq "$n" ] ||
-		{ sed 's/^/#      /' <<<"$out" | grep -E 'Signature #|Validation'; return 1; }
-}
+pdfsig_trust "$T/ca/root.pem"
 sertel_ok() { "$S" verify --dir "$I" "$1" >/dev/null 2>&1; }
 
 $MKPDF "$T/a.pdf"

@@ -419,3 +419,29 @@ allowed() {
 		fail "$desc: HTTP $code, expected $want: $(head -c 300 "$T/body")"
 	fi
 }
+
+# pdfsig_trust ROOT_PEM: an NSS database in $T/nss trusting ROOT_PEM, for
+# pdfsig (sets NSS).
+pdfsig_trust() {
+	NSS=$T/nss
+	mkdir -p "$NSS"
+	certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
+	certutil -A -t CT,C,C -n root -i "$1" -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -A"
+}
+
+# pdfsig_ok FILE [N]: pdfsig lists N signatures (default: however many there
+# are, at least one), every one "Signature is Valid" with "Certificate is
+# Trusted" by the database of pdfsig_trust.
+pdfsig_ok() {
+	local out n
+	out=$(pdfsig -nssdir "sql:$NSS" "$1" 2>&1)
+	n=$(grep -c '^Signature #' <<<"$out")
+	if [ "$n" -lt 1 ] || { [ -n "${2:-}" ] && [ "$n" != "$2" ]; }; then
+		note "pdfsig: $n signature(s), expected ${2:-at least 1}"
+		sed 's/^/#      /' <<<"$out"
+		return 1
+	fi
+	[ "$(grep -c 'Signature Validation: Signature is Valid.' <<<"$out")" = "$n" ] &&
+		[ "$(grep -c 'Certificate Validation: Certificate is Trusted.' <<<"$out")" = "$n" ] ||
+		{ sed 's/^/#      /' <<<"$out" | grep -E 'Signature #|Validation'; return 1; }
+}

@@ -68,18 +68,7 @@ check "the certificate carries the NIP in serialNumber" bash -c "openssl x509 -i
 quiet "$S" ca export --dir "$I" --out "$T/ca" || die "ca export"
 ISSUER_O=$(openssl x509 -in "$T/$BUDI.pem" -noout -issuer -nameopt multiline | sed -n 's/^ *organizationName *= *//p')
 note "issuer O: $ISSUER_O"
-NSS=$T/nss
-mkdir -p "$NSS"
-certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
-certutil -A -t CT,C,C -n root -i "$T/ca/root.pem" -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -A"
-pdfsig_ok() {
-	local out n=${2:-1}
-	out=$(pdfsig -nssdir "sql:$NSS" "$1" 2>&1)
-	[ "$(grep -c '^Signature #' <<<"$out")" -eq "$n" ] &&
-		[ "$(grep -c 'Signature Validation: Signature is Valid.' <<<"$out")" -eq "$n" ] &&
-		[ "$(grep -c 'Certificate Validation: Certificate is Trusted.' <<<"$out")" -eq "$n" ] ||
-		{ sed 's/^/#      /' <<<"$out" | grep -E 'Signature #|Validation'; return 1; }
-}
+pdfsig_trust "$T/ca/root.pem"
 # text FILE: the PDF's text on one line, spaces squeezed.
 text() { pdftotext "$1" - 2>/dev/null | tr '\n' ' ' | tr -s ' '; }
 # qr FILE: what zbarimg reads on the last page rendered at 150 dpi.

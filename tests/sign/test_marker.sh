@@ -44,18 +44,7 @@ openssl req -new -key "$T/k.pem" -subj "/CN=x" -out "$T/k.csr" 2>/dev/null || di
 [ -s "$T/c.pem" ] || die "cert issue: $(cat "$T/k.err")"
 KEY="--key $T/k.pem --cert $T/c.pem --chain $T/ca/issuing.pem"
 server_start_port "$I" "$PORT" || die "sertel serve did not start"
-NSS=$T/nss
-mkdir -p "$NSS"
-certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N"
-certutil -A -t CT,C,C -n root -i "$T/ca/root.pem" -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -A"
-
-pdfsig_ok() {
-	local out
-	out=$(pdfsig -nssdir "sql:$NSS" "$1" 2>&1)
-	grep -q 'Signature Validation: Signature is Valid.' <<<"$out" &&
-		grep -q 'Certificate Validation: Certificate is Trusted.' <<<"$out" ||
-		{ sed 's/^/#      /' <<<"$out" | grep -E 'Signature #|Validation'; return 1; }
-}
+pdfsig_trust "$T/ca/root.pem"
 
 # ---- the documents ----------------------------------------------------------
 cat >"$T/letter.html" <<'HTML'

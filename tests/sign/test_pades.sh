@@ -65,22 +65,7 @@ RSA="--key $T/rsa.key --cert $T/rsa.pem --chain $CA/issuing.pem"
 issue ec3 ec "Ahmad Fauzi" || die "issuing the third certificate failed: $(cat "$T/ec3.err")"
 EC3="--key $T/ec3.key --cert $T/ec3.pem --chain $CA/issuing.pem"
 
-NSS=$T/nss
-mkdir -p "$NSS"
-certutil -N --empty-password -d "sql:$NSS" >/dev/null 2>&1 || die "certutil -N failed"
-certutil -A -t "CT,C,C" -n root -i "$CA/root.pem" -d "sql:$NSS" || die "certutil -A failed"
-
-# pdfsig_ok FILE N: pdfsig lists N signatures, every one "Signature is
-# Valid" with "Certificate is Trusted" (OCSP answered by our server).
-pdfsig_ok() {
-	local out=$T/pdfsig.out n
-	pdfsig -nssdir "sql:$NSS" "$1" >"$out" 2>&1
-	n=$(grep -c '^Signature #' "$out")
-	[ "$n" = "$2" ] || { note "pdfsig: $n signatures, expected $2"; sed 's/^/#      /' "$out"; return 1; }
-	[ "$(grep -c 'Signature Validation: Signature is Valid.' "$out")" = "$2" ] &&
-		[ "$(grep -c 'Certificate Validation: Certificate is Trusted.' "$out")" = "$2" ] ||
-		{ sed 's/^/#      /' "$out"; return 1; }
-}
+pdfsig_trust "$CA/root.pem"
 qpdf_ok() { qpdf --check "$1" >"$T/qpdf.out" 2>&1 || { sed 's/^/#      /' "$T/qpdf.out"; return 1; }; }
 mutool_ok() { mutool info "$1" >/dev/null 2>&1 && mutool show "$1" trailer >/dev/null 2>&1; }
 # openssl_ok FILE N: openssl verifies signature N's CMS over its ranges.
