@@ -1769,8 +1769,15 @@ serve_index(struct http_req *r, struct http_resp *resp, struct esign_ctx *c)
 		return 0;
 	}
 	buf_append(&b, data, (size_t)(mark - (const char *)data));
-	buf_appendf(&b, "<header class=\"pemda\" data-max-mb=\"%zu\">",
-	            (ec->max_file_bytes + 1024 * 1024 - 1) / (1024 * 1024));
+	/* The limit and the instance's zone, for the page's script: sizes
+	 * in MB, times as the reader's clock in that region shows them. */
+	buf_appendf(&b,
+	            "<header class=\"pemda\" data-max-mb=\"%zu\" data-tz-offset=\"%d\" "
+	            "data-tz-name=\"",
+	            (ec->max_file_bytes + 1024 * 1024 - 1) / (1024 * 1024),
+	            ec->look.tz.offset);
+	html_esc(&b, ec->look.tz.name);
+	buf_appendf(&b, "\">");
 	if (ec->logo[0] != '\0')
 		buf_appendf(&b, "<img src=\"/verifikasi/logo\" alt=\"\" width=\"48\" "
 		                "height=\"48\">");

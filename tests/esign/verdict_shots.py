@@ -5,6 +5,7 @@ the phone's width (a long serial or hash running off the screen), when the
 verdict shown is not the one expected, or on a console error.
 
 usage: verdict_shots.py BASE_URL ID_BT ID_BB BT_PDF FLIP_PDF OUTDIR"""
+import re
 import os
 import sys
 import time
@@ -53,6 +54,10 @@ def main():
 			p.js("document.querySelector('button[type=submit]').click()")
 			check(result(p, want), "/verifikasi%s %s: verdict %s" % (lang, name, want),
 			      p.js("document.getElementById('hasil').textContent")[:200])
+			# Times as the region's clock reads them, never ISO UTC.
+			txt = p.js("document.getElementById('hasil').textContent")
+			check(re.search(r"\d{1,2} [A-Z][a-z]+ 20\d\d \d\d[.:]\d\d WIB", txt) is not None and
+			      "+00:00" not in txt, "/verifikasi%s %s: times in WIB, not ISO UTC" % (lang, name), txt[:300])
 			no_overflow(p, "/verifikasi " + name)
 			p.shot(name)
 		check(not p.errors(), "no console errors", str(p.errors()))

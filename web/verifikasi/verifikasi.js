@@ -11,6 +11,26 @@
   var en = /(^|[?&])lang=en(&|$)/.test(window.location.search);
   var hdr = document.querySelector("header.pemda");
   var maxMb = hdr ? parseInt(hdr.getAttribute("data-max-mb"), 10) || 10 : 10;
+  var tzOff = hdr ? parseInt(hdr.getAttribute("data-tz-offset"), 10) || 25200 : 25200;
+  var tzName = (hdr && hdr.getAttribute("data-tz-name")) || "WIB";
+  var months = {
+    id: ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember"],
+    en: ["January", "February", "March", "April", "May", "June", "July", "August",
+         "September", "October", "November", "December"]
+  };
+
+  // An ISO 8601 time of the answer as the instance's region reads it:
+  // "7 Desember 2026 20.53 WIB" (the same form as /v/{id}).
+  function localTime(iso) {
+    var t = iso ? Date.parse(iso) : NaN;
+    if (isNaN(t)) return iso;
+    var d = new Date(t + tzOff * 1000);
+    var m = months[en ? "en" : "id"][d.getUTCMonth()];
+    var hh = ("0" + d.getUTCHours()).slice(-2), mm = ("0" + d.getUTCMinutes()).slice(-2);
+    return d.getUTCDate() + " " + m + " " + d.getUTCFullYear() + " " + hh +
+      (en ? ":" : ".") + mm + " " + tzName;
+  }
 
   var T = {
     id: {
@@ -108,14 +128,14 @@
       out.appendChild(reasons(sr));
       var st = el("table");
       row(st, T.signer, s.signerName);
-      row(st, T.time, s.signatureDate);
+      row(st, T.time, localTime(s.signatureDate));
       row(st, T.reason, s.reason);
       row(st, T.location, s.location);
       // One fact (result.changed) for both integrity lines (issue 11).
       row(st, T.intact, sr.changed ? T.intactNo : T.intactYes);
       row(st, T.changed, sr.changed ? T.yes : T.no);
       row(st, T.cert, s.certificateTrusted ? T.trusted : T.untrusted);
-      row(st, T.ts, s.timestampInfomation ? s.timestampInfomation.timestampDate : null);
+      row(st, T.ts, s.timestampInfomation ? localTime(s.timestampInfomation.timestampDate) : null);
       out.appendChild(st);
     });
   }
