@@ -497,7 +497,7 @@ static int
 security_page(struct page *pg, int status, const char *which, const char *error)
 {
 	struct esign_owner o;
-	int rc;
+	int rc, have_img;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = esign_owner_get(&o, pg->r->st, pg->who.nik, NULL, time_now())) < 0 &&
@@ -505,19 +505,16 @@ security_page(struct page *pg, int status, const char *which, const char *error)
 		log_msg(LOG_ERROR, "portal: owner: %s", sertel_errmsg());
 		return wp_error(pg, 500, "internal error");
 	}
-	{
-		unsigned char *img = NULL;
-		size_t ilen = 0;
-		int have_img = ra_sigimg_get(&img, &ilen, pg->r->st, pg->who.nik) == 0;
-
-		free(img);
-		sertel_err_clear();
-		json_object_set_new(pg->ctx, "owner",
-		                    json_pack("{s:b, s:b, s:b, s:i, s:b}", "sealed",
-		                              o.has_sealed_key, "totp", o.totp_enrolled,
-		                              "locked", o.locked, "failures", o.failures,
-		                              "sigimg", have_img));
+	/* Whether an image is stored, without reading its bytes. */
+	if ((have_img = ra_sigimg_has(pg->r->st, pg->who.nik)) < 0) {
+		log_msg(LOG_ERROR, "portal: owner: %s", sertel_errmsg());
+		return wp_error(pg, 500, "internal error");
 	}
+	json_object_set_new(pg->ctx, "owner",
+	                    json_pack("{s:b, s:b, s:b, s:i, s:b}", "sealed",
+	                              o.has_sealed_key, "totp", o.totp_enrolled, "locked",
+	                              o.locked, "failures", o.failures, "sigimg",
+	                              have_img));
 	flash_ok(pg, "owner.ok.");
 	if (error != NULL)
 		json_object_set_new(pg->ctx, which, json_string(error));

@@ -537,6 +537,8 @@ int ra_sigimg_set(struct store *st, const struct ra_actor *who, const char *nik,
                   const unsigned char *img, size_t len);
 /* nik's image, *out owned by caller; SERTEL_ENOTFOUND when none. */
 int ra_sigimg_get(unsigned char **out, size_t *len, struct store *st, const char *nik);
+/* 1 when nik has an image, 0 when not, <0 on error: without reading it. */
+int ra_sigimg_has(struct store *st, const char *nik);
 /* Who signs the receipt of an application issued at the desk (Cirebon 13:
  * the operator who handed the certificate over): the desk session's
  * witness, still an OP operator.  0 when who may; SERTEL_EPERM for anyone

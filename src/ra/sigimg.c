@@ -113,3 +113,12 @@ ra_sigimg_get(unsigned char **out, size_t *len, struct store *st, const char *ni
 	db_finalize(s);
 	return rc;
 }
+
+int
+ra_sigimg_has(struct store *st, const char *nik)
+{
+	char one[4];
+
+	return db_get_text(store_db(st), one, sizeof(one),
+	                   "SELECT 1 FROM person_signature_images WHERE nik = ?", nik);
+}
