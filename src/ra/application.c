@@ -1069,15 +1069,22 @@ struct move {
 static int
 set_state(struct store *st, const char *app_id, enum ra_state to, const char *reasons)
 {
-	int64_t n;
+	int64_t n, now = time_now();
 	int rc;
 
 	if ((rc = ra_app_count_move(st, app_id, ra_state_name(to))) < 0)
 		return rc;
+	/* The annual report's turnaround (Cirebon 23) counts from the first
+	 * submission to the last decision. */
 	n = db_run(store_db(st),
-	           "UPDATE applications SET state = ?, reasons = ?, updated_at = ? "
+	           "UPDATE applications SET state = ?, reasons = ?, updated_at = ?, "
+	           "submitted_at = CASE WHEN ? = 1 THEN COALESCE(submitted_at, ?) "
+	           "ELSE submitted_at END, "
+	           "decided_at = CASE WHEN ? = 1 THEN ? ELSE decided_at END "
 	           "WHERE id = ?",
-	           "ssis", ra_state_name(to), reasons, time_now(), app_id);
+	           "ssiiiiis", ra_state_name(to), reasons, now,
+	           (int64_t)(to == APP_SUBMITTED), now,
+	           (int64_t)(to == APP_APPROVED || to == APP_REJECTED), now, app_id);
 	return n < 0 ? (int)n : 0;
 }
 

@@ -284,6 +284,7 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 	struct agreement_set ens = {w->agreement, w->who->label, NULL};
 	struct db_stmt *s = NULL;
 	char obj[64], detail[160], kdf[64];
+	int64_t now = time_now();
 	int rc;
 
 	/* The agreement in force (version 1 on first use), in this same
@@ -303,11 +304,12 @@ issue_also_fn(struct store *st, const struct cert_rec *rec, void *arg)
 		return rc;
 	if ((rc = db_prepare(&s, store_db(st),
 	                     "UPDATE applications SET state = 'issued', cert_serial = ?, "
-	                     "updated_at = ? WHERE id = ? AND state = 'approved'")) < 0)
+	                     "updated_at = ?, issued_at = ? WHERE id = ? AND state = "
+	                     "'approved'")) < 0)
 		return rc;
 	if ((rc = db_bind_text(s, 1, rec->serial)) == 0 &&
-	    (rc = db_bind_int(s, 2, time_now())) == 0 &&
-	    (rc = db_bind_text(s, 3, w->app->id)) == 0)
+	    (rc = db_bind_int(s, 2, now)) == 0 && (rc = db_bind_int(s, 3, now)) == 0 &&
+	    (rc = db_bind_text(s, 4, w->app->id)) == 0)
 		rc = db_step(s);
 	if (rc == 0 && db_changes(s) != 1)
 		rc = sertel_err(SERTEL_ESTATE, "application %s: no longer approved",

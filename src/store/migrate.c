@@ -299,6 +299,99 @@ static const struct migration migrations[] = {
     {21, "sign: a person's scanned signature image for the visible signature",
      "CREATE TABLE person_signature_images (nik TEXT PRIMARY KEY, image BLOB NOT NULL,"
      " updated_at BIGINT NOT NULL);"},
+    /* Issue 13: governance (src/gov).  The tables every governance area
+     * and the annual report share; each area adds its own further columns
+     * and tables in its own migration.  Times are Unix seconds; shares in
+     * basis points (10000 = 100%) so both engines sum them exactly. */
+    {24, "governance: needs, plans, decree, staff, systems, incidents, tickets",
+     /* Cirebon 4, Denpasar 5: an agency's needs for a year, its items. */
+     "CREATE TABLE gov_needs (id TEXT PRIMARY KEY,"
+     " agency_id TEXT NOT NULL REFERENCES agencies(id), year INTEGER NOT NULL,"
+     " state TEXT NOT NULL, justification TEXT NOT NULL DEFAULT '', reason TEXT,"
+     " created_by TEXT NOT NULL, created_at BIGINT NOT NULL,"
+     " submitted_at BIGINT, decided_at BIGINT, updated_at BIGINT NOT NULL,"
+     " UNIQUE (agency_id, year));"
+     "CREATE TABLE gov_need_items (need_id TEXT NOT NULL REFERENCES gov_needs(id),"
+     " idx INTEGER NOT NULL, type TEXT NOT NULL, usage TEXT NOT NULL,"
+     " count INTEGER NOT NULL CHECK (count >= 0), system_name TEXT,"
+     " justification TEXT NOT NULL DEFAULT '', priority INTEGER,"
+     " planned_year INTEGER, planned_quarter INTEGER, budget_amount BIGINT,"
+     " budget_source TEXT, PRIMARY KEY (need_id, idx));"
+     /* Cirebon 9, Samarinda 10: the 5-year master plan, its road map. */
+     "CREATE TABLE gov_plans (id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+     " start_year INTEGER NOT NULL, end_year INTEGER NOT NULL,"
+     " refs TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+     "CREATE TABLE gov_plan_targets (plan_id TEXT NOT NULL REFERENCES gov_plans(id),"
+     " year INTEGER NOT NULL, asn_bp INTEGER NOT NULL, systems INTEGER NOT NULL,"
+     " services INTEGER NOT NULL, activities TEXT NOT NULL DEFAULT '',"
+     " PRIMARY KEY (plan_id, year));"
+     "CREATE TABLE gov_plan_reviews (plan_id TEXT NOT NULL REFERENCES gov_plans(id),"
+     " reviewed_at BIGINT NOT NULL, outcome TEXT NOT NULL, by_actor TEXT NOT NULL,"
+     " PRIMARY KEY (plan_id, reviewed_at));"
+     /* Palembang 7(2): the decree naming the agencies that use certificates. */
+     "CREATE TABLE gov_decrees (id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+     " decree_date TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',"
+     " created_by TEXT NOT NULL, created_at BIGINT NOT NULL);"
+     "CREATE TABLE gov_scope (agency_id TEXT PRIMARY KEY REFERENCES agencies(id),"
+     " decree_id TEXT NOT NULL REFERENCES gov_decrees(id), since BIGINT NOT NULL);"
+     /* Denpasar 8(3), Samarinda 8(3): the ASN of each agency (staffing
+      * export) or, where no list is imported, the headcount entered. */
+     "CREATE TABLE gov_staff (nik TEXT PRIMARY KEY, nip TEXT, name TEXT NOT NULL,"
+     " agency_id TEXT NOT NULL REFERENCES agencies(id),"
+     " position TEXT NOT NULL DEFAULT '', imported_at BIGINT NOT NULL);"
+     "CREATE INDEX gov_staff_agency ON gov_staff(agency_id, nik);"
+     "CREATE TABLE gov_headcounts (agency_id TEXT PRIMARY KEY REFERENCES agencies(id),"
+     " n INTEGER NOT NULL CHECK (n >= 0), updated_by TEXT NOT NULL,"
+     " updated_at BIGINT NOT NULL);"
+     /* Denpasar 8(4): the region's electronic systems, their probes. */
+     "CREATE TABLE gov_systems (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+     " agency_id TEXT NOT NULL REFERENCES agencies(id), url TEXT NOT NULL,"
+     " purpose TEXT NOT NULL DEFAULT '', cert_serial TEXT,"
+     " created_by TEXT NOT NULL, created_at BIGINT NOT NULL,"
+     " updated_at BIGINT NOT NULL, UNIQUE (url));"
+     "CREATE TABLE gov_probes (system_id TEXT NOT NULL REFERENCES gov_systems(id),"
+     " at BIGINT NOT NULL, ok INTEGER NOT NULL, serial_seen TEXT,"
+     " sha256_seen TEXT, not_after_seen BIGINT, matches INTEGER NOT NULL DEFAULT 0,"
+     " error TEXT, PRIMARY KEY (system_id, at));"
+     /* Cirebon 24, Denpasar 25: security incidents, notified at once. */
+     "CREATE TABLE gov_incidents (id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+     " severity TEXT NOT NULL, state TEXT NOT NULL, title TEXT NOT NULL,"
+     " description TEXT NOT NULL, reporter TEXT NOT NULL, reporter_nik TEXT,"
+     " revocation_request_id TEXT, reported_at BIGINT NOT NULL,"
+     " notified_at BIGINT, handled_at BIGINT, closed_at BIGINT,"
+     " updated_at BIGINT NOT NULL);"
+     "CREATE INDEX gov_incidents_reported ON gov_incidents(reported_at);"
+     "CREATE TABLE gov_incident_certs (incident_id TEXT NOT NULL"
+     " REFERENCES gov_incidents(id), serial TEXT NOT NULL,"
+     " PRIMARY KEY (incident_id, serial));"
+     "CREATE TABLE gov_incident_events (incident_id TEXT NOT NULL"
+     " REFERENCES gov_incidents(id), seq INTEGER NOT NULL, at BIGINT NOT NULL,"
+     " actor TEXT NOT NULL, action TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',"
+     " PRIMARY KEY (incident_id, seq));"
+     /* Cirebon 20(3), 22: complaints and requests for technical help. */
+     "CREATE TABLE gov_tickets (id TEXT PRIMARY KEY, category TEXT NOT NULL,"
+     " state TEXT NOT NULL, subject TEXT NOT NULL, description TEXT NOT NULL,"
+     " person_nik TEXT NOT NULL, about_nik TEXT, created_at BIGINT NOT NULL,"
+     " escalated_at BIGINT, resolved_at BIGINT, closed_at BIGINT,"
+     " updated_at BIGINT NOT NULL);"
+     "CREATE INDEX gov_tickets_created ON gov_tickets(created_at);"
+     "CREATE INDEX gov_tickets_person ON gov_tickets(person_nik, created_at);"
+     "CREATE TABLE gov_ticket_replies (ticket_id TEXT NOT NULL"
+     " REFERENCES gov_tickets(id), seq INTEGER NOT NULL, at BIGINT NOT NULL,"
+     " actor TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (ticket_id, seq));"
+     /* Cirebon 3(1)h-i, 19: the SOP and the owner's rights, duties and
+      * complaint procedure, versioned, published by the Kepala Dinas. */
+     "CREATE TABLE gov_publications (kind TEXT NOT NULL, version INTEGER NOT NULL,"
+     " title TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL,"
+     " published_by TEXT NOT NULL, published_at BIGINT NOT NULL,"
+     " PRIMARY KEY (kind, version));"
+     /* Turnaround (Cirebon 23): when an application was first submitted,
+      * decided (approved or rejected) and issued, set by src/ra in the
+      * transaction of that step; NULL for rows older than this migration. */
+     "ALTER TABLE applications ADD COLUMN submitted_at BIGINT;"
+     "ALTER TABLE applications ADD COLUMN decided_at BIGINT;"
+     "ALTER TABLE applications ADD COLUMN issued_at BIGINT;"},
 };
 
 static char *

@@ -297,6 +297,13 @@ desk_stores_only_hash_and_issues_once(void **state)
 	/* Every transition on the way (apply, submit, approve, issue) moved
 	 * the queue's counts with it. */
 	assert_int_equal(fixture_app_counts_wrong(), 0);
+	/* ...and stamped the times the annual report's turnaround counts
+	 * (Cirebon 23): submitted <= decided <= issued. */
+	snprintf(sql, sizeof(sql),
+	         "SELECT COUNT(*) FROM applications WHERE id = '%s' AND submitted_at > 0 "
+	         "AND decided_at >= submitted_at AND issued_at >= decided_at",
+	         app);
+	assert_int_equal(fixture_count(sql), 1);
 	assert_string_equal(a.cert_serial, rec.serial);
 	/* The applicant acted; the witness, agreement hash, key origin and
 	 * session are in the trail. */

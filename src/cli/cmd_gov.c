@@ -1,0 +1,47 @@
+/*
+ * sertel gov: the Dinas's governance duties (issue 13, src/gov).  Each
+ * area is one cmd_gov_AREA.c reached through the table below as
+ * `sertel gov AREA SUBCOMMAND [options]` (argv[0] = AREA).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} areas[] = {
+    /* Each governance area: one line, in the order of REQUIREMENTS.md 6. */
+    {NULL, NULL, NULL},
+};
+
+static void
+gov_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: sertel gov AREA SUBCOMMAND [options]\n\n");
+	for (i = 0; areas[i].name != NULL; i++)
+		fprintf(f, "  %-12s %s\n", areas[i].name, areas[i].help);
+}
+
+int
+cmd_gov(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		gov_usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		gov_usage(stdout);
+		return 0;
+	}
+	for (i = 0; areas[i].name != NULL; i++)
+		if (strcmp(argv[1], areas[i].name) == 0)
+			return areas[i].fn(argc - 1, argv + 1);
+	return cli_usage("gov: unknown area '%s' (see 'sertel gov --help')", argv[1]);
+}
