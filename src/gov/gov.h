@@ -36,4 +36,11 @@ int gov_coverage_at(struct gov_coverage *out, struct store *st, const char *agen
 typedef int (*gov_coverage_fn)(const struct gov_coverage *c, void *arg);
 int gov_coverage_iter(struct store *st, int64_t at, gov_coverage_fn cb, void *arg);
 
+/* ---- the background work of every area (tick.c) ------------------------ */
+/* Called by the server's notices thread after each delivery of the mail
+ * queue (every [smtp] poll_seconds): each area does what is due (its own
+ * interval) and returns.  Errors are logged there, never fatal. */
+struct config;
+int gov_tick(struct store *st, const struct config *cfg, int64_t now);
+
 #endif

@@ -24,6 +24,7 @@
 #include <microhttpd.h>
 
 #include "esign/flow.h"
+#include "gov/gov.h"
 #include "http/http_int.h"
 #include "mail/mail.h"
 
@@ -635,6 +636,9 @@ notices_thread(void *arg)
 		sent = failed = 0;
 		if (mc.enabled && mail_flush(st, &mc, &sent, &failed) < 0)
 			log_msg(LOG_ERROR, "mail: %s", sertel_errmsg());
+		/* Governance: what is due after this delivery (issue 13). */
+		if (gov_tick(st, ctx->in->cfg, time_now()) < 0)
+			log_msg(LOG_ERROR, "governance: %s", sertel_errmsg());
 		/* A full batch means more is waiting: go again at once. */
 		if (sent + failed >= MAIL_FLUSH_BATCH)
 			continue;
