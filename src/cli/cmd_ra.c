@@ -76,6 +76,7 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 {
 	struct ra_issue_req rq;
 	struct ra_issued info;
+	struct ra_policy pol;
 	struct cert_rec rec;
 	struct issuer *is = NULL;
 	unsigned char *csrdata = NULL, *pass = NULL, *pdf = NULL;
@@ -110,8 +111,12 @@ ra_issue_cmd(struct instance *in, const struct ra_actor *who,
 	rq.csr_len = csrlen;
 	rq.passphrase = (const char *)pass;
 	rq.passlen = passlen;
-	rq.pass_min_len = (size_t)config_get_int(in->cfg, "passphrase", "min_length", 10);
-	rq.algo = config_get(in->cfg, "keys", "algo", "ec-p256");
+	if ((rc = ra_policy_load(&pol, in->cfg)) < 0) {
+		ex = cli_fail(rc);
+		goto out;
+	}
+	rq.pass_min_len = pol.pass_min_len;
+	rq.algo = pol.algo;
 	if ((rc = issuer_open(&is, in, NULL)) < 0 ||
 	    (rc = ra_issue(&rec, &info, in->st, who, is, &rq)) < 0) {
 		ex = cli_fail(rc);
@@ -208,9 +213,10 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 		return 0;
 	}
 	if (strcmp(sub, "warn") == 0) {
-		rc = ra_warn(in->st, who, arg, serial, text,
-		             (int)config_get_int(in->cfg, "sanction", "warnings", 3),
-		             &warnings, &proposals);
+		struct ra_policy pol;
+		if ((rc = ra_policy_load(&pol, in->cfg)) == 0)
+			rc = ra_warn(in->st, who, arg, serial, text,
+			             pol.sanction_warnings, &warnings, &proposals);
 		if (rc < 0)
 			return cli_fail(rc);
 		if (json)
@@ -562,14 +568,14 @@ cmd_ra(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(sub, "remind") == 0) {
+		struct ra_policy pol;
 		int sent = 0;
 		if (optind != argc) {
 			rc = cli_usage("ra remind: no arguments");
 			goto out;
 		}
-		if ((rc = ra_remind(in->st, who.label,
-		                    config_get(in->cfg, "reminder", "days", "30,14,7"),
-		                    &sent)) < 0) {
+		if ((rc = ra_policy_load(&pol, in->cfg)) < 0 ||
+		    (rc = ra_remind(in->st, who.label, pol.reminder_days, &sent)) < 0) {
 			rc = cli_fail(rc);
 			goto out;
 		}

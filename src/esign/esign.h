@@ -33,6 +33,7 @@ struct instance;
 /* ---- configuration: sertel.conf [esign] -------------------------------- */
 struct esign_conf {
 	int max_failures;               /* wrong passphrases before the lock (5) */
+	size_t pass_min_len;            /* [passphrase] min_length (ra_policy) */
 	int keep_content;               /* keep signed files (encrypted) for download */
 	size_t max_file_bytes;          /* one PDF (10 MiB) */
 	size_t max_files;               /* files in one call (100) */

@@ -32,10 +32,15 @@ esign_err_set(struct esign_error *err, int code, int http, const char *fmt, ...)
 int
 esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *base_url)
 {
+	struct ra_policy pol;
 	const char *v;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* The same passphrase rule as the desk's (src/ra/policy.c). */
+	if ((rc = ra_policy_load(&pol, cfg)) < 0)
+		return rc;
+	out->pass_min_len = pol.pass_min_len;
 	out->max_failures = (int)config_get_int(cfg, "esign", "max_failures", 5);
 	out->keep_content = (int)config_get_int(cfg, "esign", "keep_content", 0);
 	out->max_file_bytes =
@@ -794,7 +799,7 @@ esign_passphrase_change(struct esign_error *err, struct store *st,
 	forbid[1] = o.person.nip;
 	forbid[2] = o.person.email;
 	forbid[3] = o.person.name;
-	if ((rc = passphrase_check(new_pass, new_len, 10, forbid, 4)) < 0) {
+	if ((rc = passphrase_check(new_pass, new_len, ec->pass_min_len, forbid, 4)) < 0) {
 		esign_err_set(err, ESIGN_BAD_REQUEST, 400,
 		              "Passphrase baru terlalu lemah");
 		return rc;

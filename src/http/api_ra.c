@@ -668,8 +668,7 @@ person_warn(struct http_req *r, struct http_resp *resp, const char *nik, json_t 
 	    get_str(&serial, j, "serial", resp) < 0)
 		return;
 	if ((rc = ra_warn(r->st, &r->ra, nik, serial, reason,
-	                  (int)config_get_int(r->ctx->in->cfg, "sanction", "warnings", 3),
-	                  &warnings, &proposals)) < 0) {
+	                  r->ctx->policy.sanction_warnings, &warnings, &proposals)) < 0) {
 		http_error_rc(resp, rc);
 		return;
 	}
@@ -1097,9 +1096,8 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 	rq.csr_len = csr ? strlen(csr) : 0;
 	rq.passphrase = pass;
 	rq.passlen = pass ? json_string_length(pv) : 0;
-	rq.pass_min_len =
-	    (size_t)config_get_int(r->ctx->in->cfg, "passphrase", "min_length", 10);
-	rq.algo = config_get(r->ctx->in->cfg, "keys", "algo", "ec-p256");
+	rq.pass_min_len = r->ctx->policy.pass_min_len;
+	rq.algo = r->ctx->policy.algo;
 	rc = ra_issue(&rec, &info, r->st, &r->ra, r->ctx->issuer, &rq);
 	if (pass != NULL)
 		secure_wipe((char *)pass, rq.passlen);

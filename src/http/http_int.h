@@ -31,6 +31,8 @@ struct http_ctx {
 	/* Group commit for every worker's writes (NULL when disabled). */
 	struct store_batch *batch;
 	struct store *batch_store;
+	/* The RA's policy (src/ra/policy.c), read once at start. */
+	struct ra_policy policy;
 };
 
 /* This worker thread's store connection (opened on first use). */

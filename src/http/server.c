@@ -618,10 +618,8 @@ notices_thread(void *arg)
 	}
 	while (!notices_stop) {
 		if (time_now() >= next_remind) {
-			if (ra_remind(
-			        st, "system:reminder",
-			        config_get(ctx->in->cfg, "reminder", "days", "30,14,7"),
-			        &reminded) < 0)
+			if (ra_remind(st, "system:reminder", ctx->policy.reminder_days,
+			              &reminded) < 0)
 				log_msg(LOG_ERROR, "reminders: %s", sertel_errmsg());
 			else if (reminded > 0)
 				log_msg(LOG_INFO, "reminders: %d queued", reminded);
@@ -1012,7 +1010,8 @@ http_serve(struct instance *in, const char *listen)
 	    (rc = conf_int(&pub_q, in, "public_queue", 16, 0, HTTP_POOL_MAX_QUEUE)) < 0 ||
 	    (rc = conf_int(&api_w, in, "api_workers", 8, 1, HTTP_POOL_MAX_WORKERS)) < 0 ||
 	    (rc = conf_int(&api_q, in, "api_queue", 64, 0, HTTP_POOL_MAX_QUEUE)) < 0 ||
-	    (rc = conf_int(&deadline, in, "request_deadline_seconds", 30, 1, 3600)) < 0)
+	    (rc = conf_int(&deadline, in, "request_deadline_seconds", 30, 1, 3600)) < 0 ||
+	    (rc = ra_policy_load(&ctx.policy, in->cfg)) < 0)
 		return rc;
 	deadline_ms = deadline * 1000;
 	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",
@@ -1023,7 +1022,7 @@ http_serve(struct instance *in, const char *listen)
 	/* An RA-only instance ([issuer] mode = upstream, no hierarchy of its
 	 * own) serves the RA only. */
 	ra_only = 0;
-	if (strcmp(config_get(in->cfg, "issuer", "mode", "ca"), "upstream") == 0) {
+	if (ctx.policy.issuer_upstream) {
 		rc = store_issuer_by_role(in->st, "issuing", &probe);
 		if (rc == SERTEL_ENOTFOUND)
 			ra_only = 1;

@@ -162,12 +162,10 @@ desk_form(struct page *pg, const struct ra_desk *d, int status, const char *key_
 	/* The live check (passphrase.js) mirrors passphrase_check: these are
 	 * what the passphrase must not contain; the server checks again. */
 	snprintf(forbid, sizeof(forbid), "%s\n%s\n%s\n%s", p.nik, p.nip, p.email, p.name);
-	json_object_set_new(
-	    pg->ctx, "pass",
-	    json_pack("{s:I, s:s}", "min",
-	              (json_int_t)config_get_int(pg->r->ctx->in->cfg, "passphrase",
-	                                         "min_length", 10),
-	              "forbid", forbid));
+	json_object_set_new(pg->ctx, "pass",
+	                    json_pack("{s:I, s:s}", "min",
+	                              (json_int_t)pg->r->ctx->policy.pass_min_len,
+	                              "forbid", forbid));
 	json_object_set_new(pg->ctx, "use_csr",
 	                    json_boolean(key_choice && strcmp(key_choice, "csr") == 0));
 	if (d->state != DESK_OPEN || d->expired)
@@ -259,9 +257,8 @@ page_desk_confirm(struct page *pg)
 	memset(&rq, 0, sizeof(rq));
 	rq.accept_agreement = agree != NULL && parse_ll(&version, agree, 1, 1000000) == 0;
 	rq.agreement_version = (int)version;
-	rq.pass_min_len =
-	    (size_t)config_get_int(pg->r->ctx->in->cfg, "passphrase", "min_length", 10);
-	rq.algo = config_get(pg->r->ctx->in->cfg, "keys", "algo", "ec-p256");
+	rq.pass_min_len = pg->r->ctx->policy.pass_min_len;
+	rq.algo = pg->r->ctx->policy.algo;
 	/* What the form itself can tell before any code is tried: the two
 	 * passphrases differ, or a CSR was chosen and no file given. */
 	if (strcmp(key, "buat") == 0) {

@@ -353,7 +353,7 @@ static int
 sanction_threshold(struct page *pg)
 {
 	/* As `sertel ra warn` and POST /api/v1/persons/{nik}/warn. */
-	return (int)config_get_int(pg->r->ctx->in->cfg, "sanction", "warnings", 3);
+	return pg->r->ctx->policy.sanction_warnings;
 }
 
 static int

@@ -515,6 +515,10 @@ security_page(struct page *pg, int status, const char *which, const char *error)
 	                              o.has_sealed_key, "totp", o.totp_enrolled, "locked",
 	                              o.locked, "failures", o.failures, "sigimg",
 	                              have_img));
+	/* The rule the e-sign service applies ([passphrase] min_length). */
+	json_object_set_new(
+	    pg->ctx, "pass",
+	    json_pack("{s:I}", "min", (json_int_t)pg->r->ctx->policy.pass_min_len));
 	flash_ok(pg, "owner.ok.");
 	if (error != NULL)
 		json_object_set_new(pg->ctx, which, json_string(error));

@@ -47,17 +47,16 @@ static const struct issuer_ops ca_ops = {"ca", ca_issue_op, ca_revoke_op, ca_fre
 int
 issuer_open(struct issuer **out, struct instance *in, struct ca *ca)
 {
-	const char *mode = config_get(in->cfg, "issuer", "mode", "ca");
+	struct ra_policy pol;
 	struct issuer *is = NULL;
 	struct ca_impl *c = NULL;
 	int rc;
 
 	*out = NULL;
-	if (strcmp(mode, "upstream") == 0)
+	if ((rc = ra_policy_load(&pol, in->cfg)) < 0)
+		return rc;
+	if (pol.issuer_upstream)
 		return issuer_upstream_open(out, in->cfg, in->dir);
-	if (strcmp(mode, "ca") != 0)
-		return sertel_err(SERTEL_EINVAL,
-		                  "[issuer] mode '%s': expected ca or upstream", mode);
 	if ((is = calloc(1, sizeof(*is))) == NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL) {
 		free(is);

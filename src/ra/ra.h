@@ -59,6 +59,19 @@ struct ra_actor {
 int ra_actor_person(struct ra_actor *out, struct store *st, const char *nik);
 void ra_actor_local(struct ra_actor *out, const char *label);
 
+/* ---- the RA's policy (policy.c) --------------------------------------- */
+/* The settings that decide a rule, with their defaults, read and checked
+ * once; every front-end (CLI, API, portal, e-sign) applies these values.
+ * (The approvals per type are read by ra_approval_rule itself.) */
+struct ra_policy {
+	size_t pass_min_len;    /* [passphrase] min_length (10): a sealed key's */
+	char algo[16];          /* [keys] algo (ec-p256): keys made at the desk */
+	int sanction_warnings;  /* [sanction] warnings (3): before a proposal */
+	char reminder_days[64]; /* [reminder] days (30,14,7): before expiry */
+	int issuer_upstream;    /* [issuer] mode = upstream (0: ca) */
+};
+int ra_policy_load(struct ra_policy *out, const struct config *cfg);
+
 /* ---- agencies and people (people.c) --------------------------------- */
 struct ra_agency {
 	char id[17];

@@ -15,3 +15,7 @@ set_tests_properties(ra_upstream.sqlite ra_upstream.pg PROPERTIES TIMEOUT 300 LA
 # a loopback SMTP server and the audit trail as judges.
 sertel_store_test(ra_e2e ${SERTEL_BASH_RA} ${CMAKE_CURRENT_LIST_DIR}/test_ra_e2e.sh)
 set_tests_properties(ra_e2e.sqlite ra_e2e.pg PROPERTIES TIMEOUT 300 LABELS "store;interop")
+# The RA's policy read once and applied alike by the CLI, the API and the
+# e-sign service ([passphrase] min_length as the example).
+sertel_store_test(ra_policy ${SERTEL_BASH_RA} ${CMAKE_CURRENT_LIST_DIR}/test_ra_policy.sh)
+set_tests_properties(ra_policy.sqlite ra_policy.pg PROPERTIES TIMEOUT 300 LABELS "store;interop")
