@@ -17,9 +17,8 @@ TARGET_MARKER = 2.0    # marker placement: at most 2 x pdftotext of the same fil
 SIGN_ROWS = [
     ("sertel", "`sertel sign pdf --batch LIST --out-dir D` (one process)",
      "PAdES B-B, ETSI.CAdES.detached, footer on the page"),
-    ("sertel_nofooter", "the same with `--footer \"\"`", "signature only"),
-    ("sertel_rsa", "the same, `--footer \"\"`, RSA 2048 key (as pdfsig)",
-     "signature only, RSA 2048"),
+    ("sertel_rsa", "the same, RSA 2048 key (as pdfsig)",
+     "PAdES B-B, footer on the page, RSA 2048"),
     ("podofo", "`podofosign -in F -out O -cert C -pkey K -digest SHA256` per file",
      "adbe.pkcs7.detached"),
     ("pdfsig", "`pdfsig -add-signature -nick N F O` per file (NSS database), RSA 2048 key: "

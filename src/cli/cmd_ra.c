@@ -253,12 +253,19 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 
 /* The receipt signed by the OP operator (Cirebon 13: the receipt of the
  * in-person step): a PAdES B-B approval signature made with the signer
- * ra receipt --sign loaded, invisible, with the receipt's own footer. */
+ * ra receipt --sign loaded, invisible, with the instance's footer
+ * (Palembang 12(4), as every signed document). */
+struct receipt_signer {
+	struct sign_signer *signer;
+	char footer[2048];
+};
+
 static int
 receipt_sign(unsigned char **out, size_t *outlen, const unsigned char *pdf, size_t len,
              const char *opnik, void *arg)
 {
-	const struct sign_signer *signer = arg;
+	const struct receipt_signer *rs = arg;
+	const struct sign_signer *signer = rs->signer;
 	struct pades_opts po;
 	struct buf tail;
 	unsigned char *p = NULL;
@@ -268,7 +275,7 @@ receipt_sign(unsigned char **out, size_t *outlen, const unsigned char *pdf, size
 	memset(&tail, 0, sizeof(tail));
 	po.sig.level = SIGN_LEVEL_B;
 	po.reason = "Bukti tanda terima sertifikat elektronik (Otoritas Pendaftaran)";
-	po.footer = NULL; /* the receipt states its own legal basis */
+	po.footer = rs->footer;
 	if ((rc = pades_sign(&tail, pdf, len, signer, &po)) < 0)
 		goto out;
 	if ((p = malloc(len + tail.len)) == NULL) {
@@ -332,6 +339,7 @@ cmd_ra(int argc, char **argv)
 	int accept = 0, generate = 0, sign = 0;
 	struct cli_signer_args sa;
 	struct sign_signer signer;
+	struct receipt_signer rsig;
 	struct attach_arg att[MAX_ATTACH];
 	struct ra_file files[MAX_ATTACH];
 	struct ra_apply_req rq;
@@ -541,11 +549,14 @@ cmd_ra(int argc, char **argv)
 				sa.nik = who.nik;
 				sa.passphrase_file = passfile;
 			}
-			if ((rc = cli_signer_load(&signer, &sa)) < 0) {
+			rsig.signer = &signer;
+			if ((rc = cli_signer_load(&signer, &sa)) < 0 ||
+			    (rc = sign_footer_template(rsig.footer, sizeof(rsig.footer),
+			                               in->cfg, 0)) < 0) {
 				rc = cli_fail(rc);
 				goto out;
 			}
-			ra_receipt_set_signer(receipt_sign, &signer);
+			ra_receipt_set_signer(receipt_sign, &rsig);
 		}
 		rc = esign_receipt_pdf(
 		    &pdf, &plen, NULL, in->st, &who, argv[optind], in->pc.org, &in->tz,

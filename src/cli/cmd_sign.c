@@ -383,7 +383,7 @@ cmd_sign_pdf(int argc, char **argv)
 	const char *level = NULL, *page = NULL, *rect = NULL;
 	unsigned char *img = NULL, *list = NULL;
 	size_t imglen = 0, listlen = 0;
-	char path[4096], tsa[1200];
+	char path[4096], tsa[1200], footer_buf[2048];
 	json_t *results = NULL;
 	int c, json = 0, dir_given = 0, rc = 0, ex = 0, nfiles = 0, i;
 	long long v;
@@ -486,10 +486,19 @@ cmd_sign_pdf(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (footer == NULL)
-		footer = cfg ? config_get(cfg, "sign", "footer", SIGN_FOOTER_DEFAULT)
-		             : SIGN_FOOTER_DEFAULT;
-	po.footer = footer[0] != '\0' ? footer : NULL;
+	/* Palembang 12(4): the footer is on every signed document; --footer
+	 * words it differently, never removes it. */
+	if (footer != NULL && *footer == '\0') {
+		ex = cli_usage("sign pdf: --footer cannot be empty: every signed "
+		               "document carries a footer (Palembang 12(4))");
+		goto out;
+	}
+	if (footer == NULL &&
+	    (rc = sign_footer_template(footer_buf, sizeof(footer_buf), cfg, 0)) < 0) {
+		ex = cli_fail(rc);
+		goto out;
+	}
+	po.footer = footer != NULL ? footer : footer_buf;
 	/* Issue 11: with an instance, its box template and zone, and every
 	 * file registered so that its QR code and footer resolve (/v/{id},
 	 * the base URL the service uses) unless --no-register. */

@@ -45,7 +45,7 @@ struct esign_conf {
 	int otp_resend_seconds;         /* between two codes to one subject (30) */
 	int seal_totp;                  /* seal/pdf needs a mailed code (1, BSrE) */
 	char base_url[SERTEL_MAX_NAME]; /* for /v/{id} links */
-	char footer[512];               /* "" : no footer; %s is replaced by the link */
+	char footer[512];               /* sign_footer_template(): never empty */
 	/* Issue 11: PAdES level, [esign] level = B-B | B-T (default) | B-LT.
 	 * B-T and above timestamp every signature, so a later revocation of
 	 * the signer's certificate does not undo it (ETSI EN 319 102-1

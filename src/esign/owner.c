@@ -78,10 +78,8 @@ esign_conf_load(struct esign_conf *out, const struct config *cfg, const char *ba
 	str_copy(out->base_url, sizeof(out->base_url), v);
 	/* Palembang 12(4): the footer on every signed document; the link is
 	 * the footer's own ({tautan}, or appended: issue 11). */
-	v = config_get(cfg, "esign", "footer", SIGN_FOOTER_DEFAULT);
-	if (str_copy(out->footer, sizeof(out->footer), v) < 0)
-		return sertel_err(SERTEL_EINVAL, "[esign] footer: at most %zu bytes",
-		                  sizeof(out->footer) - 1);
+	if ((rc = sign_footer_template(out->footer, sizeof(out->footer), cfg, 1)) < 0)
+		return rc;
 	/* Issue 11: B-T with the instance's own TSA unless told otherwise. */
 	v = config_get(cfg, "esign", "level", "B-T");
 	if (strcmp(v, "B-B") == 0)

@@ -355,11 +355,9 @@ signer_seal(struct sign_signer *s, struct esign_error *err, struct esign_ctx *c,
 
 #ifdef SERTEL_ESIGN_ENGINE
 static void
-fill_opts(struct pades_opts *po, char *footer, size_t footersz,
-          const struct esign_conf *ec, const struct esign_props *p, const char *link)
+fill_opts(struct pades_opts *po, const struct esign_conf *ec, const struct esign_props *p,
+          const char *link)
 {
-	const char *pct;
-
 	memset(po, 0, sizeof(*po));
 	po->sig.level = (enum sign_level)ec->level;
 	po->sig.tsa_url = ec->level > SIGN_LEVEL_B ? ec->tsa_url : NULL;
@@ -382,17 +380,10 @@ fill_opts(struct pades_opts *po, char *footer, size_t footersz,
 		po->text = p->text && *p->text ? p->text : NULL;
 	}
 	po->look = &ec->look;
+	/* The instance's footer (sign_footer_template, in esign_conf_load);
+	 * pades_sign places the document's own link in it. */
 	po->verify_url = link;
-	footer[0] = '\0';
-	if (ec->footer[0]) {
-		/* One %s: the document's own link. */
-		if ((pct = strstr(ec->footer, "%s")) != NULL)
-			snprintf(footer, footersz, "%.*s%s%s", (int)(pct - ec->footer),
-			         ec->footer, link, pct + 2);
-		else
-			str_copy(footer, footersz, ec->footer);
-		po->footer = footer;
-	}
+	po->footer = ec->footer;
 }
 #endif
 
@@ -487,7 +478,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 #ifdef SERTEL_ESIGN_ENGINE
 	for (i = 0; i < rq->ndocs; i++) {
 		const struct esign_props *p = &rq->props[rq->nprops == 1 ? 0 : i];
-		char link[SERTEL_MAX_NAME + 64], footer[1024];
+		char link[SERTEL_MAX_NAME + 64];
 		struct pades_opts po;
 		struct buf tail;
 		struct verify_report *vr = NULL;
@@ -502,7 +493,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		if ((rc = esign_doc_new(docs[i].id, link, sizeof(link), ec->base_url)) <
 		    0)
 			goto out;
-		fill_opts(&po, footer, sizeof(footer), ec, p, link);
+		fill_opts(&po, ec, p, link);
 		po.sig_image = sigimg;
 		po.sig_image_len = sigimglen;
 		buf_init(&tail, ec->max_file_bytes + 16 * 1024 * 1024);

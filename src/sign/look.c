@@ -132,6 +132,28 @@ sign_look_free(struct sign_look *lk)
 	lk->logo_len = 0;
 }
 
+int
+sign_footer_template(char *out, size_t outsz, const struct config *cfg, int esign)
+{
+	const char *v = NULL, *key = "[sign] footer";
+
+	if (esign && cfg != NULL &&
+	    (v = config_get(cfg, "esign", "footer", NULL)) != NULL)
+		key = "[esign] footer";
+	if (v == NULL)
+		v = cfg != NULL ? config_get(cfg, "sign", "footer", SIGN_FOOTER_DEFAULT)
+		                : SIGN_FOOTER_DEFAULT;
+	if (*v == '\0')
+		return sertel_err(SERTEL_EINVAL,
+		                  "%s: empty, but every signed document carries a footer "
+		                  "(Palembang 12(4))",
+		                  key);
+	if (str_copy(out, outsz, v) < 0)
+		return sertel_err(SERTEL_ETOOBIG, "%s: at most %zu bytes", key,
+		                  outsz - 1);
+	return 0;
+}
+
 /* Appends s[0..n) to out at *pos; SERTEL_ETOOBIG when it does not fit. */
 static int
 put(char *out, size_t outsz, size_t *pos, const char *s, size_t n)
@@ -149,8 +171,10 @@ int
 sign_footer_expand(char *out, size_t outsz, const char *tmpl, const char *issuer,
                    const char *link)
 {
-	static const char *const tags[] = {"{penerbit}", "{issuer}", "{tautan}",
-	                                   "{link}"};
+	/* "%s": the link in the service's older [esign] footer. */
+	static const char *const tags[] = {"{penerbit}", "{issuer}", "{tautan}", "{link}",
+	                                   "%s"};
+	const size_t ntags = sizeof(tags) / sizeof(tags[0]);
 	const char *p = tmpl;
 	size_t pos = 0, i;
 	int placed = 0, rc;
@@ -161,10 +185,10 @@ sign_footer_expand(char *out, size_t outsz, const char *tmpl, const char *issuer
 	if (issuer == NULL || *issuer == '\0')
 		issuer = "penyelenggara sertifikasi elektronik";
 	while (*p != '\0') {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < ntags; i++)
 			if (strncmp(p, tags[i], strlen(tags[i])) == 0)
 				break;
-		if (i == 4) {
+		if (i == ntags) {
 			if ((rc = put(out, outsz, &pos, p, 1)) < 0)
 				return rc;
 			p++;
@@ -180,8 +204,7 @@ sign_footer_expand(char *out, size_t outsz, const char *tmpl, const char *issuer
 			return rc;
 		p += strlen(tags[i]);
 	}
-	/* A template that placed the link itself (the service's older "%s")
-	 * gets it once. */
+	/* A template that does not place the link gets it appended once. */
 	if (!placed && link != NULL && *link != '\0' && strstr(out, link) == NULL) {
 		static const char v[] = " Verifikasi keasliannya di ";
 

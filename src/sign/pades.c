@@ -558,10 +558,17 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		signer_name(name, sizeof(name), r->signer->cert);
 		cert_look_get(&cl, r->signer->cert);
 	}
+	/* Palembang 12(4): every electronically signed document carries the
+	 * footer; a document timestamp (B-LTA) signs nobody's act and is the
+	 * one exception.  sign_footer_template() gives the instance's. */
 	footer[0] = '\0';
-	if (!r->doc_ts && o->footer != NULL && o->footer[0] != '\0' &&
-	    (rc = sign_footer_expand(footer, sizeof(footer), o->footer, cl.issuer,
-	                             o->verify_url)) < 0)
+	if (!r->doc_ts && (o->footer == NULL || o->footer[0] == '\0')) {
+		rc = bad("Palembang 12(4): every signed document carries a footer; none "
+		         "was given");
+		goto out;
+	}
+	if (!r->doc_ts && (rc = sign_footer_expand(footer, sizeof(footer), o->footer,
+	                                           cl.issuer, o->verify_url)) < 0)
 		goto out;
 	/* The template's image: the signer's scanned signature unless the
 	 * call brought its own. */
@@ -665,16 +672,16 @@ sig_revision(struct buf *tail, struct sigrev *r, const unsigned char *data, size
 		goto out;
 
 	/* The footer, on every page that lacks it, and the widget's page. */
-	if (!r->doc_ts && footer[0] != '\0') {
+	if (!r->doc_ts) {
 		/* PDF 32000-1 12.8.2.2: no DocMDP level allows new page
 		 * content after the certification. */
 		for (i = 0; fi.certified_p != 0 && i < npages; i++) {
 			if (!page_has_footer(doc, i)) {
-				rc = bad(
-				    "the document is certified (DocMDP) without the "
-				    "footer; "
-				    "adding it now would break the certification: sign "
-				    "with an empty footer");
+				rc =
+				    bad("the document was certified (DocMDP) without "
+				        "the footer Palembang 12(4) requires, and adding "
+				        "it now would break the certification: it cannot "
+				        "be signed again");
 				goto out;
 			}
 		}

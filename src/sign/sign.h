@@ -210,8 +210,15 @@ int smime_decrypt(struct buf *out, EVP_PKEY *key, X509 *cert, const unsigned cha
 	"dokumen elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang "    \
 	"sah."
 
+/* The instance's footer template for a signature (the one place that
+ * decides it): [esign] footer for the signing service (esign), else
+ * [sign] footer, else SIGN_FOOTER_DEFAULT; cfg NULL: the default.  An
+ * empty setting is refused (Palembang 12(4)); SERTEL_ETOOBIG when it does
+ * not fit outsz. */
+struct config;
+int sign_footer_template(char *out, size_t outsz, const struct config *cfg, int esign);
 /* The footer text of tmpl: {penerbit} (or {issuer}) becomes issuer,
- * {tautan} (or {link}) link; a link the template does not place is
+ * {tautan} (or {link}, or %s) link; a link the template does not place is
  * appended as "Verifikasi keasliannya di LINK".  Empty link: no such
  * sentence.  SERTEL_ETOOBIG when it does not fit outsz. */
 int sign_footer_expand(char *out, size_t outsz, const char *tmpl, const char *issuer,
@@ -276,7 +283,8 @@ struct pades_opts {
 	size_t image_len;
 	const char *qr_url; /* QR code drawn in the box; NULL: none */
 	const char *text;   /* extra text line in the box; NULL: none */
-	const char *footer; /* footer text on every page; NULL: none */
+	const char *footer; /* footer template on every page: required
+	                     * (Palembang 12(4)) but for a document timestamp */
 	/* Issue 11 (additive): the instance's template for the box (NULL: the
 	 * fixed box, time in UTC), the signer's scanned signature image (used
 	 * by the layout when no image is given), and the document's /v link

@@ -132,6 +132,10 @@ for f in drag marker flow; do
 		bash -c "[[ '$url' =~ ^$SERVER_URL/v/[0-9a-f]{32}\$ ]]"
 	check_eq "$f.pdf: GET of that link answers 200" 200 \
 		"$(curl -s -o "$T/$f.v.html" -w '%{http_code}' "${url:-$SERVER_URL/v/none}")"
+	# Palembang 12(4): the footer on every page, naming a /v link of this
+	# instance (the first signer's: a later signer does not add it again).
+	check "$f.pdf: the footer (12(4)) on every page names a /v link" bash -c \
+		"n=\$(pdfinfo '$T/$f.pdf' | sed -n 's/^Pages: *//p'); for i in \$(seq 1 \$n); do pdftotext -f \$i -l \$i '$T/$f.pdf' - | tr -d '\n' | grep -q 'ditandatangani secara elektronik.*$SERVER_URL/v/[0-9a-f]\{32\}' || exit 1; done"
 done
 
 # ---- the trail --------------------------------------------------------------

@@ -128,6 +128,8 @@ lifecycle() {
 	ok "$type: the operator signs the receipt" "$S" ra receipt --dir "$I" "$app" --as $OP1 --out "$T/$type-1.signed.pdf" --sign --sign-key "$T/op.key" --sign-cert "$T/op.pem"
 	check_eq "$type: signed receipt valid, signed by the operator" "valid|Operator Satu" "$("$S" verify --dir "$I" --offline --json "$T/$type-1.signed.pdf" | jq -r '.verdict + "|" + .signatures[0].common_name')"
 	check "$type: signed receipt passes qpdf --check" bash -c "qpdf --check '$T/$type-1.signed.pdf' >/dev/null"
+	# Palembang 12(4): the signature brought the footer, as on every signed document.
+	check "$type: the signed receipt carries the footer (12(4))" bash -c "pdftotext '$T/$type-1.signed.pdf' - | tr -s ' \n' ' ' | grep -q 'ditandatangani secara elektronik menggunakan sertifikat elektronik'"
 	check "$type: the unsigned receipt is a prefix of the signed one" cmp -s -n "$(stat -c %s "$T/$type-1.again.pdf")" "$T/$type-1.again.pdf" "$T/$type-1.signed.pdf"
 	if "$S" ra receipt --dir "$I" "$app" --as "$nik" --out "$T/x.pdf" --sign --sign-key "$T/op.key" --sign-cert "$T/op.pem" >"$T/out" 2>"$T/err"; then
 		fail "$type: an applicant cannot sign receipts"

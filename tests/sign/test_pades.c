@@ -650,8 +650,16 @@ test_sign_end_to_end(void **state)
 	cms_verifies(two.data, two.len, 0, s.cert);
 	cms_verifies(two.data, two.len, 1, s.cert);
 
-	/* Refusals. */
+	/* Refusals.  Palembang 12(4): no footer, no signature. */
 	buf_free(&t2);
+	o.footer = NULL;
+	assert_int_equal(pades_sign(&t2, pdf.data, pdf.len, &s, &o), SERTEL_EINVAL);
+	assert_non_null(strstr(sertel_errmsg(), "12(4)"));
+	buf_free(&t2);
+	o.footer = "";
+	assert_int_equal(pades_sign(&t2, pdf.data, pdf.len, &s, &o), SERTEL_EINVAL);
+	buf_free(&t2);
+	o.footer = "Catatan kaki uji";
 	o.sig.level = SIGN_LEVEL_T;
 	assert_int_equal(pades_sign(&t2, pdf.data, pdf.len, &s, &o), SERTEL_EINVAL);
 	buf_free(&t2);

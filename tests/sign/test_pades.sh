@@ -170,9 +170,16 @@ tail -c 2000 "$T/xstream-bb.pdf" | grep -aq '/Type */XRef' &&
 "$S" sign pdf "$T/classic.pdf" --out "$T/f1.pdf" $EC --footer "Catatan kaki khusus Pemkot" 2>/dev/null &&
 	check_eq "custom footer on every page" 3 "$(pages_with "Catatan kaki khusus Pemkot" "$T/f1.pdf")" ||
 	fail "--footer TEXT"
-"$S" sign pdf "$T/classic.pdf" --out "$T/f2.pdf" $EC --footer "" 2>/dev/null &&
-	check_eq "--footer \"\": no footer" 0 "$(pages_with "$FOOT" "$T/f2.pdf")" || fail "--footer \"\""
-check "--footer \"\": still valid" pdfsig_ok "$T/f2.pdf" 1
+# Palembang 12(4): the footer is an invariant; it cannot be turned off.
+"$S" sign pdf "$T/classic.pdf" --out "$T/f2.pdf" $EC --footer "" 2>"$T/f2.err"
+check_eq "--footer \"\": refused (exit 2)" 2 $?
+check "--footer \"\": one line naming the rule" sh -c "[ \$(wc -l <'$T/f2.err') -eq 1 ] && grep -q '12(4)' '$T/f2.err'"
+check "--footer \"\": nothing written" test ! -e "$T/f2.pdf"
+printf '\n[sign]\nfooter =\n' >>"$I/sertel.conf"
+"$S" sign pdf "$T/classic.pdf" --out "$T/f2.pdf" $EC --dir "$I" 2>"$T/f2.err"
+check_eq "[sign] footer empty in the config: refused (exit 2)" 2 $?
+check "[sign] footer empty: the message names the setting" grep -q 'sign\] footer' "$T/f2.err"
+sed -i '/^\[sign\]/,$d' "$I/sertel.conf"
 printf '\n[sign]\nfooter = Footer dari konfigurasi instansi\n' >>"$I/sertel.conf"
 "$S" sign pdf "$T/classic.pdf" --out "$T/f3.pdf" $EC --dir "$I" 2>"$T/f3.err" &&
 	check_eq "[sign] footer from the instance config" 3 \
