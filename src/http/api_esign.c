@@ -26,7 +26,6 @@
  * an authenticated client, checked before reading); each field has its
  * own limit.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,28 +42,41 @@
 #define FIELD_TEXT_MAX (16 * 1024)
 #define WEB_FILE_MAX   (1024 * 1024)
 
-/* ---- the service, created on first use ----------------------------------- */
-static pthread_once_t esign_once = PTHREAD_ONCE_INIT;
-static struct esign_conf esign_conf;
-static struct esign_ctx *esign_ctx;
-static struct instance *esign_in;
-static int esign_init_rc;
-
-static void
-esign_init(void)
+/* ---- the service, made once by http_serve before any request ------------- */
+void
+api_esign_setup(struct http_ctx *ctx)
 {
-	if ((esign_init_rc = esign_conf_load(&esign_conf, esign_in->cfg,
-	                                     esign_in->pc.base_url)) < 0 ||
-	    (esign_init_rc = esign_ctx_new(&esign_ctx, esign_in, &esign_conf)) < 0)
+	int rc;
+
+	if ((ctx->esign_conf = calloc(1, sizeof(*ctx->esign_conf))) == NULL) {
+		ctx->esign_rc = sertel_err(SERTEL_ENOMEM, "esign: out of memory");
+		log_msg(LOG_ERROR, "%s", sertel_errmsg());
+		return;
+	}
+	if ((rc = esign_conf_load(ctx->esign_conf, ctx->in->cfg, ctx->in->pc.base_url)) <
+	        0 ||
+	    (rc = esign_ctx_new(&ctx->esign, ctx->in, ctx->esign_conf)) < 0) {
 		log_msg(LOG_ERROR, "esign: %s", sertel_errmsg());
+		ctx->esign = NULL;
+		ctx->esign_rc = rc;
+	}
+}
+
+void
+api_esign_teardown(struct http_ctx *ctx)
+{
+	esign_ctx_free(ctx->esign);
+	ctx->esign = NULL;
+	if (ctx->esign_conf != NULL)
+		sign_look_free(&ctx->esign_conf->look);
+	free(ctx->esign_conf);
+	ctx->esign_conf = NULL;
 }
 
 static struct esign_ctx *
 service(struct http_req *r)
 {
-	esign_in = r->ctx->in;
-	pthread_once(&esign_once, esign_init);
-	return esign_init_rc < 0 ? NULL : esign_ctx;
+	return r->ctx->esign;
 }
 
 struct esign_ctx *
@@ -198,7 +210,7 @@ client_begin(struct esign_client *cl, struct http_req *r, struct http_resp *resp
 	struct esign_ctx *c = service(r);
 
 	if (c == NULL) {
-		http_error_rc(resp, esign_init_rc);
+		http_error_rc(resp, r->ctx->esign_rc);
 		return NULL;
 	}
 	if (client_auth(cl, r, resp) < 0 || client_may(cl, resp, perms, denied) < 0)
@@ -1570,7 +1582,7 @@ api_esign_public_doc(struct http_req *r, struct http_resp *resp)
 	int rc, en = want_en(r);
 
 	if ((c = service(r)) == NULL) {
-		http_error_rc(resp, esign_init_rc);
+		http_error_rc(resp, r->ctx->esign_rc);
 		return 0;
 	}
 	ec = esign_ctx_conf(c);
@@ -1835,7 +1847,7 @@ api_esign_public_page(struct http_req *r, struct http_resp *resp)
 	struct esign_ctx *c = service(r);
 
 	if (c == NULL) {
-		http_error_rc(resp, esign_init_rc);
+		http_error_rc(resp, r->ctx->esign_rc);
 		return 0;
 	}
 	if (strcmp(r->path, "/verifikasi") == 0 || strcmp(r->path, "/verifikasi/") == 0)
@@ -1860,7 +1872,7 @@ api_esign_public_verify(struct http_req *r, struct http_resp *resp)
 	json_t *j;
 
 	if (c == NULL) {
-		http_error_rc(resp, esign_init_rc);
+		http_error_rc(resp, r->ctx->esign_rc);
 		return 0;
 	}
 	/* Anyone: offline unless [verify] public_fetch, public decode limits. */

@@ -33,6 +33,11 @@ struct http_ctx {
 	struct store *batch_store;
 	/* The RA's policy (src/ra/policy.c), read once at start. */
 	struct ra_policy policy;
+	/* The e-sign service (api_esign_setup, before the listeners): NULL
+	 * when its configuration is wrong (logged; its routes answer 500). */
+	struct esign_conf *esign_conf;
+	struct esign_ctx *esign;
+	int esign_rc; /* why it is NULL */
 };
 
 /* This worker thread's store connection (opened on first use). */
@@ -232,6 +237,10 @@ int api_esign_public_verify(struct http_req *r, struct http_resp *resp);
  * there is made by the same call under the same unsealing bound. */
 struct esign_ctx;
 struct esign_ctx *api_esign_service(struct http_req *r);
+/* Starts the e-sign service into ctx (ctx->esign NULL when it cannot:
+ * logged, not fatal, as before); api_esign_teardown frees it. */
+void api_esign_setup(struct http_ctx *ctx);
+void api_esign_teardown(struct http_ctx *ctx);
 /* The e-sign paths decide their own body limit ([esign] max_request_bytes
  * for an authenticated client application). */
 int api_esign_path(const char *url);

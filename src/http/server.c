@@ -545,7 +545,7 @@ http_crl_refresh(struct http_ctx *ctx, struct store *st, const char *id, int for
 }
 
 /* Keeps every CRL fresh even when nobody revokes or fetches anything. */
-static volatile int refresher_stop;
+static atomic_int refresher_stop;
 
 static void *
 crl_refresher(void *arg)
@@ -558,11 +558,11 @@ crl_refresher(void *arg)
 		log_msg(LOG_ERROR, "crl refresher: %s", sertel_errmsg());
 		return NULL;
 	}
-	while (!refresher_stop) {
+	while (!atomic_load(&refresher_stop)) {
 		if (http_crl_refresh(ctx, st, ctx->issuing->rec.id, 0) < 0 ||
 		    http_crl_refresh(ctx, st, ctx->root->rec.id, 0) < 0)
 			log_msg(LOG_ERROR, "crl refresh: %s", sertel_errmsg());
-		for (i = 0; i < 60 && !refresher_stop; i++)
+		for (i = 0; i < 60 && !atomic_load(&refresher_stop); i++)
 			sleep(1);
 	}
 	store_close(st);
@@ -598,7 +598,7 @@ body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 
 /* Notices: delivers the mail queue and queues expiry reminders.  Its own
  * connection: mail_flush refuses to run inside the batcher's transaction. */
-static volatile int notices_stop;
+static atomic_int notices_stop;
 
 static void *
 notices_thread(void *arg)
@@ -616,7 +616,7 @@ notices_thread(void *arg)
 		store_close(st);
 		return NULL;
 	}
-	while (!notices_stop) {
+	while (!atomic_load(&notices_stop)) {
 		if (time_now() >= next_remind) {
 			if (ra_remind(st, "system:reminder", ctx->policy.reminder_days,
 			              &reminded) < 0)
@@ -640,7 +640,7 @@ notices_thread(void *arg)
 		/* A full batch means more is waiting: go again at once. */
 		if (sent + failed >= MAIL_FLUSH_BATCH)
 			continue;
-		for (i = 0; i < poll && !notices_stop; i++)
+		for (i = 0; i < poll && !atomic_load(&notices_stop); i++)
 			sleep(1);
 	}
 	mail_conf_clear(&mc);
@@ -990,15 +990,17 @@ http_serve(struct instance *in, const char *listen)
 	if (listen == NULL)
 		listen = config_get(in->cfg, "server", "listen", "127.0.0.1:8080");
 	if ((rc = parse_listen(&sa, listen)) < 0)
-		return rc;
+		goto out;
 	/* The portal's own listener: HTTPS asking for a client certificate
 	 * (operators and officials log in with theirs), in this process. */
 	plisten = config_get(in->cfg, "portal", "listen", NULL);
 	if (plisten != NULL && (rc = parse_listen(&psa, plisten)) < 0)
-		return rc;
+		goto out;
 	threads = config_get_int(in->cfg, "server", "threads", 32);
-	if (threads < 1 || threads > MAX_THREADS)
-		return sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
+	if (threads < 1 || threads > MAX_THREADS) {
+		rc = sertel_err(SERTEL_EINVAL, "[server] threads: 1..%d", MAX_THREADS);
+		goto out;
+	}
 	/* Issue 19: connection and worker limits; defaults for a 2-core
 	 * machine (docs/api.md, Limits). */
 	if ((rc = conf_int(&hs_timeout, in, "handshake_timeout_seconds", 10, 1,
@@ -1012,7 +1014,7 @@ http_serve(struct instance *in, const char *listen)
 	    (rc = conf_int(&api_q, in, "api_queue", 64, 0, HTTP_POOL_MAX_QUEUE)) < 0 ||
 	    (rc = conf_int(&deadline, in, "request_deadline_seconds", 30, 1, 3600)) < 0 ||
 	    (rc = ra_policy_load(&ctx.policy, in->cfg)) < 0)
-		return rc;
+		goto out;
 	deadline_ms = deadline * 1000;
 	ctx.max_body = (size_t)config_get_int(in->cfg, "server", "max_request_bytes",
 	                                      SERTEL_MAX_REQUEST);
@@ -1027,21 +1029,18 @@ http_serve(struct instance *in, const char *listen)
 		if (rc == SERTEL_ENOTFOUND)
 			ra_only = 1;
 		else if (rc < 0)
-			return rc;
+			goto out;
 		else
 			issuer_rec_free(&probe);
 	}
 	if (!ra_only && (rc = ca_load(&ctx.issuing, in->st, "issuing", in->master)) < 0)
-		return rc;
+		goto out;
 	/* Group commit: small write transactions from all workers share one
 	 * writer and one commit (store/batch.c). */
 	if (config_get_int(in->cfg, "server", "group_commit", 1) != 0 &&
 	    ((rc = instance_store_open(in, &ctx.batch_store)) < 0 ||
-	     (rc = store_batch_new(&ctx.batch, ctx.batch_store)) < 0)) {
-		store_close(ctx.batch_store);
-		ca_free(ctx.issuing);
-		return rc;
-	}
+	     (rc = store_batch_new(&ctx.batch, ctx.batch_store)) < 0))
+		goto out;
 	if ((!ra_only &&
 	     ((rc = ca_load(&ctx.root, in->st, "root", in->master)) < 0 ||
 	      (rc = pem_from_der(&ctx.chain_pem[0], ctx.issuing->rec.cert_der,
@@ -1052,21 +1051,10 @@ http_serve(struct instance *in, const char *listen)
 	    (rc = issuer_open(&ctx.issuer, in, ctx.issuing)) < 0 ||
 	    (rc = tls_load(&tls, in, "server", NULL)) < 0 ||
 	    (plisten != NULL && ((rc = portal_trust_load(&trust, in, &ctx)) < 0 ||
-	                         (rc = tls_load(&ptls, in, "portal", trust)) < 0))) {
-		if (ptls.trust == NULL)
-			free(trust);
-		issuer_free(ctx.issuer);
-		tls_clear(&tls);
-		tls_clear(&ptls);
-		free(ctx.chain_pem[0]);
-		free(ctx.chain_pem[1]);
-		http_va_teardown(&ctx);
-		store_batch_free(ctx.batch);
-		store_close(ctx.batch_store);
-		ca_free(ctx.issuing);
-		ca_free(ctx.root);
-		return rc;
-	}
+	                         (rc = tls_load(&ptls, in, "portal", trust)) < 0)))
+		goto out;
+	/* Before any request: the handlers only read it. */
+	api_esign_setup(&ctx);
 
 	/* Workers inherit this mask, so only sigwait() below sees the signals. */
 	sigemptyset(&set);
@@ -1111,20 +1099,8 @@ http_serve(struct instance *in, const char *listen)
 		MHD_stop_daemon(d);
 		d = NULL;
 	}
-	if (rc < 0) {
-		pools_free();
-		issuer_free(ctx.issuer);
-		tls_clear(&tls);
-		tls_clear(&ptls);
-		free(ctx.chain_pem[0]);
-		free(ctx.chain_pem[1]);
-		http_va_teardown(&ctx);
-		store_batch_free(ctx.batch);
-		store_close(ctx.batch_store);
-		ca_free(ctx.issuing);
-		ca_free(ctx.root);
-		return rc;
-	}
+	if (rc < 0)
+		goto out;
 	atomic_store(&mhd_running, 1);
 	log_msg(LOG_INFO, "listening on %s://%s (%lld threads, issuer %s)",
 	        tls.key ? "https" : "http", listen, threads, issuer_mode(ctx.issuer));
@@ -1134,14 +1110,14 @@ http_serve(struct instance *in, const char *listen)
 		        "asked for, not required)",
 		        plisten);
 	atomic_store(&stopping, 0);
-	refresher_stop = 0;
+	atomic_store(&refresher_stop, 0);
 	if (ra_only)
 		; /* no CRLs of our own */
 	else if (pthread_create(&refresher, NULL, crl_refresher, &ctx) != 0)
 		log_msg(LOG_ERROR, "crl refresher: cannot start");
 	else
 		have_refresher = 1;
-	notices_stop = 0;
+	atomic_store(&notices_stop, 0);
 	if (pthread_create(&notices, NULL, notices_thread, &ctx) != 0)
 		log_msg(LOG_ERROR, "notices: cannot start");
 	else
@@ -1175,15 +1151,23 @@ http_serve(struct instance *in, const char *listen)
 	MHD_stop_daemon(d);
 	if (pd != NULL)
 		MHD_stop_daemon(pd);
-	pools_free();
-	refresher_stop = 1;
-	notices_stop = 1;
+	atomic_store(&refresher_stop, 1);
+	atomic_store(&notices_stop, 1);
 	if (have_refresher)
 		pthread_join(refresher, NULL);
 	if (have_notices)
 		pthread_join(notices, NULL);
+	log_msg(LOG_INFO, "stopped");
+	rc = 0;
+out:
+	/* The one way out, whether start-up failed part way or the server
+	 * ran: each piece is freed when it was made (all start zeroed). */
+	pools_free();
 	stores_close_all();
+	api_esign_teardown(&ctx);
 	issuer_free(ctx.issuer);
+	if (ptls.trust == NULL)
+		free(trust);
 	tls_clear(&tls);
 	tls_clear(&ptls);
 	free(ctx.chain_pem[0]);
@@ -1193,6 +1177,5 @@ http_serve(struct instance *in, const char *listen)
 	http_va_teardown(&ctx);
 	ca_free(ctx.issuing);
 	ca_free(ctx.root);
-	log_msg(LOG_INFO, "stopped");
-	return 0;
+	return rc;
 }
