@@ -100,6 +100,12 @@ void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_digit(int c);
 /* Decodes exactly outmax bytes or fewer; returns length or <0. */
 int hex_decode(unsigned char *out, size_t outmax, const char *hex);
+/* The identifiers sertel makes (ids, serials, issuer ids) are lowercase
+ * hex: 1 when p[0..n) is n > 0 such digits, else 0. */
+int hex_lower_run(const char *p, size_t n);
+/* 1 when s is exactly len lowercase hex digits (an id from a URL or a
+ * form), else 0; s NULL: 0. */
+int hex_id_valid(const char *s, size_t len);
 /* Base64 (standard or url alphabet). *out owned by caller. */
 int b64_encode(char **out, const unsigned char *in, size_t n, int url);
 int b64_decode(unsigned char **out, size_t *outlen, const char *in, size_t inlen,

@@ -42,6 +42,23 @@ hex_digit(int c)
 }
 
 int
+hex_lower_run(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return 0;
+	return n > 0;
+}
+
+int
+hex_id_valid(const char *s, size_t len)
+{
+	return s != NULL && strlen(s) == len && hex_lower_run(s, len);
+}
+
+int
 hex_decode(unsigned char *out, size_t outmax, const char *hex)
 {
 	size_t n = strlen(hex), i;

@@ -33,8 +33,7 @@ state_of(const char *name, const char *const *names, int n)
 static int
 id_valid(const char *id)
 {
-	return id != NULL && strlen(id) == FLOW_ID_LEN &&
-	       strspn(id, "0123456789abcdef") == FLOW_ID_LEN;
+	return hex_id_valid(id, FLOW_ID_LEN);
 }
 
 /* The notice to one person (their e-mail from the register), in the

@@ -484,9 +484,7 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		struct verify_report *vr = NULL;
 		struct verify_opts vo;
 
-		if (rq->docs[i].id != NULL &&
-		    (strlen(rq->docs[i].id) != 32 ||
-		     strspn(rq->docs[i].id, "0123456789abcdef") != 32)) {
+		if (rq->docs[i].id != NULL && !hex_id_valid(rq->docs[i].id, 32)) {
 			rc = sertel_err(SERTEL_EINVAL, "document %zu: bad id", i + 1);
 			goto out;
 		}

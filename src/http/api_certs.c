@@ -36,8 +36,8 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 	struct cert_rec rec;
 	json_t *j = NULL, *usages, *out, *chain, *v;
 	char ulist[128];
-	const char *key, *csr;
-	size_t i, k, len = 0;
+	const char *csr;
+	size_t i, len = 0;
 	int rc, bad = 0;
 
 	memset(&rq, 0, sizeof(rq));
@@ -46,17 +46,8 @@ api_certificates_post(struct http_req *r, struct http_resp *resp)
 		return 0;
 	if ((j = http_json_body(r, resp)) == NULL)
 		return 0;
-	/* Unknown fields are refused: a typo must not silently drop a name. */
-	json_object_foreach(j, key, v)
-	{
-		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
-			if (strcmp(key, allowed[k]) == 0)
-				break;
-		if (k == sizeof(allowed) / sizeof(allowed[0])) {
-			http_error(resp, 400, "invalid_input", "unknown field '%s'", key);
-			goto out;
-		}
-	}
+	if (http_fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) < 0)
+		goto out;
 	csr = opt_string(j, "csr", &bad);
 	rq.type = opt_string(j, "type", &bad);
 	rq.cn = opt_string(j, "cn", &bad);
@@ -125,19 +116,19 @@ int
 api_certificate_action(struct http_req *r, struct http_resp *resp)
 {
 	static const char *allowed[] = {"reason", "note"};
-	const char *p = r->path + strlen("/api/v1/certificates/"), *slash, *key,
-	           *reason_s, *note;
+	const char *p = r->path + strlen("/api/v1/certificates/"), *slash, *reason_s,
+	           *note;
 	char serial[SERIAL_HEX_MAX + 1];
 	struct cert_rec rec;
-	json_t *j = NULL, *v, *rv;
-	size_t n, k;
+	json_t *j = NULL, *rv;
+	size_t n;
 	int reason, rc, bad = 0;
 
 	memset(&rec, 0, sizeof(rec));
 	slash = strchr(p, '/');
 	n = slash ? (size_t)(slash - p) : 0;
-	if (slash == NULL || strcmp(slash, "/revoke") != 0 || n == 0 ||
-	    n > SERIAL_HEX_MAX || strspn(p, "0123456789abcdef") != n) {
+	if (slash == NULL || strcmp(slash, "/revoke") != 0 || n > SERIAL_HEX_MAX ||
+	    !hex_lower_run(p, n)) {
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
@@ -147,16 +138,8 @@ api_certificate_action(struct http_req *r, struct http_resp *resp)
 		return 0;
 	if ((j = http_json_body(r, resp)) == NULL)
 		return 0;
-	json_object_foreach(j, key, v)
-	{
-		for (k = 0; k < sizeof(allowed) / sizeof(allowed[0]); k++)
-			if (strcmp(key, allowed[k]) == 0)
-				break;
-		if (k == sizeof(allowed) / sizeof(allowed[0])) {
-			http_error(resp, 400, "invalid_input", "unknown field '%s'", key);
-			goto out;
-		}
-	}
+	if (http_fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) < 0)
+		goto out;
 	rv = json_object_get(j, "reason");
 	note = opt_string(j, "note", &bad);
 	if (bad || (note != NULL && strlen(note) > 600)) {

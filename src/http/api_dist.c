@@ -23,7 +23,7 @@ path_issuer_id(char out[ISSUER_ID_LEN + 1], const char *path, const char *prefix
 		return SERTEL_ENOTFOUND;
 	memcpy(out, path + pl, ISSUER_ID_LEN);
 	out[ISSUER_ID_LEN] = '\0';
-	if (strspn(out, "0123456789abcdef") != ISSUER_ID_LEN)
+	if (!hex_lower_run(out, ISSUER_ID_LEN))
 		return SERTEL_ENOTFOUND;
 	return 0;
 }

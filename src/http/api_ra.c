@@ -48,8 +48,6 @@ static int actor_check(struct http_req *r, struct http_resp *resp);
 static int change_check(struct http_req *r, struct http_resp *resp);
 static int sees_all(const struct ra_actor *a);
 static json_t *body_or_empty(struct http_req *r, struct http_resp *resp);
-static int fields_check(json_t *j, const char *const *allowed, size_t n,
-                        struct http_resp *resp);
 static int get_str(const char **out, json_t *j, const char *key, struct http_resp *resp);
 static int get_bool(int *out, json_t *j, const char *key, struct http_resp *resp);
 static int get_list(char *out, size_t outsz, json_t *j, const char *key,
@@ -111,27 +109,6 @@ body_or_empty(struct http_req *r, struct http_resp *resp)
 	if (r->body_len == 0)
 		return json_object();
 	return http_json_body(r, resp);
-}
-
-/* Unknown fields are refused: a typo must not silently drop a value. */
-static int
-fields_check(json_t *j, const char *const *allowed, size_t n, struct http_resp *resp)
-{
-	const char *key;
-	json_t *v;
-	size_t k;
-
-	json_object_foreach(j, key, v)
-	{
-		for (k = 0; k < n; k++)
-			if (strcmp(key, allowed[k]) == 0)
-				break;
-		if (k == n) {
-			http_error(resp, 400, "invalid_input", "unknown field '%s'", key);
-			return SERTEL_EINVAL;
-		}
-	}
-	return 0;
 }
 
 /* Absent or null: *out = NULL.  *out is borrowed from j. */
@@ -231,7 +208,7 @@ uploads_parse(struct uploads *u, json_t *arr, struct http_resp *resp)
 			           "attachments[%zu]: expected an object", i);
 			return SERTEL_EINVAL;
 		}
-		if (fields_check(item, allowed, 3, resp) < 0 ||
+		if (http_fields_check(item, allowed, 3, resp) < 0 ||
 		    get_str(&kind, item, "kind", resp) < 0 ||
 		    get_str(&filename, item, "filename", resp) < 0 ||
 		    get_str(&data, item, "data", resp) < 0)
@@ -379,7 +356,7 @@ api_ra_agencies(struct http_req *r, struct http_resp *resp)
 	}
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
 		return 0;
-	if (fields_check(j, allowed, 2, resp) < 0 ||
+	if (http_fields_check(j, allowed, 2, resp) < 0 ||
 	    get_str(&name, j, "name", resp) < 0 ||
 	    get_str(&domain, j, "domain", resp) < 0)
 		goto out;
@@ -405,7 +382,7 @@ api_ra_agency(struct http_req *r, struct http_resp *resp)
 	struct ra_agency ag;
 	int rc;
 
-	if (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16) {
+	if (!hex_id_valid(id, RA_ID_LEN)) {
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
@@ -470,7 +447,8 @@ api_ra_agreement(struct http_req *r, struct http_resp *resp)
 	}
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
 		return 0;
-	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&text, j, "text", resp) < 0)
+	if (http_fields_check(j, allowed, 1, resp) < 0 ||
+	    get_str(&text, j, "text", resp) < 0)
 		goto out;
 	if (text == NULL) {
 		http_error(resp, 400, "invalid_input", "text is required");
@@ -526,7 +504,8 @@ person_add(struct http_req *r, struct http_resp *resp)
 	memset(&p, 0, sizeof(p));
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
 		return;
-	if (fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) < 0 ||
+	if (http_fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) <
+	        0 ||
 	    get_str(&nik, j, "nik", resp) < 0 || get_str(&nip, j, "nip", resp) < 0 ||
 	    get_str(&name, j, "name", resp) < 0 ||
 	    get_str(&email, j, "email", resp) < 0 ||
@@ -633,7 +612,8 @@ person_sigimg(struct http_req *r, struct http_resp *resp, const char *nik, json_
 	size_t len = 0;
 	int rc;
 
-	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&b64, j, "image", resp) < 0)
+	if (http_fields_check(j, allowed, 1, resp) < 0 ||
+	    get_str(&b64, j, "image", resp) < 0)
 		return;
 	if (b64 != NULL && strlen(b64) > (RA_SIGIMG_MAX / 3 + 1) * 4) {
 		http_error(resp, 413, "too_large", "image: at most %d bytes",
@@ -663,7 +643,7 @@ person_warn(struct http_req *r, struct http_resp *resp, const char *nik, json_t 
 	const char *reason, *serial;
 	int rc, warnings = 0, proposals = 0;
 
-	if (fields_check(j, allowed, 2, resp) < 0 ||
+	if (http_fields_check(j, allowed, 2, resp) < 0 ||
 	    get_str(&reason, j, "reason", resp) < 0 ||
 	    get_str(&serial, j, "serial", resp) < 0)
 		return;
@@ -693,7 +673,8 @@ person_email(struct http_req *r, struct http_resp *resp, const char *nik,
 	char at[32];
 	int rc;
 
-	if (fields_check(j, confirm ? f_confirm : f_verify, confirm ? 2 : 1, resp) < 0 ||
+	if (http_fields_check(j, confirm ? f_confirm : f_verify, confirm ? 2 : 1, resp) <
+	        0 ||
 	    get_str(&email, j, "email", resp) < 0 ||
 	    (confirm && get_str(&code, j, "code", resp) < 0))
 		return;
@@ -775,7 +756,8 @@ api_ra_person(struct http_req *r, struct http_resp *resp)
 		person_sigimg(r, resp, nik, j);
 		goto out;
 	}
-	if (fields_check(j, allowed, 1, resp) < 0 || get_str(&role, j, "role", resp) < 0)
+	if (http_fields_check(j, allowed, 1, resp) < 0 ||
+	    get_str(&role, j, "role", resp) < 0)
 		goto out;
 	if (role == NULL) {
 		http_error(resp, 400, "invalid_input",
@@ -818,8 +800,7 @@ ra_cert_path(char serial[SERIAL_HEX_MAX + 1], const char **action, const char *p
 	const char *p = path + strlen(RA_CERTS_PREFIX), *slash = strchr(p, '/');
 	size_t n = slash ? (size_t)(slash - p) : 0;
 
-	if (slash == NULL || n == 0 || n > SERIAL_HEX_MAX ||
-	    strspn(p, "0123456789abcdef") != n)
+	if (slash == NULL || n > SERIAL_HEX_MAX || !hex_lower_run(p, n))
 		return SERTEL_ENOTFOUND;
 	memcpy(serial, p, n);
 	serial[n] = '\0';
@@ -861,7 +842,7 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 	                                      : http_json_body(r, resp)) == NULL)
 		return 0;
 	if (strcmp(action, "renew") == 0) {
-		if (fields_check(j, NULL, 0, resp) < 0)
+		if (http_fields_check(j, NULL, 0, resp) < 0)
 			goto out;
 		if ((rc = store_cert_get(r->st, serial, &rec)) < 0) {
 			http_error_rc(resp, rc);
@@ -879,7 +860,7 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 		goto out;
 	}
 	if (strcmp(action, "revoke") == 0) {
-		if (fields_check(j, f_revoke, 2, resp) < 0 ||
+		if (http_fields_check(j, f_revoke, 2, resp) < 0 ||
 		    get_str(&cause, j, "cause", resp) < 0 ||
 		    get_str(&note, j, "note", resp) < 0)
 			goto out;
@@ -889,7 +870,7 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 		}
 		rc = ra_revoke(r->st, &r->ra, r->ctx->issuer, serial, cause, note);
 	} else {
-		if (fields_check(j, f_loss, 3, resp) < 0 ||
+		if (http_fields_check(j, f_loss, 3, resp) < 0 ||
 		    get_str(&ack, j, "acknowledged_by", resp) < 0 ||
 		    get_str(&note, j, "note", resp) < 0 ||
 		    uploads_parse(&up, json_object_get(j, "attachments"), resp) < 0)
@@ -979,7 +960,8 @@ app_create(struct http_req *r, struct http_resp *resp)
 	memset(&up, 0, sizeof(up));
 	if (change_check(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
 		return;
-	if (fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) < 0 ||
+	if (http_fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) <
+	        0 ||
 	    get_str(&rq.applicant_nik, j, "applicant_nik", resp) < 0 ||
 	    get_str(&rq.type, j, "type", resp) < 0 ||
 	    get_list(usages, sizeof(usages), j, "usages", resp) < 0 ||
@@ -1062,7 +1044,8 @@ app_issue(struct http_req *r, struct http_resp *resp, const char *app_id, json_t
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rec, 0, sizeof(rec));
-	if (fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) < 0 ||
+	if (http_fields_check(j, allowed, sizeof(allowed) / sizeof(allowed[0]), resp) <
+	        0 ||
 	    get_bool(&rq.accept_agreement, j, "accept_agreement", resp) < 0 ||
 	    get_str(&csr, j, "csr", resp) < 0 ||
 	    get_bool(&generate, j, "generate_key", resp) < 0 ||
@@ -1133,8 +1116,7 @@ app_path(char id[RA_ID_LEN + 1], const char **action, const char *path)
 	const char *p = path + strlen(APPS_PREFIX), *slash = strchr(p, '/');
 	size_t n = slash ? (size_t)(slash - p) : strlen(p);
 
-	if (n != RA_ID_LEN || strspn(p, "0123456789abcdef") < RA_ID_LEN ||
-	    (slash && slash[1] == '\0'))
+	if (n != RA_ID_LEN || !hex_lower_run(p, n) || (slash && slash[1] == '\0'))
 		return SERTEL_ENOTFOUND;
 	memcpy(id, p, RA_ID_LEN);
 	id[RA_ID_LEN] = '\0';
@@ -1251,17 +1233,17 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 		goto out;
 	}
 	if (strcmp(action, "attachments") == 0) {
-		if (fields_check(j, f_attach, 1, resp) < 0 ||
+		if (http_fields_check(j, f_attach, 1, resp) < 0 ||
 		    uploads_parse(&up, json_object_get(j, "attachments"), resp) < 0)
 			goto out;
 		rc = ra_attach(r->st, &r->ra, id, up.files, up.n);
 	} else if (strcmp(action, "submit") == 0) {
-		if (fields_check(j, NULL, 0, resp) < 0)
+		if (http_fields_check(j, NULL, 0, resp) < 0)
 			goto out;
 		rc = ra_submit(r->st, &r->ra, id);
 	} else if (strcmp(action, "approve") == 0) {
 		/* reviewed: the needs_review items the operator checked. */
-		if (fields_check(j, f_approve, 2, resp) < 0 ||
+		if (http_fields_check(j, f_approve, 2, resp) < 0 ||
 		    get_str(&text, j, "note", resp) < 0 ||
 		    get_list(reviewed, sizeof(reviewed), j, "reviewed", resp) < 0)
 			goto out;
@@ -1269,7 +1251,7 @@ api_ra_application(struct http_req *r, struct http_resp *resp)
 		                NULL);
 	} else {
 		/* Cirebon 11(2): ra refuses a return or rejection without reasons. */
-		if (fields_check(j, f_reason, 1, resp) < 0 ||
+		if (http_fields_check(j, f_reason, 1, resp) < 0 ||
 		    get_str(&text, j, "reason", resp) < 0)
 			goto out;
 		rc = action[2] == 't' ? ra_return(r->st, &r->ra, id, text)

@@ -148,6 +148,10 @@ void http_error(struct http_resp *resp, int status, const char *code, const char
 void http_error_rc(struct http_resp *resp, int rc);
 /* Parses the request body as a JSON object; on failure fills resp (400). */
 json_t *http_json_body(struct http_req *r, struct http_resp *resp);
+/* Unknown fields of a JSON body are refused (400 with the field named):
+ * a typo must not silently drop a value.  allowed[0..n). */
+int http_fields_check(json_t *j, const char *const *allowed, size_t n,
+                      struct http_resp *resp);
 /* j[key]: absent/null, or an array of at most max strings, borrowed from
  * j into out[0..*n); otherwise 400 in resp and SERTEL_EINVAL. */
 int http_json_names(const char **out, int *n, int max, json_t *j, const char *key,

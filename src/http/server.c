@@ -142,6 +142,26 @@ http_query(struct http_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+int
+http_fields_check(json_t *j, const char *const *allowed, size_t n, struct http_resp *resp)
+{
+	const char *key;
+	json_t *v;
+	size_t k;
+
+	json_object_foreach(j, key, v)
+	{
+		for (k = 0; k < n; k++)
+			if (strcmp(key, allowed[k]) == 0)
+				break;
+		if (k == n) {
+			http_error(resp, 400, "invalid_input", "unknown field '%s'", key);
+			return SERTEL_EINVAL;
+		}
+	}
+	return 0;
+}
+
 json_t *
 http_json_body(struct http_req *r, struct http_resp *resp)
 {

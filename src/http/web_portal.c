@@ -279,8 +279,7 @@ static void
 pre_token(char out[PORTAL_ID_HEX + 1], struct page *pg)
 {
 	wp_cookie_get(out, PORTAL_ID_HEX + 1, pg->r, COOKIE_PRE);
-	if (strlen(out) == PORTAL_ID_HEX &&
-	    strspn(out, "0123456789abcdef") == PORTAL_ID_HEX)
+	if (hex_id_valid(out, PORTAL_ID_HEX))
 		return;
 	if (rand_hex(out, PORTAL_ID_HEX / 2) < 0)
 		out[0] = '\0';
@@ -510,8 +509,7 @@ page_link_confirm(struct page *pg)
 	const char *t = http_query(pg->r, "t");
 	char pre[PORTAL_ID_HEX + 1];
 
-	if (t == NULL || strlen(t) != PORTAL_ID_HEX ||
-	    strspn(t, "0123456789abcdef") != PORTAL_ID_HEX)
+	if (!hex_id_valid(t, PORTAL_ID_HEX))
 		return wp_error(pg, 400, wp_text(pg, "link.bad"));
 	pre_token(pre, pg);
 	json_object_set_new(pg->ctx, "pra", json_string(pre));

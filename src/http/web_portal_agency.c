@@ -190,8 +190,7 @@ staff_cert_get(struct page *pg, struct cert_rec *c, struct ra_person *owner)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (*serial == '\0' || strlen(serial) > SERIAL_HEX_MAX ||
-	    strspn(serial, "0123456789abcdef") != strlen(serial)) {
+	if (strlen(serial) > SERIAL_HEX_MAX || !hex_lower_run(serial, strlen(serial))) {
 		wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 		return SERTEL_ENOTFOUND;
 	}

@@ -270,7 +270,7 @@ path_app(struct page *pg, struct ra_application *a, const char **rest)
 	int rc;
 
 	*rest = id + n;
-	if (n != RA_ID_LEN || strspn(id, "0123456789abcdef") < n) {
+	if (n != RA_ID_LEN || !hex_lower_run(id, n)) {
 		wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 		return SERTEL_ENOTFOUND;
 	}

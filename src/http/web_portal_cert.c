@@ -73,7 +73,7 @@ page_cert_file(struct page *pg)
 	memset(&iss, 0, sizeof(iss));
 	memset(&root, 0, sizeof(root));
 	if (dot == NULL || (size_t)(dot - name) > SERIAL_HEX_MAX ||
-	    strspn(name, "0123456789abcdef") != (size_t)(dot - name) ||
+	    !hex_lower_run(name, (size_t)(dot - name)) ||
 	    (strcmp(dot, ".pem") && strcmp(dot, ".der") && strcmp(dot, ".p7b")))
 		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 	memcpy(serial, name, (size_t)(dot - name));

@@ -194,8 +194,7 @@ page_desk_start(struct page *pg)
 	    (rc = portal_csrf_check(&pg->sess, web_form_get(&pg->form, "csrf"))) < 0)
 		return wp_error(pg, rc == SERTEL_EPERM ? 403 : 400, sertel_errmsg());
 	id = web_form_get(&pg->form, "permohonan");
-	if (id == NULL || strlen(id) != RA_ID_LEN ||
-	    strspn(id, "0123456789abcdef") != RA_ID_LEN)
+	if (!hex_id_valid(id, RA_ID_LEN))
 		return wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 	/* ra_desk_start's rules: an operator with a certificate, not their
 	 * own application, approved. */
@@ -401,7 +400,7 @@ path_receipt(struct page *pg, struct ra_application *a)
 	const char *id = pg->sub + strlen("/tanda-terima/");
 	int rc;
 
-	if (strlen(id) != RA_ID_LEN || strspn(id, "0123456789abcdef") != RA_ID_LEN ||
+	if (!hex_id_valid(id, RA_ID_LEN) ||
 	    (rc = ra_get(a, pg->r->st, id)) == SERTEL_ENOTFOUND) {
 		wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 		return SERTEL_ENOTFOUND;

@@ -121,7 +121,7 @@ owner_cert(struct page *pg, struct cert_rec *c, const char **rest)
 
 	memset(c, 0, sizeof(*c));
 	*rest = s + n;
-	if (n == 0 || n > SERIAL_HEX_MAX || strspn(s, "0123456789abcdef") < n) {
+	if (n > SERIAL_HEX_MAX || !hex_lower_run(s, n)) {
 		wp_error(pg, 404, wp_msg(pg, "", "error.notfound"));
 		return SERTEL_ENOTFOUND;
 	}

@@ -543,8 +543,7 @@ mail_message_build(struct buf *out, const struct mail_conf *c, const struct mail
 	    (rc = mail_text_check(m->subject, 0, "mail subject")) < 0 ||
 	    (rc = mail_text_check(m->body, 1, "mail body")) < 0 ||
 	    (rc = mail_text_check(m->kind, 0, "mail kind")) < 0 || !is_ascii(m->kind) ||
-	    strlen(m->kind) > MAIL_KIND_MAX ||
-	    strspn(m->id, "0123456789abcdef") != strlen(m->id))
+	    strlen(m->kind) > MAIL_KIND_MAX || !hex_lower_run(m->id, strlen(m->id)))
 		return rc < 0 ? rc
 		              : sertel_err(SERTEL_EINVAL, "mail %.40s: bad kind or id",
 		                           m->id);

@@ -1201,8 +1201,7 @@ ca_revoke_ex(struct ca *ca, struct store *st, const struct pki_conf *pc,
 {
 	struct revoke_write w = {ca, pc, serial, reason, actor, why, also, also_arg};
 
-	if (strlen(serial) > SERIAL_HEX_MAX ||
-	    strspn(serial, "0123456789abcdef") != strlen(serial) || *serial == '\0')
+	if (strlen(serial) > SERIAL_HEX_MAX || !hex_lower_run(serial, strlen(serial)))
 		return sertel_err(SERTEL_EINVAL, "serial '%s': expected lowercase hex",
 		                  serial);
 	return store_atomic(st, revoke_write, &w);

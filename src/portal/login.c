@@ -201,8 +201,7 @@ portal_link_use(char nik[17], struct store *st, const char *token, const char *p
 	int rc;
 
 	nik[0] = '\0';
-	if (token == NULL || strlen(token) != PORTAL_ID_HEX ||
-	    strspn(token, "0123456789abcdef") != PORTAL_ID_HEX)
+	if (!hex_id_valid(token, PORTAL_ID_HEX))
 		return sertel_err(SERTEL_EAUTH,
 		                  "Tautan masuk tidak berlaku; minta tautan baru / "
 		                  "malformed login link");

@@ -461,8 +461,7 @@ oidc_state_spend(char nonce[65], char verifier[64], struct store *st, const char
 	int rc;
 
 	nonce[0] = verifier[0] = '\0';
-	if (state == NULL || strlen(state) != 64 ||
-	    strspn(state, "0123456789abcdef") != 64 || browser == NULL ||
+	if (!hex_id_valid(state, 64) || browser == NULL ||
 	    strlen(browser) != PORTAL_ID_HEX)
 		return sertel_err(SERTEL_EAUTH,
 		                  "Jawaban penyedia SSO tidak lengkap / the "

@@ -58,8 +58,7 @@ portal_conf_load(struct portal_conf *out, const struct config *cfg,
 static int
 id_wellformed(const char *s)
 {
-	return s != NULL && strlen(s) == PORTAL_ID_HEX &&
-	       strspn(s, "0123456789abcdef") == PORTAL_ID_HEX;
+	return hex_id_valid(s, PORTAL_ID_HEX);
 }
 
 /* ---- start --------------------------------------------------------------- */

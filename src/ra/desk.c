@@ -57,8 +57,7 @@ desk_load(struct ra_desk *out, char hash[65], struct store *st, const char *desk
 	const char *v;
 	int rc;
 
-	if (desk_id == NULL || strlen(desk_id) != RA_ID_LEN ||
-	    strspn(desk_id, "0123456789abcdef") != RA_ID_LEN) {
+	if (!hex_id_valid(desk_id, RA_ID_LEN)) {
 		memset(out, 0, sizeof(*out));
 		return sertel_err(SERTEL_ENOTFOUND, "desk session: no such session");
 	}

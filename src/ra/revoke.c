@@ -435,8 +435,7 @@ ra_loss_acknowledge(struct store *st, const struct ra_actor *who, const char *re
 	struct ack_write w = {who, report_id, note};
 	int rc;
 
-	if (report_id == NULL || strlen(report_id) != 16 ||
-	    strspn(report_id, "0123456789abcdef") != 16)
+	if (!hex_id_valid(report_id, RA_ID_LEN))
 		return sertel_err(SERTEL_EINVAL,
 		                  "Nomor laporan kehilangan tidak sah / a 16-hex-digit "
 		                  "report id is required");
@@ -532,8 +531,7 @@ ra_loss_letter_get(unsigned char **out, size_t *len, const char **mime, struct s
 		return sertel_err(
 		    SERTEL_EINVAL,
 		    "loss report letter: expected pernyataan or laporan-polisi");
-	if (report_id == NULL || strlen(report_id) != 16 ||
-	    strspn(report_id, "0123456789abcdef") != 16)
+	if (!hex_id_valid(report_id, RA_ID_LEN))
 		return sertel_err(SERTEL_EINVAL, "Nomor laporan kehilangan tidak sah / a "
 		                                 "16-hex-digit report id is required");
 	if ((rc = store_atomic(st, letter_fn, &l)) < 0) {

@@ -41,6 +41,17 @@ hex_round_trip_and_rejects_bad_digits(void **state)
 	assert_true(hex_decode(out, sizeof(out), "0g") < 0);
 	assert_true(hex_decode(out, sizeof(out), "abc") < 0);
 	assert_true(hex_decode(out, 1, "abcd") < 0);
+	/* sertel's own identifiers: lowercase hex only, of the exact length. */
+	assert_int_equal(hex_lower_run("0a9f", 4), 1);
+	assert_int_equal(hex_lower_run("0a9f/rest", 4), 1);
+	assert_int_equal(hex_lower_run("0A9f", 4), 0);
+	assert_int_equal(hex_lower_run("0a9g", 4), 0);
+	assert_int_equal(hex_lower_run("", 0), 0);
+	assert_int_equal(hex_id_valid("00ff00ff00ff00ff", 16), 1);
+	assert_int_equal(hex_id_valid("00ff00ff00ff00f", 16), 0);
+	assert_int_equal(hex_id_valid("00ff00ff00ff00ff0", 16), 0);
+	assert_int_equal(hex_id_valid("00ff00ff00ff00fF", 16), 0);
+	assert_int_equal(hex_id_valid(NULL, 16), 0);
 }
 
 static void
