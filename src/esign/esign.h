@@ -78,7 +78,7 @@ enum esign_code {
 	ESIGN_CERT_STATUS = 2053,  /* expired, revoked, suspended, no signing usage */
 	ESIGN_BAD_DOCUMENT = 2061, /* not a PDF, empty, too large, unreadable */
 	ESIGN_BAD_REQUEST = 2062,  /* missing or malformed field */
-	ESIGN_UNAVAILABLE = 2099,  /* signing engine not built in */
+	ESIGN_BUSY = 2099,         /* the verifiers' shared pool is spent: again later */
 };
 
 enum esign_status {
@@ -314,8 +314,6 @@ int esign_ctx_new(struct esign_ctx **out, struct instance *in,
                   const struct esign_conf *ec);
 void esign_ctx_free(struct esign_ctx *c);
 const struct esign_conf *esign_ctx_conf(const struct esign_ctx *c);
-/* 1 when the PAdES engine and the verifier are built in. */
-int esign_engine_available(void);
 
 /* Signs every document with one unsealing of the owner's key (or the
  * seal's key), registers each under a public id, and returns the signed

@@ -36,16 +36,6 @@ struct esign_ctx {
 };
 
 int
-esign_engine_available(void)
-{
-#ifdef SERTEL_ESIGN_ENGINE
-	return 1;
-#else
-	return 0;
-#endif
-}
-
-int
 esign_ctx_new(struct esign_ctx **out, struct instance *in, const struct esign_conf *ec)
 {
 	struct esign_ctx *c;
@@ -79,7 +69,6 @@ esign_ctx_conf(const struct esign_ctx *c)
 	return c->ec;
 }
 
-#ifdef SERTEL_ESIGN_ENGINE
 /* The verifier's options for one verification on this server: the
  * instance's anchors and CRLs through st, [verify] fetching for the route
  * (the public one never fetches unless public_fetch says so), and a
@@ -108,7 +97,6 @@ verify_opts_for(struct verify_opts *vo, struct pdf_budget *b, struct esign_ctx *
 	}
 	vo->budget = b;
 }
-#endif
 
 static void
 unseal_enter(struct esign_ctx *c)
@@ -353,7 +341,6 @@ signer_seal(struct sign_signer *s, struct esign_error *err, struct esign_ctx *c,
 	return 0;
 }
 
-#ifdef SERTEL_ESIGN_ENGINE
 static void
 fill_opts(struct pades_opts *po, const struct esign_conf *ec, const struct esign_props *p,
           const char *link)
@@ -385,7 +372,6 @@ fill_opts(struct pades_opts *po, const struct esign_conf *ec, const struct esign
 	po->verify_url = link;
 	po->footer = ec->footer;
 }
-#endif
 
 int
 esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx *c,
@@ -429,11 +415,6 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 	for (i = 0; i < rq->ndocs; i++)
 		if ((rc = doc_check(err, ec, &rq->docs[i], i)) < 0)
 			return rc;
-	if (!esign_engine_available()) {
-		esign_err_set(err, ESIGN_UNAVAILABLE, 503,
-		              "layanan tanda tangan belum tersedia");
-		return sertel_err(SERTEL_EIO, "signing engine not built in");
-	}
 	if (rq->seal_id != NULL) {
 		if ((rc = signer_seal(&s, err, c, st, rq)) < 0)
 			goto out;
@@ -475,7 +456,6 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 		sigimglen = 0;
 		sertel_err_clear();
 	}
-#ifdef SERTEL_ESIGN_ENGINE
 	for (i = 0; i < rq->ndocs; i++) {
 		const struct esign_props *p = &rq->props[rq->nprops == 1 ? 0 : i];
 		char link[SERTEL_MAX_NAME + 64];
@@ -552,7 +532,6 @@ esign_sign(struct esign_doc_out **out, struct esign_error *err, struct esign_ctx
 			reg[nreg++].if_absent = 1;
 		}
 	}
-#endif
 	if ((rc = esign_register(st, rq->client->name, rq->seal_id != NULL, reg, nreg,
 	                         rq->on_register, rq->on_register_arg)) < 0)
 		goto out;
@@ -579,12 +558,6 @@ esign_verify(struct verify_report **out, struct esign_error *err, struct esign_c
 	memset(err, 0, sizeof(*err));
 	if ((rc = doc_check(err, c->ec, &d, 0)) < 0)
 		return rc;
-	if (!esign_engine_available()) {
-		esign_err_set(err, ESIGN_UNAVAILABLE, 503,
-		              "layanan verifikasi belum tersedia");
-		return sertel_err(SERTEL_EIO, "verifier not built in");
-	}
-#ifdef SERTEL_ESIGN_ENGINE
 	{
 		struct verify_opts vo;
 		struct pdf_budget vb;
@@ -594,7 +567,7 @@ esign_verify(struct verify_report **out, struct esign_error *err, struct esign_c
 		pdf_budget_release(&vb);
 		if (rc < 0 && vb.exceeded == PDF_BUDGET_POOL) {
 			/* Busy, not a bad file: the client may try again. */
-			esign_err_set(err, ESIGN_UNAVAILABLE, 503,
+			esign_err_set(err, ESIGN_BUSY, 503,
 			              "Server sedang memverifikasi banyak dokumen; coba "
 			              "lagi nanti / too many verifications at once: %s",
 			              sertel_errmsg());
@@ -622,6 +595,5 @@ esign_verify(struct verify_report **out, struct esign_error *err, struct esign_c
 			return rc;
 		}
 	}
-#endif
 	return 0;
 }

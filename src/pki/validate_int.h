@@ -210,7 +210,6 @@ int validate_gnset_add(struct vgnset *s, const GENERAL_NAMES *gens);
 /* Adds the DN base + rdn (nameRelativeToCRLIssuer, RFC 5280 4.2.1.13). */
 int validate_gnset_add_relative(struct vgnset *s, const X509_NAME *base,
                                 const STACK_OF(X509_NAME_ENTRY) * rdn);
-int validate_gnset_add_dn(struct vgnset *s, const struct vname *dn);
 int validate_gnset_intersects(const struct vgnset *a, const struct vgnset *b);
 /* 1 if a directoryName of s equals dn. */
 int validate_gnset_has_dn(const struct vgnset *s, const struct vname *dn);

@@ -351,17 +351,6 @@ gnset_push(struct vgnset *s, int type, unsigned char *b, size_t len)
 }
 
 int
-validate_gnset_add_dn(struct vgnset *s, const struct vname *dn)
-{
-	unsigned char *b;
-
-	if ((b = malloc(dn->len + 1)) == NULL)
-		return sertel_err(SERTEL_ENOMEM, "name: out of memory");
-	memcpy(b, dn->b, dn->len);
-	return gnset_push(s, GEN_DIRNAME, b, dn->len);
-}
-
-int
 validate_gnset_add(struct vgnset *s, const GENERAL_NAMES *gens)
 {
 	const GENERAL_NAME *gn;
