@@ -339,6 +339,23 @@ int esign_verify(struct verify_report **out, struct esign_error *err, struct esi
  * SERTEL_ENOTFOUND when no signature of data carries it. */
 int esign_sig_certs(STACK_OF(X509) * *out, const unsigned char *data, size_t len,
                     const char *serial_hex);
+/* What BSrE's certificateDetails shows of one certificate. */
+#define ESIGN_CERT_KU_MAX 6
+struct esign_cert_summary {
+	char cn[256];
+	char issuer[512];    /* RFC 2253 */
+	char sigalg[80];     /* the signature algorithm's OID */
+	char serial_dec[96]; /* decimal, as BSrE shows it */
+	int64_t not_before, not_after;
+	const char *key_usages[ESIGN_CERT_KU_MAX]; /* digitalSignature, ... */
+	int nku;
+};
+/* The signer's certificate and its issuing CAs (BSrE lists the whole
+ * chain, the CA included): from the store when issued here (serial_hex
+ * either case), else from the signature's own CMS in data (may be NULL).
+ * *out owned (free); *n 0 when nothing is known of it. */
+int esign_cert_chain(struct esign_cert_summary **out, size_t *n, struct store *st,
+                     const char *serial_hex, const unsigned char *data, size_t len);
 
 /* ---- the document registry --------------------------------------------- */
 struct esign_doc {

@@ -12,13 +12,16 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "esign/esign.h"
+#include "sign/sign.h"
 
 #define SIGS_MAX  64 /* signature dictionaries looked at in one file */
 #define CHAIN_MAX 10 /* certificates followed from the signer upwards */
@@ -164,4 +167,120 @@ esign_sig_certs(STACK_OF(X509) * *out, const unsigned char *data, size_t len,
 	ERR_clear_error();
 	return sertel_err(SERTEL_ENOTFOUND, "signature certificates: serial %s not found",
 	                  serial_hex);
+}
+
+/* ---- summaries for certificateDetails ------------------------------------ */
+static int64_t
+asn1_unix(const ASN1_TIME *a)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+static void
+summary_of(struct esign_cert_summary *o, X509 *x)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} kus[] = {
+	    {KU_DIGITAL_SIGNATURE, "digitalSignature"},
+	    {KU_NON_REPUDIATION, "nonRepudiation"},
+	    {KU_KEY_ENCIPHERMENT, "keyEncipherment"},
+	    {KU_KEY_AGREEMENT, "keyAgreement"},
+	    {KU_KEY_CERT_SIGN, "keyCertSign"},
+	    {KU_CRL_SIGN, "crlSign"},
+	};
+	uint32_t k = X509_get_key_usage(x);
+	char *dec = NULL;
+	size_t i;
+	BIGNUM *bn;
+	BIO *b;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < sizeof(kus) / sizeof(kus[0]) && o->nku < ESIGN_CERT_KU_MAX; i++)
+		if (k & kus[i].bit)
+			o->key_usages[o->nku++] = kus[i].name;
+	X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, o->cn,
+	                          sizeof(o->cn));
+	if ((b = BIO_new(BIO_s_mem())) != NULL) {
+		int n;
+		X509_NAME_print_ex(b, X509_get_issuer_name(x), 0, XN_FLAG_RFC2253);
+		n = BIO_read(b, o->issuer, sizeof(o->issuer) - 1);
+		o->issuer[n > 0 ? n : 0] = '\0';
+		BIO_free(b);
+	}
+	OBJ_obj2txt(o->sigalg, sizeof(o->sigalg), X509_get0_tbs_sigalg(x)->algorithm, 0);
+	o->not_before = asn1_unix(X509_get0_notBefore(x));
+	o->not_after = asn1_unix(X509_get0_notAfter(x));
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL)
+		dec = BN_bn2dec(bn);
+	BN_free(bn);
+	str_copy(o->serial_dec, sizeof(o->serial_dec), dec ? dec : "");
+	OPENSSL_free(dec);
+}
+
+static int
+summaries_add(struct esign_cert_summary **out, size_t *n, X509 *x)
+{
+	struct esign_cert_summary *p;
+
+	if ((p = realloc(*out, (*n + 1) * sizeof(*p))) == NULL)
+		return sertel_err(SERTEL_ENOMEM, "out of memory");
+	*out = p;
+	summary_of(&p[(*n)++], x);
+	return 0;
+}
+
+int
+esign_cert_chain(struct esign_cert_summary **out, size_t *n, struct store *st,
+                 const char *serial_hex, const unsigned char *data, size_t len)
+{
+	char s[SERIAL_HEX_MAX + 1];
+	STACK_OF(X509) *chain = NULL;
+	struct cert_rec rec;
+	const unsigned char *p;
+	size_t i, sl;
+	X509 *x;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	memset(&rec, 0, sizeof(rec));
+	if (serial_hex == NULL || (sl = strlen(serial_hex)) == 0 || sl > SERIAL_HEX_MAX)
+		return 0;
+	for (i = 0; i <= sl; i++)
+		s[i] = (serial_hex[i] >= 'A' && serial_hex[i] <= 'F')
+		           ? (char)(serial_hex[i] + 32)
+		           : serial_hex[i];
+	if (store_cert_get(st, s, &rec) < 0) {
+		/* Not issued here: what the signature itself carries. */
+		if (data != NULL && esign_sig_certs(&chain, data, len, serial_hex) == 0)
+			for (i = 0; rc == 0 && i < (size_t)sk_X509_num(chain); i++)
+				rc = summaries_add(out, n, sk_X509_value(chain, (int)i));
+		goto out;
+	}
+	p = rec.der;
+	if ((x = d2i_X509(NULL, &p, (long)rec.der_len)) != NULL) {
+		rc = summaries_add(out, n, x);
+		X509_free(x);
+	}
+	if (rc == 0 && sign_chain_from_store(&chain, st, rec.issuer_id) == 0)
+		for (i = 0; rc == 0 && i < (size_t)sk_X509_num(chain); i++)
+			rc = summaries_add(out, n, sk_X509_value(chain, (int)i));
+out:
+	sk_X509_pop_free(chain, X509_free);
+	cert_rec_free(&rec);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	sertel_err_clear();
+	return 0;
 }

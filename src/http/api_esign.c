@@ -32,9 +32,6 @@
 #include <time.h>
 
 #include <microhttpd.h>
-#include <openssl/bn.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "esign/esign.h"
 #include "http/http_int.h"
@@ -593,18 +590,6 @@ time_v2(char out[40], int64_t t)
 	snprintf(out, 40, "%.24s.000+00:00", iso);
 }
 
-/* ASN1_TIME as Unix time; 0 when unreadable. */
-static int64_t
-asn1_unix(const ASN1_TIME *a)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
-		return 0;
-	return (int64_t)timegm(&tm);
-}
-
 static const char *
 verdict_name(enum verify_verdict v)
 {
@@ -701,91 +686,37 @@ report_v1(const struct verify_report *vr, struct store *st, const char *name)
 	return j;
 }
 
-/* One certificate as BSrE's certificateDetails entry: serial in decimal,
- * dates in BSrE's v2 format. */
-static json_t *
-cert_detail_v2(X509 *x)
-{
-	char id[96], nb[40], na[40], cn[256] = "", issuer[512] = "", sigalg[80] = "";
-	char *dec = NULL;
-	json_t *ku = json_array(), *j;
-	uint32_t k = X509_get_key_usage(x);
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} kus[] = {
-	    {KU_DIGITAL_SIGNATURE, "digitalSignature"},
-	    {KU_NON_REPUDIATION, "nonRepudiation"},
-	    {KU_KEY_ENCIPHERMENT, "keyEncipherment"},
-	    {KU_KEY_AGREEMENT, "keyAgreement"},
-	    {KU_KEY_CERT_SIGN, "keyCertSign"},
-	    {KU_CRL_SIGN, "crlSign"},
-	};
-	size_t i;
-	BIGNUM *bn;
-	BIO *b;
-
-	for (i = 0; i < sizeof(kus) / sizeof(kus[0]); i++)
-		if (k & kus[i].bit)
-			json_array_append_new(ku, json_string(kus[i].name));
-	X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn,
-	                          sizeof(cn));
-	if ((b = BIO_new(BIO_s_mem())) != NULL) {
-		int n;
-		X509_NAME_print_ex(b, X509_get_issuer_name(x), 0, XN_FLAG_RFC2253);
-		n = BIO_read(b, issuer, sizeof(issuer) - 1);
-		issuer[n > 0 ? n : 0] = '\0';
-		BIO_free(b);
-	}
-	OBJ_obj2txt(sigalg, sizeof(sigalg), X509_get0_tbs_sigalg(x)->algorithm, 0);
-	time_v2(nb, asn1_unix(X509_get0_notBefore(x)));
-	time_v2(na, asn1_unix(X509_get0_notAfter(x)));
-	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL)
-		dec = BN_bn2dec(bn);
-	BN_free(bn);
-	snprintf(id, sizeof(id), "C-%.80s", dec ? dec : "");
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", id, "commonName",
-	              cn, "issuerName", issuer, "serialNumber", dec ? dec : "",
-	              "notBeforeDate", nb, "notAfterDate", na, "signatureAlgoritm",
-	              sigalg, "keyUsages", ku);
-	OPENSSL_free(dec);
-	return j;
-}
-
-/* The signer's certificate and its issuing CAs (BSrE lists the whole
- * chain, the CA included): from the store when issued here, else from the
- * signature's own CMS in data (NULL: none). */
+/* The signer's chain as BSrE's certificateDetails entries: serial in
+ * decimal, dates in BSrE's v2 format (esign_cert_chain). */
 static void
 cert_chain_v2(json_t *certs, struct store *st, const char *serial_hex,
               const unsigned char *data, size_t len)
 {
-	struct cert_rec rec;
-	STACK_OF(X509) *chain = NULL;
-	const unsigned char *p;
-	X509 *x;
-	int i;
+	struct esign_cert_summary *cs = NULL;
+	char id[112], nb[40], na[40];
+	json_t *ku;
+	size_t i, n = 0;
+	int k;
 
-	if (cert_lookup(&rec, st, serial_hex) < 0) {
-		if (data != NULL && esign_sig_certs(&chain, data, len, serial_hex) == 0)
-			for (i = 0; i < sk_X509_num(chain); i++)
-				json_array_append_new(
-				    certs, cert_detail_v2(sk_X509_value(chain, i)));
-		sk_X509_pop_free(chain, X509_free);
-		sertel_err_clear();
+	if (esign_cert_chain(&cs, &n, st, serial_hex, data, len) < 0) {
+		log_msg(LOG_ERROR, "esign: certificate details: %s", sertel_errmsg());
 		return;
 	}
-	p = rec.der;
-	if ((x = d2i_X509(NULL, &p, (long)rec.der_len)) != NULL) {
-		json_array_append_new(certs, cert_detail_v2(x));
-		X509_free(x);
+	for (i = 0; i < n; i++) {
+		ku = json_array();
+		for (k = 0; k < cs[i].nku; k++)
+			json_array_append_new(ku, json_string(cs[i].key_usages[k]));
+		time_v2(nb, cs[i].not_before);
+		time_v2(na, cs[i].not_after);
+		snprintf(id, sizeof(id), "C-%s", cs[i].serial_dec);
+		json_array_append_new(
+		    certs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", id,
+		                     "commonName", cs[i].cn, "issuerName", cs[i].issuer,
+		                     "serialNumber", cs[i].serial_dec, "notBeforeDate",
+		                     nb, "notAfterDate", na, "signatureAlgoritm",
+		                     cs[i].sigalg, "keyUsages", ku));
 	}
-	if (sign_chain_from_store(&chain, st, rec.issuer_id) == 0)
-		for (i = 0; i < sk_X509_num(chain); i++)
-			json_array_append_new(certs,
-			                      cert_detail_v2(sk_X509_value(chain, i)));
-	sk_X509_pop_free(chain, X509_free);
-	sertel_err_clear();
-	cert_rec_free(&rec);
+	free(cs);
 }
 
 /* BSrE's signatureFormat from the signature's SubFilter (ISO 32000-2

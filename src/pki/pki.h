@@ -62,6 +62,13 @@ int seal_key(struct sealed_key *out, EVP_PKEY *key, const char *pass, size_t pas
 int unseal_key(EVP_PKEY **out, const struct sealed_key *s, const char *pass,
                size_t passlen);
 void sealed_key_free(struct sealed_key *s);
+/* A key made for its owner (the in-person issuance): generated with algo,
+ * sealed under the owner's passphrase into *sealed, and a PKCS#10 request
+ * of it as PEM in *csr_pem (owned by caller), so issuance takes the one
+ * CSR path whatever the key's origin.  The private key never leaves this
+ * call unsealed. */
+int key_generate_sealed(struct sealed_key *sealed, char **csr_pem, const char *algo,
+                        const char *pass, size_t passlen, const struct seal_params *p);
 /* Strength rules: length, at least two character classes, none of the
  * owner's identifiers inside. */
 int passphrase_check(const char *pass, size_t len, size_t min_len,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <sodium.h>
 
@@ -202,4 +203,47 @@ passphrase_check(const char *pass, size_t len, size_t min_len,
 			    "or e-mail");
 	}
 	return 0;
+}
+
+/* A CSR from a key generated here. */
+static int
+csr_from_key(char **out, EVP_PKEY *key)
+{
+	X509_REQ *req = X509_REQ_new();
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long n;
+	int rc = 0;
+
+	*out = NULL;
+	if (req == NULL || b == NULL || X509_REQ_set_pubkey(req, key) != 1 ||
+	    X509_REQ_sign(req, key, key_digest(key)) <= 0 ||
+	    PEM_write_bio_X509_REQ(b, req) != 1) {
+		rc = sertel_err_ossl(SERTEL_ECRYPTO, "generated key: cannot make a CSR");
+		goto out;
+	}
+	n = BIO_get_mem_data(b, &p);
+	if ((*out = strndup(p, (size_t)n)) == NULL)
+		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
+out:
+	BIO_free(b);
+	X509_REQ_free(req);
+	return rc;
+}
+
+int
+key_generate_sealed(struct sealed_key *sealed, char **csr_pem, const char *algo,
+                    const char *pass, size_t passlen, const struct seal_params *p)
+{
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	*csr_pem = NULL;
+	memset(sealed, 0, sizeof(*sealed));
+	if ((rc = key_generate(&key, algo)) < 0 ||
+	    (rc = seal_key(sealed, key, pass, passlen, p)) < 0 ||
+	    (rc = csr_from_key(csr_pem, key)) < 0)
+		sealed_key_free(sealed);
+	EVP_PKEY_free(key);
+	return rc;
 }

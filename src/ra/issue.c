@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "audit/audit.h"
 #include "pki/pki.h"
 #include "ra/ra.h"
@@ -201,33 +198,6 @@ agreement_ensure_fn(struct store *st, void *arg)
 	return agreement_add(w->out, st, w->who, default_agreement);
 }
 
-/* A CSR from a key generated here, so issuance takes one path whatever
- * the key's origin. */
-static int
-csr_from_key(char **out, EVP_PKEY *key)
-{
-	X509_REQ *req = X509_REQ_new();
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	long n;
-	int rc = 0;
-
-	*out = NULL;
-	if (req == NULL || b == NULL || X509_REQ_set_pubkey(req, key) != 1 ||
-	    X509_REQ_sign(req, key, key_digest(key)) <= 0 ||
-	    PEM_write_bio_X509_REQ(b, req) != 1) {
-		rc = sertel_err_ossl(SERTEL_ECRYPTO, "generated key: cannot make a CSR");
-		goto out;
-	}
-	n = BIO_get_mem_data(b, &p);
-	if ((*out = strndup(p, (size_t)n)) == NULL)
-		rc = sertel_err(SERTEL_ENOMEM, "out of memory");
-out:
-	BIO_free(b);
-	X509_REQ_free(req);
-	return rc;
-}
-
 static int
 split_names(const char **out, int *n, char *list)
 {
@@ -385,7 +355,6 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	struct issue_also also;
 	struct sealed_key sealed;
 	struct seal_params sp;
-	EVP_PKEY *key = NULL;
 	char *gen_csr = NULL, dns[sizeof(app.dns)], ip[sizeof(app.ip)],
 	     cn[sizeof(app.cn) + 256];
 	const char *forbid[4];
@@ -428,9 +397,9 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	memset(&ag, 0, sizeof(ag));
 	if (rq->passphrase != NULL) {
 		seal_params_default(&sp);
-		if ((rc = key_generate(&key, rq->algo ? rq->algo : "ec-p256")) < 0 ||
-		    (rc = seal_key(&sealed, key, rq->passphrase, rq->passlen, &sp)) < 0 ||
-		    (rc = csr_from_key(&gen_csr, key)) < 0)
+		if ((rc = key_generate_sealed(&sealed, &gen_csr,
+		                              rq->algo ? rq->algo : "ec-p256",
+		                              rq->passphrase, rq->passlen, &sp)) < 0)
 			goto out;
 	}
 	memset(&irq, 0, sizeof(irq));
@@ -476,7 +445,6 @@ ra_issue(struct cert_rec *out, struct ra_issued *info, struct store *st,
 	str_copy(info->app_id, sizeof(info->app_id), app.id);
 out:
 	sealed_key_free(&sealed);
-	EVP_PKEY_free(key);
 	free(gen_csr);
 	return rc;
 }
