@@ -114,8 +114,8 @@ check_eq "$X: the same code again refused with BSrE's error shape" "400 2052 tru
 check_eq "$X: a wrong code refused with BSrE's error shape" "400 2052 true" \
 	"$(r .totp_wrong_status) $(r .totp_wrong_code) $(r .totp_wrong_error)"
 C=$(r .totp_code)
-check_eq "$X: the code is in no audit entry and not in the server log" "0 0" \
-	"$(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE reason LIKE '%$C%' OR object LIKE '%$C%'") $(grep -c "$C" "$SERVER_LOG")"
+check_eq "$X: the code (6 digits) is in no audit entry and not in the server log" "6 0 0" \
+	"${#C} $(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE reason LIKE '%$C%' OR object LIKE '%$C%'") $(grep -c "$C" "$SERVER_LOG")"
 check_eq "$X: the reused and the wrong code both counted toward the lock" 2 \
 	"$(inst_sql "$I" "SELECT failures FROM esign_owners WHERE nik = '$BUDI'")"
 server_stop

@@ -8,3 +8,14 @@ add_test(NAME portal_finish
   COMMAND ${SERTEL_BASH_PORTAL_FINISH} ${CMAKE_CURRENT_LIST_DIR}/test_portal_finish.sh)
 set_tests_properties(portal_finish PROPERTIES TIMEOUT 400 LABELS "browser"
   ENVIRONMENT "SERTEL_TEST_DB=sqlite;SERTEL_SHARED=${SERTEL_SHARED_DIR};SERTEL_BIN=$<TARGET_FILE:sertel>;SERTEL_BUILD=${CMAKE_BINARY_DIR};PORTAL_SHOTS=portal-finish")
+
+# The child's limits and the parent's bounds, without a server: the
+# sertel binary of this build is the child (SERTEL_BIN).
+sertel_unit_test(finish_render SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_finish_render.c
+  LIBS sertel_render)
+set_tests_properties(finish_render PROPERTIES TIMEOUT 120)
+
+# The people search behind the picker (ra_person_search), on SQLite and
+# PostgreSQL.
+sertel_store_unit_test(finish_people SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_finish_people.c
+  LIBS sertel_ra)
