@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from portal_lib import Page, check, login_raw, request, set_file, summary  # noqa: E402
 from desk_flow import ANDI, AUDITOR, KADIS, OP1, SITI, session_of, type_into  # noqa: E402
 from desk_flow import Store as DeskStore  # noqa: E402
+from sign_flow import flow_id, pick  # noqa: E402
 
 RINA_NIK = "3274015505880003"
 SITI_NIK = "3274014101920002"
@@ -85,25 +86,6 @@ def images_done(p, seconds=20):
 			return True
 		time.sleep(0.2)
 	return False
-
-
-def flow_id(p):
-	m = re.search(r"/portal/tandatangan/([0-9a-f]{32})", p.url())
-	return m.group(1) if m else None
-
-
-def pick(p, base, names):
-	p.goto(base + "/portal/tandatangan")
-	for name in names:
-		p.js("document.getElementById('cari').value = %s" % json.dumps(name))
-		p.click_and_load("#cari-kirim")
-		link = p.js("(function(){var l=[].filter.call(document.querySelectorAll('#hasil-cari li'),"
-		            "function(e){return e.querySelector('.name').textContent==%s});"
-		            "return l.length==1?l[0].querySelector('a.pick-add').href:''})()" % json.dumps(name))
-		if not link:
-			return False
-		p.goto(link)
-	return True
 
 
 def upload(p, files):

@@ -45,18 +45,10 @@ done
 mkdir -p "$SHOTS"
 
 KADIS=3274010101750001
-OP1=3274010101820001
-OP2=3274010101830001
 SITI=3274014101920002
 PW='Teh-Poci-Tegal-2026'
 printf '%s' "$PW" >"$T/pass.txt"
-att=(--attach "pengantar=$F/pengantar.pdf" --attach "rekomendasi=$F/rekomendasi.pdf" --attach "ktp=$F/ktp.png")
-id=$("$S" ra apply --dir "$I" --as $SITI --type individu --usage signing "${att[@]}" --json | jq -r .id)
-quiet "$S" ra submit --dir "$I" --as $SITI "$id" &&
-	quiet "$S" ra approve --dir "$I" --as $OP1 "$id" --note lengkap &&
-	quiet "$S" ra approve --dir "$I" --as $OP2 "$id" --note lengkap &&
-	quiet "$S" ra issue --dir "$I" "$id" --as $SITI --accept-agreement --generate-key \
-		--passphrase-file "$T/pass.txt" --out "$T/siti.pem" || die "Siti's sealed key"
+portal_sealed $SITI "$T/pass.txt" || die "Siti's sealed key"
 
 $PY "$HERE/mkslowpdf.py" "$F/lambat.pdf" || die "mkslowpdf"
 $PY "$HERE/../esign/mkpdf.py" "$F/biasa.pdf" "Surat Edaran Nomor 800/9" || die "mkpdf"
