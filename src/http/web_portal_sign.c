@@ -476,10 +476,25 @@ path_flow(struct page *pg, struct esign_flow *f, const char **rest)
 	return 0;
 }
 
-/* "Pratinjau halaman N tidak dapat dibuat: WHY" (why: render_reason). */
+/* Why the last preview failed, in the page's language (render_reason):
+ * "waktu habis (5 detik)", "gambar melebihi batas ukuran", ... */
 static void
-preview_msg(char *out, size_t outsz, struct page *pg, long pno, const char *why)
+preview_why(char *out, size_t outsz, struct page *pg, const char *key, int secs)
 {
+	if (strcmp(key, "render.why.time") == 0)
+		snprintf(out, outsz, "%s (%d %s)", wp_text(pg, key), secs,
+		         wp_text(pg, "render.why.seconds"));
+	else
+		str_copy(out, outsz, wp_text(pg, key));
+}
+
+/* "Pratinjau halaman N tidak dapat dibuat: WHY". */
+static void
+preview_msg(char *out, size_t outsz, struct page *pg, long pno, const char *key, int secs)
+{
+	char why[160];
+
+	preview_why(why, sizeof(why), pg, key, secs);
 	snprintf(out, outsz, "%s %ld %s: %s", wp_text(pg, "sign.err.preview.page"), pno,
 	         wp_text(pg, "sign.err.preview.cannot"), why);
 }
@@ -536,7 +551,10 @@ flow_page(struct page *pg, int status, const struct esign_flow *f, const char *e
 		 * are typed: the signing goes on as it would without JS. */
 		if (render_doc_info(&n, rp, SIGN_PREVIEWS, data, len, &rl) < 0) {
 			log_msg(LOG_WARN, "portal: flow %s: %s", f->id, sertel_errmsg());
-			preview_msg(why, sizeof(why), pg, 1, render_reason());
+			int secs = 0;
+			const char *key = render_reason(&secs);
+
+			preview_msg(why, sizeof(why), pg, 1, key, secs);
 			n = 0;
 		}
 		for (p = 0; p < n && p < SIGN_PREVIEWS; p++)
@@ -608,13 +626,14 @@ svg_text(struct buf *b, const char *s, size_t n)
  * stopped) once per version, not at every reload. */
 static int
 preview_failed_svg(unsigned char **out, size_t *len, struct page *pg, long pno,
-                   const char *why)
+                   const char *key, int secs)
 {
-	char line[160];
+	char line[160], why[160];
 	const char *w = why;
 	struct buf b;
 	int y = 360;
 
+	preview_why(why, sizeof(why), pg, key, secs);
 	buf_init(&b, 8192);
 	buf_appendf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"595\" "
 	                "height=\"842\" viewBox=\"0 0 595 842\"><rect width=\"595\" "
@@ -655,6 +674,30 @@ preview_failed_svg(unsigned char **out, size_t *len, struct page *pg, long pno,
 	return 0;
 }
 
+/* A page that could not be drawn is cached as this mark, the reason's key
+ * and seconds (render_reason), and shown in each viewer's language. */
+#define FAILED_MARK "render-failed "
+
+/* The key and seconds of a cached failure mark; 0, or -1 for a preview. */
+static int
+failed_mark(char *key, size_t keysz, int *secs, const unsigned char *p, size_t len)
+{
+	size_t ml = strlen(FAILED_MARK), n;
+	char buf[64];
+
+	if (len < ml || memcmp(p, FAILED_MARK, ml) != 0)
+		return -1;
+	n = len - ml < sizeof(buf) - 1 ? len - ml : sizeof(buf) - 1;
+	memcpy(buf, p + ml, n);
+	buf[n] = '\0';
+	n = strspn(buf, "abcdefghijklmnopqrstuvwxyz.");
+	*secs = (int)strtol(buf + n, NULL, 10);
+	buf[n] = '\0';
+	str_copy(key, keysz,
+	         strncmp(buf, "render.why.", 11) == 0 ? buf : "render.why.unknown");
+	return 0;
+}
+
 /* The preview of /halaman/I/P.png, cached with the flow per version. */
 static int
 flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
@@ -662,9 +705,9 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 	unsigned char *png = NULL, *data = NULL;
 	size_t len = 0, dlen = 0;
 	struct render_limits rl;
-	char *end;
+	char *end, key[64], mark[96];
 	long idx, pno;
-	int rc, failed;
+	int rc, secs = 0;
 
 	/* "/halaman/I/P.png" */
 	if (strncmp(rest, "/halaman/", 9) != 0)
@@ -696,14 +739,16 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 			                wp_msg(pg, "", "sign.err.preview"));
 		if (rc < 0) {
 			log_msg(LOG_WARN, "portal: flow %s: %s", f->id, sertel_errmsg());
-			if (preview_failed_svg(&png, &len, pg, pno, render_reason()) < 0)
-				return wp_error(pg, 500, "internal error");
+			str_copy(key, sizeof(key), render_reason(&secs));
+			snprintf(mark, sizeof(mark), FAILED_MARK "%s %d", key, secs);
 			/* A child that could not be spawned is no verdict on the
 			 * file: not cached, tried again next time. */
-			if (rc == SERTEL_EIO) {
-				rc = 0;
-				goto serve;
-			}
+			if (rc != SERTEL_EIO &&
+			    esign_flow_preview_put(
+			        pg->r->st, f->id, (size_t)idx, f->version, (int)pno - 1,
+			        (unsigned char *)mark, strlen(mark)) < 0)
+				sertel_err_clear();
+			goto failed;
 		}
 		if (esign_flow_preview_put(pg->r->st, f->id, (size_t)idx, f->version,
 		                           (int)pno - 1, png, len) < 0) {
@@ -713,16 +758,30 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 		}
 	} else if (rc < 0) {
 		return wp_error(pg, 500, "internal error");
+	} else if (failed_mark(key, sizeof(key), &secs, png, len) == 0) {
+		free(png);
+		png = NULL;
+		goto failed;
 	}
-serve:
-	failed = len >= 4 && memcmp(png, "<svg", 4) == 0;
 	sertel_err_clear();
 	free(pg->resp->body);
 	pg->resp->body = png;
 	pg->resp->len = len;
+	pg->resp->status = 200;
+	pg->resp->ctype = "image/png";
+	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
+	                          "Content-Security-Policy: default-src 'none'\n");
+	return 0;
+failed:
+	sertel_err_clear();
+	if (preview_failed_svg(&png, &len, pg, pno, key, secs) < 0)
+		return wp_error(pg, 500, "internal error");
+	free(pg->resp->body);
+	pg->resp->body = png;
+	pg->resp->len = len;
 	/* 422 with an image the browser still shows in the <img>. */
-	pg->resp->status = failed ? 422 : 200;
-	pg->resp->ctype = failed ? "image/svg+xml" : "image/png";
+	pg->resp->status = 422;
+	pg->resp->ctype = "image/svg+xml";
 	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
 	                          "Content-Security-Policy: default-src 'none'\n");
 	return 0;

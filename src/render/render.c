@@ -23,30 +23,53 @@
 #include "core/core.h"
 #include "render/render.h"
 
-extern char **environ;
+/* The child's environment: none of the server's (database URLs, tokens),
+ * only what poppler and fontconfig read, and a sanitizer build's options. */
+static void
+child_env(char **env, char store[][1024], size_t max)
+{
+	static const char *const keep[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH",
+	                                   "ASAN_OPTIONS", "UBSAN_OPTIONS",
+	                                   "LSAN_OPTIONS"};
+	size_t n = 0, i;
+	const char *v;
 
-#define INFO_MAX   (64 * 1024) /* the page list's text */
-#define REASON_MAX 160
+	env[n++] = (char *)"PATH=/usr/bin:/bin";
+	env[n++] = (char *)"LANG=C.UTF-8";
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]) && n + 1 < max; i++)
+		if ((v = getenv(keep[i])) != NULL &&
+		    (size_t)snprintf(store[n], sizeof(store[n]), "%s=%s", keep[i], v) <
+		        sizeof(store[n])) {
+			env[n] = store[n];
+			n++;
+		}
+	env[n] = NULL;
+}
 
-static _Thread_local char reason[REASON_MAX];
+#define INFO_MAX (64 * 1024) /* the page list's text */
+
+static _Thread_local const char *reason;
+static _Thread_local int reason_seconds;
 
 const char *
-render_reason(void)
+render_reason(int *seconds)
 {
-	return reason[0] ? reason : "kesalahan tidak diketahui";
+	if (seconds != NULL)
+		*seconds = reason_seconds;
+	return reason != NULL ? reason : "render.why.unknown";
 }
 
 static int fail(int rc, const char *why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The page's phrase (why) and the log's line (fmt). */
+/* The page's reason (why: a message key) and the log's line (fmt). */
 static int
 fail(int rc, const char *why, const char *fmt, ...)
 {
 	char line[300];
 	va_list ap;
 
-	str_copy(reason, sizeof(reason), why);
+	reason = why;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -115,7 +138,7 @@ child_run(struct buf *out, size_t max, const char *const *args, size_t nargs,
           const unsigned char *pdf, size_t len, const struct render_limits *l, int page)
 {
 	posix_spawn_file_actions_t fa;
-	char cpu[16], mem[16], *argv[16];
+	char cpu[16], mem[16], *argv[16], *env[8], envs[8][1024];
 	char chunk[16384], err[256];
 	const char *bin = l->binary[0] ? l->binary : "/proc/self/exe";
 	int in = -1, po[2] = {-1, -1}, pe[2] = {-1, -1}, fa_ok = 0, status = 0;
@@ -136,27 +159,26 @@ child_run(struct buf *out, size_t max, const char *const *args, size_t nargs,
 	for (i = 0; i < nargs && na < 15; i++)
 		argv[na++] = (char *)args[i];
 	argv[na] = NULL;
+	child_env(env, envs, sizeof(env) / sizeof(env[0]));
 	if ((in = input_fd(pdf, len)) < 0 || pipe2(po, O_CLOEXEC) < 0 ||
 	    pipe2(pe, O_CLOEXEC) < 0) {
-		rc = fail(SERTEL_EIO, "server tidak dapat menjalankan penggambar",
-		          "no pipe: %s", strerror(errno));
+		rc = fail(SERTEL_EIO, "render.why.spawn", "no pipe: %s", strerror(errno));
 		goto out;
 	}
 	/* dup2 onto 0..2 clears close-on-exec there; everything else the
 	 * server holds is close-on-exec, and the child closes what is not. */
 	if (posix_spawn_file_actions_init(&fa) != 0) {
-		rc = fail(SERTEL_EIO, "server tidak dapat menjalankan penggambar",
-		          "spawn actions");
+		rc = fail(SERTEL_EIO, "render.why.spawn", "spawn actions");
 		goto out;
 	}
 	fa_ok = 1;
 	if (posix_spawn_file_actions_adddup2(&fa, in, 0) != 0 ||
 	    posix_spawn_file_actions_adddup2(&fa, po[1], 1) != 0 ||
 	    posix_spawn_file_actions_adddup2(&fa, pe[1], 2) != 0 ||
-	    (errno = posix_spawn(&pid, bin, &fa, NULL, argv, environ)) != 0) {
+	    (errno = posix_spawn(&pid, bin, &fa, NULL, argv, env)) != 0) {
 		pid = -1;
-		rc = fail(SERTEL_EIO, "server tidak dapat menjalankan penggambar",
-		          "spawn %s: %s", bin, strerror(errno));
+		rc = fail(SERTEL_EIO, "render.why.spawn", "spawn %s: %s", bin,
+		          strerror(errno));
 		goto out;
 	}
 	close(po[1]);
@@ -219,34 +241,28 @@ child_run(struct buf *out, size_t max, const char *const *args, size_t nargs,
 	pid = -1;
 	err[strcspn(err, "\n")] = '\0';
 	if (killed) {
-		char why[REASON_MAX];
-
-		snprintf(why, sizeof(why), "waktu habis (%d detik)", l->wall_seconds);
-		rc = fail(SERTEL_ETOOBIG, why, "page %d: killed after %d s (wall clock)",
-		          page + 1, l->wall_seconds);
+		rc = fail(SERTEL_ETOOBIG, "render.why.time",
+		          "page %d: killed after %d s (wall clock)", page + 1,
+		          l->wall_seconds);
+		reason_seconds = l->wall_seconds;
 	} else if (overflow) {
-		rc = fail(SERTEL_ETOOBIG, "gambar melebihi batas ukuran",
+		rc = fail(SERTEL_ETOOBIG, "render.why.size",
 		          "page %d: output over %zu bytes", page + 1, max);
 	} else if (WIFSIGNALED(status)) {
-		char why[REASON_MAX];
 		int sig = WTERMSIG(status);
 
-		if (sig == SIGXCPU || sig == SIGKILL)
-			snprintf(why, sizeof(why), "waktu habis (%d detik)",
-			         l->cpu_seconds);
-		else
-			str_copy(why, sizeof(why),
-			         "penggambar berhenti karena batas sumber daya");
-		rc = fail(SERTEL_ETOOBIG, why, "page %d: child killed by signal %d",
-		          page + 1, sig);
+		/* SIGXCPU at the soft CPU limit, SIGKILL at the hard one; any
+		 * other signal is a limit poppler ran into (an allocation
+		 * refused by RLIMIT_AS aborts in glib). */
+		rc = fail(SERTEL_ETOOBIG,
+		          sig == SIGXCPU || sig == SIGKILL ? "render.why.time"
+		                                           : "render.why.limit",
+		          "page %d: child killed by signal %d", page + 1, sig);
+		reason_seconds = l->cpu_seconds;
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		/* Exit 3: a limit the child hit itself (memory); 2: unreadable. */
-		int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-
-		rc = fail(code == 3 ? SERTEL_ETOOBIG : SERTEL_EINVAL,
-		          code == 3 ? "memori melebihi batas"
-		                    : "berkas PDF tidak dapat dibaca",
-		          "page %d: child exit %d: %s", page + 1, code,
+		rc = fail(SERTEL_EINVAL, "render.why.unreadable",
+		          "page %d: child exit %d: %s", page + 1,
+		          WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 		          err[0] ? err : "no message");
 	}
 out:
@@ -304,7 +320,8 @@ render_doc_info(int *n, struct render_page *pages, int maxpages, const unsigned 
 	int i, rc;
 
 	*n = 0;
-	reason[0] = '\0';
+	reason = NULL;
+	reason_seconds = 0;
 	if (maxpages > RENDER_MAX_PAGES)
 		maxpages = RENDER_MAX_PAGES;
 	if (maxpages < 0)
@@ -335,8 +352,7 @@ render_doc_info(int *n, struct render_page *pages, int maxpages, const unsigned 
 	goto out;
 bad:
 	*n = 0;
-	rc = fail(SERTEL_EINVAL, "berkas PDF tidak dapat dibaca",
-	          "child answer malformed");
+	rc = fail(SERTEL_EINVAL, "render.why.unreadable", "child answer malformed");
 out:
 	buf_free(&b);
 	return rc;
@@ -353,7 +369,8 @@ render_page_png(unsigned char **png, size_t *len, const unsigned char *pdf, size
 
 	*png = NULL;
 	*len = 0;
-	reason[0] = '\0';
+	reason = NULL;
+	reason_seconds = 0;
 	if (max_px <= 0 || max_px > RENDER_MAX_PIXELS)
 		max_px = RENDER_MAX_PIXELS;
 	snprintf(ps, sizeof(ps), "%d", page);
@@ -362,7 +379,7 @@ render_page_png(unsigned char **png, size_t *len, const unsigned char *pdf, size
 	if ((rc = child_run(&b, l->max_png, args, 4, pdf, pdflen, l, page)) < 0)
 		goto out;
 	if (b.len < 8 || memcmp(b.data, "\x89PNG\r\n\x1a\n", 8) != 0) {
-		rc = fail(SERTEL_EINVAL, "berkas PDF tidak dapat dibaca",
+		rc = fail(SERTEL_EINVAL, "render.why.unreadable",
 		          "page %d: the child's answer is not a PNG", page + 1);
 		goto out;
 	}

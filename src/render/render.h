@@ -39,16 +39,17 @@ void render_limits_load(struct render_limits *out, const struct config *cfg);
  * RENDER_MAX_PAGES) into pages[]: one child.  SERTEL_EINVAL for what
  * poppler cannot open, SERTEL_ETOOBIG when the child was stopped at a
  * limit (time, memory, output size), SERTEL_EIO when it could not run;
- * render_reason() says which in Bahasa Indonesia. */
+ * render_reason() says which. */
 int render_doc_info(int *n, struct render_page *pages, int maxpages,
                     const unsigned char *pdf, size_t len, const struct render_limits *l);
 /* Page page (0-based) as a PNG whose longer side is at most max_px
  * (<= RENDER_MAX_PIXELS); *png owned (free()).  Errors as above. */
 int render_page_png(unsigned char **png, size_t *len, const unsigned char *pdf,
                     size_t pdflen, int page, int max_px, const struct render_limits *l);
-/* Why the last failed call failed, for the page: one short phrase in
- * Bahasa Indonesia ("waktu habis (5 detik)", ...); thread-local. */
-const char *render_reason(void);
+/* Why the last failed call of this thread failed, for the page: a message
+ * key of web/i18n (render.why.time, .size, .unreadable, .limit, .spawn,
+ * .unknown); *seconds (may be NULL) the limit for render.why.time. */
+const char *render_reason(int *seconds);
 
 /* ---- the child's side (render_draw.c, called by cmd_render.c only) ---- */
 int render_draw_info(int *n, struct render_page *pages, int maxpages,

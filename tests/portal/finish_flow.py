@@ -159,7 +159,8 @@ def main():
 
 		th = threading.Thread(target=fetch)
 		th.start()
-		lat, seen_child, lim = [], None, {}
+		lat, seen_child, lim, child_env = [], None, {}, None
+		server_env = open("/proc/%d/environ" % spid, "rb").read()
 		while th.is_alive():
 			for path, ck in (("/healthz", None), ("/portal/tandatangan", siti[0])):
 				t = time.monotonic()
@@ -172,6 +173,10 @@ def main():
 					got = limits(pid)
 					if got:
 						seen_child, lim = cmd, got
+					try:
+						child_env = open("/proc/%d/environ" % pid, "rb").read().split(b"\0")
+					except OSError:
+						pass
 			time.sleep(0.2)
 		th.join()
 		st, hd, body = res["r"]
@@ -193,6 +198,9 @@ def main():
 		        "Max core file size": ("0", "0")}
 		for k, v in want.items():
 			check(lim.get(k) == v, "the child's %s limit is %s/%s" % (k.lower(), v[0], v[1]), repr(lim.get(k)))
+		check(b"SERTEL_" in server_env and child_env is not None and
+		      not any(e.startswith(b"SERTEL_") for e in child_env),
+		      "the child gets none of the server's environment (no SERTEL_* variables)", repr(child_env))
 		time.sleep(0.3)
 		left = children(spid)
 		check(not left, "no child process and no zombie left (/proc)", repr(left))
@@ -201,6 +209,11 @@ def main():
 		again = time.monotonic() - t
 		check(st == 422 and body2 == body and again < 1.5,
 		      "the failure is remembered: not drawn again (%.2f s)" % again)
+		st, hd, body3 = request(base, "GET", "/portal/tandatangan/%s/halaman/0/1.png?lang=en" % slow,
+		                        cookies=siti[0])
+		text = " ".join(re.sub(r"<[^>]+>", " ", body3.decode("utf-8", "replace")).split())
+		check(st == 422 and "Preview of page 1 cannot be made: time is up (3 seconds)" in text,
+		      "... and told in English with the switch", text[:200])
 
 		p.goto(base + "/portal/tandatangan/" + slow)
 		check(images_done(p) and p.js("document.querySelector('.sign-page img').naturalWidth") > 0,

@@ -199,7 +199,7 @@ a_slow_page_is_stopped_by_cpu_then_by_wall_clock(void **state)
 	size_t len = 0, plen;
 	char *pdf = pdf_slow(&plen);
 	double t;
-	int n = 0;
+	int n = 0, secs = 0;
 
 	(void)state;
 	/* Counting pages does not draw them: quick. */
@@ -211,7 +211,8 @@ a_slow_page_is_stopped_by_cpu_then_by_wall_clock(void **state)
 	    render_page_png(&png, &len, (unsigned char *)pdf, plen, 0, 900, &l),
 	    SERTEL_ETOOBIG);
 	assert_null(png);
-	assert_string_equal(render_reason(), "waktu habis (1 detik)");
+	assert_string_equal(render_reason(&secs), "render.why.time");
+	assert_int_equal(secs, 1);
 	assert_true(now_s() - t < 15);
 	no_child_left();
 	/* CPU allowed 60 s, the wall clock 1 s: the parent kills. */
@@ -222,7 +223,8 @@ a_slow_page_is_stopped_by_cpu_then_by_wall_clock(void **state)
 	    SERTEL_ETOOBIG);
 	t = now_s() - t;
 	assert_true(t >= 0.9 && t < 5);
-	assert_string_equal(render_reason(), "waktu habis (1 detik)");
+	assert_string_equal(render_reason(&secs), "render.why.time");
+	assert_int_equal(secs, 1);
 	assert_non_null(strstr(sertel_errmsg(), "wall clock"));
 	no_child_left();
 	free(pdf);
@@ -244,19 +246,19 @@ bounds_and_failures_have_reasons(void **state)
 	assert_int_equal(
 	    render_page_png(&png, &len, (unsigned char *)pdf, plen, 0, 900, &l),
 	    SERTEL_ETOOBIG);
-	assert_string_equal(render_reason(), "gambar melebihi batas ukuran");
+	assert_string_equal(render_reason(NULL), "render.why.size");
 	no_child_left();
 	limits_of(&l, 5, 20);
 	assert_int_equal(render_doc_info(&n, NULL, 0, (const unsigned char *)junk,
 	                                 sizeof(junk) - 1, &l),
 	                 SERTEL_EINVAL);
-	assert_string_equal(render_reason(), "berkas PDF tidak dapat dibaca");
+	assert_string_equal(render_reason(NULL), "render.why.unreadable");
 	no_child_left();
 	str_copy(l.binary, sizeof(l.binary), "/nonexistent/sertel");
 	assert_int_equal(
 	    render_page_png(&png, &len, (unsigned char *)pdf, plen, 0, 900, &l),
 	    SERTEL_EIO);
-	assert_string_equal(render_reason(), "server tidak dapat menjalankan penggambar");
+	assert_string_equal(render_reason(NULL), "render.why.spawn");
 	no_child_left();
 	free(pdf);
 }
