@@ -698,6 +698,22 @@ failed_mark(char *key, size_t keysz, int *secs, const unsigned char *p, size_t l
 	return 0;
 }
 
+/* The answer: body (owned from here on), never cached by the browser. */
+static int
+preview_send(struct page *pg, unsigned char *body, size_t len, int status,
+             const char *ctype)
+{
+	sertel_err_clear();
+	free(pg->resp->body);
+	pg->resp->body = body;
+	pg->resp->len = len;
+	pg->resp->status = status;
+	pg->resp->ctype = ctype;
+	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
+	                          "Content-Security-Policy: default-src 'none'\n");
+	return 0;
+}
+
 /* The preview of /halaman/I/P.png, cached with the flow per version. */
 static int
 flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
@@ -763,28 +779,12 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 		png = NULL;
 		goto failed;
 	}
-	sertel_err_clear();
-	free(pg->resp->body);
-	pg->resp->body = png;
-	pg->resp->len = len;
-	pg->resp->status = 200;
-	pg->resp->ctype = "image/png";
-	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
-	                          "Content-Security-Policy: default-src 'none'\n");
-	return 0;
+	return preview_send(pg, png, len, 200, "image/png");
 failed:
-	sertel_err_clear();
 	if (preview_failed_svg(&png, &len, pg, pno, key, secs) < 0)
 		return wp_error(pg, 500, "internal error");
-	free(pg->resp->body);
-	pg->resp->body = png;
-	pg->resp->len = len;
 	/* 422 with an image the browser still shows in the <img>. */
-	pg->resp->status = 422;
-	pg->resp->ctype = "image/svg+xml";
-	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
-	                          "Content-Security-Policy: default-src 'none'\n");
-	return 0;
+	return preview_send(pg, png, len, 422, "image/svg+xml");
 }
 
 /* ---- download -------------------------------------------------------------- */

@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from portal_lib import Page, check, login_raw, request, set_file, summary  # noqa: E402
 from desk_flow import ANDI, AUDITOR, KADIS, OP1, SITI, session_of, type_into  # noqa: E402
 from desk_flow import Store as DeskStore  # noqa: E402
-from sign_flow import flow_id, pick  # noqa: E402
+from sign_flow import flow_id, images_loaded, pick  # noqa: E402
 
 RINA_NIK = "3274015505880003"
 SITI_NIK = "3274014101920002"
@@ -78,16 +78,6 @@ def limits(pid):
 	return out
 
 
-def images_done(p, seconds=20):
-	deadline = time.monotonic() + seconds
-	while time.monotonic() < deadline:
-		if p.js("Array.prototype.every.call(document.querySelectorAll('.sign-page img'),"
-		        "function(i){return i.complete})"):
-			return True
-		time.sleep(0.2)
-	return False
-
-
 def upload(p, files):
 	for k, f in enumerate(files, 1):
 		set_file(p, "#berkas%d" % k, f)
@@ -129,7 +119,7 @@ def main():
 		ok_id = upload(p, [os.path.join(files, "biasa.pdf")])
 		if not check(ok_id is not None, "a normal letter uploaded: its flow page", p.text()[:200]):
 			return
-		check(images_done(p) and p.js("document.querySelector('.sign-page img').naturalWidth") > 100,
+		check(images_loaded(p) and p.js("document.querySelector('.sign-page img').naturalWidth") > 100,
 		      "a normal letter still previews (drawn by the child)")
 		st, hd, png = request(base, "GET", "/portal/tandatangan/%s/halaman/0/1.png" % ok_id, cookies=siti[0])
 		check(st == 200 and dict(hd).get("Content-Type") == "image/png" and png.startswith(b"\x89PNG"),
@@ -216,7 +206,7 @@ def main():
 		      "... and told in English with the switch", text[:200])
 
 		p.goto(base + "/portal/tandatangan/" + slow)
-		check(images_done(p) and p.js("document.querySelector('.sign-page img').naturalWidth") > 0,
+		check(images_loaded(p) and p.js("document.querySelector('.sign-page img').naturalWidth") > 0,
 		      "the page shows the message in place of the preview (the image loads)")
 		check(p.js("!!document.getElementById('tandatangani')"), "the signing form is still there")
 		p.shot("preview-failed")
