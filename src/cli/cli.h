@@ -58,6 +58,8 @@ int cmd_esign(int argc, char **argv);
 int cmd_gov(int argc, char **argv);
 /* sertel verify: PDF signatures, or a detached signature with --sig. */
 int cmd_verify(int argc, char **argv);
+/* sertel render-page (hidden): one preview in a limited child (render.h). */
+int cmd_render(int argc, char **argv);
 
 /* Signing commands (cmd_cms.c).  cmd_sign_cms is reached as `sertel sign
  * cms ...` (argv[0] = "cms"). */

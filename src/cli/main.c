@@ -75,6 +75,8 @@ main(int argc, char **argv)
 		printf("sertel 0.1.0 (%s)\n", OpenSSL_version(OPENSSL_VERSION));
 		return 0;
 	}
+	if (strcmp(argv[1], "render-page") == 0) /* hidden: the server's previews */
+		return cmd_render(argc - 1, argv + 1);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

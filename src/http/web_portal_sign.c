@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
 #include <zlib.h>
 
 #include "esign/flow.h"
@@ -36,13 +37,12 @@
 static const struct esign_client sign_client = {.name = "portal:tandatangan",
                                                 .perms = ESIGN_PERM_SIGN};
 
-#define SIGN_TTL       (7 * 24 * 3600) /* a flow kept a week after its last change */
-#define SIGN_UPLOADS   3               /* file fields of the upload form */
-#define SIGN_PREVIEWS  10              /* pages shown per file */
-#define SIGN_RENDER_MS 5000            /* one page's drawing */
-#define SIGN_BOX_W     180.0           /* the signature box, PDF points */
-#define SIGN_BOX_H     72.0
-#define SIGN_TAG_MAX   32
+#define SIGN_TTL      (7 * 24 * 3600) /* a flow kept a week after its last change */
+#define SIGN_UPLOADS  3               /* file fields of the upload form */
+#define SIGN_PREVIEWS 10              /* pages shown per file */
+#define SIGN_BOX_W    180.0           /* the signature box, PDF points */
+#define SIGN_BOX_H    72.0
+#define SIGN_TAG_MAX  32
 
 static void
 sign_env(struct esign_flow_env *env, char *link, size_t linksz, struct page *pg,
@@ -90,6 +90,246 @@ sign_expire(struct page *pg)
 	}
 }
 
+/* ---- the next signers, chosen by name ------------------------------------ */
+/* A person picked on the page travels as an opaque reference, never as a
+ * NIK: the NIK sealed (XSalsa20-Poly1305) under a key of this session,
+ * derived from the instance secret and the session's CSRF token.  Another
+ * session, a forged or edited reference fails to open and is refused; the
+ * HTML and the URLs of the page carry no one else's NIK. */
+#define REF_RAW (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 16)
+#define REF_HEX (2 * REF_RAW)
+#define REF_SEP '.'
+
+static int
+ref_key(unsigned char key[crypto_secretbox_KEYBYTES], struct page *pg)
+{
+	unsigned char k[32];
+	int rc;
+
+	if ((rc = secret_derive(k, sizeof(k), pg->r->ctx->in->master,
+	                        "portal sign signer ref")) < 0)
+		return rc;
+	crypto_generichash(key, crypto_secretbox_KEYBYTES,
+	                   (const unsigned char *)pg->sess.csrf, strlen(pg->sess.csrf), k,
+	                   sizeof(k));
+	sodium_memzero(k, sizeof(k));
+	return 0;
+}
+
+static int
+ref_make(char out[REF_HEX + 1], struct page *pg, const char *nik)
+{
+	unsigned char key[crypto_secretbox_KEYBYTES], raw[REF_RAW];
+	int rc;
+
+	if (strlen(nik) != 16 || (rc = ref_key(key, pg)) < 0)
+		return SERTEL_EINVAL;
+	randombytes_buf(raw, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(raw + crypto_secretbox_NONCEBYTES,
+	                      (const unsigned char *)nik, 16, raw, key);
+	sodium_memzero(key, sizeof(key));
+	sodium_bin2hex(out, REF_HEX + 1, raw, sizeof(raw));
+	return 0;
+}
+
+/* The NIK of a reference this session made: SERTEL_EINVAL otherwise. */
+static int
+ref_open(char nik[17], struct page *pg, const char *ref, size_t len)
+{
+	unsigned char key[crypto_secretbox_KEYBYTES], raw[REF_RAW];
+	size_t n = 0;
+	int rc;
+
+	if (len != REF_HEX ||
+	    sodium_hex2bin(raw, sizeof(raw), ref, len, NULL, &n, NULL) != 0 ||
+	    n != sizeof(raw) || (rc = ref_key(key, pg)) < 0)
+		return sertel_err(SERTEL_EINVAL, "signer: not a reference of this page");
+	rc = crypto_secretbox_open_easy((unsigned char *)nik,
+	                                raw + crypto_secretbox_NONCEBYTES,
+	                                16 + crypto_secretbox_MACBYTES, raw, key);
+	sodium_memzero(key, sizeof(key));
+	nik[16] = '\0';
+	if (rc != 0 || strspn(nik, "0123456789") != 16)
+		return sertel_err(SERTEL_EINVAL, "signer: not a reference of this page");
+	return 0;
+}
+
+/* "REF.REF..." (the order of signing) to NIKs of registered people; none:
+ * the uploader alone. */
+static int
+signers_parse(char out[FLOW_MAX_SIGNERS][17], size_t *n, const char *text,
+              struct page *pg)
+{
+	const char *p = text != NULL ? text : "";
+	struct ra_person who;
+	size_t len;
+	int rc;
+
+	*n = 0;
+	for (;;) {
+		p += strspn(p, ". \t\r\n");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, ". \t\r\n");
+		if (*n == FLOW_MAX_SIGNERS)
+			return sertel_err(SERTEL_EINVAL, "at most %d signers",
+			                  FLOW_MAX_SIGNERS);
+		if ((rc = ref_open(out[*n], pg, p, len)) < 0)
+			return rc;
+		if ((rc = ra_person_get(&who, pg->r->st, out[*n])) < 0)
+			return rc == SERTEL_ENOTFOUND
+			           ? sertel_err(SERTEL_EINVAL,
+			                        "signer %zu: no longer registered",
+			                        *n + 1)
+			           : rc;
+		(*n)++;
+		p += len;
+	}
+	if (*n == 0) {
+		str_copy(out[0], 17, pg->who.nik);
+		*n = 1;
+	}
+	return 0;
+}
+
+/* The person shown for a pick: name, position and agency (never the NIK). */
+static json_t *
+person_card(const char *name, const char *position, const char *agency)
+{
+	char meta[2 * SERTEL_MAX_NAME + 8];
+
+	snprintf(meta, sizeof(meta), "%s%s%s", position,
+	         position[0] && agency[0] ? " \xc2\xb7 " : "", agency);
+	return json_pack("{s:s, s:s}", "name", name, "meta", meta);
+}
+
+static const char *
+agency_name_of(char *out, size_t outsz, struct page *pg, const char *id)
+{
+	struct ra_agency a;
+
+	out[0] = '\0';
+	if (id[0] && ra_agency_get(&a, pg->r->st, id) == 0)
+		str_copy(out, outsz, a.name);
+	sertel_err_clear();
+	return out;
+}
+
+struct pick_ctx {
+	struct page *pg;
+	json_t *hits;
+	const char *order; /* the refs chosen so far */
+	size_t chosen;
+	char niks[FLOW_MAX_SIGNERS][17]; /* theirs, to mark them in the results */
+};
+
+static int
+pick_hit(const struct ra_person_hit *h, void *arg)
+{
+	struct pick_ctx *c = arg;
+	char ref[REF_HEX + 1], add[(FLOW_MAX_SIGNERS + 1) * (REF_HEX + 1) + 1];
+	json_t *card;
+
+	if (ref_make(ref, c->pg, h->nik) < 0)
+		return 0;
+	snprintf(add, sizeof(add), "%s%s%s", c->order, c->order[0] ? "." : "", ref);
+	card = person_card(h->name, h->position, h->agency_name);
+	for (size_t i = 0; i < c->chosen; i++)
+		if (strcmp(c->niks[i], h->nik) == 0) {
+			json_object_set_new(card, "picked", json_true());
+			break;
+		}
+	json_object_set_new(card, "add", json_string(add));
+	json_object_set_new(card, "full", json_boolean(c->chosen >= FLOW_MAX_SIGNERS));
+	json_array_append_new(c->hits, card);
+	return 0;
+}
+
+/* The picker's state for the page: the chosen people in order (each with
+ * the order without them, for its "remove" link), the search and its
+ * results (each with the order it would make).  A reference that does not
+ * open is dropped with a message, never shown. */
+static void
+picker_ctx(struct page *pg, const char *order, const char *q)
+{
+	json_t *chosen = json_array(), *pick = json_object();
+	struct pick_ctx c = {.pg = pg};
+	char nik[17], keep[(FLOW_MAX_SIGNERS + 1) * (REF_HEX + 1) + 1],
+	    without[sizeof(keep)], agency[SERTEL_MAX_NAME];
+	const char *refs[FLOW_MAX_SIGNERS];
+	size_t lens[FLOW_MAX_SIGNERS], n = 0, i, j, k = 0;
+	const char *p = order != NULL ? order : "";
+	int bad = 0;
+
+	keep[0] = '\0';
+	while (*p && n < FLOW_MAX_SIGNERS) {
+		struct ra_person who;
+		size_t len;
+
+		p += strspn(p, ". ");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, ". ");
+		if (ref_open(nik, pg, p, len) == 0 &&
+		    ra_person_get(&who, pg->r->st, nik) == 0) {
+			json_array_append_new(
+			    chosen, person_card(who.name, who.position,
+			                        agency_name_of(agency, sizeof(agency), pg,
+			                                       who.agency_id)));
+			str_copy(c.niks[n], sizeof(c.niks[n]), nik);
+			refs[n] = p;
+			lens[n++] = len;
+			k += (size_t)snprintf(keep + k, sizeof(keep) - k, "%s%.*s",
+			                      k ? "." : "", (int)len, p);
+		} else {
+			bad = 1;
+		}
+		sodium_memzero(nik, sizeof(nik));
+		p += len;
+	}
+	sertel_err_clear();
+	/* Each chosen one's "remove": the order without it. */
+	for (i = 0; i < n; i++) {
+		size_t w = 0;
+
+		without[0] = '\0';
+		for (j = 0; j < n; j++)
+			if (j != i)
+				w += (size_t)snprintf(without + w, sizeof(without) - w,
+				                      "%s%.*s", w ? "." : "",
+				                      (int)lens[j], refs[j]);
+		json_t *card = json_array_get(chosen, i);
+		json_object_set_new(card, "pos", json_integer((json_int_t)i + 1));
+		json_object_set_new(card, "remove", json_string(without));
+	}
+	json_object_set_new(pick, "chosen", chosen);
+	json_object_set_new(pick, "order", json_string(keep));
+	json_object_set_new(pick, "any", json_boolean(n > 0));
+	json_object_set_new(pick, "bad", json_boolean(bad));
+	json_object_set_new(pick, "q", json_string(q != NULL ? q : ""));
+	if (q != NULL && *q != '\0') {
+		int rc;
+
+		c.hits = json_array();
+		c.order = keep;
+		c.chosen = n;
+		rc = ra_person_search(pg->r->st, &pg->who, q, RA_PERSON_SEARCH_MAX,
+		                      pick_hit, &c);
+
+		if (rc == SERTEL_EINVAL)
+			json_object_set_new(pick, "short", json_true());
+		else if (rc < 0)
+			log_msg(LOG_ERROR, "portal: people search: %s", sertel_errmsg());
+		sertel_err_clear();
+		json_object_set_new(pick, "searched", json_true());
+		json_object_set_new(pick, "none",
+		                    json_boolean(json_array_size(c.hits) == 0));
+		json_object_set_new(pick, "hits", c.hits);
+	}
+	sodium_memzero(c.niks, sizeof(c.niks));
+	json_object_set_new(pg->ctx, "pick", pick);
+}
+
 /* ---- the list and the upload ----------------------------------------------- */
 static int
 list_fn(const struct esign_flow *f, void *arg)
@@ -110,7 +350,7 @@ list_fn(const struct esign_flow *f, void *arg)
 }
 
 static int
-list_page(struct page *pg, int status, const char *error)
+list_page(struct page *pg, int status, const char *error, const char *order)
 {
 	json_t *up = json_array();
 	int i, rc;
@@ -125,6 +365,7 @@ list_page(struct page *pg, int status, const char *error)
 	for (i = 1; i <= SIGN_UPLOADS; i++)
 		json_array_append_new(up, json_pack("{s:i}", "n", i));
 	json_object_set_new(pg->ctx, "uploads", up);
+	picker_ctx(pg, order, status == 200 ? http_query(pg->r, "cari") : NULL);
 	if (error != NULL)
 		flash(pg, "bad", error);
 	return wp_render(pg, status, "sign", "sign.title");
@@ -133,37 +374,7 @@ list_page(struct page *pg, int status, const char *error)
 static int
 page_list(struct page *pg)
 {
-	return list_page(pg, 200, NULL);
-}
-
-/* NIKs one a line (or separated by commas/spaces); none: the uploader. */
-static int
-signers_parse(char out[FLOW_MAX_SIGNERS][17], size_t *n, const char *text, const char *me)
-{
-	const char *p = text != NULL ? text : "";
-	size_t len;
-
-	*n = 0;
-	for (;;) {
-		p += strspn(p, " \t\r\n,;");
-		if (*p == '\0')
-			break;
-		len = strcspn(p, " \t\r\n,;");
-		if (len != 16 || strspn(p, "0123456789") < 16)
-			return sertel_err(SERTEL_EINVAL, "signer %zu: a NIK is 16 digits",
-			                  *n + 1);
-		if (*n == FLOW_MAX_SIGNERS)
-			return sertel_err(SERTEL_EINVAL, "at most %d signers",
-			                  FLOW_MAX_SIGNERS);
-		memcpy(out[*n], p, 16);
-		out[(*n)++][16] = '\0';
-		p += len;
-	}
-	if (*n == 0) {
-		str_copy(out[0], 17, me);
-		*n = 1;
-	}
-	return 0;
+	return list_page(pg, 200, NULL, http_query(pg->r, "urutan"));
 }
 
 /* POST /tandatangan (multipart): the files and the signers. */
@@ -176,11 +387,15 @@ page_upload(struct page *pg)
 	char signers[FLOW_MAX_SIGNERS][17], link[SERTEL_MAX_NAME + 64];
 	const char *sp[FLOW_MAX_SIGNERS];
 	char id[FLOW_ID_LEN + 1], where[64], field[16];
+	struct render_limits rl;
+	const char *order;
 	size_t nd = 0, ns = 0, i;
 	int rc;
 
 	if (wp_read_multipart(pg, &m) < 0)
 		return 0;
+	render_limits_load(&rl, pg->r->ctx->in->cfg);
+	order = http_multipart_text(&m, "urutan");
 	sign_env(&env, link, sizeof(link), pg, api_esign_service(pg->r));
 	for (i = 1; i <= SIGN_UPLOADS; i++) {
 		struct http_part *f;
@@ -190,15 +405,16 @@ page_upload(struct page *pg)
 		    f->val.len == 0)
 			continue;
 		/* The content decides, not the name: a PDF starts %PDF- and
-		 * poppler must be able to open it. */
+		 * poppler (in its limited child) must be able to open it. */
 		if (f->val.len > env.max_file_bytes) {
-			rc = list_page(pg, 413, wp_text(pg, "sign.err.toobig"));
+			rc = list_page(pg, 413, wp_text(pg, "sign.err.toobig"), order);
 			goto out;
 		}
 		if (f->val.len < 5 || memcmp(f->val.data, "%PDF-", 5) != 0 ||
-		    render_page_count(&(int){0}, f->val.data, f->val.len) < 0) {
+		    render_doc_info(&(int){0}, NULL, 0, f->val.data, f->val.len, &rl) <
+		        0) {
 			sertel_err_clear();
-			rc = list_page(pg, 400, wp_text(pg, "sign.err.notpdf"));
+			rc = list_page(pg, 400, wp_text(pg, "sign.err.notpdf"), order);
 			goto out;
 		}
 		memset(&docs[nd], 0, sizeof(docs[nd]));
@@ -208,12 +424,13 @@ page_upload(struct page *pg)
 		nd++;
 	}
 	if (nd == 0) {
-		rc = list_page(pg, 400, wp_text(pg, "sign.err.nofile"));
+		rc = list_page(pg, 400, wp_text(pg, "sign.err.nofile"), order);
 		goto out;
 	}
-	if ((rc = signers_parse(signers, &ns, http_multipart_text(&m, "penanda"),
-	                        pg->who.nik)) < 0) {
-		rc = list_page(pg, 400, wp_text(pg, "sign.err.signers"));
+	if ((rc = signers_parse(signers, &ns, order, pg)) < 0) {
+		log_msg(LOG_INFO, "portal: upload: %s", sertel_errmsg());
+		sertel_err_clear();
+		rc = list_page(pg, 400, wp_text(pg, "sign.pick.err"), order);
 		goto out;
 	}
 	for (i = 0; i < ns; i++)
@@ -221,7 +438,7 @@ page_upload(struct page *pg)
 	if ((rc = esign_flow_create(id, pg->r->st, &pg->who, sp, ns, docs, nd, &env)) <
 	    0) {
 		rc = rc == SERTEL_EINVAL || rc == SERTEL_ETOOBIG
-		         ? list_page(pg, wp_rule_status(rc), sertel_errmsg())
+		         ? list_page(pg, wp_rule_status(rc), sertel_errmsg(), order)
 		         : wp_rule_error(pg, rc, "sign.err.create");
 		goto out;
 	}
@@ -259,10 +476,35 @@ path_flow(struct page *pg, struct esign_flow *f, const char **rest)
 	return 0;
 }
 
+/* Why the last preview failed, in the page's language (render_reason):
+ * "waktu habis (5 detik)", "gambar melebihi batas ukuran", ... */
+static void
+preview_why(char *out, size_t outsz, struct page *pg, const char *key, int secs)
+{
+	if (strcmp(key, "render.why.time") == 0)
+		snprintf(out, outsz, "%s (%d %s)", wp_text(pg, key), secs,
+		         wp_text(pg, "render.why.seconds"));
+	else
+		str_copy(out, outsz, wp_text(pg, key));
+}
+
+/* "Pratinjau halaman N tidak dapat dibuat: WHY". */
+static void
+preview_msg(char *out, size_t outsz, struct page *pg, long pno, const char *key, int secs)
+{
+	char why[160];
+
+	preview_why(why, sizeof(why), pg, key, secs);
+	snprintf(out, outsz, "%s %ld %s: %s", wp_text(pg, "sign.err.preview.page"), pno,
+	         wp_text(pg, "sign.err.preview.cannot"), why);
+}
+
 static int
 flow_page(struct page *pg, int status, const struct esign_flow *f, const char *error)
 {
 	json_t *signers = json_array(), *docs = json_array();
+	struct render_page rp[SIGN_PREVIEWS];
+	struct render_limits rl;
 	struct esign_owner o;
 	char when[WP_TIME_MAX];
 	int turn = esign_flow_turn(f, &pg->who) == 0;
@@ -287,39 +529,47 @@ flow_page(struct page *pg, int status, const struct esign_flow *f, const char *e
 		        "when", when, "now", f->state == FLOW_ACTIVE && (int)i == f->step,
 		        "doc", s->doc_id[0] ? s->doc_id : NULL));
 	}
+	render_limits_load(&rl, pg->r->ctx->in->cfg);
 	for (i = 0; i < f->ndocs; i++) {
 		unsigned char *data = NULL;
 		size_t len = 0;
 		json_t *pages = json_array();
+		char why[300];
 		int n = 0, p;
 
 		if ((rc = esign_flow_file(&data, &len, pg->r->st, &pg->who, f->id, i)) <
-		        0 ||
-		    (rc = render_page_count(&n, data, len)) < 0) {
-			free(data);
+		    0) {
 			json_decref(pages);
 			json_decref(signers);
 			json_decref(docs);
 			log_msg(LOG_ERROR, "portal: flow %s: %s", f->id, sertel_errmsg());
 			return wp_error(pg, 500, "internal error");
 		}
-		for (p = 0; p < n && p < SIGN_PREVIEWS; p++) {
-			struct render_page rp;
+		why[0] = '\0';
+		/* A file whose pages cannot be counted (the child stopped at a
+		 * limit) is shown without previews, and the page and position
+		 * are typed: the signing goes on as it would without JS. */
+		if (render_doc_info(&n, rp, SIGN_PREVIEWS, data, len, &rl) < 0) {
+			log_msg(LOG_WARN, "portal: flow %s: %s", f->id, sertel_errmsg());
+			int secs = 0;
+			const char *key = render_reason(&secs);
 
-			if (render_page_size(&rp, data, len, p) < 0)
-				break;
+			preview_msg(why, sizeof(why), pg, 1, key, secs);
+			n = 0;
+		}
+		for (p = 0; p < n && p < SIGN_PREVIEWS; p++)
 			json_array_append_new(
 			    pages, json_pack("{s:i, s:i, s:i, s:i, s:f, s:f}", "n", p + 1,
-			                     "p", p, "w", rp.w_px, "h", rp.h_px, "wpt",
-			                     rp.w_pt, "hpt", rp.h_pt));
-		}
+			                     "p", p, "w", rp[p].w_px, "h", rp[p].h_px,
+			                     "wpt", rp[p].w_pt, "hpt", rp[p].h_pt));
 		sertel_err_clear();
 		free(data);
 		json_array_append_new(
-		    docs,
-		    json_pack("{s:i, s:i, s:s, s:o, s:i, s:b, s:i, s:i}", "i", (int)i,
-		              "n", (int)i + 1, "name", f->names[i], "pages", pages,
-		              "count", n, "more", n > SIGN_PREVIEWS, "x", 380, "y", 80));
+		    docs, json_pack("{s:i, s:i, s:s, s:o, s:i, s:i, s:b, s:i, s:i, s:s?}",
+		                    "i", (int)i, "n", (int)i + 1, "name", f->names[i],
+		                    "pages", pages, "count", n > 0 ? n : 10000, "shown",
+		                    n, "more", n > SIGN_PREVIEWS, "x", 380, "y", 80,
+		                    "nopreview", why[0] ? why : NULL));
 	}
 	json_object_set_new(
 	    pg->ctx, "flow",
@@ -354,16 +604,126 @@ flow_page(struct page *pg, int status, const struct esign_flow *f, const char *e
 	return wp_render(pg, status, "sign-flow", "sign.flow.title");
 }
 
+/* XML text: the reason is ours, but the catalogue is not checked for
+ * markup. */
+static void
+svg_text(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i]; i++)
+		buf_appendf(b, "%s",
+		            s[i] == '<'   ? "&lt;"
+		            : s[i] == '>' ? "&gt;"
+		            : s[i] == '&' ? "&amp;"
+		                          : (char[2]){s[i], '\0'});
+}
+
+/* What the image of a page that could not be drawn says, as an SVG in
+ * place of the PNG: the message is on the page where the preview would
+ * be, without JavaScript, on a blank A4 page, so the box can still be
+ * dragged there.  Cached like a preview, so a hostile page is drawn (and
+ * stopped) once per version, not at every reload. */
+static int
+preview_failed_svg(unsigned char **out, size_t *len, struct page *pg, long pno,
+                   const char *key, int secs)
+{
+	char line[160], why[160];
+	const char *w = why;
+	struct buf b;
+	int y = 360;
+
+	preview_why(why, sizeof(why), pg, key, secs);
+	buf_init(&b, 8192);
+	buf_appendf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"595\" "
+	                "height=\"842\" viewBox=\"0 0 595 842\"><rect width=\"595\" "
+	                "height=\"842\" fill=\"#ffffff\"/><rect x=\"20\" y=\"300\" "
+	                "width=\"555\" height=\"220\" fill=\"#fdecea\" "
+	                "stroke=\"#b3261e\" stroke-width=\"2\"/><text x=\"297\" "
+	                "text-anchor=\"middle\" font-family=\"sans-serif\" "
+	                "font-size=\"30\" fill=\"#8c1d18\">");
+	snprintf(line, sizeof(line), "%s %ld", wp_text(pg, "sign.err.preview.page"), pno);
+	buf_appendf(&b, "<tspan x=\"297\" y=\"%d\">", y);
+	svg_text(&b, line, sizeof(line));
+	snprintf(line, sizeof(line), "%s:", wp_text(pg, "sign.err.preview.cannot"));
+	buf_appendf(&b, "</tspan><tspan x=\"297\" y=\"%d\">", y += 44);
+	svg_text(&b, line, sizeof(line));
+	buf_appendf(&b, "</tspan>");
+	/* The reason in lines of at most 30 characters, cut at spaces. */
+	while (*w && y < 500) {
+		size_t n = strlen(w), cut = n;
+
+		if (n > 30) {
+			for (cut = 30; cut > 0 && w[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = 30;
+		}
+		buf_appendf(&b, "<tspan x=\"297\" y=\"%d\">", y += 44);
+		svg_text(&b, w, cut);
+		buf_appendf(&b, "</tspan>");
+		w += cut;
+		w += strspn(w, " ");
+	}
+	buf_appendf(&b, "</text></svg>");
+	if (buf_cstr(&b) < 0) {
+		buf_free(&b);
+		return SERTEL_ENOMEM;
+	}
+	*out = buf_detach(&b, len);
+	return 0;
+}
+
+/* A page that could not be drawn is cached as this mark, the reason's key
+ * and seconds (render_reason), and shown in each viewer's language. */
+#define FAILED_MARK "render-failed "
+
+/* The key and seconds of a cached failure mark; 0, or -1 for a preview. */
+static int
+failed_mark(char *key, size_t keysz, int *secs, const unsigned char *p, size_t len)
+{
+	size_t ml = strlen(FAILED_MARK), n;
+	char buf[64];
+
+	if (len < ml || memcmp(p, FAILED_MARK, ml) != 0)
+		return -1;
+	n = len - ml < sizeof(buf) - 1 ? len - ml : sizeof(buf) - 1;
+	memcpy(buf, p + ml, n);
+	buf[n] = '\0';
+	n = strspn(buf, "abcdefghijklmnopqrstuvwxyz.");
+	*secs = (int)strtol(buf + n, NULL, 10);
+	buf[n] = '\0';
+	str_copy(key, keysz,
+	         strncmp(buf, "render.why.", 11) == 0 ? buf : "render.why.unknown");
+	return 0;
+}
+
+/* The answer: body (owned from here on), never cached by the browser. */
+static int
+preview_send(struct page *pg, unsigned char *body, size_t len, int status,
+             const char *ctype)
+{
+	sertel_err_clear();
+	free(pg->resp->body);
+	pg->resp->body = body;
+	pg->resp->len = len;
+	pg->resp->status = status;
+	pg->resp->ctype = ctype;
+	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
+	                          "Content-Security-Policy: default-src 'none'\n");
+	return 0;
+}
+
 /* The preview of /halaman/I/P.png, cached with the flow per version. */
 static int
 flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 {
 	unsigned char *png = NULL, *data = NULL;
 	size_t len = 0, dlen = 0;
-	struct render_page rp;
-	char *end;
+	struct render_limits rl;
+	char *end, key[64], mark[96];
 	long idx, pno;
-	int rc;
+	int rc, secs = 0;
 
 	/* "/halaman/I/P.png" */
 	if (strncmp(rest, "/halaman/", 9) != 0)
@@ -379,15 +739,33 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 	                            (int)pno - 1);
 	if (rc == SERTEL_ENOTFOUND) {
 		sertel_err_clear();
+		render_limits_load(&rl, pg->r->ctx->in->cfg);
 		if ((rc = esign_flow_file(&data, &dlen, pg->r->st, &pg->who, f->id,
-		                          (size_t)idx)) < 0 ||
-		    (rc = render_page_png(&png, &len, &rp, data, dlen, (int)pno - 1,
-		                          RENDER_MAX_PIXELS, SIGN_RENDER_MS)) < 0) {
+		                          (size_t)idx)) < 0) {
 			free(data);
-			return wp_error(pg, rc == SERTEL_ENOTFOUND ? 404 : 422,
+			return wp_error(pg, rc == SERTEL_ENOTFOUND ? 404 : 500,
 			                wp_msg(pg, "", "sign.err.preview"));
 		}
+		rc = render_page_png(&png, &len, data, dlen, (int)pno - 1,
+		                     RENDER_MAX_PIXELS, &rl);
 		free(data);
+		if (rc == SERTEL_ENOTFOUND || (rc < 0 && rc != SERTEL_ETOOBIG &&
+		                               rc != SERTEL_EINVAL && rc != SERTEL_EIO))
+			return wp_error(pg, rc == SERTEL_ENOTFOUND ? 404 : 500,
+			                wp_msg(pg, "", "sign.err.preview"));
+		if (rc < 0) {
+			log_msg(LOG_WARN, "portal: flow %s: %s", f->id, sertel_errmsg());
+			str_copy(key, sizeof(key), render_reason(&secs));
+			snprintf(mark, sizeof(mark), FAILED_MARK "%s %d", key, secs);
+			/* A child that could not be spawned is no verdict on the
+			 * file: not cached, tried again next time. */
+			if (rc != SERTEL_EIO &&
+			    esign_flow_preview_put(
+			        pg->r->st, f->id, (size_t)idx, f->version, (int)pno - 1,
+			        (unsigned char *)mark, strlen(mark)) < 0)
+				sertel_err_clear();
+			goto failed;
+		}
 		if (esign_flow_preview_put(pg->r->st, f->id, (size_t)idx, f->version,
 		                           (int)pno - 1, png, len) < 0) {
 			/* A preview not cached is drawn again next time: no error. */
@@ -396,15 +774,17 @@ flow_preview(struct page *pg, const struct esign_flow *f, const char *rest)
 		}
 	} else if (rc < 0) {
 		return wp_error(pg, 500, "internal error");
+	} else if (failed_mark(key, sizeof(key), &secs, png, len) == 0) {
+		free(png);
+		png = NULL;
+		goto failed;
 	}
-	free(pg->resp->body);
-	pg->resp->body = png;
-	pg->resp->len = len;
-	pg->resp->status = 200;
-	pg->resp->ctype = "image/png";
-	buf_appendf(&pg->headers, "Cache-Control: private, no-store\n"
-	                          "Content-Security-Policy: default-src 'none'\n");
-	return 0;
+	return preview_send(pg, png, len, 200, "image/png");
+failed:
+	if (preview_failed_svg(&png, &len, pg, pno, key, secs) < 0)
+		return wp_error(pg, 500, "internal error");
+	/* 422 with an image the browser still shows in the <img>. */
+	return preview_send(pg, png, len, 422, "image/svg+xml");
 }
 
 /* ---- download -------------------------------------------------------------- */

@@ -379,6 +379,19 @@ int ra_cert_query(struct store *st, const struct ra_actor *who,
                   const struct ra_cert_filter *f, int64_t *total, ra_cert_fn cb,
                   void *arg);
 
+/* People whose name, position (jabatan) or agency name holds q (any case,
+ * 2..100 bytes), by name, at most limit (<= RA_PERSON_SEARCH_MAX): for the
+ * signing page's choice of the next signers (issue 11).  Any registered
+ * person may look (name, position and agency are what a letter shows);
+ * the NIK is given to the caller to resolve, never to show. */
+#define RA_PERSON_SEARCH_MAX 20
+struct ra_person_hit {
+	const char *nik, *name, *position, *agency_name;
+};
+typedef int (*ra_person_hit_fn)(const struct ra_person_hit *h, void *arg);
+int ra_person_search(struct store *st, const struct ra_actor *who, const char *q,
+                     int limit, ra_person_hit_fn cb, void *arg);
+
 /* ---- where certificates come from (issuer.c, issuer_upstream.c) ------- */
 /* The issuer connector (Cirebon 13(2): the OP forwards to the issuer).
  * Two backends behind one narrow interface: the built-in CA (default) and

@@ -200,3 +200,52 @@ out:
 	buf_free(&sql);
 	return rc;
 }
+
+/* ---- people by name, position or agency (the signing page's picker) ---- */
+int
+ra_person_search(struct store *st, const struct ra_actor *who, const char *q, int limit,
+                 ra_person_hit_fn cb, void *arg)
+{
+	struct db_stmt *s = NULL;
+	char like[260];
+	size_t qlen = q != NULL ? strlen(q) : 0;
+	int rc;
+
+	/* Colleagues to sign after oneself are a registered person's
+	 * business: the local administrator has no letters to sign. */
+	if (who->nik[0] == '\0')
+		return sertel_err(SERTEL_EPERM,
+		                  "%s: the people search is for registered people",
+		                  who->label);
+	if (qlen < 2 || qlen > 100)
+		return sertel_err(SERTEL_EINVAL, "search: 2 to 100 characters");
+	if (limit <= 0 || limit > RA_PERSON_SEARCH_MAX)
+		limit = RA_PERSON_SEARCH_MAX;
+	if ((rc = like_pattern(like, sizeof(like), q)) < 0)
+		return rc;
+	if ((rc =
+	         db_prepare(&s, store_db(st),
+	                    "SELECT p.nik, p.name, p.position, COALESCE(a.name, '') FROM "
+	                    "persons p LEFT JOIN agencies a ON a.id = p.agency_id WHERE "
+	                    "LOWER(p.name) LIKE ? ESCAPE '!' OR LOWER(p.position) LIKE ? "
+	                    "ESCAPE '!' OR LOWER(a.name) LIKE ? ESCAPE '!' ORDER BY "
+	                    "p.name, p.nik LIMIT ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, like)) < 0 || (rc = db_bind_text(s, 2, like)) < 0 ||
+	    (rc = db_bind_text(s, 3, like)) < 0 || (rc = db_bind_int(s, 4, limit)) < 0)
+		goto out;
+	while ((rc = db_step(s)) == 1) {
+		struct ra_person_hit h;
+		const char *t;
+
+		h.nik = db_col_text(s, 0);
+		h.name = (t = db_col_text(s, 1)) != NULL ? t : "";
+		h.position = (t = db_col_text(s, 2)) != NULL ? t : "";
+		h.agency_name = (t = db_col_text(s, 3)) != NULL ? t : "";
+		if ((rc = cb(&h, arg)) != 0)
+			break;
+	}
+out:
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}

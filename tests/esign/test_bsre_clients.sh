@@ -2,6 +2,11 @@
 # Issue 12: BSrE client code as Pemda apps write it, run unchanged against
 # sertel (only the base URL and credentials changed), its signed files
 # judged by pdfsig (the instance root trusted) and `sertel verify`.
+# Both also sign with BSrE's TOTP by e-mail: the owner enrolled for codes
+# (`sertel esign otp enrol`), the client asks /api/v2/sign/get/totp, reads
+# the code from the loopback SMTP server's mailbox (aiosmtpd), signs with
+# it instead of the passphrase, and sees the same code again and a wrong
+# one refused with BSrE's {"error", "status_code": 2052}.
 #   test_bsre_clients.sh php    PHP: php-cli, php-curl, Debian's Guzzle
 #   test_bsre_clients.sh node   Node: axios + form-data from npm, installed
 #                               into the test's temp dir (npm cache first);
@@ -41,12 +46,21 @@ node)
 *) die "usage: $0 php|node" ;;
 esac
 
+PY=/usr/bin/python3
+$PY -c 'import aiosmtpd' 2>/dev/null || die "python3-aiosmtpd is not installed"
 bsre_instance
+SMTP_PORT=$(free_port)
+MD=$T/maildir
+smtp_conf "$I/sertel.conf" "$SMTP_PORT" "Sertel Kota Cirebon <noreply@cirebonkota.go.id>"
+printf 'poll_seconds = 1\n' >>"$I/sertel.conf"
+smtp_start "$SMTP_PORT" "$MD" || die "aiosmtpd did not start"
+trap 'smtp_stop; on_exit' EXIT
+ok "owner Budi enrolled for e-mailed codes" "$S" esign otp enrol --dir "$I" --nik $BUDI --passphrase-file "$T/pass.txt"
 $MKPDF "$T/a.pdf"
 bsre_start
 OUT=$T/out-$LANG_
 mkdir -p "$OUT"
-if ! "${RUN[@]}" "$U" srikandi "$APP" $BUDI "$PW" "$T/a.pdf" "$D/ttd.png" "$OUT" >"$T/client.log" 2>&1; then
+if ! "${RUN[@]}" "$U" srikandi "$APP" $BUDI "$PW" "$T/a.pdf" "$D/ttd.png" "$OUT" "$MD" budi@kominfo.cirebonkota.go.id >"$T/client.log" 2>&1; then
 	die "the $LANG_ client failed: $(tail -n 5 "$T/client.log")"
 fi
 R=$OUT/result.json
@@ -87,5 +101,22 @@ else
 	check_eq "node v2 verify: conclusion VALID" VALID "$(r .v2_verify_conclusion)"
 	check_eq "node unknown route: BSrE's status_code" 404 "$(r .unknown_status_code)"
 fi
+# TOTP by e-mail, both clients.
+X=$LANG_
+[ "$X" = node ] || X=php
+check_eq "$X get/totp: 200, success" "200 true" "$(r .totp_get_status) $(r .totp_get_success)"
+check_eq "$X: the code read from the owner's mailbox (6 digits)" 6 "$(r .totp_code_len)"
+check_eq "$X v2 sign with the mailed code, no passphrase: 200" 200 "$(r .totp_sign_status)"
+check "$X TOTP-signed: pdfsig valid and trusted" pdfsig_ok "$OUT/$X-totp.pdf"
+check "$X TOTP-signed: sertel verify valid" sertel_ok "$OUT/$X-totp.pdf"
+check_eq "$X: the same code again refused with BSrE's error shape" "400 2052 true" \
+	"$(r .totp_reuse_status) $(r .totp_reuse_code) $(r .totp_reuse_error)"
+check_eq "$X: a wrong code refused with BSrE's error shape" "400 2052 true" \
+	"$(r .totp_wrong_status) $(r .totp_wrong_code) $(r .totp_wrong_error)"
+C=$(r .totp_code)
+check_eq "$X: the code (6 digits) is in no audit entry and not in the server log" "6 0 0" \
+	"${#C} $(inst_sql "$I" "SELECT COUNT(*) FROM audit WHERE reason LIKE '%$C%' OR object LIKE '%$C%'") $(grep -c "$C" "$SERVER_LOG")"
+check_eq "$X: the reused and the wrong code both counted toward the lock" 2 \
+	"$(inst_sql "$I" "SELECT failures FROM esign_owners WHERE nik = '$BUDI'")"
 server_stop
 finish

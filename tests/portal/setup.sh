@@ -172,3 +172,19 @@ portal_nss_add() {
 		-name "$1" -passout pass:uji -out "$T/$1.p12" 2>/dev/null || die "pkcs12 $1"
 	pk12util -i "$T/$1.p12" -d "sql:$BHOME/.pki/nssdb" -W uji >/dev/null || die "pk12util $1"
 }
+
+# portal_sealed NIK PASSFILE: a signing certificate for NIK with a key
+# generated and sealed on the server under the passphrase in PASSFILE
+# (approved by op1 and op2, issued to the applicant), as every e-sign
+# owner's; its certificate in $T/NIK.pem.  (f-finish, issue 11)
+portal_sealed() {
+	local id
+	id=$("$S" ra apply --dir "$I" --as "$1" --type individu --usage signing \
+		--attach "pengantar=$F/pengantar.pdf" --attach "rekomendasi=$F/rekomendasi.pdf" \
+		--attach "ktp=$F/ktp.png" --json | jq -r .id) || return 1
+	quiet "$S" ra submit --dir "$I" --as "$1" "$id" || return 1
+	quiet "$S" ra approve --dir "$I" --as 3274010101820001 "$id" --note lengkap || return 1
+	quiet "$S" ra approve --dir "$I" --as 3274010101830001 "$id" --note lengkap || return 1
+	quiet "$S" ra issue --dir "$I" "$id" --as "$1" --accept-agreement --generate-key \
+		--passphrase-file "$2" --out "$T/$1.pem"
+}

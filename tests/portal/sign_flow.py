@@ -98,11 +98,27 @@ def drag_box(p, doc, fx, fy):
 	return (tx - img[0]) / s, img[5] - (ty - img[1]) / s
 
 
-def upload(p, base, files, signers=""):
+def pick(p, base, names):
+	"""Chooses the next signers on the page by name, in order (the picker's
+	search and its "Tambahkan" links, no NIK typed)."""
 	p.goto(base + "/portal/tandatangan")
+	for name in names:
+		p.js("document.getElementById('cari').value = %s" % json.dumps(name))
+		p.click_and_load("#cari-kirim")
+		link = p.js("(function(){var l=[].filter.call(document.querySelectorAll('#hasil-cari li'),"
+		            "function(e){return e.querySelector('.name').textContent==%s});"
+		            "return l.length==1?l[0].querySelector('a.pick-add').href:''})()" % json.dumps(name))
+		if not link:
+			return False
+		p.goto(link)
+	return True
+
+
+def upload(p, base, files, signers=()):
+	if not pick(p, base, signers):
+		return None
 	for k, f in enumerate(files, 1):
 		set_file(p, "#berkas%d" % k, f)
-	p.js("document.getElementById('penanda').value = %s" % json.dumps(signers))
 	p.click_and_load("#unggah-kirim")
 	return flow_id(p)
 
@@ -179,7 +195,7 @@ def main():
 		kadis_mails = len(wait_mail(md, KADIS, -1, 1))
 		siti_mails = len(wait_mail(md, SITI, -1, 1))
 		andi_mails = len(wait_mail(md, ANDI, -1, 1))
-		flow = upload(p, base, [os.path.join(files, "surat-c.pdf")], "%s\n%s" % (nik["siti"], nik["kadis"]))
+		flow = upload(p, base, [os.path.join(files, "surat-c.pdf")], ["Siti Aminah", "Kepala Dinas"])
 		if not check(flow is not None, "Andi uploads a letter for Siti, then the Kepala Dinas", p.text()[:200]):
 			return
 		check("Siti Aminah" in p.text() and "Kepala Dinas" in p.text() and
@@ -269,7 +285,7 @@ def main():
 		# ---- a refusal stops the flow ------------------------------------------
 		session_of(p, base, md, ANDI)
 		andi_mails = len(wait_mail(md, ANDI, -1, 1))
-		third = upload(p, base, [os.path.join(files, "surat-d.pdf")], nik["siti"])
+		third = upload(p, base, [os.path.join(files, "surat-d.pdf")], ["Siti Aminah"])
 		session_of(p, base, md, SITI)
 		p.goto(base + "/portal/tandatangan/%s" % third)
 		images_loaded(p)

@@ -26,27 +26,13 @@ mkdir -p "$SHOTS"
 "$S" ca export --dir "$I" --out "$T/ca" >/dev/null || die "ca export"
 
 KADIS=3274010101750001
-OP1=3274010101820001
-OP2=3274010101830001
 SITI=3274014101920002
 ANDI=3274010101850001
 PW='Teh-Poci-Tegal-2026'
 printf '%s' "$PW" >"$T/pass.txt"
 
-att=(--attach "pengantar=$F/pengantar.pdf" --attach "rekomendasi=$F/rekomendasi.pdf" --attach "ktp=$F/ktp.png")
-# sealed NIK: a signing certificate for NIK with a key generated and
-# sealed on the server under $PW (approved by op1 and op2, issued to the applicant).
-sealed() {
-	local id
-	id=$("$S" ra apply --dir "$I" --as "$1" --type individu --usage signing "${att[@]}" --json | jq -r .id) || return 1
-	quiet "$S" ra submit --dir "$I" --as "$1" "$id" || return 1
-	quiet "$S" ra approve --dir "$I" --as $OP1 "$id" --note lengkap || return 1
-	quiet "$S" ra approve --dir "$I" --as $OP2 "$id" --note lengkap || return 1
-	quiet "$S" ra issue --dir "$I" "$id" --as "$1" --accept-agreement --generate-key \
-		--passphrase-file "$T/pass.txt" --out "$T/$1.pem"
-}
-sealed $SITI || die "Siti's sealed key"
-sealed $KADIS || die "the Kepala Dinas's sealed key"
+portal_sealed $SITI "$T/pass.txt" || die "Siti's sealed key"
+portal_sealed $KADIS "$T/pass.txt" || die "the Kepala Dinas's sealed key"
 check "Siti and the Kepala Dinas hold sealed signing keys" \
 	test "$(inst_sql "$I" "SELECT COUNT(*) FROM sealed_keys WHERE nik IN ('$SITI', '$KADIS')")" = 2
 $PY "$HERE/../esign/mkpdf.py" "$F/surat-a.pdf" "Surat Edaran Nomor 800/1" || die "mkpdf a"

@@ -3,13 +3,42 @@
 // sizes with tags, the document downloaded once.  Only the base URL and
 // the credentials point at sertel.
 //
-// usage: node bsre_client.js BASE_URL USER SECRET NIK PASSPHRASE PDF PNG OUTDIR
+// usage: node bsre_client.js BASE_URL USER SECRET NIK PASSPHRASE PDF PNG OUTDIR MAILDIR EMAIL
 // Writes OUTDIR/*.pdf and OUTDIR/result.json (what each call answered).
+// MAILDIR is the loopback SMTP server's mailbox, where the owner (EMAIL)
+// reads the code BSrE's get/totp mails; the app gets it as a user types it.
 const fs = require('fs');
 const axios = require('axios');
 const FormData = require('form-data');
 
-const [base, user, secret, nik, pass, pdf, png, out] = process.argv.slice(2);
+const [base, user, secret, nik, pass, pdf, png, out, maildir, email] = process.argv.slice(2);
+
+// The newest code mailed to email, waiting up to seconds; the mail read
+// is removed (a person reads it once).
+async function mailedCode(seconds) {
+	const end = Date.now() + seconds * 1000;
+	do {
+		for (const sub of ['new', 'cur']) {
+			let names = [];
+			try { names = fs.readdirSync(maildir + '/' + sub); } catch (e) { continue; }
+			for (const n of names) {
+				const f = maildir + '/' + sub + '/' + n;
+				const m = fs.readFileSync(f, 'latin1');
+				const cut = m.search(/\r?\n\r?\n/);
+				const head = m.slice(0, cut);
+				let body = m.slice(cut);
+				if (!new RegExp('^To:.*' + email.replace(/[.]/g, '\\.'), 'mi').test(head)) continue;
+				if (/^Content-Transfer-Encoding:\s*quoted-printable/mi.test(head))
+					body = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g,
+						(_, h) => String.fromCharCode(parseInt(h, 16)));
+				const hit = body.match(/Anda: (\d{6})/);
+				if (hit) { fs.unlinkSync(f); return hit[1]; }
+			}
+		}
+		await new Promise((ok) => setTimeout(ok, 200));
+	} while (Date.now() < end);
+	return null;
+}
 const api = axios.create({baseURL: base, auth: {username: user, password: secret},
                           validateStatus: () => true, maxBodyLength: Infinity, timeout: 60000});
 
@@ -56,6 +85,31 @@ async function main() {
 	res.v2_verify_conclusion = r.data.conclusion;
 	r = await api.get('/api/v2/tidak-ada');
 	res.unknown_status_code = r.data && r.data.status_code;
+
+	// TOTP by e-mail (BSrE's v2 flow, last: its wrong codes count toward
+	// the owner's lock): ask for a code, read it from the owner's mailbox,
+	// sign with it instead of the passphrase; the same code again and a
+	// wrong one are refused with BSrE's {"error", "status_code"}.
+	r = await api.post('/api/v2/sign/get/totp', {nik: nik, data: 1});
+	res.totp_get_status = r.status;
+	res.totp_get_success = r.data && r.data.success;
+	const code = await mailedCode(30);
+	res.totp_code_len = (code || '').length;
+	res.totp_code = code; // for the test's own checks (log, audit)
+	const totpSign = {nik: nik, totp: code,
+	                  signatureProperties: [{tampilan: 'INVISIBLE', reason: 'Disetujui dengan kode e-mail'}],
+	                  file: [fs.readFileSync(pdf).toString('base64')]};
+	r = await api.post('/api/v2/sign/pdf', totpSign);
+	res.totp_sign_status = r.status;
+	fs.writeFileSync(out + '/node-totp.pdf', Buffer.from((r.data.file || [''])[0], 'base64'));
+	const bsreError = (x) => [x.status, x.data && x.data.status_code, typeof (x.data && x.data.error) === 'string'];
+	[res.totp_reuse_status, res.totp_reuse_code, res.totp_reuse_error] =
+		bsreError(await api.post('/api/v2/sign/pdf', totpSign));
+	await api.post('/api/v2/sign/get/totp', {nik: nik});
+	const fresh = await mailedCode(30);
+	[res.totp_wrong_status, res.totp_wrong_code, res.totp_wrong_error] =
+		bsreError(await api.post('/api/v2/sign/pdf', Object.assign({}, totpSign,
+			{totp: fresh === '000000' ? '111111' : '000000'})));
 	fs.writeFileSync(out + '/result.json', JSON.stringify(res, null, 1) + '\n');
 }
 main().catch((e) => { console.error(e.message); process.exit(1); });

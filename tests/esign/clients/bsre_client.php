@@ -5,11 +5,13 @@
 // language, sizes with tags, the document downloaded once.  Only the base
 // URL and the credentials point at sertel.
 //
-// usage: php bsre_client.php BASE_URL USER SECRET NIK PASSPHRASE PDF PNG OUTDIR
+// usage: php bsre_client.php BASE_URL USER SECRET NIK PASSPHRASE PDF PNG OUTDIR MAILDIR EMAIL
 // Writes OUTDIR/*.pdf and OUTDIR/result.json (what each call answered).
+// MAILDIR is the loopback SMTP server's mailbox, where the owner (EMAIL)
+// reads the code BSrE's get/totp mails; the app gets it as a user types it.
 require '/usr/share/php/GuzzleHttp/autoload.php';
 
-[$self, $base, $user, $secret, $nik, $pass, $pdf, $png, $out] = $argv;
+[$self, $base, $user, $secret, $nik, $pass, $pdf, $png, $out, $maildir, $email] = $argv;
 $http = new GuzzleHttp\Client(['base_uri' => $base, 'auth' => [$user, $secret],
                                'http_errors' => false, 'timeout' => 60]);
 $res = [];
@@ -80,4 +82,53 @@ $r = $http->post('/api/v2/verify/pdf', ['json' => ['file' => base64_encode(file_
 $j = json_decode((string)$r->getBody(), true);
 $res['v2_verify_conclusion'] = $j['conclusion'] ?? null;
 $res['v2_verify_chain'] = count($j['signatureInformations'][0]['certificateDetails'] ?? []);
+// TOTP by e-mail (BSrE's v2 flow, last: its wrong codes count toward the
+// owner's lock): ask for a code, read it from the owner's mailbox, sign
+// with it instead of the passphrase; the same code again and a wrong one
+// are refused with BSrE's {"error", "status_code"}.
+function mailed_code(string $maildir, string $email, int $seconds): ?string {
+    $end = microtime(true) + $seconds;
+    do {
+        foreach (array_merge(glob("$maildir/new/*") ?: [], glob("$maildir/cur/*") ?: []) as $f) {
+            $m = file_get_contents($f);
+            [$head, $body] = array_pad(preg_split("/\r?\n\r?\n/", $m, 2), 2, '');
+            if (!preg_match('/^To:.*' . preg_quote($email, '/') . '/mi', $head))
+                continue;
+            if (preg_match('/^Content-Transfer-Encoding:\s*quoted-printable/mi', $head))
+                $body = quoted_printable_decode($body);
+            if (preg_match('/Anda: (\d{6})/', $body, $hit)) {
+                unlink($f); // read once, as a person reads a mail
+                return $hit[1];
+            }
+        }
+        usleep(200000);
+    } while (microtime(true) < $end);
+    return null;
+}
+function bsre_error($r): array {
+    $j = json_decode((string)$r->getBody(), true);
+    return [$r->getStatusCode(), $j['status_code'] ?? null, is_string($j['error'] ?? null)];
+}
+$r = $http->post('/api/v2/sign/get/totp', ['json' => ['nik' => $nik, 'data' => 1]]);
+$res['totp_get_status'] = $r->getStatusCode();
+$res['totp_get_success'] = json_decode((string)$r->getBody(), true)['success'] ?? null;
+$code = mailed_code($maildir, $email, 30);
+$res['totp_code_len'] = strlen($code ?? '');
+$res['totp_code'] = $code; // for the test's own checks (log, audit)
+$totp_sign = ['json' => [
+    'nik' => $nik, 'totp' => $code,
+    'signatureProperties' => [['tampilan' => 'INVISIBLE', 'reason' => 'Disetujui dengan kode e-mail']],
+    'file' => [base64_encode(file_get_contents($pdf))],
+]];
+$r = $http->post('/api/v2/sign/pdf', $totp_sign);
+$res['totp_sign_status'] = $r->getStatusCode();
+$j = json_decode((string)$r->getBody(), true);
+file_put_contents("$out/php-totp.pdf", base64_decode($j['file'][0] ?? ''));
+[$res['totp_reuse_status'], $res['totp_reuse_code'], $res['totp_reuse_error']] =
+    bsre_error($http->post('/api/v2/sign/pdf', $totp_sign));
+$http->post('/api/v2/sign/get/totp', ['json' => ['nik' => $nik]]);
+$fresh = mailed_code($maildir, $email, 30);
+$totp_sign['json']['totp'] = $fresh === '000000' ? '111111' : '000000';
+[$res['totp_wrong_status'], $res['totp_wrong_code'], $res['totp_wrong_error']] =
+    bsre_error($http->post('/api/v2/sign/pdf', $totp_sign));
 file_put_contents("$out/result.json", json_encode($res, JSON_PRETTY_PRINT) . "\n");
