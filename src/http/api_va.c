@@ -260,8 +260,6 @@ api_tsa_post(struct http_req *r, struct http_resp *resp)
 int
 http_va_setup(struct http_ctx *ctx)
 {
-	struct ocsp_issuer_conf oc;
-	struct tsa_conf tc;
 	const char *policy;
 	int rc;
 
@@ -276,30 +274,13 @@ http_va_setup(struct http_ctx *ctx)
 	if ((rc = ocsp_responder_new(&ctx->ocsp, ctx->ocsp_validity, ocsp_lookup, ctx)) <
 	    0)
 		return rc;
-	memset(&oc, 0, sizeof(oc));
-	oc.id = ctx->issuing->rec.id;
-	oc.issuer = ctx->issuing->cert;
-	oc.signer = ctx->ocsp_signer->cert;
-	oc.key = ctx->ocsp_signer->key;
-	if ((rc = ocsp_responder_add_issuer(ctx->ocsp, &oc)) < 0)
+	if ((rc = ocsp_responder_add_ca(ctx->ocsp, ctx->issuing, ctx->ocsp_signer)) < 0)
 		return rc;
-
-	if ((ctx->tsa_chain = sk_X509_new_null()) == NULL ||
-	    !sk_X509_push(ctx->tsa_chain, ctx->issuing->cert) ||
-	    !X509_up_ref(ctx->issuing->cert) ||
-	    !sk_X509_push(ctx->tsa_chain, ctx->root->cert) ||
-	    !X509_up_ref(ctx->root->cert))
-		return sertel_err(SERTEL_ENOMEM, "out of memory");
-	memset(&tc, 0, sizeof(tc));
 	policy = config_get(ctx->in->cfg, "tsa", "policy",
 	                    "2.25.265016592438374105406425356356063524147.2.1");
-	tc.cert = ctx->tsa_signer->cert;
-	tc.key = ctx->tsa_signer->key;
-	tc.chain = ctx->tsa_chain;
-	tc.policy = policy;
-	tc.accuracy_us = config_get_int(ctx->in->cfg, "tsa", "accuracy_ms", 1000) * 1000;
-	tc.precision = 3;
-	if ((rc = tsa_new(&ctx->tsa, &tc)) < 0)
+	if ((rc = tsa_new_ca(
+	         &ctx->tsa, ctx->tsa_signer, ctx->issuing, ctx->root, policy,
+	         config_get_int(ctx->in->cfg, "tsa", "accuracy_ms", 1000) * 1000, 3)) < 0)
 		return rc;
 	ca_set_revoke_hook(ocsp_revoke_hook, ctx);
 	return 0;
@@ -311,11 +292,9 @@ http_va_teardown(struct http_ctx *ctx)
 	ca_set_revoke_hook(NULL, NULL);
 	ocsp_responder_free(ctx->ocsp);
 	tsa_free(ctx->tsa);
-	sk_X509_pop_free(ctx->tsa_chain, X509_free);
 	ca_free(ctx->ocsp_signer);
 	ca_free(ctx->tsa_signer);
 	ctx->ocsp = NULL;
 	ctx->tsa = NULL;
-	ctx->tsa_chain = NULL;
 	ctx->ocsp_signer = ctx->tsa_signer = NULL;
 }

@@ -20,7 +20,6 @@ struct http_ctx {
 	struct ca *tsa_signer;
 	struct ocsp_responder *ocsp;
 	struct tsa *tsa;
-	STACK_OF(X509) * tsa_chain;
 	int64_t ocsp_validity;
 	size_t max_body;
 	size_t max_upload; /* routes carrying attachments, authenticated callers */

@@ -156,6 +156,20 @@ ocsp_responder_new(struct ocsp_responder **out, int64_t validity, ocsp_lookup_fn
 	return 0;
 }
 
+int
+ocsp_responder_add_ca(struct ocsp_responder *r, const struct ca *issuer,
+                      const struct ca *signer)
+{
+	struct ocsp_issuer_conf oc;
+
+	memset(&oc, 0, sizeof(oc));
+	oc.id = issuer->rec.id;
+	oc.issuer = issuer->cert;
+	oc.signer = signer->cert;
+	oc.key = signer->key;
+	return ocsp_responder_add_issuer(r, &oc);
+}
+
 void
 ocsp_responder_free(struct ocsp_responder *r)
 {

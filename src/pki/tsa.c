@@ -96,6 +96,33 @@ out:
 	return rc;
 }
 
+int
+tsa_new_ca(struct tsa **out, const struct ca *signer, const struct ca *issuing,
+           const struct ca *root, const char *policy, int64_t accuracy_us, int precision)
+{
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	struct tsa_conf tc;
+	int rc;
+
+	*out = NULL;
+	/* tsa_new takes its own references: the stack is ours to free. */
+	if (chain == NULL || !sk_X509_push(chain, issuing->cert) ||
+	    !sk_X509_push(chain, root->cert)) {
+		sk_X509_free(chain);
+		return sertel_err(SERTEL_ENOMEM, "out of memory");
+	}
+	memset(&tc, 0, sizeof(tc));
+	tc.cert = signer->cert;
+	tc.key = signer->key;
+	tc.chain = chain;
+	tc.policy = policy;
+	tc.accuracy_us = accuracy_us;
+	tc.precision = precision;
+	rc = tsa_new(out, &tc);
+	sk_X509_free(chain);
+	return rc;
+}
+
 void
 tsa_free(struct tsa *t)
 {

@@ -109,6 +109,10 @@ int ocsp_responder_new(struct ocsp_responder **out, int64_t validity,
 int ocsp_responder_add_issuer(struct ocsp_responder *r,
                               const struct ocsp_issuer_conf *conf);
 void ocsp_responder_free(struct ocsp_responder *r);
+/* The instance's case: issuer answered for by its delegated signer
+ * (both loaded CAs), under the issuer's store id. */
+int ocsp_responder_add_ca(struct ocsp_responder *r, const struct ca *issuer,
+                          const struct ca *signer);
 
 /* A DER OCSPResponse and what the HTTP layer needs to serve it. */
 struct ocsp_result {
@@ -251,6 +255,11 @@ struct tsa; /* opaque */
 /* Checks and takes its own references to cert, key and chain.  *out owned
  * by the caller (tsa_free). */
 int tsa_new(struct tsa **out, const struct tsa_conf *conf);
+/* The instance's TSA: signer's key and certificate, with the CAs above
+ * it (issuing, root) as the chain sent on certReq. */
+int tsa_new_ca(struct tsa **out, const struct ca *signer, const struct ca *issuing,
+               const struct ca *root, const char *policy, int64_t accuracy_us,
+               int precision);
 void tsa_free(struct tsa *t);
 
 struct tsa_result {
