@@ -12,6 +12,7 @@
 #ifndef SERTEL_GOV_H
 #define SERTEL_GOV_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "ra/ra.h"
@@ -247,5 +248,22 @@ int gov_scope_get(struct gov_scope *out, struct store *st, const char *agency);
 typedef int (*gov_scope_fn)(const struct gov_scope *s, void *arg);
 /* The agencies in scope, by agency name. */
 int gov_scope_iter(struct store *st, gov_scope_fn cb, void *arg);
+
+/* The records above as JSON, one shape for the API and `--json` (new
+ * references, owned by the caller; times RFC 3339 UTC, 0 as null). */
+
+json_t *gov_need_json(const struct gov_need *n);
+json_t *gov_need_item_json(const struct gov_need_item *it);
+/* A record with its agency's name and its items. */
+int gov_need_full_json(json_t **out, struct store *st, const char *need_id);
+/* The year's totals (gov_need_totals) as an array. */
+int gov_need_totals_json(json_t **out, struct store *st, const struct ra_actor *who,
+                         int year);
+/* A plan with its targets, documents, reviews and review status at now. */
+int gov_plan_full_json(json_t **out, struct store *st, const char *plan_id, int warn_days,
+                       int64_t now);
+json_t *gov_plan_json(const struct gov_plan *p);
+json_t *gov_decree_json(const struct gov_decree *d);
+json_t *gov_scope_json(const struct gov_scope *s);
 
 #endif
