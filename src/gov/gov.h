@@ -181,6 +181,9 @@ int gov_plan_doc_get(unsigned char **out, size_t *len, struct gov_plan_doc *meta
 /* date "YYYY-MM-DD", not in the future. */
 int gov_plan_review_add(struct store *st, const struct ra_actor *who, const char *plan_id,
                         const char *date, const char *outcome);
+/* Who reads the plan, the decree and the scope: the Dinas, the auditor
+ * and the heads of agency (0), not an applicant (SERTEL_EPERM). */
+int gov_plan_may_read(const struct ra_actor *who);
 int gov_plan_get(struct gov_plan *out, struct store *st, const char *plan_id);
 /* The plan whose years cover year (SERTEL_ENOTFOUND when none). */
 int gov_plan_for_year(struct gov_plan *out, struct store *st, int year);

@@ -84,6 +84,15 @@ pdf_store(char blob[33], char hash[65], struct store *st, const struct ra_file *
 }
 
 /* ---- the plan ------------------------------------------------------------- */
+int
+gov_plan_may_read(const struct ra_actor *who)
+{
+	if (who->roles & (DECIDES | ROLE_OPERATOR | ROLE_AUDITOR | ROLE_KEPALA_PD))
+		return 0;
+	return sertel_err(SERTEL_EPERM, "%s: may not read the plan and the decree",
+	                  who->label);
+}
+
 #define PLAN_COLS                                                                        \
 	"id, title, start_year, end_year, refs, created_by, created_at, updated_at"
 
