@@ -103,6 +103,11 @@ int gov_need_item_analyse(struct store *st, const struct ra_actor *who,
  * and reopen, kept with the record and in the audit entry. */
 int gov_need_move(struct store *st, const struct ra_actor *who, const char *need_id,
                   const char *op, const char *reason);
+/* Whether who may do op ("edit", "submit", "analyse", "plan", "reject",
+ * "reopen") on n now: 0, SERTEL_EPERM or SERTEL_ESTATE (what a page asks
+ * before it offers a control; the operation asks again). */
+int gov_need_may(struct store *st, const struct ra_actor *who, const struct gov_need *n,
+                 const char *op);
 /* Whether who may read need n (0) or not (SERTEL_EPERM). */
 int gov_need_may_read(struct store *st, const struct ra_actor *who,
                       const struct gov_need *n);

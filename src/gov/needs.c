@@ -176,6 +176,17 @@ need_may_act(const struct need_move **out, struct store *st, const struct ra_act
 	                  op, n->state);
 }
 
+int
+gov_need_may(struct store *st, const struct ra_actor *who, const struct gov_need *n,
+             const char *op)
+{
+	const struct need_move *mv;
+	int rc = need_may_act(&mv, st, who, n, op);
+
+	sertel_err_clear();
+	return rc;
+}
+
 static int
 need_audit(struct store *st, const struct ra_actor *who, const char *verb,
            const char *need_id, const char *detail)
