@@ -264,9 +264,12 @@ need_page(struct page *pg, const char *id, int status, const char *form_error)
 	struct ra_agency ag;
 	struct item_rows l = {pg, NULL, 0, 0, 0};
 	json_t *types = json_array();
-	char when[WP_TIME_MAX];
+	char when[WP_TIME_MAX], err[600] = "";
 	int rc, i;
 
+	/* The message lives in the error buffer the checks below clear. */
+	if (form_error != NULL)
+		snprintf(err, sizeof(err), "%s", form_error);
 	if ((rc = gov_need_get(&n, pg->r->st, id)) < 0 ||
 	    (rc = gov_need_may_read(pg->r->st, &pg->who, &n)) < 0 ||
 	    (rc = ra_agency_get(&ag, pg->r->st, n.agency_id)) < 0) {
@@ -313,8 +316,13 @@ need_page(struct page *pg, const char *id, int status, const char *form_error)
 	json_object_set_new(
 	    pg->ctx, "may_reopen",
 	    json_boolean(gov_need_may(pg->r->st, &pg->who, &n, "reopen") == 0));
-	if (form_error != NULL)
-		json_object_set_new(pg->ctx, "form_error", json_string(form_error));
+	if (form_error != NULL) {
+		char msg[700];
+
+		snprintf(msg, sizeof(msg), "%s: %s", wp_msg(pg, "", "gneeds.refused"),
+		         err);
+		json_object_set_new(pg->ctx, "form_error", json_string(msg));
+	}
 	review_banner(pg);
 	flash(pg, "gneeds.ok.");
 	return wp_render(pg, status, "gov-needs-one", "gneeds.one.title");
@@ -340,8 +348,9 @@ need_item_add(struct page *pg, const char *id)
 
 	if (it == NULL)
 		return sertel_err(SERTEL_ENOMEM, "out of memory");
-	if (num_field(&count, web_form_get(&pg->form, "jumlah"), -1000000000,
-	              1000000000) < 0)
+	/* Bahasa Indonesia first for what a form field says wrong; the rule
+	 * (count >= 0) is gov_need_item_add's too. */
+	if (num_field(&count, web_form_get(&pg->form, "jumlah"), 0, 1000000) < 0)
 		rc = sertel_err(SERTEL_EINVAL, "%s", wp_msg(pg, "", "gneeds.bad.count"));
 	else if (str_copy(it->type, sizeof(it->type), field(pg, "jenis")) < 0 ||
 	         str_copy(it->usage, sizeof(it->usage), field(pg, "penggunaan")) < 0 ||
