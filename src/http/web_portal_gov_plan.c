@@ -26,6 +26,22 @@ this_year(void)
 	return tm.tm_year + 1900;
 }
 
+/* Rupiah as people write them: 60.000.000 (out: 32 bytes). */
+static void
+rupiah(char out[32], int64_t v)
+{
+	char digits[24];
+	int n, i, o = 0;
+
+	n = snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? 0 : v));
+	for (i = 0; i < n && o < 30; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = '.';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
 /* A field of the form, "" when absent. */
 static const char *
 field(struct page *pg, const char *name)
@@ -144,12 +160,14 @@ static int
 total_row(const struct gov_need_total *t, void *arg)
 {
 	struct total_rows *l = arg;
+	char rp[32];
 
-	json_array_append_new(l->arr, json_pack("{s:s, s:o, s:I, s:I}", "type",
-	                                        wp_msg(l->pg, "type.", t->type), "usage",
-	                                        wp_usage_json(l->pg, t->usage, NULL),
-	                                        "count", (json_int_t)t->count, "budget",
-	                                        (json_int_t)t->budget));
+	rupiah(rp, t->budget);
+	json_array_append_new(l->arr,
+	                      json_pack("{s:s, s:o, s:I, s:s}", "type",
+	                                wp_msg(l->pg, "type.", t->type), "usage",
+	                                wp_usage_json(l->pg, t->usage, NULL), "count",
+	                                (json_int_t)t->count, "budget", rp));
 	return 0;
 }
 
@@ -226,13 +244,15 @@ item_row(const struct gov_need_item *it, void *arg)
 	                      it->planned_year ? it->planned_year : l->year, "quarter",
 	                      it->planned_quarter ? it->planned_quarter : 1);
 
+	char rp[32];
+
+	rupiah(rp, it->budget_amount);
 	if (it->priority > 0)
 		json_object_set_new(j, "analysis",
-		                    json_pack("{s:i, s:i, s:i, s:I, s:s}", "priority",
+		                    json_pack("{s:i, s:i, s:i, s:s, s:s}", "priority",
 		                              it->priority, "planned_year",
 		                              it->planned_year, "quarter",
-		                              it->planned_quarter, "budget",
-		                              (json_int_t)it->budget_amount, "source",
+		                              it->planned_quarter, "budget", rp, "source",
 		                              it->budget_source));
 	json_array_append_new(l->arr, j);
 	return 0;
