@@ -30,12 +30,12 @@ static const struct need_move {
 	const char *rule;
 } need_moves[] = {
     {"draft", "edit", "draft", HEAD, "Cirebon 4(1)"},
-    {"draft", "submit", "submitted", HEAD, "Cirebon 4(1)"},
-    {"submitted", "analyse", "analysed", DINAS, "Cirebon 4(2)"},
-    {"analysed", "analyse", "analysed", DINAS, "Cirebon 4(2)"},
-    {"analysed", "plan", "planned", ROLE_KEPALA_DINAS | ROLE_ADMIN, "Cirebon 4(3)"},
-    {"submitted", "reject", "rejected", ROLE_KEPALA_DINAS | ROLE_ADMIN, "Cirebon 4(3)"},
-    {"analysed", "reject", "rejected", ROLE_KEPALA_DINAS | ROLE_ADMIN, "Cirebon 4(3)"},
+    {"draft", "submit", "submitted", HEAD, "Cirebon 4(2)"},
+    {"submitted", "analyse", "analysed", DINAS, "Cirebon 3(1)e"},
+    {"analysed", "analyse", "analysed", DINAS, "Cirebon 3(1)e"},
+    {"analysed", "plan", "planned", ROLE_KEPALA_DINAS | ROLE_ADMIN, "Cirebon 3(1)b"},
+    {"submitted", "reject", "rejected", ROLE_KEPALA_DINAS | ROLE_ADMIN, "Cirebon 3(1)b"},
+    {"analysed", "reject", "rejected", ROLE_KEPALA_DINAS | ROLE_ADMIN, "Cirebon 3(1)b"},
     {"rejected", "reopen", "draft", HEAD, "Cirebon 4(1)"},
 };
 #define NMOVES (sizeof(need_moves) / sizeof(need_moves[0]))
@@ -143,6 +143,7 @@ static int
 need_may_act(const struct need_move **out, struct store *st, const struct ra_actor *who,
              const struct gov_need *n, const char *op)
 {
+	const char *rule = "Cirebon 4";
 	char agency[17];
 	unsigned roles = 0;
 	size_t i;
@@ -150,11 +151,13 @@ need_may_act(const struct need_move **out, struct store *st, const struct ra_act
 
 	*out = NULL;
 	for (i = 0; i < NMOVES; i++)
-		if (strcmp(need_moves[i].op, op) == 0)
+		if (strcmp(need_moves[i].op, op) == 0) {
 			roles |= need_moves[i].roles;
+			rule = need_moves[i].rule;
+		}
 	if (!(who->roles & roles))
 		return sertel_err(SERTEL_EPERM, "%s: may not %s needs (%s)", who->label,
-		                  op, "Cirebon 4");
+		                  op, rule);
 	/* A head of agency acts for their own agency only. */
 	if (!(who->roles & ROLE_ADMIN) && (roles & ROLE_KEPALA_PD) &&
 	    !(who->roles & roles & ~ROLE_KEPALA_PD)) {
@@ -172,8 +175,8 @@ need_may_act(const struct need_move **out, struct store *st, const struct ra_act
 			*out = &need_moves[i];
 			return 0;
 		}
-	return sertel_err(SERTEL_ESTATE, "needs %s: cannot %s when %s (Cirebon 4)", n->id,
-	                  op, n->state);
+	return sertel_err(SERTEL_ESTATE, "needs %s: cannot %s when %s (%s)", n->id, op,
+	                  n->state, rule);
 }
 
 int

@@ -213,10 +213,10 @@ plan_create_fn(struct store *st, void *arg)
 	if (rc < 0)
 		return (int)rc;
 	if (overlap > 0)
-		return sertel_err(
-		    SERTEL_EEXISTS,
-		    "plan %d-%d: overlaps a plan already recorded (Cirebon 9)",
-		    w->start_year, w->start_year + PLAN_YEARS - 1);
+		return sertel_err(SERTEL_EEXISTS,
+		                  "plan %d-%d: overlaps a plan already recorded (Cirebon "
+		                  "9(4): 5 years)",
+		                  w->start_year, w->start_year + PLAN_YEARS - 1);
 	if ((rc = rand_hex(id, 8)) < 0)
 		return (int)rc;
 	if ((rc = db_run(
@@ -251,7 +251,7 @@ gov_plan_create(struct gov_plan *out, struct store *st, const struct ra_actor *w
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = decides_check(who, "makes the master plan", "Cirebon 9")) < 0)
+	if ((rc = decides_check(who, "makes the master plan", "Cirebon 9(3)")) < 0)
 		return rc;
 	if (start_year < GOV_YEAR_MIN || start_year + PLAN_YEARS - 1 > GOV_YEAR_MAX)
 		return sertel_err(SERTEL_EINVAL, "plan: start year %d outside %d..%d",
@@ -292,7 +292,7 @@ gov_plan_update(struct store *st, const struct ra_actor *who, const char *plan_i
 	struct plan_w w = {who, NULL, plan_id, title, refs, reason, 0, NULL, NULL, 0};
 	int rc;
 
-	if ((rc = decides_check(who, "changes the master plan", "Cirebon 9")) < 0)
+	if ((rc = decides_check(who, "changes the master plan", "Cirebon 9(3)")) < 0)
 		return rc;
 	if ((title != NULL && (rc = gov_text_check("title", title, 200, 1)) < 0) ||
 	    (rc = gov_text_check("references", refs, GOV_TEXT_MAX, 0)) < 0 ||
@@ -369,7 +369,7 @@ gov_plan_target_set(struct store *st, const struct ra_actor *who, const char *pl
 	struct plan_w w = {who, NULL, plan_id, NULL, NULL, reason, 0, t, NULL, 0};
 	int rc;
 
-	if ((rc = decides_check(who, "sets the road map's targets", "Cirebon 9")) < 0)
+	if ((rc = decides_check(who, "sets the road map's targets", "Cirebon 9(3)")) < 0)
 		return rc;
 	if (t->asn_bp < 0 || t->asn_bp > 10000)
 		return sertel_err(SERTEL_EINVAL, "share %lld bp: expected 0..10000",
@@ -460,7 +460,8 @@ gov_plan_doc_add(struct store *st, const struct ra_actor *who, const char *plan_
 	struct plan_w w = {who, NULL, plan_id, NULL, NULL, reason, 0, NULL, f, 0};
 	int rc;
 
-	if ((rc = decides_check(who, "attaches the plan's documents", "Cirebon 9")) < 0 ||
+	if ((rc = decides_check(who, "attaches the plan's documents", "Cirebon 9(5)")) <
+	        0 ||
 	    (rc = gov_text_check("reason", reason, GOV_TEXT_MAX, 1)) < 0)
 		return rc;
 	return store_atomic(st, doc_add_fn, &w);
@@ -563,7 +564,7 @@ gov_plan_review_add(struct store *st, const struct ra_actor *who, const char *pl
 	struct plan_w w = {who, NULL, plan_id, date, NULL, outcome, 0, NULL, NULL, 0};
 	int rc;
 
-	if ((rc = decides_check(who, "records the plan's review", "Cirebon 9(3)")) < 0 ||
+	if ((rc = decides_check(who, "records the plan's review", "Cirebon 9(4)")) < 0 ||
 	    (rc = date_parse(&w.at, date, "review date")) < 0 ||
 	    (rc = gov_text_check("outcome", outcome, GOV_TEXT_MAX, 1)) < 0)
 		return rc;
@@ -638,7 +639,7 @@ gov_plan_review_status(enum gov_review_status *out, int64_t *since, struct store
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
-	/* Cirebon 9(3): reviewed at least once a year. */
+	/* Cirebon 9(4), Samarinda 10(5): reviewed at least once a year. */
 	ends = last + (int64_t)REVIEW_DAYS * DAY;
 	if (now > ends)
 		*out = GOV_REVIEW_LATE;
@@ -711,7 +712,7 @@ tick_fn(struct store *st, void *arg)
 	         w->status == GOV_REVIEW_LATE ? "terlambat" : "segera jatuh tempo");
 	snprintf(body, sizeof(body),
 	         "Rencana induk \"%.200s\" (%d-%d) harus direviu sekurang-kurangnya "
-	         "sekali setahun (Peraturan Wali Kota Cirebon Pasal 9).\n"
+	         "sekali setahun (Perwali Cirebon Pasal 9 ayat 4).\n"
 	         "Batas reviu berikutnya: %s (%s).\n\n"
 	         "The master plan must be reviewed at least once a year; the next "
 	         "review is %s by %s.\n",

@@ -73,7 +73,7 @@ flash(struct page *pg, const char *prefix)
 		    json_pack("{s:s, s:s}", "kind", "ok", "text", wp_text(pg, key)));
 }
 
-/* The review banner on the Kepala Dinas's governance pages (Cirebon 9(3)):
+/* The review banner on the Kepala Dinas's governance pages (Cirebon 9(4)):
  * the plan in force, due or late. */
 static void
 review_banner(struct page *pg)
