@@ -49,8 +49,10 @@ static const struct need_move {
 	"n.id)"
 
 static void
-need_row(struct gov_need *n, struct db_stmt *s)
+need_row(void *out, struct db_stmt *s)
 {
+	struct gov_need *n = out;
+
 	memset(n, 0, sizeof(*n));
 	str_copy(n->id, sizeof(n->id), db_col_text(s, 0));
 	str_copy(n->agency_id, sizeof(n->agency_id), db_col_text(s, 1));
@@ -93,27 +95,34 @@ gov_text_check(const char *what, const char *s, size_t max, int required)
 }
 
 int
-gov_need_get(struct gov_need *out, struct store *st, const char *need_id)
+gov_row_get(void *out, size_t outsz, struct store *st, const char *sql, const char *key,
+            int nbind, gov_row_fn row, const char *what, const char *missing)
 {
 	struct db_stmt *s = NULL;
-	char id[64];
-	int rc;
+	char k[SERTEL_MAX_NAME];
+	int i, rc;
 
-	/* need_id may be out->id. */
-	snprintf(id, sizeof(id), "%s", need_id ? need_id : "");
-	need_id = id;
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT " NEED_COLS " FROM gov_needs n WHERE n.id = ?")) < 0)
+	snprintf(k, sizeof(k), "%s", key ? key : "");
+	memset(out, 0, outsz);
+	if ((rc = db_prepare(&s, store_db(st), sql)) < 0)
 		return rc;
-	if ((rc = db_bind_text(s, 1, need_id)) == 0 && (rc = db_step(s)) == 1) {
-		need_row(out, s);
+	for (i = 1; rc == 0 && i <= nbind; i++)
+		rc = db_bind_text(s, i, k);
+	if (rc == 0 && (rc = db_step(s)) == 1) {
+		row(out, s);
 		rc = 0;
 	} else if (rc == 0)
-		rc = sertel_err(SERTEL_ENOTFOUND, "needs %s: no such record",
-		                need_id ? need_id : "");
+		rc = sertel_err(SERTEL_ENOTFOUND, "%s %s: %s", what, k, missing);
 	db_finalize(s);
 	return rc;
+}
+
+int
+gov_need_get(struct gov_need *out, struct store *st, const char *need_id)
+{
+	return gov_row_get(out, sizeof(*out), st,
+	                   "SELECT " NEED_COLS " FROM gov_needs n WHERE n.id = ?",
+	                   need_id, 1, need_row, "needs", "no such record");
 }
 
 /* The Dinas and the auditor read every agency's; a head of agency their

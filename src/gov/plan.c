@@ -97,8 +97,10 @@ gov_plan_may_read(const struct ra_actor *who)
 	"id, title, start_year, end_year, refs, created_by, created_at, updated_at"
 
 static void
-plan_row(struct gov_plan *p, struct db_stmt *s)
+plan_row(void *out, struct db_stmt *s)
 {
+	struct gov_plan *p = out;
+
 	memset(p, 0, sizeof(*p));
 	str_copy(p->id, sizeof(p->id), db_col_text(s, 0));
 	str_copy(p->title, sizeof(p->title), db_col_text(s, 1));
@@ -110,49 +112,34 @@ plan_row(struct gov_plan *p, struct db_stmt *s)
 	p->updated_at = db_col_int(s, 7);
 }
 
-static int
-plan_query(struct gov_plan *out, struct store *st, const char *sql, const char *text,
-           int year)
-{
-	struct db_stmt *s = NULL;
-	char key[256];
-	int rc;
-
-	/* text may be out->id. */
-	if (text != NULL) {
-		snprintf(key, sizeof(key), "%s", text);
-		text = key;
-	}
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&s, store_db(st), sql)) < 0)
-		return rc;
-	rc = text != NULL ? db_bind_text(s, 1, text)
-	                  : (db_bind_int(s, 1, year) < 0 ? -1 : db_bind_int(s, 2, year));
-	if (rc == 0 && (rc = db_step(s)) == 1) {
-		plan_row(out, s);
-		rc = 0;
-	} else if (rc == 0)
-		rc = text != NULL
-		         ? sertel_err(SERTEL_ENOTFOUND, "plan %s: no such plan", text)
-		         : sertel_err(SERTEL_ENOTFOUND, "no master plan covers %d", year);
-	db_finalize(s);
-	return rc;
-}
-
 int
 gov_plan_get(struct gov_plan *out, struct store *st, const char *plan_id)
 {
-	return plan_query(out, st, "SELECT " PLAN_COLS " FROM gov_plans WHERE id = ?",
-	                  plan_id ? plan_id : "", 0);
+	return gov_row_get(out, sizeof(*out), st,
+	                   "SELECT " PLAN_COLS " FROM gov_plans WHERE id = ?", plan_id, 1,
+	                   plan_row, "plan", "no such plan");
 }
 
 int
 gov_plan_for_year(struct gov_plan *out, struct store *st, int year)
 {
-	return plan_query(out, st,
-	                  "SELECT " PLAN_COLS " FROM gov_plans WHERE start_year <= ? AND "
-	                  "end_year >= ?",
-	                  NULL, year);
+	struct db_stmt *s = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT " PLAN_COLS
+	                     " FROM gov_plans WHERE start_year <= ? AND "
+	                     "end_year >= ?")) < 0)
+		return rc;
+	if ((rc = db_bind_int(s, 1, year)) == 0 && (rc = db_bind_int(s, 2, year)) == 0 &&
+	    (rc = db_step(s)) == 1) {
+		plan_row(out, s);
+		rc = 0;
+	} else if (rc == 0)
+		rc = sertel_err(SERTEL_ENOTFOUND, "no master plan covers %d", year);
+	db_finalize(s);
+	return rc;
 }
 
 int
@@ -767,8 +754,10 @@ out:
 	"created_by, created_at"
 
 static void
-decree_row(struct gov_decree *d, struct db_stmt *s)
+decree_row(void *out, struct db_stmt *s)
 {
+	struct gov_decree *d = out;
+
 	memset(d, 0, sizeof(*d));
 	str_copy(d->id, sizeof(d->id), db_col_text(s, 0));
 	str_copy(d->number, sizeof(d->number), db_col_text(s, 1));
@@ -782,29 +771,10 @@ decree_row(struct gov_decree *d, struct db_stmt *s)
 int
 gov_decree_get(struct gov_decree *out, struct store *st, const char *id_or_number)
 {
-	struct db_stmt *s = NULL;
-	char key[256];
-	int rc;
-
-	/* id_or_number may be out->id. */
-	snprintf(key, sizeof(key), "%s", id_or_number ? id_or_number : "");
-	id_or_number = key;
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&s, store_db(st),
-	                     "SELECT " DECREE_COLS " FROM gov_decrees WHERE id = ? OR "
-	                     "number = ? ORDER BY id = ? DESC")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, id_or_number ? id_or_number : "")) == 0 &&
-	    (rc = db_bind_text(s, 2, id_or_number ? id_or_number : "")) == 0 &&
-	    (rc = db_bind_text(s, 3, id_or_number ? id_or_number : "")) == 0 &&
-	    (rc = db_step(s)) == 1) {
-		decree_row(out, s);
-		rc = 0;
-	} else if (rc == 0)
-		rc = sertel_err(SERTEL_ENOTFOUND, "decree %s: no such decree",
-		                id_or_number ? id_or_number : "");
-	db_finalize(s);
-	return rc;
+	return gov_row_get(out, sizeof(*out), st,
+	                   "SELECT " DECREE_COLS " FROM gov_decrees WHERE id = ? OR "
+	                   "number = ? ORDER BY id = ? DESC",
+	                   id_or_number, 3, decree_row, "decree", "no such decree");
 }
 
 int
@@ -908,8 +878,10 @@ gov_decree_pdf(unsigned char **out, size_t *len, struct store *st, const char *i
 	"LEFT JOIN gov_decrees d ON d.id = s.decree_id "
 
 static void
-scope_row(struct gov_scope *g, struct db_stmt *s)
+scope_row(void *out, struct db_stmt *s)
 {
+	struct gov_scope *g = out;
+
 	memset(g, 0, sizeof(*g));
 	str_copy(g->agency_id, sizeof(g->agency_id), db_col_text(s, 0));
 	str_copy(g->agency_name, sizeof(g->agency_name), db_col_text(s, 1));
@@ -922,29 +894,10 @@ scope_row(struct gov_scope *g, struct db_stmt *s)
 int
 gov_scope_get(struct gov_scope *out, struct store *st, const char *agency)
 {
-	struct db_stmt *s = NULL;
-	char key[SERTEL_MAX_NAME];
-	int rc;
-
-	/* agency may be out->agency_id. */
-	snprintf(key, sizeof(key), "%s", agency ? agency : "");
-	agency = key;
-	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&s, store_db(st),
-	                     SCOPE_SQL
-	                     "WHERE a.id = ? OR a.name = ? ORDER BY a.id = ? DESC")) < 0)
-		return rc;
-	if ((rc = db_bind_text(s, 1, agency ? agency : "")) == 0 &&
-	    (rc = db_bind_text(s, 2, agency ? agency : "")) == 0 &&
-	    (rc = db_bind_text(s, 3, agency ? agency : "")) == 0 &&
-	    (rc = db_step(s)) == 1) {
-		scope_row(out, s);
-		rc = 0;
-	} else if (rc == 0)
-		rc = sertel_err(SERTEL_ENOTFOUND, "agency %s: no such agency",
-		                agency ? agency : "");
-	db_finalize(s);
-	return rc;
+	return gov_row_get(out, sizeof(*out), st,
+	                   SCOPE_SQL
+	                   "WHERE a.id = ? OR a.name = ? ORDER BY a.id = ? DESC",
+	                   agency, 3, scope_row, "agency", "no such agency");
 }
 
 int
