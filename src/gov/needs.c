@@ -640,6 +640,9 @@ gov_need_iter(struct store *st, const struct ra_actor *who, int year,
 		/* A head of agency reads their own agency's only. */
 		if ((rc = gov_actor_agency(own, st, who)) < 0)
 			return rc;
+		if (own[0] == '\0')
+			return sertel_err(SERTEL_EPERM, "%s: heads no agency",
+			                  who->label);
 		if (agency_id != NULL && strcmp(agency_id, own) != 0)
 			return sertel_err(SERTEL_EPERM,
 			                  "%s: may not read the needs of %s", who->label,

@@ -720,7 +720,7 @@ tick_fn(struct store *st, void *arg)
 int
 gov_plan_tick(struct store *st, const struct config *cfg, int64_t now, int *sent)
 {
-	char mails[16][254];
+	char mails[16][254], last[16] = "";
 	struct kadis_list l = {mails, 0};
 	struct gov_plan p;
 	int none = 0;
@@ -739,7 +739,18 @@ gov_plan_tick(struct store *st, const struct config *cfg, int64_t now, int *sent
 	}
 	if ((rc = gov_plan_review_status(&w.status, &w.since, st, p.id,
 	                                 gov_plan_warn_days(cfg), now)) < 0 ||
-	    (rc = ra_person_iter(st, NULL, kadis_one, &l)) < 0)
+	    (rc = db_get_text(store_db(st), last, sizeof(last),
+	                      "SELECT status FROM gov_plan_alerts WHERE plan_id = ?",
+	                      p.id)) < 0)
+		goto out;
+	/* Every round: nothing more to read unless the status changed (the
+	 * transaction reads it again before it mails). */
+	if (strcmp(last, gov_review_status_name(w.status)) == 0 ||
+	    (last[0] == '\0' && w.status == GOV_REVIEW_OK)) {
+		rc = 0;
+		goto out;
+	}
+	if ((rc = ra_person_iter(st, NULL, kadis_one, &l)) < 0)
 		goto out;
 	rc = store_atomic(st, tick_fn, &w);
 out:
