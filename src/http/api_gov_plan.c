@@ -48,6 +48,21 @@ actor(struct http_req *r, struct http_resp *resp)
 	return 0;
 }
 
+/* actor(), and one who reads the plan, the decree and the scope. */
+static int
+reader(struct http_req *r, struct http_resp *resp)
+{
+	int rc;
+
+	if (actor(r, resp) < 0)
+		return SERTEL_EAUTH;
+	if ((rc = gov_plan_may_read(&r->ra)) < 0) {
+		http_error_rc(resp, rc);
+		return rc;
+	}
+	return 0;
+}
+
 /* The body as a JSON object (an empty body is {}); *out owned. */
 static int
 body(json_t **out, struct http_req *r, struct http_resp *resp)
@@ -341,12 +356,8 @@ api_gov_plans(struct http_req *r, struct http_resp *resp)
 	const char *title = NULL, *refs = NULL, *why = NULL;
 	int start = 0, rc;
 
-	if (actor(r, resp) < 0)
+	if (reader(r, resp) < 0)
 		return 0;
-	if ((rc = gov_plan_may_read(&r->ra)) < 0) {
-		http_error_rc(resp, rc);
-		return 0;
-	}
 	if (strcmp(r->method, "GET") == 0) {
 		out = json_array();
 		rc = gov_plan_iter(r->st, plan_add, out);
@@ -428,12 +439,8 @@ api_gov_plan(struct http_req *r, struct http_resp *resp)
 	struct gov_plan p;
 	int rc;
 
-	if (actor(r, resp) < 0)
+	if (reader(r, resp) < 0)
 		return 0;
-	if ((rc = gov_plan_may_read(&r->ra)) < 0) {
-		http_error_rc(resp, rc);
-		return 0;
-	}
 	slash = strchr(rest, '/');
 	snprintf(id, sizeof(id), "%.*s",
 	         (int)(slash ? slash - rest : (ptrdiff_t)strlen(rest)), rest);
@@ -506,12 +513,8 @@ api_gov_decrees(struct http_req *r, struct http_resp *resp)
 	json_t *j = NULL, *file = NULL, *out = NULL;
 	int rc;
 
-	if (actor(r, resp) < 0)
+	if (reader(r, resp) < 0)
 		return 0;
-	if ((rc = gov_plan_may_read(&r->ra)) < 0) {
-		http_error_rc(resp, rc);
-		return 0;
-	}
 	if (strcmp(r->method, "GET") == 0) {
 		out = json_array();
 		rc = gov_decree_iter(r->st, decree_add, out);
@@ -543,12 +546,8 @@ api_gov_decree(struct http_req *r, struct http_resp *resp)
 	char id[17];
 	int rc;
 
-	if (actor(r, resp) < 0)
+	if (reader(r, resp) < 0)
 		return 0;
-	if ((rc = gov_plan_may_read(&r->ra)) < 0) {
-		http_error_rc(resp, rc);
-		return 0;
-	}
 	slash = strchr(rest, '/');
 	snprintf(id, sizeof(id), "%.*s",
 	         (int)(slash ? slash - rest : (ptrdiff_t)strlen(rest)), rest);
@@ -580,12 +579,8 @@ api_gov_scope(struct http_req *r, struct http_resp *resp)
 	json_t *j = NULL, *out = NULL;
 	int rc;
 
-	if (actor(r, resp) < 0)
+	if (reader(r, resp) < 0)
 		return 0;
-	if ((rc = gov_plan_may_read(&r->ra)) < 0) {
-		http_error_rc(resp, rc);
-		return 0;
-	}
 	if (strcmp(r->method, "GET") == 0 && strcmp(r->path, "/api/v1/gov/scope") == 0) {
 		out = json_array();
 		rc = gov_scope_iter(r->st, scope_add, out);
