@@ -561,6 +561,80 @@ test_decree(void **state)
 	                 1);
 }
 
+/* Every operation by every role: the ones the rule does not name get
+ * SERTEL_EPERM and change nothing; the ones it names (and the local
+ * administrator) succeed. */
+#define NROLES 7
+#define DENIED(e, ok1, ok2, call)                                                        \
+	do {                                                                             \
+		const struct ra_actor *all_[NROLES] = {                                  \
+		    &(e)->siti,  &(e)->op,      &(e)->heada, &(e)->headb,                \
+		    &(e)->kadis, &(e)->auditor, &(e)->admin};                            \
+		for (int i_ = 0; i_ < NROLES; i_++) {                                    \
+			const struct ra_actor *who = all_[i_];                           \
+			if (who == (ok1) || who == (ok2) || who == &(e)->admin)          \
+				continue;                                                \
+			EXPECT(SERTEL_EPERM, call);                                      \
+		}                                                                        \
+	} while (0)
+
+static void
+test_roles_matrix(void **state)
+{
+	struct env *e = *state;
+	struct gov_need n, n2;
+	struct gov_need_item it, a;
+	struct gov_plan p;
+	struct gov_plan_target t;
+	struct gov_decree d;
+	struct ra_file fpdf = {"rencana", pdf, sizeof(pdf) - 1, "a.pdf"};
+	char today[32];
+
+	time_fmt(today, time_now());
+	today[10] = '\0';
+	DENIED(e, &e->heada, NULL, gov_need_create(&n, e->st, who, e->a.id, 2030, ""));
+	EXPECT(0, gov_need_create(&n, e->st, &e->heada, e->a.id, 2030, ""));
+	EXPECT(0, gov_need_create(&n2, e->st, &e->admin, e->a.id, 2031, ""));
+	item(&it, "individu", "signing", 4, NULL);
+	DENIED(e, &e->heada, NULL, gov_need_item_add(e->st, who, n.id, &it));
+	EXPECT(0, gov_need_item_add(e->st, &e->heada, n.id, &it));
+	EXPECT(0, gov_need_item_add(e->st, &e->admin, n.id, &it));
+	DENIED(e, &e->heada, NULL, gov_need_item_remove(e->st, who, n.id, 2));
+	EXPECT(0, gov_need_item_remove(e->st, &e->heada, n.id, 2));
+	DENIED(e, &e->heada, NULL, gov_need_move(e->st, who, n.id, "submit", NULL));
+	EXPECT(0, gov_need_move(e->st, &e->heada, n.id, "submit", NULL));
+	analysis(&a, 1, 1, 2030, 1, 5);
+	DENIED(e, &e->op, &e->kadis, gov_need_item_analyse(e->st, who, n.id, &a));
+	EXPECT(0, gov_need_item_analyse(e->st, &e->op, n.id, &a));
+	DENIED(e, &e->kadis, NULL, gov_need_move(e->st, who, n.id, "reject", "r"));
+	DENIED(e, &e->kadis, NULL, gov_need_move(e->st, who, n.id, "plan", "r"));
+	EXPECT(0, gov_need_move(e->st, &e->kadis, n.id, "reject", "r"));
+	DENIED(e, &e->heada, NULL, gov_need_move(e->st, who, n.id, "reopen", "r"));
+	EXPECT(0, gov_need_move(e->st, &e->admin, n.id, "reopen", "r"));
+
+	DENIED(e, &e->kadis, NULL, gov_plan_create(&p, e->st, who, "R", 2040, "", "r"));
+	EXPECT(0, gov_plan_create(&p, e->st, &e->kadis, "R", 2040, "", "r"));
+	DENIED(e, &e->kadis, NULL, gov_plan_update(e->st, who, p.id, "R2", NULL, "r"));
+	memset(&t, 0, sizeof(t));
+	t.year = 2041;
+	t.asn_bp = 100;
+	DENIED(e, &e->kadis, NULL, gov_plan_target_set(e->st, who, p.id, &t, "r"));
+	DENIED(e, &e->kadis, NULL, gov_plan_doc_add(e->st, who, p.id, &fpdf, "r"));
+	DENIED(e, &e->kadis, NULL, gov_plan_review_add(e->st, who, p.id, today, "ok"));
+	EXPECT(0, gov_plan_target_set(e->st, &e->admin, p.id, &t, "r"));
+	DENIED(e, &e->kadis, NULL,
+	       gov_decree_add(&d, e->st, who, "N/1", "2026-01-05", "", NULL));
+	EXPECT(0, gov_decree_add(&d, e->st, &e->kadis, "N/1", "2026-01-05", "", NULL));
+	DENIED(e, &e->kadis, NULL, gov_scope_add(e->st, who, e->b.id, d.id, NULL));
+	EXPECT(0, gov_scope_add(e->st, &e->kadis, e->b.id, d.id, NULL));
+	DENIED(e, &e->kadis, NULL, gov_scope_remove(e->st, who, e->b.id, "r"));
+	EXPECT(0, gov_scope_remove(e->st, &e->admin, e->b.id, "r"));
+	/* Reading: everyone but the applicant reads the plan and the decree. */
+	assert_int_equal(gov_plan_may_read(&e->siti), SERTEL_EPERM);
+	assert_int_equal(gov_plan_may_read(&e->auditor), 0);
+	assert_int_equal(gov_plan_may_read(&e->headb), 0);
+}
+
 int
 main(void)
 {
@@ -568,6 +642,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_needs_flow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_decree, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_roles_matrix, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
