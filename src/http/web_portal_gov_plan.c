@@ -75,8 +75,8 @@ flash(struct page *pg, const char *prefix)
 
 /* The review banner on the Kepala Dinas's governance pages (Cirebon 9(4)):
  * the plan in force, due or late. */
-static void
-review_banner(struct page *pg)
+void
+wp_gov_review_banner(struct page *pg)
 {
 	enum gov_review_status rs;
 	struct gov_plan p;
@@ -215,7 +215,7 @@ page_needs(struct page *pg)
 			                    json_pack("{s:s, s:s}", "agency_id", ag.id,
 			                              "agency", ag.name));
 	}
-	review_banner(pg);
+	wp_gov_review_banner(pg);
 	flash(pg, "gneeds.ok.");
 	return wp_render(pg, 200, "gov-needs", "gneeds.title");
 fail:
@@ -343,7 +343,7 @@ need_page(struct page *pg, const char *id, int status, const char *form_error)
 		         err);
 		json_object_set_new(pg->ctx, "form_error", json_string(msg));
 	}
-	review_banner(pg);
+	wp_gov_review_banner(pg);
 	flash(pg, "gneeds.ok.");
 	return wp_render(pg, status, "gov-needs-one", "gneeds.one.title");
 }
@@ -546,7 +546,7 @@ page_plan(struct page *pg)
 	sertel_err_clear();
 	json_object_set_new(pg->ctx, "decides", json_boolean(decides));
 	json_object_set_new(pg->ctx, "start_default", json_integer(this_year()));
-	review_banner(pg);
+	wp_gov_review_banner(pg);
 	flash(pg, "gplan.ok.");
 	return wp_render(pg, 200, "gov-plan", "gplan.title");
 }
@@ -739,7 +739,7 @@ page_decree(struct page *pg)
 	json_object_set_new(
 	    pg->ctx, "decides",
 	    json_boolean(pg->who.roles & (ROLE_KEPALA_DINAS | ROLE_ADMIN)));
-	review_banner(pg);
+	wp_gov_review_banner(pg);
 	flash(pg, "gdecree.ok.");
 	return wp_render(pg, 200, "gov-decree", "gdecree.title");
 }
