@@ -14,6 +14,9 @@ static const struct {
 	const char *help;
 } areas[] = {
     /* Each governance area: one line, in the order of REQUIREMENTS.md 6. */
+    {"needs", cmd_gov_needs, "an agency's needs per year (Cirebon 4, Denpasar 5)"},
+    {"plan", cmd_gov_plan, "master plan, road map, reviews (Cirebon 9)"},
+    {"decree", cmd_gov_decree, "the decree and the agencies in scope (Palembang 7(2))"},
     {NULL, NULL, NULL},
 };
 

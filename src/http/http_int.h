@@ -220,6 +220,14 @@ int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
+/* Governance: needs, the master plan, the decree (api_gov_plan.c). */
+int api_gov_needs(struct http_req *r, struct http_resp *resp);
+int api_gov_need(struct http_req *r, struct http_resp *resp);
+int api_gov_plans(struct http_req *r, struct http_resp *resp);
+int api_gov_plan(struct http_req *r, struct http_resp *resp);
+int api_gov_decrees(struct http_req *r, struct http_resp *resp);
+int api_gov_decree(struct http_req *r, struct http_resp *resp);
+int api_gov_scope(struct http_req *r, struct http_resp *resp);
 /* The portal's pages under /portal (web_portal.c). */
 int web_portal(struct http_req *r, struct http_resp *resp);
 /* The BSrE-compatible e-sign API and the public verification pages

@@ -72,6 +72,10 @@ extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 extern const struct wp_routes wp_routes_login, wp_routes_sso;
 extern const struct wp_routes wp_routes_oper;
 extern const struct wp_routes wp_routes_sign;
+extern const struct wp_routes wp_routes_gov_plan;
+/* The master plan's review banner ("review_banner", {{> gov-plan-banner}}) for the Kepala
+ * Dinas's governance pages (web_portal_gov_plan.c). */
+void wp_gov_review_banner(struct page *pg);
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

@@ -392,6 +392,18 @@ static const struct migration migrations[] = {
      "ALTER TABLE applications ADD COLUMN submitted_at BIGINT;"
      "ALTER TABLE applications ADD COLUMN decided_at BIGINT;"
      "ALTER TABLE applications ADD COLUMN issued_at BIGINT;"},
+    /* Issue 13, the plan and the decree (src/gov/plan.c): the master
+     * plan's documents (PDF, encrypted blobs), the decree's PDF, and the
+     * review status last mailed per plan (once per change). */
+    {25, "governance: plan documents, the decree's PDF, review notices",
+     "CREATE TABLE gov_plan_docs (plan_id TEXT NOT NULL REFERENCES gov_plans(id),"
+     " idx INTEGER NOT NULL, filename TEXT NOT NULL, blob_id TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL, size BIGINT NOT NULL, added_by TEXT NOT NULL,"
+     " added_at BIGINT NOT NULL, PRIMARY KEY (plan_id, idx));"
+     "ALTER TABLE gov_decrees ADD COLUMN blob_id TEXT;"
+     "ALTER TABLE gov_decrees ADD COLUMN sha256 TEXT;"
+     "CREATE TABLE gov_plan_alerts (plan_id TEXT PRIMARY KEY REFERENCES gov_plans(id),"
+     " status TEXT NOT NULL, at BIGINT NOT NULL);"},
 };
 
 static char *
