@@ -210,6 +210,13 @@ int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
+/* Governance: complaints, the issuer's help, guidance (api_gov_ticket.c). */
+int api_gov_tickets(struct http_req *r, struct http_resp *resp);
+int api_gov_ticket(struct http_req *r, struct http_resp *resp);
+int api_gov_help(struct http_req *r, struct http_resp *resp);
+int api_gov_help_answer(struct http_req *r, struct http_resp *resp);
+int api_gov_guides(struct http_req *r, struct http_resp *resp);
+int api_gov_guide(struct http_req *r, struct http_resp *resp);
 /* The portal's pages under /portal (web_portal.c). */
 int web_portal(struct http_req *r, struct http_resp *resp);
 /* The BSrE-compatible e-sign API and the public verification pages
