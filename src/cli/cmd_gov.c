@@ -14,8 +14,10 @@ static const struct {
 	const char *help;
 } areas[] = {
     /* Each governance area: one line, in the order of REQUIREMENTS.md 6. */
-    {"ticket", cmd_gov_ticket, "complaints and requests for the issuer's help (Cirebon 20(3), 22)"},
-    {"guide", cmd_gov_guide, "the SOP, the owner's rights and duties, the complaint procedure"},
+    {"ticket", cmd_gov_ticket,
+     "complaints and requests for the issuer's help (Cirebon 20(3), 22)"},
+    {"guide", cmd_gov_guide,
+     "the SOP, the owner's rights and duties, the complaint procedure"},
     {NULL, NULL, NULL},
 };
 

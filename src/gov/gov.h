@@ -126,6 +126,10 @@ int gov_ticket_reply(struct store *st, const struct config *cfg,
 int gov_ticket_set_state(struct store *st, const struct config *cfg,
                          const struct ra_actor *who, const char *id, const char *state,
                          const char *reason);
+/* The states who may move t to now, by the same table (for the forms that
+ * offer them): at most max names into out; returns how many. */
+int gov_ticket_moves(const char **out, int max, const struct ra_actor *who,
+                     const struct gov_ticket *t);
 /* The timeline: replies and changes of state in order (kind "reply" or
  * "state"); author_nik "" for the admin. */
 struct gov_ticket_reply_info {

@@ -812,6 +812,23 @@ gov_ticket_set_state(struct store *st, const struct config *cfg,
 	return store_atomic(st, state_fn, &w);
 }
 
+int
+gov_ticket_moves(const char **out, int max, const struct ra_actor *who,
+                 const struct gov_ticket *t)
+{
+	size_t i;
+	int by = 0, n = 0;
+
+	if (gov_ticket_may_handle(who, t))
+		by |= BY_DINAS;
+	if (is_person(who, t))
+		by |= BY_PERSON;
+	for (i = 0; i < sizeof(moves) / sizeof(moves[0]) && n < max; i++)
+		if (strcmp(moves[i].from, t->state) == 0 && (moves[i].by & by))
+			out[n++] = moves[i].to;
+	return n;
+}
+
 /* ---- the timeline and the attachments ------------------------------------ */
 int
 gov_ticket_replies(struct store *st, const struct gov_ticket *t, gov_reply_fn cb,

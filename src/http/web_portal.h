@@ -72,6 +72,9 @@ extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 extern const struct wp_routes wp_routes_login, wp_routes_sso;
 extern const struct wp_routes wp_routes_oper;
 extern const struct wp_routes wp_routes_sign;
+extern const struct wp_routes wp_routes_gov_ticket;
+/* GET /sop: the published guidance, else the built-in text (web_portal_gov_ticket.c). */
+int wp_guide_sop(struct page *pg);
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3
