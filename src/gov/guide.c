@@ -92,6 +92,8 @@ gov_guide_publish(struct gov_guide *out, struct store *st, const struct ra_actor
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (reason != NULL && *reason == '\0')
+		w.reason = reason = NULL;
 	/* Cirebon 3(1)h-i, 19: the Dinas's documents, set by its head. */
 	if (!(who->roles & (ROLE_KEPALA_DINAS | ROLE_ADMIN)))
 		return sertel_err(

@@ -805,6 +805,9 @@ gov_ticket_set_state(struct store *st, const struct config *cfg,
 		    "%s: the state of a ticket is the Dinas's who handle it "
 		    "(the auditor reads only)",
 		    who->label);
+	/* An empty reason is no reason (an optional form field left blank). */
+	if (reason != NULL && *reason == '\0')
+		w.body = reason = NULL;
 	if (reason != NULL && (rc = name_check_text("reason", reason, 500)) < 0)
 		return rc;
 	if ((rc = move_check(t.state, state, w.by)) < 0)
