@@ -247,18 +247,51 @@ struct view {
 	int waiting;
 };
 
+/* A change of state as the reader's language says it: the timeline keeps
+ * "from -> to[: reason]" (ticket.c), the page shows the states' names. */
+static void
+state_line(char *out, size_t outsz, struct page *pg, const char *body)
+{
+	char from[16] = "", to[16] = "";
+	const char *arrow = strstr(body, " -> "), *colon;
+	size_t n;
+
+	if (arrow == NULL || (size_t)(arrow - body) >= sizeof(from)) {
+		str_copy(out, outsz, body);
+		return;
+	}
+	memcpy(from, body, (size_t)(arrow - body));
+	from[arrow - body] = '\0';
+	colon = strstr(arrow + 4, ": ");
+	n = colon ? (size_t)(colon - arrow - 4) : strlen(arrow + 4);
+	if (n >= sizeof(to)) {
+		str_copy(out, outsz, body);
+		return;
+	}
+	memcpy(to, arrow + 4, n);
+	to[n] = '\0';
+	snprintf(out, outsz, "%s \u2192 %s%s%s", wp_msg(pg, "gov.ticket.state.", from),
+	         wp_msg(pg, "gov.ticket.state.", to), colon ? ": " : "",
+	         colon ? colon + 2 : "");
+}
+
 static int
 view_reply(const struct gov_ticket_reply_info *r, void *arg)
 {
 	struct view *v = arg;
-	char when[WP_TIME_MAX];
+	char when[WP_TIME_MAX], line[1024];
+	const char *body = r->body;
 
 	wp_time(when, v->pg, r->at, 1);
+	if (strcmp(r->kind, "state") == 0) {
+		state_line(line, sizeof(line), v->pg, r->body);
+		body = line;
+	}
 	json_array_append_new(
 	    v->arr, json_pack("{s:i, s:s, s:b, s:s, s:b, s:s}", "seq", r->seq, "when",
 	                      when, "state", strcmp(r->kind, "state") == 0, "author",
 	                      r->author_name[0] ? r->author_name : r->actor,
-	                      "from_person", r->from_person, "body", r->body));
+	                      "from_person", r->from_person, "body", body));
 	return 0;
 }
 
