@@ -167,21 +167,7 @@ http_gov_guide_json(const struct gov_guide *g)
 }
 
 /* ---- JSON in ------------------------------------------------------------- */
-static int
-actor_check(struct http_req *r, struct http_resp *resp)
-{
-	if (http_auth(r, resp) < 0)
-		return SERTEL_EAUTH;
-	if (r->ra.roles == 0) {
-		http_error(resp, 403, "forbidden",
-		           "%s: an application token does not act in the governance "
-		           "workflow; use a person's token (sertel token create --nik)",
-		           r->actor);
-		return SERTEL_EPERM;
-	}
-	return 0;
-}
-
+/* Who acts is an RA actor, as on the RA's routes (api_ra_actor_check). */
 /* The body as an object whose keys are all in allowed; strings only. */
 static json_t *
 body_object(struct http_req *r, struct http_resp *resp, const char *const *allowed,
@@ -322,7 +308,7 @@ api_gov_tickets(struct http_req *r, struct http_resp *resp)
 	const char *mine;
 	int rc;
 
-	if (actor_check(r, resp) < 0)
+	if (api_ra_actor_check(r, resp) < 0)
 		return 0;
 	if (strcmp(r->method, "POST") == 0) {
 		ticket_create(r, resp);
@@ -457,7 +443,7 @@ api_gov_ticket(struct http_req *r, struct http_resp *resp)
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
-	if (actor_check(r, resp) < 0)
+	if (api_ra_actor_check(r, resp) < 0)
 		return 0;
 	if (get && strncmp(action, "attachments/", 12) == 0) {
 		ticket_attachment(r, resp, id, action + 12);
@@ -496,7 +482,7 @@ api_gov_help(struct http_req *r, struct http_resp *resp)
 	json_t *j, *arr;
 	int rc;
 
-	if (actor_check(r, resp) < 0)
+	if (api_ra_actor_check(r, resp) < 0)
 		return 0;
 	if (strcmp(r->method, "GET") == 0) {
 		if ((arr = json_array()) == NULL ||
@@ -533,7 +519,8 @@ api_gov_help_answer(struct http_req *r, struct http_resp *resp)
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
-	if (actor_check(r, resp) < 0 || (j = body_object(r, resp, keys, 1)) == NULL)
+	if (api_ra_actor_check(r, resp) < 0 ||
+	    (j = body_object(r, resp, keys, 1)) == NULL)
 		return 0;
 	if ((rc = gov_help_answer(r->st, &r->ra, id, str_of(j, "answer"))) < 0)
 		http_error_rc(resp, rc);
@@ -554,7 +541,7 @@ api_gov_guides(struct http_req *r, struct http_resp *resp)
 	size_t i;
 	int rc;
 
-	if (actor_check(r, resp) < 0)
+	if (api_ra_actor_check(r, resp) < 0)
 		return 0;
 	if ((arr = json_array()) == NULL)
 		return 0;
@@ -588,7 +575,7 @@ api_gov_guide(struct http_req *r, struct http_resp *resp)
 		http_error(resp, 404, "not_found", "no such resource: %s", r->path);
 		return 0;
 	}
-	if (actor_check(r, resp) < 0)
+	if (api_ra_actor_check(r, resp) < 0)
 		return 0;
 	if (strcmp(r->method, "GET") == 0) {
 		if (v != NULL && parse_ll(&version, v, 1, 1000000) < 0) {

@@ -210,6 +210,9 @@ int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
+/* Authenticates and requires an RA actor (a person's token, an admin or
+ * auditor token); on failure resp is filled (api_ra.c). */
+int api_ra_actor_check(struct http_req *r, struct http_resp *resp);
 /* Governance: complaints, the issuer's help, guidance (api_gov_ticket.c). */
 int api_gov_tickets(struct http_req *r, struct http_resp *resp);
 int api_gov_ticket(struct http_req *r, struct http_resp *resp);
