@@ -174,6 +174,21 @@ def main():
 	page = refused("status", "siti (open -> in-progress)", "POST", path + "/status",
 	               form({"csrf": csrf["siti"], "status": "in-progress"}), jar["siti"], 409)
 	check("Dinas" in page, "the refusal names the rule", page[-300:])
+	body, ct = multipart({"isi": "tanpa token"}, {})
+	refused("reply", "siti without CSRF", "POST", path + "/balas", body, jar["siti"], 403, ctype=ct)
+	refused("help", "siti (the person)", "POST", path + "/bantuan",
+	        form({"csrf": csrf["siti"], "isi": "tolong"}), jar["siti"], 403)
+	refused("help", "budi (auditor)", "POST", path + "/bantuan",
+	        form({"csrf": csrf["budi"], "isi": "tolong"}), jar["budi"], 403)
+	body, ct = multipart({"csrf": csrf["budi"], "kategori": "lainnya", "perihal": "x",
+	                      "uraian": "y"}, {})
+	refused("file a ticket", "budi (auditor)", "POST", "/portal/pengaduan", body, jar["budi"], 403,
+	        ctype=ct)
+	body, ct = multipart({"csrf": csrf["siti"], "kategori": "lainnya", "perihal": "x",
+	                      "uraian": "y"}, {"lampiran1": ("foto.pdf", b"bukan PDF")})
+	page = refused("file a ticket", "siti (a text file named .pdf)", "POST", "/portal/pengaduan",
+	               body, jar["siti"], 400, ctype=ct)
+	check("not a PDF, JPEG or PNG" in page, "the refusal says why", page[-300:])
 	refused("status", "op1 (open -> closed)", "POST", path + "/status",
 	        form({"csrf": csrf["op1"], "status": "closed"}), jar["op1"], 409)
 
@@ -299,6 +314,7 @@ def main():
 	            {"category": "penandatanganan", "subject": "Tanda tangan gagal",
 	             "description": "Pesan galat saat menandatangani."})
 	check(st == 201 and j["state"] == "open", "API: Siti files a ticket", str(j))
+	t3 = j["id"] if st == 201 else ""
 	st, j = api(E["TOK_SITI"], "POST", "/api/v1/gov/tickets", {"category": "x", "subject": "s",
 	                                                           "description": "d"})
 	check(st == 400 and j.get("code") == "invalid_input", "API: a bad category is 400", str(j))
@@ -349,6 +365,34 @@ def main():
 	st, _, page = raw(base, "GET", "/portal/permohonan/baru?jenis=individu", cookies=jar["siti"])
 	check(st == 200 and 'href="/portal/sop#sop"' in page and
 	      'href="/portal/sop#hak-kewajiban"' in page, "the application form links the SOP and rights")
+	# The API for the Dinas's side and guidance.
+	st, j = api(E["TOK_OP1"], "POST", "/api/v1/gov/tickets/%s/state" % t3, {"state": "in-progress"})
+	check(st == 200 and j["state"] == "in-progress", "API: op1 takes Siti's ticket on", str(j))
+	before = counts()
+	st, j = api(E["TOK_BUDI"], "POST", "/api/v1/gov/tickets/%s/state" % t3, {"state": "resolved"})
+	check(st == 403 and j.get("code") == "forbidden", "API: the auditor changes nothing (403)", str(j))
+	st, j = api(E["TOK_SITI"], "POST", "/api/v1/gov/tickets/%s/state" % t3, {"state": "closed"})
+	check(st == 409 and j.get("code") == "conflict", "API: a move not in the table is 409", str(j))
+	st, j = api(E["TOK_SITI"], "POST", "/api/v1/gov/tickets/%s/help" % t3, {"body": "x"})
+	check(st == 403, "API: the person does not ask the issuer", str(j))
+	check(counts() == before, "API: the refusals changed nothing")
+	st, j = api(E["TOK_OP1"], "POST", "/api/v1/gov/tickets/%s/help" % t3,
+	            {"body": "Mohon cek log penandatanganan."})
+	check(st == 201 and j["sent_to"] == ISSUER, "API: op1 asks the issuer", str(j))
+	hid = j.get("id", "") if j else ""
+	st, j = api(E["TOK_OP1"], "POST", "/api/v1/gov/help/%s/answer" % hid, {"answer": "Sudah dicek."})
+	check(st == 200, "API: op1 records the answer", str(j))
+	st, j = api(E["TOK_SITI"], "GET", "/api/v1/gov/tickets/" + t3)
+	check(st == 200 and j["state"] == "in-progress" and j["help"][0]["answer"] == "Sudah dicek.",
+	      "API: Siti sees the request and its answer")
+	st, j = api(E["TOK_SITI"], "GET", "/api/v1/gov/guides")
+	check(st == 200 and any(g["kind"] == "sop" and g["version"] == 2 for g in j),
+	      "API: the latest guidance")
+	st, j = api(E["TOK_SITI"], "GET", "/api/v1/gov/guides/sop?version=1")
+	check(st == 200 and j["body"] == "Versi pertama.", "API: an older version")
+	for n in ("TOK_OP1", "TOK_BUDI"):
+		st, j = api(E[n], "POST", "/api/v1/gov/guides/sop", {"title": "x", "body": "y"})
+		check(st == 403, "API: %s does not publish guidance" % n, str(j))
 	check(not p.errors(), "no console errors", str(p.errors()))
 	p.close()
 	return summary()
