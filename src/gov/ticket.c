@@ -624,6 +624,8 @@ gov_ticket_open(struct gov_ticket *out, struct store *st, const struct config *c
 			    "a complaint about an operator is not filed by that "
 			    "operator");
 		str_copy(out->about_nik, sizeof(out->about_nik), op.nik);
+		/* A superior complaining about their own operator does not
+		 * also handle it: the Kepala Dinas does. */
 		if (strcmp(op.superior_nik, who->nik) != 0)
 			str_copy(out->superior_nik, sizeof(out->superior_nik),
 			         op.superior_nik);

@@ -685,6 +685,115 @@ test_guide(void **state)
 	                 2);
 }
 
+/* Every operation x every role, on a problem report (filed by Siti) and
+ * on a complaint about op1 (filed by Andi; op1's superior is Atasan): the
+ * allowed ones work, the denied ones return the code in the table and
+ * change nothing. */
+enum { OP_READ, OP_FILE, OP_REPLY, OP_STATE, OP_HELP, OP_N };
+#define NF SERTEL_ENOTFOUND
+#define PE SERTEL_EPERM
+#define ST SERTEL_ESTATE
+
+static int
+try_op(struct env *e, const struct ra_actor *who, int op, const char *id)
+{
+	struct gov_ticket got;
+	struct gov_help h;
+	unsigned char *data = NULL;
+	size_t len;
+	char mime[32], name[256];
+	int rc = 0;
+
+	switch (op) {
+	case OP_READ: rc = gov_ticket_get(&got, e->st, who, id); break;
+	case OP_FILE:
+		rc = gov_ticket_file_get(&data, &len, mime, name, e->st, who, id, 1);
+		free(data);
+		break;
+	case OP_REPLY:
+		rc = gov_ticket_reply(e->st, e->cfg, who, id, "balasan", NULL, 0);
+		break;
+	case OP_STATE:
+		rc = gov_ticket_set_state(e->st, e->cfg, who, id, "in-progress", NULL);
+		break;
+	case OP_HELP: rc = gov_help_request(&h, e->st, e->cfg, who, id, "tolong"); break;
+	}
+	return rc;
+}
+
+static void
+test_role_matrix(void **state)
+{
+	struct env *e = *state;
+	const struct ra_actor *who[8] = {&e->admin,  &e->kadis, &e->op1,  &e->op2,
+	                                 &e->atasan, &e->siti,  &e->andi, &e->budi};
+	static const char *const names[8] = {"admin",  "kadis", "op1",  "op2",
+	                                     "atasan", "siti",  "andi", "budi"};
+	/* [kind][actor][op]: kind 0 Siti's report, 1 Andi's complaint on op1. */
+	static const int want[2][8][OP_N] = {
+	    {{0, 0, 0, 0, 0},
+	     {0, 0, 0, 0, 0},
+	     {0, 0, 0, 0, 0},
+	     {0, 0, 0, 0, 0},
+	     {NF, NF, NF, NF, NF},
+	     {0, 0, 0, ST, PE},
+	     {NF, NF, NF, NF, NF},
+	     {0, 0, PE, PE, PE}},
+	    {{0, 0, 0, 0, 0},
+	     {0, 0, 0, 0, 0},
+	     {NF, NF, NF, NF, NF},
+	     {NF, NF, NF, NF, NF},
+	     {0, 0, 0, 0, 0},
+	     {NF, NF, NF, NF, NF},
+	     {0, 0, 0, ST, PE},
+	     {0, 0, PE, PE, PE}},
+	};
+	static const int standalone[8] = {0, 0, 0, 0, PE, PE, PE, PE};
+	static const int publish[8] = {0, 0, PE, PE, PE, PE, PE, PE};
+	struct gov_ticket t;
+	struct gov_guide g;
+	struct gov_help h;
+	struct counts c;
+	int kind, a, op, rc;
+
+	for (kind = 0; kind < 2; kind++)
+		for (a = 0; a < 8; a++)
+			for (op = 0; op < OP_N; op++) {
+				/* A fresh ticket for each try: one change does not
+				 * decide the next. */
+				if (kind == 0)
+					open_ticket(&t, e, &e->siti, "keaslian-data",
+					            NULL);
+				else
+					open_ticket(&t, e, &e->andi, "operator", NIK_OP1);
+				counts(&c);
+				rc = try_op(e, who[a], op, t.id);
+				if (rc != want[kind][a][op])
+					fail_msg(
+					    "%s ticket, %s, op %d: %d, expected %d (%s)",
+					    kind ? "complaint" : "report", names[a], op,
+					    rc, want[kind][a][op], sertel_errmsg());
+				if (rc < 0)
+					unchanged(&c);
+			}
+	for (a = 0; a < 8; a++) {
+		counts(&c);
+		rc = gov_help_request(&h, e->st, e->cfg, who[a], NULL, "Mohon bantuan.");
+		if (rc != standalone[a])
+			fail_msg("standalone help, %s: %d", names[a], rc);
+		if (rc < 0)
+			unchanged(&c);
+		counts(&c);
+		rc = gov_guide_publish(&g, e->st, who[a], "pengaduan", "Prosedur",
+		                       "Teks.", NULL);
+		gov_guide_free(&g);
+		if (rc != publish[a])
+			fail_msg("publish, %s: %d", names[a], rc);
+		if (rc < 0)
+			unchanged(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -694,6 +803,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_guide, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_role_matrix, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
