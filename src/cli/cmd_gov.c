@@ -17,6 +17,10 @@ static const struct {
     {"needs", cmd_gov_needs, "an agency's needs per year (Cirebon 4, Denpasar 5)"},
     {"plan", cmd_gov_plan, "master plan, road map, reviews (Cirebon 9)"},
     {"decree", cmd_gov_decree, "the decree and the agencies in scope (Palembang 7(2))"},
+    {"ticket", cmd_gov_ticket,
+     "complaints and requests for the issuer's help (Cirebon 20(3), 22)"},
+    {"guide", cmd_gov_guide,
+     "the SOP, the owner's rights and duties, the complaint procedure"},
     {NULL, NULL, NULL},
 };
 

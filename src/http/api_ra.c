@@ -82,6 +82,12 @@ actor_check(struct http_req *r, struct http_resp *resp)
 	return 0;
 }
 
+int
+api_ra_actor_check(struct http_req *r, struct http_resp *resp)
+{
+	return actor_check(r, resp);
+}
+
 /* An application token other than admin (auditor) only reads. */
 static int
 change_check(struct http_req *r, struct http_resp *resp)

@@ -25,6 +25,18 @@ struct ra_application;
 json_t *http_agency_json(const struct ra_agency *a);
 json_t *http_person_json(const struct ra_person *p);
 json_t *http_app_json(const struct ra_application *a);
+/* Governance tickets, help requests and guidance (api_gov_ticket.c), the
+ * API's and `sertel gov ticket|guide --json`'s shape; who decides what
+ * the ticket shows (NIKs only for the Dinas and the person). */
+struct store;
+struct ra_actor;
+struct gov_ticket;
+struct gov_help;
+struct gov_guide;
+json_t *http_gov_ticket_json(struct store *st, const struct ra_actor *who,
+                             const struct gov_ticket *t, int full);
+json_t *http_gov_help_json(const struct gov_help *h);
+json_t *http_gov_guide_json(const struct gov_guide *g);
 
 /* Every route of the portal (under /portal): method, path (a path ending
  * in '/' takes everything below it), whether it needs a session, and the

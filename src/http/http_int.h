@@ -228,6 +228,16 @@ int api_gov_plan(struct http_req *r, struct http_resp *resp);
 int api_gov_decrees(struct http_req *r, struct http_resp *resp);
 int api_gov_decree(struct http_req *r, struct http_resp *resp);
 int api_gov_scope(struct http_req *r, struct http_resp *resp);
+/* Authenticates and requires an RA actor (a person's token, an admin or
+ * auditor token); on failure resp is filled (api_ra.c). */
+int api_ra_actor_check(struct http_req *r, struct http_resp *resp);
+/* Governance: complaints, the issuer's help, guidance (api_gov_ticket.c). */
+int api_gov_tickets(struct http_req *r, struct http_resp *resp);
+int api_gov_ticket(struct http_req *r, struct http_resp *resp);
+int api_gov_help(struct http_req *r, struct http_resp *resp);
+int api_gov_help_answer(struct http_req *r, struct http_resp *resp);
+int api_gov_guides(struct http_req *r, struct http_resp *resp);
+int api_gov_guide(struct http_req *r, struct http_resp *resp);
 /* The portal's pages under /portal (web_portal.c). */
 int web_portal(struct http_req *r, struct http_resp *resp);
 /* The BSrE-compatible e-sign API and the public verification pages

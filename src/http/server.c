@@ -298,6 +298,16 @@ static const struct route {
     {"GET", "/static/", 1, api_web_static, 0, RC_VA},
     {"GET", "/", 0, api_web_index, 0, RC_VA},
     {"GET", "/index.html", 0, api_web_index, 0, RC_VA},
+    {"GET", "/api/v1/gov/tickets", 0, api_gov_tickets, 0, RC_API},
+    {"POST", "/api/v1/gov/tickets", 0, api_gov_tickets, 0, RC_API},
+    {"GET", "/api/v1/gov/tickets/", 1, api_gov_ticket, 0, RC_API},
+    {"POST", "/api/v1/gov/tickets/", 1, api_gov_ticket, 0, RC_API},
+    {"GET", "/api/v1/gov/help", 0, api_gov_help, 0, RC_API},
+    {"POST", "/api/v1/gov/help", 0, api_gov_help, 0, RC_API},
+    {"POST", "/api/v1/gov/help/", 1, api_gov_help_answer, 0, RC_API},
+    {"GET", "/api/v1/gov/guides", 0, api_gov_guides, 0, RC_API},
+    {"GET", "/api/v1/gov/guides/", 1, api_gov_guide, 0, RC_API},
+    {"POST", "/api/v1/gov/guides/", 1, api_gov_guide, 0, RC_API},
 };
 
 /* Which daemon a request arrived on (the cls of on_request). */

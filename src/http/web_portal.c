@@ -730,10 +730,12 @@ page_dashboard(struct page *pg)
 	return wp_render(pg, 200, "dashboard", "dashboard.title");
 }
 
+/* The published SOP, rights and duties and complaint procedure (Cirebon
+ * 3(1)h-i, 19), or the built-in text while nothing is published. */
 static int
 page_sop(struct page *pg)
 {
-	return wp_render(pg, 200, "sop", "sop.title");
+	return wp_guide_sop(pg);
 }
 
 /* ---- the route ------------------------------------------------------------ */
@@ -748,12 +750,26 @@ WP_ROUTES(wp_routes_core, {"GET", "/", 1, 0, page_dashboard, NULL},
 WP_ROUTES(wp_routes_public, {"GET", "/sop", 0, 0, page_sop, "nav.sop"}, );
 
 /* Every area's routes; the navigation bar follows this order. */
+/* clang-format off: one line per area, so areas merge without conflicts */
 static const struct wp_routes *const route_tables[] = {
-    &wp_routes_core,   &wp_routes_cert,  &wp_routes_app,      &wp_routes_queue,
-    &wp_routes_dinas,  &wp_routes_audit, &wp_routes_desk,     &wp_routes_owner,
-    &wp_routes_agency, &wp_routes_oper,  &wp_routes_login,    &wp_routes_sso,
-    &wp_routes_public, &wp_routes_sign,  &wp_routes_gov_plan,
+    &wp_routes_core,
+    &wp_routes_cert,
+    &wp_routes_app,
+    &wp_routes_queue,
+    &wp_routes_dinas,
+    &wp_routes_audit,
+    &wp_routes_desk,
+    &wp_routes_owner,
+    &wp_routes_agency,
+    &wp_routes_oper,
+    &wp_routes_login,
+    &wp_routes_sso,
+    &wp_routes_public,
+    &wp_routes_sign,
+    &wp_routes_gov_plan,
+    &wp_routes_gov_ticket,
 };
+/* clang-format on */
 
 static int
 route_match(const struct wp_route *rt, const char *sub)

@@ -76,6 +76,9 @@ extern const struct wp_routes wp_routes_gov_plan;
 /* The master plan's review banner ("review_banner", {{> gov-plan-banner}}) for the Kepala
  * Dinas's governance pages (web_portal_gov_plan.c). */
 void wp_gov_review_banner(struct page *pg);
+extern const struct wp_routes wp_routes_gov_ticket;
+/* GET /sop: the published guidance, else the built-in text (web_portal_gov_ticket.c). */
+int wp_guide_sop(struct page *pg);
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

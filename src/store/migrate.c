@@ -404,6 +404,28 @@ static const struct migration migrations[] = {
      "ALTER TABLE gov_decrees ADD COLUMN sha256 TEXT;"
      "CREATE TABLE gov_plan_alerts (plan_id TEXT PRIMARY KEY REFERENCES gov_plans(id),"
      " status TEXT NOT NULL, at BIGINT NOT NULL);"},
+    /* Issue 13, complaints and technical assistance (src/gov/ticket.c):
+     * whom a complaint about an OP operator is routed to (the operator's
+     * superior when it was filed, Cirebon 20(3)), who wrote each reply and
+     * whether it is a reply or a change of state, the attachments
+     * (encrypted blobs), and the requests for the issuer's help with their
+     * answers (Cirebon 22(2)). */
+    {28, "governance: ticket routing, reply authors, attachments, help requests",
+     "ALTER TABLE gov_tickets ADD COLUMN superior_nik TEXT;"
+     "ALTER TABLE gov_tickets ADD COLUMN reason TEXT;"
+     "CREATE INDEX gov_tickets_superior ON gov_tickets(superior_nik, created_at);"
+     "ALTER TABLE gov_ticket_replies ADD COLUMN author_nik TEXT;"
+     "ALTER TABLE gov_ticket_replies ADD COLUMN kind TEXT NOT NULL DEFAULT 'reply';"
+     "CREATE TABLE gov_ticket_files (ticket_id TEXT NOT NULL"
+     " REFERENCES gov_tickets(id), idx INTEGER NOT NULL, reply_seq INTEGER NOT NULL,"
+     " filename TEXT NOT NULL, mime TEXT NOT NULL, size BIGINT NOT NULL,"
+     " sha256 TEXT NOT NULL, blob_id TEXT NOT NULL, uploaded_by TEXT NOT NULL,"
+     " created_at BIGINT NOT NULL, PRIMARY KEY (ticket_id, idx));"
+     "CREATE TABLE gov_help_requests (id TEXT PRIMARY KEY,"
+     " ticket_id TEXT REFERENCES gov_tickets(id), sent_to TEXT NOT NULL,"
+     " body TEXT NOT NULL, sent_by TEXT NOT NULL, sent_at BIGINT NOT NULL,"
+     " answer TEXT, answered_by TEXT, answered_at BIGINT);"
+     "CREATE INDEX gov_help_requests_ticket ON gov_help_requests(ticket_id, sent_at);"},
 };
 
 static char *
