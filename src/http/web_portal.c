@@ -750,7 +750,8 @@ WP_ROUTES(wp_routes_core, {"GET", "/", 1, 0, page_dashboard, NULL},
 WP_ROUTES(wp_routes_public, {"GET", "/sop", 0, 0, page_sop, "nav.sop"}, );
 
 /* Every area's routes; the navigation bar follows this order. */
-/* clang-format off: one line per area, so areas merge without conflicts */
+/* One line per area, so areas merge without conflicts. */
+/* clang-format off */
 static const struct wp_routes *const route_tables[] = {
     &wp_routes_core,
     &wp_routes_cert,

@@ -331,9 +331,11 @@ shipped_templates_load(void **state)
 	    /* the receipt signed by the desk's witness */
 	    "receipt-sign", "receipt-sign-form", "sign", "sign-flow",
 	    /* governance: needs, master plan, decree */
-	    "gov-needs", "gov-needs-one", "gov-plan", "gov-plan-banner", "gov-decree"};
-	    "receipt-sign", "receipt-sign-form", "sign", "sign-flow", "gov-ticket",
-	    "gov-ticket-view", "gov-guide", "gov-guide-admin"};
+	    "gov-needs", "gov-needs-one", "gov-plan", "gov-plan-banner", "gov-decree",
+	    /* governance: complaints and guidance */
+	    "gov-ticket", "gov-ticket-view", "gov-guide", "gov-guide-admin",
+	    /* each area adds its own line above this one */
+	};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
