@@ -15,5 +15,7 @@ gov_tick(struct store *st, const struct config *cfg, int64_t now)
 	(void)st;
 	(void)cfg;
 	(void)now;
+	if (gov_probe_due(st, cfg, now) < 0) /* coverage: scheduled TLS probes */
+		log_msg(LOG_ERROR, "governance probes: %s", sertel_errmsg());
 	return rc;
 }
