@@ -14,6 +14,9 @@ static const struct {
 	const char *help;
 } areas[] = {
     /* Each governance area: one line, in the order of REQUIREMENTS.md 6. */
+    {"staff", cmd_gov_staff, "ASN per agency: import the staff CSV, headcount, missing"},
+    {"coverage", cmd_gov_coverage, "coverage of ASN, certificates per type, expiring"},
+    {"system", cmd_gov_system, "register of electronic systems and the TLS probe"},
     {NULL, NULL, NULL},
 };
 

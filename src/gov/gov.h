@@ -221,8 +221,8 @@ void gov_probe_opts_load(struct gov_probe_opts *out, const struct config *cfg);
 /* Probes system id now and records it (audited gov.system.probe): connect to
  * HOST:PORT (every address within the time bound; special addresses only
  * with allow_private), TLS with SNI = HOST, the leaf and chain read, one
- * HEAD of the path, never a redirect followed.  A failed probe is recorded
- * too (ok 0, error) and returns 0; <0 only when nothing was recorded. */
+ * GET of the path (only its head read), never a redirect followed.  A failed probe is
+ * recorded too (ok 0, error) and returns 0; <0 only when nothing was recorded. */
 int gov_system_probe(struct gov_probe *out, struct store *st, const struct ra_actor *who,
                      const char *id, const struct gov_probe_opts *o);
 /* The probes of a system, newest first (limit 0: 50). */

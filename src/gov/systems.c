@@ -680,7 +680,8 @@ location_host(char *out, size_t outsz, const char *loc)
 	out[n] = '\0';
 }
 
-/* One HEAD of the path; the status and a redirect's host, never followed. */
+/* One GET of the path, only its head read (REPLY_MAX); the status and a
+ * redirect's host, never followed. */
 static void
 probe_http(struct gov_probe *out, SSL *ssl, int fd, const struct gov_url *u,
            int64_t deadline_us)
@@ -699,7 +700,7 @@ probe_http(struct gov_probe *out, SSL *ssl, int fd, const struct gov_url *u,
 		snprintf(host + hl, sizeof(host) - hl, ":%d", u->port);
 	}
 	n = snprintf(req, sizeof(req),
-	             "HEAD %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: sertel-probe\r\n"
+	             "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: sertel-probe\r\n"
 	             "Connection: close\r\n\r\n",
 	             u->path, host);
 	for (w = 0; w < n;) {
