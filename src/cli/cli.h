@@ -56,7 +56,8 @@ int cmd_client(int argc, char **argv);
 int cmd_esign(int argc, char **argv);
 /* sertel gov AREA ...: governance (cmd_gov.c dispatches to cmd_gov_*.c). */
 int cmd_gov(int argc, char **argv);
-int cmd_gov_staff(int, char **), cmd_gov_coverage(int, char **), cmd_gov_system(int, char **);
+int cmd_gov_staff(int, char **), cmd_gov_coverage(int, char **),
+    cmd_gov_system(int, char **);
 /* sertel verify: PDF signatures, or a detached signature with --sig. */
 int cmd_verify(int argc, char **argv);
 
