@@ -59,7 +59,7 @@ int gov_tick(struct store *st, const struct config *cfg, int64_t now);
 #define GOV_EXPIRING_DAYS  30    /* [governance] expiring_days */
 #define GOV_PROBE_INTERVAL 86400 /* [governance] probe_interval */
 #define GOV_PROBE_TIMEOUT  10    /* [governance] probe_timeout */
-#define GOV_PROBE_PER_TICK 5     /* [governance] probe_per_tick */
+#define GOV_PROBE_PER_TICK 2     /* [governance] probe_per_tick */
 #define GOV_PROBE_MIN_GAP  10    /* [governance] probe_min_gap */
 #define GOV_URL_MAX        512
 
@@ -71,6 +71,10 @@ int gov_cover_access(struct store *st, const struct ra_actor *who, const char *a
 /* The agency a head of agency heads (their persons.agency_id) into out,
  * "" for anyone else. */
 int gov_cover_own_agency(char out[17], struct store *st, const struct ra_actor *who);
+
+/* The reason every change of this area needs: not empty, UTF-8 text of at
+ * most 500 characters (the audit trail records it). */
+int gov_reason_check(const char *reason);
 
 /* The headcount of an agency without an imported staff list (n >= 0,
  * at most GOV_HEADCOUNT_MAX); audited (gov.cover.headcount). */

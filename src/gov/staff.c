@@ -14,7 +14,7 @@
 
 #define FIELD_MAX  512 /* bytes of one CSV field */
 #define NAME_CHARS 128 /* characters of a name or position */
-#define REASON_MAX 1024
+#define REASON_MAX 2048
 #define CSV_COLS   5
 
 enum staff_col { COL_NIK, COL_NIP, COL_NAME, COL_AGENCY, COL_POSITION };
@@ -434,13 +434,13 @@ import_fn(struct store *st, void *arg)
 	return audit_append(st, w->who->label, "gov.cover.import", "gov_staff", detail);
 }
 
-static int
-reason_check(const char *reason)
+int
+gov_reason_check(const char *reason)
 {
 	if (reason == NULL || reason[0] == '\0')
 		return sertel_err(SERTEL_EINVAL, "a reason is required (the audit trail "
 		                                 "records why)");
-	return name_check_text("reason", reason, REASON_MAX / 4);
+	return name_check_text("reason", reason, 500);
 }
 
 int
@@ -460,7 +460,7 @@ gov_staff_import(struct gov_staff_result *out, struct store *st,
 		                  "%s: the staff list is imported by the Kepala Dinas or "
 		                  "an OP operator (Denpasar 8(3))",
 		                  who->label);
-	if ((rc = reason_check(reason)) < 0)
+	if ((rc = gov_reason_check(reason)) < 0)
 		return rc;
 	if (max == 0)
 		max = GOV_STAFF_CSV_MAX;
@@ -582,7 +582,7 @@ gov_headcount_set(struct store *st, const struct ra_actor *who, const char *agen
 	if (n < 0 || n > GOV_HEADCOUNT_MAX)
 		return sertel_err(SERTEL_EINVAL, "headcount %lld: must be 0 to %d",
 		                  (long long)n, GOV_HEADCOUNT_MAX);
-	if ((rc = reason_check(reason)) < 0)
+	if ((rc = gov_reason_check(reason)) < 0)
 		return rc;
 	w.agency_id = ag.id;
 	return store_atomic(st, headcount_fn, &w);

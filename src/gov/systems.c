@@ -231,7 +231,7 @@ system_save_fn(struct store *st, void *arg)
 {
 	struct system_save *w = arg;
 	struct gov_system *y = w->sys;
-	char obj[64], detail[1400];
+	char obj[64], detail[2600];
 	int64_t n;
 
 	if (w->add)
@@ -267,15 +267,6 @@ system_save_fn(struct store *st, void *arg)
 	         y->cert_serial[0] ? y->cert_serial : "-", y->agency_id, w->reason);
 	return audit_append(st, w->who->label,
 	                    w->add ? "gov.system.add" : "gov.system.update", obj, detail);
-}
-
-static int
-reason_need(const char *reason)
-{
-	if (reason == NULL || reason[0] == '\0')
-		return sertel_err(SERTEL_EINVAL,
-		                  "a reason is required (the audit trail records why)");
-	return name_check_text("reason", reason, 500);
 }
 
 /* The certificate a system names: issued here, of type sistem. */
@@ -357,7 +348,7 @@ gov_system_save(struct gov_system *out, char *warn, size_t warnsz, struct store 
 		return sertel_err(SERTEL_EINVAL, "system: name, agency and address are "
 		                                 "required");
 	}
-	if ((rc = reason_need(reason)) < 0)
+	if ((rc = gov_reason_check(reason)) < 0)
 		return rc;
 	if (rq->agency_id != NULL) {
 		if ((rc = ra_agency_get(&ag, st, rq->agency_id)) == SERTEL_ENOTFOUND)
@@ -455,7 +446,7 @@ gov_system_set_state(struct store *st, const struct ra_actor *who, const char *i
 		return sertel_err(SERTEL_ESTATE,
 		                  "system %s: already %s (active <-> retired)", y.id,
 		                  gov_system_state_name(y.state));
-	if ((rc = reason_need(reason)) < 0)
+	if ((rc = gov_reason_check(reason)) < 0)
 		return rc;
 	w.from = y.state;
 	return store_atomic(st, system_state_fn, &w);
