@@ -383,6 +383,19 @@ test_import_bad_rows(void **state)
 	assert_int_equal(
 	    gov_staff_import(&r, e->st, &e->op1, good_csv, strlen(good_csv), 20, "x"),
 	    SERTEL_ETOOBIG);
+	/* At most GOV_STAFF_ROWS_MAX rows, whatever they hold. */
+	{
+		size_t n = 48 + (size_t)(GOV_STAFF_ROWS_MAX + 1) * 10, len = 0, i;
+		char *big = malloc(n);
+
+		assert_non_null(big);
+		len = (size_t)snprintf(big, n, "NIK,NIP,Nama,Perangkat Daerah,Jabatan\n");
+		for (i = 0; i <= GOV_STAFF_ROWS_MAX; i++)
+			len += (size_t)snprintf(big + len, n - len, "1,,a,b,c\n");
+		assert_int_equal(gov_staff_import(&r, e->st, &e->op1, big, len, 0, "x"),
+		                 SERTEL_ETOOBIG);
+		free(big);
+	}
 	/* A reason is required. */
 	assert_int_equal(
 	    gov_staff_import(&r, e->st, &e->op1, good_csv, strlen(good_csv), 0, ""),
@@ -543,9 +556,32 @@ test_cert_counts(void **state)
 		struct time_zone tz;
 
 		time_zone_parse(&tz, "WIB");
+		/* The decree's scope (filled by the decree's area) is marked. */
+		assert_true(
+		    db_run(
+		        store_db(e->st),
+		        "INSERT INTO gov_decrees (id, number, decree_date, title, "
+		        "created_by, created_at) VALUES ('d1', '1/2026', '2026-01-05', "
+		        "'', 'test', 1)",
+		        "") == 1);
+		assert_true(
+		    db_run(store_db(e->st),
+		           "INSERT INTO gov_scope (agency_id, decree_id, since) VALUES "
+		           "(?, 'd1', 1)",
+		           "s", e->b.id) == 1);
 		assert_int_equal(
 		    gov_cover_report(&j, e->st, &e->kadis, now, &tz, 30, NULL), 0);
 		assert_int_equal(json_array_size(json_object_get(j, "agencies")), 2);
+		{
+			json_t *a0 = json_array_get(json_object_get(j, "agencies"), 0),
+			       *a1 = json_array_get(json_object_get(j, "agencies"), 1);
+
+			/* by name: Dinas Kesehatan (B, in scope), Dinas Kominfo */
+			assert_string_equal(json_string_value(json_object_get(a0, "id")),
+			                    e->b.id);
+			assert_true(json_is_true(json_object_get(a0, "in_scope")));
+			assert_true(json_is_false(json_object_get(a1, "in_scope")));
+		}
 		assert_int_equal(json_array_size(json_object_get(j, "months")), 12);
 		assert_true(json_array_size(json_object_get(j, "certs")) >= 2);
 		json_decref(j);
@@ -822,6 +858,111 @@ test_probe_due(void **state)
 	unlink(path);
 }
 
+/* Every operation for every role: allowed ones work, refused ones are
+ * SERTEL_EPERM and change nothing (rows and audit entries). */
+enum { R_ADMIN, R_KADIS, R_OP, R_AUD, R_HEADA, R_HEADB, R_SITI, R_N };
+
+static int
+matrix_op(struct env *e, int op, const struct ra_actor *who, const char *sys_id)
+{
+	struct gov_staff_result r;
+	struct gov_system_req rq = {"Sistem", "Dinas Kominfo", NULL, "", ""};
+	struct gov_system y;
+	struct gov_probe p;
+	struct gov_probe_opts o = {2, 0, 0};
+	struct counted k = {0};
+	struct names n = {""};
+	struct probes pr = {0};
+	struct time_zone tz;
+	char url[64];
+	json_t *j = NULL;
+	int rc;
+
+	time_zone_parse(&tz, "WIB");
+	switch (op) {
+	case 0: return gov_headcount_set(e->st, who, e->a.id, 5, "matriks");
+	case 1:
+		return gov_staff_import(&r, e->st, who, good_csv, strlen(good_csv), 0,
+		                        "matriks");
+	case 2:
+		snprintf(url, sizeof(url), "https://m%s.cirebonkota.go.id/",
+		         who->nik[0] ? who->nik : "admin");
+		rq.url = url;
+		return gov_system_save(&y, NULL, 0, e->st, who, NULL, &rq, "matriks");
+	case 3:
+		rq.name = "Sistem Ubah";
+		rq.agency_id = NULL;
+		return gov_system_save(&y, NULL, 0, e->st, who, sys_id, &rq, "matriks");
+	case 4:
+		if ((rc = gov_system_set_state(e->st, who, sys_id, GOV_SYSTEM_RETIRED,
+		                               "m")) < 0)
+			return rc;
+		return gov_system_set_state(e->st, who, sys_id, GOV_SYSTEM_ACTIVE, "m");
+	case 5: return gov_system_probe(&p, e->st, who, sys_id, &o);
+	case 6: return gov_system_get(&y, e->st, who, sys_id);
+	case 7: return gov_probe_iter(e->st, who, sys_id, 0, probe_cb, &pr);
+	case 8:
+		return gov_missing_iter(e->st, who, e->a.id, time_now(), 0, missing_one,
+		                        &n);
+	case 9:
+		rc = gov_cover_report(&j, e->st, who, time_now(), &tz, 30, e->a.id);
+		json_decref(j);
+		return rc;
+	case 10: return gov_cert_counts(e->st, who, time_now(), count_cb, &k);
+	default: return gov_cert_expiry(e->st, who, time_now(), 30, expiry_cb, &k);
+	}
+}
+
+static void
+test_role_matrix(void **state)
+{
+	struct env *e = *state;
+	/* Per operation, the roles allowed: admin kadis op aud headA headB siti. */
+	static const char *const allowed[] = {
+	    "1110100", /* 0 headcount of A */
+	    "1110000", /* 1 staff import */
+	    "1110100", /* 2 register a system of A */
+	    "1110100", /* 3 change A's system */
+	    "1110100", /* 4 retire and activate it */
+	    "1110100", /* 5 probe it */
+	    "1111100", /* 6 read it */
+	    "1111100", /* 7 its probes */
+	    "1111100", /* 8 who of A lacks a certificate */
+	    "1111100", /* 9 A's coverage report */
+	    "1111000", /* 10 certificate counts of the region */
+	    "1111000", /* 11 expiring per agency of the region */
+	};
+	const struct ra_actor *who[R_N] = {&e->admin, &e->kadis, &e->op1, &e->aud,
+	                                   &e->heada, &e->headb, &e->siti};
+	struct gov_system_req rq = {"Matriks", "Dinas Kominfo", NULL, "", ""};
+	struct gov_system y;
+	char url[64];
+	size_t op;
+	int r, rc;
+	int64_t before;
+
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/", closed_port());
+	rq.url = url;
+	assert_int_equal(
+	    gov_system_save(&y, NULL, 0, e->st, &e->kadis, NULL, &rq, "matriks"), 0);
+	for (op = 0; op < sizeof(allowed) / sizeof(allowed[0]); op++)
+		for (r = 0; r < R_N; r++) {
+			before = footprint(e);
+			rc = matrix_op(e, (int)op, who[r], y.id);
+			if (allowed[op][r] == '1') {
+				if (rc != 0)
+					fail_msg("operation %zu, role %d: refused: %s",
+					         op, r, sertel_errmsg());
+			} else {
+				if (rc != SERTEL_EPERM)
+					fail_msg(
+					    "operation %zu, role %d: %d, expected EPERM",
+					    op, r, rc);
+				assert_int_equal(footprint(e), before);
+			}
+		}
+}
+
 int
 main(void)
 {
@@ -838,6 +979,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_system_register, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_probe_closed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_probe_due, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_role_matrix, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
