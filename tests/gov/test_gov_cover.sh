@@ -204,6 +204,15 @@ check_eq "refusals changed nothing" "$before" "$(counts)"
 allowed "POST headcount (Kepala Dinas)" 200 "$TK" POST "/api/v1/gov/headcounts" -H 'Content-Type: application/json' -d "{\"agency\":\"$DINKES\",\"count\":41,\"reason\":\"koreksi\"}"
 allowed "POST system (head of Dinkes)" 201 "$TB" POST "/api/v1/gov/systems" -H 'Content-Type: application/json' -d '{"name":"SIK","agency":"'"$DINKES"'","url":"https://127.0.0.1:'"$P_MATCH"'/sik","cert_serial":"'"$SERIAL"'","reason":"daftar"}'
 check "warned: another agency's certificate" jq -e '.warning | test("another agency")' "$T/body"
+S_SIK=$(jq -r .id "$T/body")
+# The server's notices thread probes a system never probed (gov_tick).
+for _ in $(seq 100); do
+	n=$(inst_sql "$I" "SELECT COUNT(*) FROM gov_probes WHERE system_id = '$S_SIK' AND via = 'schedule'")
+	[ "$n" -ge 1 ] && break
+	sleep 0.2
+done
+check_eq "the schedule probed the new system" "1" "$n"
+check_eq "and recorded what it saw" "true" "$("$S" gov system show --dir "$I" "$S_SIK" --json | jq -r '.probes[0].matches')"
 allowed "POST probe (Kepala Dinas)" 200 "$TK" POST "/api/v1/gov/systems/$S_MATCH/probe"
 check_eq "matches over the API" "true" "$(jq -r .matches "$T/body")"
 allowed "GET a system with its probes" 200 "$TA" GET "/api/v1/gov/systems/$S_MATCH"

@@ -94,6 +94,10 @@ def kadis_flow(p, base, maildir, files, sys_url, serial, agencies):
 	      "imported: the counts shown", p.text()[:300])
 	check(p.js("document.querySelector('#agencies tr[data-agency=\"%s\"] .headcount').textContent" %
 	           agencies["Dinas Kominfo"]) == "2", "Kominfo's headcount is its list")
+	check(p.js("document.querySelector('#agencies tr[data-agency=\"%s\"] .share').textContent.trim()" %
+	           agencies["Dinas Kominfo"]) == "50,00%", "Kominfo: one of two holds (50,00%)")
+	check(p.js("document.querySelector('#agencies tr[data-agency=\"%s\"] rect.bar-fg').getAttribute('width')" %
+	           agencies["Dinas Kominfo"]) == "50", "its bar is half")
 
 	# A headcount for an agency without a list... Dinkes now has one; the
 	# number entered is kept and used once the list goes.
@@ -106,7 +110,8 @@ def kadis_flow(p, base, maildir, files, sys_url, serial, agencies):
 
 	p.click_and_load("#agencies tr[data-agency=\"%s\"] a.missing-link" % agencies["Dinas Kominfo"])
 	t = p.text()
-	check("Budi, Santoso" in t and "Siti Aminah" in t, "who lacks a certificate: by name", t[:300])
+	check("Budi, Santoso" in t and "Siti Aminah" not in t,
+	      "who lacks a certificate: by name (Siti holds one)", t[:300])
 	check(not re.search(r"\b3274\d{12}\b", p.js("document.documentElement.outerHTML")),
 	      "no NIK anywhere on the page")
 	p.shot("cakupan-belum")
@@ -156,6 +161,9 @@ def auditor_flow(p, base, maildir, sid):
 	check(p.js("document.querySelectorAll('form[method=post]:not(.logout)').length") == 0,
 	      "the auditor sees no form that changes anything on /cakupan")
 	p.shot("cakupan-auditor")
+	p.goto(portal + "/cakupan?lang=en")
+	check("Certificate coverage of civil servants" in p.text(), "the English switch")
+	p.goto(portal + "/cakupan?lang=id")
 	p.goto(portal + "/sistem/" + sid)
 	check("SIMPEG" in p.text(), "the auditor reads the system")
 	check(p.js("document.querySelectorAll('form[method=post]:not(.logout)').length") == 0,

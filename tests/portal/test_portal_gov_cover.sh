@@ -26,6 +26,10 @@ CONF
 		quiet "$S" person add --dir "$I" --nik 3274010808710002 --name "Dewi Lestari" \
 			--email dewi@dinkes.cirebonkota.go.id --agency "Dinas Kesehatan" \
 			--roles kepala-perangkat-daerah || return 1
+	# Siti holds a certificate: Kominfo's coverage is not zero.
+	make_csr "$T/siti.csr" ec-p256 siti || return 1
+	quiet "$S" cert issue --dir "$I" --csr "$T/siti.csr" --type individu --usage signing \
+		--cn "Siti Aminah" --nik 3274014101920002 || return 1
 	make_csr "$T/sys.csr" ec-p256 sys || return 1
 	"$S" cert issue --dir "$I" --csr "$T/sys.csr" --type sistem --usage ssl-server \
 		--cn 127.0.0.1 --ip 127.0.0.1 --nik 3274010707700001 --out "$T/sys.pem" --json \
