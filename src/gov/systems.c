@@ -876,13 +876,19 @@ probe_one(struct gov_probe *out, struct store *st, const struct ra_actor *who,
           const struct gov_system *sys, const struct gov_probe_opts *o, const char *via)
 {
 	struct probe_put w = {who, out};
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	str_copy(out->system_id, sizeof(out->system_id), sys->id);
 	str_copy(out->via, sizeof(out->via), via);
 	out->at = time_now();
 	probe_run(out, st, sys, o);
-	return store_atomic(st, probe_put_fn, &w);
+	rc = store_atomic(st, probe_put_fn, &w);
+	/* Another probe of the system took that second meanwhile (two
+	 * workers at once on PostgreSQL): the next free second, once. */
+	if (rc == SERTEL_EEXISTS)
+		rc = store_atomic(st, probe_put_fn, &w);
+	return rc;
 }
 
 int
