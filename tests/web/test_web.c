@@ -332,7 +332,7 @@ shipped_templates_load(void **state)
 	    "receipt-sign", "receipt-sign-form", "sign", "sign-flow",
 	    /* governance: coverage and the register of systems */
 	    "gov-coverage", "gov-coverage-missing", "gov-coverage-import", "gov-systems",
-	    "gov-system", "gov-system-fields"};
+	    "gov-system", "gov-system-fields", "gov-probe-result"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
