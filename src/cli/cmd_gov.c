@@ -21,6 +21,9 @@ static const struct {
      "complaints and requests for the issuer's help (Cirebon 20(3), 22)"},
     {"guide", cmd_gov_guide,
      "the SOP, the owner's rights and duties, the complaint procedure"},
+    {"staff", cmd_gov_staff, "ASN per agency: import the staff CSV, headcount, missing"},
+    {"coverage", cmd_gov_coverage, "coverage of ASN, certificates per type, expiring"},
+    {"system", cmd_gov_system, "register of electronic systems and the TLS probe"},
     {NULL, NULL, NULL},
 };
 

@@ -426,6 +426,21 @@ static const struct migration migrations[] = {
      " body TEXT NOT NULL, sent_by TEXT NOT NULL, sent_at BIGINT NOT NULL,"
      " answer TEXT, answered_by TEXT, answered_at BIGINT);"
      "CREATE INDEX gov_help_requests_ticket ON gov_help_requests(ticket_id, sent_at);"},
+    /* Issue 13, coverage (src/gov/systems.c): an electronic system is
+     * active or retired (Denpasar 8(4): the register names the systems in
+     * use); a probe records what else it saw: whether the presented chain
+     * validates against this instance's CA and is for the host, the HTTP
+     * status, a redirect to another host (never followed), its duration
+     * and whether a person or the schedule ran it. */
+    {26, "governance coverage: system states, what a TLS probe saw",
+     "ALTER TABLE gov_systems ADD COLUMN state TEXT NOT NULL DEFAULT 'active';"
+     "ALTER TABLE gov_systems ADD COLUMN state_reason TEXT;"
+     "ALTER TABLE gov_probes ADD COLUMN chain_ok INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE gov_probes ADD COLUMN name_ok INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE gov_probes ADD COLUMN http_status INTEGER;"
+     "ALTER TABLE gov_probes ADD COLUMN redirect_host TEXT;"
+     "ALTER TABLE gov_probes ADD COLUMN elapsed_ms BIGINT;"
+     "ALTER TABLE gov_probes ADD COLUMN via TEXT NOT NULL DEFAULT 'manual';"},
 };
 
 static char *

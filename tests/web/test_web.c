@@ -334,6 +334,9 @@ shipped_templates_load(void **state)
 	    "gov-needs", "gov-needs-one", "gov-plan", "gov-plan-banner", "gov-decree",
 	    /* governance: complaints and guidance */
 	    "gov-ticket", "gov-ticket-view", "gov-guide", "gov-guide-admin",
+	    /* governance: coverage and the register of systems */
+	    "gov-coverage", "gov-coverage-missing", "gov-coverage-import", "gov-systems",
+	    "gov-system", "gov-system-fields", "gov-probe-result",
 	    /* each area adds its own line above this one */
 	};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
