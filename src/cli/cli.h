@@ -56,6 +56,7 @@ int cmd_client(int argc, char **argv);
 int cmd_esign(int argc, char **argv);
 /* sertel gov AREA ...: governance (cmd_gov.c dispatches to cmd_gov_*.c). */
 int cmd_gov(int argc, char **argv);
+int cmd_gov_incident(int argc, char **argv); /* sertel gov incident */
 /* sertel verify: PDF signatures, or a detached signature with --sig. */
 int cmd_verify(int argc, char **argv);
 

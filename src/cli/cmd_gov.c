@@ -14,6 +14,7 @@ static const struct {
 	const char *help;
 } areas[] = {
     /* Each governance area: one line, in the order of REQUIREMENTS.md 6. */
+    {"incident", cmd_gov_incident, "security incidents, notified at once (Cirebon 24)"},
     {NULL, NULL, NULL},
 };
 

@@ -15,5 +15,7 @@ gov_tick(struct store *st, const struct config *cfg, int64_t now)
 	(void)st;
 	(void)cfg;
 	(void)now;
+	if (gov_incident_tick(st, cfg, now) < 0)
+		log_msg(LOG_ERROR, "governance incidents: %s", sertel_errmsg());
 	return rc;
 }

@@ -263,6 +263,10 @@ static const struct route {
     {"GET", "/static/", 1, api_web_static, 0, RC_VA},
     {"GET", "/", 0, api_web_index, 0, RC_VA},
     {"GET", "/index.html", 0, api_web_index, 0, RC_VA},
+    {"GET", "/api/v1/gov/incidents", 0, api_gov_incidents, 0, RC_API},
+    {"POST", "/api/v1/gov/incidents", 0, api_gov_incidents, 0, RC_API},
+    {"GET", "/api/v1/gov/incidents/", 1, api_gov_incident, 0, RC_API},
+    {"POST", "/api/v1/gov/incidents/", 1, api_gov_incident, 0, RC_API},
 };
 
 /* Which daemon a request arrived on (the cls of on_request). */
