@@ -834,8 +834,8 @@ out:
  * unique index on revocation_request_id makes a second opening (the
  * caller and gov_tick at once) fail instead of doubling: 0 then. */
 static int
-loss_open(struct store *st, const struct config *cfg, const char *request_id,
-          char incident_id[17])
+loss_open(struct store *st, const struct config *cfg, const struct ra_actor *who,
+          const char *request_id, char incident_id[17])
 {
 	struct gov_incident_recipient rcpt[GOV_INCIDENT_RECIPIENTS_MAX];
 	struct gov_incident_new in;
@@ -848,6 +848,7 @@ loss_open(struct store *st, const struct config *cfg, const char *request_id,
 	int64_t at = 0;
 	int rc, found = 0;
 
+	memset(&w, 0, sizeof(w));
 	if (incident_id != NULL)
 		incident_id[0] = '\0';
 	if ((rc =
@@ -888,6 +889,7 @@ loss_open(struct store *st, const struct config *cfg, const char *request_id,
 	in.description = desc;
 	in.serials = serials;
 	in.nserials = 1;
+	w.who = who; /* NULL: gov_tick's catch-up, audited as the system */
 	w.in = &in;
 	w.cfg = cfg;
 	w.rcpt = rcpt;
@@ -924,7 +926,7 @@ gov_report_loss(struct store *st, const struct config *cfg, const struct ra_acto
 	                "SELECT id FROM revocation_requests WHERE serial = ? AND "
 	                "cause = 'hilang' ORDER BY created_at DESC, id DESC",
 	                serial) != 1 ||
-	    loss_open(st, cfg, req, incident_id) < 0)
+	    loss_open(st, cfg, who, req, incident_id) < 0)
 		log_msg(
 		    LOG_WARN,
 		    "incident for the loss report of %s: %s (gov_tick opens it later)",
@@ -1112,7 +1114,7 @@ gov_incident_tick(struct store *st, const struct config *cfg, int64_t now)
 	                    -1)) < 0)
 		goto out;
 	for (i = 0; i < l->n; i++)
-		if ((rc = loss_open(st, cfg, l->id[i], NULL)) < 0 && first == 0)
+		if ((rc = loss_open(st, cfg, NULL, l->id[i], NULL)) < 0 && first == 0)
 			first = rc;
 	/* 2. The notices delivered since the last round: their time. */
 	if ((rc = ids_query(l, st,
