@@ -755,6 +755,7 @@ static const struct wp_routes *const route_tables[] = {
     &wp_routes_dinas,  &wp_routes_audit, &wp_routes_desk,  &wp_routes_owner,
     &wp_routes_agency, &wp_routes_oper,  &wp_routes_login, &wp_routes_sso,
     &wp_routes_public, &wp_routes_sign,
+    &wp_routes_gov_incident,
 };
 
 static int
