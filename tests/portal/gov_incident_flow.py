@@ -325,6 +325,24 @@ def phase2(p, state):
     time.sleep(2.5)
     got = [b for b in wait_mail(MD, MAIL["kadis"], -1, 0.5) if iid in b]
     check("the flag mail came once", len(got) == 1, str(len(got)))
+    # The API's actions: the Kepala Dinas handles and closes; a refused step.
+    denied("API: closing what is not handled",
+           lambda: api("POST", "/api/v1/gov/incidents/%s/close" % iid, "kadis", {"note": "x"})[0],
+           (409,))
+    denied("API: an action without its note",
+           lambda: api("POST", "/api/v1/gov/incidents/%s/handle" % iid, "kadis", {})[0], (400,))
+    st, j = api("POST", "/api/v1/gov/incidents/%s/note" % iid, "siti", {"note": "SSO pulih 09.10"})
+    check("API: the reporter adds a note (200)", st == 200 and j["timeline"][-1]["action"] == "note")
+    st, j = api("POST", "/api/v1/gov/incidents/%s/handle" % iid, "kadis", {"note": "CA SSO diperbarui"})
+    check("API: handled (200)", st == 200 and j.get("state") == "handled" and j.get("handled_at"))
+    st, j = api("POST", "/api/v1/gov/incidents/%s/close" % iid, "kadis", {"note": "Tuntas"})
+    check("API: closed (200)", st == 200 and j.get("state") == "closed" and j.get("closed_at"))
+    denied("API: the reporter's note on a closed incident",
+           lambda: api("POST", "/api/v1/gov/incidents/%s/note" % iid, "siti", {"note": "x"})[0],
+           (409,))
+    denied("API: an unknown action",
+           lambda: api("POST", "/api/v1/gov/incidents/%s/reopen" % iid, "kadis", {"note": "x"})[0],
+           (404,))
 
 
 def main():
