@@ -195,7 +195,9 @@ gov_incident_recipients(struct gov_incident_recipient out[GOV_INCIDENT_RECIPIENT
 		if (*p == '\0')
 			break;
 		/* An item ends after its '>': a label may hold commas. */
-		if ((end = strchr(p, '>')) == NULL)
+		end = strchr(p, '>');
+		lt = end ? memchr(p, '<', (size_t)(end - p)) : NULL;
+		if (lt == NULL)
 			return sertel_err(
 			    SERTEL_EINVAL,
 			    "[governance] incident_notify: '%.60s': expected "
@@ -206,20 +208,15 @@ gov_incident_recipients(struct gov_incident_recipient out[GOV_INCIDENT_RECIPIENT
 			return sertel_err(
 			    SERTEL_EINVAL,
 			    "[governance] incident_notify: an item is too long");
-		memcpy(item, p, len);
-		item[len] = '\0';
-		p = end + 1;
 		if (*n == GOV_INCIDENT_RECIPIENTS_MAX)
 			return sertel_err(
 			    SERTEL_EINVAL,
 			    "[governance] incident_notify: at most %d recipients",
 			    GOV_INCIDENT_RECIPIENTS_MAX);
-		if ((lt = strchr(item, '<')) == NULL)
-			return sertel_err(
-			    SERTEL_EINVAL,
-			    "[governance] incident_notify: '%.60s': expected "
-			    "Label <address>",
-			    item);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		lt = item + (lt - p);
+		p = end + 1;
 		gt = strchr(lt, '>');
 		*lt = '\0';
 		*gt = '\0';

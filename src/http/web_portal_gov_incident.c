@@ -162,10 +162,6 @@ incident_list(struct page *pg, int status, const char *form_error)
 	}
 	if (form_error != NULL)
 		json_object_set_new(pg->ctx, "form_error", json_string(form_error));
-	if (http_query(pg->r, "ok") != NULL && form_error == NULL)
-		json_object_set_new(pg->ctx, "flash",
-		                    json_pack("{s:s, s:s}", "kind", "ok", "text",
-		                              wp_msg(pg, "", "incident.ok.report")));
 	return wp_render(pg, status, "gov-incident", "incident.title");
 }
 

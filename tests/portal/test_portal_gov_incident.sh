@@ -63,6 +63,9 @@ inc=$(jq -r .incident_id <<<"$out")
 show=$("$S" gov incident show "$inc" --dir "$I" --json)
 check "the loss report's incident is kunci-hilang, the certificate, the request linked" \
 	jqok --arg s "$SERIAL_SITI" '.kind == "kunci-hilang" and .certificates == [$s] and (.revocation_request_id | length == 16) and .reporter_nik == "'$NIK_SITI'"' <<<"$show"
+check "sertel gov incident tick runs once for the administrator" "$S" gov incident tick --dir "$I"
+check "and is refused to a person (exit 2)" test "$("$S" gov incident tick --dir "$I" --as $NIK_SITI >/dev/null 2>&1; echo $?)" = 2
+check "sertel gov incident recipients lists the configured two" test "$("$S" gov incident recipients --dir "$I" --json | jq '.recipients | length')" = 2
 check "sertel gov incident list refuses a bad state (exit 2)" test "$("$S" gov incident list --dir "$I" --state terbuka >/dev/null 2>&1; echo $?)" = 2
 check "the audit trail records reports, notices, handling and the flag" \
 	bash -c "'$S' audit list --dir '$I' --json | jq -e '[.[] | select(.action | startswith(\"gov.incident.\")) | .action] | (index(\"gov.incident.report\") != null) and (index(\"gov.incident.notified\") != null) and (index(\"gov.incident.act\") != null) and (index(\"gov.incident.flag\") != null)' >/dev/null"
