@@ -63,6 +63,19 @@ inc=$(jq -r .incident_id <<<"$out")
 show=$("$S" gov incident show "$inc" --dir "$I" --json)
 check "the loss report's incident is kunci-hilang, the certificate, the request linked" \
 	jqok --arg s "$SERIAL_SITI" '.kind == "kunci-hilang" and .certificates == [$s] and (.revocation_request_id | length == 16) and .reporter_nik == "'$NIK_SITI'"' <<<"$show"
+# ... and so does one through the API (api_ra.c).
+make_csr "$T/siti2.csr" ec-p256 siti2 || die "csr"
+"$S" cert issue --dir "$I" --csr "$T/siti2.csr" --type individu --usage signing \
+	--cn "Siti Aminah" --nik $NIK_SITI --out "$T/siti2.pem" >/dev/null || die "cert siti2"
+SERIAL2=$(openssl x509 -in "$T/siti2.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
+jq -n --arg ack $NIK_HEAD --arg p "$(base64 -w0 "$F/pengantar.pdf")" --arg l "$(base64 -w0 "$F/rekomendasi.pdf")" \
+	'{acknowledged_by: $ack, note: "tas hilang", attachments: [{kind: "pernyataan", filename: "p.pdf", data: $p}, {kind: "laporan-polisi", filename: "l.pdf", data: $l}]}' >"$T/loss.json"
+code=$(curl -s -o "$T/loss.out" -w '%{http_code}' -H "Authorization: Bearer $(jq -r .siti "$T/tokens.json")" \
+	-H "Content-Type: application/json" --data-binary @"$T/loss.json" "$SERVER_URL/api/v1/ra/certificates/$SERIAL2/report-loss")
+check_eq "API report-loss revokes (200)" 200 "$code"
+list=$("$S" gov incident list --dir "$I" --json)
+check "the API's loss report opened its incident, linked" jqok --arg s "$SERIAL2" \
+	'[.incidents[] | select(.kind == "kunci-hilang" and .revocation_request_id != null and (.title | contains($s)))] | length == 1' <<<"$list"
 check "sertel gov incident tick runs once for the administrator" "$S" gov incident tick --dir "$I"
 check "and is refused to a person (exit 2)" test "$("$S" gov incident tick --dir "$I" --as $NIK_SITI >/dev/null 2>&1; echo $?)" = 2
 check "sertel gov incident recipients lists the configured two" test "$("$S" gov incident recipients --dir "$I" --json | jq '.recipients | length')" = 2
