@@ -345,14 +345,36 @@ def phase2(p, state):
            (404,))
 
 
+def phase3(p):
+    """No recipient configured: never silently notified."""
+    kadis = login_raw(BASE, MD, MAIL["kadis"])
+    check("the Kepala Dinas has a session", kadis is not None)
+    st, j = api("POST", "/api/v1/gov/incidents", "siti",
+                {"kind": "nirsangkal", "severity": "rendah", "title": "Penandatangan menyangkal",
+                 "description": "Pegawai menyangkal tanda tangan pada surat."})
+    check("API: reported with no recipient, flagged at once",
+          st == 201 and j.get("recipients") == 0 and j.get("flagged") is True and
+          j.get("notices") == [], json.dumps(j)[:300])
+    iid = j.get("id", "")
+    time.sleep(2.5)
+    st, j = api("GET", "/api/v1/gov/incidents/" + iid, "kadis")
+    check("still reported, never notified", j.get("state") == "reported" and
+          j.get("notified_at") is None)
+    st, _, body = raw(BASE, "GET", "/portal/insiden/" + iid, cookies=kadis[0] if kadis else {})
+    check("the page says no recipient is configured", st == 200 and 'id="no-recipients"' in body and
+          "Tidak ada penerima pemberitahuan yang dikonfigurasi" in body)
+
+
 def main():
     state = json.load(open(STATE)) if os.path.exists(STATE) else {}
     p = Page(SHOTS)
     try:
         if phase == "phase1":
             state = phase1(p)
-        else:
+        elif phase == "phase2":
             phase2(p, state)
+        else:
+            phase3(p)
         # The refusals this flow asks for on purpose (a 403 form page, a
         # 400 filter) are logged by Chromium as failed loads: not errors.
         errs = [e for e in p.errors() if not re.search(

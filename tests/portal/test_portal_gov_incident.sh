@@ -12,7 +12,9 @@
 #  2. Restarted with [governance] incident_notify_within = 2 and SMTP down:
 #     a second incident (API) is flagged once the time passes (API and page)
 #     and the Kepala Dinas's flag mail arrives once SMTP is up, once.
-#  3. A loss report through `sertel ra report-loss` opens its incident.
+#  3. A loss report through `sertel ra report-loss` and through the API
+#     opens its incident.
+#  4. No recipient configured: the page says so and the flag shows.
 # Screenshots (1280 and 390 wide) under $SERTEL_BUILD/screenshots/portal-gov-incident.
 . "$(dirname "$0")/../interop/lib.sh"
 lib_setup portal_gov_incident
@@ -82,6 +84,12 @@ check "sertel gov incident recipients lists the configured two" test "$("$S" gov
 check "sertel gov incident list refuses a bad state (exit 2)" test "$("$S" gov incident list --dir "$I" --state terbuka >/dev/null 2>&1; echo $?)" = 2
 check "the audit trail records reports, notices, handling and the flag" \
 	bash -c "'$S' audit list --dir '$I' --json | jq -e '[.[] | select(.action | startswith(\"gov.incident.\")) | .action] | (index(\"gov.incident.report\") != null) and (index(\"gov.incident.notified\") != null) and (index(\"gov.incident.act\") != null) and (index(\"gov.incident.flag\") != null)' >/dev/null"
+# Phase 4: no recipient configured; the page says so, the flag shows.
+server_stop
+printf '\n[governance]\nincident_notify =\n' >>"$I/sertel.conf"
+server_start_port "$I" "$PORT" || die "server did not restart: $(tail -5 "$SERVER_LOG")"
+portal_run_flow gov_incident_flow.py phase3 "$SERVER_URL" "$MD" "$SHOTS" "$DBFILE" \
+	"$T/smtp.pid" "$SMTP_CMD" "$T/tokens.json" "$SERIAL_SITI" "$SERIAL_OP1" "$T/state.json"
 for f in incident-list incident-form-error incident-reported incident-notified incident-handled incident-closed incident-late incident-auditor; do
 	check "screenshot $f (desktop and phone)" test -s "$SHOTS/$f-desktop.png" -a -s "$SHOTS/$f-phone.png"
 done
