@@ -245,7 +245,8 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 		                         "incident_id", incident[0] ? incident : NULL));
 	else
 		printf("Sertifikat dicabut / certificate revoked: %s (%s)%s%s\n", arg,
-		       cause ? cause : "hilang", incident[0] ? "; insiden " : "", incident);
+		       cause ? cause : "hilang", incident[0] ? "; insiden " : "",
+		       incident);
 	return 0;
 }
 
