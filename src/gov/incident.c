@@ -497,6 +497,20 @@ event_add(struct store *st, const char *id, int64_t at, const char *actor,
 	return n < 0 ? (int)n : 0;
 }
 
+/* A step of the timeline and its audit entry (detail NULL: the note). */
+static int
+record(struct store *st, const char *id, int64_t at, const char *actor, const char *event,
+       const char *verb, const char *note, const char *detail)
+{
+	char obj[40];
+	int rc;
+
+	if ((rc = event_add(st, id, at, actor, event, note)) < 0)
+		return rc;
+	snprintf(obj, sizeof(obj), "incident:%s", id);
+	return audit_append(st, actor, verb, obj, detail ? detail : note);
+}
+
 static int
 text_check(const char *v, size_t max, int multiline, const char *what)
 {
@@ -726,9 +740,8 @@ static int
 act_fn(struct store *st, void *arg)
 {
 	struct act_write *w = arg;
-	char obj[40], detail[GOV_INCIDENT_NOTE_MAX + 64];
+	char detail[GOV_INCIDENT_NOTE_MAX + 64];
 	int64_t n;
-	int rc;
 
 	if (w->t != NULL) {
 		/* Compare and set: a concurrent change makes this one refused. */
@@ -750,13 +763,9 @@ act_fn(struct store *st, void *arg)
 	if (n == 0)
 		return sertel_err(SERTEL_ESTATE,
 		                  "incident %s changed meanwhile; try again", w->inc->id);
-	if ((rc = event_add(st, w->inc->id, w->at, w->who->label, w->action, w->note)) <
-	    0)
-		return rc;
-	snprintf(obj, sizeof(obj), "incident:%s", w->inc->id);
-	snprintf(detail, sizeof(detail), "%s%s%s", w->t ? w->t->to : "note", ": ",
-	         w->note);
-	return audit_append(st, w->who->label, "gov.incident.act", obj, detail);
+	snprintf(detail, sizeof(detail), "%s: %s", w->t ? w->t->to : "note", w->note);
+	return record(st, w->inc->id, w->at, w->who->label, w->action, "gov.incident.act",
+	              w->note, detail);
 }
 
 int
@@ -971,7 +980,7 @@ notified_fn(struct store *st, void *arg)
 	struct notified_write *w = arg;
 	struct gov_incident *inc = malloc(sizeof(*inc));
 	const struct transition *t;
-	char obj[40], note[200];
+	char note[200];
 	int64_t n;
 	int rc;
 
@@ -997,11 +1006,8 @@ notified_fn(struct store *st, void *arg)
 	snprintf(note, sizeof(note),
 	         "pemberitahuan diterima %d penerima; jeda %lld detik sejak dilaporkan",
 	         inc->recipients, (long long)inc->delay);
-	if ((rc = event_add(st, w->id, inc->notified_at, SYSTEM_ACTOR, "notified",
-	                    note)) < 0)
-		goto out;
-	snprintf(obj, sizeof(obj), "incident:%s", w->id);
-	rc = audit_append(st, SYSTEM_ACTOR, "gov.incident.notified", obj, note);
+	rc = record(st, w->id, inc->notified_at, SYSTEM_ACTOR, "notified",
+	            "gov.incident.notified", note, NULL);
 out:
 	free(inc);
 	return rc;
@@ -1037,7 +1043,7 @@ flag_fn(struct store *st, void *arg)
 	struct flag_write *w = arg;
 	struct gov_incident *inc = malloc(sizeof(*inc));
 	struct time_zone tz;
-	char obj[40], note[240], subject[MAIL_SUBJECT_MAX + 1], body[1400], when[96];
+	char note[240], subject[MAIL_SUBJECT_MAX + 1], body[1400], when[96];
 	int64_t n;
 	int i, rc = 0;
 
@@ -1078,10 +1084,8 @@ flag_fn(struct store *st, void *arg)
 	snprintf(note, sizeof(note),
 	         "belum diberitahukan dalam %lld detik; surel ke %d Kepala Dinas",
 	         (long long)w->within, w->k->n);
-	if ((rc = event_add(st, w->id, w->now, SYSTEM_ACTOR, "flagged", note)) < 0)
-		goto out;
-	snprintf(obj, sizeof(obj), "incident:%s", w->id);
-	rc = audit_append(st, SYSTEM_ACTOR, "gov.incident.flag", obj, note);
+	rc = record(st, w->id, w->now, SYSTEM_ACTOR, "flagged", "gov.incident.flag", note,
+	            NULL);
 out:
 	free(inc);
 	return rc;
