@@ -24,6 +24,7 @@ static const struct {
     {"staff", cmd_gov_staff, "ASN per agency: import the staff CSV, headcount, missing"},
     {"coverage", cmd_gov_coverage, "coverage of ASN, certificates per type, expiring"},
     {"system", cmd_gov_system, "register of electronic systems and the TLS probe"},
+    {"incident", cmd_gov_incident, "security incidents, notified at once (Cirebon 24)"},
     {NULL, NULL, NULL},
 };
 

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "esign/esign.h"
+#include "gov/gov.h"
 #include "ra/ra.h"
 #include "report/report.h"
 #include "sign/sign.h"
@@ -190,7 +191,7 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 {
 	struct ra_application app;
 	struct issuer *is = NULL;
-	char key[32];
+	char key[32], incident[17] = "";
 	int rc, warnings = 0, proposals = 0, needed = 1;
 
 	if (arg == NULL)
@@ -235,19 +236,23 @@ ra_cert_cmd(struct instance *in, const struct ra_actor *who, const char *sub,
 	if (strcmp(sub, "revoke") == 0) {
 		rc = ra_revoke(in->st, who, is, arg, cause, text);
 	} else {
-		rc = ra_report_loss(in->st, who, is, arg, ackby,
-		                    file_of(files, nfiles, "pernyataan"),
-		                    file_of(files, nfiles, "laporan-polisi"), text);
+		/* The loss report opens its security incident (Cirebon 24). */
+		rc = gov_report_loss(in->st, in->cfg, who, is, arg, ackby,
+		                     file_of(files, nfiles, "pernyataan"),
+		                     file_of(files, nfiles, "laporan-polisi"), text,
+		                     incident);
 	}
 	issuer_free(is);
 	if (rc < 0)
 		return cli_fail(rc);
 	if (json)
-		cli_json_print(json_pack("{s:s, s:s, s:s}", "serial", arg, "status",
-		                         "revoked", "cause", cause ? cause : "hilang"));
+		cli_json_print(json_pack("{s:s, s:s, s:s, s:s?}", "serial", arg, "status",
+		                         "revoked", "cause", cause ? cause : "hilang",
+		                         "incident_id", incident[0] ? incident : NULL));
 	else
-		printf("Sertifikat dicabut / certificate revoked: %s (%s)\n", arg,
-		       cause ? cause : "hilang");
+		printf("Sertifikat dicabut / certificate revoked: %s (%s)%s%s\n", arg,
+		       cause ? cause : "hilang", incident[0] ? "; insiden " : "",
+		       incident);
 	return 0;
 }
 

@@ -14,5 +14,8 @@ gov_tick(struct store *st, const struct config *cfg, int64_t now)
 		log_msg(LOG_ERROR, "governance plan review: %s", sertel_errmsg());
 	if (gov_probe_due(st, cfg, now) < 0) /* coverage: scheduled TLS probes */
 		log_msg(LOG_ERROR, "governance probes: %s", sertel_errmsg());
+	/* incidents: notices delivered, late ones flagged, loss reports */
+	if (gov_incident_tick(st, cfg, now) < 0)
+		log_msg(LOG_ERROR, "governance incidents: %s", sertel_errmsg());
 	return 0;
 }

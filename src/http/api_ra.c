@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "esign/esign.h"
+#include "gov/gov.h"
 #include "http/http_int.h"
 
 #define API_MAX_FILES   16 /* as ra_attach: at most 16 files at once */
@@ -881,9 +882,10 @@ api_ra_certificate(struct http_req *r, struct http_resp *resp)
 		    get_str(&note, j, "note", resp) < 0 ||
 		    uploads_parse(&up, json_object_get(j, "attachments"), resp) < 0)
 			goto out;
-		rc = ra_report_loss(r->st, &r->ra, r->ctx->issuer, serial, ack,
-		                    file_kind(&up, "pernyataan"),
-		                    file_kind(&up, "laporan-polisi"), note);
+		/* The loss report opens its security incident (Cirebon 24). */
+		rc = gov_report_loss(r->st, r->ctx->in->cfg, &r->ra, r->ctx->issuer,
+		                     serial, ack, file_kind(&up, "pernyataan"),
+		                     file_kind(&up, "laporan-polisi"), note, NULL);
 	}
 	if (rc < 0 || (rc = store_cert_get(r->st, serial, &rec)) < 0) {
 		upstream_error(resp, r, rc);

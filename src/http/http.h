@@ -37,6 +37,13 @@ json_t *http_gov_ticket_json(struct store *st, const struct ra_actor *who,
                              const struct gov_ticket *t, int full);
 json_t *http_gov_help_json(const struct gov_help *h);
 json_t *http_gov_guide_json(const struct gov_guide *g);
+/* A security incident as JSON (gov, api_gov_incident.c); full adds its
+ * certificates and notices, _full also the timeline, if who may read it. */
+struct gov_incident;
+struct ra_actor;
+json_t *http_gov_incident_json(const struct gov_incident *inc, int full);
+int http_gov_incident_full(json_t **out, struct store *st, const struct config *cfg,
+                           const struct ra_actor *who, const char *id);
 
 /* Every route of the portal (under /portal): method, path (a path ending
  * in '/' takes everything below it), whether it needs a session, and the

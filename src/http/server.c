@@ -313,6 +313,10 @@ static const struct route {
     {"GET", "/api/v1/gov/guides", 0, api_gov_guides, 0, RC_API},
     {"GET", "/api/v1/gov/guides/", 1, api_gov_guide, 0, RC_API},
     {"POST", "/api/v1/gov/guides/", 1, api_gov_guide, 0, RC_API},
+    {"GET", "/api/v1/gov/incidents", 0, api_gov_incidents, 0, RC_API},
+    {"POST", "/api/v1/gov/incidents", 0, api_gov_incidents, 0, RC_API},
+    {"GET", "/api/v1/gov/incidents/", 1, api_gov_incident, 0, RC_API},
+    {"POST", "/api/v1/gov/incidents/", 1, api_gov_incident, 0, RC_API},
 };
 
 /* Which daemon a request arrived on (the cls of on_request). */

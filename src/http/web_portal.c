@@ -770,6 +770,7 @@ static const struct wp_routes *const route_tables[] = {
     &wp_routes_gov_plan,
     &wp_routes_gov_ticket,
     &wp_routes_gov_cover,
+    &wp_routes_gov_incident,
 };
 /* clang-format on */
 

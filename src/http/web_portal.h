@@ -79,7 +79,8 @@ void wp_gov_review_banner(struct page *pg);
 extern const struct wp_routes wp_routes_gov_ticket;
 /* GET /sop: the published guidance, else the built-in text (web_portal_gov_ticket.c). */
 int wp_guide_sop(struct page *pg);
-extern const struct wp_routes wp_routes_gov_cover; /* web_portal_gov_cover.c */
+extern const struct wp_routes wp_routes_gov_cover;    /* web_portal_gov_cover.c */
+extern const struct wp_routes wp_routes_gov_incident; /* /insiden (gov) */
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

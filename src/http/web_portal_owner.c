@@ -29,6 +29,7 @@
 
 #include "audit/audit.h"
 #include "esign/esign.h"
+#include "gov/gov.h"
 #include "http/web_portal_owner.h"
 #include "report/report.h"
 
@@ -410,9 +411,10 @@ loss_post(struct page *pg, struct cert_rec *c)
 		rc = loss_form(pg, c, 400, &m, wp_text(pg, "owner.loss.nofiles"));
 		goto out;
 	}
-	if ((rc = ra_report_loss(pg->r->st, &pg->who, pg->r->ctx->issuer, c->serial, ack,
-	                         statement, police, http_multipart_text(&m, "catatan"))) <
-	    0) {
+	/* The loss report opens its security incident (Cirebon 24). */
+	if ((rc = gov_report_loss(pg->r->st, pg->r->ctx->in->cfg, &pg->who,
+	                          pg->r->ctx->issuer, c->serial, ack, statement, police,
+	                          http_multipart_text(&m, "catatan"), NULL)) < 0) {
 		/* The rule's own words; nothing stored. */
 		rc = loss_form(pg, c, rc == SERTEL_ENOTFOUND ? 400 : wp_rule_status(rc),
 		               &m, sertel_errmsg());

@@ -83,6 +83,15 @@ int mail_text_check(const char *s, int multiline, const char *what);
  * "submitted", "issued". */
 int mail_enqueue(struct store *st, const char *to, const char *subject, const char *body,
                  const char *kind);
+/* The same, with the queued row's id (MAIL_ID_LEN hex digits) in id, for
+ * a caller that follows the notice's delivery (mail_sent_at). */
+#define MAIL_ID_LEN 32
+int mail_enqueue_id(char id[MAIL_ID_LEN + 1], struct store *st, const char *to,
+                    const char *subject, const char *body, const char *kind);
+/* When notice id was delivered: *sent_at is the time of its delivery, or
+ * 0 while it is still queued, sending or failed.  SERTEL_ENOTFOUND when
+ * no row has that id. */
+int mail_sent_at(struct store *st, const char *id, int64_t *sent_at);
 
 /* Delivers at most MAIL_FLUSH_BATCH due rows (queued, or 'sending' with an
  * expired lease) and returns 0 unless the store failed.  *sent counts rows

@@ -200,8 +200,16 @@ int
 mail_enqueue(struct store *st, const char *to, const char *subject, const char *body,
              const char *kind)
 {
-	unsigned char rnd[16];
-	char id[33];
+	char id[MAIL_ID_LEN + 1];
+
+	return mail_enqueue_id(id, st, to, subject, body, kind);
+}
+
+int
+mail_enqueue_id(char id[MAIL_ID_LEN + 1], struct store *st, const char *to,
+                const char *subject, const char *body, const char *kind)
+{
+	unsigned char rnd[MAIL_ID_LEN / 2];
 	int64_t now, n;
 	size_t len;
 	int rc;
@@ -603,6 +611,27 @@ mail_list_to(struct store *st, const char *to, int limit, int offset, int64_t *t
 		return rc;
 	}
 	return mail_walk(s, cb, arg);
+}
+
+int
+mail_sent_at(struct store *st, const char *id, int64_t *sent_at)
+{
+	struct db_stmt *s = NULL;
+	int rc;
+
+	*sent_at = 0;
+	if ((rc = db_prepare(&s, store_db(st),
+	                     "SELECT state, sent_at FROM mail_queue WHERE id = ?")) < 0)
+		return rc;
+	if ((rc = db_bind_text(s, 1, id)) == 0 && (rc = db_step(s)) == 1) {
+		if (strcmp(col_or_empty(s, 0), "sent") == 0 && !db_col_null(s, 1))
+			*sent_at = db_col_int(s, 1);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = sertel_err(SERTEL_ENOTFOUND, "mail %.40s: no such notice", id);
+	}
+	db_finalize(s);
+	return rc;
 }
 
 int

@@ -441,6 +441,22 @@ static const struct migration migrations[] = {
      "ALTER TABLE gov_probes ADD COLUMN redirect_host TEXT;"
      "ALTER TABLE gov_probes ADD COLUMN elapsed_ms BIGINT;"
      "ALTER TABLE gov_probes ADD COLUMN via TEXT NOT NULL DEFAULT 'manual';"},
+    /* Issue 13, incidents (src/gov/incident.c): each recipient's notice
+     * with its mail queue row and the time it was delivered (copied from
+     * mail_queue.sent_at by gov_tick), the Kepala Dinas's flag mail sent
+     * once, and at most one incident per loss report so the catch-up of
+     * gov_tick and gov_report_loss never open two. */
+    {27, "governance incidents: notices per recipient, flag mail, one per loss report",
+     "CREATE TABLE gov_incident_notices (incident_id TEXT NOT NULL"
+     " REFERENCES gov_incidents(id), idx INTEGER NOT NULL, label TEXT NOT NULL,"
+     " address TEXT NOT NULL, mail_id TEXT NOT NULL, queued_at BIGINT NOT NULL,"
+     " delivered_at BIGINT, PRIMARY KEY (incident_id, idx));"
+     "CREATE INDEX gov_incident_notices_mail ON gov_incident_notices(mail_id);"
+     "ALTER TABLE gov_incidents ADD COLUMN flag_mailed_at BIGINT;"
+     "CREATE UNIQUE INDEX gov_incidents_revocation ON"
+     " gov_incidents(revocation_request_id);"
+     "CREATE INDEX gov_incidents_state ON gov_incidents(state, reported_at);"
+     "CREATE INDEX gov_incidents_reporter ON gov_incidents(reporter_nik, reported_at);"},
 };
 
 static char *

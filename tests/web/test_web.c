@@ -337,6 +337,8 @@ shipped_templates_load(void **state)
 	    /* governance: coverage and the register of systems */
 	    "gov-coverage", "gov-coverage-missing", "gov-coverage-import", "gov-systems",
 	    "gov-system", "gov-system-fields", "gov-probe-result",
+	    /* governance: security incidents */
+	    "gov-incident", "gov-incident-show",
 	    /* each area adds its own line above this one */
 	};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
