@@ -242,17 +242,40 @@ struct timeline {
 	json_t *arr;
 };
 
+/* Who acted, as a reader of the page may see it: a registered person by
+ * name (the trail's "nik:..." label would show their NIK to the reporter
+ * and to heads of agency), sertel's own steps as such. */
+static void
+actor_shown(char *out, size_t outsz, struct page *pg, const char *actor)
+{
+	struct ra_person p;
+
+	if (strncmp(actor, "nik:", 4) == 0 &&
+	    ra_person_get(&p, pg->r->st, actor + 4) == 0) {
+		str_copy(out, outsz, p.name);
+		return;
+	}
+	sertel_err_clear();
+	if (strncmp(actor, "nik:", 4) == 0)
+		str_copy(out, outsz, wp_text(pg, "incident.actor.person"));
+	else if (strncmp(actor, "system:", 7) == 0)
+		str_copy(out, outsz, wp_text(pg, "incident.actor.system"));
+	else
+		str_copy(out, outsz, wp_text(pg, "incident.actor.admin"));
+}
+
 static int
 event_row(const struct gov_incident_event *ev, void *arg)
 {
 	struct timeline *t = arg;
-	char at[WP_TIME_MAX], utc[32];
+	char at[WP_TIME_MAX], utc[32], who[SERTEL_MAX_NAME];
 
 	wp_time(at, t->pg, ev->at, 1);
 	time_fmt(utc, ev->at);
+	actor_shown(who, sizeof(who), t->pg, ev->actor);
 	return json_array_append_new(t->arr,
 	                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", at,
-	                                       "utc", utc, "actor", ev->actor, "action",
+	                                       "utc", utc, "actor", who, "action",
 	                                       wp_msg(t->pg, "incident.ev.", ev->action),
 	                                       "note", ev->note)) == 0
 	           ? 0

@@ -247,6 +247,9 @@ def phase1(p):
     txt = p.text()
     check("the page shows notified and the delay", "Diberitahukan" in txt and
           p.js("!!document.getElementById('delay')") and "belum terkirim" not in txt, txt[:500])
+    html = p.js("document.documentElement.outerHTML") or ""
+    check("the reporter's page names who acted, never a NIK (no 16-digit number)",
+          not re.search(r"\b\d{16}\b", html) and "Operator" in txt, txt[:300])
     p.shot("incident-notified")
 
     # The Kepala Dinas handles and closes it, in the browser.
