@@ -80,14 +80,32 @@ http_gov_incident_json(const struct gov_incident *inc, int full)
 	return j;
 }
 
+struct events_out {
+	json_t *arr;
+	struct store *st;
+	int sees_all; /* the Dinas and the auditor read the trail's labels */
+};
+
+/* Who acted: the person's name for everyone; the trail's label (with a
+ * NIK in it) only for those who read every record (ra_sees_all). */
 static int
 event_one(const struct gov_incident_event *ev, void *arg)
 {
-	json_t *e = json_pack("{s:I, s:s, s:s, s:s}", "seq", (json_int_t)ev->seq, "actor",
-	                      ev->actor, "action", ev->action, "note", ev->note);
+	struct events_out *o = arg;
+	struct ra_person p;
+	const char *name = NULL;
+	json_t *e;
 
+	if (strncmp(ev->actor, "nik:", 4) == 0 &&
+	    ra_person_get(&p, o->st, ev->actor + 4) == 0)
+		name = p.name;
+	sertel_err_clear();
+	e = json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "seq", (json_int_t)ev->seq, "actor",
+	              o->sees_all || strncmp(ev->actor, "nik:", 4) != 0 ? ev->actor
+	                                                                : NULL,
+	              "actor_name", name, "action", ev->action, "note", ev->note);
 	time_or_null(e, "at", ev->at);
-	return json_array_append_new(arg, e) == 0 ? 0 : SERTEL_ENOMEM;
+	return json_array_append_new(o->arr, e) == 0 ? 0 : SERTEL_ENOMEM;
 }
 
 int
@@ -96,6 +114,7 @@ http_gov_incident_full(json_t **out, struct store *st, const struct config *cfg,
 {
 	struct gov_incident *inc = malloc(sizeof(*inc));
 	json_t *tl = json_array();
+	struct events_out eo = {tl, st, ra_sees_all(who)};
 	int rc;
 
 	*out = NULL;
@@ -104,7 +123,7 @@ http_gov_incident_full(json_t **out, struct store *st, const struct config *cfg,
 		goto out;
 	}
 	if ((rc = gov_incident_get(inc, st, cfg, who, id)) < 0 ||
-	    (rc = gov_incident_events(st, cfg, who, id, event_one, tl)) < 0)
+	    (rc = gov_incident_events(st, cfg, who, id, event_one, &eo)) < 0)
 		goto out;
 	*out = http_gov_incident_json(inc, 1);
 	json_object_set_new(*out, "timeline", tl);
