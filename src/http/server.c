@@ -627,6 +627,28 @@ crl_refresher(void *arg)
  * that carry attachments (base64 in JSON) take [server] max_upload_bytes,
  * but only for a caller with a valid token, so nobody unauthenticated
  * makes a worker hold more than max_request_bytes. */
+/* The governance routes that carry documents (the staffing system's CSV,
+ * plan and decree PDFs, ticket attachments): [server] max_upload_bytes
+ * for authenticated callers, as the RA's letters. */
+static int
+gov_upload_path(const char *method, const char *url)
+{
+	static const char *const exact[] = {"/api/v1/gov/staff/import",
+	                                    "/api/v1/gov/decrees", "/api/v1/gov/tickets"};
+	static const char *const below[] = {"/api/v1/gov/plans/", "/api/v1/gov/tickets/"};
+	size_t i;
+
+	if (strcmp(method, "POST") != 0)
+		return 0;
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(url, exact[i]) == 0)
+			return 1;
+	for (i = 0; i < sizeof(below) / sizeof(below[0]); i++)
+		if (strncmp(url, below[i], strlen(below[i])) == 0)
+			return 1;
+	return 0;
+}
+
 static size_t
 body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
            const char *method)
@@ -637,7 +659,8 @@ body_limit(struct http_ctx *ctx, struct MHD_Connection *c, const char *url,
 
 	if (strcmp(method, "POST") == 0 && api_esign_path(url))
 		return api_esign_body_limit(ctx, c, url);
-	if (ctx->max_upload <= ctx->max_body || !api_ra_upload_path(method, url))
+	if (ctx->max_upload <= ctx->max_body ||
+	    !(api_ra_upload_path(method, url) || gov_upload_path(method, url)))
 		return limit;
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
