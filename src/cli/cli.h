@@ -56,6 +56,8 @@ int cmd_client(int argc, char **argv);
 int cmd_esign(int argc, char **argv);
 /* sertel gov AREA ...: governance (cmd_gov.c dispatches to cmd_gov_*.c). */
 int cmd_gov(int argc, char **argv);
+/* sertel report annual: the annual evaluation report (cmd_report.c). */
+int cmd_report(int argc, char **argv);
 /* sertel verify: PDF signatures, or a detached signature with --sig. */
 int cmd_verify(int argc, char **argv);
 
