@@ -71,11 +71,11 @@ lay_footer(struct lay *l)
 	         l->doc->draft ? " \xe2\x80\x94 DRAF" : "");
 	snprintf(right, sizeof(right), "Halaman %d dari %d \xc2\xb7 waktu %s", l->page,
 	         l->pages, l->r->tz.name);
-	pdfdoc_line(l->d, MARGIN_X, BOTTOM + 12, MARGIN_X + CONTENT_W, BOTTOM + 12, 0.4,
+	pdfdoc_line(l->d, MARGIN_X, BOTTOM + 8, MARGIN_X + CONTENT_W, BOTTOM + 8, 0.4,
 	            C_RULE);
-	if (pdfdoc_text(NULL, l->d, &f, MARGIN_X, BOTTOM + 16, CONTENT_W * 0.6, left,
+	if (pdfdoc_text(NULL, l->d, &f, MARGIN_X, BOTTOM + 11, CONTENT_W * 0.6, left,
 	                l->flags) < 0 ||
-	    pdfdoc_text(NULL, l->d, &fr, MARGIN_X + CONTENT_W * 0.5, BOTTOM + 16,
+	    pdfdoc_text(NULL, l->d, &fr, MARGIN_X + CONTENT_W * 0.5, BOTTOM + 11,
 	                CONTENT_W * 0.5, right, l->flags) < 0)
 		return SERTEL_EIO;
 	return 0;
@@ -155,7 +155,7 @@ lay_row(struct lay *l, const char *const *cells, int ncells, int head)
 	    font(head ? PDFDOC_SANS_BOLD : PDFDOC_SANS, 8.5, PDFDOC_LEFT, C_INK);
 	struct pdfdoc_font rf =
 	    font(head ? PDFDOC_SANS_BOLD : PDFDOC_SANS, 8.5, PDFDOC_RIGHT, C_INK);
-	double colw = ncells > 1 ? (ncells > 2 ? 70.0 : 110.0) : 0;
+	double colw = ncells > 1 ? (ncells > 2 ? 84.0 : 110.0) : 0;
 	double keyw = CONTENT_W - colw * (ncells - 1) - 8, h, hk;
 	int i, rc;
 

@@ -208,6 +208,8 @@ int api_ra_persons(struct http_req *r, struct http_resp *resp);
 int api_ra_person(struct http_req *r, struct http_resp *resp);
 int api_ra_applications(struct http_req *r, struct http_resp *resp);
 int api_ra_application(struct http_req *r, struct http_resp *resp);
+/* The annual evaluation report, GET and POST (api_gov_report.c). */
+int api_gov_report(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
 /* The portal's pages under /portal (web_portal.c). */

@@ -172,5 +172,54 @@ refused "an applicant reading it" "annual report is read by" --year "$Y" --forma
 check "nothing written on refusal" test ! -e "$T/x.pdf"
 check_eq "one signed report registered" 1 \
 	"$("$S" audit list --dir "$J" --json 2>/dev/null | jq '[.[] | select(.action == "gov.report.sign")] | length')"
+
+# ---- the REST API, every role -------------------------------------------------
+AUD=3274010101860001
+HEAD=3274010101870001
+ok "an auditor" "$S" person add --dir "$J" --as $KADIS --nik $AUD --name "Budi Auditor" \
+	--email audit@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" --roles pemohon
+ok "appointed" "$S" person appoint --dir "$J" --as $KADIS $AUD --role auditor
+ok "a head of agency" "$S" person add --dir "$J" --as $KADIS --nik $HEAD --name "Kepala Bidang" \
+	--email kabid@kominfo.cirebonkota.go.id --agency "Dinas Kominfo" \
+	--roles pemohon,kepala-perangkat-daerah
+tok() { "$S" token create --dir "$J" --name "$1" ${2:+--nik "$2"} ${3:+--role "$3"} --json | jq -r .token; }
+TK=$(tok kadis $KADIS)
+TO=$(tok op1 $OP1)
+TA=$(tok aud $AUD)
+TH=$(tok head $HEAD)
+TS=$(tok siti $SITI)
+TAPP=$(tok app "" operator)
+P="/api/v1/gov/reports/annual"
+allowed "GET json: the Kepala Dinas" 200 "$TK" GET "$P?year=$Y"
+check "GET json: the figures" jq -e ".year == $Y and (.figures.open.items | type == \"object\")" "$T/ok.json"
+allowed "GET json: an OP operator" 200 "$TO" GET "$P?year=$Y&format=json"
+allowed "GET csv: the auditor" 200 "$TA" GET "$P?year=$Y&format=csv"
+check "GET csv: the header line" grep -q '^section,dimension,key,value' "$T/ok.json"
+allowed "GET: anonymous" 401 - GET "$P?year=$Y"
+allowed "GET: a head of agency" 403 "$TH" GET "$P?year=$Y"
+check "GET: a head of agency: JSON error" is_json_error
+allowed "GET: an applicant" 403 "$TS" GET "$P?year=$Y"
+allowed "GET: an application token" 403 "$TAPP" GET "$P?year=$Y"
+allowed "GET: a year out of range" 400 "$TK" GET "$P?year=1999"
+check "GET: year error names the year" jq -e '.error | test("year 1999")' "$T/body"
+allowed "GET: no year" 400 "$TK" GET "$P"
+allowed "GET: an unknown format" 400 "$TK" GET "$P?year=$Y&format=xml"
+check "GET: JSON error" is_json_error
+J_OK() { printf '{"year": %s, "passphrase": "%s"}' "$Y" "$1"; }
+PASS_K=$(cat "$T/kadis.pass")
+allowed "POST: an OP operator may not sign" 403 "$TO" POST "$P" -H 'Content-Type: application/json' --data "$(J_OK "$PASS_K")"
+allowed "POST: the auditor may not sign" 403 "$TA" POST "$P" -H 'Content-Type: application/json' --data "$(J_OK "$PASS_K")"
+allowed "POST: anonymous" 401 - POST "$P" -H 'Content-Type: application/json' --data "$(J_OK "$PASS_K")"
+allowed "POST: no passphrase" 400 "$TK" POST "$P" -H 'Content-Type: application/json' --data "{\"year\": $Y}"
+allowed "POST: an unknown field" 400 "$TK" POST "$P" -H 'Content-Type: application/json' --data "{\"year\": $Y, \"x\": 1}"
+code=$(call "$TK" POST "$P" -H 'Content-Type: application/json' --data "$(J_OK salah-sandi-2026)")
+if [ "${code:0:1}" = 4 ] && is_json_error; then pass "POST: a wrong passphrase: $code"; else fail "POST: a wrong passphrase: $code $(head -c 200 "$T/body")"; fi
+check_eq "refused calls changed nothing (no gov.report.sign)" 1 \
+	"$("$S" audit list --dir "$J" --json 2>/dev/null | jq '[.[] | select(.action == "gov.report.sign")] | length')"
+code=$(curl -sS -o "$T/api.pdf" -D "$T/api.hdr" -w '%{http_code}' -X POST -H "Authorization: Bearer $TK" \
+	-H 'Content-Type: application/json' --data "$(J_OK "$PASS_K")" "$SERVER_URL$P")
+check_eq "POST: the Kepala Dinas signs" 200 "$code"
+check "POST: a PDF with its document id" grep -qi '^X-Document-Id: [0-9a-f]\{32\}' "$T/api.hdr"
+if pdfsig_ok "$T/api.pdf" 1; then pass "POST: pdfsig valid and trusted"; else fail "POST: pdfsig"; fi
 server_stop
 finish
