@@ -110,6 +110,9 @@ int gov_report_csv(struct buf *b, const struct gov_report *r);
 /* A value as the PDF and the CSV print it ("3", "2.5", "baik"). */
 void gov_report_value_fmt(char *out, size_t outsz, const struct gov_report_row *row);
 
+/* A key as a reader reads it ("median" -> "Median"), Bahasa Indonesia;
+ * names (agencies, causes, reasons) as they are.  Borrowed. */
+const char *gov_report_key_label(const char *key);
 /* The document (report_pdf.c), Bahasa Indonesia. */
 struct gov_report_doc {
 	const char *org;         /* [instance] org: "Pemerintah Kota Cirebon" */
@@ -154,6 +157,20 @@ struct gov_report_conf {
 	char recipients[1024];
 };
 int gov_report_conf_load(struct gov_report_conf *out, const struct config *cfg);
+/* The governance hub's figures of today (/portal/tata-kelola): coverage
+ * of the region for the Dinas (Kepala Dinas, OP operators, auditors, the
+ * administrator) or of the head's own agency for a head of agency
+ * (agency_id set, region figures 0), open incidents and complaints, and
+ * systems whose last probe failed.  SERTEL_EPERM for anyone else. */
+struct gov_hub {
+	int region; /* 1: the region's coverage, 0: agency_id's */
+	char agency_id[17];
+	struct gov_coverage coverage;
+	int64_t incidents_open;
+	int64_t complaints_open;
+	int64_t systems_failed;
+};
+int gov_hub_get(struct gov_hub *out, struct store *st, const struct ra_actor *who);
 /* May who read the figures / sign them (0 or SERTEL_EPERM). */
 int gov_report_may_read(const struct ra_actor *who);
 int gov_report_may_sign(const struct ra_actor *who);

@@ -21,6 +21,12 @@
  * parameters: typed, so PostgreSQL compares them as integers, and named,
  * so a query uses them as often as it needs (db_pg numbers '?' in order). */
 #define BOUNDS "(SELECT CAST(? AS BIGINT) AS f, CAST(? AS BIGINT) AS t) b"
+/* What is open now: the report's open items and the hub's figures. */
+#define SQL_INCIDENTS_OPEN                                                               \
+	"SELECT COUNT(*) FROM gov_incidents, " BOUNDS " WHERE state <> 'closed'"
+#define SQL_TICKETS_OPEN                                                                 \
+	"SELECT COUNT(*) FROM gov_tickets, " BOUNDS " WHERE state NOT IN ('resolved', "  \
+	"'closed')"
 
 /* Every dimension, in the order the documents print them. */
 enum {
@@ -935,16 +941,9 @@ open_read(struct gov_report *r, struct store *st, int64_t failed, int64_t expiri
 	                     "'analysed')",
 	                     0, 0)) < 0 ||
 	    (rc = put_int(r, D_OPEN, "needs_undecided", n)) < 0 ||
-	    (rc = count_year(&n, st,
-	                     "SELECT COUNT(*) FROM gov_incidents, " BOUNDS
-	                     " WHERE state <> 'closed'",
-	                     0, 0)) < 0 ||
+	    (rc = count_year(&n, st, SQL_INCIDENTS_OPEN, 0, 0)) < 0 ||
 	    (rc = put_int(r, D_OPEN, "incidents_open", n)) < 0 ||
-	    (rc = count_year(&n, st,
-	                     "SELECT COUNT(*) FROM gov_tickets, " BOUNDS
-	                     " WHERE state NOT IN "
-	                     "('resolved', 'closed')",
-	                     0, 0)) < 0 ||
+	    (rc = count_year(&n, st, SQL_TICKETS_OPEN, 0, 0)) < 0 ||
 	    (rc = put_int(r, D_OPEN, "complaints_open", n)) < 0)
 		return rc;
 	/* Cirebon 9: the plan in force reviewed at least once a year; late
@@ -994,6 +993,50 @@ gov_report_conf_load(struct gov_report_conf *out, const struct config *cfg)
 		                  "[governance] report_recipients: at most 1000 bytes");
 	str_copy(out->recipients, sizeof(out->recipients), rec);
 	return 0;
+}
+
+static int
+count_plain(int64_t *out, struct store *st, const char *sql)
+{
+	return count_year(out, st, sql, 0, 0);
+}
+
+int
+gov_hub_get(struct gov_hub *out, struct store *st, const struct ra_actor *who)
+{
+	struct ra_person p;
+	int64_t now = time_now();
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (gov_report_may_read(who) == 0) {
+		out->region = 1;
+		rc = gov_coverage_at(&out->coverage, st, NULL, now);
+	} else if ((who->roles & ROLE_KEPALA_PD) && who->nik[0] != '\0') {
+		/* A head of agency: their own agency only. */
+		if ((rc = ra_person_get(&p, st, who->nik)) < 0)
+			return rc;
+		if (p.agency_id[0] == '\0')
+			return sertel_err(SERTEL_EPERM, "%s: no agency of their own",
+			                  who->label);
+		str_copy(out->agency_id, sizeof(out->agency_id), p.agency_id);
+		rc = gov_coverage_at(&out->coverage, st, p.agency_id, now);
+	} else {
+		return sertel_err(
+		    SERTEL_EPERM,
+		    "%s: the governance figures are for the Dinas, heads of "
+		    "agency and auditors",
+		    who->label);
+	}
+	if (rc < 0 ||
+	    (rc = count_plain(&out->incidents_open, st, SQL_INCIDENTS_OPEN)) < 0 ||
+	    (rc = count_plain(&out->complaints_open, st, SQL_TICKETS_OPEN)) < 0)
+		return rc;
+	return count_plain(
+	    &out->systems_failed, st,
+	    "SELECT COUNT(*) FROM gov_systems s, " BOUNDS
+	    " WHERE (SELECT p.ok FROM gov_probes p WHERE p.system_id = s.id "
+	    "ORDER BY p.at DESC LIMIT 1) = 0");
 }
 
 void

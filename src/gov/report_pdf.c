@@ -181,9 +181,8 @@ lay_row(struct lay *l, const char *const *cells, int ncells, int head)
 	return 0;
 }
 
-/* The key as a reader reads it. */
-static const char *
-key_label(const char *key)
+const char *
+gov_report_key_label(const char *key)
 {
 	static const struct {
 		const char *key, *label;
@@ -270,7 +269,7 @@ lay_dim(struct lay *l, int dim, const struct gov_report_dim *dd)
 	}
 	for (i = 0; i < n; i++) {
 		gov_report_value_fmt(v, sizeof(v), &rows[i]);
-		cells[0] = key_label(rows[i].key);
+		cells[0] = gov_report_key_label(rows[i].key);
 		cells[1] = v;
 		if ((rc = lay_row(l, cells, 2, 0)) < 0)
 			return rc;

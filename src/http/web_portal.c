@@ -754,7 +754,7 @@ static const struct wp_routes *const route_tables[] = {
     &wp_routes_core,   &wp_routes_cert,  &wp_routes_app,   &wp_routes_queue,
     &wp_routes_dinas,  &wp_routes_audit, &wp_routes_desk,  &wp_routes_owner,
     &wp_routes_agency, &wp_routes_oper,  &wp_routes_login, &wp_routes_sso,
-    &wp_routes_public, &wp_routes_sign,
+    &wp_routes_public, &wp_routes_sign,  &wp_routes_gov,
 };
 
 static int

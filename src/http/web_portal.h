@@ -72,6 +72,7 @@ extern const struct wp_routes wp_routes_owner, wp_routes_agency;
 extern const struct wp_routes wp_routes_login, wp_routes_sso;
 extern const struct wp_routes wp_routes_oper;
 extern const struct wp_routes wp_routes_sign;
+extern const struct wp_routes wp_routes_gov;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

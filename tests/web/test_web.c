@@ -329,7 +329,9 @@ shipped_templates_load(void **state)
 	    "oper-search", "oper-confirm", "oper-result", "oper-warn", "oper-locked",
 	    "oper-clients", "oper-notices",
 	    /* the receipt signed by the desk's witness */
-	    "receipt-sign", "receipt-sign-form", "sign", "sign-flow"};
+	    "receipt-sign", "receipt-sign-form", "sign", "sign-flow",
+	    /* governance: the hub and the annual report */
+	    "gov-hub", "gov-report"};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (!web_tmpl_has(set, pages[i]))
 			fail_msg("web/portal/%s.html is missing", pages[i]);
