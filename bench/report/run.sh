@@ -81,7 +81,9 @@ engine() {
 		wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$d/time.$fmt" |
 			awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }')
 		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$d/time.$fmt")
-		echo "$label $fmt $wall $rss $(wc -c <"$out")" >>"$WORK/rows"
+		cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$d/time.$fmt")
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		echo "$label $fmt $wall $rss $(wc -c <"$out") $cpu $load" >>"$WORK/rows"
 		log "$label: $fmt: $wall s, $((rss / 1024)) MB peak"
 	done
 	issued=$(jq '.figures.certificates.total.issued' "$d/report.json")
@@ -120,13 +122,16 @@ mem=$(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 + 0.5 }' /proc/meminfo)
 	echo "Data: $ASN ASN in $AGENCIES agencies, $CERTS certificates issued over $YEAR (and their"
 	echo "applications, returns, rejections, revocations, systems, incidents, complaints); measured"
 	echo "$(date -u +%Y-%m-%d) by bench/report/run.sh, /usr/bin/time -v, the second of two runs."
+	echo "sertel CPU: user + system time of the sertel process (on PostgreSQL the database"
+	echo "server's own work is not in it); load average: of the machine at the end of the run."
 	echo
-	echo "| engine | output | wall time | peak RSS | size | target (< 5 s, < 300 MB) |"
-	echo "|---|---|---:|---:|---:|---|"
-	while read -r e f w r b; do
+	echo "| engine | output | wall time | sertel CPU | peak RSS | size | load average | target (< 5 s, < 300 MB) |"
+	echo "|---|---|---:|---:|---:|---:|---:|---|"
+	while read -r e f w r b c l; do
 		ok=met
 		awk -v w="$w" -v r="$r" 'BEGIN { exit !(w < 5 && r < 300 * 1024) }' || ok="**missed**"
-		printf '| %s | %s | %s s | %d MB | %d KB | %s |\n' "$e" "$f" "$w" $((r / 1024)) $((b / 1024)) "$ok"
+		printf '| %s | %s | %s s | %s s | %d MB | %d KB | %s | %s |\n' "$e" "$f" "$w" "$c" \
+			$((r / 1024)) $((b / 1024)) "$l" "$ok"
 	done <"$WORK/rows"
 } >"$WORK/results.md"
 cat "$WORK/results.md"
