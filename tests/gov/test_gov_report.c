@@ -968,6 +968,33 @@ report_sign_rules(void **state)
 	gov_report_free(r);
 }
 
+/* The hub's figures of today: the region for the Dinas, the head's own
+ * agency for a head of agency, refused to an applicant. */
+static void
+hub_figures_of_today(void **state)
+{
+	struct env *e = *state;
+	struct gov_hub h;
+
+	assert_int_equal(gov_hub_get(&h, e->st, &e->kadis), 0);
+	assert_true(h.region);
+	/* Now: Siti (C1, C5), the Kepala Dinas's own and Operator Satu's
+	 * (both on Kominfo's list), Dewi; Andi's is revoked. */
+	assert_int_equal(h.coverage.headcount, 11);
+	assert_int_equal(h.coverage.holders, 4);
+	assert_int_equal(h.incidents_open, 3);
+	assert_int_equal(h.complaints_open, 2);
+	assert_int_equal(h.systems_failed, 1);
+	assert_int_equal(gov_hub_get(&h, e->st, &e->aud), 0);
+	assert_true(h.region);
+	assert_int_equal(gov_hub_get(&h, e->st, &e->head), 0);
+	assert_false(h.region);
+	assert_string_equal(h.agency_id, e->dinkes);
+	assert_int_equal(h.coverage.headcount, 4);
+	assert_int_equal(h.coverage.holders, 0);
+	assert_int_equal(gov_hub_get(&h, e->st, &e->siti), SERTEL_EPERM);
+}
+
 /* `test_gov_report write DIR`: the documents for test_gov_report.sh. */
 static void
 report_write_files(void **state)
@@ -1017,6 +1044,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(report_who_reads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_bad_year, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_sign_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hub_figures_of_today, setup, teardown),
 	};
 	const struct CMUnitTest write[] = {
 	    cmocka_unit_test_setup_teardown(report_sign_rules, setup, teardown),
