@@ -247,7 +247,7 @@ file_answer(struct page *pg, unsigned char *data, size_t len, const char *ctype,
 	buf_appendf(&pg->headers, "Cache-Control: no-store\n");
 }
 
-/* GET /laporan/unduh?tahun=Y&format=json|csv|draf. */
+/* GET /laporan/unduh?tahun=Y&format=json (default)|csv|draf. */
 static int
 page_report_download(struct page *pg)
 {
@@ -262,8 +262,10 @@ page_report_download(struct page *pg)
 	char *text, disp[96];
 	int year = report_year(http_query(pg->r, "tahun")), rc;
 
-	if (format == NULL || (strcmp(format, "json") != 0 &&
-	                       strcmp(format, "csv") != 0 && strcmp(format, "draf") != 0))
+	if (format == NULL)
+		format = "json";
+	if (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 &&
+	    strcmp(format, "draf") != 0)
 		return report_page(pg, 400, year < 0 ? report_year(NULL) : year,
 		                   wp_msg(pg, "", "gov.report.err.format"));
 	if (year < 0)
