@@ -40,6 +40,10 @@ struct lay {
 	int flags; /* PDFDOC_MEASURE on the counting pass */
 	double y;
 	int page, pages;
+	/* The header row of the table being laid out, repeated at the top
+	 * of a page the table continues on; NULL outside a table. */
+	const char *const *head;
+	int nhead;
 };
 
 static struct pdfdoc_font
@@ -133,6 +137,8 @@ lay_heading(struct lay *l, const char *t)
 {
 	struct pdfdoc_font f = font(PDFDOC_SANS_BOLD, 12, PDFDOC_LEFT, C_NAVY);
 
+	/* A new table (or a chart) begins: no header row to repeat. */
+	l->head = NULL;
 	/* A heading never ends a page alone. */
 	if (l->y + 60 > BOTTOM && l->y > TOP) {
 		int rc = lay_break(l);
@@ -162,8 +168,13 @@ lay_row(struct lay *l, const char *const *cells, int ncells, int head)
 	if ((rc = pdfdoc_text(&hk, l->d, &lf, 0, 0, keyw, cells[0], PDFDOC_MEASURE)) < 0)
 		return rc;
 	h = hk + 5;
-	if ((rc = lay_need(l, h)) < 0)
+	if (!head && l->head != NULL && l->y + h > BOTTOM) {
+		if ((rc = lay_break(l)) < 0 ||
+		    (rc = lay_row(l, l->head, l->nhead, 1)) < 0)
+			return rc;
+	} else if ((rc = lay_need(l, h)) < 0) {
 		return rc;
+	}
 	if (drawing(l) && head)
 		pdfdoc_rect(l->d, MARGIN_X, l->y, CONTENT_W, h, C_HEAD);
 	if ((rc = pdfdoc_text(NULL, l->d, &lf, MARGIN_X + 4, l->y + 2.5, keyw, cells[0],
@@ -262,6 +273,8 @@ lay_dim(struct lay *l, int dim, const struct gov_report_dim *dd)
 	rows = dim_first(l->r, dim, &n);
 	if ((rc = lay_heading(l, dd[dim].title)) < 0 || (rc = lay_row(l, head, 2, 1)) < 0)
 		return rc;
+	l->head = head;
+	l->nhead = 2;
 	if (n == 0) {
 		cells[0] = "(tidak ada)";
 		cells[1] = "0";
@@ -289,6 +302,8 @@ lay_cert_table(struct lay *l, const char *title, const char *by, const char *dim
 
 	if ((rc = lay_heading(l, title)) < 0 || (rc = lay_row(l, head, 4, 1)) < 0)
 		return rc;
+	l->head = head;
+	l->nhead = 4;
 	/* The keys of the three dimensions, issued first (sorted there). */
 	for (j = 0; j < 3; j++)
 		for (i = 0; i < l->r->nrows; i++) {
