@@ -490,41 +490,42 @@ reason_name(int64_t code)
 }
 
 /* The cause of each certificate revoked in the year: the RA's cause name
- * of the request that revoked it (the done request whose RFC 5280 code is
- * the certificate's, the newest), else the certificate's reason code. */
+ * of the request that revoked it (of its done requests, the one whose
+ * RFC 5280 code is the certificate's, the newest), else the certificate's
+ * reason code.  One walk of the revoked certificates with their done
+ * requests, the preferred request first, the first row of each serial
+ * taken here: PostgreSQL planned the same choice as a window over a join
+ * in 3.8 s for 2,400 revocations (bench/report), this walk in 20 ms. */
 static int
 causes_read(struct gov_report *r, struct store *st)
 {
 	struct db_stmt *s = NULL;
-	char key[96];
+	char key[96], last[SERIAL_HEX_MAX + 1] = "";
+	const char *serial, *cause;
 	int rc;
 
 	rc = db_prepare(
 	    &s, store_db(st),
-	    "WITH rr AS (SELECT r.serial, r.cause, ROW_NUMBER() OVER "
-	    "(PARTITION BY r.serial ORDER BY CASE WHEN r.reason_code = "
-	    "c.reason THEN 0 ELSE 1 END, r.created_at DESC, r.id DESC) AS k "
-	    "FROM revocation_requests r JOIN certs c ON c.serial = r.serial "
-	    "CROSS JOIN " BOUNDS
-	    " WHERE r.state = 'done' AND c.revoked = 1 AND c.revoked_at >= b.f "
-	    "AND c.revoked_at < b.t) "
-	    "SELECT rr.cause, COALESCE(c.reason, 0), COUNT(*) FROM certs c "
-	    "CROSS JOIN " BOUNDS " LEFT JOIN rr ON rr.serial = c.serial AND rr.k = 1 "
+	    "SELECT c.serial, COALESCE(c.reason, 0), rq.cause FROM certs c "
+	    "CROSS JOIN " BOUNDS " LEFT JOIN revocation_requests rq ON "
+	    "rq.serial = c.serial AND rq.state = 'done' "
 	    "WHERE c.revoked = 1 AND c.revoked_at >= b.f AND c.revoked_at < b.t "
-	    "GROUP BY rr.cause, COALESCE(c.reason, 0)");
-	if (rc == 0 && (rc = db_bind_int(s, 1, r->from)) == 0 &&
-	    (rc = db_bind_int(s, 2, r->to)) == 0 &&
-	    (rc = db_bind_int(s, 3, r->from)) == 0)
-		rc = db_bind_int(s, 4, r->to);
+	    "ORDER BY c.serial, CASE WHEN rq.reason_code = c.reason THEN 0 "
+	    "ELSE 1 END, rq.created_at DESC, rq.id DESC");
+	if (rc == 0 && (rc = db_bind_int(s, 1, r->from)) == 0)
+		rc = db_bind_int(s, 2, r->to);
 	while (rc == 0 && (rc = db_step(s)) == 1) {
-		const char *cause = db_col_text(s, 0);
-
-		if (cause != NULL)
+		rc = 0;
+		serial = db_col_text(s, 0);
+		if (strcmp(serial, last) == 0)
+			continue; /* a request less preferred than the first */
+		str_copy(last, sizeof(last), serial);
+		if ((cause = db_col_text(s, 2)) != NULL)
 			str_copy(key, sizeof(key), cause);
 		else
 			snprintf(key, sizeof(key), "crl:%s",
 			         reason_name(db_col_int(s, 1)));
-		rc = add_int(r, D_REVOKE_CAUSE, key, db_col_int(s, 2));
+		rc = add_int(r, D_REVOKE_CAUSE, key, 1);
 	}
 	db_finalize(s);
 	return rc < 0 ? rc : 0;

@@ -398,9 +398,13 @@ static const struct migration migrations[] = {
      * column of that question in the index it is answered from the index
      * alone instead of a table row per certificate (SQLite: 50 -> 30 ms
      * a walk of 60,000 certificates). */
-    {29, "governance: who holds a valid certificate, answered from the index",
+    {29, "governance: certificate holders and revocation requests found by index",
      "CREATE INDEX certs_holder ON certs(nik, type, not_before, not_after, revoked,"
-     " revoked_at) WHERE nik IS NOT NULL;"},
+     " revoked_at) WHERE nik IS NOT NULL;"
+     /* The report's revocations by cause find each revoked certificate's
+      * requests by serial (SQLite otherwise read every done request for
+      * every revoked certificate: 5.8M rows for 2,400 revocations). */
+     "CREATE INDEX revocation_requests_serial ON revocation_requests(serial, state);"},
 };
 
 static char *
