@@ -112,7 +112,7 @@ report_post(struct http_req *r, struct http_resp *resp)
 	int year = 0, rc;
 
 	if (http_auth(r, resp) < 0 || (j = http_json_body(r, resp)) == NULL)
-		return 0;
+		goto out;
 	json_object_foreach(j, k, v)
 	{
 		if (strcmp(k, "year") != 0 && strcmp(k, "passphrase") != 0) {
@@ -164,9 +164,17 @@ report_post(struct http_req *r, struct http_resp *resp)
 	resp->body = pdf;
 	resp->len = len;
 out:
-	/* The passphrase lives in the parsed body only: wiped with it. */
+	/* The passphrase: wiped from the parsed body and from the server's
+	 * own buffer of the request (heap, freed after us), as the portal's
+	 * forms are (wp_form_wipe). */
 	if ((v = json_object_get(j, "passphrase")) != NULL && json_is_string(v))
 		secure_wipe((void *)json_string_value(v), json_string_length(v));
+	if (r->body_len > 0) {
+		unsigned char *raw;
+
+		memcpy(&raw, &r->body, sizeof(raw));
+		secure_wipe(raw, r->body_len);
+	}
 	json_decref(j);
 	gov_report_free(rep);
 	return 0;
