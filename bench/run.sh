@@ -24,14 +24,14 @@
 # see bench/ocsp/run.sh and bench/crl/run.sh.  Their tables go between
 # their own "bench/ocsp results" and "bench/crl results" markers.
 set -eu
-BUILD=${1:?usage: bench/run.sh BUILD_DIR [issue] [ocsp] [crl] [sign] [portal]}
+BUILD=${1:?usage: bench/run.sh BUILD_DIR [issue] [ocsp] [crl] [sign] [portal] [report]}
 shift
-BENCHES=${*:-issue ocsp crl sign portal}
+BENCHES=${*:-issue ocsp crl sign portal report}
 for b in $BENCHES; do
 	case $b in
-	issue | ocsp | crl | sign | portal) ;;
+	issue | ocsp | crl | sign | portal | report) ;;
 	*)
-		echo "bench: unknown benchmark '$b' (issue, ocsp, crl, sign, portal)" >&2
+		echo "bench: unknown benchmark '$b' (issue, ocsp, crl, sign, portal, report)" >&2
 		exit 2
 		;;
 	esac
@@ -160,5 +160,11 @@ fi
 # a few minutes to make (every application through ra_apply).
 if want portal; then
 	run_bounded portal "${BENCH_PORTAL_TIMEOUT:-$((900 + 4 * idle))}" "$ROOT/bench/portal/run.sh"
+fi
+# bench/report: `sertel report annual` for 20,000 ASN, 200 agencies and
+# 60,000 certificates over a year, SQLite and PostgreSQL; tunables ASN
+# AGENCIES CERTS BENCH_PG (see bench/report/run.sh), BENCH_REPORT_TIMEOUT.
+if want report; then
+	run_bounded report "${BENCH_REPORT_TIMEOUT:-900}" "$ROOT/bench/report/run.sh"
 fi
 exit "$rc"

@@ -62,6 +62,8 @@ int cmd_gov_ticket(int argc, char **argv), cmd_gov_guide(int argc, char **argv);
 int cmd_gov_staff(int, char **), cmd_gov_coverage(int, char **),
     cmd_gov_system(int, char **);
 int cmd_gov_incident(int argc, char **argv); /* sertel gov incident */
+/* sertel report annual: the annual evaluation report (cmd_report.c). */
+int cmd_report(int argc, char **argv);
 /* sertel verify: PDF signatures, or a detached signature with --sig. */
 int cmd_verify(int argc, char **argv);
 /* sertel render-page (hidden): one preview in a limited child (render.h). */

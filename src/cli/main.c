@@ -38,6 +38,7 @@ static const struct {
     {"protect", cmd_protect, "document protection: encrypt | decrypt (CMS)"},
     {"sign", cmd_sign, "sign pdf (PAdES B-B..B-LTA) | sign cms (detached CAdES)"},
     {"verify", cmd_verify, "verify signed PDFs (or --sig SIG.p7s for any file)"},
+    {"report", cmd_report, "annual evaluation report: annual --year Y (PDF, JSON, CSV)"},
     {"gov", cmd_gov,
      "governance: needs, plans, coverage, incidents, complaints, reports"},
 };

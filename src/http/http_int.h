@@ -222,6 +222,8 @@ int api_gov_cover(struct http_req *r, struct http_resp *resp); /* api_gov_cover.
 /* Governance: security incidents (api_gov_incident.c). */
 int api_gov_incidents(struct http_req *r, struct http_resp *resp);
 int api_gov_incident(struct http_req *r, struct http_resp *resp);
+/* The annual evaluation report, GET and POST (api_gov_report.c). */
+int api_gov_report(struct http_req *r, struct http_resp *resp);
 /* A path that carries attachments (its body may reach max_upload). */
 int api_ra_upload_path(const char *method, const char *path);
 /* Governance: needs, the master plan, the decree (api_gov_plan.c). */

@@ -281,6 +281,8 @@ static const struct route {
     {"POST", "/api/v1/gov/headcounts", 0, api_gov_cover, 0, RC_API},
     {"GET", "/api/v1/gov/systems", 1, api_gov_cover, 0, RC_API},
     {"POST", "/api/v1/gov/systems", 1, api_gov_cover, 0, RC_API},
+    {"GET", "/api/v1/gov/reports/annual", 0, api_gov_report, 0, RC_API},
+    {"POST", "/api/v1/gov/reports/annual", 0, api_gov_report, 0, RC_API},
     {"POST", "/api/sign/pdf", 0, api_esign_v1_sign, 0, RC_API},
     {"GET", "/api/sign/download/", 1, api_esign_v1_download, 0, RC_API},
     {"POST", "/api/sign/verify", 0, api_esign_v1_verify, 0, RC_API},

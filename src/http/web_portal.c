@@ -767,6 +767,7 @@ static const struct wp_routes *const route_tables[] = {
     &wp_routes_sso,
     &wp_routes_public,
     &wp_routes_sign,
+    &wp_routes_gov,
     &wp_routes_gov_plan,
     &wp_routes_gov_ticket,
     &wp_routes_gov_cover,

@@ -81,6 +81,7 @@ extern const struct wp_routes wp_routes_gov_ticket;
 int wp_guide_sop(struct page *pg);
 extern const struct wp_routes wp_routes_gov_cover;    /* web_portal_gov_cover.c */
 extern const struct wp_routes wp_routes_gov_incident; /* /insiden (gov) */
+extern const struct wp_routes wp_routes_gov;
 
 /* The three certificate types, in the order forms show them. */
 #define WP_APP_TYPES 3

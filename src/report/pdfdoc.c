@@ -387,6 +387,33 @@ pdfdoc_line(struct pdfdoc *d, double x0, double y0, double x1, double y1, double
 	cairo_stroke(d->cr);
 }
 
+int
+pdfdoc_page_next(struct pdfdoc *d)
+{
+	cairo_status_t st;
+
+	if (d->cr == NULL)
+		return sertel_err(SERTEL_ESTATE, "pdf: document already finished");
+	cairo_show_page(d->cr);
+	if ((st = cairo_status(d->cr)) != CAIRO_STATUS_SUCCESS)
+		return pdfdoc_cairo_err(d, st);
+	return 0;
+}
+
+void
+pdfdoc_line_dashed(struct pdfdoc *d, double x0, double y0, double x1, double y1,
+                   double width, uint32_t rgb, double on, double off)
+{
+	const double dash[2] = {on, off};
+
+	if (d->cr == NULL)
+		return;
+	cairo_save(d->cr);
+	cairo_set_dash(d->cr, dash, 2, 0);
+	pdfdoc_line(d, x0, y0, x1, y1, width, rgb);
+	cairo_restore(d->cr);
+}
+
 /* Byte mode, case kept: URLs and hex must come back exactly. */
 static int
 qr_encode(QRcode **out, const char *text)

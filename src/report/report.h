@@ -124,6 +124,13 @@ int pdfdoc_escape(struct buf *b, const char *text);
 void pdfdoc_rect(struct pdfdoc *d, double x, double y, double w, double h, uint32_t rgb);
 void pdfdoc_line(struct pdfdoc *d, double x0, double y0, double x1, double y1,
                  double width, uint32_t rgb);
+/* Ends the page and starts a new A4 page (the annual report: several
+ * pages). */
+int pdfdoc_page_next(struct pdfdoc *d);
+/* A dashed line: dashes of on points, gaps of off points (a chart's
+ * target line). */
+void pdfdoc_line_dashed(struct pdfdoc *d, double x0, double y0, double x1, double y1,
+                        double width, uint32_t rgb, double on, double off);
 /* A QR code (ISO/IEC 18004, level M, byte mode) of text, modules module
  * points wide, with its four-module quiet zone, top-left corner at (x, y).
  * *out (may be NULL) is the side of the square.  SERTEL_ETOOBIG when text

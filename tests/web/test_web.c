@@ -339,6 +339,8 @@ shipped_templates_load(void **state)
 	    "gov-system", "gov-system-fields", "gov-probe-result",
 	    /* governance: security incidents */
 	    "gov-incident", "gov-incident-show",
+	    /* governance: the hub and the annual report */
+	    "gov-hub", "gov-report",
 	    /* each area adds its own line above this one */
 	};
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
