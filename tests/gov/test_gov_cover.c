@@ -10,6 +10,7 @@
  * loopback port is recorded with its error in bounded time.
  */
 #include "fixture.h"
+#include "fixture_ra.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -43,41 +44,11 @@ struct env {
 	char ind_serial[SERIAL_HEX_MAX + 1]; /* individu of Siti */
 };
 
-static char *
-csr_pem(void)
-{
-	EVP_PKEY *key = NULL;
-	X509_REQ *req = X509_REQ_new();
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *out;
-	long len;
-
-	assert_int_equal(key_generate(&key, "ec-p256"), 0);
-	assert_int_equal(X509_REQ_set_pubkey(req, key), 1);
-	assert_true(X509_REQ_sign(req, key, EVP_sha256()) > 0);
-	assert_int_equal(PEM_write_bio_X509_REQ(b, req), 1);
-	len = BIO_get_mem_data(b, &data);
-	assert_non_null(out = strndup(data, (size_t)len));
-	BIO_free(b);
-	X509_REQ_free(req);
-	EVP_PKEY_free(key);
-	return out;
-}
-
 static void
 person(struct env *e, const char *nik, const char *name, const char *mail,
        const char *agency, unsigned roles)
 {
-	struct ra_person p;
-
-	memset(&p, 0, sizeof(p));
-	str_copy(p.nik, sizeof(p.nik), nik);
-	str_copy(p.name, sizeof(p.name), name);
-	str_copy(p.email, sizeof(p.email), mail);
-	str_copy(p.agency_id, sizeof(p.agency_id), agency);
-	p.roles = roles;
-	if (ra_person_add(e->st, &e->admin, &p) < 0)
-		fail_msg("person %s: %s", nik, sertel_errmsg());
+	fixture_person(e->st, &e->admin, nik, name, mail, agency, roles);
 }
 
 /* A certificate of nik, valid from nb to na (0: the profile's). */
@@ -87,7 +58,7 @@ cert(struct env *e, char serial[SERIAL_HEX_MAX + 1], const char *nik, const char
 {
 	struct issue_req rq;
 	struct cert_rec rec;
-	char *csr = csr_pem();
+	char *csr = fixture_csr_pem();
 
 	memset(&rq, 0, sizeof(rq));
 	rq.csr = (const unsigned char *)csr;

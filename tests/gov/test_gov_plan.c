@@ -9,6 +9,7 @@
  * with its notice queued once per change; the decree and its scope.
  */
 #include "fixture.h"
+#include "fixture_ra.h"
 
 #include "audit/audit.h"
 #include "gov/gov.h"
@@ -34,16 +35,7 @@ static void
 person(struct env *e, const char *nik, const char *name, const char *mail,
        const char *agency, unsigned roles)
 {
-	struct ra_person p;
-
-	memset(&p, 0, sizeof(p));
-	str_copy(p.nik, sizeof(p.nik), nik);
-	str_copy(p.name, sizeof(p.name), name);
-	str_copy(p.email, sizeof(p.email), mail);
-	str_copy(p.agency_id, sizeof(p.agency_id), agency);
-	p.roles = roles;
-	if (ra_person_add(e->st, &e->admin, &p) < 0)
-		fail_msg("person %s: %s", nik, sertel_errmsg());
+	fixture_person(e->st, &e->admin, nik, name, mail, agency, roles);
 }
 
 static int

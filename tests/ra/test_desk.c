@@ -10,6 +10,7 @@
  * recorded (ra_receipt_signed_audit).
  */
 #include "fixture.h"
+#include "fixture_ra.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -37,41 +38,11 @@ struct env {
 	struct ra_actor admin, kadis, op1, op2, op3, siti, andi;
 };
 
-static char *
-csr_pem(void)
-{
-	EVP_PKEY *key = NULL;
-	X509_REQ *req = X509_REQ_new();
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *out;
-	long len;
-
-	assert_int_equal(key_generate(&key, "ec-p256"), 0);
-	assert_int_equal(X509_REQ_set_pubkey(req, key), 1);
-	assert_true(X509_REQ_sign(req, key, EVP_sha256()) > 0);
-	assert_int_equal(PEM_write_bio_X509_REQ(b, req), 1);
-	len = BIO_get_mem_data(b, &data);
-	assert_non_null(out = strndup(data, (size_t)len));
-	BIO_free(b);
-	X509_REQ_free(req);
-	EVP_PKEY_free(key);
-	return out;
-}
-
 static void
 person(struct env *e, const struct ra_actor *who, const char *nik, const char *name,
        const char *mail, const char *agency)
 {
-	struct ra_person p;
-
-	memset(&p, 0, sizeof(p));
-	str_copy(p.nik, sizeof(p.nik), nik);
-	str_copy(p.name, sizeof(p.name), name);
-	str_copy(p.email, sizeof(p.email), mail);
-	str_copy(p.agency_id, sizeof(p.agency_id), agency);
-	p.roles = ROLE_PEMOHON;
-	if (ra_person_add(e->st, who, &p) < 0)
-		fail_msg("person %s: %s", nik, sertel_errmsg());
+	fixture_person(e->st, who, nik, name, mail, agency, ROLE_PEMOHON);
 }
 
 /* An operator's own certificate (Cirebon 20(1)). */
@@ -80,7 +51,7 @@ own_cert(struct env *e, const char *nik, const char *cn)
 {
 	struct issue_req rq;
 	struct cert_rec rec;
-	char *csr = csr_pem();
+	char *csr = fixture_csr_pem();
 
 	memset(&rq, 0, sizeof(rq));
 	rq.csr = (const unsigned char *)csr;
@@ -485,7 +456,7 @@ desk_failures_leave_session_open(void **state)
 	struct ra_issued info;
 	struct cert_rec rec;
 	struct ra_agreement ag;
-	char app[RA_ID_LEN + 1], code[RA_DESK_CODE_DIGITS + 1], *csr = csr_pem();
+	char app[RA_ID_LEN + 1], code[RA_DESK_CODE_DIGITS + 1], *csr = fixture_csr_pem();
 	int64_t certs = fixture_count("SELECT COUNT(*) FROM certs"), accepted;
 	static const char bad_csr[] = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n"
 	                              "-----END CERTIFICATE REQUEST-----\n";
@@ -579,7 +550,7 @@ desk_receipt_signed_by_witness(void **state)
 	struct cert_rec rec;
 	struct signed_rec w;
 	char app[RA_ID_LEN + 1], csr_app[RA_ID_LEN + 1], pending[RA_ID_LEN + 1],
-	    code[RA_DESK_CODE_DIGITS + 1], *csr = csr_pem();
+	    code[RA_DESK_CODE_DIGITS + 1], *csr = fixture_csr_pem();
 	int64_t audits;
 
 	application(app, e, &e->siti, &e->op2);
