@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "testdata.h"
+
 /* The database URL for this run: SERTEL_TEST_DB is a PostgreSQL URL (a
  * fresh database per test binary) or "sqlite"/unset, in which case a new
  * SQLite file under a temp dir is used.  For PostgreSQL every call after

@@ -20,7 +20,10 @@
 
 #define MARGIN_X     56.0
 #define TOP          64.0
-#define BOTTOM       (PDFDOC_A4_HEIGHT - 60.0)
+/* The bottom 90 pt stay free: the signature brings the footer Palembang
+ * 12(4) requires on every page (src/sign, 12 pt above the edge, several
+ * lines), which must not cover the report's own page footer. */
+#define BOTTOM       (PDFDOC_A4_HEIGHT - 100.0)
 #define CONTENT_W    (PDFDOC_A4_WIDTH - 2 * MARGIN_X)
 #define C_INK        0x1a1a1a
 #define C_NAVY       0x1f3a5f

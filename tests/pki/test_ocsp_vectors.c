@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "core/core.h"
+#include "testdata.h"
 #include "pki/validate.h"
 
 static char dir[1024];
@@ -153,15 +154,13 @@ out:
 int
 main(void)
 {
-	const char *shared = getenv("SERTEL_SHARED");
 	char jpath[1200];
 	json_error_t jerr;
 	json_t *cases, *tc;
 	size_t i, passed = 0, failed = 0;
 
-	if (shared == NULL || *shared == '\0')
-		shared = "/work/shared";
-	snprintf(dir, sizeof(dir), "%s/testdata/ocsp-openssl", shared);
+	if (test_data_dir(dir, sizeof(dir), "ocsp-openssl") < 0)
+		return TEST_SKIP;
 	snprintf(jpath, sizeof(jpath), "%s/openssl-ocsp.json", dir);
 	if ((cases = json_load_file(jpath, 0, &jerr)) == NULL || !json_is_array(cases)) {
 		fprintf(stderr, "%s: %s\n", jpath, jerr.text);

@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/core.h"
+#include "testdata.h"
 #include "pki/pki.h"
 #include "pki/validate.h"
 
@@ -822,7 +823,6 @@ cli_program(void)
 static void
 test_cli_exit_codes(void **state)
 {
-	const char *shared = getenv("SERTEL_SHARED");
 	const char *prog = cli_program();
 	char d[1024], trust[1200], good[1200], gcrl[1200], tcrl[1200], ee[1200],
 	    rev[1200], out[16384];
@@ -830,9 +830,9 @@ test_cli_exit_codes(void **state)
 	json_error_t jerr;
 
 	(void)state;
-	if (shared == NULL || *shared == '\0')
-		shared = "/work/shared";
-	snprintf(d, sizeof(d), "%s/testdata/pkits", shared);
+	/* main() checked that the data is there. */
+	if (test_data_dir(d, sizeof(d), "pkits") < 0)
+		fail_msg("PKITS data gone");
 	snprintf(trust, sizeof(trust), "%s/certs/TrustAnchorRootCertificate.crt", d);
 	snprintf(good, sizeof(good), "%s/certs/GoodCACert.crt", d);
 	snprintf(gcrl, sizeof(gcrl), "%s/crls/GoodCACRL.crl", d);
@@ -1009,7 +1009,11 @@ main(int argc, char **argv)
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0)
 		self[n] = '\0';
-	if (argc > 1 && strcmp(argv[1], "--cli") == 0)
+	if (argc > 1 && strcmp(argv[1], "--cli") == 0) {
+		char d[1024];
+		if (test_data_dir(d, sizeof(d), "pkits") < 0)
+			return TEST_SKIP;
 		return cmocka_run_group_tests_name("verify_cert_cli", cli, NULL, NULL);
+	}
 	return cmocka_run_group_tests_name("validate", unit, NULL, NULL);
 }
