@@ -18,8 +18,8 @@
 #include "gov/gov.h"
 #include "report/report.h"
 
-#define MARGIN_X     56.0
-#define TOP          64.0
+#define MARGIN_X 56.0
+#define TOP      64.0
 /* The bottom 90 pt stay free: the signature brings the footer Palembang
  * 12(4) requires on every page (src/sign, 12 pt above the edge, several
  * lines), which must not cover the report's own page footer. */
