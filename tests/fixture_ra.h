@@ -1,6 +1,6 @@
 /*
  * What the RA's store tests build again and again: a CSR of a fresh key,
- * a registered person.  Include after fixture.h.
+ * a registered person.  Include after testutil.h (or fixture.h).
  */
 #ifndef SERTEL_TEST_FIXTURE_RA_H
 #define SERTEL_TEST_FIXTURE_RA_H
@@ -33,11 +33,12 @@ fixture_csr_pem(void)
 	return out;
 }
 
-/* Registers a person (who registers: the admin or a kepala-dinas); the
- * test fails when the RA refuses. */
+/* Registers a person with a superior (NULL: none; who registers: the
+ * admin or a kepala-dinas); the test fails when the RA refuses. */
 static inline void
-fixture_person(struct store *st, const struct ra_actor *who, const char *nik,
-               const char *name, const char *mail, const char *agency, unsigned roles)
+fixture_person_under(struct store *st, const struct ra_actor *who, const char *nik,
+                     const char *name, const char *mail, const char *agency,
+                     unsigned roles, const char *superior)
 {
 	struct ra_person p;
 
@@ -46,9 +47,17 @@ fixture_person(struct store *st, const struct ra_actor *who, const char *nik,
 	str_copy(p.name, sizeof(p.name), name);
 	str_copy(p.email, sizeof(p.email), mail);
 	str_copy(p.agency_id, sizeof(p.agency_id), agency);
+	str_copy(p.superior_nik, sizeof(p.superior_nik), superior ? superior : "");
 	p.roles = roles;
 	if (ra_person_add(st, who, &p) < 0)
 		fail_msg("person %s: %s", nik, sertel_errmsg());
+}
+
+static inline void
+fixture_person(struct store *st, const struct ra_actor *who, const char *nik,
+               const char *name, const char *mail, const char *agency, unsigned roles)
+{
+	fixture_person_under(st, who, nik, name, mail, agency, roles, NULL);
 }
 
 #endif

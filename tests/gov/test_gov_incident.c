@@ -12,6 +12,7 @@
  * catch-up opening one for a loss report that has none, never two.
  */
 #include "testutil.h"
+#include "fixture_ra.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -73,17 +74,7 @@ static void
 person(const char *nik, const char *name, const char *mail, const char *agency,
        unsigned roles, const char *superior)
 {
-	struct ra_person p;
-
-	memset(&p, 0, sizeof(p));
-	str_copy(p.nik, sizeof(p.nik), nik);
-	str_copy(p.name, sizeof(p.name), name);
-	str_copy(p.email, sizeof(p.email), mail);
-	str_copy(p.agency_id, sizeof(p.agency_id), agency);
-	str_copy(p.superior_nik, sizeof(p.superior_nik), superior ? superior : "");
-	p.roles = roles;
-	if (ra_person_add(in->st, &admin, &p) < 0)
-		fail_msg("person %s: %s", nik, sertel_errmsg());
+	fixture_person_under(in->st, &admin, nik, name, mail, agency, roles, superior);
 }
 
 static void

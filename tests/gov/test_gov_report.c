@@ -21,6 +21,7 @@
  * verify, pdftoppm).
  */
 #include "fixture.h"
+#include "fixture_ra.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -83,43 +84,14 @@ sqlf(const char *fmt, ...)
 	fixture_sql(sql);
 }
 
-static char *
-csr_pem(void)
-{
-	EVP_PKEY *key = NULL;
-	X509_REQ *req = X509_REQ_new();
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *out;
-	long len;
-
-	assert_int_equal(key_generate(&key, "ec-p256"), 0);
-	assert_int_equal(X509_REQ_set_pubkey(req, key), 1);
-	assert_true(X509_REQ_sign(req, key, EVP_sha256()) > 0);
-	assert_int_equal(PEM_write_bio_X509_REQ(b, req), 1);
-	len = BIO_get_mem_data(b, &data);
-	assert_non_null(out = strndup(data, (size_t)len));
-	BIO_free(b);
-	X509_REQ_free(req);
-	EVP_PKEY_free(key);
-	return out;
-}
-
 static void
 person(struct env *e, const struct ra_actor *who, const char *nik, const char *name,
        const char *mail, const char *agency, struct ra_actor *out)
 {
-	struct ra_person p;
-
-	memset(&p, 0, sizeof(p));
-	str_copy(p.nik, sizeof(p.nik), nik);
-	str_copy(p.name, sizeof(p.name), name);
-	str_copy(p.email, sizeof(p.email), mail);
-	str_copy(p.agency_id, sizeof(p.agency_id), agency);
 	/* The head of agency holds that role from registration. */
-	p.roles =
-	    strcmp(nik, NIK_HEAD) == 0 ? ROLE_PEMOHON | ROLE_KEPALA_PD : ROLE_PEMOHON;
-	if (ra_person_add(e->st, who, &p) < 0)
-		fail_msg("person %s: %s", nik, sertel_errmsg());
+	fixture_person(e->st, who, nik, name, mail, agency,
+	               strcmp(nik, NIK_HEAD) == 0 ? ROLE_PEMOHON | ROLE_KEPALA_PD
+	                                          : ROLE_PEMOHON);
 	if (out != NULL)
 		assert_int_equal(ra_actor_person(out, e->st, nik), 0);
 }
@@ -130,7 +102,7 @@ own_cert(struct env *e, const char *nik, const char *cn, char serial[SERIAL_HEX_
 {
 	struct issue_req rq;
 	struct cert_rec rec;
-	char *csr = csr_pem();
+	char *csr = fixture_csr_pem();
 
 	memset(&rq, 0, sizeof(rq));
 	rq.csr = (const unsigned char *)csr;
@@ -199,7 +171,7 @@ issue(struct env *e, const struct ra_actor *who, const char *id, const char *pas
 		rq.passlen = strlen(pass);
 		rq.pass_min_len = 10;
 	} else {
-		csr = csr_pem();
+		csr = fixture_csr_pem();
 		rq.csr = (const unsigned char *)csr;
 		rq.csr_len = strlen(csr);
 	}

@@ -8,6 +8,7 @@
  * named and the owner only, each read audited.
  */
 #include "testutil.h"
+#include "fixture_ra.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -44,18 +45,9 @@ person(const char *nik, const char *name, const char *mail, const char *agency,
        unsigned roles, const char *superior)
 {
 	struct ra_actor admin;
-	struct ra_person p;
 
 	ra_actor_local(&admin, "cli:test");
-	memset(&p, 0, sizeof(p));
-	str_copy(p.nik, sizeof(p.nik), nik);
-	str_copy(p.name, sizeof(p.name), name);
-	str_copy(p.email, sizeof(p.email), mail);
-	str_copy(p.agency_id, sizeof(p.agency_id), agency);
-	str_copy(p.superior_nik, sizeof(p.superior_nik), superior ? superior : "");
-	p.roles = roles;
-	if (ra_person_add(in->st, &admin, &p) < 0)
-		fail_msg("person %s: %s", nik, sertel_errmsg());
+	fixture_person_under(in->st, &admin, nik, name, mail, agency, roles, superior);
 }
 
 /* A CSR (PEM) for a fresh P-256 key. */
