@@ -33,6 +33,24 @@ fixture_csr_pem(void)
 	return out;
 }
 
+/* A CA hierarchy (Kota Cirebon, ec-p256) in st, its settings in *pc and
+ * the issuing CA loaded into *ca; -1 with the reason on stderr. */
+static inline int
+fixture_ca(struct ca **ca, struct pki_conf *pc, struct store *st,
+           const unsigned char *master)
+{
+	if (pki_conf_load(pc, NULL) < 0)
+		return -1;
+	snprintf(pc->org, sizeof(pc->org), "Pemerintah Kota Cirebon");
+	snprintf(pc->base_url, sizeof(pc->base_url), "http://ca.test");
+	if (ca_init_hierarchy(st, pc, "ec-p256", master, "test") < 0 ||
+	    ca_load(ca, st, "issuing", master) < 0) {
+		fprintf(stderr, "init: %s\n", sertel_errmsg());
+		return -1;
+	}
+	return 0;
+}
+
 /* Registers a person with a superior (NULL: none; who registers: the
  * admin or a kepala-dinas); the test fails when the RA refuses. */
 static inline void

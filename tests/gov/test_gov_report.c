@@ -359,15 +359,8 @@ setup(void **state)
 
 	if (e == NULL || fixture_store_setup((void **)&e->st) < 0)
 		return -1;
-	if (pki_conf_load(&pc, NULL) < 0)
+	if (fixture_ca(&e->ca, &pc, e->st, test_master) < 0)
 		return -1;
-	snprintf(pc.org, sizeof(pc.org), "Pemerintah Kota Cirebon");
-	snprintf(pc.base_url, sizeof(pc.base_url), "http://ca.test");
-	if (ca_init_hierarchy(e->st, &pc, "ec-p256", test_master, "test") < 0 ||
-	    ca_load(&e->ca, e->st, "issuing", test_master) < 0) {
-		fprintf(stderr, "init: %s\n", sertel_errmsg());
-		return -1;
-	}
 	e->in.pc = pc;
 	e->in.st = e->st;
 	e->in.tz.offset = 7 * 3600;
