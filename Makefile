@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sertel: the two commands.
 #   make demo    install missing Debian packages, build, create a demo
 #                instance (SQLite, built-in CA) and start the server
@@ -36,6 +37,7 @@ demo-stop:
 check: WERROR = ON
 check: deps-test build
 	@sh scripts/check-banned.sh
+	@sh scripts/check-spdx.sh
 	@SERTEL_FORMAT_STRICT=1 sh scripts/check-format.sh
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 	@$(MAKE) --no-print-directory check-asan WERROR=ON

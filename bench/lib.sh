@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers shared by the benchmark scripts (POSIX sh; sourced, not run).
 #
 # The caller sets BENCH_ROOT (the bench/ directory) and BENCH_PIDS (a file

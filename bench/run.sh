@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every sertel benchmark, bounded in time; `make bench` runs
 #   sh bench/run.sh build
 #

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- What the wrk scripts of bench/ share: the same body POSTed on every
 -- request, and the done() summary as key=value lines for report.py.
 -- A script loads it with dofile() and gets a table of two functions.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fails when sertel's C uses a call banned by STYLE.md (curl's list):
 # sprintf, strcpy, strcat, gets, atoi, strtok (strtok_r is fine).
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Reports files that differ from .clang-format.  Formatting drift is
 # reported, not fatal, unless SERTEL_FORMAT_STRICT=1.
 set -eu

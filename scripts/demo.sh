@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Creates the demo instance (once) and starts the server in the background.
 #   scripts/demo.sh SERTEL DIR ADDR          start
 #   scripts/demo.sh --stop SERTEL DIR ADDR   stop

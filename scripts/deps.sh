@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian 12 packages sertel needs that are missing.
 # Idempotent and quiet when everything is present; no stdin needed.
 #   scripts/deps.sh build   libraries and tools to build and run

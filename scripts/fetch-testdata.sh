@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fetches the shared test data the PKITS and OCSP-vector tests read, for a
 # clone without ../shared/testdata:
 #   scripts/fetch-testdata.sh DIR      then: SERTEL_TESTDATA=DIR ctest ...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A fresh, migrated store for each test, on the engine of this run.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the RA's store tests build again and again: a CSR of a fresh key,
  * a registered person.  Include after testutil.h (or fixture.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Where the shared test data is, for C tests with or without cmocka.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal's desk page (web/portal/desk.html): the passphrase rules of
  * passphrase_check (src/pki/seal.c) checked as the applicant types, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The signing page (portal /tandatangan/ID): the signature box dragged
  * on the page previews.  Without this file the page and position fields
  * are typed; with it they follow the box.  Positions are PDF points from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Front page: live service status and the CA certificates to download.
 (async function () {
   const status = document.getElementById('status');

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks a CRL's revoked list against the serials that should be on it.
 
     crlcheck.py CRL SERIALS

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Revoked certificates for the CRL benchmark.
 
     gen.py N DB ISSUER_ID INDEX SERIALS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Where does `sertel crl` spend its time with a million revoked entries?
 # Not part of `make bench` (needs perf, strace and root or
 # perf_event_paranoid <= 1).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # CRL generation with a million revoked certificates: `sertel crl` vs
 # `openssl ca -gencrl`, on this machine, now.
 #   bench/crl/run.sh SERTEL WORK

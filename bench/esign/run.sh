@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The e-sign service through POST /api/v2/sign/pdf with concurrent clients
 # (wrk, the same JSON body on every request: one-page PDFs, an ECDSA P-256
 # owner key sealed under Argon2id at libsodium's INTERACTIVE level,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `openssl ca` issuance rate:
 #   openssl-ca.sh WORK LABEL CSR
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What each OpenSSL step of one issuance costs on this machine, in
  * microseconds per call (single thread).  Not built by CMake: the numbers

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script: POST the same JSON body on every request and count the
 -- response statuses, so the caller can compare "201 Created" with the
 -- number of rows the server stored.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Where does `sertel serve` spend its time while issuing?  Not part of
 # `make bench` (needs perf and root or perf_event_paranoid <= 1).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Issuance throughput: sertel vs cfssl vs openssl ca, on this machine, now.
 #   bench/issue/run.sh SERTEL WORK
 #

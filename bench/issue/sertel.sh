@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # One sertel issuance measurement:
 #   sertel.sh SERTEL WORK LABEL CSR [DB_URL]
 #

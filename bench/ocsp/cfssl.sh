@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # One `cfssl ocspserve` measurement:
 #   cfssl.sh WORK LABEL REQ
 #

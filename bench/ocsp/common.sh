@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers of the OCSP benchmark (POSIX sh; sourced after ../lib.sh).
 
 # ocsp_wrk OUT URL PATH BODYFILE SECONDS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What sertel's OCSP engine (src/pki/ocsp.c) costs per answer on one
  * core, without HTTP or the store: the status lookup is a stub that

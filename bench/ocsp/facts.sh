@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Machine and version facts for the OCSP and CRL reports (key=value):
 #   facts.sh SERTEL WORK
 # The same facts bench/issue/run.sh records, minus PostgreSQL and fsync.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """One OCSP request over HTTP POST, for the sample checks:
 
     fetch.py URL REQ.der RESP.der

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What one signed-on-demand OCSP answer costs in OpenSSL 3.0, step by
  * step, on one core: the object path sertel's src/pki/ocsp.c takes today

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # One `openssl ocsp -port` measurement:
 #   openssl-ocsp.sh WORK LABEL REQ
 #

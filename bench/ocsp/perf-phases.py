@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Attribute `perf record --call-graph` samples of sertel to phases.
 
 usage: perf script -i perf.data -F comm,tid,ip,sym | perf-phases.py ocsp|crl

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script: POST the same DER OCSP request on every request and count
 -- the answers: "ok" only for HTTP 200 carrying an OCSPResponse whose
 -- responseStatus is successful (0); anything else counts as "other"

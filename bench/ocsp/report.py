@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Markdown report of bench/ocsp: report.py results.env > results.md"""
 import os
 import sys

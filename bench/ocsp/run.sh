@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # OCSP responses per second: sertel vs `openssl ocsp -port` vs
 # `cfssl ocspserve`, on this machine, now.
 #   bench/ocsp/run.sh SERTEL WORK

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # One sertel OCSP measurement:
 #   sertel.sh SERTEL WORK LABEL INSTANCE REQ
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The raw ECDSA P-256 rate of one core, the yardstick for signing on
 # demand:
 #   speed.sh WORK LABEL

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # One engine of bench/portal:
 #   engine.sh SERTEL SEED WORK LABEL [DB_URL]
 #

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script for bench/portal: GET a portal page as one of many logged-in
 -- users and count the answers by status (only 200 is a page; a 303 to the
 -- login page means a session was refused).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The portal under load (issue 10): pages per second and latency of the
 # operator's queue (GET /portal/antrian, also filtered by type and agency)
 # and of the application page (GET /portal/permohonan/{id}, a random id

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench/portal's data: agencies, applicants and applications in mixed
  * states with their letters, and logged-in operator sessions, made through

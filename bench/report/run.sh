@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The annual evaluation report (issue 13, Cirebon 23) for a region of ASN
 # (20,000) civil servants in AGENCIES (200) agencies with CERTS (60,000)
 # certificates issued over last year, plus their applications, returns and

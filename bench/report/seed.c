@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench/report's data: a region's year of certificates for the annual
  * report (Cirebon 23): AGENCIES agencies, ASN persons on the agencies'

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes a valid PDF of about SIZE bytes: PAGES pages, each showing one
 text line and one image XObject of random (incompressible) RGB samples,
 with a classic cross-reference table.

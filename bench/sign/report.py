@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Markdown report of bench/sign: report.py results.env > results.md
 
 Each part writes its own keys; a part that did not run leaves its rows

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # PDF signing: `sertel sign pdf` (PAdES B-B, ECDSA P-256) next to
 # podofosign and `pdfsig -add-signature`, on this machine, now.
 #   bench/sign/run.sh SERTEL WORK

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # PDF verification: `sertel verify` next to `pdfsig`, on this machine, now.
 #   bench/sign/verify.sh SERTEL WORK
 #

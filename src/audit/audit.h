@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel audit trail: an append-only hash chain.  Every state change calls
  * audit_append() inside the transaction that makes the change, so the

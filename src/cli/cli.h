@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared pieces of the sertel command line.  Each command lives in its
  * own cmd_*.c file and is reached through the table in main.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel client add --name N --perms sign,verify[,seal] [--seal ID]
  * sertel client list

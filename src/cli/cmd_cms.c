@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel sign cms FILE --out SIG.p7s (--key F [--pass-file F] --cert F
  *        [--chain F] | --dir DIR --nik NIK --passphrase-file F)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel crl [--out FILE]      publish a fresh full CRL of the issuing CA
  * sertel ca export [--out DIR] root and issuing certificates in PEM

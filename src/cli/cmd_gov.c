@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel gov: the Dinas's governance duties (issue 13, src/gov).  Each
  * area is one cmd_gov_AREA.c reached through the table below as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel gov staff import | headcount | missing
  * sertel gov coverage show

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel gov incident report | list | show | handle | close | note |
  *   recipients | tick

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel gov needs | plan | decree: an agency's needs per year, the master
  * plan and road map, the decree and the agencies in its scope (src/gov

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel gov ticket | guide: complaints, the issuer's help and published
  * guidance (issue 13; src/gov/ticket.c, guide.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel init --dir DIR [--db URL] [--org NAME] [--base-url URL] [--algo A]
  *             [--state ST] [--locality L] [--ra-only]

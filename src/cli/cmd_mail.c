@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel mail list [--state S] | show ID | flush | retry ID
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel ra apply | attach | submit | list | show | approve | return | reject |
  *   issue | receipt | renew | revoke | report-loss | warn | remind | agreement |

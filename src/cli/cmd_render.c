@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel render-page: the one place poppler runs (render.h).  Hidden (not
  * in --help): the server spawns it for every preview of the signing page.

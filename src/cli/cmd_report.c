@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel report annual: the annual evaluation report (Cirebon 23, Denpasar
  * 24) of a calendar year, as a PDF signed by the Kepala Dinas (--nik and

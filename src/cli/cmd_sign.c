@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel sign pdf IN --out OUT [options]        PAdES signature (pades.c)
  * sertel sign pdf IN... --out-dir DIR [options]  several files, one process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel token create --name N (--role R | --nik NIK) [--expires-days N]
  * sertel token list [--json]

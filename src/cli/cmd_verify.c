@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel verify FILE [--trust ROOT]... [--at TIME] [--json] [--lang id|en]
  *     [--dir DIR] [--offline] [--fetch-host HOST[:PORT]]... [--sig SIG.p7s]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel verify-cert [--dir DIR] --trust FILE [--untrusted FILE]...
  *     [--crl FILE]... [--ocsp-response FILE]... [--require-revocation]

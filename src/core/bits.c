@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Named bits: permission and usage sets written as "a,b,c".
  */

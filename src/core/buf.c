@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Growable buffers with a hard maximum, so input from outside can never
  * grow memory without bound.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel.conf: an ini file read with libinih into a flat list of
  * section/key/value triples.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel core: errors, bounded buffers, configuration, logging, small
  * utilities and the instance master secret.  Every other subsystem builds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Thread-local error messages.  A failing function records what broke and
  * returns a negative code; the caller decides how to present it.

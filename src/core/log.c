@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Logging to stderr.  Never pass secrets here: callers log object names and
  * outcomes only.

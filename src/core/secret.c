@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The instance master secret.  It never leaves this process except as the
  * 0600 file `init` writes; everything encrypted at rest uses a sub-key

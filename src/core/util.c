@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Small utilities: encodings, strict parsing, time, randomness and hashing.
  */

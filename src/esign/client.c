@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Client applications of the e-sign API (SRIKANDI, village apps, ...):
  * each holds a name and a secret for HTTP Basic authentication, as BSrE's

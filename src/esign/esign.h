@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel esign: the signing service behind the BSrE-compatible e-sign API
  * (issue 6).  Signing with a server-held key sealed under its owner's

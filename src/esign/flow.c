@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signing flows (flow.h): several signers in order on the same files.
  * The signature itself is esign_sign's (the one signing path: lock,

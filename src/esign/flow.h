@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signing flows ("alur tanda tangan"): one or more PDFs that several
  * people of the instance sign in the order the uploader named, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * BSrE's one-time codes (issue 12): /api/v2/sign/get/totp mails a code to
  * the owner's registered address, and the code stands in for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Owners of server-held keys: their status as BSrE names it, the count of
  * wrong passphrases and the lock after [esign] max_failures (Palembang

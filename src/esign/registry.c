@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The registry of documents signed through the service: a public id per
  * signed file (the QR code and the footer point to /v/{id}), its SHA-256,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Electronic seals: an organisation (jabatan / organisasi) certificate
  * whose key the instance holds, sealed under the master secret like the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One signing call of the e-sign API: who signs (an owner by NIK or
  * e-mail, or an organisation seal), whether they may (status, lock,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The certificates a PDF signature carries in its CMS SignedData, for the
  * certificateDetails of BSrE's v2 verification answer when the signer's

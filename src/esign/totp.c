@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * TOTP (RFC 6238) as the second factor of an owner: HMAC-SHA-1 over the
  * 30-second step count (RFC 4226 dynamic truncation), 6 digits, a window

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The coverage area's JSON (issue 13): what `sertel gov ... --json`, the
  * REST API under /api/v1/gov/ and the portal's coverage pages show, built

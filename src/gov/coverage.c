@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Coverage of the region's ASN (Denpasar 8(3), Samarinda 8(3)): every ASN
  * must hold a certificate.  Computed from the store at any moment, so the

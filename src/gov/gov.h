@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel gov: the Dinas's governance duties beyond issuing certificates
  * (issue 13, REQUIREMENTS.md section 6): needs and planning, the decree,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the governance areas share inside src/gov (not part of gov.h).
  */

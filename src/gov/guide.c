@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Published guidance (Cirebon 3(1)h-i, 19): the OP's SOP, the owner's
  * rights and duties, and the complaint procedure are documents the Kepala

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Security incidents (Cirebon 24, Denpasar 25): a key or certificate
  * lost, damaged or inaccessible, problems of authentication, data

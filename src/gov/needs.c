@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * An agency's needs for a year (Cirebon 3(1)b,e and 4; Denpasar 5;
  * Samarinda 10): the head of the agency states how many certificates of

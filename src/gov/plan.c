@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The master plan (rencana induk) of five years and its road map (peta
  * jalan) per year (Cirebon 9, Samarinda 10), its yearly review, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Needs, plans, decrees and scope as JSON: one shape for the REST API
  * (src/http/api_gov_plan.c) and `sertel gov ... --json`.

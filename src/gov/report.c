@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The annual evaluation report's figures (Cirebon 23, Denpasar 24): what
  * the Dinas did in a calendar year, computed from the store only, once,

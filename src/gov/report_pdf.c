@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The annual evaluation report as a PDF in Bahasa Indonesia (Cirebon 23,
  * Denpasar 24): a cover addressed to the recipients the regulations name,

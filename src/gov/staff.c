@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The region's ASN per agency (Denpasar 8(3), Samarinda 8(3)): the
  * headcount entered by hand, or the staff list imported from the staffing

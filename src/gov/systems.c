@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The register of the region's electronic systems (Denpasar 8(4)): each
  * system's owner agency, its https address and the sistem elektronik

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The governance areas' background work, from the server's notices
  * thread (src/http/server.c): one call per round, after the mail queue

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Complaints and technical assistance (Cirebon 20(3), 22).  A person
  * reports a problem with authentication, data authenticity, repudiation or

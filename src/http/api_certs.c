@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * POST /api/v1/certificates: the same issuance as `sertel cert issue`,
  * JSON in and out, for an API token whose role allows cert.issue.

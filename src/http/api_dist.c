@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Distribution points named in every certificate sertel issues
  * (RFC 5280 4.2.1.13 and 4.2.2.1):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The BSrE-compatible e-sign API ("Esign Client Service", Juknis v2.0,
  * January 2024) over src/esign, and the public verification pages.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * BSrE's further v2 endpoints (issue 12), over src/esign/otp.c:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Coverage of ASN and the register of electronic systems over HTTP
  * (issue 13, src/gov/staff.c, coverage.c, systems.c):

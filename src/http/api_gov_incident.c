@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Security incidents over HTTP (Cirebon 24, Denpasar 25; src/gov/incident.c):
  *

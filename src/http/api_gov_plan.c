@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Needs, the master plan and the decree over HTTP (src/gov needs.c,
  * plan.c):

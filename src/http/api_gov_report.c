@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The annual evaluation report over the REST API (Cirebon 23, Denpasar
  * 24):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Complaints, the issuer's help and published guidance over HTTP (issue
  * 13; src/gov/ticket.c, guide.c):

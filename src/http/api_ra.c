@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Registration Authority over HTTP: agencies, people and their roles,
  * applications, the OP's decisions and the applicant's own issuance step.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The validation authority over HTTP:
  *   POST /ocsp, GET /ocsp/<base64>   RFC 6960 (A.1), RFC 5019 caching

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The static front-end (web/) and the public list of CAs it shows.
  *   GET /                 web/index.html

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Authentication and roles of the HTTP API: bearer tokens (only their
  * SHA-256 is stored; expiry, revocation and last use: issue 19), who a

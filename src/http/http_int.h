@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal interface between the server core (server.c) and the route
  * handlers (api_*.c).  Handlers see a parsed request and fill a response;

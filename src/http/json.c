@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JSON views of records, shared by the API and the CLI's --json output so
  * both speak the same shape.

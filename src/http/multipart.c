@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * multipart/form-data (RFC 7578) over a body the server core has already
  * read and bounded: libmicrohttpd's post processor splits the parts, this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Worker pools for the server's route classes (issue 19, point 2).
  *

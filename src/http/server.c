@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP server core: libmicrohttpd with an internal thread pool, bounded
  * request bodies, one store connection per worker thread, JSON errors and

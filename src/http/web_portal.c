@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal's pages: server-rendered HTML from the templates in web/portal/ with the
  * messages of web/i18n/ (Bahasa Indonesia first, English by ?lang=en, kept

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal's page layer, shared by the files web_portal*.c: one struct
  * page per request, the helpers every page uses (render a template, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: the head of agency (kepala perangkat daerah) and the
  * superior (atasan).

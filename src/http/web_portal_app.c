@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: applications (the applicant applies, uploads letters, submits;
  * whoever may read an application sees it) and the operator's queue and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: the audit trail, read-only (auditors, the Kepala Dinas).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: my certificates and their files (PEM with chain, DER, P7B).
  */

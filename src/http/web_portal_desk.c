@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: issuance in person at the OP desk (Cirebon 13).  The operator
  * starts a desk session on an approved application; the applicant, in

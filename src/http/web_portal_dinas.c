@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: the Kepala Dinas (operators, heads of agency, auditors; the
  * subscriber agreement).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal's governance pages of the report helper (issue 13):
  *   /tata-kelola   the hub: today's figures (gov_hub_get) and a link to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: coverage of ASN and the register of electronic systems
  * (issue 13, Denpasar 8(3)-(4), Samarinda 8(3)).

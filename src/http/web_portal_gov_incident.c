@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: security incidents (Cirebon 24, Denpasar 25).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: an agency's needs per year (/kebutuhan), the master plan and
  * road map (/rencana) and the decree (/keputusan), issue 13.  The rules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: complaints and the issuer's help (/pengaduan, Cirebon 20(3),
  * 22) and published guidance (/panduan for the Kepala Dinas, the public

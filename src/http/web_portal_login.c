@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: logging in with a TLS client certificate (operators, heads
  * of agency, the Kepala Dinas, auditors).  The browser presents the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: the OP operator's tools (certificate search, revocation one
  * by one or in bulk with a confirmation, written warnings and revocation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: the owner's own certificate (pemilik) and signing key.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What the owner's pages (web_portal_owner.c) and the head of agency's
  * (web_portal_agency.c) share: a revocation form offering one party's

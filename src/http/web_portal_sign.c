@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal's signing page (issue 11), as BSrE's own apps offer it:
  *

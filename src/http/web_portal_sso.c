@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal: single sign-on with OpenID Connect ([oidc], src/portal/oidc.c).
  *

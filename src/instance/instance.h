@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel instance: one directory holding sertel.conf and the master
  * secret (and, with SQLite, the database).  Binds configuration, master

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel mail: e-mail notices to applicants and agencies (submitted,
  * returned, rejected, approved, issued, expiring, revoked).

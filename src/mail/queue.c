@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mail queue: rows in mail_queue (schema v3) written inside the
  * caller's transaction and delivered later by mail_flush().

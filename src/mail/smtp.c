@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SMTP delivery with libcurl: the [smtp] configuration, the RFC 5322
  * message, and one session that sends queued notices over a reused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP client: one libcurl easy handle per request, bounded in size
  * and time, redirects never followed, only http and https.  URLs that come

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel net: the one HTTP client.  Time-stamp requests, OCSP and CRL
  * fetches (PAdES B-LT, the verifier) and the upstream issuer connector all

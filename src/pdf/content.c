@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Content stream scanner (ISO 32000-1 7.8.2, 8.9.7): operands followed by
  * an operator, inline images skipped as one "BI" operator.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Documents: opening, lazy loading of indirect objects (straight from the
  * file or out of object streams), resolving references.

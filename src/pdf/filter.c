@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Stream filters (ISO 32000-1 7.4): FlateDecode with PNG and TIFF
  * predictors.  Output is bounded (decompression bombs stop at the limit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fonts as text extraction sees them (ISO 32000-1 9.6-9.10): how a shown
  * string splits into character codes, what each code means in Unicode

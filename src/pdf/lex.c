@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PDF lexer and object parser (ISO 32000-1 7.2, 7.3): tokens, strings
  * with escapes and balanced parentheses, hex strings, names with #xx,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Accessors of parsed objects.  Every pointer they return is borrowed
  * from the document (or content scanner) that made the object.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The page tree (ISO 32000-1 7.7.3): walked once, depth-first, refusing
  * loops (a node reached twice), depth beyond PDF_MAX_DEPTH and more than

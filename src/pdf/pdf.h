@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel PDF: a small, strict PDF object parser and an incremental writer.
  *

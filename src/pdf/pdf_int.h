@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal declarations of the PDF parser and writer.  Nothing here is
  * public: other subsystems use pdf/pdf.h only.

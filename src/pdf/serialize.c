@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writing objects back in PDF syntax (ISO 32000-1 7.3), for copying a
  * dictionary into a new revision with some entries changed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Page text as a reader sees it (ISO 32000-1 9.4, 9.10): the content
  * stream's show operators turned into Unicode characters with their

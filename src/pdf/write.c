@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The incremental writer (ISO 32000-1 7.5.6): appends one revision with
  * the new and replaced objects, a cross-reference section in the style of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The cross-reference chain (ISO 32000-1 7.5.4 - 7.5.8): classic tables,
  * cross-reference streams, hybrid files (/XRefStm) and incremental

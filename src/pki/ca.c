@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The built-in issuer: the instance's CA hierarchy and end-entity
  * issuance and revocation.  Every change happens inside one store

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Full CRLs (RFC 5280 5): version 2, CRL number, authority key id,
  * reason codes, nextUpdate from config.  Published inside the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PKCS#10 certification requests (RFC 2986), parsed without OpenSSL 3.0's
  * decoder framework.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Parsed certificates and CRLs, shared by their DER bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel pki: JSON Web Signatures in compact form (RFC 7515) verified
  * against a JSON Web Key set (RFC 7517), for OpenID Connect ID tokens.

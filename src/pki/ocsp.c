@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OCSP responder core (RFC 6960, profiled by RFC 5019): parses a
  * request, matches its CertIDs to the CAs we serve, asks the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * OCSP response checking (RFC 6960) for the path validator and for
  * callers holding one response: the response status, the CertID, who

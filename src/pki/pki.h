@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel pki: keys, certificate profiles, the built-in issuer (CA) and
  * CRLs.  The validation-authority engines (OCSP, TSA) are in va.h and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Certificate profiles: the three types of the regulations (Cirebon 6)
  * and the five usages (Cirebon 7(4)), mapped to X.509 extensions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Owners' private keys sealed under their passphrase (Palembang 12(2)a-b:
  * signature creation data under the signer's sole control).

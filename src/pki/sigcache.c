@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A process-wide memo of signature checks that succeeded: "these exact
  * bytes (certificate or CRL, signature included) verify under this public

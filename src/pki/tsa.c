@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The time-stamping authority (RFC 3161, with ESSCertIDv2 from RFC 5816)
  * on OpenSSL's TS_RESP_CTX: DER TimeStampReq in, DER TimeStampResp out.

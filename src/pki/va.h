@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel validation authority: the OCSP responder core (RFC 6960, with the
  * RFC 5019 lightweight profile) and the time-stamping authority (RFC 3161).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The path validator: the material a validation uses, path building with
  * backtracking over an unordered pool (RFC 4158 style), the basic path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel path validation: an RFC 5280 section 6 certification path
  * validator with its own path builder, CRL processing (RFC 5280 6.3) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CRL processing for the path validator (RFC 5280 6.3): issuer and scope
  * of each CRL against each distribution point of the certificate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Server identity check (RFC 9525, which obsoletes RFC 6125): whether a
  * certificate is for a host name or an IP address.  One function, so

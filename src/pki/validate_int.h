@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals shared by the path validator's files only:
  *   validate.c         input, path building, RFC 5280 6.1 processing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Names for the path validator: distinguished name comparison (RFC 5280
  * 7.1), general-name sets for CRL distribution points, and name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Certificate policy processing: RFC 5280 6.1.2(a), 6.1.3(d)-(e),
  * 6.1.4(b) and 6.1.5(g), computed on the policy graph of RFC 9618 rather

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * How people get into the portal: a one-time link mailed to the address
  * the OP registered for them (applicants, who hold no certificate yet),

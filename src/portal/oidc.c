@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Single sign-on with OpenID Connect: the authorization code flow with
  * PKCE (RFC 7636, S256), state and nonce, discovery (OpenID Connect

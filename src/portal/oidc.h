@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel portal: single sign-on with OpenID Connect (OpenID Connect Core
  * 1.0, the authorization code flow) against the local government's

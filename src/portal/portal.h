@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel portal: the rules of the web portal that are not HTML — who is
  * logged in (sessions), how they got in (a client certificate of their own,

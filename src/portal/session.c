@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Portal sessions and CSRF tokens.  The browser holds a 256-bit random id;
  * the store keeps SHA-256(id), the person, how the session began, its CSRF

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Applications for certificates and the OP's decisions on them
  * (Cirebon 10-11, Bekasi 11, Denpasar 11, Samarinda 11, Palembang 5).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Issuance at the OP desk (Cirebon 13(3)-(4)): the applicant is in front of
  * the operator, on the operator's computer.  ra_issue's rule stays whole

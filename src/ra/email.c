@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A second e-mail address for a person's certificates, proved by a mailed
  * code (issue 19: an applicant had walikota@gmail.com certified).

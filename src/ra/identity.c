@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Indonesian identity numbers, checked by their structure
  * (REQUIREMENTS.md section 3).

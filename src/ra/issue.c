@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Issuance in person (Cirebon 13): the applicant, and nobody on their
  * behalf, accepts the subscriber agreement and either brings a CSR made on

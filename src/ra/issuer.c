@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The issuer connector: where an approved application's certificate comes
  * from.  This file holds the dispatch and the built-in CA backend; the

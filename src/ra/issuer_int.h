@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The issuer connector's backends (issuer.c: the built-in CA;
  * issuer_upstream.c: an upstream sertel instance over HTTPS), behind one

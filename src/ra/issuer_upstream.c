@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The upstream issuer: an RA-only instance forwards approved requests to
  * a sertel instance acting as PSrE (Cirebon 13(2): the OP forwards to the

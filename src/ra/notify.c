@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * E-mail notices of the RA workflow (submitted, returned, rejected,
  * approved, issued, expiring, revoked), in Bahasa Indonesia.  Each is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The RA's policy: the settings of sertel.conf that decide a rule, read in
  * one place with their defaults and checked once, so the CLI, the REST

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel ra: the Registration Authority (Otoritas Pendaftaran) workflow of
  * the regulations: agencies, people and their roles, applications,

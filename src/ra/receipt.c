@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The receipt (bukti tanda terima) of an issued application, rebuilt from
  * what the store recorded at issuance: the certificate, the applicant, the

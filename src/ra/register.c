@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A registration request from an e-sign client application (BSrE's
  * /api/v2/user/registration, issue 12).  BSrE registers a user and lets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Revocation by cause, loss reports, sanctions and renewal
  * (Cirebon 14-15, Denpasar 16, Samarinda 16, Palembang 10-11, 14(d), 16).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OP operator's certificate search: by NIK, name, serial (in any form
  * people type it), agency, status and nearness of expiry, a page at a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A person's scanned signature image (issue 11): Palembang 12(3) lets the
  * Wali Kota's template show it in the visible signature, so it is kept per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The server's side of the previews (render.h): each call spawns
  * `sertel render-page` with the PDF on its stdin (a sealed memfd, so no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel render: pages of a PDF as PNG images, for the signing page's
  * previews (issue 11).  poppler-glib draws, cairo writes the PNG.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Page previews with poppler-glib and cairo: the drawing itself, which
  * runs only in the limited child process `sertel render-page`

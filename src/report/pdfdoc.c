@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PDF pages for sertel's documents: a cairo PDF surface writing into a
  * bounded buffer, text laid out by pango in the DejaVu fonts (embedded as

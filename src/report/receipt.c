@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The issuance receipt (bukti tanda terima sertifikat elektronik): what the
  * Registration Authority operator hands over with the certificate at the

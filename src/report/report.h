@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel report: the PDF documents sertel hands to people, starting with
  * the receipt (bukti tanda terima) the Registration Authority gives with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a PAdES signature looks like: the widget's appearance stream
  * (signer's name, time, optional image and QR code), image XObjects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CAdES baseline signatures (ETSI EN 319 122-1): a detached CMS SignedData
  * over a digest the caller computed, so the same code signs a file (sertel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The visible signature's template (issue 11): Palembang 12(3) leaves the
  * form of the signature to the Wali Kota, so each instance sets its box

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PAdES baseline signatures (ETSI EN 319 142-1) on sertel's own PDF
  * parser and incremental writer.

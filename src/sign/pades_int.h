@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal interface between pades.c (signature revisions, ByteRange,
  * DSS, document timestamps) and appearance.c (what a signature looks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Document protection: a file encrypted to one or more certificates as a
  * CMS AuthEnvelopedData (RFC 5083, AES-256-GCM, RFC 5084) or EnvelopedData

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal to src/sign: fetching revocation information for a certificate
  * from the URLs it carries (RFC 5280 4.2.2.1 AIA id-ad-ocsp, 4.2.1.13 CRL

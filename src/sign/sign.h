@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel signing and verification engine: CAdES (detached CMS), PAdES on
  * the PDF parser in src/pdf, S/MIME (RFC 8551), document protection (CMS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internal to src/sign: pieces the CMS producers (cades.c, smime.c) share.
  */

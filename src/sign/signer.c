@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Loading a signer: a private key, its certificate and the issuing CA
  * certificate(s), either from files or from a key the server sealed under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * S/MIME 4.0 (RFC 8551) on RFC 5322 messages:
  *   sign     multipart/signed (RFC 1847) with an application/pkcs7-signature

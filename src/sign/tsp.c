@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * RFC 3161 client: a TimeStampReq with a nonce and certReq, POSTed over
  * HTTP(S) (RFC 3161 3.4) through src/net, and a reply checked against the

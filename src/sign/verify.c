@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The verifier's context and the signer checks shared by PDF and detached
  * signatures: trust anchors (--trust, or the instance's root with --dir),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The CMS layer of the verifier: one SignedData over detached content
  * (RFC 5652 5.4, 5.6; ETSI EN 319 122-1 for the CAdES attributes) and

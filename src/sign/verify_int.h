@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Internals of the verifier (verify*.c): the context one verification
  * runs in, the CMS checks shared by PDF and detached signatures, and the

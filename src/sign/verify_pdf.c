@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signatures of a PDF (ISO 32000-1 12.8, ETSI EN 319 142-1 PAdES).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Rendering a verification report: human text in Bahasa Indonesia
  * (default) or English, and one line of JSON for programs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Group commit.  Many threads want small write transactions; run one at a
  * time they queue on the database lock (SQLite) or pay one commit each.

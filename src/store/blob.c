@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Encrypted blobs: attachments and documents kept in the database so that
  * every node sharing it sees them.  AES-256-GCM with a key derived from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Engine dispatch for db_*: parses the URL, picks the backend and keeps the
  * transaction flag so callers can assert they run inside one.

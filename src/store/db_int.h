@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The backend table behind db_*: one implementation per engine, as curl's
  * struct Curl_ssl.  Only src/store/ sees this header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PostgreSQL backend over libpq.  '?' placeholders become $1..$n; blobs
  * travel as binary parameters, results come back as text (bytea decoded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SQLite backend: WAL journal, synchronous=FULL so a committed change
  * survives power loss, a busy timeout so concurrent writers queue instead

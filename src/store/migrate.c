@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Versioned schema migrations.  Each migration runs once, in its own
  * transaction, and records its version in schema_version in that same

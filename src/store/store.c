@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The records sertel keeps, written once over the engine-neutral db_*
  * layer.  Functions that change more than one row expect the caller to

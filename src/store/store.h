@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel store: one interface over SQLite (default, embedded) and
  * PostgreSQL (several nodes on one cluster).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * application/x-www-form-urlencoded (the HTML form's own encoding, WHATWG
  * URL "application/x-www-form-urlencoded parser"), strict: what a browser

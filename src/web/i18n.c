@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Message catalogues: web/i18n/id.txt and en.txt, "key = text" a line.
  * Both files must hold the same keys; the keys are sorted once and found

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Templates: parsed once into a tree of nodes, rendered with every value
  * escaped.  The syntax is documented in web.h.

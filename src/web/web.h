@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sertel web: the HTML layer.  Templates are files under web/ (kept out of
  * C so that a page can be read and changed without reading code), parsed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The audit hash chain catches every kind of tampering done directly in
  * the database: change, delete, insert, reorder, truncate, and a rewrite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Core: bounded buffers, encodings, strict parsing, time, secrets.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12: BSrE compatibility of the existing calls.
 #   esign_bsre:    every endpoint and every example of BSrE's guide (v1
 #                  multipart with curl, v2 JSON), asserting BSrE's status

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the issue 12 tests (sourced after tests/interop/lib.sh and
 # lib_setup): an instance with keep_content, the agency, its kepala-dinas,
 # the OP operator, owner Budi with a server-sealed key, client srikandi

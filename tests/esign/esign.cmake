@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The signing service (src/esign) and its BSrE-compatible API.
 #   esign_unit: RFC 6238 test vectors, base32, permissions, statuses.
 #   esign_api:  every endpoint driven with curl as BSrE's client libraries

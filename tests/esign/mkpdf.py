@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes small one-page PDFs for the e-sign tests and benchmark.
 
 usage: mkpdf.py OUT [TEXT] [--count N]   (with --count, OUT is a prefix:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12: BSrE's e-mailed codes (sign/get/totp, a code instead of the
 # passphrase, single use, expiry, the lock), the seal's activation and
 # codes, and registration requests into the RA's queue; aiosmtpd on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the e-sign shell tests (sourced after tests/interop/lib.sh):
 # attachments, an agency with its kepala-dinas and an OP operator holding a
 # certificate, and owner() for people with a server-sealed key.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12: an app written for BSrE's Esign Client Service ("Petunjuk
 # Teknis API Esign Client Service" v2.0, January 2024) works against
 # sertel by changing its base URL and credentials only.  Every endpoint and

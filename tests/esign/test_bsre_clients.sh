@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12: BSrE client code as Pemda apps write it, run unchanged against
 # sertel (only the base URL and credentials changed), its signed files
 # judged by pdfsig (the instance root trusted) and `sertel verify`.

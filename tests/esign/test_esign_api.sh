@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The BSrE-compatible e-sign API end to end, driven the way the public BSrE
 # client libraries drive it (curl multipart for v1, JSON with base64 files
 # for v2, HTTP Basic per client application), judged by pdfsig (NSS, the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12: BSrE's endpoints sertel lacked, driven as BSrE's client
 # libraries call them (JSON, HTTP Basic), with a real SMTP server on
 # loopback (aiosmtpd) receiving the codes:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of src/esign that need no instance: TOTP against the RFC 6238
  * appendix B vectors (SHA-1 key), base32 (RFC 4648 section 10 vectors),

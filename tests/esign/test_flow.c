@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Signing flows (src/esign/flow.c) on SQLite and PostgreSQL: the uploader
  * names signers in order; only the one whose turn it is signs or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11 (verdict): signatures that outlive the certificate, one verdict
 # everywhere, public pages for citizens.  Signs through the e-sign service
 # (B-T with the instance TSA by default now), revokes the signer's

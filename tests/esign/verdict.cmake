@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11 (verdict): B-T by default, one verdict and its reasons on every
 # surface (sertel verify, /v/{id}, /verifikasi, v1/v2 verify), public pages
 # without NIK, with a masked NIP, the Pemda's name and logo, screenshots.

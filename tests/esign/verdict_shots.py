@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Issue 11 (verdict): /v/{id} and /verifikasi (with a result) in a real
 headless Chromium, at 1280x900 and 390x844.  Fails when a page overflows
 the phone's width (a long serial or hash running off the screen), when the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Governance, coverage (issue 13, g-cover): the staff CSV import, the
 # headcount, coverage and certificate counts, the register of electronic
 # systems and the TLS probe's recording, each operation for every role; on

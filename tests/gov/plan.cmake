@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Governance, needs / master plan / decree (src/gov/needs.c, plan.c): the
 # transitions, every operation by every role (refusals change nothing),
 # bad input, the review status and its notice; on SQLite and PostgreSQL.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Loopback servers for the TLS probe test (tests/gov/test_gov_cover.sh).
 
 probe_server.py MODE PORTFILE [CERT KEY]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The annual evaluation report (src/gov/report*.c, issue 13): every figure
 # of a known 2025 scenario on SQLite and PostgreSQL (test_gov_report), and
 # the signed PDF judged by qpdf --check, pdfsig, sertel verify, pdftotext

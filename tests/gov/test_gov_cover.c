@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Coverage of ASN and the register of electronic systems (src/gov/
  * coverage.c, staff.c, systems.c), on SQLite and PostgreSQL: the staff CSV

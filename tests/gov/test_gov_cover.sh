@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Coverage and the register of electronic systems through the CLI and the
 # REST API, on the engine of this run (issue 13, g-cover): the staff CSV
 # import (bad rows with line numbers, nothing imported), the headcount,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Security incidents (src/gov/incident.c; Cirebon 24, Denpasar 25) on
  * SQLite and PostgreSQL, on a real instance with its CA: every operation

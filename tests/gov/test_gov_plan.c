@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Needs, the master plan and its road map, the decree (src/gov/needs.c,
  * plan.c), on SQLite and PostgreSQL: the whole path of a needs record and

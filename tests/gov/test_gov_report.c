@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The annual evaluation report (src/gov/report.c, report_pdf.c) on SQLite
  * and PostgreSQL: a store with KNOWN events over 2025 and every figure of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The annual evaluation report judged by the tools people open it with, on
 # the engine under test: `test_gov_report write DIR` builds the known 2025
 # store and writes the Kepala Dinas's signed report (B-B), a draft, the

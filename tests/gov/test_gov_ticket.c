@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Complaints, technical assistance and published guidance (src/gov/
  * ticket.c, guide.c), on SQLite and PostgreSQL: a ticket's states by the

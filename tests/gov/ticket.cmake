@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Complaints, technical assistance and published guidance (src/gov/ticket.c,
 # guide.c): states, roles, the operator complaint's visibility, help
 # requests, guidance versions; on SQLite and PostgreSQL.

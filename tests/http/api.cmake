@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The HTTP API end to end: `sertel serve` on a free loopback port, driven
 # with curl, judged by openssl and the store.  Runs on SQLite and on the
 # throwaway PostgreSQL (http_api.sqlite, http_api.pg).

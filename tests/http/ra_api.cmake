@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The Registration Authority over the HTTP API: every operation with every
 # role (allowed and denied), bad input that changes nothing, and a full
 # flow that ends with a certificate openssl verifies.  Runs on SQLite and

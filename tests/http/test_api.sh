@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The HTTP API, end to end: `sertel serve` on a free loopback port, real
 # requests with curl, results judged by openssl and by the store (every
 # "nothing stored" compares the certificate and audit counts before and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Registration Authority over the HTTP API, on the engine of this run.
 # The people, appointments and operator certificates are set up with the
 # CLI (fast); then every API operation is driven with every role: the

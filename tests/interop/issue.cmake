@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Interop tests: the sertel CLI judged by openssl, sqlite3/psql and jq.
 # Each runs on SQLite and on the throwaway PostgreSQL (NAME.sqlite, NAME.pg).
 # The scripts share tests/interop/lib.sh; each prints "N passed, M failed"

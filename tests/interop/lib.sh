@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the interop and HTTP shell tests.  Sourced by bash.
 #
 # Environment (set by tests/CMakeLists.txt, sertel_store_test):

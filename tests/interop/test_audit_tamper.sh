@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The audit trail detects tampering done directly in the database.
 #
 # A trail is built (init, token, three issues, a revocation, a CRL); then

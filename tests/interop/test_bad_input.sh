@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bad input is refused: exit code 2, exactly one line on stderr, and
 # nothing stored (certificate count and audit entry count unchanged, as
 # the CLI and the database both report them).

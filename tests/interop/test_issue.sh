@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issuance, profiles, revocation and CRLs, judged by openssl.
 #
 # For an EC P-256 instance (EC P-256 requests, plus one P-384 and one RSA

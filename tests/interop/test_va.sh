@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The validation authority over HTTP, judged by tools nobody here wrote:
 # `sertel serve` on a loopback port named in the instance's --base-url, so
 # the URLs inside the certificates (CRL DP, AIA OCSP and caIssuers) are the

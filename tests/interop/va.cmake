@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The validation authority over HTTP (/ocsp, /tsa, /crl, /ca) judged by the
 # openssl command line (ocsp, ts, crl, verify) and curl; runs on SQLite and
 # on the throwaway PostgreSQL (interop_va.sqlite, interop_va.pg).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The mail queue and its SMTP delivery against a real aiosmtpd on loopback
 # (python3-aiosmtpd), started and killed by the test itself; runs on SQLite
 # and on the throwaway PostgreSQL (test_mail.sqlite, test_mail.pg).

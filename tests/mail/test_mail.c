@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mail queue against a real SMTP server on loopback: Debian's
  * aiosmtpd (python3-aiosmtpd), started by each test on a free port with

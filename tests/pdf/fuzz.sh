@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer harness tests/pdf/fuzz_pdf.c with clang over
 # src/pdf/*.c and the src/core files it needs, then runs it for SECONDS
 # (default 25) from the seed corpus.  Any crash, leak, sanitizer report or

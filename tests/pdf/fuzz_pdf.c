@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer harness for src/pdf/: opens the input, loads every object,
  * decodes streams, walks the pages and scans their content, serializes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # PDF object parser and incremental writer (src/pdf/).
 #   test_pdf      cmocka unit tests over hand-written PDFs: every xref form,
 #                 strings, names, spans, the writer, hostile files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pdftool: a small driver over src/pdf for the shell tests.
  *

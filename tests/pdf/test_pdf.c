@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of src/pdf/: hand-written PDFs for every cross-reference form
  * (table, stream with PNG predictor, object streams, hybrid, incremental

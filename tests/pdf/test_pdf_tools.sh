@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # src/pdf/ against real files and real judges.
 #
 # Files made by mutool, qpdf (tables, object streams + xref streams, QDF,

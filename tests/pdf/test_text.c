@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Text extraction for markers (src/pdf/font.c, src/pdf/text.c): the CMap
  * parser (codespace ranges of 1-4 bytes, bfchar, both forms of bfrange,

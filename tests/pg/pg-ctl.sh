@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A throwaway PostgreSQL for the tests: initdb + pg_ctl in a temp dir,
 # loopback only, trust auth, a fresh database per test.
 #   pg-ctl.sh start DIR       start the cluster (once per ctest run)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Helpers shared by the OCSP and TSA engine tests: throwaway keys and
  * certificates, and running the openssl command line as the judge.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The issuer on a real store (SQLite or PostgreSQL per run): hierarchy,
  * issuance, serial rules, bad input leaving nothing behind, revocation

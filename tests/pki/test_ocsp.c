@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The OCSP responder core (src/pki/ocsp.c) against OpenSSL's own OCSP
  * client code, and (group "interop") against the openssl command line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * OpenSSL's OCSP test vectors through the path validator: every case of
  * testdata/ocsp-openssl/openssl-ocsp.json (29).  The case's root is the

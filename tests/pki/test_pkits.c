@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * NIST PKITS through the path validator: every case of
  * testdata/pkits/pkits.json (246).  The trust anchor is always

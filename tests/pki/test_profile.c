@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Profiles: type and usage parsing and the keyUsage / extendedKeyUsage
  * each usage sets, for EC and RSA subject keys.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The time-stamping authority (src/pki/tsa.c) against OpenSSL's RFC 3161
  * verifier, and (group "interop") against `openssl ts`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the path validator on small PKIs made on the fly (EC
  * P-256): path building with backtracking past dead ends and invalid

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The validation-authority engines (src/pki/ocsp.c, src/pki/tsa.c).
 # Each binary runs its unit tests, or with the argument "interop" its
 # checks against the openssl command line; the interop runs exit 77 when

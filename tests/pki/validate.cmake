@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Path validation (src/pki/validate*.c, src/pki/ocsp_check.c) and the
 # verify-cert command.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bench/portal: the tool that makes its data (through src/ra and
 # src/portal, no SQL of its own), and a smoke run of the benchmark
 # (200 applications, 5 sessions, 3 s of wrk per page, every answer 2xx)

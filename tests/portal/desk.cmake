@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issuance in person at the OP desk in real headless Chromium, with a real
 # SMTP server on loopback for the desk codes and the login links;
 # screenshots under build/screenshots/portal-desk.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Issuance in person at the OP desk, in a real headless Chromium.
 
 usage: desk_flow.py BASE_URL MAILDIR OUTDIR DBFILE TMPDIR AGREEMENT_FILE

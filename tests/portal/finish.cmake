@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # f-finish (issue 11): the signing page's previews drawn in a limited
 # child process (sertel render-page) and the next signers chosen by name,
 # in real headless Chromium with a real SMTP server on loopback;

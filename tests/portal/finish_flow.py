@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Issue 11's last points on the signing page, in a real headless Chromium.
 
 usage: finish_flow.py CONFIG.json   (written by test_portal_finish.sh)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Governance, coverage (issue 13): /portal/cakupan and /portal/sistem in
 # real headless Chromium and as raw HTTP for every role; screenshots under
 # build/screenshots/portal-gov-cover.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Coverage and the register of electronic systems in the portal (issue 13).
 
 In a real headless Chromium: the Kepala Dinas opens /portal/cakupan (table,

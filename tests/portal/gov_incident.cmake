@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Security incidents "at once" (issue 13): a real server, aiosmtpd on
 # loopback down then up, real headless Chromium; every route x every role.
 # Screenshots under build/screenshots/portal-gov-incident.

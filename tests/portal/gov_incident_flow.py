@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Security incidents "at once" in real headless Chromium and raw HTTP
 (test_portal_gov_incident.sh): phase1 reports with SMTP down, brings SMTP up,
 checks the notices delivered, the delay, the mails' facts, the Dinas's

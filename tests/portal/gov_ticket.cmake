@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Complaints, the issuer's help and published guidance (issue 13) in real
 # headless Chromium with a real SMTP server on loopback, and raw HTTP, the
 # API and the CLI for every role: a complaint about an OP operator never

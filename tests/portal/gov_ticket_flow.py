@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Complaints, the issuer's help and published guidance (issue 13) in real
 headless Chromium, and raw HTTP / the REST API / the CLI for every role.
 

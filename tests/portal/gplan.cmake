@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Governance, needs / master plan / decree in real headless Chromium
 # (tests/portal/gplan_flow.py): the pages of each role, every route and
 # action with every role as raw HTTP (refusals change nothing), the review

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Needs, the master plan and the decree (issue 13) in a real headless
 Chromium, then every action with every role as raw HTTP.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The governance hub and the annual report page (issue 13) in real headless
 # Chromium, with a real SMTP server on loopback for the login links;
 # screenshots under build/screenshots/portal-greport.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The governance hub and the annual report page in a real headless Chromium.
 
 usage: greport_flow.py CONFIG.json   (written by test_portal_greport.sh)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The whole lifecycle of a certificate, for each type, only through the
 portal's pages in a real headless Chromium: the applicant applies with
 uploads, an operator returns it with a reason, the applicant reads it and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Logging in to the portal with a client certificate on the portal's own
 # listener (raw HTTPS and headless Chromium with an NSS database of its
 # own) and with OpenID Connect against a provider written for the test;

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A one-page PDF whose page takes poppler a long time to draw, in a few
 kilobytes: the page draws form XObject X N times, X draws form Y 100
 times, and Y holds 2000 tiny filled rectangles, so the page is N x 200000

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Logging in to the portal with a TLS client certificate, on the portal's own
 listener.  Raw HTTPS (python ssl, from loopback) for what the rule decides:
 an operator's ssl-client certificate logs in and opens the queue; an

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Single sign-on with OpenID Connect against tests/portal/oidc_provider.py.
 In a real headless Chromium, op1 logs in by the SSO button on the login page
 and lands on the home page as the person the nik claim names.  Raw HTTP

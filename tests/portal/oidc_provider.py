@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A small OpenID Connect provider for the portal's tests, on loopback only:
 discovery, an authorization endpoint that approves the configured user at
 once (code flow with PKCE S256 required), a token endpoint with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The operator's and the Kepala Dinas's rules (certificate search, serial
 # forms, dismissal, approval rules, warnings, locked owners, notices by
 # recipient), on SQLite and PostgreSQL.

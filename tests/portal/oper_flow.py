@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The operator's tools and the Kepala Dinas's rules in real headless
 Chromium, and raw HTTP for every role on every route of the area.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The superior's acknowledgement of a loss report (src/ra/revoke.c), on
 # SQLite and PostgreSQL: recorded, audited, only by the superior named.
 sertel_store_unit_test(ra_loss_ack SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_loss_ack.c

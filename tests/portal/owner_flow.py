@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The owner's and the head of agency's pages in a real headless Chromium
 (tests/web/cdp.py's Browser), logged in with one-time links read from a
 real SMTP server's mailbox, plus raw HTTP for every route as every role.

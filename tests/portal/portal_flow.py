@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The portal in a real headless Chromium (DevTools protocol, tests/web/cdp.py's
 Browser), as an applicant uses it: log in with a one-time link read from a
 real SMTP server's mailbox, see the home page, switch language, log out;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What every portal browser test shares: check() with its counters, a
 Page on a real headless Chromium (tests/web/cdp.py), the mailbox of the
 loopback SMTP server, raw HTTP for what a browser never sends, and logging

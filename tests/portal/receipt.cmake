@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The desk receipt signed by its witness (esign_sign, as the API), in real
 # headless Chromium with a real SMTP server on loopback; the signed PDF
 # judged by pdfsig, qpdf and sertel verify; screenshots under

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The desk receipt signed by its witness, in a real headless Chromium.
 
 usage: receipt_flow.py CONFIG.json   (written by test_portal_receipt.sh)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Every route of the portal tried with every role, as raw HTTP (what a
 forged request sends, which no browser shows).  The routes come from the
 server's own tables (`sertel portal routes --json`), so a route added

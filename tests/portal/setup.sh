@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The portal's browser tests share this set-up (sourced after lib.sh's
 # lib_setup): an instance of the Pemerintah Kota Cirebon with N-of-M = 2 for
 # individu, a real SMTP server on loopback (aiosmtpd) writing to $MD, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The signing page (issue 11) in real headless Chromium with a real SMTP
 # server on loopback: two documents signed (drag placement, a marker), a
 # two-signer flow in order, downloads judged by pdfsig, qpdf and sertel

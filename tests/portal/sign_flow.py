@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The signing page (portal /tandatangan, issue 11) in a real headless Chromium.
 
 usage: sign_flow.py CONFIG.json   (written by test_portal_sign.sh)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The people search behind the signing page's choice of the next signers
  * (ra_person_search, issue 11), on SQLite and PostgreSQL: by name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The signing page's previews in a limited child (src/render/render.c,
  * `sertel render-page`): a normal page is a PNG; a page that takes

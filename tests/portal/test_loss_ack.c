@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The superior's acknowledgement of a loss report (Cirebon 15(3);
  * src/ra/revoke.c ra_loss_acknowledge, ra_loss_iter), on SQLite and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The checks of an OpenID Connect ID token (src/portal/oidc.c over
  * src/pki/jws.c), with tokens made here with OpenSSL: RS256 and ES256

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * OpenID Connect logins in flight (src/portal/oidc.c, table portal_oidc),
  * on SQLite and PostgreSQL: only hashes of the state and of the browser

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The rules behind the operator's and the Kepala Dinas's portal pages, on
  * SQLite and PostgreSQL: serials in any form people type them, the

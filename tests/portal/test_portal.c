@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The portal's rules (src/portal), on SQLite and PostgreSQL: sessions
  * (only hashes stored, idle and absolute ends, logout, a revoked login

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issuance in person at the OP desk in a real headless Chromium
 # (tests/portal/desk_flow.py): for each type the applications are made and
 # approved here through the CLI, then op1 starts the desk session, the code

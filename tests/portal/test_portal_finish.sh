@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11's last points on the signing page, in real headless Chromium
 # (tests/portal/finish_flow.py) with a real SMTP server on loopback.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Governance, coverage (issue 13): /portal/cakupan and /portal/sistem in a
 # real headless Chromium and as raw HTTP for every role (tests/portal/
 # gov_cover_flow.py): the staff CSV import with bad rows shown by line, the

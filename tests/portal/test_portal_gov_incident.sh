@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Security incidents "at once" (Cirebon 24, Denpasar 25; issue 13's Done-
 # when) on a real server (sertel serve) with a real SMTP server on loopback
 # (aiosmtpd) and real headless Chromium (gov_incident_flow.py):

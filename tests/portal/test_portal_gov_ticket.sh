@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Complaints, the issuer's help and published guidance (issue 13) in a real
 # headless Chromium (tests/portal/gov_ticket_flow.py), raw HTTP, the REST
 # API and the CLI, for every role: a person files a ticket with an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Governance, needs / master plan / decree (issue 13): the portal's pages in
 # a real headless Chromium and every action with every role as raw HTTP
 # (tests/portal/gplan_flow.py), the REST API with person-bound tokens, and

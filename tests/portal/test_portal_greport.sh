@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The governance hub (/portal/tata-kelola) and the annual report page
 # (/portal/laporan) in a real headless Chromium (greport_flow.py): the
 # hub's figures and the links each role may follow; the report's figures,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The whole lifecycle through the portal, for each type (issue 10, "Done
 # when"): tests/portal/lifecycle_flow.py drives real headless Chromium; the
 # shell then checks what it produced with tools nobody here wrote (openssl)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Logging in to the portal with a TLS client certificate (issue 10, "Login
 # and session security"): the portal's own listener ([portal] listen)
 # speaks HTTPS and asks for a client certificate without requiring one.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Single sign-on with OpenID Connect (issue 10): a provider written for the
 # test (tests/portal/oidc_provider.py, loopback only, ID tokens signed with
 # keys made by openssl) and the portal configured with [oidc].  In real

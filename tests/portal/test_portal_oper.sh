@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The operator's tools and the Kepala Dinas's rules in a real headless
 # Chromium (tests/portal/oper_flow.py) and with raw HTTP for every role:
 # the certificate search by each criterion (the serial typed three ways),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The owner's and the head of agency's pages (tests/portal/owner_flow.py) in
 # a real headless Chromium, with one-time login links from a real SMTP
 # server on loopback: an owner renews, changes the signing passphrase (the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The desk receipt signed by the operator who witnessed the issuance
 # (issue 10), in a real headless Chromium (tests/portal/receipt_flow.py):
 # op1 holds a key sealed on the server under their own passphrase; they

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Every portal route with every role, as raw HTTP (tests/portal/roles_flow.py):
 # the routes come from `sertel portal routes`, so each route added is tried
 # too; refused ones change nothing in the store.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The signing page (issue 11) in a real headless Chromium
 # (tests/portal/sign_flow.py).  Siti and the Kepala Dinas hold keys
 # sealed on the server under their passphrases (issued with

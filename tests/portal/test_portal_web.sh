@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The portal in a real headless Chromium (tests/portal/portal_flow.py): an
 # applicant logs in with a one-time link delivered by a real SMTP server on
 # loopback (aiosmtpd), sees the home page, switches language, logs out;

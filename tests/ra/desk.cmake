@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issuance at the OP desk (ra_desk_*): code hashes only, expiry, single use,
 # the attempt limit, who may start and confirm, nothing issued on failure;
 # on SQLite and PostgreSQL.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Registration Authority: identity rules (unit) and the CLI workflow on
 # both engines.
 sertel_unit_test(test_identity SOURCES ${SERTEL_TEST_DIR}/ra/test_identity.c LIBS sertel_ra)

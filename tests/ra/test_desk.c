@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Issuance at the OP desk (src/ra/desk.c), on SQLite and PostgreSQL: only
  * the code's hash is stored, the session expires, is used once, is spent

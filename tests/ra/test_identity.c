@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * NIK and NIP structure rules (REQUIREMENTS.md section 3).
  */

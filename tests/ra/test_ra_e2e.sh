@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # End to end, for each certificate type (individu, jabatan, sistem), the
 # whole lifecycle of the regulations through the CLI: apply, return with
 # reasons, complete and resubmit, approve, issue in person (once with the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The RA's e-mail notices reach a real SMTP server on loopback (aiosmtpd):
 # submitted (to the applicant and the OP operators), returned, approved,
 # issued, revoked (owner and head of agency)

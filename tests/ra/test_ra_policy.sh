@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The RA's policy is read once (src/ra/policy.c) and every front-end
 # applies it: with [passphrase] min_length = 14 the CLI's and the API's
 # in-person issuance and the e-sign passphrase change all refuse 12

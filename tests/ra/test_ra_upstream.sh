@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The issuer connector with two instances on loopback: an upstream sertel
 # instance acting as PSrE, serving HTTPS with a certificate it issued
 # itself, and an RA-only instance (no CA keys of its own) that forwards

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The Registration Authority workflow through the CLI, on the engine of
 # this run: who may do what (allowed and denied), bad input that must
 # leave the store unchanged, and the application flow of each type.

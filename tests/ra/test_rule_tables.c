@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every row of the RA's rule tables, on SQLite and PostgreSQL: each
  * revocation cause (src/ra/revoke.c) x each kind of actor (the owner, the

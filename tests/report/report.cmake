@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # PDF documents (src/report/): the issuance receipt.
 #   test_receipt          cmocka unit tests (label unit, so also under ASan)
 #   report_receipt_tools  the samples `test_receipt write DIR` makes, judged

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The issuance receipt (src/report/receipt.c) and the page helpers under it
  * (src/report/pdfdoc.c).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The issuance receipt judged by the tools people open it with: qpdf checks
 # the file's structure, poppler's pdfinfo, pdffonts and pdftotext read it
 # as a viewer does, pdftoppm renders it, and zbarimg (when installed) reads

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, authentication: tokens, client secrets, throttling and the
 # passphrase lock (tests/security/test_auth_*.sh), on SQLite and on the
 # throwaway PostgreSQL.

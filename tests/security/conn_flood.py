@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Idle and half-open connections against a sertel server on loopback
 (issue 19, point 1).  Only 127.0.0.x addresses are ever used.
 

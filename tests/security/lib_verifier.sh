@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared steps of the verifier's security tests, sourced after
 # tests/interop/lib.sh (uses $T, $SERTEL_BIN).
 #

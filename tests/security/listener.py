@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A TCP listener on loopback that records every connection (issue 19).
 
 usage: listener.py LOG PORTFILE [SECONDS]

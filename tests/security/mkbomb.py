@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Small PDFs that decompress to a lot (issue 19, point 4).
 
 usage: mkbomb.py KIND OUT [MIB] [COUNT]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A bounded burst of public verifications against a sertel server on
 127.0.0.1 while OCSP, /healthz and an authenticated API call are measured
 (issue 19, point 2).

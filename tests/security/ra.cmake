@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, the RA area: names bound to the person record, permission
 # before state, auditors appointed by the kepala-dinas, CSR key and PEM
 # checks (unit and through the CLI, the CA API and the RA API), and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, the HTTP server under attack: connection slots and handshake
 # deadlines (point 1), route-class worker pools (point 2), TLS settings
 # (point 3).  Real servers on 127.0.0.x, real openssl s_client; the store

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared set-up of the server security tests (issue 19): sourced after
 # tests/interop/lib.sh and lib_setup.
 

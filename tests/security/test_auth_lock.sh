@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, findings 1 and 4 (e-sign owners):
 #  1. the wrong-passphrase lock holds under concurrency: 50 parallel v1
 #     sign calls with wrong passphrases evaluate exactly [esign]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Issue 19, finding 2, in the store on both engines: tokens expire and
  * are revoked one way; the last use is written at most once a minute,

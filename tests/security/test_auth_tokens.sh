@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, findings 2, 3 and 4 (headers):
 #  2. API tokens expire (admin 90 days, others 365 by default, or
 #     --expires-days), are listed (name, role, person, created, expires,

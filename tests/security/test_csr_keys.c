@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Issue 19: the subject public key of a CSR by CA/B Forum BR 6.1.6 (RSA
  * exponent odd and 65537..2^256-1, modulus a multiple of 8 bits without a

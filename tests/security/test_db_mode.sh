@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19: with [instance] db outside the 0700 instance directory, the
 # SQLite database was created 0644 (readable by every local user).  Now
 # the database and its -wal/-shm are 0600 wherever they live, under the

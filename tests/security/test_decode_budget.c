@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Decoding budgets of the PDF parser (issue 19): one budget across every
  * document of a job, nested filters counted at each step, many small

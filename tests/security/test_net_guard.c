@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTTP client's guard for URLs taken from documents (issue 19): which
  * addresses count as special (loopback, private, link-local, ... and their

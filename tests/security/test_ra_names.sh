@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, the RA area, on the engine of this run, through the CLI and the
 # HTTP API (a real `sertel serve` on loopback, a real aiosmtpd for the
 # mailed codes, openssl as the judge of certificates):

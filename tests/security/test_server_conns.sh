@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, point 1: idle and half-open connections must not take the
 # server down.  A burst of 1,100 connections from 127.0.0.1 that never
 # finish their TLS handshake (more than the per-address limit, and more

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, point 2: anonymous public verifications must not take the
 # validation services or the authenticated API with them.  150 uploads
 # to POST /api/verifikasi at once, each of a PDF whose signer's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, point 3: the HTTPS listener speaks TLS 1.2 and 1.3 with AEAD
 # ciphers only, judged by a real `openssl s_client`; [server]
 # tls_priorities changes it, and a string GnuTLS refuses stops the start

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, point 4: decompression amplification on the public verifier.
 #
 # Small PDFs that inflate to hundreds of MiB (tests/security/mkbomb.py):

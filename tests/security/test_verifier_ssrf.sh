@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, point 2: the verifier fetches no URL an uploader chose.
 #
 # A PDF signed by a self-made CA whose certificate carries AIA caIssuers,

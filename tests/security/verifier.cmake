@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 19, points 2 and 4: the public verifier's SSRF (no fetch of URLs
 # an uploader chose; allow-list and address checks at connect time; a
 # budget per verification) and decompression bombs (per-route decoding

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CAdES (sign cms), S/MIME (smime sign|verify|encrypt|decrypt) and document
 # protection (protect encrypt|decrypt) judged by openssl cms/ts and gpgsm;
 # runs on SQLite and on the throwaway PostgreSQL (sign_cms.sqlite, sign_cms.pg).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 18: the verifier agrees with the reference validators.  Test
 # files are made by the tests themselves (mkattack.py, sertel, openssl,
 # qpdf, python3).

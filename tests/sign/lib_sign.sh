@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared steps of the signing tests, sourced after tests/interop/lib.sh
 # (uses $SERTEL_BIN).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11: the visible signature as the instance sets it (box template,
 # zone, footer naming the issuer and the law) and every signed document
 # resolving (/v/{id} in the QR code and footer for CLI-, API- and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Markers where a reader sees them (issue 11): src/pdf/text.c and font.c.
 #   test_pdf_text  cmocka: the CMap parser, encodings, glyph names and
 #                  pdf_text_find() on hand-made files (fonts, forms, gaps)

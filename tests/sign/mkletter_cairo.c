@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A letter with signing markers, written by cairo's PDF surface through
  * pango (subset fonts whose codes are not the characters' bytes): input

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Hand-made PDFs for the marker tests (tests/sign/test_marker.sh).
 
 usage: mkmarker.py subset|title|form OUT.pdf

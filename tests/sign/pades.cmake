@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # PAdES signing (`sertel sign pdf`: B-B..B-LTA, visible, marker, footer,
 # DocMDP, batch) judged by pdfsig, qpdf, mutool, pdftotext and openssl;
 # runs on SQLite and on the throwaway PostgreSQL (sign_pades.sqlite,

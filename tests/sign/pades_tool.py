@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Pulls signatures apart for tests/sign/test_pades.sh, so that openssl can
 judge them: the CMS of a PDF signature, the bytes its /ByteRange covers,
 and the signature timestamp token inside a CMS.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the CMS signing primitives (cades.c, tsp.c, signer.c),
  * S/MIME (smime.c) and document protection (protect.c) on certificates

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # CAdES, S/MIME and document protection judged by tools nobody here wrote:
 #  1. sertel sign cms (CAdES-B, B-T): `openssl cms -verify -binary -content`
 #     with the instance root; the attributes EN 319 122-1 asks for; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Issue 11 unit tests: the zone and the one local-time formatter
  * (src/core), the footer template and the box template (src/sign).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11: the visible signature as the instance sets it, and every
 # signed document resolving.
 #   - box template ([sign] box_layout, box_fields, box_line) and zone

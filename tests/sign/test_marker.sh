@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Markers where a reader sees them (issue 11): letters made in this run by
 # LibreOffice (from a .docx and from an .odt), Chromium's print-to-PDF (CID
 # TrueType, Identity-H), cairo through pango, a subset font whose code

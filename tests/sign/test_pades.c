@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * PAdES internals driven directly: image XObjects from PNGs made here
  * with every row filter, bit depth and colour type (decoded back through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `sertel sign pdf` (PAdES, ETSI EN 319 142-1) judged by tools nobody here
 # wrote: pdfsig (poppler + NSS, trusting only the instance's root), qpdf
 # --check, mutool show/info, pdftotext, and openssl (cms -verify over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The verifier on hostile input: PDFs whose signature dictionaries lie
  * (ByteRange out of range, of the wrong shape, Contents that is not CMS),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # sertel verify: PDFs signed by other tools (podofosign, pdfsig) and by
 # sertel itself, attack files built from them (tests/sign/attacks), and
 # detached CAdES signatures.  Verdicts are compared with pdfsig where it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 18: CMS classes where the verifier disagreed with the reference
 # validators.  Detached signatures by `openssl cms -sign`, rewritten by
 # tests/sign/attacks/mkcms.py; a chain with a SHA-1 intermediate made with

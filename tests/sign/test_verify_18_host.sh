@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 18: `sertel verify-cert --hostname NAME` (validate_hostname(),
 # RFC 9525 / RFC 6125): DNS names against dNSName, IP literals against
 # iPAddress, a wildcard only as the whole left-most label (one label, at

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 18, "refused, but legitimate": files other software writes that
 # the verifier called "not valid" or refused (exit 2).  Every file is made
 # here (mkattack.py, mkcms.py, openssl cms/ts, mutool, qpdf); each check

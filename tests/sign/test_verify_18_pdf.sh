@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 18: PDF classes where the verifier disagreed with the reference
 # validators.  Every file is made here (mkattack.py, sertel sign pdf,
 # python3, openssl, qpdf); each check names the verdict the class needs.

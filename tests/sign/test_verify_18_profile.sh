@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 18, "Also": sertel's own certificate profile against the CA/B
 # Baseline Requirements subject and extension rules, with openssl as the
 # judge where it can judge (x509lint is used when installed).

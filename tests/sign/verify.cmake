@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The verifier (sertel verify): PDFs signed by podofosign, pdfsig and
 # sertel, attack files made from them (tests/sign/attacks/mkattack.py),
 # revocation before/after the signing time, detached CAdES; verdicts

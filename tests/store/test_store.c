@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The store interface, on whichever engine SERTEL_TEST_DB names (ctest
  * runs this binary once on SQLite and once on PostgreSQL).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A small Chrome DevTools Protocol driver for the browser tests.
 
 Starts a real headless Chromium, talks to it over --remote-debugging-pipe

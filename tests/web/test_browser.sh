@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The web front-end in a real headless Chromium, driven over the DevTools
 # protocol by tests/web/cdp.py: what a citizen sees at /v/{id} (the QR
 # code's target) and at /verifikasi (upload a PDF), and the portal at /.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The HTML layer's templates and message catalogues (src/web): every value
  * escaped, sections, partials, messages in both languages, and the load

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The web front-end in a real headless Chromium (tests/web/cdp.py drives it
 # over the DevTools protocol): /v/{id}, /verifikasi (file upload) and the
 # portal at /, judged by the rendered DOM, console errors and HTTP status.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Uploads one PDF to POST /api/verifikasi and shows the report in Bahasa
 // Indonesia, or in English with ?lang=en.  The verdict, its label and the
 // reasons come from the answer's "result" (the same ones sertel verify

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A Pemda app's BSrE client in Node (axios + form-data), written the way
 // the public Node integrations call BSrE: booleans from the language,
 // sizes with tags, the document downloaded once.  Only the base URL and

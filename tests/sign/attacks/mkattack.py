@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Builds signed PDFs and attack files for the verifier tests.
 
 Plain byte manipulation of classic-xref PDFs (what mutool, podofosign and

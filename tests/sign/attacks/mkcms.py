@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Rewrites a detached CMS SignedData (DER, one SignerInfo) made by
 `openssl cms -sign` into the foreign shapes of issue 18.
 
